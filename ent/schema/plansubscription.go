@@ -1,0 +1,67 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// PlanSubscription is a user's subscription to a plan. user_id is a plain column, not a foreign key,
+// so that billing history outlives a deleted account.
+type PlanSubscription struct{ ent.Schema }
+
+// Mixin of the PlanSubscription.
+func (PlanSubscription) Mixin() []ent.Mixin { return []ent.Mixin{UUIDMixin{}, TimeMixin{}} }
+
+// Fields of the PlanSubscription.
+func (PlanSubscription) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("user_id").Immutable(),
+		field.String("plan_id"),
+		field.Enum("status").Values("ACTIVE", "TRIALING", "PAST_DUE", "CANCELED", "PAUSED").
+			Annotations(entgql.Type("SubscriptionStatus")),
+		// period_anchor is the start of the first period: every later boundary is computed from it
+		// so that a subscription started on the 31st keeps renewing at month ends.
+		field.Time("period_anchor").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("current_period_start"),
+		field.Time("current_period_end").
+			Annotations(entgql.OrderField("CURRENT_PERIOD_END")),
+		field.Bool("cancel_at_period_end").Default(false),
+		field.Time("trial_end").Optional().Nillable(),
+		field.Time("canceled_at").Optional().Nillable(),
+		field.Time("ended_at").Optional().Nillable(),
+	}
+}
+
+// Edges of the PlanSubscription.
+func (PlanSubscription) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("plan", Plan.Type).Ref("subscriptions").Field("plan_id").Unique().Required().
+			Annotations(entsql.OnDelete(entsql.Restrict)),
+	}
+}
+
+// Indexes of the PlanSubscription. The partial unique index makes "at most one current subscription
+// per user" a database fact, not a check that two concurrent requests could both pass.
+func (PlanSubscription) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("user_id").Unique().
+			Annotations(entsql.IndexWhere("status IN ('ACTIVE','TRIALING','PAST_DUE','PAUSED')")).
+			StorageKey("plansubscription_current_per_user"),
+		index.Fields("user_id", "created_at"),
+		index.Fields("plan_id", "status"),
+		index.Fields("status", "current_period_end"),
+		index.Fields("created_at"),
+		index.Fields("ended_at"),
+	}
+}
+
+// Annotations of the PlanSubscription: its GraphQL name keeps the root type's name Subscription free.
+func (PlanSubscription) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

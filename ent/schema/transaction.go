@@ -1,0 +1,54 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Transaction is a payment attempt for a plan. provider_payment_id is unique, so a webhook for
+// the same payment can be processed only once.
+type Transaction struct{ ent.Schema }
+
+// Mixin of the Transaction.
+func (Transaction) Mixin() []ent.Mixin { return []ent.Mixin{UUIDMixin{}, TimeMixin{}} }
+
+// Fields of the Transaction.
+func (Transaction) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("user_id").Immutable(),
+		field.String("plan_id").Optional().Nillable(),
+		field.String("subscription_id").Optional().Nillable(),
+		field.Int64("amount_minor").NonNegative().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("currency").MaxLen(3),
+		field.Enum("status").Values("PENDING", "SUCCEEDED", "FAILED", "CANCELED", "REFUNDED").Default("PENDING").
+			Annotations(entgql.Type("TransactionStatus")),
+		field.String("provider").Default(""),
+		field.String("provider_payment_id").Optional().Nillable().Unique(),
+		field.String("confirmation_url").Optional(),
+		field.String("return_url").Optional(),
+		field.String("receipt_url").Optional(),
+		field.String("description").Default(""),
+		field.JSON("metadata", map[string]any{}).Optional().
+			Annotations(entgql.Type("JSON")),
+		field.Time("processed_at").Optional().Nillable(),
+	}
+}
+
+// Indexes of the Transaction.
+func (Transaction) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("user_id", "created_at"),
+		index.Fields("status", "created_at"),
+		index.Fields("plan_id", "status", "created_at"),
+		index.Fields("created_at"),
+	}
+}
+
+// Annotations of the Transaction.
+func (Transaction) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

@@ -1,0 +1,52 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/steward-dev/steward/graph/model"
+	"github.com/steward-dev/steward/internal/access"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/users"
+)
+
+// authPayload turns a signed-in result into the GraphQL payload and sets the token cookie.
+func (r *Resolver) authPayload(ctx context.Context, res users.AuthResult) (*model.AuthPayload, error) {
+	perms, err := r.Perms.Effective(ctx, res.User.ID, auth.Role(res.User.Role))
+	if err != nil {
+		return nil, err
+	}
+	auth.SetTokenCookie(ctx, res.Issued.Token, res.Issued.ExpiresAt)
+	auth.SignedIn(ctx, &auth.Viewer{UserID: res.User.ID, Role: auth.Role(res.User.Role), SessionID: res.Issued.SessionID})
+	return &model.AuthPayload{
+		Token: res.Issued.Token, TokenType: "Bearer", ExpiresAt: res.Issued.ExpiresAt,
+		User: res.User, Permissions: perms,
+	}, nil
+}
+
+func explanation(e access.Explanation) *model.PermissionExplanation {
+	out := &model.PermissionExplanation{Key: e.Key, Granted: e.Granted, Known: e.Known, Reason: e.Reason,
+		Sources: make([]*model.PermissionSource, len(e.Sources))}
+	for i, s := range e.Sources {
+		src := &model.PermissionSource{Kind: model.PermissionSourceKind(s.Kind), Value: s.Value}
+		if s.GroupID != "" {
+			src.GroupID, src.GroupName = &s.GroupID, &s.GroupName
+		}
+		out.Sources[i] = src
+	}
+	return out
+}
+
+// selfOrAdmin reports whether the viewer may see userID's private fields.
+func selfOrAdmin(ctx context.Context, userID string) bool {
+	v := auth.ViewerFrom(ctx)
+	return v != nil && (v.UserID == userID || v.IsAdmin())
+}
+
+// viewerOrNamed returns the named user id for admins and the viewer's own id otherwise; a
+// non-admin naming someone else is left to the domain to refuse.
+func viewerOrNamed(ctx context.Context, userID *string) string {
+	if userID != nil {
+		return *userID
+	}
+	return auth.ViewerFrom(ctx).UserID
+}

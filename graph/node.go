@@ -1,0 +1,28 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/privacy"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+)
+
+// maxNodes bounds nodes(ids:) so one request cannot ask for an unbounded number of lookups.
+const maxNodes = 100
+
+// node loads any entity by id under the same privacy rules as every other path. An id the viewer
+// may not read is NOT_FOUND, exactly like an id that does not exist, so ids reveal nothing.
+func (r *Resolver) node(ctx context.Context, id string) (ent.Noder, error) {
+	n, err := db.ClientFrom(ctx, r.Client).Noder(ctx, id, ent.WithNodeType(r.DB.NodeType))
+	switch {
+	case err == nil:
+		return n, nil
+	case ent.IsNotFound(err), errors.Is(err, privacy.Deny), errors.Is(err, db.ErrNodeNotFound):
+		return nil, errs.NotFound("node")
+	default:
+		return nil, err
+	}
+}

@@ -1,0 +1,157 @@
+// Package config reads steward's start-up configuration from flags and the environment. Variables
+// keep Open WebUI's names where the concept is the same, and use STEWARD_* otherwise.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/steward-dev/steward/internal/settings"
+)
+
+// Config is everything steward needs to start.
+type Config struct {
+	// Addr is the listen address (STEWARD_ADDR, --addr).
+	Addr string
+	// DatabaseURL is a postgres:// URL or a SQLite path (DATABASE_URL, --db).
+	DatabaseURL string
+	// RedisURL turns on cross-replica features (REDIS_URL).
+	RedisURL string
+	// SecretKey signs tokens (WEBUI_SECRET_KEY); generated and kept in SecretKeyFile when empty.
+	SecretKey     string
+	SecretKeyFile string
+	// CookieSecure marks the token cookie Secure (WEBUI_SESSION_COOKIE_SECURE).
+	CookieSecure bool
+	// AllowedOrigins may call the API from browsers, websockets included (CORS_ALLOW_ORIGIN,
+	// a comma-separated list; "*" allows any origin).
+	AllowedOrigins []string
+	// Auth seeds the persisted authentication settings on first start.
+	Auth settings.Auth
+	// BypassAdminAccessControl lets admins read and write every resource (BYPASS_ADMIN_ACCESS_CONTROL).
+	BypassAdminAccessControl bool
+	// TrustProxy takes the client address from X-Forwarded-For (STEWARD_TRUST_PROXY).
+	TrustProxy bool
+	// LogFormat is "text" or "json" (STEWARD_LOG_FORMAT).
+	LogFormat string
+}
+
+// Load reads flags from args (without the program name) and variables through getenv.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	env := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := Config{Auth: settings.DefaultAuth()}
+	fs := flag.NewFlagSet("steward", flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", env("STEWARD_ADDR", ":8080"), "listen address (STEWARD_ADDR)")
+	fs.StringVar(&cfg.DatabaseURL, "db", env("DATABASE_URL", "steward.db"), "SQLite file or postgres:// URL (DATABASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	cfg.RedisURL = env("REDIS_URL", "")
+	cfg.SecretKey = env("WEBUI_SECRET_KEY", "")
+	cfg.SecretKeyFile = env("STEWARD_SECRET_KEY_FILE", defaultSecretKeyFile(cfg.DatabaseURL))
+	cfg.LogFormat = env("STEWARD_LOG_FORMAT", "text")
+	if o := env("CORS_ALLOW_ORIGIN", ""); o != "" {
+		for _, p := range strings.Split(o, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.AllowedOrigins = append(cfg.AllowedOrigins, p)
+			}
+		}
+	}
+	var problems []error
+	boolVar := func(name string, dst *bool) {
+		v := getenv(name)
+		if strings.TrimSpace(v) == "" {
+			return
+		}
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s=%q is not a boolean", name, v))
+			return
+		}
+		*dst = b
+	}
+	cfg.BypassAdminAccessControl = true
+	boolVar("BYPASS_ADMIN_ACCESS_CONTROL", &cfg.BypassAdminAccessControl)
+	boolVar("WEBUI_SESSION_COOKIE_SECURE", &cfg.CookieSecure)
+	boolVar("STEWARD_TRUST_PROXY", &cfg.TrustProxy)
+	boolVar("ENABLE_SIGNUP", &cfg.Auth.EnableSignup)
+	boolVar("ENABLE_API_KEYS", &cfg.Auth.EnableAPIKeys)
+	boolVar("ENABLE_API_KEY", &cfg.Auth.EnableAPIKeys) // Open WebUI's older spelling
+	boolVar("SHOW_ADMIN_DETAILS", &cfg.Auth.ShowAdminDetails)
+	if r := getenv("DEFAULT_USER_ROLE"); r != "" {
+		cfg.Auth.DefaultUserRole = strings.ToUpper(strings.TrimSpace(r))
+	}
+	cfg.Auth.DefaultGroupID = env("DEFAULT_GROUP_ID", "")
+	cfg.Auth.JWTExpiresIn = env("JWT_EXPIRES_IN", cfg.Auth.JWTExpiresIn)
+	if v := getenv("STEWARD_PASSWORD_MIN_LENGTH"); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			problems = append(problems, fmt.Errorf("STEWARD_PASSWORD_MIN_LENGTH=%q is not a number", v))
+		}
+		cfg.Auth.PasswordMinLength = n
+	}
+	if err := cfg.Auth.Validate(); err != nil {
+		problems = append(problems, fmt.Errorf("authentication settings: %w", err))
+	}
+	return cfg, errors.Join(problems...)
+}
+
+// defaultSecretKeyFile keeps the generated key beside a SQLite database, or in the working folder.
+func defaultSecretKeyFile(dbURL string) string {
+	if strings.Contains(dbURL, "://") && !strings.HasPrefix(dbURL, "sqlite://") {
+		return ".steward_secret_key"
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return filepath.Join(filepath.Dir(path), ".steward_secret_key")
+}
+
+// Secret returns the JWT secret: WEBUI_SECRET_KEY when set, otherwise the key in SecretKeyFile,
+// generated (256 random bits, file mode 0600) the first time.
+func (c Config) Secret() ([]byte, error) {
+	if c.SecretKey != "" {
+		if len(c.SecretKey) < 32 {
+			return nil, errors.New("WEBUI_SECRET_KEY must be at least 32 characters")
+		}
+		return []byte(c.SecretKey), nil
+	}
+	if b, err := os.ReadFile(c.SecretKeyFile); err == nil {
+		key := strings.TrimSpace(string(b))
+		if len(key) < 32 {
+			return nil, fmt.Errorf("secret key in %s is shorter than 32 characters", c.SecretKeyFile)
+		}
+		return []byte(key), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("reading secret key: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	key := hex.EncodeToString(raw)
+	f, err := os.OpenFile(c.SecretKeyFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return c.Secret() // another process won the race: use its key
+	}
+	if err != nil {
+		return nil, fmt.Errorf("creating secret key file: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		return nil, fmt.Errorf("writing secret key file: %w", err)
+	}
+	return []byte(key), nil
+}

@@ -1,0 +1,102 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPostgresEnv names the variable that points tests at a PostgreSQL server.
+const TestPostgresEnv = "STEWARD_TEST_POSTGRES_URL"
+
+// Backend is a database kind tests run against.
+type Backend string
+
+// The backends.
+const (
+	SQLite   Backend = "sqlite"
+	Postgres Backend = "postgres"
+)
+
+// TestBackends lists SQLite always, and PostgreSQL when STEWARD_TEST_POSTGRES_URL is set, so a
+// suite that loops over it runs on both in CI.
+func TestBackends() []Backend {
+	if os.Getenv(TestPostgresEnv) != "" {
+		return []Backend{SQLite, Postgres}
+	}
+	return []Backend{SQLite}
+}
+
+// NewTestURL creates a throwaway database of the given backend and returns its URL; it is removed
+// when the test ends. PostgreSQL tests skip with a message when the server is not configured.
+func NewTestURL(t testing.TB, b Backend) string {
+	t.Helper()
+	switch b {
+	case Postgres:
+		base := os.Getenv(TestPostgresEnv)
+		if base == "" {
+			t.Skipf("%s not set: skipping PostgreSQL test", TestPostgresEnv)
+		}
+		return newPostgresDatabase(t, base)
+	default:
+		return filepath.Join(t.TempDir(), "steward-test.db")
+	}
+}
+
+// NewTestDB opens and migrates a throwaway database.
+func NewTestDB(t testing.TB, b Backend) *DB {
+	t.Helper()
+	ctx := context.Background()
+	d, err := Open(ctx, Config{URL: NewTestURL(t, b)})
+	if err != nil {
+		t.Fatalf("opening test database: %v", err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatalf("migrating test database: %v", err)
+	}
+	return d
+}
+
+func newPostgresDatabase(t testing.TB, base string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("opening %s: %v", TestPostgresEnv, err)
+	}
+	defer admin.Close()
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	name := "steward_test_" + hex.EncodeToString(suffix)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("creating test database (is PostgreSQL running at %s?): %v", base, err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		if _, err := a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Logf("dropping test database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", TestPostgresEnv, err)
+	}
+	u.Path = "/" + name
+	if !strings.Contains(u.RawQuery, "sslmode") {
+		q := u.Query()
+		q.Set("sslmode", "disable")
+		u.RawQuery = q.Encode()
+	}
+	return fmt.Sprint(u)
+}

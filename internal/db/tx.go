@@ -1,0 +1,57 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/steward-dev/steward/ent"
+)
+
+// ClientFrom returns the client of the transaction ctx carries (every GraphQL mutation runs in
+// one, opened by the server), or c when there is none.
+func ClientFrom(ctx context.Context, c *ent.Client) *ent.Client {
+	if tc := ent.FromContext(ctx); tc != nil {
+		return tc
+	}
+	return c
+}
+
+// InTx runs fn inside ctx's transaction when there is one (so a mutation stays one transaction),
+// otherwise inside a new transaction that it commits or rolls back.
+func InTx(ctx context.Context, c *ent.Client, fn func(ctx context.Context, client *ent.Client) error) error {
+	if ent.TxFromContext(ctx) != nil {
+		return fn(ctx, ent.FromContext(ctx))
+	}
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("starting transaction: %w", err)
+	}
+	txCtx := ent.NewTxContext(ent.NewContext(ctx, tx.Client()), tx)
+	if err := fn(txCtx, tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing transaction: %w", err)
+	}
+	return nil
+}
+
+// AfterCommit runs fn once ctx's transaction commits, or at once when there is no transaction.
+// Events are published this way, so that subscribers never see a change that was rolled back.
+func AfterCommit(ctx context.Context, fn func()) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		fn()
+		return
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			if err := next.Commit(ctx, tx); err != nil {
+				return err
+			}
+			fn()
+			return nil
+		})
+	})
+}

@@ -1,0 +1,141 @@
+// Package payments defines the provider-neutral model of an online payment and the Provider
+// interface that payment gateways (YooKassa in payments/yookassa) implement.
+//
+// A payment is created with a redirect confirmation: the user is sent to ConfirmationURL, pays
+// there and comes back to ReturnURL. The outcome is learnt by reading the payment again with
+// GetPayment (typically after a webhook names it); webhook bodies themselves are never trusted.
+package payments
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"time"
+
+	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/errs"
+)
+
+// Status is the state of a payment as the provider reports it.
+type Status string
+
+// The payment states, with YooKassa's names. Succeeded and Canceled are final.
+const (
+	// Pending: created, waiting for the user to pay.
+	Pending Status = "pending"
+	// WaitingForCapture: paid and authorised, waiting to be captured (only when capture is off).
+	WaitingForCapture Status = "waiting_for_capture"
+	// Succeeded: paid and captured; final.
+	Succeeded Status = "succeeded"
+	// Canceled: not paid, expired or voided; final.
+	Canceled Status = "canceled"
+)
+
+// Valid reports whether s is one of the known states.
+func (s Status) Valid() bool {
+	switch s {
+	case Pending, WaitingForCapture, Succeeded, Canceled:
+		return true
+	}
+	return false
+}
+
+// Final reports whether s can no longer change (Succeeded or Canceled). A refund does not change
+// the status; see Payment.Refunded.
+func (s Status) Final() bool { return s == Succeeded || s == Canceled }
+
+// CreateInput is the input of Provider.CreatePayment.
+type CreateInput struct {
+	// IdempotencyKey makes retries safe: the same key with the same input returns the same payment
+	// instead of charging twice. Required; use a fresh UUID per purchase attempt and reuse it only
+	// to retry that attempt.
+	IdempotencyKey string
+	// AmountMinor is the amount in minor units of Currency (kopecks for RUB); must be positive.
+	AmountMinor int64
+	// Currency is an ISO 4217 code that money.ParseCurrency accepts.
+	Currency string
+	// Description is shown to the payer; optional.
+	Description string
+	// ReturnURL is where the payer's browser goes after the payment page; an absolute http(s) URL.
+	ReturnURL string
+	// Metadata is stored with the payment and returned unchanged, for example the subscription id.
+	Metadata map[string]string
+}
+
+// Validate checks the provider-neutral rules and returns every violation joined, each an errs
+// BAD_USER_INPUT error naming its field. Providers may enforce stricter limits of their own.
+func (in CreateInput) Validate() error {
+	var all []error
+	if in.IdempotencyKey == "" {
+		all = append(all, errs.Invalid("idempotencyKey", "idempotency key is required"))
+	}
+	if in.AmountMinor <= 0 {
+		all = append(all, errs.Invalid("amount", "amount must be positive"))
+	}
+	if _, err := money.ParseCurrency(in.Currency); err != nil {
+		all = append(all, err)
+	}
+	if u, err := url.Parse(in.ReturnURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		all = append(all, errs.Invalid("returnUrl", "return URL must be an absolute http or https URL"))
+	}
+	for k := range in.Metadata {
+		if k == "" {
+			all = append(all, errs.Invalid("metadata", "metadata keys must not be empty"))
+			break
+		}
+	}
+	return errors.Join(all...)
+}
+
+// Payment is a provider's payment as last read.
+type Payment struct {
+	// ID is the provider's payment id.
+	ID     string
+	Status Status
+	// Paid reports whether the payer has paid (true for Succeeded and WaitingForCapture).
+	Paid bool
+	// AmountMinor is the amount in minor units of Currency.
+	AmountMinor int64
+	Currency    string
+	// ConfirmationURL is the payment page to redirect the payer to; empty once the payment no
+	// longer needs confirmation.
+	ConfirmationURL string
+	Metadata        map[string]string
+	// ReceiptURL links to a receipt when the provider offers one; often empty.
+	ReceiptURL string
+	CreatedAt  time.Time
+	// Refunded reports whether any part of the amount has been refunded (RefundedMinor > 0).
+	Refunded bool
+	// RefundedMinor is the refunded amount in minor units of Currency.
+	RefundedMinor int64
+}
+
+// Provider is a payment gateway. Implementations are safe for concurrent use.
+type Provider interface {
+	// Name identifies the provider, for example "yookassa"; it is stored with transactions.
+	Name() string
+	// CreatePayment starts a payment and returns it, usually Pending with a ConfirmationURL.
+	// Invalid input yields errs BAD_USER_INPUT errors; provider failures yield a *ProviderError.
+	CreatePayment(ctx context.Context, in CreateInput) (Payment, error)
+	// GetPayment reads a payment's current state. An unknown id yields an errs NOT_FOUND error.
+	GetPayment(ctx context.Context, id string) (Payment, error)
+}
+
+// Unconfigured is the Provider to wire in when no payment gateway is configured: every call
+// returns ErrNotConfigured. Its zero value is ready to use.
+type Unconfigured struct{}
+
+var _ Provider = Unconfigured{}
+
+// Name returns "none".
+func (Unconfigured) Name() string { return "none" }
+
+// CreatePayment returns ErrNotConfigured.
+func (Unconfigured) CreatePayment(context.Context, CreateInput) (Payment, error) {
+	return Payment{}, ErrNotConfigured
+}
+
+// GetPayment returns ErrNotConfigured.
+func (Unconfigured) GetPayment(context.Context, string) (Payment, error) {
+	return Payment{}, ErrNotConfigured
+}

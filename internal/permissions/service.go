@@ -1,0 +1,128 @@
+// Package permissions answers what a user may do: it loads the stored default tree and the user's
+// group grants and denials, and hands them to the pure rules of internal/access.
+package permissions
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/group"
+	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/internal/access"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/settings"
+)
+
+// DefaultsKey is the settings section holding the default permission tree.
+const DefaultsKey = "permissions.default"
+
+// Service loads permission data and evaluates it.
+type Service struct {
+	client   *ent.Client
+	settings *settings.Store
+}
+
+// New returns a Service.
+func New(client *ent.Client, store *settings.Store) *Service {
+	return &Service{client: client, settings: store}
+}
+
+// Defaults returns the stored default tree, filled with Open WebUI's defaults for any missing key.
+func (s *Service) Defaults(ctx context.Context) (access.Tree, error) {
+	var stored map[string]any
+	found, err := s.settings.Get(ctx, DefaultsKey, &stored)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return access.Defaults(), nil
+	}
+	return access.Fill(access.Tree(stored), access.Defaults()), nil
+}
+
+// UpdateDefaults validates a (possibly partial) tree, fills the missing keys from Open WebUI's
+// defaults, stores it and returns the stored tree.
+func (s *Service) UpdateDefaults(ctx context.Context, tree map[string]any) (access.Tree, error) {
+	if tree == nil {
+		return nil, errs.Invalid("permissions", "must be an object")
+	}
+	if err := access.Validate(tree); err != nil {
+		return nil, err
+	}
+	full := access.Fill(access.Tree(tree), access.Defaults())
+	if err := s.settings.Set(ctx, DefaultsKey, full); err != nil {
+		return nil, err
+	}
+	return full, nil
+}
+
+// GroupGrants returns what each of the user's groups grants and denies.
+func (s *Service) GroupGrants(ctx context.Context, userID string) ([]access.GroupGrant, error) {
+	groups, err := db.ClientFrom(ctx, s.client).Group.Query().
+		Where(group.HasMembersWith(user.ID(userID))).
+		Order(ent.Asc(group.FieldName)).
+		All(auth.System(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("loading groups of user: %w", err)
+	}
+	grants := make([]access.GroupGrant, len(groups))
+	for i, g := range groups {
+		grants[i] = access.GroupGrant{GroupID: g.ID, GroupName: g.Name, Permissions: access.Tree(g.Permissions), Denied: g.DeniedPermissions}
+	}
+	return grants, nil
+}
+
+// Effective returns the full permission tree of a user with the given role.
+func (s *Service) Effective(ctx context.Context, userID string, role auth.Role) (access.Tree, error) {
+	if role == auth.RoleAdmin {
+		return access.AllGranted(), nil
+	}
+	defaults, err := s.Defaults(ctx)
+	if err != nil {
+		return nil, err
+	}
+	grants, err := s.GroupGrants(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return access.Effective(false, defaults, grants), nil
+}
+
+// Has reports whether the viewer holds key. Admins hold every key; anonymous and pending callers
+// hold none.
+func (s *Service) Has(ctx context.Context, v *auth.Viewer, key string) (bool, error) {
+	if v.IsAdmin() {
+		return true, nil
+	}
+	if !v.IsVerified() {
+		return false, nil
+	}
+	tree, err := s.Effective(ctx, v.UserID, v.Role)
+	if err != nil {
+		return false, err
+	}
+	return access.Has(tree, key), nil
+}
+
+// Explain tells whether the user holds key and which sources decided it.
+func (s *Service) Explain(ctx context.Context, userID, key string) (access.Explanation, error) {
+	u, err := s.client.User.Get(auth.System(ctx), userID)
+	if ent.IsNotFound(err) {
+		return access.Explanation{}, errs.NotFound("user")
+	}
+	if err != nil {
+		return access.Explanation{}, fmt.Errorf("loading user: %w", err)
+	}
+	defaults, err := s.Defaults(ctx)
+	if err != nil {
+		return access.Explanation{}, err
+	}
+	grants, err := s.GroupGrants(ctx, userID)
+	if err != nil {
+		return access.Explanation{}, err
+	}
+	return access.Explain(u.Role == user.RoleADMIN, defaults, grants, key), nil
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/errs"
+)
+
+// safeTx works around entgql.Transactioner (contrib v0.7.0) panicking on requests that fail
+// before an operation exists, such as a malformed JSON body (fixed upstream after v0.7.0).
+type safeTx struct{ entgql.Transactioner }
+
+func (t safeTx) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Transactioner.InterceptResponse(ctx, next)
+}
+
+// graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (SSE before
+// POST), one transaction per mutation, the error presenter and a bounded query cache.
+func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, authn authenticator,
+	origins []string, logger *slog.Logger) *handler.Server {
+	srv := handler.New(schema)
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		InitTimeout:           10 * time.Second,
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(origins)},
+		},
+		InitFunc: wsInit(authn),
+	})
+	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(2000))
+	srv.Use(safeTx{entgql.Transactioner{TxOpener: client}})
+	srv.SetErrorPresenter(presentError(logger))
+	srv.SetRecoverFunc(recoverPanic(logger))
+	return srv
+}
+
+// originPatterns converts allowed origins ("https://app.example.com") to the host patterns the
+// websocket library matches; with none, only same-origin browsers may connect.
+func originPatterns(origins []string) []string {
+	out := make([]string, 0, len(origins))
+	for _, o := range origins {
+		o = strings.TrimPrefix(strings.TrimPrefix(o, "https://"), "http://")
+		out = append(out, strings.TrimSuffix(o, "/"))
+	}
+	return out
+}
+
+// wsInit authenticates a websocket from its connection_init payload ({"token": "..."} or
+// {"Authorization": "Bearer ..."}), since browsers cannot set headers on websockets. Without a
+// token in the payload, the cookie or header of the upgrade request (already in ctx) stands.
+func wsInit(authn authenticator) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		token := p.GetString("token")
+		if token == "" {
+			token = strings.TrimSpace(strings.TrimPrefix(p.Authorization(), "Bearer "))
+		}
+		if token == "" {
+			return ctx, nil, nil
+		}
+		v, err := authn.Authenticate(ctx, token)
+		if err != nil {
+			if e, ok := errs.As(err); ok {
+				return ctx, nil, e
+			}
+			return ctx, nil, errs.Unauthenticated("could not authenticate")
+		}
+		return auth.WithViewer(ctx, v), nil, nil
+	}
+}

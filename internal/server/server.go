@@ -1,0 +1,157 @@
+// Package server wires steward together: it opens the database, builds the domain services and
+// serves GraphQL (HTTP, websockets, SSE), the playground, health checks and metrics.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/steward-dev/steward/graph"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/config"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/permissions"
+	"github.com/steward-dev/steward/internal/sessions"
+	"github.com/steward-dev/steward/internal/settings"
+	"github.com/steward-dev/steward/internal/users"
+)
+
+// Options are what New needs beyond the start-up configuration.
+type Options struct {
+	Logger *slog.Logger
+	// Argon2 overrides the password hashing cost (tests use a cheap one); zero means OWASP's.
+	Argon2 auth.Argon2Params
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// App is a running steward: its database, services and HTTP handler.
+type App struct {
+	DB       *db.DB
+	Settings *settings.Store
+	handler  http.Handler
+	logger   *slog.Logger
+}
+
+// New opens and migrates the database, seeds settings from the environment and builds the handler.
+func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	secret, err := cfg.Secret()
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := auth.NewTokens(secret, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	database, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL})
+	if err != nil {
+		return nil, err
+	}
+	app, err := build(ctx, cfg, opts, logger, database, tokens)
+	if err != nil {
+		_ = database.Close()
+		return nil, err
+	}
+	return app, nil
+}
+
+func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logger, database *db.DB, tokens *auth.Tokens) (*App, error) {
+	if err := database.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrating database: %w", err)
+	}
+	store := settings.NewStore(database.Client)
+	if err := store.Seed(ctx, settings.AuthKey, cfg.Auth); err != nil {
+		return nil, err
+	}
+	perms := permissions.New(database.Client, store)
+	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms})
+	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
+
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, gql))
+	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		c, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := database.SQL.PingContext(c); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+
+	var h http.Handler = mux
+	h = withCORS(cfg.AllowedOrigins, h)
+	h = withRequestInfo(cfg.TrustProxy, h)
+	h = withRecover(logger, h)
+	return &App{DB: database, Settings: store, handler: h, logger: logger}, nil
+}
+
+// Handler serves the whole API.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve listens on addr until ctx is cancelled, then shuts down gracefully: it stops accepting,
+// lets running requests finish for up to 15 seconds, and closes.
+func (a *App) Serve(ctx context.Context, addr string, ready func(addr string)) error {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		// No WriteTimeout: websocket and SSE responses stay open for as long as clients listen.
+	}
+	errc := make(chan error, 1)
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

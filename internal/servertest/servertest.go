@@ -1,0 +1,241 @@
+// Package servertest runs a real steward over HTTP against a throwaway database, for integration
+// tests that go through the public GraphQL API as clients do.
+package servertest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/config"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/server"
+)
+
+// TestSecret signs the test servers' tokens.
+const TestSecret = "test-secret-key-0123456789abcdef0123456789"
+
+// Server is a running test server.
+type Server struct {
+	URL     string
+	App     *server.App
+	Backend db.Backend
+	Config  config.Config
+	HTTP    *http.Client
+}
+
+// Option adjusts the configuration before the server starts.
+type Option func(*config.Config, *server.Options)
+
+// WithEnv loads the configuration from these environment variables (as `steward` would).
+func WithEnv(env map[string]string) Option {
+	return func(c *config.Config, _ *server.Options) {
+		loaded, err := config.Load(nil, func(k string) string { return env[k] })
+		if err != nil {
+			panic(err)
+		}
+		loaded.DatabaseURL, loaded.SecretKey, loaded.SecretKeyFile = c.DatabaseURL, c.SecretKey, c.SecretKeyFile
+		*c = loaded
+	}
+}
+
+// WithClock sets the server's clock.
+func WithClock(now func() time.Time) Option {
+	return func(_ *config.Config, o *server.Options) { o.Now = now }
+}
+
+// ForEachBackend runs fn as a subtest on SQLite and, when configured, on PostgreSQL.
+func ForEachBackend(t *testing.T, fn func(t *testing.T, b db.Backend)) {
+	t.Helper()
+	for _, b := range db.TestBackends() {
+		t.Run(string(b), func(t *testing.T) { fn(t, b) })
+	}
+}
+
+// New starts a server on a fresh database of backend b.
+func New(t testing.TB, b db.Backend, opts ...Option) *Server {
+	t.Helper()
+	cfg, err := config.Load(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatalf("default config: %v", err)
+	}
+	cfg.DatabaseURL = db.NewTestURL(t, b)
+	cfg.SecretKey = TestSecret
+	sopts := server.Options{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// A cheap argon2id cost keeps tests fast; production uses OWASP's parameters.
+		Argon2: auth.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1},
+	}
+	for _, o := range opts {
+		o(&cfg, &sopts)
+	}
+	app, err := server.New(context.Background(), cfg, sopts)
+	if err != nil {
+		t.Fatalf("starting server: %v", err)
+	}
+	ts := httptest.NewServer(app.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		_ = app.Close()
+	})
+	return &Server{URL: ts.URL, App: app, Backend: b, Config: cfg, HTTP: ts.Client()}
+}
+
+// Error is one GraphQL error.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Response is a decoded GraphQL response with its HTTP status and headers.
+type Response struct {
+	Status  int
+	Header  http.Header
+	Cookies []*http.Cookie
+	Data    map[string]any
+	Errors  []Error
+	Raw     string
+}
+
+// Code returns the extensions.code of the first error, or "" when there is none.
+func (r *Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// Request is one GraphQL call.
+type Request struct {
+	Query     string
+	Variables map[string]any
+	// Token is sent as Authorization: Bearer when set.
+	Token string
+	// Cookie is sent as the token cookie when set.
+	Cookie string
+	Header map[string]string
+}
+
+// Do posts req and decodes the answer; transport failures fail the test.
+func (s *Server) Do(t testing.TB, req Request) *Response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": req.Query, "variables": req.Variables})
+	hr, err := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("building request: %v", err)
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	if req.Token != "" {
+		hr.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	if req.Cookie != "" {
+		hr.AddCookie(&http.Cookie{Name: "token", Value: req.Cookie})
+	}
+	for k, v := range req.Header {
+		hr.Header.Set(k, v)
+	}
+	resp, err := s.HTTP.Do(hr)
+	if err != nil {
+		t.Fatalf("posting GraphQL: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Cookies: resp.Cookies(), Raw: string(raw)}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("decoding response %q: %v", raw, err)
+	}
+	return out
+}
+
+// Query runs query with a bearer token (may be empty) and variables given as key, value pairs.
+func (s *Server) Query(t testing.TB, token, query string, kv ...any) *Response {
+	t.Helper()
+	vars := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		vars[kv[i].(string)] = kv[i+1]
+	}
+	return s.Do(t, Request{Query: query, Variables: vars, Token: token})
+}
+
+// MustQuery is Query that fails the test on any GraphQL error.
+func (s *Server) MustQuery(t testing.TB, token, query string, kv ...any) map[string]any {
+	t.Helper()
+	r := s.Query(t, token, query, kv...)
+	if len(r.Errors) > 0 {
+		t.Fatalf("unexpected errors: %s", r.Raw)
+	}
+	return r.Data
+}
+
+// Account is a signed-up user.
+type Account struct {
+	ID, Email, Password, Token string
+}
+
+// Signup creates an account through the API. The first one becomes admin.
+func (s *Server) Signup(t testing.TB, name string) Account {
+	t.Helper()
+	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com"
+	password := "password-of-" + strings.ToLower(name)
+	d := s.MustQuery(t, "", `mutation($in: SignupInput!) { signup(input: $in) { token user { id } } }`,
+		"in", map[string]any{"name": name, "email": email, "password": password})
+	p := d["signup"].(map[string]any)
+	return Account{ID: Get(p, "user.id").(string), Email: email, Password: password, Token: p["token"].(string)}
+}
+
+// SetRole changes an account's role straight in the database, as an operator would before the
+// admin API exists for it.
+func (s *Server) SetRole(t testing.TB, userID, role string) {
+	t.Helper()
+	err := s.App.DB.Client.User.UpdateOneID(userID).SetRole(user.Role(role)).Exec(auth.System(context.Background()))
+	if err != nil {
+		t.Fatalf("setting role: %v", err)
+	}
+}
+
+// Get walks a dotted path ("signup.user.id", "users.edges.0.node") through decoded JSON.
+func Get(v any, path string) any {
+	for _, p := range strings.Split(path, ".") {
+		switch n := v.(type) {
+		case map[string]any:
+			v = n[p]
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(p, "%d", &i); err != nil || i < 0 || i >= len(n) {
+				return nil
+			}
+			v = n[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// Clock is a settable clock for servers started WithClock(c.Now).
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock starts a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }

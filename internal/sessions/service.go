@@ -1,0 +1,340 @@
+// Package sessions issues, authenticates and revokes credentials: signed tokens, each backed by a
+// session row so that revocation works on the database alone, and hashed API keys.
+package sessions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/apikey"
+	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/settings"
+)
+
+// PermissionChecker answers permission questions; internal/permissions implements it.
+type PermissionChecker interface {
+	Has(ctx context.Context, v *auth.Viewer, key string) (bool, error)
+}
+
+// Config wires a Service.
+type Config struct {
+	Client      *ent.Client
+	Tokens      *auth.Tokens
+	Settings    *settings.Store
+	Permissions PermissionChecker
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Validate reports a missing dependency.
+func (c Config) Validate() error {
+	switch {
+	case c.Client == nil:
+		return errors.New("sessions: Client is required")
+	case c.Tokens == nil:
+		return errors.New("sessions: Tokens is required")
+	case c.Settings == nil:
+		return errors.New("sessions: Settings is required")
+	case c.Permissions == nil:
+		return errors.New("sessions: Permissions is required")
+	}
+	return nil
+}
+
+// Service manages sessions and API keys.
+type Service struct {
+	client   *ent.Client
+	tokens   *auth.Tokens
+	settings *settings.Store
+	perms    PermissionChecker
+	now      func() time.Time
+
+	// touchMu guards lastTouch, which throttles last-used writes to one per credential a minute,
+	// so authentication stays a read on the hot path.
+	touchMu   sync.Mutex
+	lastTouch map[string]time.Time
+}
+
+// New returns a Service.
+func New(cfg Config) (*Service, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{client: cfg.Client, tokens: cfg.Tokens, settings: cfg.Settings, perms: cfg.Permissions,
+		now: cfg.Now, lastTouch: map[string]time.Time{}}, nil
+}
+
+// Issued is a freshly signed token.
+type Issued struct {
+	Token     string
+	SessionID string
+	// ExpiresAt is nil for tokens that never expire.
+	ExpiresAt *time.Time
+}
+
+// Issue creates a session row for userID and signs its token, in ctx's transaction.
+func (s *Service) Issue(ctx context.Context, userID string) (Issued, error) {
+	a, err := s.settings.Auth(ctx)
+	if err != nil {
+		return Issued{}, err
+	}
+	req := auth.RequestFrom(ctx)
+	create := db.ClientFrom(ctx, s.client).Session.Create().SetUserID(userID).
+		SetIP(truncate(req.IP, 64)).SetUserAgent(truncate(req.UserAgent, 512))
+	ttl := a.TokenTTL()
+	var expires *time.Time
+	if ttl > 0 {
+		e := s.now().UTC().Add(ttl)
+		expires = &e
+		create.SetExpiresAt(e)
+	}
+	row, err := create.Save(auth.System(ctx))
+	if err != nil {
+		return Issued{}, fmt.Errorf("creating session: %w", err)
+	}
+	token, _, err := s.tokens.Issue(userID, row.ID, ttl)
+	if err != nil {
+		return Issued{}, err
+	}
+	return Issued{Token: token, SessionID: row.ID, ExpiresAt: expires}, nil
+}
+
+// errBadCredential is the one answer for every refused credential, so callers cannot tell a
+// revoked token from a forged one.
+var errBadCredential = errs.Unauthenticated("invalid or expired credentials")
+
+// Authenticate turns a bearer credential (a JWT or an sk- API key) into a Viewer with the owner's
+// current role. Revoked or expired sessions and keys, deleted users and tampered tokens are all
+// UNAUTHENTICATED.
+func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Viewer, error) {
+	sys := auth.System(ctx)
+	now := s.now().UTC()
+	if auth.LooksLikeAPIKey(credential) {
+		return s.authenticateAPIKey(ctx, credential, now)
+	}
+	claims, err := s.tokens.Parse(credential)
+	if err != nil {
+		return nil, errBadCredential
+	}
+	row, err := s.client.Session.Query().Where(session.ID(claims.ID)).WithUser().Only(sys)
+	if err != nil {
+		if ent.IsNotFound(err) {
+			return nil, errBadCredential
+		}
+		return nil, fmt.Errorf("loading session: %w", err)
+	}
+	u := row.Edges.User
+	if row.RevokedAt != nil || row.UserID != claims.UserID || u == nil ||
+		(row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
+		return nil, errBadCredential
+	}
+	s.touch(ctx, "s:"+row.ID, now, func(c context.Context) error {
+		return s.client.Session.UpdateOneID(row.ID).SetLastUsedAt(now).Exec(c)
+	})
+	s.touch(ctx, "u:"+u.ID, now, func(c context.Context) error {
+		return s.client.User.UpdateOneID(u.ID).SetLastActiveAt(now).Exec(c)
+	})
+	return &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), SessionID: row.ID}, nil
+}
+
+func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now time.Time) (*auth.Viewer, error) {
+	a, err := s.settings.Auth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.EnableAPIKeys {
+		return nil, errs.Unauthenticated("API keys are disabled on this server")
+	}
+	key, err := s.client.APIKey.Query().Where(apikey.KeyHash(auth.HashAPIKey(secret))).WithUser().Only(auth.System(ctx))
+	if err != nil {
+		if ent.IsNotFound(err) {
+			return nil, errBadCredential
+		}
+		return nil, fmt.Errorf("loading API key: %w", err)
+	}
+	u := key.Edges.User
+	if u == nil || (key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) {
+		return nil, errBadCredential
+	}
+	s.touch(ctx, "k:"+key.ID, now, func(c context.Context) error {
+		return s.client.APIKey.UpdateOneID(key.ID).SetLastUsedAt(now).Exec(c)
+	})
+	s.touch(ctx, "u:"+u.ID, now, func(c context.Context) error {
+		return s.client.User.UpdateOneID(u.ID).SetLastActiveAt(now).Exec(c)
+	})
+	return &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), APIKeyID: key.ID}, nil
+}
+
+// touch runs write at most once a minute per key, off the request's critical path.
+func (s *Service) touch(ctx context.Context, key string, now time.Time, write func(context.Context) error) {
+	s.touchMu.Lock()
+	last, seen := s.lastTouch[key]
+	if seen && now.Sub(last) < time.Minute {
+		s.touchMu.Unlock()
+		return
+	}
+	s.lastTouch[key] = now
+	if len(s.lastTouch) > 100_000 {
+		// Bounded memory: forgetting entries only costs an extra write.
+		s.lastTouch = map[string]time.Time{key: now}
+	}
+	s.touchMu.Unlock()
+	bg := auth.System(context.WithoutCancel(ctx))
+	go func() {
+		c, cancel := context.WithTimeout(bg, 5*time.Second)
+		defer cancel()
+		_ = write(c) // best effort: a missed last-used time is harmless
+	}()
+}
+
+// Revoke revokes one session. Non-admins may revoke only their own.
+func (s *Service) Revoke(ctx context.Context, id string) error {
+	v := auth.ViewerFrom(ctx)
+	c := db.ClientFrom(ctx, s.client)
+	row, err := c.Session.Get(ctx, id) // privacy narrows non-admins to their own rows
+	if ent.IsNotFound(err) {
+		return errs.NotFound("session")
+	}
+	if err != nil {
+		return fmt.Errorf("loading session: %w", err)
+	}
+	if row.UserID != v.UserID && !v.IsAdmin() {
+		return errs.NotFound("session")
+	}
+	if row.RevokedAt != nil {
+		return nil
+	}
+	return c.Session.UpdateOneID(id).SetRevokedAt(s.now().UTC()).Exec(auth.System(ctx))
+}
+
+// RevokeAll revokes every live session of userID except keep (which may be empty).
+func (s *Service) RevokeAll(ctx context.Context, userID, keep string) (int, error) {
+	q := db.ClientFrom(ctx, s.client).Session.Update().
+		Where(session.UserID(userID), session.RevokedAtIsNil())
+	if keep != "" {
+		q.Where(session.IDNEQ(keep))
+	}
+	n, err := q.SetRevokedAt(s.now().UTC()).Save(auth.System(ctx))
+	if err != nil {
+		return 0, fmt.Errorf("revoking sessions: %w", err)
+	}
+	return n, nil
+}
+
+// List returns the sessions of userID, newest first. Only admins may list another user's.
+func (s *Service) List(ctx context.Context, userID string, includeRevoked bool) ([]*ent.Session, error) {
+	if err := ownOrAdmin(ctx, userID); err != nil {
+		return nil, err
+	}
+	q := db.ClientFrom(ctx, s.client).Session.Query().Where(session.UserID(userID))
+	if !includeRevoked {
+		q.Where(session.RevokedAtIsNil())
+	}
+	return q.Order(ent.Desc(session.FieldCreatedAt), ent.Desc(session.FieldID)).All(ctx)
+}
+
+// CreateAPIKeyInput describes a new API key.
+type CreateAPIKeyInput struct {
+	Name      string
+	ExpiresAt *time.Time
+}
+
+// Validate checks the input against now.
+func (in CreateAPIKeyInput) Validate(now time.Time) error {
+	if strings.TrimSpace(in.Name) == "" || len(in.Name) > 255 {
+		return errs.Invalid("name", "must be 1 to 255 characters")
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
+		return errs.Invalid("expiresAt", "must be in the future")
+	}
+	return nil
+}
+
+// CreateAPIKey creates a key for the viewer and returns its secret, the only time it is shown.
+// It needs ENABLE_API_KEYS and the features.api_keys permission; admins always may.
+func (s *Service) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (string, *ent.APIKey, error) {
+	v := auth.ViewerFrom(ctx)
+	a, err := s.settings.Auth(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if !a.EnableAPIKeys {
+		return "", nil, errs.Forbidden("API keys are disabled on this server (ENABLE_API_KEYS)")
+	}
+	ok, err := s.perms.Has(ctx, v, "features.api_keys")
+	if err != nil {
+		return "", nil, err
+	}
+	if !ok {
+		return "", nil, errs.Forbidden("you need the features.api_keys permission to create API keys")
+	}
+	if err := in.Validate(s.now()); err != nil {
+		return "", nil, err
+	}
+	secret, hash, display, err := auth.NewAPIKey()
+	if err != nil {
+		return "", nil, err
+	}
+	key, err := db.ClientFrom(ctx, s.client).APIKey.Create().SetUserID(v.UserID).
+		SetName(strings.TrimSpace(in.Name)).SetPrefix(display).SetKeyHash(hash).
+		SetNillableExpiresAt(in.ExpiresAt).Save(auth.System(ctx))
+	if err != nil {
+		return "", nil, fmt.Errorf("creating API key: %w", err)
+	}
+	return secret, key, nil
+}
+
+// ListAPIKeys returns the keys of userID. Only admins may list another user's.
+func (s *Service) ListAPIKeys(ctx context.Context, userID string) ([]*ent.APIKey, error) {
+	if err := ownOrAdmin(ctx, userID); err != nil {
+		return nil, err
+	}
+	return db.ClientFrom(ctx, s.client).APIKey.Query().Where(apikey.UserID(userID)).
+		Order(ent.Desc(apikey.FieldCreatedAt), ent.Desc(apikey.FieldID)).All(ctx)
+}
+
+// RevokeAPIKey deletes a key. Non-admins may revoke only their own.
+func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
+	v := auth.ViewerFrom(ctx)
+	c := db.ClientFrom(ctx, s.client)
+	key, err := c.APIKey.Get(ctx, id)
+	if ent.IsNotFound(err) || (err == nil && key.UserID != v.UserID && !v.IsAdmin()) {
+		return nil, errs.NotFound("API key")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading API key: %w", err)
+	}
+	if err := c.APIKey.DeleteOneID(id).Exec(auth.System(ctx)); err != nil {
+		return nil, fmt.Errorf("revoking API key: %w", err)
+	}
+	return key, nil
+}
+
+func ownOrAdmin(ctx context.Context, userID string) error {
+	v := auth.ViewerFrom(ctx)
+	if v == nil {
+		return errs.Unauthenticated("sign in first")
+	}
+	if v.UserID != userID && !v.IsAdmin() {
+		return errs.Forbidden("only admins may act on another user's credentials")
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,103 @@
+// Package settings persists steward's system configuration as JSON sections in the config_entries
+// table, with Open WebUI's semantics: a value from the environment seeds a section on first start,
+// after that the database wins, and changes apply at once.
+package settings
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/db"
+)
+
+// Store reads and writes configuration sections, caching decoded values in memory.
+type Store struct {
+	client *ent.Client
+
+	mu    sync.RWMutex
+	cache map[string]json.RawMessage
+}
+
+// NewStore returns a Store over client.
+func NewStore(client *ent.Client) *Store {
+	return &Store{client: client, cache: map[string]json.RawMessage{}}
+}
+
+// Get decodes section key into dst. found is false when the section was never stored.
+func (s *Store) Get(ctx context.Context, key string, dst any) (found bool, err error) {
+	s.mu.RLock()
+	raw, ok := s.cache[key]
+	s.mu.RUnlock()
+	if !ok {
+		e, err := s.client.ConfigEntry.Get(auth.System(ctx), key)
+		if ent.IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("reading setting %s: %w", key, err)
+		}
+		raw = e.Value
+		s.mu.Lock()
+		s.cache[key] = raw
+		s.mu.Unlock()
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return false, fmt.Errorf("decoding setting %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// Set stores value as section key, in ctx's transaction when there is one. The cache is updated
+// only after the commit, so a rolled-back change is never served.
+func (s *Store) Set(ctx context.Context, key string, value any) error {
+	raw, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("encoding setting %s: %w", key, err)
+	}
+	updatedBy := ""
+	if v := auth.ViewerFrom(ctx); v != nil {
+		updatedBy = v.UserID
+	}
+	c := db.ClientFrom(ctx, s.client)
+	err = c.ConfigEntry.Create().SetID(key).SetValue(raw).SetUpdatedBy(updatedBy).
+		OnConflictColumns("id").
+		Update(func(u *ent.ConfigEntryUpsert) {
+			u.UpdateValue()
+			u.UpdateUpdatedBy()
+			u.UpdateUpdatedAt()
+			u.AddVersion(1)
+		}).
+		Exec(auth.System(ctx))
+	if err != nil {
+		return fmt.Errorf("storing setting %s: %w", key, err)
+	}
+	db.AfterCommit(ctx, func() { s.Invalidate(key) })
+	return nil
+}
+
+// Seed stores value as section key only when the key has never been stored: environment values
+// seed the database once, and the database wins after that.
+func (s *Store) Seed(ctx context.Context, key string, value any) error {
+	raw, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("encoding setting %s: %w", key, err)
+	}
+	err = s.client.ConfigEntry.Create().SetID(key).SetValue(raw).
+		OnConflictColumns("id").Ignore().Exec(auth.System(ctx))
+	if err != nil {
+		return fmt.Errorf("seeding setting %s: %w", key, err)
+	}
+	s.Invalidate(key)
+	return nil
+}
+
+// Invalidate drops the cached value of key, so the next Get reads the database.
+func (s *Store) Invalidate(key string) {
+	s.mu.Lock()
+	delete(s.cache, key)
+	s.mu.Unlock()
+}

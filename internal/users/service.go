@@ -1,0 +1,318 @@
+// Package users holds the account rules: sign-up (the first account becomes admin), sign-in,
+// password changes and profiles, and the admin's management of accounts.
+package users
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/credential"
+	"github.com/steward-dev/steward/ent/group"
+	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/sessions"
+	"github.com/steward-dev/steward/internal/settings"
+)
+
+// Config wires a Service.
+type Config struct {
+	DB       *db.DB
+	Hasher   auth.Hasher
+	Sessions *sessions.Service
+	Settings *settings.Store
+	Now      func() time.Time
+}
+
+// Validate reports a missing dependency.
+func (c Config) Validate() error {
+	if c.DB == nil || c.Sessions == nil || c.Settings == nil {
+		return errors.New("users: DB, Sessions and Settings are required")
+	}
+	return nil
+}
+
+// Service implements the account rules.
+type Service struct {
+	db       *db.DB
+	client   *ent.Client
+	hasher   auth.Hasher
+	sessions *sessions.Service
+	settings *settings.Store
+	now      func() time.Time
+	// dummyHash is verified against when an email is unknown, so a wrong email costs the same time
+	// as a wrong password and timing does not reveal which accounts exist.
+	dummyHash string
+}
+
+// New returns a Service.
+func New(cfg Config) (*Service, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	dummy, err := cfg.Hasher.Hash("steward-timing-equaliser")
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: cfg.DB, client: cfg.DB.Client, hasher: cfg.Hasher, sessions: cfg.Sessions,
+		settings: cfg.Settings, now: cfg.Now, dummyHash: dummy}, nil
+}
+
+// SignupInput is a new account from the sign-up form.
+type SignupInput struct {
+	Name, Email, Password string
+	ProfileImageURL       *string
+}
+
+// AuthResult is a signed-in user with its new token.
+type AuthResult struct {
+	User   *ent.User
+	Issued sessions.Issued
+}
+
+// signupLockKey serialises sign-ups on PostgreSQL so two first sign-ups cannot both become admin.
+// SQLite needs nothing more: its write transactions already run one at a time.
+const signupLockKey = 0x5354455741524431
+
+// Signup creates an account and signs it in. The first account becomes ADMIN whatever the
+// settings say; later ones get the default role, and are refused when sign-up is disabled.
+func (s *Service) Signup(ctx context.Context, in SignupInput) (AuthResult, error) {
+	a, err := s.settings.Auth(ctx)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	name, err := validateName("name", in.Name)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	email, err := NormalizeEmail("email", in.Email)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	if err := validatePassword("password", in.Password, a.PasswordMinLength); err != nil {
+		return AuthResult{}, err
+	}
+	image := "/user.png"
+	if in.ProfileImageURL != nil {
+		if image, err = validateImageURL("profileImageUrl", *in.ProfileImageURL); err != nil {
+			return AuthResult{}, err
+		}
+	}
+	hash, err := s.hasher.Hash(in.Password)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	var res AuthResult
+	err = db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
+		sys := auth.System(ctx)
+		if s.db.Dialect == dialect.Postgres {
+			if _, err := c.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(signupLockKey)); err != nil {
+				return fmt.Errorf("locking sign-up: %w", err)
+			}
+		}
+		count, err := c.User.Query().Count(sys)
+		if err != nil {
+			return fmt.Errorf("counting users: %w", err)
+		}
+		role := user.Role(a.DefaultUserRole)
+		if count == 0 {
+			role = user.RoleADMIN
+		} else if !a.EnableSignup {
+			return errs.Forbidden("sign-up is disabled on this server")
+		}
+		taken, err := c.User.Query().Where(user.Email(email)).Exist(sys)
+		if err != nil {
+			return fmt.Errorf("checking email: %w", err)
+		}
+		if taken {
+			return errs.Conflict("an account with this email already exists")
+		}
+		u, err := c.User.Create().SetName(name).SetEmail(email).SetRole(role).
+			SetProfileImageURL(image).SetLastActiveAt(s.now().UTC()).Save(sys)
+		if err != nil {
+			if ent.IsConstraintError(err) {
+				return errs.Conflict("an account with this email already exists")
+			}
+			return fmt.Errorf("creating user: %w", err)
+		}
+		if err := c.Credential.Create().SetUserID(u.ID).SetPasswordHash(hash).Exec(sys); err != nil {
+			return fmt.Errorf("storing credential: %w", err)
+		}
+		if err := s.joinDefaultGroup(ctx, c, a.DefaultGroupID, u.ID); err != nil {
+			return err
+		}
+		issued, err := s.sessions.Issue(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		res = AuthResult{User: u, Issued: issued}
+		return nil
+	})
+	return res, err
+}
+
+// joinDefaultGroup adds a new account to DEFAULT_GROUP_ID when that group exists.
+func (s *Service) joinDefaultGroup(ctx context.Context, c *ent.Client, groupID, userID string) error {
+	if groupID == "" {
+		return nil
+	}
+	sys := auth.System(ctx)
+	exists, err := c.Group.Query().Where(group.ID(groupID)).Exist(sys)
+	if err != nil {
+		return fmt.Errorf("checking default group: %w", err)
+	}
+	if !exists {
+		return nil // a stale setting must not block sign-up
+	}
+	return c.Membership.Create().SetUserID(userID).SetGroupID(groupID).
+		OnConflictColumns("user_id", "group_id").Ignore().Exec(sys)
+}
+
+// errBadLogin is the one answer for a wrong email or a wrong password.
+var errBadLogin = errs.Unauthenticated("incorrect email or password")
+
+// SigninInput is an email and password.
+type SigninInput struct{ Email, Password string }
+
+// Signin checks the password and issues a token. A bcrypt hash (imported from Open WebUI) or an
+// argon2id hash with outdated costs is replaced by a fresh argon2id hash.
+func (s *Service) Signin(ctx context.Context, in SigninInput) (AuthResult, error) {
+	sys := auth.System(ctx)
+	c := db.ClientFrom(ctx, s.client)
+	email, err := NormalizeEmail("email", in.Email)
+	if err != nil {
+		_, _ = s.hasher.Verify(s.dummyHash, in.Password)
+		return AuthResult{}, errBadLogin
+	}
+	u, err := c.User.Query().Where(user.Email(email)).WithCredential().Only(sys)
+	if ent.IsNotFound(err) || (err == nil && u.Edges.Credential == nil) {
+		_, _ = s.hasher.Verify(s.dummyHash, in.Password)
+		return AuthResult{}, errBadLogin
+	}
+	if err != nil {
+		return AuthResult{}, fmt.Errorf("loading user: %w", err)
+	}
+	rehash, err := s.hasher.Verify(u.Edges.Credential.PasswordHash, in.Password)
+	if err != nil {
+		return AuthResult{}, errBadLogin
+	}
+	if rehash {
+		if h, err := s.hasher.Hash(in.Password); err == nil {
+			if err := c.Credential.Update().Where(credential.UserID(u.ID)).SetPasswordHash(h).Exec(sys); err != nil {
+				return AuthResult{}, fmt.Errorf("upgrading password hash: %w", err)
+			}
+		}
+	}
+	issued, err := s.sessions.Issue(ctx, u.ID)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	u.Edges.Credential = nil
+	return AuthResult{User: u, Issued: issued}, nil
+}
+
+// UpdatePasswordInput is the current password and the new one.
+type UpdatePasswordInput struct{ Password, NewPassword string }
+
+// UpdatePassword changes the viewer's password and revokes every other session of theirs.
+func (s *Service) UpdatePassword(ctx context.Context, in UpdatePasswordInput) error {
+	v := auth.ViewerFrom(ctx)
+	a, err := s.settings.Auth(ctx)
+	if err != nil {
+		return err
+	}
+	sys := auth.System(ctx)
+	c := db.ClientFrom(ctx, s.client)
+	cred, err := c.Credential.Query().Where(credential.UserID(v.UserID)).Only(sys)
+	if ent.IsNotFound(err) {
+		return errs.Forbidden("this account has no password (it signs in through another provider)")
+	}
+	if err != nil {
+		return fmt.Errorf("loading credential: %w", err)
+	}
+	if _, err := s.hasher.Verify(cred.PasswordHash, in.Password); err != nil {
+		return errs.Invalid("password", "current password is incorrect")
+	}
+	if err := validatePassword("newPassword", in.NewPassword, a.PasswordMinLength); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(in.NewPassword)
+	if err != nil {
+		return err
+	}
+	if err := c.Credential.UpdateOne(cred).SetPasswordHash(hash).Exec(sys); err != nil {
+		return fmt.Errorf("storing password: %w", err)
+	}
+	_, err = s.sessions.RevokeAll(ctx, v.UserID, v.SessionID)
+	return err
+}
+
+// ProfileInput changes the viewer's own profile; nil fields stay as they are.
+type ProfileInput struct {
+	Name, ProfileImageURL, StatusEmoji, StatusMessage *string
+	StatusExpiresAt                                   *time.Time
+}
+
+// UpdateProfile applies in to the viewer's account.
+func (s *Service) UpdateProfile(ctx context.Context, in ProfileInput) (*ent.User, error) {
+	v := auth.ViewerFrom(ctx)
+	upd := db.ClientFrom(ctx, s.client).User.UpdateOneID(v.UserID)
+	if in.Name != nil {
+		n, err := validateName("name", *in.Name)
+		if err != nil {
+			return nil, err
+		}
+		upd.SetName(n)
+	}
+	if in.ProfileImageURL != nil {
+		u, err := validateImageURL("profileImageUrl", *in.ProfileImageURL)
+		if err != nil {
+			return nil, err
+		}
+		upd.SetProfileImageURL(u)
+	}
+	if in.StatusEmoji != nil {
+		if len(*in.StatusEmoji) > 64 {
+			return nil, errs.Invalid("statusEmoji", "must be at most 64 bytes")
+		}
+		upd.SetStatusEmoji(*in.StatusEmoji)
+	}
+	if in.StatusMessage != nil {
+		if len(*in.StatusMessage) > 512 {
+			return nil, errs.Invalid("statusMessage", "must be at most 512 bytes")
+		}
+		upd.SetStatusMessage(*in.StatusMessage)
+	}
+	if in.StatusExpiresAt != nil {
+		upd.SetStatusExpiresAt(in.StatusExpiresAt.UTC())
+	}
+	u, err := upd.Save(auth.System(ctx))
+	if ent.IsNotFound(err) {
+		return nil, errs.NotFound("user")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("updating profile: %w", err)
+	}
+	return u, nil
+}
+
+// Get returns a user by id.
+func (s *Service) Get(ctx context.Context, id string) (*ent.User, error) {
+	u, err := db.ClientFrom(ctx, s.client).User.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, errs.NotFound("user")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading user: %w", err)
+	}
+	return u, nil
+}
