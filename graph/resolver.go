@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
@@ -19,6 +20,7 @@ type Resolver struct {
 	Accounts    *users.Service
 	Credentials *sessions.Service
 	Perms       *permissions.Service
+	Audit       *audit.Log
 }
 
 // NewSchema builds the executable schema with its directives.

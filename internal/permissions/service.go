@@ -10,6 +10,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/access"
+	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
@@ -23,11 +24,12 @@ const DefaultsKey = "permissions.default"
 type Service struct {
 	client   *ent.Client
 	settings *settings.Store
+	audit    *audit.Log
 }
 
 // New returns a Service.
-func New(client *ent.Client, store *settings.Store) *Service {
-	return &Service{client: client, settings: store}
+func New(client *ent.Client, store *settings.Store, log *audit.Log) *Service {
+	return &Service{client: client, settings: store, audit: log}
 }
 
 // Defaults returns the stored default tree, filled with Open WebUI's defaults for any missing key.
@@ -53,7 +55,23 @@ func (s *Service) UpdateDefaults(ctx context.Context, tree map[string]any) (acce
 		return nil, err
 	}
 	full := access.Fill(access.Tree(tree), access.Defaults())
+	before, err := s.Defaults(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.settings.Set(ctx, DefaultsKey, full); err != nil {
+		return nil, err
+	}
+	changes := map[string]audit.Change{}
+	old, cur := access.Flatten(before), access.Flatten(full)
+	for k, v := range cur {
+		if old[k] != v {
+			changes[k] = audit.Change{Old: old[k], New: v}
+		}
+	}
+	err = s.audit.Record(ctx, audit.Entry{Action: audit.DefaultPermissionsUpdated, EntityType: "Config",
+		EntityID: DefaultsKey, Description: fmt.Sprintf("default permissions updated (%d keys changed)", len(changes)), Changes: changes})
+	if err != nil {
 		return nil, err
 	}
 	return full, nil

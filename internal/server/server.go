@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/steward-dev/steward/graph"
+	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
@@ -76,8 +77,9 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	if err := store.Seed(ctx, settings.AuthKey, cfg.Auth); err != nil {
 		return nil, err
 	}
-	perms := permissions.New(database.Client, store)
-	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Now: opts.Now})
+	auditLog := audit.New(database, opts.Now)
+	perms := permissions.New(database.Client, store, auditLog)
+	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Now: opts.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +87,7 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms})
+	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog})
 	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
 
 	registry := prometheus.NewRegistry()

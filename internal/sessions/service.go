@@ -13,6 +13,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/apikey"
 	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
@@ -30,6 +31,8 @@ type Config struct {
 	Tokens      *auth.Tokens
 	Settings    *settings.Store
 	Permissions PermissionChecker
+	// Audit records revocations an admin makes of someone else's credentials.
+	Audit *audit.Log
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -45,6 +48,8 @@ func (c Config) Validate() error {
 		return errors.New("sessions: Settings is required")
 	case c.Permissions == nil:
 		return errors.New("sessions: Permissions is required")
+	case c.Audit == nil:
+		return errors.New("sessions: Audit is required")
 	}
 	return nil
 }
@@ -55,6 +60,7 @@ type Service struct {
 	tokens   *auth.Tokens
 	settings *settings.Store
 	perms    PermissionChecker
+	audit    *audit.Log
 	now      func() time.Time
 
 	// touchMu guards lastTouch, which throttles last-used writes to one per credential a minute,
@@ -72,7 +78,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Now = time.Now
 	}
 	return &Service{client: cfg.Client, tokens: cfg.Tokens, settings: cfg.Settings, perms: cfg.Permissions,
-		now: cfg.Now, lastTouch: map[string]time.Time{}}, nil
+		audit: cfg.Audit, now: cfg.Now, lastTouch: map[string]time.Time{}}, nil
 }
 
 // Issued is a freshly signed token.
@@ -215,7 +221,14 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 	if row.RevokedAt != nil {
 		return nil
 	}
-	return c.Session.UpdateOneID(id).SetRevokedAt(s.now().UTC()).Exec(auth.System(ctx))
+	if err := c.Session.UpdateOneID(id).SetRevokedAt(s.now().UTC()).Exec(auth.System(ctx)); err != nil {
+		return fmt.Errorf("revoking session: %w", err)
+	}
+	if row.UserID == v.UserID {
+		return nil
+	}
+	return s.audit.Record(ctx, audit.Entry{Action: audit.SessionRevoked, EntityType: "Session", EntityID: id,
+		Description: "admin revoked a session of user " + row.UserID})
 }
 
 // RevokeAll revokes every live session of userID except keep (which may be empty).
@@ -318,7 +331,11 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, err
 	if err := c.APIKey.DeleteOneID(id).Exec(auth.System(ctx)); err != nil {
 		return nil, fmt.Errorf("revoking API key: %w", err)
 	}
-	return key, nil
+	if key.UserID != v.UserID {
+		err = s.audit.Record(ctx, audit.Entry{Action: audit.APIKeyRevoked, EntityType: "APIKey", EntityID: id,
+			Description: fmt.Sprintf("admin revoked API key %q (%s) of user %s", key.Name, key.Prefix, key.UserID)})
+	}
+	return key, err
 }
 
 func ownOrAdmin(ctx context.Context, userID string) error {

@@ -1,0 +1,49 @@
+package audit
+
+// Action names what an audit entry records; the GraphQL enum AuditAction lists the same values.
+type Action string
+
+// Every audited action. Add new ones here (and to the GraphQL enum) rather than inventing strings.
+const (
+	UserCreated               Action = "USER_CREATED"
+	UserUpdated               Action = "USER_UPDATED"
+	UserRoleChanged           Action = "USER_ROLE_CHANGED"
+	UserDeleted               Action = "USER_DELETED"
+	UserUnlocked              Action = "USER_UNLOCKED"
+	GroupCreated              Action = "GROUP_CREATED"
+	GroupUpdated              Action = "GROUP_UPDATED"
+	GroupDeleted              Action = "GROUP_DELETED"
+	GroupMembersAdded         Action = "GROUP_MEMBERS_ADDED"
+	GroupMembersRemoved       Action = "GROUP_MEMBERS_REMOVED"
+	DefaultPermissionsUpdated Action = "DEFAULT_PERMISSIONS_UPDATED"
+	ConfigUpdated             Action = "CONFIG_UPDATED"
+	ModelCreated              Action = "MODEL_CREATED"
+	ModelUpdated              Action = "MODEL_UPDATED"
+	ModelDeleted              Action = "MODEL_DELETED"
+	PlanCreated               Action = "PLAN_CREATED"
+	PlanUpdated               Action = "PLAN_UPDATED"
+	PlanDeleted               Action = "PLAN_DELETED"
+	PlanActivated             Action = "PLAN_ACTIVATED"
+	PlanDeactivated           Action = "PLAN_DEACTIVATED"
+	PlanDuplicated            Action = "PLAN_DUPLICATED"
+	SubscriptionAssigned      Action = "SUBSCRIPTION_ASSIGNED"
+	SubscriptionCanceled      Action = "SUBSCRIPTION_CANCELED"
+	SubscriptionRenewed       Action = "SUBSCRIPTION_RENEWED"
+	PaymentSucceeded          Action = "PAYMENT_SUCCEEDED"
+	PaymentFailed             Action = "PAYMENT_FAILED"
+	PaymentCanceled           Action = "PAYMENT_CANCELED"
+	PaymentRefunded           Action = "PAYMENT_REFUNDED"
+	APIKeyRevoked             Action = "API_KEY_REVOKED"
+	SessionRevoked            Action = "SESSION_REVOKED"
+)
+
+// Actions lists every action, in the order above.
+var Actions = []Action{
+	UserCreated, UserUpdated, UserRoleChanged, UserDeleted, UserUnlocked,
+	GroupCreated, GroupUpdated, GroupDeleted, GroupMembersAdded, GroupMembersRemoved,
+	DefaultPermissionsUpdated, ConfigUpdated, ModelCreated, ModelUpdated, ModelDeleted,
+	PlanCreated, PlanUpdated, PlanDeleted, PlanActivated, PlanDeactivated, PlanDuplicated,
+	SubscriptionAssigned, SubscriptionCanceled, SubscriptionRenewed,
+	PaymentSucceeded, PaymentFailed, PaymentCanceled, PaymentRefunded,
+	APIKeyRevoked, SessionRevoked,
+}
