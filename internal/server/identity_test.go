@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/steward-dev/steward/ent/credential"
+	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
@@ -296,4 +298,32 @@ func sessionOf(t *testing.T, token string) string {
 	}
 	_ = json.Unmarshal(payload, &c)
 	return c.JTI
+}
+
+func TestConcurrentFirstSignupsMakeOneAdmin(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		s := st.New(t, b)
+		const n = 8
+		errc := make(chan error, n)
+		for i := range n {
+			go func() {
+				r := s.Query(t, "", `mutation($e: String!) { signup(input: {name: "X", email: $e, password: "long enough pw"}) { token } }`,
+					"e", "user"+strings.Repeat("x", i)+"@example.com")
+				if len(r.Errors) > 0 {
+					errc <- errors.New(r.Raw)
+					return
+				}
+				errc <- nil
+			}()
+		}
+		for range n {
+			if err := <-errc; err != nil {
+				t.Fatalf("concurrent sign-up failed: %v", err)
+			}
+		}
+		admins, err := s.App.DB.Client.User.Query().Where(user.RoleEQ(user.RoleADMIN)).Count(context.Background())
+		if err != nil || admins != 1 {
+			t.Fatalf("admins after %d concurrent first sign-ups = %d (%v), want 1", n, admins, err)
+		}
+	})
 }
