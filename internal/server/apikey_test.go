@@ -8,8 +8,8 @@ import (
 
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
-	"github.com/steward-dev/steward/internal/settings"
 	st "github.com/steward-dev/steward/internal/servertest"
+	"github.com/steward-dev/steward/internal/settings"
 )
 
 const createKey = `mutation($name: String!, $exp: Time) { createAPIKey(input: {name: $name, expiresAt: $exp}) { key apiKey { id name prefix expiresAt } } }`
