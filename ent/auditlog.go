@@ -24,8 +24,6 @@ type AuditLog struct {
 	Seq int64 `json:"seq,omitempty"`
 	// ActorID holds the value of the "actor_id" field.
 	ActorID *string `json:"actor_id,omitempty"`
-	// ActorEmail holds the value of the "actor_email" field.
-	ActorEmail string `json:"actor_email,omitempty"`
 	// Action holds the value of the "action" field.
 	Action string `json:"action,omitempty"`
 	// EntityType holds the value of the "entity_type" field.
@@ -58,7 +56,7 @@ func (*AuditLog) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case auditlog.FieldSeq:
 			values[i] = new(sql.NullInt64)
-		case auditlog.FieldID, auditlog.FieldActorID, auditlog.FieldActorEmail, auditlog.FieldAction, auditlog.FieldEntityType, auditlog.FieldEntityID, auditlog.FieldDescription, auditlog.FieldIP, auditlog.FieldUserAgent, auditlog.FieldRequestID, auditlog.FieldPrevHash, auditlog.FieldHash:
+		case auditlog.FieldID, auditlog.FieldActorID, auditlog.FieldAction, auditlog.FieldEntityType, auditlog.FieldEntityID, auditlog.FieldDescription, auditlog.FieldIP, auditlog.FieldUserAgent, auditlog.FieldRequestID, auditlog.FieldPrevHash, auditlog.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditlog.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -101,12 +99,6 @@ func (_m *AuditLog) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ActorID = new(string)
 				*_m.ActorID = value.String
-			}
-		case auditlog.FieldActorEmail:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field actor_email", values[i])
-			} else if value.Valid {
-				_m.ActorEmail = value.String
 			}
 		case auditlog.FieldAction:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -216,9 +208,6 @@ func (_m *AuditLog) String() string {
 		builder.WriteString("actor_id=")
 		builder.WriteString(*v)
 	}
-	builder.WriteString(", ")
-	builder.WriteString("actor_email=")
-	builder.WriteString(_m.ActorEmail)
 	builder.WriteString(", ")
 	builder.WriteString("action=")
 	builder.WriteString(_m.Action)

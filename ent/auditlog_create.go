@@ -57,20 +57,6 @@ func (_c *AuditLogCreate) SetNillableActorID(v *string) *AuditLogCreate {
 	return _c
 }
 
-// SetActorEmail sets the "actor_email" field.
-func (_c *AuditLogCreate) SetActorEmail(v string) *AuditLogCreate {
-	_c.mutation.SetActorEmail(v)
-	return _c
-}
-
-// SetNillableActorEmail sets the "actor_email" field if the given value is not nil.
-func (_c *AuditLogCreate) SetNillableActorEmail(v *string) *AuditLogCreate {
-	if v != nil {
-		_c.SetActorEmail(*v)
-	}
-	return _c
-}
-
 // SetAction sets the "action" field.
 func (_c *AuditLogCreate) SetAction(v string) *AuditLogCreate {
 	_c.mutation.SetAction(v)
@@ -352,10 +338,6 @@ func (_c *AuditLogCreate) createSpec() (*AuditLog, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditlog.FieldActorID, field.TypeString, value)
 		_node.ActorID = &value
 	}
-	if value, ok := _c.mutation.ActorEmail(); ok {
-		_spec.SetField(auditlog.FieldActorEmail, field.TypeString, value)
-		_node.ActorEmail = value
-	}
 	if value, ok := _c.mutation.Action(); ok {
 		_spec.SetField(auditlog.FieldAction, field.TypeString, value)
 		_node.Action = value
@@ -473,9 +455,6 @@ func (u *AuditLogUpsertOne) UpdateNewValues() *AuditLogUpsertOne {
 		}
 		if _, exists := u.create.mutation.ActorID(); exists {
 			s.SetIgnore(auditlog.FieldActorID)
-		}
-		if _, exists := u.create.mutation.ActorEmail(); exists {
-			s.SetIgnore(auditlog.FieldActorEmail)
 		}
 		if _, exists := u.create.mutation.Action(); exists {
 			s.SetIgnore(auditlog.FieldAction)
@@ -729,9 +708,6 @@ func (u *AuditLogUpsertBulk) UpdateNewValues() *AuditLogUpsertBulk {
 			}
 			if _, exists := b.mutation.ActorID(); exists {
 				s.SetIgnore(auditlog.FieldActorID)
-			}
-			if _, exists := b.mutation.ActorEmail(); exists {
-				s.SetIgnore(auditlog.FieldActorEmail)
 			}
 			if _, exists := b.mutation.Action(); exists {
 				s.SetIgnore(auditlog.FieldAction)

@@ -78,9 +78,6 @@ func (_u *AuditLogUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ActorIDCleared() {
 		_spec.ClearField(auditlog.FieldActorID, field.TypeString)
 	}
-	if _u.mutation.ActorEmailCleared() {
-		_spec.ClearField(auditlog.FieldActorEmail, field.TypeString)
-	}
 	if _u.mutation.EntityIDCleared() {
 		_spec.ClearField(auditlog.FieldEntityID, field.TypeString)
 	}
@@ -188,9 +185,6 @@ func (_u *AuditLogUpdateOne) sqlSave(ctx context.Context) (_node *AuditLog, err 
 	}
 	if _u.mutation.ActorIDCleared() {
 		_spec.ClearField(auditlog.FieldActorID, field.TypeString)
-	}
-	if _u.mutation.ActorEmailCleared() {
-		_spec.ClearField(auditlog.FieldActorEmail, field.TypeString)
 	}
 	if _u.mutation.EntityIDCleared() {
 		_spec.ClearField(auditlog.FieldEntityID, field.TypeString)

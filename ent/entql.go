@@ -63,7 +63,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditlog.FieldCreatedAt:   {Type: field.TypeTime, Column: auditlog.FieldCreatedAt},
 			auditlog.FieldSeq:         {Type: field.TypeInt64, Column: auditlog.FieldSeq},
 			auditlog.FieldActorID:     {Type: field.TypeString, Column: auditlog.FieldActorID},
-			auditlog.FieldActorEmail:  {Type: field.TypeString, Column: auditlog.FieldActorEmail},
 			auditlog.FieldAction:      {Type: field.TypeString, Column: auditlog.FieldAction},
 			auditlog.FieldEntityType:  {Type: field.TypeString, Column: auditlog.FieldEntityType},
 			auditlog.FieldEntityID:    {Type: field.TypeString, Column: auditlog.FieldEntityID},
@@ -732,11 +731,6 @@ func (f *AuditLogFilter) WhereSeq(p entql.Int64P) {
 // WhereActorID applies the entql string predicate on the actor_id field.
 func (f *AuditLogFilter) WhereActorID(p entql.StringP) {
 	f.Where(p.Field(auditlog.FieldActorID))
-}
-
-// WhereActorEmail applies the entql string predicate on the actor_email field.
-func (f *AuditLogFilter) WhereActorEmail(p entql.StringP) {
-	f.Where(p.Field(auditlog.FieldActorEmail))
 }
 
 // WhereAction applies the entql string predicate on the action field.

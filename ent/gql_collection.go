@@ -167,16 +167,6 @@ func (_q *AuditLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, auditlog.FieldActorID)
 				fieldSeen[auditlog.FieldActorID] = struct{}{}
 			}
-		case "actorEmail":
-			if _, ok := fieldSeen[auditlog.FieldActorEmail]; !ok {
-				selectedFields = append(selectedFields, auditlog.FieldActorEmail)
-				fieldSeen[auditlog.FieldActorEmail] = struct{}{}
-			}
-		case "action":
-			if _, ok := fieldSeen[auditlog.FieldAction]; !ok {
-				selectedFields = append(selectedFields, auditlog.FieldAction)
-				fieldSeen[auditlog.FieldAction] = struct{}{}
-			}
 		case "entityType":
 			if _, ok := fieldSeen[auditlog.FieldEntityType]; !ok {
 				selectedFields = append(selectedFields, auditlog.FieldEntityType)
@@ -278,9 +268,6 @@ func newAuditLogPaginateArgs(rv map[string]any) *auditlogPaginateArgs {
 				args.opts = append(args.opts, WithAuditLogOrder(v))
 			}
 		}
-	}
-	if v, ok := rv[whereField].(*AuditLogWhereInput); ok {
-		args.opts = append(args.opts, WithAuditLogFilter(v.Filter))
 	}
 	return args
 }

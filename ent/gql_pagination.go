@@ -627,6 +627,20 @@ var (
 			}
 		},
 	}
+	// AuditLogOrderFieldSeq orders AuditLog by seq.
+	AuditLogOrderFieldSeq = &AuditLogOrderField{
+		Value: func(_m *AuditLog) (ent.Value, error) {
+			return _m.Seq, nil
+		},
+		column: auditlog.FieldSeq,
+		toTerm: auditlog.BySeq,
+		toCursor: func(_m *AuditLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Seq,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -635,6 +649,8 @@ func (f AuditLogOrderField) String() string {
 	switch f.column {
 	case AuditLogOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
+	case AuditLogOrderFieldSeq.column:
+		str = "SEQ"
 	}
 	return str
 }
@@ -653,6 +669,8 @@ func (f *AuditLogOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *AuditLogOrderFieldCreatedAt
+	case "SEQ":
+		*f = *AuditLogOrderFieldSeq
 	default:
 		return fmt.Errorf("%s is not a valid AuditLogOrderField", str)
 	}

@@ -818,7 +818,6 @@ type AuditLogMutation struct {
 	seq           *int64
 	addseq        *int64
 	actor_id      *string
-	actor_email   *string
 	action        *string
 	entity_type   *string
 	entity_id     *string
@@ -1078,55 +1077,6 @@ func (m *AuditLogMutation) ActorIDCleared() bool {
 func (m *AuditLogMutation) ResetActorID() {
 	m.actor_id = nil
 	delete(m.clearedFields, auditlog.FieldActorID)
-}
-
-// SetActorEmail sets the "actor_email" field.
-func (m *AuditLogMutation) SetActorEmail(s string) {
-	m.actor_email = &s
-}
-
-// ActorEmail returns the value of the "actor_email" field in the mutation.
-func (m *AuditLogMutation) ActorEmail() (r string, exists bool) {
-	v := m.actor_email
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldActorEmail returns the old "actor_email" field's value of the AuditLog entity.
-// If the AuditLog object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditLogMutation) OldActorEmail(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldActorEmail is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldActorEmail requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldActorEmail: %w", err)
-	}
-	return oldValue.ActorEmail, nil
-}
-
-// ClearActorEmail clears the value of the "actor_email" field.
-func (m *AuditLogMutation) ClearActorEmail() {
-	m.actor_email = nil
-	m.clearedFields[auditlog.FieldActorEmail] = struct{}{}
-}
-
-// ActorEmailCleared returns if the "actor_email" field was cleared in this mutation.
-func (m *AuditLogMutation) ActorEmailCleared() bool {
-	_, ok := m.clearedFields[auditlog.FieldActorEmail]
-	return ok
-}
-
-// ResetActorEmail resets all changes to the "actor_email" field.
-func (m *AuditLogMutation) ResetActorEmail() {
-	m.actor_email = nil
-	delete(m.clearedFields, auditlog.FieldActorEmail)
 }
 
 // SetAction sets the "action" field.
@@ -1549,7 +1499,7 @@ func (m *AuditLogMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditLogMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, auditlog.FieldCreatedAt)
 	}
@@ -1558,9 +1508,6 @@ func (m *AuditLogMutation) Fields() []string {
 	}
 	if m.actor_id != nil {
 		fields = append(fields, auditlog.FieldActorID)
-	}
-	if m.actor_email != nil {
-		fields = append(fields, auditlog.FieldActorEmail)
 	}
 	if m.action != nil {
 		fields = append(fields, auditlog.FieldAction)
@@ -1606,8 +1553,6 @@ func (m *AuditLogMutation) Field(name string) (ent.Value, bool) {
 		return m.Seq()
 	case auditlog.FieldActorID:
 		return m.ActorID()
-	case auditlog.FieldActorEmail:
-		return m.ActorEmail()
 	case auditlog.FieldAction:
 		return m.Action()
 	case auditlog.FieldEntityType:
@@ -1643,8 +1588,6 @@ func (m *AuditLogMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldSeq(ctx)
 	case auditlog.FieldActorID:
 		return m.OldActorID(ctx)
-	case auditlog.FieldActorEmail:
-		return m.OldActorEmail(ctx)
 	case auditlog.FieldAction:
 		return m.OldAction(ctx)
 	case auditlog.FieldEntityType:
@@ -1694,13 +1637,6 @@ func (m *AuditLogMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetActorID(v)
-		return nil
-	case auditlog.FieldActorEmail:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetActorEmail(v)
 		return nil
 	case auditlog.FieldAction:
 		v, ok := value.(string)
@@ -1820,9 +1756,6 @@ func (m *AuditLogMutation) ClearedFields() []string {
 	if m.FieldCleared(auditlog.FieldActorID) {
 		fields = append(fields, auditlog.FieldActorID)
 	}
-	if m.FieldCleared(auditlog.FieldActorEmail) {
-		fields = append(fields, auditlog.FieldActorEmail)
-	}
 	if m.FieldCleared(auditlog.FieldEntityID) {
 		fields = append(fields, auditlog.FieldEntityID)
 	}
@@ -1846,9 +1779,6 @@ func (m *AuditLogMutation) ClearField(name string) error {
 	case auditlog.FieldActorID:
 		m.ClearActorID()
 		return nil
-	case auditlog.FieldActorEmail:
-		m.ClearActorEmail()
-		return nil
 	case auditlog.FieldEntityID:
 		m.ClearEntityID()
 		return nil
@@ -1871,9 +1801,6 @@ func (m *AuditLogMutation) ResetField(name string) error {
 		return nil
 	case auditlog.FieldActorID:
 		m.ResetActorID()
-		return nil
-	case auditlog.FieldActorEmail:
-		m.ResetActorEmail()
 		return nil
 	case auditlog.FieldAction:
 		m.ResetAction()

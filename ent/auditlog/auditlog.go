@@ -20,8 +20,6 @@ const (
 	FieldSeq = "seq"
 	// FieldActorID holds the string denoting the actor_id field in the database.
 	FieldActorID = "actor_id"
-	// FieldActorEmail holds the string denoting the actor_email field in the database.
-	FieldActorEmail = "actor_email"
 	// FieldAction holds the string denoting the action field in the database.
 	FieldAction = "action"
 	// FieldEntityType holds the string denoting the entity_type field in the database.
@@ -52,7 +50,6 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldSeq,
 	FieldActorID,
-	FieldActorEmail,
 	FieldAction,
 	FieldEntityType,
 	FieldEntityID,
@@ -122,11 +119,6 @@ func BySeq(opts ...sql.OrderTermOption) OrderOption {
 // ByActorID orders the results by the actor_id field.
 func ByActorID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActorID, opts...).ToFunc()
-}
-
-// ByActorEmail orders the results by the actor_email field.
-func ByActorEmail(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldActorEmail, opts...).ToFunc()
 }
 
 // ByAction orders the results by the action field.

@@ -79,11 +79,6 @@ func ActorID(v string) predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldEQ(FieldActorID, v))
 }
 
-// ActorEmail applies equality check predicate on the "actor_email" field. It's identical to ActorEmailEQ.
-func ActorEmail(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldEQ(FieldActorEmail, v))
-}
-
 // Action applies equality check predicate on the "action" field. It's identical to ActionEQ.
 func Action(v string) predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldEQ(FieldAction, v))
@@ -282,81 +277,6 @@ func ActorIDEqualFold(v string) predicate.AuditLog {
 // ActorIDContainsFold applies the ContainsFold predicate on the "actor_id" field.
 func ActorIDContainsFold(v string) predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldContainsFold(FieldActorID, v))
-}
-
-// ActorEmailEQ applies the EQ predicate on the "actor_email" field.
-func ActorEmailEQ(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldEQ(FieldActorEmail, v))
-}
-
-// ActorEmailNEQ applies the NEQ predicate on the "actor_email" field.
-func ActorEmailNEQ(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldNEQ(FieldActorEmail, v))
-}
-
-// ActorEmailIn applies the In predicate on the "actor_email" field.
-func ActorEmailIn(vs ...string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldIn(FieldActorEmail, vs...))
-}
-
-// ActorEmailNotIn applies the NotIn predicate on the "actor_email" field.
-func ActorEmailNotIn(vs ...string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldNotIn(FieldActorEmail, vs...))
-}
-
-// ActorEmailGT applies the GT predicate on the "actor_email" field.
-func ActorEmailGT(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldGT(FieldActorEmail, v))
-}
-
-// ActorEmailGTE applies the GTE predicate on the "actor_email" field.
-func ActorEmailGTE(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldGTE(FieldActorEmail, v))
-}
-
-// ActorEmailLT applies the LT predicate on the "actor_email" field.
-func ActorEmailLT(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldLT(FieldActorEmail, v))
-}
-
-// ActorEmailLTE applies the LTE predicate on the "actor_email" field.
-func ActorEmailLTE(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldLTE(FieldActorEmail, v))
-}
-
-// ActorEmailContains applies the Contains predicate on the "actor_email" field.
-func ActorEmailContains(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldContains(FieldActorEmail, v))
-}
-
-// ActorEmailHasPrefix applies the HasPrefix predicate on the "actor_email" field.
-func ActorEmailHasPrefix(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldHasPrefix(FieldActorEmail, v))
-}
-
-// ActorEmailHasSuffix applies the HasSuffix predicate on the "actor_email" field.
-func ActorEmailHasSuffix(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldHasSuffix(FieldActorEmail, v))
-}
-
-// ActorEmailIsNil applies the IsNil predicate on the "actor_email" field.
-func ActorEmailIsNil() predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldIsNull(FieldActorEmail))
-}
-
-// ActorEmailNotNil applies the NotNil predicate on the "actor_email" field.
-func ActorEmailNotNil() predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldNotNull(FieldActorEmail))
-}
-
-// ActorEmailEqualFold applies the EqualFold predicate on the "actor_email" field.
-func ActorEmailEqualFold(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldEqualFold(FieldActorEmail, v))
-}
-
-// ActorEmailContainsFold applies the ContainsFold predicate on the "actor_email" field.
-func ActorEmailContainsFold(v string) predicate.AuditLog {
-	return predicate.AuditLog(sql.FieldContainsFold(FieldActorEmail, v))
 }
 
 // ActionEQ applies the EQ predicate on the "action" field.

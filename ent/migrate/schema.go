@@ -47,7 +47,6 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "seq", Type: field.TypeInt64, Unique: true},
 		{Name: "actor_id", Type: field.TypeString, Nullable: true},
-		{Name: "actor_email", Type: field.TypeString, Nullable: true},
 		{Name: "action", Type: field.TypeString},
 		{Name: "entity_type", Type: field.TypeString},
 		{Name: "entity_id", Type: field.TypeString, Nullable: true},
@@ -73,12 +72,12 @@ var (
 			{
 				Name:    "auditlog_action_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[1]},
+				Columns: []*schema.Column{AuditLogsColumns[4], AuditLogsColumns[1]},
 			},
 			{
 				Name:    "auditlog_entity_type_entity_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditLogsColumns[6], AuditLogsColumns[7], AuditLogsColumns[1]},
+				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[6], AuditLogsColumns[1]},
 			},
 			{
 				Name:    "auditlog_actor_id_created_at",

@@ -110,23 +110,23 @@ func init() {
 	// auditlog.DefaultCreatedAt holds the default value on creation for the created_at field.
 	auditlog.DefaultCreatedAt = auditlogDescCreatedAt.Default.(func() time.Time)
 	// auditlogDescDescription is the schema descriptor for description field.
-	auditlogDescDescription := auditlogFields[6].Descriptor()
+	auditlogDescDescription := auditlogFields[5].Descriptor()
 	// auditlog.DefaultDescription holds the default value on creation for the description field.
 	auditlog.DefaultDescription = auditlogDescDescription.Default.(string)
 	// auditlogDescIP is the schema descriptor for ip field.
-	auditlogDescIP := auditlogFields[8].Descriptor()
+	auditlogDescIP := auditlogFields[7].Descriptor()
 	// auditlog.DefaultIP holds the default value on creation for the ip field.
 	auditlog.DefaultIP = auditlogDescIP.Default.(string)
 	// auditlogDescUserAgent is the schema descriptor for user_agent field.
-	auditlogDescUserAgent := auditlogFields[9].Descriptor()
+	auditlogDescUserAgent := auditlogFields[8].Descriptor()
 	// auditlog.DefaultUserAgent holds the default value on creation for the user_agent field.
 	auditlog.DefaultUserAgent = auditlogDescUserAgent.Default.(string)
 	// auditlogDescRequestID is the schema descriptor for request_id field.
-	auditlogDescRequestID := auditlogFields[10].Descriptor()
+	auditlogDescRequestID := auditlogFields[9].Descriptor()
 	// auditlog.DefaultRequestID holds the default value on creation for the request_id field.
 	auditlog.DefaultRequestID = auditlogDescRequestID.Default.(string)
 	// auditlogDescPrevHash is the schema descriptor for prev_hash field.
-	auditlogDescPrevHash := auditlogFields[11].Descriptor()
+	auditlogDescPrevHash := auditlogFields[10].Descriptor()
 	// auditlog.DefaultPrevHash holds the default value on creation for the prev_hash field.
 	auditlog.DefaultPrevHash = auditlogDescPrevHash.Default.(string)
 	// auditlogDescID is the schema descriptor for id field.

@@ -19,10 +19,12 @@ func (AuditLog) Mixin() []ent.Mixin { return []ent.Mixin{TimeUUIDMixin{}, Create
 func (AuditLog) Fields() []ent.Field {
 	return []ent.Field{
 		// seq orders the chain; unique, so two writers cannot both append after the same entry.
-		field.Int64("seq").Unique().Immutable(),
+		field.Int64("seq").Unique().Immutable().
+			Annotations(entgql.OrderField("SEQ")),
 		field.String("actor_id").Optional().Nillable().Immutable(),
-		field.String("actor_email").Optional().Immutable(),
-		field.String("action").Immutable(),
+		// action is exposed by hand as the AuditAction enum (internal/audit owns the values).
+		field.String("action").Immutable().
+			Annotations(entgql.Skip(entgql.SkipType)),
 		field.String("entity_type").Immutable(),
 		field.String("entity_id").Optional().Immutable(),
 		field.String("description").Default("").Immutable(),
@@ -48,5 +50,5 @@ func (AuditLog) Indexes() []ent.Index {
 
 // Annotations of the AuditLog.
 func (AuditLog) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection()}
+	return []schema.Annotation{entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)}
 }

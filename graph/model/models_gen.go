@@ -10,7 +10,29 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/audit"
 )
+
+// The result of walking the audit chain.
+type AuditChainVerification struct {
+	Intact bool `json:"intact"`
+	// How many entries were checked.
+	Checked int `json:"checked"`
+	// The first entry whose content or link does not match, when not intact.
+	FirstBroken *ent.AuditLog `json:"firstBroken,omitempty"`
+	Reason      *string       `json:"reason,omitempty"`
+}
+
+// Filters of auditLogs; all given filters must match.
+type AuditLogWhere struct {
+	Action     *audit.Action `json:"action,omitempty"`
+	EntityType *string       `json:"entityType,omitempty"`
+	EntityID   *string       `json:"entityId,omitempty"`
+	// The actor's user id.
+	UserID       *string    `json:"userId,omitempty"`
+	CreatedAtGte *time.Time `json:"createdAtGTE,omitempty"`
+	CreatedAtLt  *time.Time `json:"createdAtLT,omitempty"`
+}
 
 type AuthPayload struct {
 	Token     string `json:"token"`

@@ -1,5 +1,12 @@
 package audit
 
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
 // Action names what an audit entry records; the GraphQL enum AuditAction lists the same values.
 type Action string
 
@@ -46,4 +53,20 @@ var Actions = []Action{
 	SubscriptionAssigned, SubscriptionCanceled, SubscriptionRenewed,
 	PaymentSucceeded, PaymentFailed, PaymentCanceled, PaymentRefunded,
 	APIKeyRevoked, SessionRevoked,
+}
+
+// Valid reports whether a is a known action.
+func (a Action) Valid() bool { return slices.Contains(Actions, a) }
+
+// MarshalGQL writes the enum value.
+func (a Action) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(a))) }
+
+// UnmarshalGQL reads the enum value.
+func (a *Action) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok || !Action(s).Valid() {
+		return fmt.Errorf("%v is not a valid AuditAction", v)
+	}
+	*a = Action(s)
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/steward-dev/steward/ent"
@@ -44,7 +45,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		// *gqlerror.Error wrapping no domain error: their message is written for clients.
 		var ge *gqlerror.Error
 		if errors.As(err, &ge) && !isInternal(ge.Err) {
-			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
+			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil || isVariableError(gqlErr) {
+				// A variable that does not coerce is bad input, not a bad document.
 				setCode(gqlErr, errs.CodeBadUserInput)
 			}
 			return gqlErr
@@ -56,6 +58,15 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{"code": string(errs.CodeInternal)},
 		}
 	}
+}
+
+// isVariableError reports a validation error about a variable's value (path ["variable", name, ...]).
+func isVariableError(g *gqlerror.Error) bool {
+	if len(g.Path) < 2 {
+		return false
+	}
+	k, ok := g.Path[0].(ast.PathName)
+	return ok && k == "variable"
 }
 
 // internalError marks errors gqlgen wrapped that must not reach a client as they are.

@@ -239,3 +239,11 @@ func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
 // Advance moves the clock forward by d.
 func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// Signin signs an account in again and returns the new token.
+func (s *Server) Signin(t testing.TB, a Account) string {
+	t.Helper()
+	d := s.MustQuery(t, "", `mutation($e: String!, $p: String!) { signin(input: {email: $e, password: $p}) { token } }`,
+		"e", a.Email, "p", a.Password)
+	return Get(d, "signin.token").(string)
+}
