@@ -1,0 +1,82 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		check   func(t *testing.T, c Config)
+		wantErr string
+	}{
+		{name: "defaults", check: func(t *testing.T, c Config) {
+			if c.Addr != ":8080" || c.DatabaseURL != "steward.db" || !c.Auth.EnableSignup || c.Auth.DefaultUserRole != "PENDING" || c.Auth.JWTExpiresIn != "4w" || c.Auth.EnableAPIKeys {
+				t.Fatalf("defaults = %+v", c)
+			}
+		}},
+		{name: "Open WebUI variables", env: map[string]string{"ENABLE_SIGNUP": "false", "DEFAULT_USER_ROLE": "user", "JWT_EXPIRES_IN": "-1", "ENABLE_API_KEYS": "true", "STEWARD_ADDR": ":9000"},
+			check: func(t *testing.T, c Config) {
+				if c.Auth.EnableSignup || c.Auth.DefaultUserRole != "USER" || c.Auth.JWTExpiresIn != "-1" || !c.Auth.EnableAPIKeys || c.Addr != ":9000" {
+					t.Fatalf("loaded = %+v", c)
+				}
+			}},
+		{name: "flag beats env", env: map[string]string{"STEWARD_ADDR": ":9000"}, args: []string{"--addr", ":7000"},
+			check: func(t *testing.T, c Config) {
+				if c.Addr != ":7000" {
+					t.Fatalf("addr = %s, want :7000", c.Addr)
+				}
+			}},
+		{name: "bad role", env: map[string]string{"DEFAULT_USER_ROLE": "superuser"}, wantErr: "defaultUserRole"},
+		{name: "bad boolean", env: map[string]string{"ENABLE_SIGNUP": "maybe"}, wantErr: "ENABLE_SIGNUP"},
+		{name: "bad expiry", env: map[string]string{"JWT_EXPIRES_IN": "soon"}, wantErr: "jwtExpiresIn"},
+		{name: "weak password policy", env: map[string]string{"STEWARD_PASSWORD_MIN_LENGTH": "4"}, wantErr: "passwordMinLength"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := Load(c.args, func(k string) string { return c.env[k] })
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.check(t, cfg)
+		})
+	}
+}
+
+func TestSecretIsGeneratedOnceAndKept(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := Load([]string{"--db", filepath.Join(dir, "steward.db")}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SecretKeyFile != filepath.Join(dir, ".steward_secret_key") {
+		t.Fatalf("secret key file = %s, want beside the database", cfg.SecretKeyFile)
+	}
+	first, err := cfg.Secret()
+	if err != nil || len(first) < 32 {
+		t.Fatalf("Secret = %q, %v", first, err)
+	}
+	second, _ := cfg.Secret()
+	if string(first) != string(second) {
+		t.Fatal("a second start generated another secret")
+	}
+	info, _ := os.Stat(cfg.SecretKeyFile)
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file mode = %v, want 0600", info.Mode().Perm())
+	}
+	cfg.SecretKey = "short"
+	if _, err := cfg.Secret(); err == nil {
+		t.Fatal("a short WEBUI_SECRET_KEY was accepted")
+	}
+}
