@@ -1,0 +1,214 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+var _ Bus = (*Local)(nil)
+
+// LocalConfig configures a Local bus.
+type LocalConfig struct {
+	// Buffer is the capacity of each subscription's channel: how many
+	// events a subscriber may fall behind before it loses some. 0 means
+	// DefaultBuffer. It must be at least 2, room for a drop notice and the
+	// event that follows it.
+	Buffer int
+}
+
+// Validate reports whether c is usable.
+func (c LocalConfig) Validate() error {
+	if c.Buffer != 0 && c.Buffer < 2 {
+		return fmt.Errorf("events: buffer must be 0 (default) or at least 2, got %d", c.Buffer)
+	}
+	return nil
+}
+
+// Local is a Bus that delivers events within this process. It is safe for
+// concurrent use. A publish costs O(subscribers that match the event), and
+// a subscription costs no goroutine. The zero Local is ready to use, with
+// DefaultBuffer.
+type Local struct {
+	buffer int
+
+	// mu guards the fields below. Publish holds it for reading while it
+	// sends, so removing a subscription (which closes its channel) waits
+	// for sends in flight and a send never hits a closed channel.
+	mu   sync.RWMutex
+	subs map[filter][]*subscription
+	// topics counts the subscriptions of each topic, whatever their key.
+	topics map[string]int
+	closed bool
+}
+
+// filter is what a subscription asked for; key "" means every key.
+type filter struct {
+	topic, key string
+}
+
+type subscription struct {
+	filter filter
+	ch     chan Event
+	// index is the subscription's position in Local.subs[filter], or -1
+	// once it is removed. Guarded by Local.mu.
+	index int
+	// stop unregisters the context.AfterFunc that removes the
+	// subscription. Guarded by Local.mu.
+	stop func() bool
+
+	// mu serialises deliveries to this subscriber, so that a drop notice
+	// and the event after it stay together even with concurrent
+	// publishers.
+	mu      sync.Mutex
+	dropped int
+}
+
+// NewLocal returns a Local bus configured by cfg.
+func NewLocal(cfg LocalConfig) (*Local, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Local{buffer: cfg.Buffer}, nil
+}
+
+// Publish delivers e to the current subscribers of e.Topic in this process
+// without blocking; ctx is not used. It returns an error when e is invalid
+// (no Topic, Dropped set, or a Payload that is not JSON) and ErrClosed after
+// Close.
+func (l *Local) Publish(ctx context.Context, e Event) error {
+	if err := e.validate(); err != nil {
+		return err
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		return ErrClosed
+	}
+	for _, s := range l.subs[filter{topic: e.Topic}] {
+		s.deliver(e)
+	}
+	if e.Key != "" {
+		for _, s := range l.subs[filter{topic: e.Topic, key: e.Key}] {
+			s.deliver(e)
+		}
+	}
+	return nil
+}
+
+// hasSubscribers reports whether any subscriber in this process listens to
+// topic.
+func (l *Local) hasSubscribers(topic string) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.topics[topic] > 0
+}
+
+// deliver sends e to s without blocking, or counts it as dropped.
+func (s *subscription) deliver(e Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dropped == 0 {
+		select {
+		case s.ch <- e:
+		default:
+			s.dropped++
+		}
+		return
+	}
+	// The notice must come right before an event, so send both or
+	// neither. Only deliver (serialised by s.mu) fills ch and the reader
+	// only empties it, so the free room we see can only grow and both
+	// sends below succeed without blocking.
+	if cap(s.ch)-len(s.ch) < 2 {
+		s.dropped++
+		return
+	}
+	s.ch <- Event{Topic: s.filter.topic, Dropped: s.dropped}
+	s.ch <- e
+	s.dropped = 0
+}
+
+// Subscribe returns a channel of the events of topic, or of only those
+// with Key == key when key is not empty. The channel is closed when ctx is
+// done or the bus closes. It returns an error when topic is empty or ctx is
+// already done, and ErrClosed after Close.
+func (l *Local) Subscribe(ctx context.Context, topic, key string) (<-chan Event, error) {
+	if topic == "" {
+		return nil, errors.New("events: topic is required")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("events: subscribe to %q: %w", topic, err)
+	}
+	buffer := l.buffer
+	if buffer == 0 {
+		buffer = DefaultBuffer
+	}
+	s := &subscription{filter: filter{topic: topic, key: key}, ch: make(chan Event, buffer)}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
+	if l.subs == nil {
+		l.subs = make(map[filter][]*subscription)
+		l.topics = make(map[string]int)
+	}
+	l.topics[topic]++
+	s.index = len(l.subs[s.filter])
+	l.subs[s.filter] = append(l.subs[s.filter], s)
+	// Should ctx be done already, the func runs at once in its own
+	// goroutine and waits for l.mu, so it still sees s registered.
+	s.stop = context.AfterFunc(ctx, func() { l.remove(s) })
+	return s.ch, nil
+}
+
+// remove unregisters s and closes its channel, unless Close already did.
+func (l *Local) remove(s *subscription) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s.index < 0 {
+		return
+	}
+	list := l.subs[s.filter]
+	last := len(list) - 1
+	list[s.index] = list[last]
+	list[s.index].index = s.index
+	list[last] = nil
+	if last == 0 {
+		delete(l.subs, s.filter)
+	} else {
+		l.subs[s.filter] = list[:last]
+	}
+	l.topics[s.filter.topic]--
+	if l.topics[s.filter.topic] == 0 {
+		delete(l.topics, s.filter.topic)
+	}
+	s.index = -1
+	close(s.ch)
+}
+
+// Close closes every subscription's channel. Publish and Subscribe then
+// return ErrClosed. Calling Close again does nothing.
+func (l *Local) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	for _, list := range l.subs {
+		for _, s := range list {
+			// If the AfterFunc already started, it waits for l.mu and
+			// then sees index -1.
+			s.stop()
+			s.index = -1
+			close(s.ch)
+		}
+	}
+	l.subs = nil
+	l.topics = nil
+	return nil
+}
