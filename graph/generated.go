@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	AuditLog() AuditLogResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	User() UserResolver
 }
 
@@ -258,6 +259,10 @@ type ComplexityRoot struct {
 		UserID     func(childComplexity int) int
 	}
 
+	Subscription struct {
+		AuditLogAdded func(childComplexity int) int
+	}
+
 	Transaction struct {
 		ConfirmationURL   func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
@@ -373,6 +378,9 @@ type QueryResolver interface {
 	ExplainPermission(ctx context.Context, userID string, key string) (*model.PermissionExplanation, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.AuditLogWhere) (*ent.AuditLogConnection, error)
 	VerifyAuditChain(ctx context.Context) (*model.AuditChainVerification, error)
+}
+type SubscriptionResolver interface {
+	AuditLogAdded(ctx context.Context) (<-chan *ent.AuditLog, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -1344,6 +1352,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Session.UserID(childComplexity), true
 
+	case "Subscription.auditLogAdded":
+		if e.ComplexityRoot.Subscription.AuditLogAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.AuditLogAdded(childComplexity), true
+
 	case "Transaction.confirmationURL":
 		if e.ComplexityRoot.Transaction.ConfirmationURL == nil {
 			break
@@ -1759,6 +1774,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1932,6 +1964,12 @@ type PermissionExplanation {
   known: Boolean!
   reason: String!
   sources: [PermissionSource!]!
+}
+
+"Live updates, over websockets (graphql-transport-ws or the legacy graphql-ws) or SSE."
+type Subscription {
+  "Each new audit entry, as it is committed (admins)."
+  auditLogAdded: AuditLog! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
@@ -6868,6 +6906,56 @@ func (ec *executionContext) _Session_userAgent(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Session_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Subscription_auditLogAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_auditLogAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().AuditLogAdded(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.AuditLog
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.AuditLog
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditLog) graphql.Marshaler {
+			return ec.marshalNAuditLog2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐAuditLog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_auditLogAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditLog(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Transaction_id(ctx context.Context, field graphql.CollectedField, obj *ent.Transaction) (ret graphql.Marshaler) {
@@ -15486,6 +15574,26 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "auditLogAdded":
+		return ec._Subscription_auditLogAdded(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var transactionImplementors = []string{"Transaction", "Node"}
 
 func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionSet, obj *ent.Transaction) graphql.Marshaler {
@@ -16626,6 +16734,16 @@ func (ec *executionContext) marshalNAuditChainVerification2ᚖgithubᚗcomᚋste
 		return graphql.Null
 	}
 	return ec._AuditChainVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditLog2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐAuditLog(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLog) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AuditLog(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditLogConnection2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐAuditLogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLogConnection) graphql.Marshaler {

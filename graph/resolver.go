@@ -8,6 +8,8 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/live"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/users"
@@ -21,7 +23,11 @@ type Resolver struct {
 	Credentials *sessions.Service
 	Perms       *permissions.Service
 	Audit       *audit.Log
+	Bus         events.Bus
 }
+
+// live is where subscription streams read from.
+func (r *Resolver) live() live.Source { return live.Source{Bus: r.Bus, Checker: r.Credentials} }
 
 // NewSchema builds the executable schema with its directives.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {

@@ -11,7 +11,10 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
+	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/live"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/users"
 )
@@ -137,6 +140,14 @@ func (r *queryResolver) ExplainPermission(ctx context.Context, userID string, ke
 	return explanation(e), nil
 }
 
+// AuditLogAdded is the resolver for the auditLogAdded field.
+func (r *subscriptionResolver) AuditLogAdded(ctx context.Context) (<-chan *ent.AuditLog, error) {
+	return live.Stream(ctx, r.live(), audit.Topic, "", func(ctx context.Context, e events.Event) (*ent.AuditLog, bool) {
+		entry, err := r.Client.AuditLog.Get(ctx, e.Key)
+		return entry, err == nil
+	})
+}
+
 // Email is the resolver for the email field.
 func (r *userResolver) Email(ctx context.Context, obj *ent.User) (*string, error) {
 	if !selfOrAdmin(ctx, obj.ID) {
@@ -169,4 +180,10 @@ func (r *userResolver) Info(ctx context.Context, obj *ent.User) (map[string]any,
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	mutationResolver     struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

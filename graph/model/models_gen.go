@@ -81,6 +81,10 @@ type SignupInput struct {
 	ProfileImageURL *string `json:"profileImageUrl,omitempty"`
 }
 
+// Live updates, over websockets (graphql-transport-ws or the legacy graphql-ws) or SSE.
+type Subscription struct {
+}
+
 type UpdatePasswordInput struct {
 	Password    string `json:"password"`
 	NewPassword string `json:"newPassword"`

@@ -20,6 +20,9 @@ import (
 	"github.com/steward-dev/steward/internal/db"
 )
 
+// Topic is the events topic of appended entries; the event's Key is the entry id.
+const Topic = "audit"
+
 // Change is one field's old and new value. Secrets are recorded with Redacted, never in clear.
 type Change struct {
 	Old any `json:"old"`

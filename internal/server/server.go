@@ -14,12 +14,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
 
+	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -39,8 +42,11 @@ type Options struct {
 type App struct {
 	DB       *db.DB
 	Settings *settings.Store
-	handler  http.Handler
-	logger   *slog.Logger
+	Bus      events.Bus
+	// Redis is the shared Redis client when REDIS_URL is set, else nil.
+	Redis   redis.UniversalClient
+	handler http.Handler
+	logger  *slog.Logger
 }
 
 // New opens and migrates the database, seeds settings from the environment and builds the handler.
@@ -61,33 +67,65 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	app, err := build(ctx, cfg, opts, logger, database, tokens)
-	if err != nil {
-		_ = database.Close()
+	app := &App{DB: database, logger: logger}
+	if err := app.build(ctx, cfg, opts, tokens); err != nil {
+		_ = app.Close()
 		return nil, err
 	}
 	return app, nil
 }
 
-func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logger, database *db.DB, tokens *auth.Tokens) (*App, error) {
+// connectRedis opens the shared Redis client and the event bus: Redis pub/sub when REDIS_URL is
+// set, so events cross replicas, and an in-process bus otherwise.
+func (a *App) connectRedis(ctx context.Context, redisURL string) error {
+	if redisURL == "" {
+		bus, err := events.NewLocal(events.LocalConfig{})
+		a.Bus = bus
+		return err
+	}
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return fmt.Errorf("parsing REDIS_URL: %w", err)
+	}
+	a.Redis = redis.NewClient(opt)
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
+		return fmt.Errorf("connecting to Redis: %w", err)
+	}
+	bus, err := events.NewRedis(events.RedisConfig{Client: a.Redis, Logger: a.logger})
+	a.Bus = bus
+	return err
+}
+
+func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens *auth.Tokens) error {
+	database, logger := a.DB, a.logger
 	if err := database.Migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrating database: %w", err)
+		return fmt.Errorf("migrating database: %w", err)
+	}
+	if err := a.connectRedis(ctx, cfg.RedisURL); err != nil {
+		return err
 	}
 	store := settings.NewStore(database.Client)
 	if err := store.Seed(ctx, settings.AuthKey, cfg.Auth); err != nil {
-		return nil, err
+		return err
 	}
 	auditLog := audit.New(database, opts.Now)
+	auditLog.OnAppend(func(e *ent.AuditLog) {
+		if err := a.Bus.Publish(context.Background(), events.Event{Topic: audit.Topic, Key: e.ID}); err != nil {
+			logger.Warn("publishing audit event", "err", err)
+		}
+	})
 	perms := permissions.New(database.Client, store, auditLog)
-	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Now: opts.Now})
+	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Bus: a.Bus, Now: opts.Now})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog})
+	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog, Bus: a.Bus})
 	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
 
 	registry := prometheus.NewRegistry()
@@ -112,14 +150,24 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	h = withCORS(cfg.AllowedOrigins, h)
 	h = withRequestInfo(cfg.TrustProxy, h)
 	h = withRecover(logger, h)
-	return &App{DB: database, Settings: store, handler: h, logger: logger}, nil
+	a.Settings, a.handler = store, h
+	return nil
 }
 
 // Handler serves the whole API.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the event bus, Redis and the database.
+func (a *App) Close() error {
+	var errs []error
+	if a.Bus != nil {
+		errs = append(errs, a.Bus.Close())
+	}
+	if a.Redis != nil {
+		errs = append(errs, a.Redis.Close())
+	}
+	return errors.Join(append(errs, a.DB.Close())...)
+}
 
 // Serve listens on addr until ctx is cancelled, then shuts down gracefully: it stops accepting,
 // lets running requests finish for up to 15 seconds, and closes.

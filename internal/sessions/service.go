@@ -17,6 +17,8 @@ import (
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/live"
 	"github.com/steward-dev/steward/internal/settings"
 )
 
@@ -33,6 +35,8 @@ type Config struct {
 	Permissions PermissionChecker
 	// Audit records revocations an admin makes of someone else's credentials.
 	Audit *audit.Log
+	// Bus announces revocations, so live subscriptions of a revoked credential end at once.
+	Bus events.Bus
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -50,6 +54,8 @@ func (c Config) Validate() error {
 		return errors.New("sessions: Permissions is required")
 	case c.Audit == nil:
 		return errors.New("sessions: Audit is required")
+	case c.Bus == nil:
+		return errors.New("sessions: Bus is required")
 	}
 	return nil
 }
@@ -61,6 +67,7 @@ type Service struct {
 	settings *settings.Store
 	perms    PermissionChecker
 	audit    *audit.Log
+	bus      events.Bus
 	now      func() time.Time
 
 	// touchMu guards lastTouch, which throttles last-used writes to one per credential a minute,
@@ -78,7 +85,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Now = time.Now
 	}
 	return &Service{client: cfg.Client, tokens: cfg.Tokens, settings: cfg.Settings, perms: cfg.Permissions,
-		audit: cfg.Audit, now: cfg.Now, lastTouch: map[string]time.Time{}}, nil
+		audit: cfg.Audit, bus: cfg.Bus, now: cfg.Now, lastTouch: map[string]time.Time{}}, nil
 }
 
 // Issued is a freshly signed token.
@@ -224,6 +231,7 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 	if err := c.Session.UpdateOneID(id).SetRevokedAt(s.now().UTC()).Exec(auth.System(ctx)); err != nil {
 		return fmt.Errorf("revoking session: %w", err)
 	}
+	s.announce(ctx, row.UserID)
 	if row.UserID == v.UserID {
 		return nil
 	}
@@ -242,6 +250,7 @@ func (s *Service) RevokeAll(ctx context.Context, userID, keep string) (int, erro
 	if err != nil {
 		return 0, fmt.Errorf("revoking sessions: %w", err)
 	}
+	s.announce(ctx, userID)
 	return n, nil
 }
 
@@ -331,11 +340,58 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, err
 	if err := c.APIKey.DeleteOneID(id).Exec(auth.System(ctx)); err != nil {
 		return nil, fmt.Errorf("revoking API key: %w", err)
 	}
+	s.announce(ctx, key.UserID)
 	if key.UserID != v.UserID {
 		err = s.audit.Record(ctx, audit.Entry{Action: audit.APIKeyRevoked, EntityType: "APIKey", EntityID: id,
 			Description: fmt.Sprintf("admin revoked API key %q (%s) of user %s", key.Name, key.Prefix, key.UserID)})
 	}
 	return key, err
+}
+
+// announce tells live subscriptions of userID to re-check their credential, once ctx's
+// transaction has committed.
+func (s *Service) announce(ctx context.Context, userID string) {
+	AnnounceCredentialsChanged(ctx, s.bus, userID)
+}
+
+// AnnounceCredentialsChanged publishes, after ctx's transaction commits, that userID's credentials
+// changed (revocation, role change, deletion). Other packages that change accounts call it too.
+func AnnounceCredentialsChanged(ctx context.Context, bus events.Bus, userID string) {
+	db.AfterCommit(ctx, func() {
+		_ = live.CredentialsChanged(context.WithoutCancel(ctx), bus, userID) // best effort: streams also re-check periodically
+	})
+}
+
+// StillValid reports whether v's credential still authenticates with the same role; live
+// subscriptions end when it does not. A database error counts as valid, so a blip does not drop
+// every subscriber; the next check decides.
+func (s *Service) StillValid(ctx context.Context, v *auth.Viewer) bool {
+	sys := auth.System(ctx)
+	now := s.now().UTC()
+	var u *ent.User
+	switch {
+	case v.SessionID != "":
+		row, err := s.client.Session.Query().Where(session.ID(v.SessionID)).WithUser().Only(sys)
+		if err != nil {
+			return !ent.IsNotFound(err)
+		}
+		if row.RevokedAt != nil || (row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
+			return false
+		}
+		u = row.Edges.User
+	case v.APIKeyID != "":
+		key, err := s.client.APIKey.Query().Where(apikey.ID(v.APIKeyID)).WithUser().Only(sys)
+		if err != nil {
+			return !ent.IsNotFound(err)
+		}
+		if key.ExpiresAt != nil && !now.Before(*key.ExpiresAt) {
+			return false
+		}
+		u = key.Edges.User
+	default:
+		return false
+	}
+	return u != nil && auth.Role(u.Role) == v.Role
 }
 
 func ownOrAdmin(ctx context.Context, userID string) error {

@@ -1,0 +1,159 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/steward-dev/steward/internal/db"
+	st "github.com/steward-dev/steward/internal/servertest"
+)
+
+const auditSub = `subscription { auditLogAdded { action entityType actor { id } } }`
+
+func changeDefaults(t *testing.T, s *st.Server, token string, deleteAllowed bool) {
+	t.Helper()
+	s.MustQuery(t, token, `mutation($p: JSON!) { updateDefaultPermissions(permissions: $p) }`,
+		"p", map[string]any{"chat": map[string]any{"delete": deleteAllowed}})
+}
+
+// waitGoroutines waits for the goroutine count to settle back to at most want.
+func waitGoroutines(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > want && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > want {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("goroutines = %d, want <= %d (leak?)\n%s", n, want, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func TestSubscriptionsOverBothWebsocketProtocols(t *testing.T) {
+	for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
+		t.Run(proto, func(t *testing.T) {
+			s := st.New(t, db.SQLite)
+			admin := s.Signup(t, "Ada")
+			before := runtime.NumGoroutine()
+
+			ws, ack, err := s.DialWS(t, proto, map[string]any{"token": admin.Token}, nil)
+			if err != nil || ack.Type != "connection_ack" {
+				t.Fatalf("init: %+v, %v", ack, err)
+			}
+			ws.Subscribe(t, "1", auditSub, nil)
+			time.Sleep(100 * time.Millisecond) // let the subscription register before the change
+			changeDefaults(t, s, admin.Token, false)
+			m, err := ws.Next(5 * time.Second)
+			if err != nil {
+				t.Fatalf("waiting for event: %v", err)
+			}
+			wantType := map[string]string{st.ProtoTransportWS: "next", st.ProtoLegacyWS: "data"}[proto]
+			if m.Type != wantType || m.ID != "1" || !strings.Contains(string(m.Payload), "DEFAULT_PERMISSIONS_UPDATED") ||
+				!strings.Contains(string(m.Payload), admin.ID) {
+				t.Fatalf("event = %s %s, want %s with the audit entry", m.Type, m.Payload, wantType)
+			}
+			ws.Close()
+			waitGoroutines(t, before+2)
+		})
+	}
+}
+
+func TestSubscriptionAuthorization(t *testing.T) {
+	s := st.New(t, db.SQLite)
+	admin := s.Signup(t, "Ada")
+	bob := s.Signup(t, "Bob")
+	s.SetRole(t, bob.ID, "USER")
+
+	t.Run("bad token in connection_init is refused", func(t *testing.T) {
+		_, m, err := s.DialWS(t, st.ProtoTransportWS, map[string]any{"token": "forged"}, nil)
+		if err == nil && m.Type == "connection_ack" {
+			t.Fatalf("forged token got %+v", m)
+		}
+	})
+	cases := []struct {
+		name, token, code string
+	}{
+		{"anonymous", "", "UNAUTHENTICATED"},
+		{"non-admin", bob.Token, "FORBIDDEN"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			payload := map[string]any{}
+			if c.token != "" {
+				payload["token"] = c.token
+			}
+			ws, ack, err := s.DialWS(t, st.ProtoTransportWS, payload, nil)
+			if err != nil || ack.Type != "connection_ack" {
+				t.Fatalf("init: %+v, %v", ack, err)
+			}
+			ws.Subscribe(t, "1", auditSub, nil)
+			// gqlgen reports a refused subscription as a result with errors and no data.
+			m, err := ws.Next(5 * time.Second)
+			if err != nil || (m.Type != "error" && m.Type != "next") || !strings.Contains(string(m.Payload), `"code":"`+c.code+`"`) ||
+				strings.Contains(string(m.Payload), `"action"`) {
+				t.Fatalf("got %s %s (%v), want a refusal with %s", m.Type, m.Payload, err, c.code)
+			}
+		})
+	}
+	t.Run("cookie on the upgrade request authenticates", func(t *testing.T) {
+		h := http.Header{}
+		h.Set("Cookie", "token="+admin.Token)
+		ws, ack, err := s.DialWS(t, st.ProtoTransportWS, nil, h)
+		if err != nil || ack.Type != "connection_ack" {
+			t.Fatalf("init: %+v, %v", ack, err)
+		}
+		ws.Subscribe(t, "c", auditSub, nil)
+		time.Sleep(100 * time.Millisecond)
+		changeDefaults(t, s, admin.Token, true)
+		if m, err := ws.Next(5 * time.Second); err != nil || m.Type != "next" {
+			t.Fatalf("got %+v, %v; want next", m, err)
+		}
+	})
+}
+
+func TestRevokedTokenEndsSubscriptions(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		s := st.New(t, b)
+		admin := s.Signup(t, "Ada")
+		watcher := s.Signin(t, admin)
+		ws, ack, err := s.DialWS(t, st.ProtoTransportWS, map[string]any{"token": watcher}, nil)
+		if err != nil || ack.Type != "connection_ack" {
+			t.Fatalf("init: %+v, %v", ack, err)
+		}
+		ws.Subscribe(t, "1", auditSub, nil)
+		time.Sleep(100 * time.Millisecond)
+		s.MustQuery(t, watcher, `mutation { signout }`)
+		m, err := ws.Next(5 * time.Second)
+		if err != nil || m.Type != "complete" || m.ID != "1" {
+			t.Fatalf("after signout got %+v, %v; want complete", m, err)
+		}
+	})
+}
+
+func TestSubscriptionOverSSE(t *testing.T) {
+	s := st.New(t, db.SQLite)
+	admin := s.Signup(t, "Ada")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	events := s.SSE(ctx, t, admin.Token, auditSub)
+	time.Sleep(200 * time.Millisecond)
+	changeDefaults(t, s, admin.Token, false)
+	select {
+	case data, ok := <-events:
+		var got struct {
+			Data struct {
+				AuditLogAdded struct{ Action string } `json:"auditLogAdded"`
+			} `json:"data"`
+		}
+		if !ok || json.Unmarshal(data, &got) != nil || got.Data.AuditLogAdded.Action != "DEFAULT_PERMISSIONS_UPDATED" {
+			t.Fatalf("SSE event = %s (open %v)", data, ok)
+		}
+	case <-ctx.Done():
+		t.Fatal("no SSE event")
+	}
+}
