@@ -24,6 +24,9 @@ type Config struct {
 	DatabaseURL string
 	// RedisURL turns on cross-replica features (REDIS_URL).
 	RedisURL string
+	// RedisPrefix starts every Redis key and channel steward uses (STEWARD_REDIS_PREFIX), so that
+	// several deployments can share one Redis.
+	RedisPrefix string
 	// SecretKey signs tokens (WEBUI_SECRET_KEY); generated and kept in SecretKeyFile when empty.
 	SecretKey     string
 	SecretKeyFile string
@@ -58,6 +61,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	cfg.RedisURL = env("REDIS_URL", "")
+	cfg.RedisPrefix = env("STEWARD_REDIS_PREFIX", "steward:")
 	cfg.SecretKey = env("WEBUI_SECRET_KEY", "")
 	cfg.SecretKeyFile = env("STEWARD_SECRET_KEY_FILE", defaultSecretKeyFile(cfg.DatabaseURL))
 	cfg.LogFormat = env("STEWARD_LOG_FORMAT", "text")

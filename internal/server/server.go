@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 
 // connectRedis opens the shared Redis client and the event bus: Redis pub/sub when REDIS_URL is
 // set, so events cross replicas, and an in-process bus otherwise.
-func (a *App) connectRedis(ctx context.Context, redisURL string) error {
+func (a *App) connectRedis(ctx context.Context, redisURL, prefix string) error {
 	if redisURL == "" {
 		bus, err := events.NewLocal(events.LocalConfig{})
 		a.Bus = bus
@@ -93,7 +93,7 @@ func (a *App) connectRedis(ctx context.Context, redisURL string) error {
 	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
 		return fmt.Errorf("connecting to Redis: %w", err)
 	}
-	bus, err := events.NewRedis(events.RedisConfig{Client: a.Redis, Logger: a.logger})
+	bus, err := events.NewRedis(events.RedisConfig{Client: a.Redis, ChannelPrefix: prefix + "events:", Logger: a.logger})
 	a.Bus = bus
 	return err
 }
@@ -103,7 +103,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err := database.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating database: %w", err)
 	}
-	if err := a.connectRedis(ctx, cfg.RedisURL); err != nil {
+	if err := a.connectRedis(ctx, cfg.RedisURL, cfg.RedisPrefix); err != nil {
 		return err
 	}
 	store := settings.NewStore(database.Client)

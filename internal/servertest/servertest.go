@@ -5,12 +5,15 @@ package servertest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -48,6 +51,33 @@ func WithEnv(env map[string]string) Option {
 		loaded.DatabaseURL, loaded.SecretKey, loaded.SecretKeyFile = c.DatabaseURL, c.SecretKey, c.SecretKeyFile
 		*c = loaded
 	}
+}
+
+// WithDatabase makes the server use an existing database (another replica's), instead of a
+// fresh one.
+func WithDatabase(url string) Option {
+	return func(c *config.Config, _ *server.Options) { c.DatabaseURL = url }
+}
+
+// TestRedisEnv names the variable that points tests at a Redis server.
+const TestRedisEnv = "STEWARD_TEST_REDIS_URL"
+
+// WithRedis connects the server to the test Redis under prefix (give every replica of one test
+// the same prefix, and each test its own). Tests skip when STEWARD_TEST_REDIS_URL is unset.
+func WithRedis(t testing.TB, prefix string) Option {
+	t.Helper()
+	url := os.Getenv(TestRedisEnv)
+	if url == "" {
+		t.Skipf("%s not set: skipping Redis test", TestRedisEnv)
+	}
+	return func(c *config.Config, _ *server.Options) { c.RedisURL, c.RedisPrefix = url, prefix }
+}
+
+// NewRedisPrefix returns a prefix unique to this test run.
+func NewRedisPrefix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "steward-test:" + hex.EncodeToString(b) + ":"
 }
 
 // WithClock sets the server's clock.

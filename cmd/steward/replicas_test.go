@@ -1,0 +1,149 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/steward-dev/steward/internal/db"
+	st "github.com/steward-dev/steward/internal/servertest"
+)
+
+// buildBinary compiles cmd/steward once for the test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "steward")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("building steward: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startReplica runs the binary as one replica with env and waits until it is ready.
+func startReplica(t *testing.T, bin string, env map[string]string) *st.Server {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve", "--addr", addr)
+	cmd.Env = append(os.Environ(), "STEWARD_LOG_FORMAT=json")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	log := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Errorf("replica at %s did not shut down on SIGINT", addr)
+		}
+		if t.Failed() {
+			t.Logf("replica %s log:\n%s", addr, log.String())
+		}
+	})
+	url := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(url + "/readyz")
+		if err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replica did not become ready: %v\n%s", err, log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return &st.Server{URL: url, HTTP: http.DefaultClient, Backend: db.Postgres}
+}
+
+// TestTwoReplicas runs two steward processes on one PostgreSQL database and one Redis, as behind
+// a load balancer, and checks that nothing is lost between them.
+func TestTwoReplicas(t *testing.T) {
+	if os.Getenv(db.TestPostgresEnv) == "" || os.Getenv(st.TestRedisEnv) == "" {
+		t.Skipf("%s and %s must both be set: skipping the two-replica test", db.TestPostgresEnv, st.TestRedisEnv)
+	}
+	bin := buildBinary(t)
+	env := map[string]string{
+		"DATABASE_URL":         db.NewTestURL(t, db.Postgres),
+		"REDIS_URL":            os.Getenv(st.TestRedisEnv),
+		"STEWARD_REDIS_PREFIX": st.NewRedisPrefix(),
+		"WEBUI_SECRET_KEY":     st.TestSecret,
+		"DEFAULT_USER_ROLE":    "user",
+	}
+	// Both start at the same moment: migrations must not race.
+	started := make(chan *st.Server, 2)
+	for range 2 {
+		go func() { started <- startReplica(t, bin, env) }()
+	}
+	a, b := <-started, <-started
+
+	admin := a.Signup(t, "Ada")
+	bobOnB := b.Signup(t, "Bob")
+	if got := st.Get(b.MustQuery(t, admin.Token, `{ me { role } }`), "me.role"); got != "ADMIN" {
+		t.Fatalf("admin seen on the other replica as %v", got)
+	}
+	if got := st.Get(a.MustQuery(t, bobOnB.Token, `{ me { role } }`), "me.role"); got != "USER" {
+		t.Fatalf("second account on the other replica is %v, want USER", got)
+	}
+
+	t.Run("an event on one replica reaches a subscriber on the other", func(t *testing.T) {
+		ws, ack, err := a.DialWS(t, st.ProtoTransportWS, map[string]any{"token": admin.Token}, nil)
+		if err != nil || ack.Type != "connection_ack" {
+			t.Fatalf("init: %+v, %v", ack, err)
+		}
+		ws.Subscribe(t, "1", `subscription { auditLogAdded { action } }`, nil)
+		time.Sleep(200 * time.Millisecond)
+		b.MustQuery(t, admin.Token, `mutation { updateDefaultPermissions(permissions: {chat: {delete: false}}) }`)
+		m, err := ws.Next(5 * time.Second)
+		if err != nil || m.Type != "next" || !strings.Contains(string(m.Payload), "DEFAULT_PERMISSIONS_UPDATED") {
+			t.Fatalf("subscriber on A got %+v, %v", m, err)
+		}
+	})
+
+	t.Run("a token revoked on one replica is refused by the other", func(t *testing.T) {
+		tok := a.Signin(t, admin)
+		b.MustQuery(t, tok, `{ me { id } }`)
+		a.MustQuery(t, tok, `mutation { signout }`)
+		if r := b.Query(t, tok, `{ me { id } }`); r.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("revoked token on B: %s", r.Raw)
+		}
+	})
+
+	t.Run("a revocation on one replica ends a subscription on the other", func(t *testing.T) {
+		tok := a.Signin(t, admin)
+		ws, ack, err := b.DialWS(t, st.ProtoTransportWS, map[string]any{"token": tok}, nil)
+		if err != nil || ack.Type != "connection_ack" {
+			t.Fatalf("init: %+v, %v", ack, err)
+		}
+		ws.Subscribe(t, "1", `subscription { auditLogAdded { action } }`, nil)
+		time.Sleep(200 * time.Millisecond)
+		a.MustQuery(t, tok, `mutation { signout }`)
+		m, err := ws.Next(5 * time.Second)
+		if err != nil || m.Type != "complete" {
+			t.Fatalf("subscription on B after sign-out on A: %+v, %v; want complete", m, err)
+		}
+	})
+}
