@@ -11,7 +11,11 @@ import (
 )
 
 func TestMalformedRequestsGetCleanErrors(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testMalformedRequestsGetCleanErrors(t, b) })
+}
+
+func testMalformedRequestsGetCleanErrors(t *testing.T, b db.Backend) {
+	s := st.New(t, b)
 	cases := []struct {
 		name, method, body, contentType string
 		wantInBody                      string
@@ -50,13 +54,21 @@ func TestMalformedRequestsGetCleanErrors(t *testing.T) {
 }
 
 func TestBadAuthorizationHeader(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testBadAuthorizationHeader(t, b) })
+}
+
+func testBadAuthorizationHeader(t *testing.T, b db.Backend) {
+	s := st.New(t, b)
 	r := s.Do(t, st.Request{Query: meQuery, Header: map[string]string{"Authorization": "Basic abc"}})
 	wantCode(t, r, "UNAUTHENTICATED")
 }
 
 func TestHealthAndPlayground(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testHealthAndPlayground(t, b) })
+}
+
+func testHealthAndPlayground(t *testing.T, b db.Backend) {
+	s := st.New(t, b)
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/": "steward", "/metrics": "go_goroutines"} {
 		resp, err := s.HTTP.Get(s.URL + path)
 		if err != nil {

@@ -35,36 +35,42 @@ func waitGoroutines(t *testing.T, want int) {
 }
 
 func TestSubscriptionsOverBothWebsocketProtocols(t *testing.T) {
-	for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
-		t.Run(proto, func(t *testing.T) {
-			s := st.New(t, db.SQLite)
-			admin := s.Signup(t, "Ada")
-			before := runtime.NumGoroutine()
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
+			t.Run(proto, func(t *testing.T) {
+				s := st.New(t, b)
+				admin := s.Signup(t, "Ada")
+				before := runtime.NumGoroutine()
 
-			ws, ack, err := s.DialWS(t, proto, map[string]any{"token": admin.Token}, nil)
-			if err != nil || ack.Type != "connection_ack" {
-				t.Fatalf("init: %+v, %v", ack, err)
-			}
-			ws.Subscribe(t, "1", auditSub, nil)
-			time.Sleep(100 * time.Millisecond) // let the subscription register before the change
-			changeDefaults(t, s, admin.Token, false)
-			m, err := ws.Next(5 * time.Second)
-			if err != nil {
-				t.Fatalf("waiting for event: %v", err)
-			}
-			wantType := map[string]string{st.ProtoTransportWS: "next", st.ProtoLegacyWS: "data"}[proto]
-			if m.Type != wantType || m.ID != "1" || !strings.Contains(string(m.Payload), "DEFAULT_PERMISSIONS_UPDATED") ||
-				!strings.Contains(string(m.Payload), admin.ID) {
-				t.Fatalf("event = %s %s, want %s with the audit entry", m.Type, m.Payload, wantType)
-			}
-			ws.Close()
-			waitGoroutines(t, before+2)
-		})
-	}
+				ws, ack, err := s.DialWS(t, proto, map[string]any{"token": admin.Token}, nil)
+				if err != nil || ack.Type != "connection_ack" {
+					t.Fatalf("init: %+v, %v", ack, err)
+				}
+				ws.Subscribe(t, "1", auditSub, nil)
+				time.Sleep(100 * time.Millisecond) // let the subscription register before the change
+				changeDefaults(t, s, admin.Token, false)
+				m, err := ws.Next(5 * time.Second)
+				if err != nil {
+					t.Fatalf("waiting for event: %v", err)
+				}
+				wantType := map[string]string{st.ProtoTransportWS: "next", st.ProtoLegacyWS: "data"}[proto]
+				if m.Type != wantType || m.ID != "1" || !strings.Contains(string(m.Payload), "DEFAULT_PERMISSIONS_UPDATED") ||
+					!strings.Contains(string(m.Payload), admin.ID) {
+					t.Fatalf("event = %s %s, want %s with the audit entry", m.Type, m.Payload, wantType)
+				}
+				ws.Close()
+				waitGoroutines(t, before+2)
+			})
+		}
+	})
 }
 
 func TestSubscriptionAuthorization(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testSubscriptionAuthorization(t, b) })
+}
+
+func testSubscriptionAuthorization(t *testing.T, b db.Backend) {
+	s := st.New(t, b)
 	admin := s.Signup(t, "Ada")
 	bob := s.Signup(t, "Bob")
 	s.SetRole(t, bob.ID, "USER")
@@ -136,7 +142,11 @@ func TestRevokedTokenEndsSubscriptions(t *testing.T) {
 }
 
 func TestSubscriptionOverSSE(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testSubscriptionOverSSE(t, b) })
+}
+
+func testSubscriptionOverSSE(t *testing.T, b db.Backend) {
+	s := st.New(t, b)
 	admin := s.Signup(t, "Ada")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
