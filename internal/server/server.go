@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -181,9 +182,9 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(addr string)) e
 		// No WriteTimeout: websocket and SSE responses stay open for as long as clients listen.
 	}
 	errc := make(chan error, 1)
-	ln, err := listen(addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -3,6 +3,7 @@ package users
 import (
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -33,7 +34,7 @@ func validateName(field, name string) (string, error) {
 func validatePassword(field, password string, minLength int) error {
 	n := utf8.RuneCountInString(password)
 	if n < minLength {
-		return errs.Invalid(field, "must be at least "+itoa(minLength)+" characters")
+		return errs.Invalid(field, "must be at least "+strconv.Itoa(minLength)+" characters")
 	}
 	if len(password) > 256 {
 		return errs.Invalid(field, "must be at most 256 bytes")
@@ -63,18 +64,4 @@ func validateImageURL(field, u string) (string, error) {
 		return "", errs.Invalid(field, "must be an http(s) URL, a data:image URI or a path")
 	}
 	return u, nil
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
