@@ -10,6 +10,7 @@ import (
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
+	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/users"
 )
 
@@ -21,6 +22,7 @@ type Resolver struct {
 	Credentials *sessions.Service
 	Perms       *permissions.Service
 	Audit       *audit.Log
+	Settings    *settings.Service
 }
 
 // NewSchema builds the executable schema with its directives.

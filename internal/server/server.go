@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -33,14 +34,22 @@ type Options struct {
 	Argon2 auth.Argon2Params
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// VerifyTimeout bounds a tool server verification; zero means settings.DefaultVerifyTimeout.
+	VerifyTimeout time.Duration
+	// RedisPrefix is put in front of the rate limiter's Redis keys and the settings channel, so
+	// that several deployments (or tests) can share one Redis.
+	RedisPrefix string
 }
 
 // App is a running steward: its database, services and HTTP handler.
 type App struct {
 	DB       *db.DB
 	Settings *settings.Store
-	handler  http.Handler
-	logger   *slog.Logger
+	// Redis is the shared Redis client when REDIS_URL is set, nil otherwise.
+	Redis   *redis.Client
+	handler http.Handler
+	logger  *slog.Logger
+	closers []func()
 }
 
 // New opens and migrates the database, seeds settings from the environment and builds the handler.
@@ -61,20 +70,45 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	app, err := build(ctx, cfg, opts, logger, database, tokens)
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		ro, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			_ = database.Close()
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb = redis.NewClient(ro)
+	}
+	app, err := build(ctx, cfg, opts, logger, database, tokens, rdb)
 	if err != nil {
+		if rdb != nil {
+			_ = rdb.Close()
+		}
 		_ = database.Close()
 		return nil, err
 	}
 	return app, nil
 }
 
-func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logger, database *db.DB, tokens *auth.Tokens) (*App, error) {
+func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logger, database *db.DB, tokens *auth.Tokens, rdb *redis.Client) (*App, error) {
 	if err := database.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrating database: %w", err)
 	}
+	app := &App{DB: database, Redis: rdb, logger: logger}
 	store := settings.NewStore(database.Client)
-	if err := store.Seed(ctx, settings.AuthKey, cfg.Auth); err != nil {
+	app.Settings = store
+	if err := store.SeedAll(ctx, cfg.Auth, cfg.Seeds); err != nil {
+		return nil, err
+	}
+	if rdb != nil {
+		stop, err := store.Propagate(ctx, settings.PropagationConfig{Client: rdb, Channel: opts.RedisPrefix + settings.DefaultChannel, Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("connecting to Redis for settings changes: %w", err)
+		}
+		app.closers = append(app.closers, stop)
+	}
+	limits, err := newRateLimits(cfg, opts, logger, store, rdb)
+	if err != nil {
 		return nil, err
 	}
 	auditLog := audit.New(database, opts.Now)
@@ -83,18 +117,25 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now})
+	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now,
+		Limits: limits, Audit: auditLog, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog})
-	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
+	config, err := settings.NewService(settings.ServiceConfig{Store: store, Client: database.Client, Audit: auditLog, Now: opts.Now,
+		Verifier: settings.NewVerifier(settings.VerifierConfig{AllowPrivate: cfg.AllowPrivateToolServers, Timeout: opts.VerifyTimeout})})
+	if err != nil {
+		return nil, err
+	}
+	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
+		Settings: config})
+	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, limits, logger)
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, gql))
+	mux.Handle("/graphql", withRateLimit(limits, withViewer(sess, cfg.CookieSecure, logger, gql)))
 	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -112,14 +153,23 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	h = withCORS(cfg.AllowedOrigins, h)
 	h = withRequestInfo(cfg.TrustProxy, h)
 	h = withRecover(logger, h)
-	return &App{DB: database, Settings: store, handler: h, logger: logger}, nil
+	app.handler = h
+	return app, nil
 }
 
 // Handler serves the whole API.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops listening for settings changes and releases Redis and the database.
+func (a *App) Close() error {
+	for _, c := range a.closers {
+		c()
+	}
+	if a.Redis != nil {
+		_ = a.Redis.Close()
+	}
+	return a.DB.Close()
+}
 
 // Serve listens on addr until ctx is cancelled, then shuts down gracefully: it stops accepting,
 // lets running requests finish for up to 15 seconds, and closes.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/server"
+	"github.com/steward-dev/steward/internal/settings"
 )
 
 // TestSecret signs the test servers' tokens.
@@ -46,6 +48,10 @@ func WithEnv(env map[string]string) Option {
 			panic(err)
 		}
 		loaded.DatabaseURL, loaded.SecretKey, loaded.SecretKeyFile = c.DatabaseURL, c.SecretKey, c.SecretKeyFile
+		loaded.RedisURL = c.RedisURL
+		if !hasRateLimitEnv(env) {
+			loaded.Seeds.RateLimits = c.Seeds.RateLimits
+		}
 		*c = loaded
 	}
 }
@@ -53,6 +59,67 @@ func WithEnv(env map[string]string) Option {
 // WithClock sets the server's clock.
 func WithClock(now func() time.Time) Option {
 	return func(_ *config.Config, o *server.Options) { o.Now = now }
+}
+
+// WithDatabaseURL starts the server on an existing database (another test server's
+// Config.DatabaseURL) instead of a fresh one, as a second replica or a restart would.
+func WithDatabaseURL(url string) Option {
+	return func(c *config.Config, _ *server.Options) { c.DatabaseURL = url }
+}
+
+// WithRateLimits seeds these rate limits instead of the loose test defaults.
+func WithRateLimits(r settings.RateLimits) Option {
+	return func(c *config.Config, _ *server.Options) { c.Seeds.RateLimits = r }
+}
+
+// WithRedis connects the server to the Redis of STEWARD_TEST_REDIS_URL (the test is skipped when
+// it is unset), with prefix in front of its keys and channels: servers given the same prefix
+// share limits and settings changes, as replicas do.
+func WithRedis(t testing.TB, prefix string) Option {
+	t.Helper()
+	url := RedisURL(t)
+	return func(c *config.Config, o *server.Options) {
+		c.RedisURL = url
+		o.RedisPrefix = prefix
+	}
+}
+
+// WithVerifyTimeout sets the tool server verification timeout.
+func WithVerifyTimeout(d time.Duration) Option {
+	return func(_ *config.Config, o *server.Options) { o.VerifyTimeout = d }
+}
+
+// RedisEnv names the variable that points tests at a Redis server.
+const RedisEnv = "STEWARD_TEST_REDIS_URL"
+
+// RedisURL returns STEWARD_TEST_REDIS_URL, skipping the test when it is unset.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	url := os.Getenv(RedisEnv)
+	if url == "" {
+		t.Skip(RedisEnv + " not set: skipping Redis test")
+	}
+	return url
+}
+
+// LooseRateLimits are the test servers' default limits: every test client comes from 127.0.0.1
+// and many tests sign up and sign in far more often than a person would, so the limits are high
+// enough never to trigger unless a test sets its own.
+func LooseRateLimits() settings.RateLimits {
+	r := settings.DefaultRateLimits()
+	for _, rule := range []*settings.RateRule{&r.SigninPerEmail, &r.SigninPerIP, &r.SignupPerIP, &r.MutationsPerUser, &r.RequestsPerIP} {
+		rule.Rate = 100000
+	}
+	return r
+}
+
+func hasRateLimitEnv(env map[string]string) bool {
+	for k := range env {
+		if strings.HasPrefix(k, "STEWARD_RATE_LIMIT") {
+			return true
+		}
+	}
+	return false
 }
 
 // ForEachBackend runs fn as a subtest on SQLite and, when configured, on PostgreSQL.
@@ -70,8 +137,9 @@ func New(t testing.TB, b db.Backend, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("default config: %v", err)
 	}
-	cfg.DatabaseURL = db.NewTestURL(t, b)
+	cfg.DatabaseURL = "" // a fresh database unless an option names one
 	cfg.SecretKey = TestSecret
+	cfg.Seeds.RateLimits = LooseRateLimits()
 	sopts := server.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// A cheap argon2id cost keeps tests fast; production uses OWASP's parameters.
@@ -79,6 +147,9 @@ func New(t testing.TB, b db.Backend, opts ...Option) *Server {
 	}
 	for _, o := range opts {
 		o(&cfg, &sopts)
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = db.NewTestURL(t, b)
 	}
 	app, err := server.New(context.Background(), cfg, sopts)
 	if err != nil {
