@@ -63,7 +63,8 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	return &Service{store: cfg.Store, client: cfg.Client, audit: cfg.Audit, verifier: cfg.Verifier, now: cfg.Now}, nil
 }
 
-// SystemConfig is every section as the API shows it: secrets removed.
+// SystemConfig is every section. It holds the secrets: the GraphQL types that show it have no
+// secret fields, only whether each secret is set.
 type SystemConfig struct {
 	Auth              Auth
 	Connections       Connections
@@ -108,7 +109,8 @@ func (s *Service) Config(ctx context.Context) (*SystemConfig, error) {
 		if err != nil {
 			return nil, err
 		}
-		vals[sec.key] = sec.mask(v)
+		// Not masked: the GraphQL types have no secret fields, and their *Set flags need the values.
+		vals[sec.key] = v
 	}
 	return &SystemConfig{
 		Auth: vals[AuthKey].(Auth), Connections: vals[ConnectionsKey].(Connections),
@@ -186,8 +188,7 @@ func update[T any](ctx context.Context, s *Service, key string, change func(cur 
 	if _, err := s.save(ctx, key, cur, next); err != nil {
 		return zero, err
 	}
-	sec, _ := sectionByKey(key)
-	return sec.mask(next).(T), nil
+	return next, nil
 }
 
 // UpdateConnections applies p to the connections section.

@@ -207,10 +207,6 @@ func (s ToolServerInput) server(old ToolServers) (ToolServer, error) {
 		t.Path = ""
 	}
 	setIf(&t.Path, s.Path)
-	setIf(&t.AuthType, s.AuthType)
-	if s.AuthType == nil && (s.Key == nil || *s.Key == "") {
-		t.AuthType = ToolAuthNone
-	}
 	var prev *ToolServer
 	for i := range old {
 		o := &old[i]
@@ -231,6 +227,15 @@ func (s ToolServerInput) server(old ToolServers) (ToolServer, error) {
 		t.Key = *s.Key
 	} else if prev != nil {
 		t.Key = prev.Key
+	}
+	// Without an explicit auth type: the stored server's, else BEARER when there is a key.
+	switch {
+	case s.AuthType != nil:
+		t.AuthType = *s.AuthType
+	case s.Key == nil && prev != nil:
+		t.AuthType = prev.AuthType
+	case t.Key == "":
+		t.AuthType = ToolAuthNone
 	}
 	if len(s.Headers) > 0 {
 		t.Headers = make(map[string]string, len(s.Headers))
