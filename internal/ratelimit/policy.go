@@ -121,7 +121,9 @@ func (p *Policy) check(ctx context.Context, key string, limit *Limit, msg string
 	if limit == nil {
 		return nil
 	}
-	res, err := p.limiter.Allow(ctx, key, *limit)
+	// The limit is part of the key: GCRA state is a time, and under a changed limit an old state
+	// would keep refusing for a while, so an admin raising a limit would not see it apply at once.
+	res, err := p.limiter.Allow(ctx, key+"|"+limit.String(), *limit)
 	if err != nil {
 		p.logger.ErrorContext(ctx, "rate limiter failed; not limiting this request", "err", err, "limit", limit.String())
 		return nil

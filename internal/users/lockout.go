@@ -25,31 +25,31 @@ type Auditor interface {
 	Record(ctx context.Context, e audit.Entry) error
 }
 
-// LockoutPolicy locks an account after repeated failed sign-ins. From Threshold failures on, each
-// further failure locks it for Base doubled per failure beyond the threshold, at most Max. While
-// locked, attempts are refused without checking the password and are not counted, so the lock
-// grows by at most one step per lock period and an attacker cannot extend it by guessing faster;
-// failures older than Forget after the last lock are forgotten. A successful sign-in or an admin's
-// unlock clears it.
+// LockoutPolicy locks an account after repeated failed sign-ins: every Threshold failures lock it,
+// for Base the first time and twice as long each time after, at most Max. While locked, attempts
+// are refused without checking the password and are not counted, so an attacker cannot extend a
+// lock by guessing faster, and even a patient one only reaches Max, never a permanent lock.
+// Failures are forgotten once the last lock ended more than Forget ago. A successful sign-in or an
+// admin's unlock clears it.
 type LockoutPolicy struct {
 	Threshold int
 	Base, Max time.Duration
 	Forget    time.Duration
 }
 
-// DefaultLockout: 5 failures lock for 1 minute, then 2, 4, ... up to an hour; forgotten after a
-// day without a lock.
+// DefaultLockout: every 5 failures lock for 1 minute, then 2, 4, ... up to an hour; forgotten a
+// day after the last lock.
 func DefaultLockout() LockoutPolicy {
 	return LockoutPolicy{Threshold: 5, Base: time.Minute, Max: time.Hour, Forget: 24 * time.Hour}
 }
 
-// duration is how long failures failed sign-ins lock an account; 0 below the threshold.
+// duration is how long the failures-th failed sign-in locks the account; 0 when it does not.
 func (p LockoutPolicy) duration(failures int) time.Duration {
-	if p.Threshold <= 0 || failures < p.Threshold {
+	if p.Threshold <= 0 || failures < p.Threshold || failures%p.Threshold != 0 {
 		return 0
 	}
 	d := p.Base
-	for i := p.Threshold; i < failures && d < p.Max; i++ {
+	for i := 1; i < failures/p.Threshold && d < p.Max; i++ {
 		d *= 2
 	}
 	return min(d, p.Max)
