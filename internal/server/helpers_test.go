@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/config"
+	"github.com/steward-dev/steward/internal/server"
 )
 
 func sysCtx() context.Context { return auth.System(context.Background()) }
@@ -16,3 +18,8 @@ func toString(v any) string {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+type (
+	configT       = config.Config
+	serverOptions = server.Options
+)

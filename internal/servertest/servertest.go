@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
@@ -78,6 +80,7 @@ func WithRateLimits(r settings.RateLimits) Option {
 func WithRedis(t testing.TB, prefix string) Option {
 	t.Helper()
 	url := RedisURL(t)
+	t.Cleanup(func() { deleteRedisKeys(t, url, "rate:"+prefix+"*") })
 	return func(c *config.Config, o *server.Options) {
 		c.RedisURL = url
 		o.RedisPrefix = prefix
@@ -87,6 +90,28 @@ func WithRedis(t testing.TB, prefix string) Option {
 // WithVerifyTimeout sets the tool server verification timeout.
 func WithVerifyTimeout(d time.Duration) Option {
 	return func(_ *config.Config, o *server.Options) { o.VerifyTimeout = d }
+}
+
+// deleteRedisKeys removes a test's keys (the limiter's expire on their own, but tests clean up).
+func deleteRedisKeys(t testing.TB, url, pattern string) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return
+	}
+	c := redis.NewClient(opts)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	iter := c.Scan(ctx, 0, pattern, 100).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if len(keys) > 0 {
+		if err := c.Del(ctx, keys...).Err(); err != nil {
+			t.Logf("deleting test keys: %v", err)
+		}
+	}
 }
 
 // RedisEnv names the variable that points tests at a Redis server.
