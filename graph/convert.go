@@ -50,3 +50,35 @@ func viewerOrNamed(ctx context.Context, userID *string) string {
 	}
 	return auth.ViewerFrom(ctx).UserID
 }
+
+// ptrs adapts a domain slice to gqlgen's list of pointers.
+func ptrs[T any](in []T) []*T {
+	out := make([]*T, len(in))
+	for i := range in {
+		out[i] = &in[i]
+	}
+	return out
+}
+
+// values adapts gqlgen's list of input pointers to a domain slice.
+func values[T any](in []*T) []T {
+	out := make([]T, 0, len(in))
+	for _, v := range in {
+		if v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+// stringMap shows a map of strings as a JSON object; nil stays null.
+func stringMap(m map[string]string) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

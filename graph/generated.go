@@ -25,6 +25,7 @@ import (
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/settings"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -40,9 +41,12 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AuditLog() AuditLogResolver
+	AuthConfig() AuthConfigResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	SystemConfig() SystemConfigResolver
+	ToolServer() ToolServerResolver
 	User() UserResolver
 }
 
@@ -98,12 +102,53 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AuthConfig struct {
+		DefaultGroupID    func(childComplexity int) int
+		DefaultUserRole   func(childComplexity int) int
+		EnableAPIKeys     func(childComplexity int) int
+		EnableSignup      func(childComplexity int) int
+		JWTExpiresIn      func(childComplexity int) int
+		PasswordMinLength func(childComplexity int) int
+		ShowAdminDetails  func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		ExpiresAt   func(childComplexity int) int
 		Permissions func(childComplexity int) int
 		Token       func(childComplexity int) int
 		TokenType   func(childComplexity int) int
 		User        func(childComplexity int) int
+	}
+
+	Banner struct {
+		Content     func(childComplexity int) int
+		Dismissible func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Timestamp   func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Type        func(childComplexity int) int
+	}
+
+	CodeExecutionConfig struct {
+		CodeExecutionEngine           func(childComplexity int) int
+		CodeExecutionJupyter          func(childComplexity int) int
+		CodeInterpreterEngine         func(childComplexity int) int
+		CodeInterpreterJupyter        func(childComplexity int) int
+		CodeInterpreterPromptTemplate func(childComplexity int) int
+		EnableCodeExecution           func(childComplexity int) int
+		EnableCodeInterpreter         func(childComplexity int) int
+	}
+
+	ConfigChange struct {
+		Field   func(childComplexity int) int
+		New     func(childComplexity int) int
+		Old     func(childComplexity int) int
+		Section func(childComplexity int) int
+	}
+
+	ConnectionsConfig struct {
+		EnableBaseModelsCache   func(childComplexity int) int
+		EnableDirectConnections func(childComplexity int) int
 	}
 
 	CreateAPIKeyPayload struct {
@@ -132,6 +177,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ImportConfigResult struct {
+		Changes func(childComplexity int) int
+		DryRun  func(childComplexity int) int
+	}
+
+	JupyterConfig struct {
+		Auth        func(childComplexity int) int
+		PasswordSet func(childComplexity int) int
+		Timeout     func(childComplexity int) int
+		TokenSet    func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
 	Model struct {
 		AccessControl func(childComplexity int) int
 		BaseModelID   func(childComplexity int) int
@@ -145,17 +203,35 @@ type ComplexityRoot struct {
 		UpdatedAt     func(childComplexity int) int
 	}
 
+	ModelsConfig struct {
+		DefaultModels       func(childComplexity int) int
+		DefaultPinnedModels func(childComplexity int) int
+		ModelOrderList      func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
-		RevokeAPIKey             func(childComplexity int, id string) int
-		RevokeSession            func(childComplexity int, id string) int
-		Signin                   func(childComplexity int, input model.SigninInput) int
-		Signout                  func(childComplexity int) int
-		SignoutEverywhere        func(childComplexity int) int
-		Signup                   func(childComplexity int, input model.SignupInput) int
-		UpdateDefaultPermissions func(childComplexity int, permissions map[string]any) int
-		UpdatePassword           func(childComplexity int, input model.UpdatePasswordInput) int
-		UpdateProfile            func(childComplexity int, input model.UpdateProfileInput) int
+		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
+		ExportConfig              func(childComplexity int, includeSecrets *bool) int
+		ImportConfig              func(childComplexity int, config map[string]any, dryRun *bool) int
+		RevokeAPIKey              func(childComplexity int, id string) int
+		RevokeSession             func(childComplexity int, id string) int
+		SetBanners                func(childComplexity int, banners []*settings.BannerInput) int
+		SetPromptSuggestions      func(childComplexity int, suggestions []*settings.PromptSuggestion) int
+		SetToolServers            func(childComplexity int, servers []*settings.ToolServerInput) int
+		Signin                    func(childComplexity int, input model.SigninInput) int
+		Signout                   func(childComplexity int) int
+		SignoutEverywhere         func(childComplexity int) int
+		Signup                    func(childComplexity int, input model.SignupInput) int
+		UnlockUser                func(childComplexity int, id string) int
+		UpdateAuthConfig          func(childComplexity int, input settings.AuthPatch) int
+		UpdateCodeExecutionConfig func(childComplexity int, input settings.CodeExecutionPatch) int
+		UpdateConnectionsConfig   func(childComplexity int, input settings.ConnectionsPatch) int
+		UpdateDefaultPermissions  func(childComplexity int, permissions map[string]any) int
+		UpdateModelsConfig        func(childComplexity int, input settings.ModelsPatch) int
+		UpdatePassword            func(childComplexity int, input model.UpdatePasswordInput) int
+		UpdateProfile             func(childComplexity int, input model.UpdateProfileInput) int
+		UpdateRateLimitsConfig    func(childComplexity int, input settings.RateLimitsPatch) int
+		VerifyToolServer          func(childComplexity int, input settings.ToolServerInput) int
 	}
 
 	PageInfo struct {
@@ -221,11 +297,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PromptSuggestion struct {
+		Content func(childComplexity int) int
+		Title   func(childComplexity int) int
+	}
+
 	Query struct {
 		APIKeys            func(childComplexity int, userID *string) int
 		AuditLogs          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.AuditLogWhere) int
+		Banners            func(childComplexity int) int
+		Config             func(childComplexity int) int
 		DefaultPermissions func(childComplexity int) int
 		ExplainPermission  func(childComplexity int, userID string, key string) int
+		ExportConfig       func(childComplexity int, includeSecrets *bool) int
 		HasPermission      func(childComplexity int, key string) int
 		Me                 func(childComplexity int) int
 		MyPermissions      func(childComplexity int) int
@@ -248,6 +332,20 @@ type ComplexityRoot struct {
 		UserID         func(childComplexity int) int
 	}
 
+	RateLimitsConfig struct {
+		Enabled          func(childComplexity int) int
+		MutationsPerUser func(childComplexity int) int
+		RequestsPerIP    func(childComplexity int) int
+		SigninPerEmail   func(childComplexity int) int
+		SigninPerIP      func(childComplexity int) int
+		SignupPerIP      func(childComplexity int) int
+	}
+
+	RateRule struct {
+		PeriodSeconds func(childComplexity int) int
+		Rate          func(childComplexity int) int
+	}
+
 	Session struct {
 		CreatedAt  func(childComplexity int) int
 		ExpiresAt  func(childComplexity int) int
@@ -261,6 +359,37 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		AuditLogAdded func(childComplexity int) int
+	}
+
+	SystemConfig struct {
+		Auth              func(childComplexity int) int
+		Banners           func(childComplexity int) int
+		CodeExecution     func(childComplexity int) int
+		Connections       func(childComplexity int) int
+		Models            func(childComplexity int) int
+		PromptSuggestions func(childComplexity int) int
+		RateLimits        func(childComplexity int) int
+		ToolServers       func(childComplexity int) int
+	}
+
+	ToolServer struct {
+		AuthType func(childComplexity int) int
+		Config   func(childComplexity int) int
+		Headers  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Info     func(childComplexity int) int
+		KeySet   func(childComplexity int) int
+		Path     func(childComplexity int) int
+		Type     func(childComplexity int) int
+		URL      func(childComplexity int) int
+	}
+
+	ToolServerVerification struct {
+		Name        func(childComplexity int) int
+		Operations  func(childComplexity int) int
+		SpecVersion func(childComplexity int) int
+		Type        func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	Transaction struct {
@@ -320,10 +449,12 @@ type ComplexityRoot struct {
 	User struct {
 		CreatedAt       func(childComplexity int) int
 		Email           func(childComplexity int) int
+		FailedSignins   func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Info            func(childComplexity int) int
 		IsActive        func(childComplexity int) int
 		LastActiveAt    func(childComplexity int) int
+		LockedUntil     func(childComplexity int) int
 		Name            func(childComplexity int) int
 		ProfileImageURL func(childComplexity int) int
 		Role            func(childComplexity int) int
@@ -354,6 +485,9 @@ type AuditLogResolver interface {
 	Action(ctx context.Context, obj *ent.AuditLog) (audit.Action, error)
 	Actor(ctx context.Context, obj *ent.AuditLog) (*ent.User, error)
 }
+type AuthConfigResolver interface {
+	DefaultUserRole(ctx context.Context, obj *settings.Auth) (user.Role, error)
+}
 type MutationResolver interface {
 	Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error)
 	Signin(ctx context.Context, input model.SigninInput) (*model.AuthPayload, error)
@@ -365,6 +499,18 @@ type MutationResolver interface {
 	RevokeAPIKey(ctx context.Context, id string) (bool, error)
 	RevokeSession(ctx context.Context, id string) (bool, error)
 	UpdateDefaultPermissions(ctx context.Context, permissions map[string]any) (map[string]any, error)
+	UpdateConnectionsConfig(ctx context.Context, input settings.ConnectionsPatch) (*settings.Connections, error)
+	SetToolServers(ctx context.Context, servers []*settings.ToolServerInput) ([]*settings.ToolServer, error)
+	VerifyToolServer(ctx context.Context, input settings.ToolServerInput) (*settings.Verification, error)
+	UpdateCodeExecutionConfig(ctx context.Context, input settings.CodeExecutionPatch) (*settings.CodeExecution, error)
+	UpdateModelsConfig(ctx context.Context, input settings.ModelsPatch) (*settings.Models, error)
+	SetPromptSuggestions(ctx context.Context, suggestions []*settings.PromptSuggestion) ([]*settings.PromptSuggestion, error)
+	SetBanners(ctx context.Context, banners []*settings.BannerInput) ([]*settings.Banner, error)
+	UpdateAuthConfig(ctx context.Context, input settings.AuthPatch) (*settings.Auth, error)
+	UpdateRateLimitsConfig(ctx context.Context, input settings.RateLimitsPatch) (*settings.RateLimits, error)
+	ExportConfig(ctx context.Context, includeSecrets *bool) (map[string]any, error)
+	ImportConfig(ctx context.Context, config map[string]any, dryRun *bool) (*settings.ImportResult, error)
+	UnlockUser(ctx context.Context, id string) (*ent.User, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -378,9 +524,21 @@ type QueryResolver interface {
 	ExplainPermission(ctx context.Context, userID string, key string) (*model.PermissionExplanation, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.AuditLogWhere) (*ent.AuditLogConnection, error)
 	VerifyAuditChain(ctx context.Context) (*model.AuditChainVerification, error)
+	Config(ctx context.Context) (*settings.SystemConfig, error)
+	Banners(ctx context.Context) ([]*settings.Banner, error)
+	ExportConfig(ctx context.Context, includeSecrets *bool) (map[string]any, error)
 }
 type SubscriptionResolver interface {
 	AuditLogAdded(ctx context.Context) (<-chan *ent.AuditLog, error)
+}
+type SystemConfigResolver interface {
+	ToolServers(ctx context.Context, obj *settings.SystemConfig) ([]*settings.ToolServer, error)
+
+	PromptSuggestions(ctx context.Context, obj *settings.SystemConfig) ([]*settings.PromptSuggestion, error)
+	Banners(ctx context.Context, obj *settings.SystemConfig) ([]*settings.Banner, error)
+}
+type ToolServerResolver interface {
+	Headers(ctx context.Context, obj *settings.ToolServer) (map[string]any, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -388,6 +546,8 @@ type UserResolver interface {
 	IsActive(ctx context.Context, obj *ent.User) (bool, error)
 	Settings(ctx context.Context, obj *ent.User) (map[string]any, error)
 	Info(ctx context.Context, obj *ent.User) (map[string]any, error)
+	LockedUntil(ctx context.Context, obj *ent.User) (*time.Time, error)
+	FailedSignins(ctx context.Context, obj *ent.User) (*int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -599,6 +759,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditLogEdge.Node(childComplexity), true
 
+	case "AuthConfig.defaultGroupId":
+		if e.ComplexityRoot.AuthConfig.DefaultGroupID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.DefaultGroupID(childComplexity), true
+	case "AuthConfig.defaultUserRole":
+		if e.ComplexityRoot.AuthConfig.DefaultUserRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.DefaultUserRole(childComplexity), true
+	case "AuthConfig.enableApiKeys":
+		if e.ComplexityRoot.AuthConfig.EnableAPIKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.EnableAPIKeys(childComplexity), true
+	case "AuthConfig.enableSignup":
+		if e.ComplexityRoot.AuthConfig.EnableSignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.EnableSignup(childComplexity), true
+	case "AuthConfig.jwtExpiresIn":
+		if e.ComplexityRoot.AuthConfig.JWTExpiresIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.JWTExpiresIn(childComplexity), true
+	case "AuthConfig.passwordMinLength":
+		if e.ComplexityRoot.AuthConfig.PasswordMinLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.PasswordMinLength(childComplexity), true
+	case "AuthConfig.showAdminDetails":
+		if e.ComplexityRoot.AuthConfig.ShowAdminDetails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.ShowAdminDetails(childComplexity), true
+
 	case "AuthPayload.expiresAt":
 		if e.ComplexityRoot.AuthPayload.ExpiresAt == nil {
 			break
@@ -629,6 +832,124 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
+
+	case "Banner.content":
+		if e.ComplexityRoot.Banner.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Banner.Content(childComplexity), true
+	case "Banner.dismissible":
+		if e.ComplexityRoot.Banner.Dismissible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Banner.Dismissible(childComplexity), true
+	case "Banner.id":
+		if e.ComplexityRoot.Banner.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Banner.ID(childComplexity), true
+	case "Banner.timestamp":
+		if e.ComplexityRoot.Banner.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Banner.Timestamp(childComplexity), true
+	case "Banner.title":
+		if e.ComplexityRoot.Banner.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Banner.Title(childComplexity), true
+	case "Banner.type":
+		if e.ComplexityRoot.Banner.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Banner.Type(childComplexity), true
+
+	case "CodeExecutionConfig.codeExecutionEngine":
+		if e.ComplexityRoot.CodeExecutionConfig.CodeExecutionEngine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CodeExecutionConfig.CodeExecutionEngine(childComplexity), true
+	case "CodeExecutionConfig.codeExecutionJupyter":
+		if e.ComplexityRoot.CodeExecutionConfig.CodeExecutionJupyter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CodeExecutionConfig.CodeExecutionJupyter(childComplexity), true
+	case "CodeExecutionConfig.codeInterpreterEngine":
+		if e.ComplexityRoot.CodeExecutionConfig.CodeInterpreterEngine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CodeExecutionConfig.CodeInterpreterEngine(childComplexity), true
+	case "CodeExecutionConfig.codeInterpreterJupyter":
+		if e.ComplexityRoot.CodeExecutionConfig.CodeInterpreterJupyter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CodeExecutionConfig.CodeInterpreterJupyter(childComplexity), true
+	case "CodeExecutionConfig.codeInterpreterPromptTemplate":
+		if e.ComplexityRoot.CodeExecutionConfig.CodeInterpreterPromptTemplate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CodeExecutionConfig.CodeInterpreterPromptTemplate(childComplexity), true
+	case "CodeExecutionConfig.enableCodeExecution":
+		if e.ComplexityRoot.CodeExecutionConfig.EnableCodeExecution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CodeExecutionConfig.EnableCodeExecution(childComplexity), true
+	case "CodeExecutionConfig.enableCodeInterpreter":
+		if e.ComplexityRoot.CodeExecutionConfig.EnableCodeInterpreter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CodeExecutionConfig.EnableCodeInterpreter(childComplexity), true
+
+	case "ConfigChange.field":
+		if e.ComplexityRoot.ConfigChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfigChange.Field(childComplexity), true
+	case "ConfigChange.new":
+		if e.ComplexityRoot.ConfigChange.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfigChange.New(childComplexity), true
+	case "ConfigChange.old":
+		if e.ComplexityRoot.ConfigChange.Old == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfigChange.Old(childComplexity), true
+	case "ConfigChange.section":
+		if e.ComplexityRoot.ConfigChange.Section == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfigChange.Section(childComplexity), true
+
+	case "ConnectionsConfig.enableBaseModelsCache":
+		if e.ComplexityRoot.ConnectionsConfig.EnableBaseModelsCache == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionsConfig.EnableBaseModelsCache(childComplexity), true
+	case "ConnectionsConfig.enableDirectConnections":
+		if e.ComplexityRoot.ConnectionsConfig.EnableDirectConnections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionsConfig.EnableDirectConnections(childComplexity), true
 
 	case "CreateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateAPIKeyPayload.APIKey == nil {
@@ -718,6 +1039,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupEdge.Node(childComplexity), true
 
+	case "ImportConfigResult.changes":
+		if e.ComplexityRoot.ImportConfigResult.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConfigResult.Changes(childComplexity), true
+	case "ImportConfigResult.dryRun":
+		if e.ComplexityRoot.ImportConfigResult.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConfigResult.DryRun(childComplexity), true
+
+	case "JupyterConfig.auth":
+		if e.ComplexityRoot.JupyterConfig.Auth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JupyterConfig.Auth(childComplexity), true
+	case "JupyterConfig.passwordSet":
+		if e.ComplexityRoot.JupyterConfig.PasswordSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JupyterConfig.PasswordSet(childComplexity), true
+	case "JupyterConfig.timeout":
+		if e.ComplexityRoot.JupyterConfig.Timeout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JupyterConfig.Timeout(childComplexity), true
+	case "JupyterConfig.tokenSet":
+		if e.ComplexityRoot.JupyterConfig.TokenSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JupyterConfig.TokenSet(childComplexity), true
+	case "JupyterConfig.url":
+		if e.ComplexityRoot.JupyterConfig.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JupyterConfig.URL(childComplexity), true
+
 	case "Model.accessControl":
 		if e.ComplexityRoot.Model.AccessControl == nil {
 			break
@@ -779,6 +1144,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Model.UpdatedAt(childComplexity), true
 
+	case "ModelsConfig.defaultModels":
+		if e.ComplexityRoot.ModelsConfig.DefaultModels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelsConfig.DefaultModels(childComplexity), true
+	case "ModelsConfig.defaultPinnedModels":
+		if e.ComplexityRoot.ModelsConfig.DefaultPinnedModels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelsConfig.DefaultPinnedModels(childComplexity), true
+	case "ModelsConfig.modelOrderList":
+		if e.ComplexityRoot.ModelsConfig.ModelOrderList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelsConfig.ModelOrderList(childComplexity), true
+
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -790,6 +1174,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.exportConfig":
+		if e.ComplexityRoot.Mutation.ExportConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_exportConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExportConfig(childComplexity, args["includeSecrets"].(*bool)), true
+	case "Mutation.importConfig":
+		if e.ComplexityRoot.Mutation.ImportConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportConfig(childComplexity, args["config"].(map[string]any), args["dryRun"].(*bool)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -812,6 +1218,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["id"].(string)), true
+	case "Mutation.setBanners":
+		if e.ComplexityRoot.Mutation.SetBanners == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setBanners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetBanners(childComplexity, args["banners"].([]*settings.BannerInput)), true
+	case "Mutation.setPromptSuggestions":
+		if e.ComplexityRoot.Mutation.SetPromptSuggestions == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPromptSuggestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPromptSuggestions(childComplexity, args["suggestions"].([]*settings.PromptSuggestion)), true
+	case "Mutation.setToolServers":
+		if e.ComplexityRoot.Mutation.SetToolServers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setToolServers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetToolServers(childComplexity, args["servers"].([]*settings.ToolServerInput)), true
 	case "Mutation.signin":
 		if e.ComplexityRoot.Mutation.Signin == nil {
 			break
@@ -846,6 +1285,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Signup(childComplexity, args["input"].(model.SignupInput)), true
+	case "Mutation.unlockUser":
+		if e.ComplexityRoot.Mutation.UnlockUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unlockUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnlockUser(childComplexity, args["id"].(string)), true
+	case "Mutation.updateAuthConfig":
+		if e.ComplexityRoot.Mutation.UpdateAuthConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAuthConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAuthConfig(childComplexity, args["input"].(settings.AuthPatch)), true
+	case "Mutation.updateCodeExecutionConfig":
+		if e.ComplexityRoot.Mutation.UpdateCodeExecutionConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCodeExecutionConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCodeExecutionConfig(childComplexity, args["input"].(settings.CodeExecutionPatch)), true
+	case "Mutation.updateConnectionsConfig":
+		if e.ComplexityRoot.Mutation.UpdateConnectionsConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateConnectionsConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateConnectionsConfig(childComplexity, args["input"].(settings.ConnectionsPatch)), true
 	case "Mutation.updateDefaultPermissions":
 		if e.ComplexityRoot.Mutation.UpdateDefaultPermissions == nil {
 			break
@@ -857,6 +1340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateDefaultPermissions(childComplexity, args["permissions"].(map[string]any)), true
+	case "Mutation.updateModelsConfig":
+		if e.ComplexityRoot.Mutation.UpdateModelsConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateModelsConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateModelsConfig(childComplexity, args["input"].(settings.ModelsPatch)), true
 	case "Mutation.updatePassword":
 		if e.ComplexityRoot.Mutation.UpdatePassword == nil {
 			break
@@ -879,6 +1373,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProfile(childComplexity, args["input"].(model.UpdateProfileInput)), true
+	case "Mutation.updateRateLimitsConfig":
+		if e.ComplexityRoot.Mutation.UpdateRateLimitsConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRateLimitsConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRateLimitsConfig(childComplexity, args["input"].(settings.RateLimitsPatch)), true
+	case "Mutation.verifyToolServer":
+		if e.ComplexityRoot.Mutation.VerifyToolServer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyToolServer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyToolServer(childComplexity, args["input"].(settings.ToolServerInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1139,6 +1655,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanSubscriptionEdge.Node(childComplexity), true
 
+	case "PromptSuggestion.content":
+		if e.ComplexityRoot.PromptSuggestion.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptSuggestion.Content(childComplexity), true
+	case "PromptSuggestion.title":
+		if e.ComplexityRoot.PromptSuggestion.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptSuggestion.Title(childComplexity), true
+
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
 			break
@@ -1161,6 +1690,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLogs(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["where"].(*model.AuditLogWhere)), true
+	case "Query.banners":
+		if e.ComplexityRoot.Query.Banners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Banners(childComplexity), true
+	case "Query.config":
+		if e.ComplexityRoot.Query.Config == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Config(childComplexity), true
 	case "Query.defaultPermissions":
 		if e.ComplexityRoot.Query.DefaultPermissions == nil {
 			break
@@ -1178,6 +1719,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExplainPermission(childComplexity, args["userId"].(string), args["key"].(string)), true
+	case "Query.exportConfig":
+		if e.ComplexityRoot.Query.ExportConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportConfig(childComplexity, args["includeSecrets"].(*bool)), true
 	case "Query.hasPermission":
 		if e.ComplexityRoot.Query.HasPermission == nil {
 			break
@@ -1303,6 +1855,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuotaReservation.UserID(childComplexity), true
 
+	case "RateLimitsConfig.enabled":
+		if e.ComplexityRoot.RateLimitsConfig.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitsConfig.Enabled(childComplexity), true
+	case "RateLimitsConfig.mutationsPerUser":
+		if e.ComplexityRoot.RateLimitsConfig.MutationsPerUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitsConfig.MutationsPerUser(childComplexity), true
+	case "RateLimitsConfig.requestsPerIp":
+		if e.ComplexityRoot.RateLimitsConfig.RequestsPerIP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitsConfig.RequestsPerIP(childComplexity), true
+	case "RateLimitsConfig.signinPerEmail":
+		if e.ComplexityRoot.RateLimitsConfig.SigninPerEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitsConfig.SigninPerEmail(childComplexity), true
+	case "RateLimitsConfig.signinPerIp":
+		if e.ComplexityRoot.RateLimitsConfig.SigninPerIP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitsConfig.SigninPerIP(childComplexity), true
+	case "RateLimitsConfig.signupPerIp":
+		if e.ComplexityRoot.RateLimitsConfig.SignupPerIP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitsConfig.SignupPerIP(childComplexity), true
+
+	case "RateRule.periodSeconds":
+		if e.ComplexityRoot.RateRule.PeriodSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateRule.PeriodSeconds(childComplexity), true
+	case "RateRule.rate":
+		if e.ComplexityRoot.RateRule.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateRule.Rate(childComplexity), true
+
 	case "Session.createdAt":
 		if e.ComplexityRoot.Session.CreatedAt == nil {
 			break
@@ -1358,6 +1960,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.AuditLogAdded(childComplexity), true
+
+	case "SystemConfig.auth":
+		if e.ComplexityRoot.SystemConfig.Auth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.Auth(childComplexity), true
+	case "SystemConfig.banners":
+		if e.ComplexityRoot.SystemConfig.Banners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.Banners(childComplexity), true
+	case "SystemConfig.codeExecution":
+		if e.ComplexityRoot.SystemConfig.CodeExecution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.CodeExecution(childComplexity), true
+	case "SystemConfig.connections":
+		if e.ComplexityRoot.SystemConfig.Connections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.Connections(childComplexity), true
+	case "SystemConfig.models":
+		if e.ComplexityRoot.SystemConfig.Models == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.Models(childComplexity), true
+	case "SystemConfig.promptSuggestions":
+		if e.ComplexityRoot.SystemConfig.PromptSuggestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.PromptSuggestions(childComplexity), true
+	case "SystemConfig.rateLimits":
+		if e.ComplexityRoot.SystemConfig.RateLimits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.RateLimits(childComplexity), true
+	case "SystemConfig.toolServers":
+		if e.ComplexityRoot.SystemConfig.ToolServers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.ToolServers(childComplexity), true
+
+	case "ToolServer.authType":
+		if e.ComplexityRoot.ToolServer.AuthType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.AuthType(childComplexity), true
+	case "ToolServer.config":
+		if e.ComplexityRoot.ToolServer.Config == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.Config(childComplexity), true
+	case "ToolServer.headers":
+		if e.ComplexityRoot.ToolServer.Headers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.Headers(childComplexity), true
+	case "ToolServer.id":
+		if e.ComplexityRoot.ToolServer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.ID(childComplexity), true
+	case "ToolServer.info":
+		if e.ComplexityRoot.ToolServer.Info == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.Info(childComplexity), true
+	case "ToolServer.keySet":
+		if e.ComplexityRoot.ToolServer.KeySet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.KeySet(childComplexity), true
+	case "ToolServer.path":
+		if e.ComplexityRoot.ToolServer.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.Path(childComplexity), true
+	case "ToolServer.type":
+		if e.ComplexityRoot.ToolServer.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.Type(childComplexity), true
+	case "ToolServer.url":
+		if e.ComplexityRoot.ToolServer.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServer.URL(childComplexity), true
+
+	case "ToolServerVerification.name":
+		if e.ComplexityRoot.ToolServerVerification.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServerVerification.Name(childComplexity), true
+	case "ToolServerVerification.operations":
+		if e.ComplexityRoot.ToolServerVerification.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServerVerification.Operations(childComplexity), true
+	case "ToolServerVerification.specVersion":
+		if e.ComplexityRoot.ToolServerVerification.SpecVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServerVerification.SpecVersion(childComplexity), true
+	case "ToolServerVerification.type":
+		if e.ComplexityRoot.ToolServerVerification.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServerVerification.Type(childComplexity), true
+	case "ToolServerVerification.version":
+		if e.ComplexityRoot.ToolServerVerification.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolServerVerification.Version(childComplexity), true
 
 	case "Transaction.confirmationURL":
 		if e.ComplexityRoot.Transaction.ConfirmationURL == nil {
@@ -1593,6 +2330,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Email(childComplexity), true
+	case "User.failedSignins":
+		if e.ComplexityRoot.User.FailedSignins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.FailedSignins(childComplexity), true
 	case "User.id":
 		if e.ComplexityRoot.User.ID == nil {
 			break
@@ -1617,6 +2360,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.LastActiveAt(childComplexity), true
+	case "User.lockedUntil":
+		if e.ComplexityRoot.User.LockedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.LockedUntil(childComplexity), true
 	case "User.name":
 		if e.ComplexityRoot.User.Name == nil {
 			break
@@ -1708,15 +2457,25 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAuditLogOrder,
 		ec.unmarshalInputAuditLogWhere,
+		ec.unmarshalInputAuthConfigInput,
+		ec.unmarshalInputBannerInput,
+		ec.unmarshalInputCodeExecutionConfigInput,
+		ec.unmarshalInputConnectionsConfigInput,
 		ec.unmarshalInputCreateAPIKeyInput,
 		ec.unmarshalInputGroupOrder,
 		ec.unmarshalInputGroupWhereInput,
+		ec.unmarshalInputJupyterConfigInput,
 		ec.unmarshalInputModelOrder,
+		ec.unmarshalInputModelsConfigInput,
 		ec.unmarshalInputPlanOrder,
 		ec.unmarshalInputPlanSubscriptionOrder,
 		ec.unmarshalInputPlanSubscriptionWhereInput,
+		ec.unmarshalInputPromptSuggestionInput,
+		ec.unmarshalInputRateLimitsConfigInput,
+		ec.unmarshalInputRateRuleInput,
 		ec.unmarshalInputSigninInput,
 		ec.unmarshalInputSignupInput,
+		ec.unmarshalInputToolServerInput,
 		ec.unmarshalInputTransactionOrder,
 		ec.unmarshalInputTransactionWhereInput,
 		ec.unmarshalInputUpdatePasswordInput,
@@ -1816,7 +2575,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "audit.graphqls" "ent.graphqls"
+//go:embed "audit.graphqls" "config.graphqls" "ent.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1973,6 +2732,7 @@ type Subscription {
 }
 `, BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
+	{Name: "config.graphqls", Input: sourceData("config.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2073,6 +2833,26 @@ func (ec *executionContext) childFields_AuditLogEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type AuditLogEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AuthConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enableSignup":
+		return ec.fieldContext_AuthConfig_enableSignup(ctx, field)
+	case "defaultUserRole":
+		return ec.fieldContext_AuthConfig_defaultUserRole(ctx, field)
+	case "defaultGroupId":
+		return ec.fieldContext_AuthConfig_defaultGroupId(ctx, field)
+	case "jwtExpiresIn":
+		return ec.fieldContext_AuthConfig_jwtExpiresIn(ctx, field)
+	case "enableApiKeys":
+		return ec.fieldContext_AuthConfig_enableApiKeys(ctx, field)
+	case "showAdminDetails":
+		return ec.fieldContext_AuthConfig_showAdminDetails(ctx, field)
+	case "passwordMinLength":
+		return ec.fieldContext_AuthConfig_passwordMinLength(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthConfig", field.Name)
+}
+
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -2087,6 +2867,68 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 		return ec.fieldContext_AuthPayload_permissions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Banner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Banner_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Banner_type(ctx, field)
+	case "title":
+		return ec.fieldContext_Banner_title(ctx, field)
+	case "content":
+		return ec.fieldContext_Banner_content(ctx, field)
+	case "dismissible":
+		return ec.fieldContext_Banner_dismissible(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_Banner_timestamp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Banner", field.Name)
+}
+
+func (ec *executionContext) childFields_CodeExecutionConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enableCodeExecution":
+		return ec.fieldContext_CodeExecutionConfig_enableCodeExecution(ctx, field)
+	case "codeExecutionEngine":
+		return ec.fieldContext_CodeExecutionConfig_codeExecutionEngine(ctx, field)
+	case "codeExecutionJupyter":
+		return ec.fieldContext_CodeExecutionConfig_codeExecutionJupyter(ctx, field)
+	case "enableCodeInterpreter":
+		return ec.fieldContext_CodeExecutionConfig_enableCodeInterpreter(ctx, field)
+	case "codeInterpreterEngine":
+		return ec.fieldContext_CodeExecutionConfig_codeInterpreterEngine(ctx, field)
+	case "codeInterpreterPromptTemplate":
+		return ec.fieldContext_CodeExecutionConfig_codeInterpreterPromptTemplate(ctx, field)
+	case "codeInterpreterJupyter":
+		return ec.fieldContext_CodeExecutionConfig_codeInterpreterJupyter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CodeExecutionConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_ConfigChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "section":
+		return ec.fieldContext_ConfigChange_section(ctx, field)
+	case "field":
+		return ec.fieldContext_ConfigChange_field(ctx, field)
+	case "old":
+		return ec.fieldContext_ConfigChange_old(ctx, field)
+	case "new":
+		return ec.fieldContext_ConfigChange_new(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfigChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ConnectionsConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enableDirectConnections":
+		return ec.fieldContext_ConnectionsConfig_enableDirectConnections(ctx, field)
+	case "enableBaseModelsCache":
+		return ec.fieldContext_ConnectionsConfig_enableBaseModelsCache(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConnectionsConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2127,6 +2969,44 @@ func (ec *executionContext) childFields_GroupEdge(ctx context.Context, field gra
 		return ec.fieldContext_GroupEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportConfigResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_ImportConfigResult_dryRun(ctx, field)
+	case "changes":
+		return ec.fieldContext_ImportConfigResult_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportConfigResult", field.Name)
+}
+
+func (ec *executionContext) childFields_JupyterConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_JupyterConfig_url(ctx, field)
+	case "auth":
+		return ec.fieldContext_JupyterConfig_auth(ctx, field)
+	case "tokenSet":
+		return ec.fieldContext_JupyterConfig_tokenSet(ctx, field)
+	case "passwordSet":
+		return ec.fieldContext_JupyterConfig_passwordSet(ctx, field)
+	case "timeout":
+		return ec.fieldContext_JupyterConfig_timeout(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JupyterConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelsConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "defaultModels":
+		return ec.fieldContext_ModelsConfig_defaultModels(ctx, field)
+	case "defaultPinnedModels":
+		return ec.fieldContext_ModelsConfig_defaultPinnedModels(ctx, field)
+	case "modelOrderList":
+		return ec.fieldContext_ModelsConfig_modelOrderList(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelsConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2243,6 +3123,44 @@ func (ec *executionContext) childFields_PlanSubscriptionEdge(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type PlanSubscriptionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PromptSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_PromptSuggestion_title(ctx, field)
+	case "content":
+		return ec.fieldContext_PromptSuggestion_content(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromptSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_RateLimitsConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enabled":
+		return ec.fieldContext_RateLimitsConfig_enabled(ctx, field)
+	case "signinPerEmail":
+		return ec.fieldContext_RateLimitsConfig_signinPerEmail(ctx, field)
+	case "signinPerIp":
+		return ec.fieldContext_RateLimitsConfig_signinPerIp(ctx, field)
+	case "signupPerIp":
+		return ec.fieldContext_RateLimitsConfig_signupPerIp(ctx, field)
+	case "mutationsPerUser":
+		return ec.fieldContext_RateLimitsConfig_mutationsPerUser(ctx, field)
+	case "requestsPerIp":
+		return ec.fieldContext_RateLimitsConfig_requestsPerIp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateLimitsConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_RateRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rate":
+		return ec.fieldContext_RateRule_rate(ctx, field)
+	case "periodSeconds":
+		return ec.fieldContext_RateRule_periodSeconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateRule", field.Name)
+}
+
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2263,6 +3181,68 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_userAgent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_SystemConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "auth":
+		return ec.fieldContext_SystemConfig_auth(ctx, field)
+	case "connections":
+		return ec.fieldContext_SystemConfig_connections(ctx, field)
+	case "toolServers":
+		return ec.fieldContext_SystemConfig_toolServers(ctx, field)
+	case "codeExecution":
+		return ec.fieldContext_SystemConfig_codeExecution(ctx, field)
+	case "models":
+		return ec.fieldContext_SystemConfig_models(ctx, field)
+	case "promptSuggestions":
+		return ec.fieldContext_SystemConfig_promptSuggestions(ctx, field)
+	case "banners":
+		return ec.fieldContext_SystemConfig_banners(ctx, field)
+	case "rateLimits":
+		return ec.fieldContext_SystemConfig_rateLimits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SystemConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_ToolServer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ToolServer_id(ctx, field)
+	case "url":
+		return ec.fieldContext_ToolServer_url(ctx, field)
+	case "path":
+		return ec.fieldContext_ToolServer_path(ctx, field)
+	case "type":
+		return ec.fieldContext_ToolServer_type(ctx, field)
+	case "authType":
+		return ec.fieldContext_ToolServer_authType(ctx, field)
+	case "keySet":
+		return ec.fieldContext_ToolServer_keySet(ctx, field)
+	case "headers":
+		return ec.fieldContext_ToolServer_headers(ctx, field)
+	case "config":
+		return ec.fieldContext_ToolServer_config(ctx, field)
+	case "info":
+		return ec.fieldContext_ToolServer_info(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ToolServer", field.Name)
+}
+
+func (ec *executionContext) childFields_ToolServerVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_ToolServerVerification_type(ctx, field)
+	case "name":
+		return ec.fieldContext_ToolServerVerification_name(ctx, field)
+	case "version":
+		return ec.fieldContext_ToolServerVerification_version(ctx, field)
+	case "specVersion":
+		return ec.fieldContext_ToolServerVerification_specVersion(ctx, field)
+	case "operations":
+		return ec.fieldContext_ToolServerVerification_operations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ToolServerVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_Transaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2379,6 +3359,10 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_settings(ctx, field)
 	case "info":
 		return ec.fieldContext_User_info(ctx, field)
+	case "lockedUntil":
+		return ec.fieldContext_User_lockedUntil(ctx, field)
+	case "failedSignins":
+		return ec.fieldContext_User_failedSignins(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -2551,6 +3535,42 @@ func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_exportConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeSecrets",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeSecrets"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "config",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalNJSON2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["config"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2576,6 +3596,48 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setBanners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "banners",
+		func(ctx context.Context, v any) ([]*settings.BannerInput, error) {
+			return ec.unmarshalNBannerInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["banners"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPromptSuggestions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "suggestions",
+		func(ctx context.Context, v any) ([]*settings.PromptSuggestion, error) {
+			return ec.unmarshalNPromptSuggestionInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["suggestions"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setToolServers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "servers",
+		func(ctx context.Context, v any) ([]*settings.ToolServerInput, error) {
+			return ec.unmarshalNToolServerInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["servers"] = arg0
 	return args, nil
 }
 
@@ -2607,6 +3669,62 @@ func (ec *executionContext) field_Mutation_signup_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unlockUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAuthConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.AuthPatch, error) {
+			return ec.unmarshalNAuthConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐAuthPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCodeExecutionConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.CodeExecutionPatch, error) {
+			return ec.unmarshalNCodeExecutionConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeExecutionPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateConnectionsConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.ConnectionsPatch, error) {
+			return ec.unmarshalNConnectionsConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐConnectionsPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateDefaultPermissions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2618,6 +3736,20 @@ func (ec *executionContext) field_Mutation_updateDefaultPermissions_args(ctx con
 		return nil, err
 	}
 	args["permissions"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateModelsConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.ModelsPatch, error) {
+			return ec.unmarshalNModelsConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐModelsPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2641,6 +3773,34 @@ func (ec *executionContext) field_Mutation_updateProfile_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateProfileInput, error) {
 			return ec.unmarshalNUpdateProfileInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐUpdateProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRateLimitsConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.RateLimitsPatch, error) {
+			return ec.unmarshalNRateLimitsConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateLimitsPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyToolServer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.ToolServerInput, error) {
+			return ec.unmarshalNToolServerInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2742,6 +3902,20 @@ func (ec *executionContext) field_Query_explainPermission_args(ctx context.Conte
 		return nil, err
 	}
 	args["key"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeSecrets",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeSecrets"] = arg0
 	return args, nil
 }
 
@@ -3627,6 +4801,167 @@ func (ec *executionContext) fieldContext_AuditLogEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("AuditLogEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _AuthConfig_enableSignup(ctx context.Context, field graphql.CollectedField, obj *settings.Auth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_enableSignup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableSignup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_enableSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AuthConfig_defaultUserRole(ctx context.Context, field graphql.CollectedField, obj *settings.Auth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_defaultUserRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuthConfig().DefaultUserRole(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v user.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_defaultUserRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, true, true, errors.New("field of type Role does not have child fields"))
+}
+
+func (ec *executionContext) _AuthConfig_defaultGroupId(ctx context.Context, field graphql.CollectedField, obj *settings.Auth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_defaultGroupId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultGroupID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_defaultGroupId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AuthConfig_jwtExpiresIn(ctx context.Context, field graphql.CollectedField, obj *settings.Auth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_jwtExpiresIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JWTExpiresIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_jwtExpiresIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AuthConfig_enableApiKeys(ctx context.Context, field graphql.CollectedField, obj *settings.Auth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_enableApiKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableAPIKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_enableApiKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AuthConfig_showAdminDetails(ctx context.Context, field graphql.CollectedField, obj *settings.Auth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_showAdminDetails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShowAdminDetails, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_showAdminDetails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AuthConfig_passwordMinLength(ctx context.Context, field graphql.CollectedField, obj *settings.Auth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_passwordMinLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PasswordMinLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_passwordMinLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3749,6 +5084,461 @@ func (ec *executionContext) _AuthPayload_permissions(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_AuthPayload_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _Banner_id(ctx context.Context, field graphql.CollectedField, obj *settings.Banner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Banner_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Banner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Banner", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Banner_type(ctx context.Context, field graphql.CollectedField, obj *settings.Banner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Banner_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.BannerType) graphql.Marshaler {
+			return ec.marshalNBannerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Banner_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Banner", field, false, false, errors.New("field of type BannerType does not have child fields"))
+}
+
+func (ec *executionContext) _Banner_title(ctx context.Context, field graphql.CollectedField, obj *settings.Banner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Banner_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Banner_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Banner", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Banner_content(ctx context.Context, field graphql.CollectedField, obj *settings.Banner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Banner_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Banner_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Banner", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Banner_dismissible(ctx context.Context, field graphql.CollectedField, obj *settings.Banner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Banner_dismissible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dismissible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Banner_dismissible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Banner", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Banner_timestamp(ctx context.Context, field graphql.CollectedField, obj *settings.Banner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Banner_timestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Banner_timestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Banner", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CodeExecutionConfig_enableCodeExecution(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CodeExecutionConfig_enableCodeExecution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableCodeExecution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CodeExecutionConfig_enableCodeExecution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CodeExecutionConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CodeExecutionConfig_codeExecutionEngine(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CodeExecutionConfig_codeExecutionEngine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeExecutionEngine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.CodeEngine) graphql.Marshaler {
+			return ec.marshalNCodeEngine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CodeExecutionConfig_codeExecutionEngine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CodeExecutionConfig", field, false, false, errors.New("field of type CodeEngine does not have child fields"))
+}
+
+func (ec *executionContext) _CodeExecutionConfig_codeExecutionJupyter(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CodeExecutionConfig_codeExecutionJupyter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeExecutionJupyter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.Jupyter) graphql.Marshaler {
+			return ec.marshalNJupyterConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CodeExecutionConfig_codeExecutionJupyter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CodeExecutionConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JupyterConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CodeExecutionConfig_enableCodeInterpreter(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CodeExecutionConfig_enableCodeInterpreter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableCodeInterpreter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CodeExecutionConfig_enableCodeInterpreter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CodeExecutionConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CodeExecutionConfig_codeInterpreterEngine(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CodeExecutionConfig_codeInterpreterEngine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeInterpreterEngine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.CodeEngine) graphql.Marshaler {
+			return ec.marshalNCodeEngine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CodeExecutionConfig_codeInterpreterEngine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CodeExecutionConfig", field, false, false, errors.New("field of type CodeEngine does not have child fields"))
+}
+
+func (ec *executionContext) _CodeExecutionConfig_codeInterpreterPromptTemplate(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CodeExecutionConfig_codeInterpreterPromptTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeInterpreterPromptTemplate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CodeExecutionConfig_codeInterpreterPromptTemplate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CodeExecutionConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CodeExecutionConfig_codeInterpreterJupyter(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CodeExecutionConfig_codeInterpreterJupyter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeInterpreterJupyter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.Jupyter) graphql.Marshaler {
+			return ec.marshalNJupyterConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CodeExecutionConfig_codeInterpreterJupyter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CodeExecutionConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JupyterConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigChange_section(ctx context.Context, field graphql.CollectedField, obj *settings.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfigChange_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfigChange_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConfigChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ConfigChange_field(ctx context.Context, field graphql.CollectedField, obj *settings.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfigChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfigChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConfigChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ConfigChange_old(ctx context.Context, field graphql.CollectedField, obj *settings.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfigChange_old(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Old, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfigChange_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConfigChange", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ConfigChange_new(ctx context.Context, field graphql.CollectedField, obj *settings.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfigChange_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfigChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConfigChange", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ConnectionsConfig_enableDirectConnections(ctx context.Context, field graphql.CollectedField, obj *settings.Connections) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionsConfig_enableDirectConnections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableDirectConnections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionsConfig_enableDirectConnections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectionsConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ConnectionsConfig_enableBaseModelsCache(ctx context.Context, field graphql.CollectedField, obj *settings.Connections) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionsConfig_enableBaseModelsCache(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableBaseModelsCache, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionsConfig_enableBaseModelsCache(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectionsConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _CreateAPIKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
@@ -4109,6 +5899,176 @@ func (ec *executionContext) fieldContext_GroupEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GroupEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _ImportConfigResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *settings.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConfigResult_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConfigResult_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConfigResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ImportConfigResult_changes(ctx context.Context, field graphql.CollectedField, obj *settings.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConfigResult_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []settings.Change) graphql.Marshaler {
+			return ec.marshalNConfigChange2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConfigResult_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportConfigResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfigChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JupyterConfig_url(ctx context.Context, field graphql.CollectedField, obj *settings.Jupyter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JupyterConfig_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JupyterConfig_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JupyterConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _JupyterConfig_auth(ctx context.Context, field graphql.CollectedField, obj *settings.Jupyter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JupyterConfig_auth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Auth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.JupyterAuth) graphql.Marshaler {
+			return ec.marshalNJupyterAuth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterAuth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JupyterConfig_auth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JupyterConfig", field, false, false, errors.New("field of type JupyterAuth does not have child fields"))
+}
+
+func (ec *executionContext) _JupyterConfig_tokenSet(ctx context.Context, field graphql.CollectedField, obj *settings.Jupyter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JupyterConfig_tokenSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenSet(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JupyterConfig_tokenSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JupyterConfig", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _JupyterConfig_passwordSet(ctx context.Context, field graphql.CollectedField, obj *settings.Jupyter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JupyterConfig_passwordSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PasswordSet(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JupyterConfig_passwordSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JupyterConfig", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _JupyterConfig_timeout(ctx context.Context, field graphql.CollectedField, obj *settings.Jupyter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JupyterConfig_timeout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timeout, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JupyterConfig_timeout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JupyterConfig", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Model_id(ctx context.Context, field graphql.CollectedField, obj *ent.Model) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4337,6 +6297,75 @@ func (ec *executionContext) _Model_isActive(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Model_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Model", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ModelsConfig_defaultModels(ctx context.Context, field graphql.CollectedField, obj *settings.Models) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelsConfig_defaultModels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultModels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelsConfig_defaultModels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelsConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ModelsConfig_defaultPinnedModels(ctx context.Context, field graphql.CollectedField, obj *settings.Models) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelsConfig_defaultPinnedModels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultPinnedModels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelsConfig_defaultPinnedModels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelsConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ModelsConfig_modelOrderList(ctx context.Context, field graphql.CollectedField, obj *settings.Models) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelsConfig_modelOrderList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelOrderList, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelsConfig_modelOrderList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelsConfig", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Mutation_signup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4839,6 +6868,750 @@ func (ec *executionContext) fieldContext_Mutation_updateDefaultPermissions(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateDefaultPermissions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateConnectionsConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateConnectionsConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateConnectionsConfig(ctx, fc.Args["input"].(settings.ConnectionsPatch))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.Connections
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.Connections
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Connections) graphql.Marshaler {
+			return ec.marshalNConnectionsConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐConnections(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateConnectionsConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectionsConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateConnectionsConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setToolServers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setToolServers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetToolServers(ctx, fc.Args["servers"].([]*settings.ToolServerInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal []*settings.ToolServer
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*settings.ToolServer
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.ToolServer) graphql.Marshaler {
+			return ec.marshalNToolServer2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setToolServers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ToolServer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setToolServers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyToolServer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyToolServer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyToolServer(ctx, fc.Args["input"].(settings.ToolServerInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.Verification
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.Verification
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Verification) graphql.Marshaler {
+			return ec.marshalNToolServerVerification2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyToolServer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ToolServerVerification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyToolServer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCodeExecutionConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCodeExecutionConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCodeExecutionConfig(ctx, fc.Args["input"].(settings.CodeExecutionPatch))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.CodeExecution
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.CodeExecution
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.CodeExecution) graphql.Marshaler {
+			return ec.marshalNCodeExecutionConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeExecution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCodeExecutionConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodeExecutionConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCodeExecutionConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateModelsConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateModelsConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateModelsConfig(ctx, fc.Args["input"].(settings.ModelsPatch))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.Models
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.Models
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Models) graphql.Marshaler {
+			return ec.marshalNModelsConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐModels(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateModelsConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelsConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateModelsConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPromptSuggestions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPromptSuggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPromptSuggestions(ctx, fc.Args["suggestions"].([]*settings.PromptSuggestion))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal []*settings.PromptSuggestion
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*settings.PromptSuggestion
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.PromptSuggestion) graphql.Marshaler {
+			return ec.marshalNPromptSuggestion2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPromptSuggestions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromptSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPromptSuggestions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setBanners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setBanners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetBanners(ctx, fc.Args["banners"].([]*settings.BannerInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal []*settings.Banner
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*settings.Banner
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.Banner) graphql.Marshaler {
+			return ec.marshalNBanner2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setBanners(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Banner(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setBanners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAuthConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAuthConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAuthConfig(ctx, fc.Args["input"].(settings.AuthPatch))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.Auth
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.Auth
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Auth) graphql.Marshaler {
+			return ec.marshalNAuthConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐAuth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAuthConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAuthConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRateLimitsConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRateLimitsConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRateLimitsConfig(ctx, fc.Args["input"].(settings.RateLimitsPatch))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.RateLimits
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.RateLimits
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.RateLimits) graphql.Marshaler {
+			return ec.marshalNRateLimitsConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateLimits(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRateLimitsConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateLimitsConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRateLimitsConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_exportConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_exportConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExportConfig(ctx, fc.Args["includeSecrets"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal map[string]any
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal map[string]any
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_exportConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type JSON does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_exportConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportConfig(ctx, fc.Args["config"].(map[string]any), fc.Args["dryRun"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.ImportResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.ImportResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.ImportResult) graphql.Marshaler {
+			return ec.marshalNImportConfigResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐImportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportConfigResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unlockUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unlockUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnlockUser(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.User
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.User
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unlockUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unlockUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5856,6 +8629,52 @@ func (ec *executionContext) fieldContext_PlanSubscriptionEdge_cursor(_ context.C
 	return graphql.NewScalarFieldContext("PlanSubscriptionEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _PromptSuggestion_title(ctx context.Context, field graphql.CollectedField, obj *settings.PromptSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptSuggestion_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptSuggestion_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptSuggestion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PromptSuggestion_content(ctx context.Context, field graphql.CollectedField, obj *settings.PromptSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptSuggestion_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptSuggestion_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptSuggestion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6418,6 +9237,168 @@ func (ec *executionContext) fieldContext_Query_verifyAuditChain(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_config(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_config(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Config(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.SystemConfig
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.SystemConfig
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.SystemConfig) graphql.Marshaler {
+			return ec.marshalNSystemConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐSystemConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_config(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SystemConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_banners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_banners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Banners(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal []*settings.Banner
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*settings.Banner
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.Banner) graphql.Marshaler {
+			return ec.marshalNBanner2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_banners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Banner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportConfig(ctx, fc.Args["includeSecrets"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal map[string]any
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal map[string]any
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type JSON does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6724,6 +9705,235 @@ func (ec *executionContext) fieldContext_QuotaReservation_expiresAt(_ context.Co
 	return graphql.NewScalarFieldContext("QuotaReservation", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _RateLimitsConfig_enabled(ctx context.Context, field graphql.CollectedField, obj *settings.RateLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitsConfig_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitsConfig_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitsConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitsConfig_signinPerEmail(ctx context.Context, field graphql.CollectedField, obj *settings.RateLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitsConfig_signinPerEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SigninPerEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.RateRule) graphql.Marshaler {
+			return ec.marshalNRateRule2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitsConfig_signinPerEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RateLimitsConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RateLimitsConfig_signinPerIp(ctx context.Context, field graphql.CollectedField, obj *settings.RateLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitsConfig_signinPerIp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SigninPerIP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.RateRule) graphql.Marshaler {
+			return ec.marshalNRateRule2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitsConfig_signinPerIp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RateLimitsConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RateLimitsConfig_signupPerIp(ctx context.Context, field graphql.CollectedField, obj *settings.RateLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitsConfig_signupPerIp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignupPerIP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.RateRule) graphql.Marshaler {
+			return ec.marshalNRateRule2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitsConfig_signupPerIp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RateLimitsConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RateLimitsConfig_mutationsPerUser(ctx context.Context, field graphql.CollectedField, obj *settings.RateLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitsConfig_mutationsPerUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MutationsPerUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.RateRule) graphql.Marshaler {
+			return ec.marshalNRateRule2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitsConfig_mutationsPerUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RateLimitsConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RateLimitsConfig_requestsPerIp(ctx context.Context, field graphql.CollectedField, obj *settings.RateLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitsConfig_requestsPerIp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestsPerIP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.RateRule) graphql.Marshaler {
+			return ec.marshalNRateRule2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitsConfig_requestsPerIp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RateLimitsConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RateRule_rate(ctx context.Context, field graphql.CollectedField, obj *settings.RateRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateRule_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateRule_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateRule", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RateRule_periodSeconds(ctx context.Context, field graphql.CollectedField, obj *settings.RateRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateRule_periodSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateRule_periodSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateRule", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6956,6 +10166,584 @@ func (ec *executionContext) fieldContext_Subscription_auditLogAdded(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_auth(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_auth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Auth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.Auth) graphql.Marshaler {
+			return ec.marshalNAuthConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐAuth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_auth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_connections(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_connections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Connections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.Connections) graphql.Marshaler {
+			return ec.marshalNConnectionsConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐConnections(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_connections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectionsConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_toolServers(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_toolServers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SystemConfig().ToolServers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.ToolServer) graphql.Marshaler {
+			return ec.marshalNToolServer2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_toolServers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ToolServer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_codeExecution(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_codeExecution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeExecution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.CodeExecution) graphql.Marshaler {
+			return ec.marshalNCodeExecutionConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeExecution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_codeExecution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodeExecutionConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_models(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_models(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Models, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.Models) graphql.Marshaler {
+			return ec.marshalNModelsConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐModels(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_models(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelsConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_promptSuggestions(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_promptSuggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SystemConfig().PromptSuggestions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.PromptSuggestion) graphql.Marshaler {
+			return ec.marshalNPromptSuggestion2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_promptSuggestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromptSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_banners(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_banners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SystemConfig().Banners(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.Banner) graphql.Marshaler {
+			return ec.marshalNBanner2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_banners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Banner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_rateLimits(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_rateLimits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RateLimits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.RateLimits) graphql.Marshaler {
+			return ec.marshalNRateLimitsConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateLimits(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_rateLimits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateLimitsConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ToolServer_id(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_url(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_path(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_type(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.ToolServerType) graphql.Marshaler {
+			return ec.marshalNToolServerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, false, false, errors.New("field of type ToolServerType does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_authType(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_authType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.ToolServerAuthType) graphql.Marshaler {
+			return ec.marshalNToolServerAuthType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerAuthType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_authType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, false, false, errors.New("field of type ToolServerAuthType does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_keySet(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_keySet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeySet(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_keySet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_headers(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_headers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ToolServer().Headers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_headers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, true, true, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_config(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_config(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Config, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_config(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServer_info(ctx context.Context, field graphql.CollectedField, obj *settings.ToolServer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServer_info(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Info, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServer_info(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServer", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServerVerification_type(ctx context.Context, field graphql.CollectedField, obj *settings.Verification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServerVerification_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.ToolServerType) graphql.Marshaler {
+			return ec.marshalNToolServerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServerVerification_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServerVerification", field, false, false, errors.New("field of type ToolServerType does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServerVerification_name(ctx context.Context, field graphql.CollectedField, obj *settings.Verification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServerVerification_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServerVerification_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServerVerification", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServerVerification_version(ctx context.Context, field graphql.CollectedField, obj *settings.Verification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServerVerification_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServerVerification_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServerVerification", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServerVerification_specVersion(ctx context.Context, field graphql.CollectedField, obj *settings.Verification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServerVerification_specVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpecVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServerVerification_specVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServerVerification", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ToolServerVerification_operations(ctx context.Context, field graphql.CollectedField, obj *settings.Verification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolServerVerification_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolServerVerification_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolServerVerification", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Transaction_id(ctx context.Context, field graphql.CollectedField, obj *ent.Transaction) (ret graphql.Marshaler) {
@@ -8160,6 +11948,52 @@ func (ec *executionContext) _User_info(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_User_info(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, true, true, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _User_lockedUntil(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_lockedUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().LockedUntil(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_lockedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _User_failedSignins(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_failedSignins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().FailedSignins(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_failedSignins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
@@ -9469,6 +13303,252 @@ func (ec *executionContext) unmarshalInputAuditLogWhere(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAuthConfigInput(ctx context.Context, obj any) (settings.AuthPatch, error) {
+	var it settings.AuthPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enableSignup", "defaultUserRole", "defaultGroupId", "jwtExpiresIn", "enableApiKeys", "showAdminDetails", "passwordMinLength"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enableSignup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableSignup"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableSignup = data
+		case "defaultUserRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultUserRole"))
+			data, err := ec.unmarshalORole2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultUserRole = data
+		case "defaultGroupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultGroupId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultGroupID = data
+		case "jwtExpiresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jwtExpiresIn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JWTExpiresIn = data
+		case "enableApiKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableApiKeys"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableAPIKeys = data
+		case "showAdminDetails":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("showAdminDetails"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShowAdminDetails = data
+		case "passwordMinLength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passwordMinLength"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PasswordMinLength = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBannerInput(ctx context.Context, obj any) (settings.BannerInput, error) {
+	var it settings.BannerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "title", "content", "dismissible", "timestamp"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNBannerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "dismissible":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dismissible"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dismissible = data
+		case "timestamp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timestamp"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timestamp = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCodeExecutionConfigInput(ctx context.Context, obj any) (settings.CodeExecutionPatch, error) {
+	var it settings.CodeExecutionPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enableCodeExecution", "codeExecutionEngine", "codeExecutionJupyter", "enableCodeInterpreter", "codeInterpreterEngine", "codeInterpreterPromptTemplate", "codeInterpreterJupyter"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enableCodeExecution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableCodeExecution"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableCodeExecution = data
+		case "codeExecutionEngine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeExecutionEngine"))
+			data, err := ec.unmarshalOCodeEngine2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeExecutionEngine = data
+		case "codeExecutionJupyter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeExecutionJupyter"))
+			data, err := ec.unmarshalOJupyterConfigInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterPatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeExecutionJupyter = data
+		case "enableCodeInterpreter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableCodeInterpreter"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableCodeInterpreter = data
+		case "codeInterpreterEngine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeInterpreterEngine"))
+			data, err := ec.unmarshalOCodeEngine2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeInterpreterEngine = data
+		case "codeInterpreterPromptTemplate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeInterpreterPromptTemplate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeInterpreterPromptTemplate = data
+		case "codeInterpreterJupyter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeInterpreterJupyter"))
+			data, err := ec.unmarshalOJupyterConfigInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterPatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeInterpreterJupyter = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputConnectionsConfigInput(ctx context.Context, obj any) (settings.ConnectionsPatch, error) {
+	var it settings.ConnectionsPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enableDirectConnections", "enableBaseModelsCache"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enableDirectConnections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableDirectConnections"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableDirectConnections = data
+		case "enableBaseModelsCache":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableBaseModelsCache"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableBaseModelsCache = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateAPIKeyInput(ctx context.Context, obj any) (model.CreateAPIKeyInput, error) {
 	var it model.CreateAPIKeyInput
 	if obj == nil {
@@ -9955,6 +14035,64 @@ func (ec *executionContext) unmarshalInputGroupWhereInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputJupyterConfigInput(ctx context.Context, obj any) (settings.JupyterPatch, error) {
+	var it settings.JupyterPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"url", "auth", "token", "password", "timeout"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "auth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("auth"))
+			data, err := ec.unmarshalOJupyterAuth2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterAuth(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Auth = data
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "timeout":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeout"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timeout = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputModelOrder(ctx context.Context, obj any) (ent.ModelOrder, error) {
 	var it ent.ModelOrder
 	if obj == nil {
@@ -9991,6 +14129,50 @@ func (ec *executionContext) unmarshalInputModelOrder(ctx context.Context, obj an
 				return it, err
 			}
 			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputModelsConfigInput(ctx context.Context, obj any) (settings.ModelsPatch, error) {
+	var it settings.ModelsPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"defaultModels", "defaultPinnedModels", "modelOrderList"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "defaultModels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultModels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultModels = data
+		case "defaultPinnedModels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultPinnedModels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultPinnedModels = data
+		case "modelOrderList":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelOrderList"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelOrderList = data
 		}
 	}
 	return it, nil
@@ -10850,6 +15032,145 @@ func (ec *executionContext) unmarshalInputPlanSubscriptionWhereInput(ctx context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputPromptSuggestionInput(ctx context.Context, obj any) (settings.PromptSuggestion, error) {
+	var it settings.PromptSuggestion
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "content"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRateLimitsConfigInput(ctx context.Context, obj any) (settings.RateLimitsPatch, error) {
+	var it settings.RateLimitsPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enabled", "signinPerEmail", "signinPerIp", "signupPerIp", "mutationsPerUser", "requestsPerIp"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "signinPerEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signinPerEmail"))
+			data, err := ec.unmarshalORateRuleInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRulePatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SigninPerEmail = data
+		case "signinPerIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signinPerIp"))
+			data, err := ec.unmarshalORateRuleInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRulePatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SigninPerIP = data
+		case "signupPerIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signupPerIp"))
+			data, err := ec.unmarshalORateRuleInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRulePatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignupPerIP = data
+		case "mutationsPerUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mutationsPerUser"))
+			data, err := ec.unmarshalORateRuleInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRulePatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MutationsPerUser = data
+		case "requestsPerIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestsPerIp"))
+			data, err := ec.unmarshalORateRuleInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRulePatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestsPerIP = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRateRuleInput(ctx context.Context, obj any) (settings.RateRulePatch, error) {
+	var it settings.RateRulePatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"rate", "periodSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "rate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rate"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rate = data
+		case "periodSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodSeconds = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSigninInput(ctx context.Context, obj any) (model.SigninInput, error) {
 	var it model.SigninInput
 	if obj == nil {
@@ -10933,6 +15254,92 @@ func (ec *executionContext) unmarshalInputSignupInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.ProfileImageURL = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputToolServerInput(ctx context.Context, obj any) (settings.ToolServerInput, error) {
+	var it settings.ToolServerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "url", "path", "type", "authType", "key", "headers", "config", "info"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNToolServerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "authType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authType"))
+			data, err := ec.unmarshalOToolServerAuthType2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerAuthType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthType = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "headers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headers"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Headers = data
+		case "config":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("config"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Config = data
+		case "info":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("info"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Info = data
 		}
 	}
 	return it, nil
@@ -14193,6 +18600,107 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var authConfigImplementors = []string{"AuthConfig"}
+
+func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Auth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthConfig")
+		case "enableSignup":
+			out.Values[i] = ec._AuthConfig_enableSignup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultUserRole":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AuthConfig_defaultUserRole(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "defaultGroupId":
+			out.Values[i] = ec._AuthConfig_defaultGroupId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jwtExpiresIn":
+			out.Values[i] = ec._AuthConfig_jwtExpiresIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enableApiKeys":
+			out.Values[i] = ec._AuthConfig_enableApiKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "showAdminDetails":
+			out.Values[i] = ec._AuthConfig_showAdminDetails(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passwordMinLength":
+			out.Values[i] = ec._AuthConfig_passwordMinLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var authPayloadImplementors = []string{"AuthPayload"}
 
 func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AuthPayload) graphql.Marshaler {
@@ -14227,6 +18735,233 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 			}
 		case "permissions":
 			out.Values[i] = ec._AuthPayload_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bannerImplementors = []string{"Banner"}
+
+func (ec *executionContext) _Banner(ctx context.Context, sel ast.SelectionSet, obj *settings.Banner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bannerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Banner")
+		case "id":
+			out.Values[i] = ec._Banner_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Banner_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Banner_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec._Banner_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dismissible":
+			out.Values[i] = ec._Banner_dismissible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timestamp":
+			out.Values[i] = ec._Banner_timestamp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var codeExecutionConfigImplementors = []string{"CodeExecutionConfig"}
+
+func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.CodeExecution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, codeExecutionConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CodeExecutionConfig")
+		case "enableCodeExecution":
+			out.Values[i] = ec._CodeExecutionConfig_enableCodeExecution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "codeExecutionEngine":
+			out.Values[i] = ec._CodeExecutionConfig_codeExecutionEngine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "codeExecutionJupyter":
+			out.Values[i] = ec._CodeExecutionConfig_codeExecutionJupyter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableCodeInterpreter":
+			out.Values[i] = ec._CodeExecutionConfig_enableCodeInterpreter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "codeInterpreterEngine":
+			out.Values[i] = ec._CodeExecutionConfig_codeInterpreterEngine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "codeInterpreterPromptTemplate":
+			out.Values[i] = ec._CodeExecutionConfig_codeInterpreterPromptTemplate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "codeInterpreterJupyter":
+			out.Values[i] = ec._CodeExecutionConfig_codeInterpreterJupyter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var configChangeImplementors = []string{"ConfigChange"}
+
+func (ec *executionContext) _ConfigChange(ctx context.Context, sel ast.SelectionSet, obj *settings.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, configChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfigChange")
+		case "section":
+			out.Values[i] = ec._ConfigChange_section(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._ConfigChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "old":
+			out.Values[i] = ec._ConfigChange_old(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._ConfigChange_new(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var connectionsConfigImplementors = []string{"ConnectionsConfig"}
+
+func (ec *executionContext) _ConnectionsConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Connections) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, connectionsConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConnectionsConfig")
+		case "enableDirectConnections":
+			out.Values[i] = ec._ConnectionsConfig_enableDirectConnections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableBaseModelsCache":
+			out.Values[i] = ec._ConnectionsConfig_enableBaseModelsCache(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14453,6 +19188,107 @@ func (ec *executionContext) _GroupEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var importConfigResultImplementors = []string{"ImportConfigResult"}
+
+func (ec *executionContext) _ImportConfigResult(ctx context.Context, sel ast.SelectionSet, obj *settings.ImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importConfigResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportConfigResult")
+		case "dryRun":
+			out.Values[i] = ec._ImportConfigResult_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._ImportConfigResult_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var jupyterConfigImplementors = []string{"JupyterConfig"}
+
+func (ec *executionContext) _JupyterConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Jupyter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jupyterConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JupyterConfig")
+		case "url":
+			out.Values[i] = ec._JupyterConfig_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "auth":
+			out.Values[i] = ec._JupyterConfig_auth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokenSet":
+			out.Values[i] = ec._JupyterConfig_tokenSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passwordSet":
+			out.Values[i] = ec._JupyterConfig_passwordSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeout":
+			out.Values[i] = ec._JupyterConfig_timeout(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var modelImplementors = []string{"Model", "Node"}
 
 func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, obj *ent.Model) graphql.Marshaler {
@@ -14512,6 +19348,54 @@ func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "isActive":
 			out.Values[i] = ec._Model_isActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var modelsConfigImplementors = []string{"ModelsConfig"}
+
+func (ec *executionContext) _ModelsConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Models) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, modelsConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModelsConfig")
+		case "defaultModels":
+			out.Values[i] = ec._ModelsConfig_defaultModels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultPinnedModels":
+			out.Values[i] = ec._ModelsConfig_defaultPinnedModels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modelOrderList":
+			out.Values[i] = ec._ModelsConfig_modelOrderList(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14622,6 +19506,90 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateDefaultPermissions":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateDefaultPermissions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateConnectionsConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateConnectionsConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setToolServers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setToolServers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyToolServer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyToolServer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCodeExecutionConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCodeExecutionConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateModelsConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateModelsConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPromptSuggestions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPromptSuggestions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setBanners":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setBanners(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAuthConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAuthConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRateLimitsConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRateLimitsConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exportConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_exportConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlockUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unlockUser(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15121,6 +20089,49 @@ func (ec *executionContext) _PlanSubscriptionEdge(ctx context.Context, sel ast.S
 	return out
 }
 
+var promptSuggestionImplementors = []string{"PromptSuggestion"}
+
+func (ec *executionContext) _PromptSuggestion(ctx context.Context, sel ast.SelectionSet, obj *settings.PromptSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promptSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromptSuggestion")
+		case "title":
+			out.Values[i] = ec._PromptSuggestion_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec._PromptSuggestion_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -15383,6 +20394,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "config":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_config(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "banners":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_banners(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "exportConfig":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_exportConfig(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -15501,6 +20578,112 @@ func (ec *executionContext) _QuotaReservation(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var rateLimitsConfigImplementors = []string{"RateLimitsConfig"}
+
+func (ec *executionContext) _RateLimitsConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.RateLimits) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitsConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateLimitsConfig")
+		case "enabled":
+			out.Values[i] = ec._RateLimitsConfig_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signinPerEmail":
+			out.Values[i] = ec._RateLimitsConfig_signinPerEmail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signinPerIp":
+			out.Values[i] = ec._RateLimitsConfig_signinPerIp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signupPerIp":
+			out.Values[i] = ec._RateLimitsConfig_signupPerIp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mutationsPerUser":
+			out.Values[i] = ec._RateLimitsConfig_mutationsPerUser(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestsPerIp":
+			out.Values[i] = ec._RateLimitsConfig_requestsPerIp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rateRuleImplementors = []string{"RateRule"}
+
+func (ec *executionContext) _RateRule(ctx context.Context, sel ast.SelectionSet, obj *settings.RateRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateRule")
+		case "rate":
+			out.Values[i] = ec._RateRule_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periodSeconds":
+			out.Values[i] = ec._RateRule_periodSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var sessionImplementors = []string{"Session", "Node"}
 
 func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, obj *ent.Session) graphql.Marshaler {
@@ -15592,6 +20775,347 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var systemConfigImplementors = []string{"SystemConfig"}
+
+func (ec *executionContext) _SystemConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.SystemConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, systemConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SystemConfig")
+		case "auth":
+			out.Values[i] = ec._SystemConfig_auth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "connections":
+			out.Values[i] = ec._SystemConfig_connections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toolServers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SystemConfig_toolServers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "codeExecution":
+			out.Values[i] = ec._SystemConfig_codeExecution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "models":
+			out.Values[i] = ec._SystemConfig_models(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "promptSuggestions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SystemConfig_promptSuggestions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "banners":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SystemConfig_banners(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rateLimits":
+			out.Values[i] = ec._SystemConfig_rateLimits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var toolServerImplementors = []string{"ToolServer"}
+
+func (ec *executionContext) _ToolServer(ctx context.Context, sel ast.SelectionSet, obj *settings.ToolServer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, toolServerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ToolServer")
+		case "id":
+			out.Values[i] = ec._ToolServer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._ToolServer_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "path":
+			out.Values[i] = ec._ToolServer_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._ToolServer_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "authType":
+			out.Values[i] = ec._ToolServer_authType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "keySet":
+			out.Values[i] = ec._ToolServer_keySet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "headers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ToolServer_headers(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "config":
+			out.Values[i] = ec._ToolServer_config(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "info":
+			out.Values[i] = ec._ToolServer_info(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var toolServerVerificationImplementors = []string{"ToolServerVerification"}
+
+func (ec *executionContext) _ToolServerVerification(ctx context.Context, sel ast.SelectionSet, obj *settings.Verification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, toolServerVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ToolServerVerification")
+		case "type":
+			out.Values[i] = ec._ToolServerVerification_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ToolServerVerification_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._ToolServerVerification_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "specVersion":
+			out.Values[i] = ec._ToolServerVerification_specVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operations":
+			out.Values[i] = ec._ToolServerVerification_operations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
 }
 
 var transactionImplementors = []string{"Transaction", "Node"}
@@ -16158,6 +21682,82 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._User_info(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "lockedUntil":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._User_lockedUntil(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "failedSignins":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._User_failedSignins(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -16772,6 +22372,25 @@ func (ec *executionContext) marshalNAuditLogOrderField2ᚖgithubᚗcomᚋsteward
 	return v
 }
 
+func (ec *executionContext) marshalNAuthConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐAuth(ctx context.Context, sel ast.SelectionSet, v settings.Auth) graphql.Marshaler {
+	return ec._AuthConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAuthConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐAuth(ctx context.Context, sel ast.SelectionSet, v *settings.Auth) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AuthConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAuthConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐAuthPatch(ctx context.Context, v any) (settings.AuthPatch, error) {
+	res, err := ec.unmarshalInputAuthConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -16780,6 +22399,68 @@ func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋstewardᚑdev�
 		return graphql.Null
 	}
 	return ec._AuthPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBanner2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerᚄ(ctx context.Context, sel ast.SelectionSet, v []*settings.Banner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBanner2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBanner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBanner2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBanner(ctx context.Context, sel ast.SelectionSet, v *settings.Banner) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Banner(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBannerInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerInputᚄ(ctx context.Context, v any) ([]*settings.BannerInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*settings.BannerInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBannerInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBannerInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerInput(ctx context.Context, v any) (*settings.BannerInput, error) {
+	res, err := ec.unmarshalInputBannerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBannerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerType(ctx context.Context, v any) (settings.BannerType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.BannerType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBannerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerType(ctx context.Context, sel ast.SelectionSet, v settings.BannerType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNBillingInterval2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋplanᚐInterval(ctx context.Context, v any) (plan.Interval, error) {
@@ -16806,6 +22487,81 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCodeEngine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx context.Context, v any) (settings.CodeEngine, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.CodeEngine(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCodeEngine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx context.Context, sel ast.SelectionSet, v settings.CodeEngine) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCodeExecutionConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeExecution(ctx context.Context, sel ast.SelectionSet, v settings.CodeExecution) graphql.Marshaler {
+	return ec._CodeExecutionConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCodeExecutionConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeExecution(ctx context.Context, sel ast.SelectionSet, v *settings.CodeExecution) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CodeExecutionConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCodeExecutionConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeExecutionPatch(ctx context.Context, v any) (settings.CodeExecutionPatch, error) {
+	res, err := ec.unmarshalInputCodeExecutionConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfigChange2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐChange(ctx context.Context, sel ast.SelectionSet, v settings.Change) graphql.Marshaler {
+	return ec._ConfigChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConfigChange2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []settings.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConfigChange2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConnectionsConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐConnections(ctx context.Context, sel ast.SelectionSet, v settings.Connections) graphql.Marshaler {
+	return ec._ConnectionsConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConnectionsConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐConnections(ctx context.Context, sel ast.SelectionSet, v *settings.Connections) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConnectionsConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConnectionsConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐConnectionsPatch(ctx context.Context, v any) (settings.ConnectionsPatch, error) {
+	res, err := ec.unmarshalInputConnectionsConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateAPIKeyInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐCreateAPIKeyInput(ctx context.Context, v any) (model.CreateAPIKeyInput, error) {
@@ -16899,6 +22655,16 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImportConfigResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *settings.ImportResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImportConfigResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16953,6 +22719,27 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
+func (ec *executionContext) unmarshalNJupyterAuth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterAuth(ctx context.Context, v any) (settings.JupyterAuth, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.JupyterAuth(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJupyterAuth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterAuth(ctx context.Context, sel ast.SelectionSet, v settings.JupyterAuth) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNJupyterConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyter(ctx context.Context, sel ast.SelectionSet, v settings.Jupyter) graphql.Marshaler {
+	return ec._JupyterConfig(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNModelOrderField2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐModelOrderField(ctx context.Context, v any) (*ent.ModelOrderField, error) {
 	var res = new(ent.ModelOrderField)
 	err := res.UnmarshalGQL(v)
@@ -16967,6 +22754,25 @@ func (ec *executionContext) marshalNModelOrderField2ᚖgithubᚗcomᚋstewardᚑ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNModelsConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐModels(ctx context.Context, sel ast.SelectionSet, v settings.Models) graphql.Marshaler {
+	return ec._ModelsConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNModelsConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐModels(ctx context.Context, sel ast.SelectionSet, v *settings.Models) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ModelsConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNModelsConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐModelsPatch(ctx context.Context, v any) (settings.ModelsPatch, error) {
+	res, err := ec.unmarshalInputModelsConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -17086,6 +22892,74 @@ func (ec *executionContext) unmarshalNPlanSubscriptionWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPromptSuggestion2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*settings.PromptSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPromptSuggestion2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPromptSuggestion2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestion(ctx context.Context, sel ast.SelectionSet, v *settings.PromptSuggestion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PromptSuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPromptSuggestionInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestionᚄ(ctx context.Context, v any) ([]*settings.PromptSuggestion, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*settings.PromptSuggestion, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPromptSuggestionInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestion(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPromptSuggestionInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestion(ctx context.Context, v any) (*settings.PromptSuggestion, error) {
+	res, err := ec.unmarshalInputPromptSuggestionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRateLimitsConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateLimits(ctx context.Context, sel ast.SelectionSet, v settings.RateLimits) graphql.Marshaler {
+	return ec._RateLimitsConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRateLimitsConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateLimits(ctx context.Context, sel ast.SelectionSet, v *settings.RateLimits) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RateLimitsConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRateLimitsConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateLimitsPatch(ctx context.Context, v any) (settings.RateLimitsPatch, error) {
+	res, err := ec.unmarshalInputRateLimitsConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRateRule2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRule(ctx context.Context, sel ast.SelectionSet, v settings.RateRule) graphql.Marshaler {
+	return ec._RateRule(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNReservationStatus2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋquotareservationᚐStatus(ctx context.Context, v any) (quotareservation.Status, error) {
 	var res quotareservation.Status
 	err := res.UnmarshalGQL(v)
@@ -17158,6 +23032,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNSubscriptionStatus2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋplansubscriptionᚐStatus(ctx context.Context, v any) (plansubscription.Status, error) {
 	var res plansubscription.Status
 	err := res.UnmarshalGQL(v)
@@ -17166,6 +23069,16 @@ func (ec *executionContext) unmarshalNSubscriptionStatus2githubᚗcomᚋsteward�
 
 func (ec *executionContext) marshalNSubscriptionStatus2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋplansubscriptionᚐStatus(ctx context.Context, sel ast.SelectionSet, v plansubscription.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNSystemConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐSystemConfig(ctx context.Context, sel ast.SelectionSet, v *settings.SystemConfig) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SystemConfig(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -17182,6 +23095,100 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNToolServer2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerᚄ(ctx context.Context, sel ast.SelectionSet, v []*settings.ToolServer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNToolServer2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNToolServer2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServer(ctx context.Context, sel ast.SelectionSet, v *settings.ToolServer) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ToolServer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNToolServerAuthType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerAuthType(ctx context.Context, v any) (settings.ToolServerAuthType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.ToolServerAuthType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNToolServerAuthType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerAuthType(ctx context.Context, sel ast.SelectionSet, v settings.ToolServerAuthType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNToolServerInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerInput(ctx context.Context, v any) (settings.ToolServerInput, error) {
+	res, err := ec.unmarshalInputToolServerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNToolServerInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerInputᚄ(ctx context.Context, v any) ([]*settings.ToolServerInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*settings.ToolServerInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNToolServerInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNToolServerInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerInput(ctx context.Context, v any) (*settings.ToolServerInput, error) {
+	res, err := ec.unmarshalInputToolServerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNToolServerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerType(ctx context.Context, v any) (settings.ToolServerType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.ToolServerType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNToolServerType2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerType(ctx context.Context, sel ast.SelectionSet, v settings.ToolServerType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNToolServerVerification2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐVerification(ctx context.Context, sel ast.SelectionSet, v *settings.Verification) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ToolServerVerification(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTransactionOrderField2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransactionOrderField(ctx context.Context, v any) (*ent.TransactionOrderField, error) {
@@ -17508,6 +23515,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCodeEngine2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx context.Context, v any) (*settings.CodeEngine, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.CodeEngine(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCodeEngine2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx context.Context, sel ast.SelectionSet, v *settings.CodeEngine) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[string], error) {
 	if v == nil {
 		return nil, nil
@@ -17574,6 +23600,18 @@ func (ec *executionContext) unmarshalOGroupWhereInput2ᚖgithubᚗcomᚋsteward�
 	}
 	res, err := ec.unmarshalInputGroupWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -17700,6 +23738,24 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOJSON2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -17716,6 +23772,33 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	_ = ctx
 	res := graphql.MarshalMap(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOJupyterAuth2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterAuth(ctx context.Context, v any) (*settings.JupyterAuth, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.JupyterAuth(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJupyterAuth2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterAuth(ctx context.Context, sel ast.SelectionSet, v *settings.JupyterAuth) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOJupyterConfigInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyterPatch(ctx context.Context, v any) (*settings.JupyterPatch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputJupyterConfigInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
@@ -17774,6 +23857,14 @@ func (ec *executionContext) unmarshalOPlanSubscriptionWhereInput2ᚖgithubᚗcom
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputPlanSubscriptionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORateRuleInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐRateRulePatch(ctx context.Context, v any) (*settings.RateRulePatch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRateRuleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -17996,6 +24087,25 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOToolServerAuthType2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerAuthType(ctx context.Context, v any) (*settings.ToolServerAuthType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := settings.ToolServerAuthType(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOToolServerAuthType2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐToolServerAuthType(ctx context.Context, sel ast.SelectionSet, v *settings.ToolServerAuthType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

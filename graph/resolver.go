@@ -12,6 +12,7 @@ import (
 	"github.com/steward-dev/steward/internal/live"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
+	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/users"
 )
 
@@ -24,6 +25,7 @@ type Resolver struct {
 	Perms       *permissions.Service
 	Audit       *audit.Log
 	Bus         events.Bus
+	Settings    *settings.Service
 }
 
 // live is where subscription streams read from.

@@ -82,13 +82,13 @@ func startReplica(t *testing.T, bin string, env map[string]string) *st.Server {
 // TestTwoReplicas runs two steward processes on one PostgreSQL database and one Redis, as behind
 // a load balancer, and checks that nothing is lost between them.
 func TestTwoReplicas(t *testing.T) {
-	if os.Getenv(db.TestPostgresEnv) == "" || os.Getenv(st.TestRedisEnv) == "" {
-		t.Skipf("%s and %s must both be set: skipping the two-replica test", db.TestPostgresEnv, st.TestRedisEnv)
+	if os.Getenv(db.TestPostgresEnv) == "" || os.Getenv(st.RedisEnv) == "" {
+		t.Skipf("%s and %s must both be set: skipping the two-replica test", db.TestPostgresEnv, st.RedisEnv)
 	}
 	bin := buildBinary(t)
 	env := map[string]string{
 		"DATABASE_URL":         db.NewTestURL(t, db.Postgres),
-		"REDIS_URL":            os.Getenv(st.TestRedisEnv),
+		"REDIS_URL":            os.Getenv(st.RedisEnv),
 		"STEWARD_REDIS_PREFIX": st.NewRedisPrefix(),
 		"WEBUI_SECRET_KEY":     st.TestSecret,
 		"DEFAULT_USER_ROLE":    "user",

@@ -37,6 +37,11 @@ type Config struct {
 	AllowedOrigins []string
 	// Auth seeds the persisted authentication settings on first start.
 	Auth settings.Auth
+	// Seeds seed the other persisted sections on first start (Open WebUI's variables for each).
+	Seeds settings.Seeds
+	// AllowPrivateToolServers lets verifyToolServer reach loopback, private and link-local
+	// addresses (STEWARD_ALLOW_PRIVATE_TOOL_SERVERS).
+	AllowPrivateToolServers bool
 	// BypassAdminAccessControl lets admins read and write every resource (BYPASS_ADMIN_ACCESS_CONTROL).
 	BypassAdminAccessControl bool
 	// TrustProxy takes the client address from X-Forwarded-For (STEWARD_TRUST_PROXY).
@@ -53,7 +58,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 		return def
 	}
-	cfg := Config{Auth: settings.DefaultAuth()}
+	cfg := Config{Auth: settings.DefaultAuth(), Seeds: settings.DefaultSeeds()}
 	fs := flag.NewFlagSet("steward", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", env("STEWARD_ADDR", ":8080"), "listen address (STEWARD_ADDR)")
 	fs.StringVar(&cfg.DatabaseURL, "db", env("DATABASE_URL", "steward.db"), "SQLite file or postgres:// URL (DATABASE_URL)")
@@ -89,6 +94,12 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	boolVar("BYPASS_ADMIN_ACCESS_CONTROL", &cfg.BypassAdminAccessControl)
 	boolVar("WEBUI_SESSION_COOKIE_SECURE", &cfg.CookieSecure)
 	boolVar("STEWARD_TRUST_PROXY", &cfg.TrustProxy)
+	boolVar("STEWARD_ALLOW_PRIVATE_TOOL_SERVERS", &cfg.AllowPrivateToolServers)
+	seeds, err := settings.SeedsFromEnv(getenv)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	cfg.Seeds = seeds
 	boolVar("ENABLE_SIGNUP", &cfg.Auth.EnableSignup)
 	boolVar("ENABLE_API_KEYS", &cfg.Auth.EnableAPIKeys)
 	boolVar("ENABLE_API_KEY", &cfg.Auth.EnableAPIKeys) // Open WebUI's older spelling

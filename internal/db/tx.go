@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/steward-dev/steward/ent"
 )
@@ -54,4 +55,35 @@ func AfterCommit(ctx context.Context, fn func()) {
 			return nil
 		})
 	})
+}
+
+// AfterTx runs fn once ctx's transaction has ended, committed or rolled back, or at once when
+// there is none. It is for writes that must outlive a rollback (a failed sign-in counter): on
+// SQLite they cannot run while the transaction holds the write lock, so they run after it.
+func AfterTx(ctx context.Context, fn func()) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		fn()
+		return
+	}
+	var once sync.Once
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			once.Do(fn)
+			return err
+		})
+	})
+	tx.OnRollback(func(next ent.Rollbacker) ent.Rollbacker {
+		return ent.RollbackFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Rollback(ctx, tx)
+			once.Do(fn)
+			return err
+		})
+	})
+}
+
+// WithoutTx returns ctx without its transaction, for work that must not join it.
+func WithoutTx(ctx context.Context) context.Context {
+	return ent.NewTxContext(ent.NewContext(ctx, nil), nil)
 }

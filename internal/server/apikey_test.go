@@ -35,7 +35,7 @@ func TestAPIKeys(t *testing.T) {
 				t.Fatalf("key = %q, want sk- and at least 32 hex characters", secret)
 			}
 			list := s.MustQuery(t, admin.Token, `{ apiKeys { id name prefix } }`)
-			if strings.Contains(jsonOf(list), secret) || strings.Contains(jsonOf(list), secret[3:]) {
+			if strings.Contains(toString(list), secret) || strings.Contains(toString(list), secret[3:]) {
 				t.Fatal("apiKeys shows the secret again")
 			}
 			if n := len(list["apiKeys"].([]any)); n != 1 {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/ratelimit"
 )
 
 // safeTx works around entgql.Transactioner (contrib v0.7.0) panicking on requests that fail
@@ -34,7 +36,7 @@ func (t safeTx) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 // graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (SSE before
 // POST), one transaction per mutation, the error presenter and a bounded query cache.
 func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, authn authenticator,
-	origins []string, logger *slog.Logger) *handler.Server {
+	origins []string, limits *ratelimit.Policy, logger *slog.Logger) *handler.Server {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
@@ -52,7 +54,8 @@ func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, authn a
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(2000))
-	srv.Use(safeTx{entgql.Transactioner{TxOpener: client}})
+	srv.Use(safeTx{entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields("verifyToolServer")}})
+	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv
@@ -89,5 +92,36 @@ func wsInit(authn authenticator) transport.WebsocketInitFunc {
 			return ctx, nil, errs.Unauthenticated("could not authenticate")
 		}
 		return auth.WithViewer(ctx, v), nil, nil
+	}
+}
+
+// onlyFields skips the transaction of operations made only of the named fields: verifying a tool
+// server waits on the network for up to its timeout and writes nothing, and on SQLite an open
+// write transaction would hold every other writer for that long.
+func onlyFields(names ...string) entgql.SkipTxFunc {
+	return func(op *ast.OperationDefinition) bool {
+		for _, sel := range op.SelectionSet {
+			f, ok := sel.(*ast.Field)
+			if !ok || !slices.Contains(names, f.Name) {
+				return false
+			}
+		}
+		return len(op.SelectionSet) > 0
+	}
+}
+
+// limitMutations counts every mutation field (only top-level fields belong to Mutation) of a signed-in caller against the
+// per-user limit; aliases and batches count once each.
+func limitMutations(limits *ratelimit.Policy) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if limits != nil && fc != nil && fc.Object == "Mutation" {
+			if v := auth.ViewerFrom(ctx); v != nil {
+				if err := limits.Mutation(ctx, v.UserID); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return next(ctx)
 	}
 }

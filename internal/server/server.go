@@ -37,6 +37,8 @@ type Options struct {
 	Argon2 auth.Argon2Params
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// VerifyTimeout bounds a tool server verification; zero means settings.DefaultVerifyTimeout.
+	VerifyTimeout time.Duration
 }
 
 // App is a running steward: its database, services and HTTP handler.
@@ -45,9 +47,10 @@ type App struct {
 	Settings *settings.Store
 	Bus      events.Bus
 	// Redis is the shared Redis client when REDIS_URL is set, else nil.
-	Redis   redis.UniversalClient
+	Redis   *redis.Client
 	handler http.Handler
 	logger  *slog.Logger
+	closers []func()
 }
 
 // New opens and migrates the database, seeds settings from the environment and builds the handler.
@@ -108,7 +111,19 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	store := settings.NewStore(database.Client)
-	if err := store.Seed(ctx, settings.AuthKey, cfg.Auth); err != nil {
+	a.Settings = store
+	if err := store.SeedAll(ctx, cfg.Auth, cfg.Seeds); err != nil {
+		return err
+	}
+	if a.Redis != nil {
+		stop, err := store.Propagate(ctx, settings.PropagationConfig{Client: a.Redis, Channel: cfg.RedisPrefix + "settings:changed", Logger: logger})
+		if err != nil {
+			return fmt.Errorf("connecting to Redis for settings changes: %w", err)
+		}
+		a.closers = append(a.closers, stop)
+	}
+	limits, err := newRateLimits(cfg, opts, logger, store, a.Redis)
+	if err != nil {
 		return err
 	}
 	auditLog := audit.New(database, opts.Now)
@@ -122,18 +137,25 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
-	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now})
+	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now,
+		Limits: limits, Audit: auditLog, Logger: logger})
 	if err != nil {
 		return err
 	}
-	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog, Bus: a.Bus})
-	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
+	config, err := settings.NewService(settings.ServiceConfig{Store: store, Client: database.Client, Audit: auditLog, Now: opts.Now,
+		Verifier: settings.NewVerifier(settings.VerifierConfig{AllowPrivate: cfg.AllowPrivateToolServers, Timeout: opts.VerifyTimeout})})
+	if err != nil {
+		return err
+	}
+	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
+		Bus: a.Bus, Settings: config})
+	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, limits, logger)
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, gql))
+	mux.Handle("/graphql", withRateLimit(limits, withViewer(sess, cfg.CookieSecure, logger, gql)))
 	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -151,15 +173,18 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	h = withCORS(cfg.AllowedOrigins, h)
 	h = withRequestInfo(cfg.TrustProxy, h)
 	h = withRecover(logger, h)
-	a.Settings, a.handler = store, h
+	a.handler = h
 	return nil
 }
 
 // Handler serves the whole API.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Close releases the event bus, Redis and the database.
+// Close stops listening for settings changes and releases the event bus, Redis and the database.
 func (a *App) Close() error {
+	for _, c := range a.closers {
+		c()
+	}
 	var errs []error
 	if a.Bus != nil {
 		errs = append(errs, a.Bus.Close())

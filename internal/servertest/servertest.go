@@ -19,11 +19,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/server"
+	"github.com/steward-dev/steward/internal/settings"
 )
 
 // TestSecret signs the test servers' tokens.
@@ -49,28 +52,12 @@ func WithEnv(env map[string]string) Option {
 			panic(err)
 		}
 		loaded.DatabaseURL, loaded.SecretKey, loaded.SecretKeyFile = c.DatabaseURL, c.SecretKey, c.SecretKeyFile
+		loaded.RedisURL, loaded.RedisPrefix = c.RedisURL, c.RedisPrefix
+		if !hasRateLimitEnv(env) {
+			loaded.Seeds.RateLimits = c.Seeds.RateLimits
+		}
 		*c = loaded
 	}
-}
-
-// WithDatabase makes the server use an existing database (another replica's), instead of a
-// fresh one.
-func WithDatabase(url string) Option {
-	return func(c *config.Config, _ *server.Options) { c.DatabaseURL = url }
-}
-
-// TestRedisEnv names the variable that points tests at a Redis server.
-const TestRedisEnv = "STEWARD_TEST_REDIS_URL"
-
-// WithRedis connects the server to the test Redis under prefix (give every replica of one test
-// the same prefix, and each test its own). Tests skip when STEWARD_TEST_REDIS_URL is unset.
-func WithRedis(t testing.TB, prefix string) Option {
-	t.Helper()
-	url := os.Getenv(TestRedisEnv)
-	if url == "" {
-		t.Skipf("%s not set: skipping Redis test", TestRedisEnv)
-	}
-	return func(c *config.Config, _ *server.Options) { c.RedisURL, c.RedisPrefix = url, prefix }
 }
 
 // NewRedisPrefix returns a prefix unique to this test run.
@@ -83,6 +70,87 @@ func NewRedisPrefix() string {
 // WithClock sets the server's clock.
 func WithClock(now func() time.Time) Option {
 	return func(_ *config.Config, o *server.Options) { o.Now = now }
+}
+
+// WithDatabaseURL starts the server on an existing database (another test server's
+// Config.DatabaseURL) instead of a fresh one, as a second replica or a restart would.
+func WithDatabaseURL(url string) Option {
+	return func(c *config.Config, _ *server.Options) { c.DatabaseURL = url }
+}
+
+// WithRateLimits seeds these rate limits instead of the loose test defaults.
+func WithRateLimits(r settings.RateLimits) Option {
+	return func(c *config.Config, _ *server.Options) { c.Seeds.RateLimits = r }
+}
+
+// WithRedis connects the server to the Redis of STEWARD_TEST_REDIS_URL (the test is skipped when
+// it is unset), with prefix in front of its keys and channels: servers given the same prefix
+// share limits and settings changes, as replicas do.
+func WithRedis(t testing.TB, prefix string) Option {
+	t.Helper()
+	url := RedisURL(t)
+	t.Cleanup(func() { deleteRedisKeys(t, url, "rate:"+prefix+"*") })
+	return func(c *config.Config, _ *server.Options) { c.RedisURL, c.RedisPrefix = url, prefix }
+}
+
+// WithVerifyTimeout sets the tool server verification timeout.
+func WithVerifyTimeout(d time.Duration) Option {
+	return func(_ *config.Config, o *server.Options) { o.VerifyTimeout = d }
+}
+
+// deleteRedisKeys removes a test's keys (the limiter's expire on their own, but tests clean up).
+func deleteRedisKeys(t testing.TB, url, pattern string) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return
+	}
+	c := redis.NewClient(opts)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	iter := c.Scan(ctx, 0, pattern, 100).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if len(keys) > 0 {
+		if err := c.Del(ctx, keys...).Err(); err != nil {
+			t.Logf("deleting test keys: %v", err)
+		}
+	}
+}
+
+// RedisEnv names the variable that points tests at a Redis server.
+const RedisEnv = "STEWARD_TEST_REDIS_URL"
+
+// RedisURL returns STEWARD_TEST_REDIS_URL, skipping the test when it is unset.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	url := os.Getenv(RedisEnv)
+	if url == "" {
+		t.Skip(RedisEnv + " not set: skipping Redis test")
+	}
+	return url
+}
+
+// LooseRateLimits are the test servers' default limits: every test client comes from 127.0.0.1
+// and many tests sign up and sign in far more often than a person would, so the limits are high
+// enough never to trigger unless a test sets its own.
+func LooseRateLimits() settings.RateLimits {
+	r := settings.DefaultRateLimits()
+	for _, rule := range []*settings.RateRule{&r.SigninPerEmail, &r.SigninPerIP, &r.SignupPerIP, &r.MutationsPerUser, &r.RequestsPerIP} {
+		rule.Rate = 100000
+	}
+	return r
+}
+
+func hasRateLimitEnv(env map[string]string) bool {
+	for k := range env {
+		if strings.HasPrefix(k, "STEWARD_RATE_LIMIT") {
+			return true
+		}
+	}
+	return false
 }
 
 // ForEachBackend runs fn as a subtest on SQLite and, when configured, on PostgreSQL.
@@ -100,8 +168,9 @@ func New(t testing.TB, b db.Backend, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("default config: %v", err)
 	}
-	cfg.DatabaseURL = db.NewTestURL(t, b)
+	cfg.DatabaseURL = "" // a fresh database unless an option names one
 	cfg.SecretKey = TestSecret
+	cfg.Seeds.RateLimits = LooseRateLimits()
 	sopts := server.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// A cheap argon2id cost keeps tests fast; production uses OWASP's parameters.
@@ -109,6 +178,9 @@ func New(t testing.TB, b db.Backend, opts ...Option) *Server {
 	}
 	for _, o := range opts {
 		o(&cfg, &sopts)
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = db.NewTestURL(t, b)
 	}
 	app, err := server.New(context.Background(), cfg, sopts)
 	if err != nil {

@@ -20,6 +20,9 @@ type Store struct {
 
 	mu    sync.RWMutex
 	cache map[string]json.RawMessage
+
+	// published is called with each key after its change commits, to tell other replicas.
+	published func(key string)
 }
 
 // NewStore returns a Store over client.
@@ -75,7 +78,15 @@ func (s *Store) Set(ctx context.Context, key string, value any) error {
 	if err != nil {
 		return fmt.Errorf("storing setting %s: %w", key, err)
 	}
-	db.AfterCommit(ctx, func() { s.Invalidate(key) })
+	db.AfterCommit(ctx, func() {
+		s.Invalidate(key)
+		s.mu.RLock()
+		publish := s.published
+		s.mu.RUnlock()
+		if publish != nil {
+			publish(key)
+		}
+	})
 	return nil
 }
 
@@ -100,4 +111,20 @@ func (s *Store) Invalidate(key string) {
 	s.mu.Lock()
 	delete(s.cache, key)
 	s.mu.Unlock()
+}
+
+// InvalidateAll drops every cached value.
+func (s *Store) InvalidateAll() {
+	s.mu.Lock()
+	clear(s.cache)
+	s.mu.Unlock()
+}
+
+// RateLimits returns the current rate limits.
+func (s *Store) RateLimits(ctx context.Context) (RateLimits, error) {
+	r := DefaultRateLimits()
+	if _, err := s.Get(ctx, RateLimitsKey, &r); err != nil {
+		return RateLimits{}, err
+	}
+	return r, nil
 }

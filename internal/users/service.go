@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -28,6 +29,14 @@ type Config struct {
 	Sessions *sessions.Service
 	Settings *settings.Store
 	Now      func() time.Time
+	// Limits counts sign-in and sign-up attempts; nil means no limits.
+	Limits SigninLimiter
+	// Audit records admin actions (unlocks).
+	Audit Auditor
+	// Lockout is the failed sign-in policy; the zero value means DefaultLockout().
+	Lockout LockoutPolicy
+	// Logger receives failures of background writes; nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Validate reports a missing dependency.
@@ -46,6 +55,10 @@ type Service struct {
 	sessions *sessions.Service
 	settings *settings.Store
 	now      func() time.Time
+	limits   SigninLimiter
+	audit    Auditor
+	lockout  LockoutPolicy
+	logger   *slog.Logger
 	// dummyHash is verified against when an email is unknown, so a wrong email costs the same time
 	// as a wrong password and timing does not reveal which accounts exist.
 	dummyHash string
@@ -59,12 +72,19 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Lockout == (LockoutPolicy{}) {
+		cfg.Lockout = DefaultLockout()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	dummy, err := cfg.Hasher.Hash("steward-timing-equaliser")
 	if err != nil {
 		return nil, err
 	}
 	return &Service{db: cfg.DB, client: cfg.DB.Client, hasher: cfg.Hasher, sessions: cfg.Sessions,
-		settings: cfg.Settings, now: cfg.Now, dummyHash: dummy}, nil
+		settings: cfg.Settings, now: cfg.Now, limits: cfg.Limits, audit: cfg.Audit, lockout: cfg.Lockout,
+		logger: cfg.Logger, dummyHash: dummy}, nil
 }
 
 // SignupInput is a new account from the sign-up form.
@@ -86,6 +106,11 @@ const signupLockKey = 0x5354455741524431
 // Signup creates an account and signs it in. The first account becomes ADMIN whatever the
 // settings say; later ones get the default role, and are refused when sign-up is disabled.
 func (s *Service) Signup(ctx context.Context, in SignupInput) (AuthResult, error) {
+	if s.limits != nil {
+		if err := s.limits.Signup(ctx); err != nil {
+			return AuthResult{}, err
+		}
+	}
 	a, err := s.settings.Auth(ctx)
 	if err != nil {
 		return AuthResult{}, err
@@ -184,8 +209,14 @@ var errBadLogin = errs.Unauthenticated("incorrect email or password")
 type SigninInput struct{ Email, Password string }
 
 // Signin checks the password and issues a token. A bcrypt hash (imported from Open WebUI) or an
-// argon2id hash with outdated costs is replaced by a fresh argon2id hash.
+// argon2id hash with outdated costs is replaced by a fresh argon2id hash. Every attempt counts
+// against the sign-in rate limits, and failures against the account's lockout.
 func (s *Service) Signin(ctx context.Context, in SigninInput) (AuthResult, error) {
+	if s.limits != nil {
+		if err := s.limits.Signin(ctx, in.Email); err != nil {
+			return AuthResult{}, err
+		}
+	}
 	sys := auth.System(ctx)
 	c := db.ClientFrom(ctx, s.client)
 	email, err := NormalizeEmail("email", in.Email)
@@ -201,9 +232,19 @@ func (s *Service) Signin(ctx context.Context, in SigninInput) (AuthResult, error
 	if err != nil {
 		return AuthResult{}, fmt.Errorf("loading user: %w", err)
 	}
+	if until := s.LockedUntil(u); until != nil {
+		return AuthResult{}, lockedError(*until, s.now())
+	}
 	rehash, err := s.hasher.Verify(u.Edges.Credential.PasswordHash, in.Password)
 	if err != nil {
+		s.recordFailedSignin(ctx, u)
 		return AuthResult{}, errBadLogin
+	}
+	if u.FailedSignins > 0 || u.LockedUntil != nil {
+		if err := s.clearFailures(ctx, c, u.ID); err != nil {
+			return AuthResult{}, err
+		}
+		u.FailedSignins, u.LockedUntil = 0, nil
 	}
 	if rehash {
 		if h, err := s.hasher.Hash(in.Password); err == nil {

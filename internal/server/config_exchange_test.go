@@ -1,0 +1,223 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/steward-dev/steward/internal/db"
+	st "github.com/steward-dev/steward/internal/servertest"
+)
+
+const (
+	toolKey       = "tool-server-key-Z9x8"
+	jupyterToken  = "jupyter-token-Q7w6"
+	jupyterPasswd = "jupyter-password-K5j4"
+)
+
+// setSecrets stores one secret of each kind.
+func setSecrets(t *testing.T, s *st.Server, token string) {
+	t.Helper()
+	s.MustQuery(t, token, `mutation($in: [ToolServerInput!]!) { setToolServers(servers: $in) { id keySet } }`, "in", []any{
+		map[string]any{"id": "tools", "url": "https://tools.example.com", "type": "OPENAPI", "key": toolKey, "headers": map[string]any{"X-Team": "a"}},
+	})
+	s.MustQuery(t, token, `mutation($in: CodeExecutionConfigInput!) { updateCodeExecutionConfig(input: $in) { enableCodeExecution } }`, "in", map[string]any{
+		"codeExecutionEngine":    "JUPYTER",
+		"codeExecutionJupyter":   map[string]any{"url": "https://jupyter.example.com", "auth": "TOKEN", "token": jupyterToken},
+		"codeInterpreterJupyter": map[string]any{"auth": "PASSWORD", "password": jupyterPasswd},
+	})
+}
+
+func noSecrets(t *testing.T, what, raw string) {
+	t.Helper()
+	for _, secret := range []string{toolKey, jupyterToken, jupyterPasswd} {
+		if strings.Contains(raw, secret) {
+			t.Fatalf("%s reveals a secret: %s", what, raw)
+		}
+	}
+}
+
+func TestConfigSecretsNeverReturned(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		s := st.New(t, b)
+		admin := s.Signup(t, "Ada")
+		setSecrets(t, s, admin.Token)
+
+		r := s.Query(t, admin.Token, configQuery)
+		noSecrets(t, "config", r.Raw)
+		checks := map[string]any{
+			"config.toolServers.0.keySet":                             true,
+			"config.codeExecution.codeExecutionJupyter.tokenSet":      true,
+			"config.codeExecution.codeExecutionJupyter.passwordSet":   false,
+			"config.codeExecution.codeInterpreterJupyter.passwordSet": true,
+			"config.codeExecution.codeInterpreterJupyter.auth":        "PASSWORD",
+			"config.toolServers.0.headers.X-Team":                     "a",
+			"config.codeExecution.codeExecutionJupyter.url":           "https://jupyter.example.com",
+			"config.codeExecution.codeInterpreterJupyter.timeout":     float64(60),
+			"config.codeExecution.codeInterpreterJupyter.tokenSet":    false,
+			"config.codeExecution.codeExecutionEngine":                "JUPYTER",
+			"config.codeExecution.codeInterpreterEngine":              "PYODIDE",
+			"config.toolServers.0.authType":                           "BEARER",
+			"config.toolServers.0.path":                               "openapi.json",
+			"config.toolServers.0.id":                                 "tools",
+			"config.codeExecution.codeExecutionJupyter.auth":          "TOKEN",
+			"config.codeExecution.enableCodeInterpreter":              true,
+			"config.codeExecution.codeInterpreterPromptTemplate":      "",
+			"config.toolServers.0.type":                               "OPENAPI",
+			"config.toolServers.0.url":                                "https://tools.example.com",
+			"config.codeExecution.codeExecutionJupyter.timeout":       float64(60),
+			"config.codeExecution.enableCodeExecution":                true,
+			"config.codeExecution.codeInterpreterJupyter.url":         "",
+		}
+		for path, want := range checks {
+			if got := st.Get(r.Data, path); got != want {
+				t.Errorf("%s = %v, want %v", path, got, want)
+			}
+		}
+
+		// Saving the list again without keys (as a client that never saw them would) keeps them.
+		r = s.Query(t, admin.Token, `mutation { setToolServers(servers: [{id: "tools", url: "https://tools.example.com", type: OPENAPI, authType: BEARER}]) { keySet } }`)
+		noSecrets(t, "setToolServers", r.Raw)
+		if st.Get(r.Data, "setToolServers.0.keySet") != true {
+			t.Fatalf("key lost when saving without one: %s", r.Raw)
+		}
+		r = s.Query(t, admin.Token, `mutation { updateCodeExecutionConfig(input: {codeExecutionJupyter: {timeout: 30}}) { codeExecutionJupyter { tokenSet timeout } } }`)
+		if st.Get(r.Data, "updateCodeExecutionConfig.codeExecutionJupyter.tokenSet") != true {
+			t.Fatalf("token lost when updating another field: %s", r.Raw)
+		}
+		// An empty string removes a secret.
+		r = s.Query(t, admin.Token, `mutation { setToolServers(servers: [{id: "tools", url: "https://tools.example.com", type: OPENAPI, authType: NONE, key: ""}]) { keySet } }`)
+		if st.Get(r.Data, "setToolServers.0.keySet") != false {
+			t.Fatalf("key not removed: %s", r.Raw)
+		}
+
+		// The audit log records that secrets changed, never their values.
+		logs, err := s.App.DB.Client.AuditLog.Query().All(sysCtx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		noSecrets(t, "audit log", toString(logs))
+		if !strings.Contains(toString(logs), "[redacted]") {
+			t.Fatalf("audit log does not record the secret change: %s", toString(logs))
+		}
+		noSecrets(t, "masked export", s.Query(t, admin.Token, `{ exportConfig }`).Raw)
+	})
+}
+
+func TestConfigExportImport(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		src := st.New(t, b)
+		admin := src.Signup(t, "Ada")
+		setSecrets(t, src, admin.Token)
+		src.MustQuery(t, admin.Token, `mutation { setBanners(banners: [{id: "b1", type: INFO, content: "Hello", timestamp: "2030-01-01T00:00:00Z"}]) { id } }`)
+		src.MustQuery(t, admin.Token, `mutation { updateModelsConfig(input: {defaultModels: ["m1"]}) { defaultModels } }`)
+		src.MustQuery(t, admin.Token, `mutation { updateAuthConfig(input: {jwtExpiresIn: "2d"}) { jwtExpiresIn } }`)
+
+		full := st.Get(src.MustQuery(t, admin.Token, `{ exportConfig(includeSecrets: true) }`), "exportConfig")
+		if !strings.Contains(toString(full), toolKey) || st.Get(full, "version") != float64(1) {
+			t.Fatalf("export with secrets: %v", full)
+		}
+		masked := st.Get(src.MustQuery(t, admin.Token, `mutation { exportConfig }`), "exportConfig")
+		noSecrets(t, "mutation exportConfig", toString(masked))
+
+		dst := st.New(t, b)
+		dstAdmin := dst.Signup(t, "Root")
+		before := dst.MustQuery(t, dstAdmin.Token, configQuery)
+		importQ := `mutation($c: JSON!, $dry: Boolean) { importConfig(config: $c, dryRun: $dry) { dryRun changes { section field old new } } }`
+
+		t.Run("dry run changes nothing", func(t *testing.T) {
+			r := dst.Query(t, dstAdmin.Token, importQ, "c", full, "dry", true)
+			if len(r.Errors) > 0 || st.Get(r.Data, "importConfig.dryRun") != true {
+				t.Fatalf("dry run: %s", r.Raw)
+			}
+			noSecrets(t, "dry run", r.Raw)
+			fields := map[string]bool{}
+			for _, c := range st.Get(r.Data, "importConfig.changes").([]any) {
+				fields[toString(st.Get(c, "section"))+"."+toString(st.Get(c, "field"))] = true
+			}
+			for _, want := range []string{`"banners"."0.content"`, `"models"."defaultModels.0"`, `"toolServers"."0.key"`, `"auth"."jwtExpiresIn"`} {
+				if !fields[want] {
+					t.Errorf("dry run does not list %s: %v", want, fields)
+				}
+			}
+			if after := dst.MustQuery(t, dstAdmin.Token, configQuery); toString(after) != toString(before) {
+				t.Fatal("dry run changed the configuration")
+			}
+			if n := auditCount(t, dst, "banners"); n != 0 {
+				t.Fatalf("dry run wrote %d audit entries", n)
+			}
+		})
+		t.Run("invalid section rejects everything", func(t *testing.T) {
+			bad := cloneJSON(t, full)
+			bad["sections"].(map[string]any)["models"] = map[string]any{"defaultModels": []any{"x", "x"}}
+			wantInvalid(t, dst.Query(t, dstAdmin.Token, importQ, "c", bad), "sections.models.defaultModels.1")
+			bad = cloneJSON(t, full)
+			bad["sections"].(map[string]any)["nope"] = map[string]any{}
+			wantInvalid(t, dst.Query(t, dstAdmin.Token, importQ, "c", bad), "sections.nope")
+			bad = cloneJSON(t, full)
+			bad["sections"].(map[string]any)["auth"].(map[string]any)["surprise"] = true
+			wantInvalid(t, dst.Query(t, dstAdmin.Token, importQ, "c", bad), "sections.auth")
+			bad = cloneJSON(t, full)
+			bad["version"] = 2
+			wantInvalid(t, dst.Query(t, dstAdmin.Token, importQ, "c", bad), "version")
+			if after := dst.MustQuery(t, dstAdmin.Token, configQuery); toString(after) != toString(before) {
+				t.Fatal("a rejected import changed the configuration")
+			}
+		})
+		t.Run("round trip", func(t *testing.T) {
+			dst.MustQuery(t, dstAdmin.Token, importQ, "c", full)
+			want := src.MustQuery(t, admin.Token, configQuery)
+			got := dst.MustQuery(t, dstAdmin.Token, configQuery)
+			if toString(got) != toString(want) {
+				t.Fatalf("after import:\n got %v\nwant %v", got, want)
+			}
+			if n := auditCount(t, dst, "toolServers"); n != 1 {
+				t.Fatalf("audit entries for toolServers = %d, want 1", n)
+			}
+			// Importing the masked export keeps the secrets that were imported.
+			r := dst.Query(t, dstAdmin.Token, importQ, "c", masked)
+			if len(r.Errors) > 0 || len(st.Get(r.Data, "importConfig.changes").([]any)) != 0 {
+				t.Fatalf("masked re-import should change nothing: %s", r.Raw)
+			}
+			if st.Get(dst.MustQuery(t, dstAdmin.Token, configQuery), "config.toolServers.0.keySet") != true {
+				t.Fatal("masked import dropped the key")
+			}
+		})
+	})
+}
+
+func cloneJSON(t *testing.T, v any) map[string]any {
+	t.Helper()
+	var out map[string]any
+	if err := jsonUnmarshal(toString(v), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestConfigEnvSeedThenDatabaseWins starts with an environment value, changes it through the API
+// and restarts on the same database with the environment unchanged: the database value stays.
+func TestConfigEnvSeedThenDatabaseWins(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		env := map[string]string{"ENABLE_DIRECT_CONNECTIONS": "true", "DEFAULT_MODELS": "seed-model", "ENABLE_SIGNUP": "true"}
+		first := st.New(t, b, st.WithEnv(env))
+		admin := first.Signup(t, "Ada")
+		d := first.MustQuery(t, admin.Token, configQuery)
+		if st.Get(d, "config.connections.enableDirectConnections") != true || st.Get(d, "config.models.defaultModels.0") != "seed-model" {
+			t.Fatalf("environment not seeded: %v", d)
+		}
+		first.MustQuery(t, admin.Token, `mutation { updateConnectionsConfig(input: {enableDirectConnections: false}) { enableDirectConnections } }`)
+		first.MustQuery(t, admin.Token, `mutation { updateAuthConfig(input: {enableSignup: false}) { enableSignup } }`)
+
+		second := st.New(t, b, st.WithEnv(env), st.WithDatabaseURL(first.Config.DatabaseURL))
+		d = second.MustQuery(t, admin.Token, configQuery)
+		if got := st.Get(d, "config.connections.enableDirectConnections"); got != false {
+			t.Fatalf("after restart enableDirectConnections = %v, want the database's false", got)
+		}
+		if got := st.Get(d, "config.auth.enableSignup"); got != false {
+			t.Fatalf("after restart enableSignup = %v, want the database's false", got)
+		}
+		if got := st.Get(d, "config.models.defaultModels.0"); got != "seed-model" {
+			t.Fatalf("untouched seeded value = %v", got)
+		}
+	})
+}

@@ -1,0 +1,156 @@
+package server_test
+
+import (
+	"crypto/rand"
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/steward-dev/steward/internal/db"
+	st "github.com/steward-dev/steward/internal/servertest"
+	"github.com/steward-dev/steward/internal/settings"
+)
+
+// replicas starts two servers on one database and one Redis prefix, as two replicas.
+func replicas(t *testing.T, b db.Backend, opts ...st.Option) (*st.Server, *st.Server) {
+	t.Helper()
+	prefix := "steward-test:" + rand.Text() + ":"
+	a := st.New(t, b, append([]st.Option{st.WithRedis(t, prefix)}, opts...)...)
+	c := st.New(t, b, append([]st.Option{st.WithRedis(t, prefix), st.WithDatabaseURL(a.Config.DatabaseURL)}, opts...)...)
+	return a, c
+}
+
+func TestConfigPropagatesAcrossReplicas(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		a, c := replicas(t, b)
+		admin := a.Signup(t, "Ada")
+		// Both replicas cache the section.
+		for _, s := range []*st.Server{a, c} {
+			if got := st.Get(s.MustQuery(t, admin.Token, `{ banners { id } }`), "banners"); len(got.([]any)) != 0 {
+				t.Fatalf("banners = %v, want none", got)
+			}
+		}
+		a.MustQuery(t, admin.Token, `mutation { setBanners(banners: [{id: "x", type: INFO, content: "hello"}]) { id } }`)
+		start := time.Now()
+		for {
+			got := st.Get(c.MustQuery(t, admin.Token, `{ banners { id } }`), "banners.0.id")
+			if got == "x" {
+				t.Logf("the change reached the other replica after %s", time.Since(start))
+				break
+			}
+			if time.Since(start) > 5*time.Second {
+				t.Fatal("the other replica still serves its cached banners")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		// Sign-up rules changed on one replica apply on the other.
+		a.MustQuery(t, admin.Token, `mutation { updateAuthConfig(input: {enableSignup: false}) { enableSignup } }`)
+		for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
+			r := c.Query(t, "", `mutation { signup(input: {name: "Bob", email: "bob@example.com", password: "long enough pw"}) { token } }`)
+			if r.Code() == "FORBIDDEN" {
+				break
+			}
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("sign-up still open on the other replica: %s", r.Raw)
+			}
+		}
+	})
+}
+
+func TestRateLimitSharedAcrossReplicas(t *testing.T) {
+	a, c := replicas(t, db.SQLite, st.WithRateLimits(limits(func(r *settings.RateLimits) {
+		r.SigninPerEmail = settings.RateRule{Rate: 4, PeriodSeconds: 180}
+	})))
+	ada := a.Signup(t, "Ada")
+	for i, s := range []*st.Server{a, c, a, c} {
+		if code := s.Query(t, "", aliasedSignins(1), "e", ada.Email, "p", "wrong").Code(); code != "UNAUTHENTICATED" {
+			t.Fatalf("attempt %d: code %s, want UNAUTHENTICATED", i, code)
+		}
+	}
+	for _, s := range []*st.Server{a, c} {
+		wantCode(t, s.Query(t, "", aliasedSignins(1), "e", ada.Email, "p", "wrong"), "RATE_LIMITED")
+	}
+}
+
+// proxy forwards TCP connections to target until closed; closing it is a Redis outage for its
+// clients without stopping the Redis that other tests use.
+type proxy struct {
+	ln     net.Listener
+	mu     sync.Mutex
+	conns  []net.Conn
+	closed bool
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			r, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			if p.closed {
+				c.Close()
+				r.Close()
+				p.mu.Unlock()
+				return
+			}
+			p.conns = append(p.conns, c, r)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(r, c); r.Close() }()
+			go func() { _, _ = io.Copy(c, r); c.Close() }()
+		}
+	}()
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *proxy) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	p.ln.Close()
+	for _, c := range p.conns {
+		c.Close()
+	}
+}
+
+// TestRateLimitFallsBackWhenRedisFails: with Redis gone mid-test, limits keep being enforced from
+// memory and requests keep being answered.
+func TestRateLimitFallsBackWhenRedisFails(t *testing.T) {
+	u, err := url.Parse(st.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := newProxy(t, u.Host)
+	u.Host = px.ln.Addr().String()
+	s := st.New(t, db.SQLite, st.WithRedis(t, "steward-test:"+rand.Text()+":"),
+		func(c *configT, _ *serverOptions) { c.RedisURL = u.String() },
+		st.WithRateLimits(limits(func(r *settings.RateLimits) {
+			r.SigninPerEmail = settings.RateRule{Rate: 3, PeriodSeconds: 180}
+		})))
+	ada := s.Signup(t, "Ada")
+	wantCode(t, s.Query(t, "", aliasedSignins(1), "e", ada.Email, "p", "wrong"), "UNAUTHENTICATED")
+	px.Close()
+	// Memory starts counting afresh: three more attempts are answered, the fourth is limited.
+	r := s.Query(t, "", aliasedSignins(4), "e", ada.Email, "p", "wrong")
+	if got := codes(r); got["UNAUTHENTICATED"] != 3 || got["RATE_LIMITED"] != 1 {
+		t.Fatalf("codes with Redis down = %v, want 3 UNAUTHENTICATED and 1 RATE_LIMITED: %s", got, r.Raw)
+	}
+	// The rest of the server still works.
+	s.MustQuery(t, ada.Token, meQuery)
+}

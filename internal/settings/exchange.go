@@ -1,0 +1,135 @@
+package settings
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/steward-dev/steward/internal/errs"
+)
+
+// ExportVersion is the version of the export format; Import accepts this version only.
+const ExportVersion = 1
+
+// Export returns the whole configuration as a versioned document:
+//
+//	{"version": 1, "exportedAt": "...", "sections": {"auth": {...}, "toolServers": [...], ...}}
+//
+// Secrets are left out unless includeSecrets is set; an import of such a document keeps the
+// stored secrets.
+func (s *Service) Export(ctx context.Context, includeSecrets bool) (map[string]any, error) {
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(sections))
+	for _, sec := range sections {
+		v, err := sec.load(ctx, s.store)
+		if err != nil {
+			return nil, err
+		}
+		if !includeSecrets {
+			v = sec.mask(v)
+		}
+		// Round-trip through JSON so the document holds plain JSON values only.
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s: %w", sec.key, err)
+		}
+		var plain any
+		if err := json.Unmarshal(raw, &plain); err != nil {
+			return nil, fmt.Errorf("encoding %s: %w", sec.key, err)
+		}
+		out[sec.key] = plain
+	}
+	return map[string]any{
+		"version":         ExportVersion,
+		"exportedAt":      s.now().UTC().Format(time.RFC3339),
+		"secretsIncluded": includeSecrets,
+		"sections":        out,
+	}, nil
+}
+
+// ImportResult is what an import changed, or with DryRun what it would change.
+type ImportResult struct {
+	DryRun  bool
+	Changes []Change
+}
+
+// Import validates every section of doc (an Export document) first and then applies them all, or
+// nothing when any is invalid. Sections doc lacks stay as they are; secrets it lacks are kept.
+// With dryRun it only reports the changes.
+func (s *Service) Import(ctx context.Context, doc map[string]any, dryRun bool) (ImportResult, error) {
+	if err := requireAdmin(ctx); err != nil {
+		return ImportResult{}, err
+	}
+	// Numbers arrive as json.Number, int64 or float64 depending on how the client sent them.
+	if v, ok := doc["version"]; !ok || fmt.Sprint(v) != fmt.Sprint(ExportVersion) {
+		return ImportResult{}, errs.Invalid("version", fmt.Sprintf("must be %d", ExportVersion))
+	}
+	secs, ok := doc["sections"].(map[string]any)
+	if !ok {
+		return ImportResult{}, errs.Invalid("sections", "must be an object of sections")
+	}
+	for key := range secs {
+		if _, ok := sectionByKey(key); !ok {
+			return ImportResult{}, errs.Invalid("sections."+key, "is not a known section")
+		}
+	}
+	type pending struct {
+		key       string
+		cur, next any
+		changes   []Change
+	}
+	var todo []pending
+	res := ImportResult{DryRun: dryRun, Changes: []Change{}}
+	for _, sec := range sections { // export order, so the change list is stable
+		v, present := secs[sec.key]
+		if !present {
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return ImportResult{}, errs.Invalid("sections."+sec.key, "is not JSON")
+		}
+		cur, err := sec.load(ctx, s.store)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		next, err := sec.decode(raw, cur)
+		if err != nil {
+			return ImportResult{}, prefixField(err, "sections")
+		}
+		if err := s.validate(ctx, sec.key, next); err != nil {
+			return ImportResult{}, prefixField(err, "sections."+sec.key)
+		}
+		changes, err := diff(sec.key, cur, next)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		if len(changes) > 0 {
+			todo = append(todo, pending{key: sec.key, cur: cur, next: next, changes: changes})
+			res.Changes = append(res.Changes, changes...)
+		}
+	}
+	if dryRun {
+		return res, nil
+	}
+	// Every section is valid: apply them all in the caller's transaction, one audit entry each.
+	for _, p := range todo {
+		if _, err := s.save(ctx, p.key, p.cur, p.next); err != nil {
+			return ImportResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// SectionKeys lists the section names in export order.
+func SectionKeys() []string {
+	keys := make([]string, len(sections))
+	for i, s := range sections {
+		keys[i] = s.key
+	}
+	return slices.Clip(keys)
+}
