@@ -15,6 +15,11 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 )
 
+// AccessControl is the resolver for the accessControl field.
+func (r *modelResolver) AccessControl(ctx context.Context, obj *ent.Model) (map[string]any, error) {
+	panic(fmt.Errorf("not implemented: AccessControl - accessControl"))
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	if err := requireRole(ctx, auth.RoleUser); err != nil {
@@ -42,6 +47,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 	return out, nil
 }
 
+// Group returns GroupResolver implementation.
+func (r *Resolver) Group() GroupResolver { return &groupResolver{r} }
+
+// Model returns ModelResolver implementation.
+func (r *Resolver) Model() ModelResolver { return &modelResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -49,6 +60,8 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	groupResolver struct{ *Resolver }
+	modelResolver struct{ *Resolver }
 	queryResolver struct{ *Resolver }
 	userResolver  struct{ *Resolver }
 )

@@ -8,6 +8,8 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/groups"
+	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/users"
@@ -21,6 +23,10 @@ type Resolver struct {
 	Credentials *sessions.Service
 	Perms       *permissions.Service
 	Audit       *audit.Log
+	UserAdmin   *users.Admin
+	// GroupService and ModelService are not named Groups and Models: resolver methods are.
+	GroupService *groups.Service
+	ModelService *models.Service
 }
 
 // NewSchema builds the executable schema with its directives.

@@ -16,10 +16,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/steward-dev/steward/graph"
+	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/groups"
+	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -33,6 +37,8 @@ type Options struct {
 	Argon2 auth.Argon2Params
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// LoaderWait is how long dataloaders collect keys; zero means loaders.DefaultWait.
+	LoaderWait time.Duration
 }
 
 // App is a running steward: its database, services and HTTP handler.
@@ -87,8 +93,23 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog})
+	userAdmin, err := users.NewAdmin(users.AdminConfig{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Audit: auditLog, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	groupService, err := groups.New(groups.Config{Client: database.Client, Audit: auditLog})
+	if err != nil {
+		return nil, err
+	}
+	modelService, err := models.New(models.Config{Client: database.Client, Audit: auditLog, Perms: perms,
+		Policy: access.Policy{BypassAdmin: cfg.BypassAdminAccessControl}})
+	if err != nil {
+		return nil, err
+	}
+	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
+		UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService})
 	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
+	gql.AroundResponses(loaders.Middleware(database.Client, opts.LoaderWait))
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
