@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/steward-dev/steward/ent"
@@ -27,6 +29,15 @@ type Resolver struct {
 	// GroupService and ModelService are not named Groups and Models: resolver methods are.
 	GroupService *groups.Service
 	ModelService *models.Service
+	// Now is the clock (isActive); nil means time.Now.
+	Now func() time.Time
+}
+
+func (r *Resolver) now() time.Time {
+	if r.Now == nil {
+		return time.Now()
+	}
+	return r.Now()
 }
 
 // NewSchema builds the executable schema with its directives.

@@ -55,7 +55,9 @@ func New(client *ent.Client, wait time.Duration) *Loaders {
 type ctxKey struct{}
 
 // With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context { return context.WithValue(ctx, ctxKey{}, l) }
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
 
 // From returns the loaders of ctx, or ErrMissing.
 func From(ctx context.Context) (*Loaders, error) {

@@ -107,7 +107,7 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 		return nil, err
 	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
-		UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService})
+		UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Now: opts.Now})
 	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
 	gql.AroundResponses(loaders.Middleware(database.Client, opts.LoaderWait))
 
