@@ -15,11 +15,6 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 )
 
-// AccessControl is the resolver for the accessControl field.
-func (r *modelResolver) AccessControl(ctx context.Context, obj *ent.Model) (map[string]any, error) {
-	panic(fmt.Errorf("not implemented: AccessControl - accessControl"))
-}
-
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	if err := requireRole(ctx, auth.RoleUser); err != nil {

@@ -382,8 +382,6 @@ type GroupResolver interface {
 	Creator(ctx context.Context, obj *ent.Group) (*ent.User, error)
 }
 type ModelResolver interface {
-	AccessControl(ctx context.Context, obj *ent.Model) (map[string]any, error)
-
 	Owner(ctx context.Context, obj *ent.Model) (*ent.User, error)
 }
 type MutationResolver interface {
@@ -5260,7 +5258,7 @@ func (ec *executionContext) _Model_accessControl(ctx context.Context, field grap
 			return ec.fieldContext_Model_accessControl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Model().AccessControl(ctx, obj)
+			return obj.AccessControl, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -5271,7 +5269,7 @@ func (ec *executionContext) _Model_accessControl(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Model_accessControl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Model", field, true, true, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Model", field, false, false, errors.New("field of type JSON does not have child fields"))
 }
 
 func (ec *executionContext) _Model_isActive(ctx context.Context, field graphql.CollectedField, obj *ent.Model) (ret graphql.Marshaler) {
@@ -18375,43 +18373,10 @@ func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "accessControl":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Model_accessControl(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Model_accessControl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "isActive":
 			out.Values[i] = ec._Model_isActive(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
