@@ -10,6 +10,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -48,6 +49,10 @@ type result struct {
 	P99ms     float64       `json:"p99ms"`
 	MaxMs     float64       `json:"maxMs"`
 	FirstErr  string        `json:"firstError,omitempty"`
+	// CPUPerRequestMs is this process's CPU time (user+system) per request: a figure that other
+	// load on a shared machine disturbs far less than requests/s. With an in-process server it
+	// includes the clients' share.
+	CPUPerRequestMs float64 `json:"cpuPerRequestMs"`
 }
 
 // hammer runs call from l.clients goroutines, first for the warm-up (not measured), then for
@@ -62,12 +67,17 @@ func hammer(ctx context.Context, name string, l loadFlags, call func(ctx context
 			defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
 		}
 	}
+	cpu0 := processCPU()
 	lat, errs, firstErr, elapsed := runFor(ctx, l.clients, l.duration, call)
+	cpu := processCPU() - cpu0
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	r := result{Scenario: name, Clients: l.clients, Duration: elapsed, Seconds: elapsed.Seconds(),
 		Requests: len(lat) + errs, Errors: errs}
 	if firstErr != nil {
 		r.FirstErr = firstErr.Error()
+	}
+	if n := len(lat) + errs; n > 0 {
+		r.CPUPerRequestMs = ms(cpu / time.Duration(n))
 	}
 	if elapsed > 0 {
 		r.PerSecond = float64(len(lat)) / elapsed.Seconds()
@@ -138,9 +148,18 @@ func (r result) report(w io.Writer, asJSON bool) {
 		_ = json.NewEncoder(w).Encode(r)
 		return
 	}
-	fmt.Fprintf(w, "%s: %d clients, %.1fs: %d requests, %d errors, %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-		r.Scenario, r.Clients, r.Seconds, r.Requests, r.Errors, r.PerSecond, r.P50ms, r.P99ms, r.MaxMs)
+	fmt.Fprintf(w, "%s: %d clients, %.1fs: %d requests, %d errors, %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, CPU %.2f ms/request\n",
+		r.Scenario, r.Clients, r.Seconds, r.Requests, r.Errors, r.PerSecond, r.P50ms, r.P99ms, r.MaxMs, r.CPUPerRequestMs)
 	if r.FirstErr != "" {
 		fmt.Fprintf(w, "  first error: %s\n", r.FirstErr)
 	}
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -17,13 +17,18 @@ func init() {
 	register(Scenario{Name: "users", Summary: "admin users page (N users with their groups) over HTTP", Run: runUsers})
 }
 
-const usersPageQuery = `query UsersPage($first: Int!, $count: Boolean!) {
+// defaultUserFields is what Open WebUI's admin users table shows, with each user's groups.
+const defaultUserFields = `id name email role profileImageUrl lastActiveAt isActive groups { id name }`
+
+func usersPageQuery(fields string) string {
+	return `query UsersPage($first: Int!, $count: Boolean!) {
   users(first: $first) {
     totalCount @include(if: $count)
-    edges { node { id name email role profileImageUrl lastActiveAt isActive groups { id name } } }
+    edges { node { ` + fields + ` } }
     pageInfo { hasNextPage endCursor }
   }
 }`
+}
 
 func runUsers(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("users", flag.ContinueOnError)
@@ -34,6 +39,7 @@ func runUsers(ctx context.Context, args []string) error {
 		groups     = fs.Int("groups", 20, "groups to seed; each user joins 1 to 3")
 		page       = fs.Int("page", 50, "users per page")
 		totalCount = fs.Bool("total-count", true, "ask for totalCount too (a COUNT over all users per request)")
+		fields     = fs.String("fields", defaultUserFields, "the User fields each page asks for")
 	)
 	tf.register(fs)
 	lf.register(fs)
@@ -61,15 +67,19 @@ func runUsers(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	if err := tg.graphql(ctx, tg.Token, usersPageQuery, vars, &check); err != nil {
+	if err := tg.graphql(ctx, tg.Token, usersPageQuery(*fields), vars, &check); err != nil {
 		return fmt.Errorf("first request: %w", err)
 	}
 	if len(check.Users.Edges) != *page && seeded >= *page {
 		return fmt.Errorf("page has %d users, want %d", len(check.Users.Edges), *page)
 	}
+	query := usersPageQuery(*fields)
 	res := hammer(ctx, fmt.Sprintf("users (page %d, %d accounts, %s)", *page, seeded, tg.DB.Dialect), lf,
-		func(ctx context.Context) error { return tg.graphql(ctx, tg.Token, usersPageQuery, vars, nil) })
+		func(ctx context.Context) error { return tg.graphql(ctx, tg.Token, query, vars, nil) })
 	res.report(os.Stdout, lf.json)
+	st := tg.DB.SQL.Stats()
+	fmt.Fprintf(os.Stderr, "database pool: %d open, %d waits (%s), %d closed as idle surplus\n",
+		st.OpenConnections, st.WaitCount, st.WaitDuration.Round(time.Millisecond), st.MaxIdleClosed)
 	return nil
 }
 
