@@ -154,6 +154,12 @@ func TestAdminUpdateUserAuditAndPassword(t *testing.T) {
 		if _, ok := e.Changes["role"]; ok {
 			t.Errorf("unchanged role recorded: %v", e.Changes)
 		}
+
+		// An admin changing their own password keeps the session they did it from.
+		other := st.Get(s.MustQuery(t, "", signin, "e", admin.Email, "p", admin.Password), "signin.token").(string)
+		s.MustQuery(t, admin.Token, updateUserMutation, "id", admin.ID, "in", map[string]any{"password": "the admin's new password"})
+		s.MustQuery(t, admin.Token, meQuery)
+		wantCode(t, s.Query(t, other, meQuery), "UNAUTHENTICATED")
 	})
 }
 

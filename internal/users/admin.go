@@ -312,7 +312,13 @@ func (a *Admin) Update(ctx context.Context, id string, in UpdateInput) (*ent.Use
 			return conflictOr(err, "updating user")
 		}
 		if in.Password != nil {
-			if err := a.setPassword(ctx, c, id, hash); err != nil {
+			// An admin changing their own password stays signed in on this session, as with
+			// updatePassword; every other session of the account is revoked.
+			keep := ""
+			if v != nil && v.UserID == id {
+				keep = v.SessionID
+			}
+			if err := a.setPassword(ctx, c, id, hash, keep); err != nil {
 				return err
 			}
 			changes["password"] = audit.Redacted()
@@ -339,8 +345,9 @@ func (a *Admin) Update(ctx context.Context, id string, in UpdateInput) (*ent.Use
 }
 
 // setPassword stores a new hash (creating the credential of an account that had none, such as an
-// OAuth account) and revokes every session, so whoever knew the old password is signed out.
-func (a *Admin) setPassword(ctx context.Context, c *ent.Client, userID, hash string) error {
+// OAuth account) and revokes every session but keepSession, so whoever knew the old password is
+// signed out.
+func (a *Admin) setPassword(ctx context.Context, c *ent.Client, userID, hash, keepSession string) error {
 	sys := auth.System(ctx)
 	n, err := c.Credential.Update().Where(credential.UserID(userID)).SetPasswordHash(hash).Save(sys)
 	if err != nil {
@@ -351,7 +358,7 @@ func (a *Admin) setPassword(ctx context.Context, c *ent.Client, userID, hash str
 			return fmt.Errorf("storing password: %w", err)
 		}
 	}
-	_, err = a.sessions.RevokeAll(ctx, userID, "")
+	_, err = a.sessions.RevokeAll(ctx, userID, keepSession)
 	return err
 }
 
