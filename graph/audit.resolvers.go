@@ -12,6 +12,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/loaders"
 )
 
 // Action is the resolver for the action field.
@@ -24,11 +25,7 @@ func (r *auditLogResolver) Actor(ctx context.Context, obj *ent.AuditLog) (*ent.U
 	if obj.ActorID == nil {
 		return nil, nil
 	}
-	u, err := r.Client.User.Get(ctx, *obj.ActorID)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return u, err
+	return loaders.User(ctx, *obj.ActorID)
 }
 
 // AuditLogs is the resolver for the auditLogs field.

@@ -45,6 +45,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 // AuditLog returns AuditLogResolver implementation.
 func (r *Resolver) AuditLog() AuditLogResolver { return &auditLogResolver{r} }
 
+// Group returns GroupResolver implementation.
+func (r *Resolver) Group() GroupResolver { return &groupResolver{r} }
+
+// Model returns ModelResolver implementation.
+func (r *Resolver) Model() ModelResolver { return &modelResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -53,6 +59,8 @@ func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
 	auditLogResolver struct{ *Resolver }
+	groupResolver    struct{ *Resolver }
+	modelResolver    struct{ *Resolver }
 	queryResolver    struct{ *Resolver }
 	userResolver     struct{ *Resolver }
 )

@@ -3,13 +3,17 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/groups"
 	"github.com/steward-dev/steward/internal/live"
+	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -26,6 +30,19 @@ type Resolver struct {
 	Audit       *audit.Log
 	Bus         events.Bus
 	Settings    *settings.Service
+	UserAdmin   *users.Admin
+	// GroupService and ModelService are not named Groups and Models: resolver methods are.
+	GroupService *groups.Service
+	ModelService *models.Service
+	// Now is the clock (isActive); nil means time.Now.
+	Now func() time.Time
+}
+
+func (r *Resolver) now() time.Time {
+	if r.Now == nil {
+		return time.Now()
+	}
+	return r.Now()
 }
 
 // live is where subscription streams read from.

@@ -158,7 +158,7 @@ func (r *userResolver) Email(ctx context.Context, obj *ent.User) (*string, error
 
 // IsActive is the resolver for the isActive field.
 func (r *userResolver) IsActive(ctx context.Context, obj *ent.User) (bool, error) {
-	return time.Since(obj.LastActiveAt) < 3*time.Minute, nil
+	return r.now().Sub(obj.LastActiveAt) < 3*time.Minute, nil
 }
 
 // Settings is the resolver for the settings field.

@@ -55,8 +55,14 @@ func (Session) Policy() ent.Policy { return ownerReadable() }
 // Policy of the APIKey.
 func (APIKey) Policy() ent.Policy { return ownerReadable() }
 
-// Policy of the Group.
-func (Group) Policy() ent.Policy { return adminOnly() }
+// Policy of the Group: admins and system read every group, other signed-in users only the groups
+// they belong to (myGroups, their own User.groups, node(id)); only admins and system write.
+func (Group) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), policy.FilterToMemberGroups(), privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
+	}
+}
 
 // Policy of the Membership.
 func (Membership) Policy() ent.Policy { return ownerReadable() }

@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
 )
 
@@ -54,6 +56,54 @@ type CreateAPIKeyPayload struct {
 	APIKey *ent.APIKey `json:"apiKey"`
 }
 
+type CreateGroupInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	// A partial permission tree; only true leaves grant. Unknown keys are BAD_USER_INPUT.
+	Permissions map[string]any `json:"permissions,omitempty"`
+	// Dotted permission keys this group takes away from its members, over every grant.
+	DeniedPermissions []string `json:"deniedPermissions,omitempty"`
+}
+
+type CreateModelInput struct {
+	// The model's id at the provider, e.g. "llama3".
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	BaseModelID *string        `json:"baseModelId,omitempty"`
+	Meta        map[string]any `json:"meta,omitempty"`
+	Params      map[string]any `json:"params,omitempty"`
+	// null or absent: public (every verified user reads, the owner and admins write). Otherwise
+	// {read: {group_ids, user_ids}, write: {group_ids, user_ids}}; write implies read.
+	AccessControl map[string]any `json:"accessControl,omitempty"`
+	IsActive      *bool          `json:"isActive,omitempty"`
+}
+
+type CreateUserInput struct {
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	// Defaults to the configured default role (DEFAULT_USER_ROLE).
+	Role            *user.Role `json:"role,omitempty"`
+	ProfileImageURL *string    `json:"profileImageUrl,omitempty"`
+}
+
+// The result of deleting one account in deleteUsers.
+type DeleteUserResult struct {
+	ID      string `json:"id"`
+	Deleted bool   `json:"deleted"`
+	// Why the account was not deleted (the error's extensions.code), null when deleted.
+	Code    *string `json:"code,omitempty"`
+	Message *string `json:"message,omitempty"`
+}
+
+type GroupMembersPayload struct {
+	Group *ent.Group `json:"group"`
+	// Ids that name no user; nothing was done for them.
+	UnknownUserIds []string `json:"unknownUserIds"`
+	// How many memberships were actually added or removed.
+	Changed int `json:"changed"`
+}
+
 type PermissionExplanation struct {
 	Key     string              `json:"key"`
 	Granted bool                `json:"granted"`
@@ -85,6 +135,25 @@ type SignupInput struct {
 type Subscription struct {
 }
 
+type UpdateGroupInput struct {
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Replaces the group's grants (a partial tree).
+	Permissions map[string]any `json:"permissions,omitempty"`
+	// Replaces the group's denials.
+	DeniedPermissions []string `json:"deniedPermissions,omitempty"`
+}
+
+type UpdateModelInput struct {
+	Name        *string        `json:"name,omitempty"`
+	BaseModelID *string        `json:"baseModelId,omitempty"`
+	Meta        map[string]any `json:"meta,omitempty"`
+	Params      map[string]any `json:"params,omitempty"`
+	// Absent: unchanged; null: public; an object: as in createModel.
+	AccessControl graphql.Omittable[map[string]any] `json:"accessControl,omitempty"`
+	IsActive      *bool                             `json:"isActive,omitempty"`
+}
+
 type UpdatePasswordInput struct {
 	Password    string `json:"password"`
 	NewPassword string `json:"newPassword"`
@@ -96,6 +165,15 @@ type UpdateProfileInput struct {
 	StatusEmoji     *string    `json:"statusEmoji,omitempty"`
 	StatusMessage   *string    `json:"statusMessage,omitempty"`
 	StatusExpiresAt *time.Time `json:"statusExpiresAt,omitempty"`
+}
+
+type UpdateUserInput struct {
+	Role            *user.Role `json:"role,omitempty"`
+	Name            *string    `json:"name,omitempty"`
+	Email           *string    `json:"email,omitempty"`
+	ProfileImageURL *string    `json:"profileImageUrl,omitempty"`
+	// A new password; the user's sessions are revoked.
+	Password *string `json:"password,omitempty"`
 }
 
 type PermissionSourceKind string
@@ -152,6 +230,61 @@ func (e *PermissionSourceKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e PermissionSourceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ResourceAccess string
+
+const (
+	ResourceAccessRead  ResourceAccess = "READ"
+	ResourceAccessWrite ResourceAccess = "WRITE"
+)
+
+var AllResourceAccess = []ResourceAccess{
+	ResourceAccessRead,
+	ResourceAccessWrite,
+}
+
+func (e ResourceAccess) IsValid() bool {
+	switch e {
+	case ResourceAccessRead, ResourceAccessWrite:
+		return true
+	}
+	return false
+}
+
+func (e ResourceAccess) String() string {
+	return string(e)
+}
+
+func (e *ResourceAccess) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResourceAccess(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResourceAccess", str)
+	}
+	return nil
+}
+
+func (e ResourceAccess) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResourceAccess) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResourceAccess) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

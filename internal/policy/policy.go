@@ -9,7 +9,9 @@ import (
 	"entgo.io/ent/entql"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/ent/privacy"
+	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
 )
 
@@ -81,4 +83,26 @@ func AdminOrSystemWrites() ent.Policy {
 	return privacy.Policy{
 		Mutation: privacy.MutationPolicy{AllowIfSystem(), AllowIfAdmin(), privacy.AlwaysDenyRule()},
 	}
+}
+
+// memberFilter is implemented by the entql filter of Group.
+type memberFilter interface {
+	WhereHasMembersWith(...predicate.User)
+}
+
+// FilterToMemberGroups narrows a group query to the groups the viewer belongs to, and denies
+// anonymous callers. Put it after the allow rules for system and admins.
+func FilterToMemberGroups() privacy.QueryRule {
+	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		v := auth.ViewerFrom(ctx)
+		if v == nil {
+			return privacy.Denyf("not signed in")
+		}
+		mf, ok := f.(memberFilter)
+		if !ok {
+			return privacy.Denyf("unexpected filter type %T", f)
+		}
+		mf.WhereHasMembersWith(user.ID(v.UserID))
+		return privacy.Skip
+	})
 }

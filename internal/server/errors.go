@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -45,8 +46,18 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		// *gqlerror.Error wrapping no domain error: their message is written for clients.
 		var ge *gqlerror.Error
 		if errors.As(err, &ge) && !isInternal(ge.Err) {
-			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil || isVariableError(gqlErr) {
-				// A variable that does not coerce is bad input, not a bad document.
+			if isVariableCoercion(gqlErr) {
+				// A variable that does not fit its type (an unknown enum value such as role
+				// "SUPERUSER") is bad input from the caller, not a malformed operation.
+				setCode(gqlErr, errs.CodeBadUserInput)
+				if n := len(gqlErr.Path); n > 1 {
+					if f, ok := gqlErr.Path[n-1].(ast.PathName); ok {
+						gqlErr.Extensions["field"] = string(f)
+					}
+				}
+				return gqlErr
+			}
+			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
 				setCode(gqlErr, errs.CodeBadUserInput)
 			}
 			return gqlErr
@@ -60,13 +71,14 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// isVariableError reports a validation error about a variable's value (path ["variable", name, ...]).
-func isVariableError(g *gqlerror.Error) bool {
-	if len(g.Path) < 2 {
+// isVariableCoercion reports gqlgen's error for a variable value that does not match its type:
+// its path starts with "variable".
+func isVariableCoercion(g *gqlerror.Error) bool {
+	if len(g.Path) == 0 || g.Extensions == nil || g.Extensions["code"] != errcode.ValidationFailed {
 		return false
 	}
-	k, ok := g.Path[0].(ast.PathName)
-	return ok && k == "variable"
+	p, ok := g.Path[0].(ast.PathName)
+	return ok && p == "variable"
 }
 
 // internalError marks errors gqlgen wrapped that must not reach a client as they are.

@@ -19,11 +19,15 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph"
+	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/groups"
+	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -39,6 +43,8 @@ type Options struct {
 	Now func() time.Time
 	// VerifyTimeout bounds a tool server verification; zero means settings.DefaultVerifyTimeout.
 	VerifyTimeout time.Duration
+	// LoaderWait is how long dataloaders collect keys; zero means loaders.DefaultWait.
+	LoaderWait time.Duration
 }
 
 // App is a running steward: its database, services and HTTP handler.
@@ -147,9 +153,23 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	userAdmin, err := users.NewAdmin(users.AdminConfig{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Audit: auditLog, Now: opts.Now})
+	if err != nil {
+		return err
+	}
+	groupService, err := groups.New(groups.Config{Client: database.Client, Audit: auditLog})
+	if err != nil {
+		return err
+	}
+	modelService, err := models.New(models.Config{Client: database.Client, Audit: auditLog, Perms: perms,
+		Policy: access.Policy{BypassAdmin: cfg.BypassAdminAccessControl}})
+	if err != nil {
+		return err
+	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
-		Bus: a.Bus, Settings: config})
+		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Now: opts.Now})
 	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, limits, logger)
+	gql.AroundResponses(loaders.Middleware(database.Client, opts.LoaderWait))
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

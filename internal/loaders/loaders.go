@@ -1,0 +1,194 @@
+// Package loaders batches the lookups that nested GraphQL fields make (a page of users each
+// asking for its groups) into one query per field. Loaders are built per operation, in the
+// GraphQL server's AroundResponses, so each query, mutation and subscription event starts with an
+// empty cache and never sees another's data; their batch functions use the operation's
+// transaction client, so mutation payloads see their own uncommitted rows.
+package loaders
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/membership"
+	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+)
+
+// DefaultWait is how long a loader collects keys before it runs its batch: long enough for the
+// resolvers of one list to queue their keys, short enough not to show in latency.
+const DefaultWait = 2 * time.Millisecond
+
+// ErrMissing is returned when a resolver runs without loaders in its context (a wiring bug).
+var ErrMissing = errors.New("loaders: none in context")
+
+// Loaders are the batched lookups of one operation.
+type Loaders struct {
+	// GroupsByUserID loads each user's groups, by name. The viewer's privacy rules apply, so
+	// callers check that the viewer may see the user's groups first.
+	GroupsByUserID *dataloader.Loader[string, []*ent.Group]
+	// MemberCountByGroupID counts each group's members.
+	MemberCountByGroupID *dataloader.Loader[string, int]
+	// UserByID loads users; an unknown id is a NOT_FOUND error for that key.
+	UserByID *dataloader.Loader[string, *ent.User]
+}
+
+// New returns fresh loaders over client that wait for keys for wait (DefaultWait when zero).
+func New(client *ent.Client, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+	return &Loaders{
+		GroupsByUserID:       dataloader.NewBatchedLoader(groupsByUserID(client), dataloader.WithWait[string, []*ent.Group](wait)),
+		MemberCountByGroupID: dataloader.NewBatchedLoader(memberCountByGroupID(client), dataloader.WithWait[string, int](wait)),
+		UserByID:             dataloader.NewBatchedLoader(userByID(client), dataloader.WithWait[string, *ent.User](wait)),
+	}
+}
+
+type ctxKey struct{}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// From returns the loaders of ctx, or ErrMissing.
+func From(ctx context.Context) (*Loaders, error) {
+	if l, ok := ctx.Value(ctxKey{}).(*Loaders); ok {
+		return l, nil
+	}
+	return nil, ErrMissing
+}
+
+// Middleware builds fresh loaders for every GraphQL response: once per query or mutation, and
+// once per event of a subscription, whose connection would otherwise keep a stale cache.
+func Middleware(client *ent.Client, wait time.Duration) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(With(ctx, New(client, wait)))
+	}
+}
+
+// GroupsOfUser loads a user's groups through the operation's loader.
+func GroupsOfUser(ctx context.Context, userID string) ([]*ent.Group, error) {
+	l, err := From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.GroupsByUserID.Load(ctx, userID)()
+}
+
+// MemberCount loads a group's member count through the operation's loader.
+func MemberCount(ctx context.Context, groupID string) (int, error) {
+	l, err := From(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return l.MemberCountByGroupID.Load(ctx, groupID)()
+}
+
+// User loads a user through the operation's loader; (nil, nil) when there is no such user.
+func User(ctx context.Context, id string) (*ent.User, error) {
+	l, err := From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, err := l.UserByID.Load(ctx, id)()
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// fail gives every key the same error.
+func fail[V any](n int, err error) []*dataloader.Result[V] {
+	out := make([]*dataloader.Result[V], n)
+	for i := range out {
+		out[i] = &dataloader.Result[V]{Error: err}
+	}
+	return out
+}
+
+func groupsByUserID(client *ent.Client) dataloader.BatchFunc[string, []*ent.Group] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[[]*ent.Group] {
+		rows, err := db.ClientFrom(ctx, client).Membership.Query().
+			Where(membership.UserIDIn(keys...)).WithGroup().All(ctx)
+		if err != nil {
+			return fail[[]*ent.Group](len(keys), err)
+		}
+		byUser := make(map[string][]*ent.Group, len(keys))
+		for _, m := range rows {
+			if m.Edges.Group != nil { // a group the viewer may not see is left out
+				byUser[m.UserID] = append(byUser[m.UserID], m.Edges.Group)
+			}
+		}
+		out := make([]*dataloader.Result[[]*ent.Group], len(keys))
+		for i, k := range keys {
+			gs := byUser[k]
+			if gs == nil {
+				gs = []*ent.Group{}
+			}
+			sort.Slice(gs, func(a, b int) bool {
+				if gs[a].Name != gs[b].Name {
+					return gs[a].Name < gs[b].Name
+				}
+				return gs[a].ID < gs[b].ID
+			})
+			out[i] = &dataloader.Result[[]*ent.Group]{Data: gs}
+		}
+		return out
+	}
+}
+
+func memberCountByGroupID(client *ent.Client) dataloader.BatchFunc[string, int] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[int] {
+		var rows []struct {
+			GroupID string `json:"group_id"`
+			Count   int    `json:"count"`
+		}
+		// System: the membership rows of other users are hidden from non-admins, but a member
+		// who may see the group may see how many people are in it.
+		err := db.ClientFrom(ctx, client).Membership.Query().Where(membership.GroupIDIn(keys...)).
+			GroupBy(membership.FieldGroupID).Aggregate(ent.Count()).Scan(auth.System(ctx), &rows)
+		if err != nil {
+			return fail[int](len(keys), err)
+		}
+		counts := make(map[string]int, len(rows))
+		for _, r := range rows {
+			counts[r.GroupID] = r.Count
+		}
+		out := make([]*dataloader.Result[int], len(keys))
+		for i, k := range keys {
+			out[i] = &dataloader.Result[int]{Data: counts[k]}
+		}
+		return out
+	}
+}
+
+func userByID(client *ent.Client) dataloader.BatchFunc[string, *ent.User] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[*ent.User] {
+		users, err := db.ClientFrom(ctx, client).User.Query().Where(user.IDIn(keys...)).All(ctx)
+		if err != nil {
+			return fail[*ent.User](len(keys), err)
+		}
+		byID := make(map[string]*ent.User, len(users))
+		for _, u := range users {
+			byID[u.ID] = u
+		}
+		out := make([]*dataloader.Result[*ent.User], len(keys))
+		for i, k := range keys {
+			if u, ok := byID[k]; ok {
+				out[i] = &dataloader.Result[*ent.User]{Data: u}
+			} else {
+				out[i] = &dataloader.Result[*ent.User]{Error: errs.NotFound("user")}
+			}
+		}
+		return out
+	}
+}

@@ -1,0 +1,199 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	stdsql "database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/config"
+	"github.com/steward-dev/steward/internal/db"
+)
+
+// countingDriver counts every statement ent sends, in or out of a transaction.
+type countingDriver struct {
+	*entsql.Driver
+	n *atomic.Int64
+}
+
+func (d countingDriver) Exec(ctx context.Context, q string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Exec(ctx, q, args, v)
+}
+
+func (d countingDriver) Query(ctx context.Context, q string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Query(ctx, q, args, v)
+}
+
+func (d countingDriver) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
+	d.n.Add(1)
+	return d.Driver.ExecContext(ctx, q, args...)
+}
+
+func (d countingDriver) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
+	d.n.Add(1)
+	return d.Driver.QueryContext(ctx, q, args...)
+}
+
+func (d countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return countingTx{Tx: tx, n: d.n}, nil
+}
+
+type countingTx struct {
+	dialect.Tx
+	n *atomic.Int64
+}
+
+func (t countingTx) Exec(ctx context.Context, q string, args, v any) error {
+	t.n.Add(1)
+	return t.Tx.Exec(ctx, q, args, v)
+}
+
+func (t countingTx) Query(ctx context.Context, q string, args, v any) error {
+	t.n.Add(1)
+	return t.Tx.Query(ctx, q, args, v)
+}
+
+func (t countingTx) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
+	t.n.Add(1)
+	return t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	}).ExecContext(ctx, q, args...)
+}
+
+func (t countingTx) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
+	t.n.Add(1)
+	return t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	}).QueryContext(ctx, q, args...)
+}
+
+// TestUsersPageStatementCount proves the users page batches its nested lookups: a page of 100
+// users with their groups and each group's member count costs as many SQL statements as a page
+// of 10, a small constant.
+func TestUsersPageStatementCount(t *testing.T) {
+	for _, b := range db.TestBackends() {
+		t.Run(string(b), func(t *testing.T) {
+			var n atomic.Int64
+			ctx := context.Background()
+			database, err := db.Open(ctx, db.Config{URL: db.NewTestURL(t, b)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			database.Client = ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(database.Dialect, database.SQL), n: &n}))
+			t.Cleanup(func() { _ = database.Close() })
+			cfg, err := config.Load(nil, func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens, err := auth.NewTokens([]byte("test-secret-key-0123456789abcdef0123456789"), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A generous loader wait keeps every key of a page in one batch even on a loaded machine.
+			app := &App{DB: database, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			err = app.build(ctx, cfg, Options{Argon2: auth.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}, LoaderWait: 50 * time.Millisecond}, tokens)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(app.Handler())
+			t.Cleanup(ts.Close)
+			post := func(token, query string) map[string]any {
+				t.Helper()
+				body, _ := json.Marshal(map[string]any{"query": query})
+				req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				resp, err := ts.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var out struct {
+					Data   map[string]any `json:"data"`
+					Errors []any          `json:"errors"`
+				}
+				if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) > 0 {
+					t.Fatalf("response: %v %v", out.Errors, err)
+				}
+				return out.Data
+			}
+			d := post("", `mutation { signup(input: {name: "Ada", email: "ada@example.com", password: "long enough pw"}) { token } }`)
+			token := d["signup"].(map[string]any)["token"].(string)
+
+			sys := auth.System(ctx)
+			c := database.Client
+			var groupIDs []string
+			for i := 0; i < 5; i++ {
+				g, err := c.Group.Create().SetName(fmt.Sprintf("group %d", i)).Save(sys)
+				if err != nil {
+					t.Fatal(err)
+				}
+				groupIDs = append(groupIDs, g.ID)
+			}
+			users := make([]*ent.UserCreate, 120)
+			for i := range users {
+				users[i] = c.User.Create().SetName(fmt.Sprintf("user %03d", i)).SetEmail(fmt.Sprintf("u%03d@example.com", i)).SetRole(user.RoleUSER)
+			}
+			created, err := c.User.CreateBulk(users...).Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ms []*ent.MembershipCreate
+			for i, u := range created {
+				ms = append(ms, c.Membership.Create().SetUserID(u.ID).SetGroupID(groupIDs[i%5]),
+					c.Membership.Create().SetUserID(u.ID).SetGroupID(groupIDs[(i+1)%5]))
+			}
+			if err := c.Membership.CreateBulk(ms...).Exec(sys); err != nil {
+				t.Fatal(err)
+			}
+
+			page := func(first int) int64 {
+				q := fmt.Sprintf(`{ users(first: %d) { totalCount edges { node { id name email groups { id name memberCount creator { name } } } } } }`, first)
+				post(token, q) // warm up: the first request of a token also records its last use
+				time.Sleep(100 * time.Millisecond)
+				before := n.Load()
+				d := post(token, q)
+				got := n.Load() - before
+				edges := d["users"].(map[string]any)["edges"].([]any)
+				if len(edges) != first {
+					t.Fatalf("page size = %d, want %d", len(edges), first)
+				}
+				groups := edges[first-1].(map[string]any)["node"].(map[string]any)["groups"].([]any)
+				if len(groups) != 2 || groups[0].(map[string]any)["memberCount"] != float64(48) {
+					t.Fatalf("groups of the last user = %v, want 2 groups of 48 members", groups)
+				}
+				return got
+			}
+			small, large := page(10), page(100)
+			t.Logf("statements: page of 10 = %d, page of 100 = %d", small, large)
+			if small != large {
+				t.Fatalf("page of 100 cost %d statements, page of 10 cost %d: nested fields are not batched", large, small)
+			}
+			if large > 10 {
+				t.Fatalf("page of 100 cost %d statements, want at most 10", large)
+			}
+		})
+	}
+}
