@@ -42,13 +42,21 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 	return out, nil
 }
 
+// Plan returns PlanResolver implementation.
+func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// Transaction returns TransactionResolver implementation.
+func (r *Resolver) Transaction() TransactionResolver { return &transactionResolver{r} }
 
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	queryResolver struct{ *Resolver }
-	userResolver  struct{ *Resolver }
+	planResolver        struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+	transactionResolver struct{ *Resolver }
+	userResolver        struct{ *Resolver }
 )

@@ -7,6 +7,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
@@ -21,6 +22,7 @@ type Resolver struct {
 	Credentials *sessions.Service
 	Perms       *permissions.Service
 	Audit       *audit.Log
+	Billing     *billing.Service
 }
 
 // NewSchema builds the executable schema with its directives.

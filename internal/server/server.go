@@ -18,8 +18,11 @@ import (
 	"github.com/steward-dev/steward/graph"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/payments"
+	"github.com/steward-dev/steward/internal/payments/yookassa"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -33,14 +36,19 @@ type Options struct {
 	Argon2 auth.Argon2Params
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// RenewEvery is how often the billing renewer runs while serving; 0 means its default.
+	RenewEvery time.Duration
 }
 
 // App is a running steward: its database, services and HTTP handler.
 type App struct {
 	DB       *db.DB
 	Settings *settings.Store
-	handler  http.Handler
-	logger   *slog.Logger
+	Billing  *billing.Service
+	// Renewer is the billing background job; Serve runs it, tests call RunOnce.
+	Renewer *billing.Renewer
+	handler http.Handler
+	logger  *slog.Logger
 }
 
 // New opens and migrates the database, seeds settings from the environment and builds the handler.
@@ -83,11 +91,21 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now})
+	provider, err := paymentProvider(cfg.YooKassa)
 	if err != nil {
 		return nil, err
 	}
-	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog})
+	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
+		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now,
+		OnSignup: bill.OnSignup})
+	if err != nil {
+		return nil, err
+	}
+	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog, Billing: bill})
 	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
 
 	registry := prometheus.NewRegistry()
@@ -95,6 +113,7 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, gql))
+	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, logger))
 	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +131,20 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 	h = withCORS(cfg.AllowedOrigins, h)
 	h = withRequestInfo(cfg.TrustProxy, h)
 	h = withRecover(logger, h)
-	return &App{DB: database, Settings: store, handler: h, logger: logger}, nil
+	return &App{DB: database, Settings: store, Billing: bill, Renewer: billing.NewRenewer(bill, opts.RenewEvery), handler: h, logger: logger}, nil
+}
+
+// paymentProvider returns YooKassa when its credentials are set, payments.Unconfigured when none
+// are, and an error for a half-done or invalid configuration.
+func paymentProvider(c config.YooKassa) (payments.Provider, error) {
+	yk, err := yookassa.New(yookassa.Config{ShopID: c.ShopID, SecretKey: c.SecretKey, BaseURL: c.APIURL, Timeout: 8 * time.Second})
+	if payments.IsNotConfigured(err) {
+		return payments.Unconfigured{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("YooKassa configuration: %w", err)
+	}
+	return yk, nil
 }
 
 // Handler serves the whole API.
@@ -141,6 +173,11 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(addr string)) e
 		ready(ln.Addr().String())
 	}
 	go func() { errc <- srv.Serve(ln) }()
+	// The renewer stops with the server: its context ends when Serve returns.
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); a.Renewer.Run(jobCtx) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	select {
 	case err := <-errc:
 		return err
