@@ -38,7 +38,9 @@ var liveStatusValues = []plansubscription.Status{
 }
 
 // intervalOf converts a plan's interval to the period package's.
-func intervalOf(p *ent.Plan) period.Interval { return period.Interval(strings.ToLower(string(p.Interval))) }
+func intervalOf(p *ent.Plan) period.Interval {
+	return period.Interval(strings.ToLower(string(p.Interval)))
+}
 
 // currentSubscription returns the user's current subscription, nil when none, locking its row on
 // PostgreSQL when lock is set.

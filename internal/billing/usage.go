@@ -119,10 +119,10 @@ func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string)
 		return false, nil, rows.Err()
 	}
 	var (
-		uid                              string
-		sid, planID, status, iv, quotas  sql.NullString
-		anchor, end                      sql.NullTime
-		cancelAtEnd                      sql.NullBool
+		uid                             string
+		sid, planID, status, iv, quotas sql.NullString
+		anchor, end                     sql.NullTime
+		cancelAtEnd                     sql.NullBool
 	)
 	if err := rows.Scan(&uid, &sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas); err != nil {
 		return false, nil, fmt.Errorf("reading subscription: %w", err)

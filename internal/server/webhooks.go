@@ -15,7 +15,6 @@ import (
 // maxWebhookBody bounds a notification body; YooKassa's are a few KB.
 const maxWebhookBody = 64 << 10
 
-
 // yookassaWebhook receives YooKassa notifications. The body is used only to learn which payment
 // changed; billing re-reads that payment from YooKassa's API and applies only what the API says,
 // so a forged body changes nothing. Answers: 200 when handled (or ignored), 400 for a body that
