@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/steward-dev/steward/ent"
@@ -47,6 +48,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
 				setCode(gqlErr, errs.CodeBadUserInput)
 			}
+			variableError(gqlErr)
 			return gqlErr
 		}
 		logger.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
@@ -54,6 +56,22 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			Message:    "internal server error",
 			Path:       gqlErr.Path,
 			Extensions: map[string]any{"code": string(errs.CodeInternal)},
+		}
+	}
+}
+
+// variableError turns a variable that failed coercion (an unknown enum value, a string where a
+// number belongs) into BAD_USER_INPUT naming the input field, like every other bad input: its path
+// is ["variable", name, field..., index...].
+func variableError(g *gqlerror.Error) {
+	if len(g.Path) < 2 || g.Path[0] != ast.PathName("variable") {
+		return
+	}
+	setCode(g, errs.CodeBadUserInput)
+	for i := len(g.Path) - 1; i >= 1; i-- {
+		if name, ok := g.Path[i].(ast.PathName); ok {
+			g.Extensions["field"] = string(name)
+			return
 		}
 	}
 }
