@@ -106,7 +106,7 @@ func build(ctx context.Context, cfg config.Config, opts Options, logger *slog.Lo
 		return nil, err
 	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog, Billing: bill})
-	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, logger)
+	gql := graphqlHandler(schema, database.Client, database.Dialect, sess, cfg.AllowedOrigins, logger)
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
