@@ -7,11 +7,11 @@ package graph
 
 import (
 	"context"
-	"github.com/steward-dev/steward/internal/auth"
 
 	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
+	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/money"
