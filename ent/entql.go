@@ -216,6 +216,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plansubscription.FieldTrialEnd:           {Type: field.TypeTime, Column: plansubscription.FieldTrialEnd},
 			plansubscription.FieldCanceledAt:         {Type: field.TypeTime, Column: plansubscription.FieldCanceledAt},
 			plansubscription.FieldEndedAt:            {Type: field.TypeTime, Column: plansubscription.FieldEndedAt},
+			plansubscription.FieldPaidThrough:        {Type: field.TypeTime, Column: plansubscription.FieldPaidThrough},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -1433,6 +1434,11 @@ func (f *PlanSubscriptionFilter) WhereCanceledAt(p entql.TimeP) {
 // WhereEndedAt applies the entql time.Time predicate on the ended_at field.
 func (f *PlanSubscriptionFilter) WhereEndedAt(p entql.TimeP) {
 	f.Where(p.Field(plansubscription.FieldEndedAt))
+}
+
+// WherePaidThrough applies the entql time.Time predicate on the paid_through field.
+func (f *PlanSubscriptionFilter) WherePaidThrough(p entql.TimeP) {
+	f.Where(p.Field(plansubscription.FieldPaidThrough))
 }
 
 // WhereHasPlan applies a predicate to check if query has an edge plan.

@@ -734,6 +734,11 @@ func (_q *PlanSubscriptionQuery) collectField(ctx context.Context, oneNode bool,
 				selectedFields = append(selectedFields, plansubscription.FieldEndedAt)
 				fieldSeen[plansubscription.FieldEndedAt] = struct{}{}
 			}
+		case "paidThrough":
+			if _, ok := fieldSeen[plansubscription.FieldPaidThrough]; !ok {
+				selectedFields = append(selectedFields, plansubscription.FieldPaidThrough)
+				fieldSeen[plansubscription.FieldPaidThrough] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -458,6 +458,18 @@ type PlanSubscriptionWhereInput struct {
 	EndedAtLTE    *time.Time  `json:"endedAtLTE,omitempty"`
 	EndedAtIsNil  bool        `json:"endedAtIsNil,omitempty"`
 	EndedAtNotNil bool        `json:"endedAtNotNil,omitempty"`
+
+	// "paid_through" field predicates.
+	PaidThrough       *time.Time  `json:"paidThrough,omitempty"`
+	PaidThroughNEQ    *time.Time  `json:"paidThroughNEQ,omitempty"`
+	PaidThroughIn     []time.Time `json:"paidThroughIn,omitempty"`
+	PaidThroughNotIn  []time.Time `json:"paidThroughNotIn,omitempty"`
+	PaidThroughGT     *time.Time  `json:"paidThroughGT,omitempty"`
+	PaidThroughGTE    *time.Time  `json:"paidThroughGTE,omitempty"`
+	PaidThroughLT     *time.Time  `json:"paidThroughLT,omitempty"`
+	PaidThroughLTE    *time.Time  `json:"paidThroughLTE,omitempty"`
+	PaidThroughIsNil  bool        `json:"paidThroughIsNil,omitempty"`
+	PaidThroughNotNil bool        `json:"paidThroughNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -842,6 +854,36 @@ func (i *PlanSubscriptionWhereInput) P() (predicate.PlanSubscription, error) {
 	}
 	if i.EndedAtNotNil {
 		predicates = append(predicates, plansubscription.EndedAtNotNil())
+	}
+	if i.PaidThrough != nil {
+		predicates = append(predicates, plansubscription.PaidThroughEQ(*i.PaidThrough))
+	}
+	if i.PaidThroughNEQ != nil {
+		predicates = append(predicates, plansubscription.PaidThroughNEQ(*i.PaidThroughNEQ))
+	}
+	if len(i.PaidThroughIn) > 0 {
+		predicates = append(predicates, plansubscription.PaidThroughIn(i.PaidThroughIn...))
+	}
+	if len(i.PaidThroughNotIn) > 0 {
+		predicates = append(predicates, plansubscription.PaidThroughNotIn(i.PaidThroughNotIn...))
+	}
+	if i.PaidThroughGT != nil {
+		predicates = append(predicates, plansubscription.PaidThroughGT(*i.PaidThroughGT))
+	}
+	if i.PaidThroughGTE != nil {
+		predicates = append(predicates, plansubscription.PaidThroughGTE(*i.PaidThroughGTE))
+	}
+	if i.PaidThroughLT != nil {
+		predicates = append(predicates, plansubscription.PaidThroughLT(*i.PaidThroughLT))
+	}
+	if i.PaidThroughLTE != nil {
+		predicates = append(predicates, plansubscription.PaidThroughLTE(*i.PaidThroughLTE))
+	}
+	if i.PaidThroughIsNil {
+		predicates = append(predicates, plansubscription.PaidThroughIsNil())
+	}
+	if i.PaidThroughNotNil {
+		predicates = append(predicates, plansubscription.PaidThroughNotNil())
 	}
 
 	switch len(predicates) {

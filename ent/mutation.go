@@ -6667,6 +6667,7 @@ type PlanSubscriptionMutation struct {
 	trial_end            *time.Time
 	canceled_at          *time.Time
 	ended_at             *time.Time
+	paid_through         *time.Time
 	clearedFields        map[string]struct{}
 	plan                 *string
 	clearedplan          bool
@@ -7250,6 +7251,55 @@ func (m *PlanSubscriptionMutation) ResetEndedAt() {
 	delete(m.clearedFields, plansubscription.FieldEndedAt)
 }
 
+// SetPaidThrough sets the "paid_through" field.
+func (m *PlanSubscriptionMutation) SetPaidThrough(t time.Time) {
+	m.paid_through = &t
+}
+
+// PaidThrough returns the value of the "paid_through" field in the mutation.
+func (m *PlanSubscriptionMutation) PaidThrough() (r time.Time, exists bool) {
+	v := m.paid_through
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidThrough returns the old "paid_through" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldPaidThrough(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidThrough is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidThrough requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidThrough: %w", err)
+	}
+	return oldValue.PaidThrough, nil
+}
+
+// ClearPaidThrough clears the value of the "paid_through" field.
+func (m *PlanSubscriptionMutation) ClearPaidThrough() {
+	m.paid_through = nil
+	m.clearedFields[plansubscription.FieldPaidThrough] = struct{}{}
+}
+
+// PaidThroughCleared returns if the "paid_through" field was cleared in this mutation.
+func (m *PlanSubscriptionMutation) PaidThroughCleared() bool {
+	_, ok := m.clearedFields[plansubscription.FieldPaidThrough]
+	return ok
+}
+
+// ResetPaidThrough resets all changes to the "paid_through" field.
+func (m *PlanSubscriptionMutation) ResetPaidThrough() {
+	m.paid_through = nil
+	delete(m.clearedFields, plansubscription.FieldPaidThrough)
+}
+
 // ClearPlan clears the "plan" edge to the Plan entity.
 func (m *PlanSubscriptionMutation) ClearPlan() {
 	m.clearedplan = true
@@ -7311,7 +7361,7 @@ func (m *PlanSubscriptionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanSubscriptionMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, plansubscription.FieldCreatedAt)
 	}
@@ -7348,6 +7398,9 @@ func (m *PlanSubscriptionMutation) Fields() []string {
 	if m.ended_at != nil {
 		fields = append(fields, plansubscription.FieldEndedAt)
 	}
+	if m.paid_through != nil {
+		fields = append(fields, plansubscription.FieldPaidThrough)
+	}
 	return fields
 }
 
@@ -7380,6 +7433,8 @@ func (m *PlanSubscriptionMutation) Field(name string) (ent.Value, bool) {
 		return m.CanceledAt()
 	case plansubscription.FieldEndedAt:
 		return m.EndedAt()
+	case plansubscription.FieldPaidThrough:
+		return m.PaidThrough()
 	}
 	return nil, false
 }
@@ -7413,6 +7468,8 @@ func (m *PlanSubscriptionMutation) OldField(ctx context.Context, name string) (e
 		return m.OldCanceledAt(ctx)
 	case plansubscription.FieldEndedAt:
 		return m.OldEndedAt(ctx)
+	case plansubscription.FieldPaidThrough:
+		return m.OldPaidThrough(ctx)
 	}
 	return nil, fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -7506,6 +7563,13 @@ func (m *PlanSubscriptionMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetEndedAt(v)
 		return nil
+	case plansubscription.FieldPaidThrough:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidThrough(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -7545,6 +7609,9 @@ func (m *PlanSubscriptionMutation) ClearedFields() []string {
 	if m.FieldCleared(plansubscription.FieldEndedAt) {
 		fields = append(fields, plansubscription.FieldEndedAt)
 	}
+	if m.FieldCleared(plansubscription.FieldPaidThrough) {
+		fields = append(fields, plansubscription.FieldPaidThrough)
+	}
 	return fields
 }
 
@@ -7567,6 +7634,9 @@ func (m *PlanSubscriptionMutation) ClearField(name string) error {
 		return nil
 	case plansubscription.FieldEndedAt:
 		m.ClearEndedAt()
+		return nil
+	case plansubscription.FieldPaidThrough:
+		m.ClearPaidThrough()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription nullable field %s", name)
@@ -7611,6 +7681,9 @@ func (m *PlanSubscriptionMutation) ResetField(name string) error {
 		return nil
 	case plansubscription.FieldEndedAt:
 		m.ResetEndedAt()
+		return nil
+	case plansubscription.FieldPaidThrough:
+		m.ResetPaidThrough()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)
@@ -7943,7 +8016,7 @@ func (m *QuotaReservationMutation) SubscriptionID() (r string, exists bool) {
 // OldSubscriptionID returns the old "subscription_id" field's value of the QuotaReservation entity.
 // If the QuotaReservation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *QuotaReservationMutation) OldSubscriptionID(ctx context.Context) (v string, err error) {
+func (m *QuotaReservationMutation) OldSubscriptionID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSubscriptionID is only allowed on UpdateOne operations")
 	}
@@ -7957,9 +8030,22 @@ func (m *QuotaReservationMutation) OldSubscriptionID(ctx context.Context) (v str
 	return oldValue.SubscriptionID, nil
 }
 
+// ClearSubscriptionID clears the value of the "subscription_id" field.
+func (m *QuotaReservationMutation) ClearSubscriptionID() {
+	m.subscription_id = nil
+	m.clearedFields[quotareservation.FieldSubscriptionID] = struct{}{}
+}
+
+// SubscriptionIDCleared returns if the "subscription_id" field was cleared in this mutation.
+func (m *QuotaReservationMutation) SubscriptionIDCleared() bool {
+	_, ok := m.clearedFields[quotareservation.FieldSubscriptionID]
+	return ok
+}
+
 // ResetSubscriptionID resets all changes to the "subscription_id" field.
 func (m *QuotaReservationMutation) ResetSubscriptionID() {
 	m.subscription_id = nil
+	delete(m.clearedFields, quotareservation.FieldSubscriptionID)
 }
 
 // SetMetric sets the "metric" field.
@@ -8490,6 +8576,9 @@ func (m *QuotaReservationMutation) AddField(name string, value ent.Value) error 
 // mutation.
 func (m *QuotaReservationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(quotareservation.FieldSubscriptionID) {
+		fields = append(fields, quotareservation.FieldSubscriptionID)
+	}
 	if m.FieldCleared(quotareservation.FieldSettledAmount) {
 		fields = append(fields, quotareservation.FieldSettledAmount)
 	}
@@ -8507,6 +8596,9 @@ func (m *QuotaReservationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *QuotaReservationMutation) ClearField(name string) error {
 	switch name {
+	case quotareservation.FieldSubscriptionID:
+		m.ClearSubscriptionID()
+		return nil
 	case quotareservation.FieldSettledAmount:
 		m.ClearSettledAmount()
 		return nil

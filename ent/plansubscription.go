@@ -42,6 +42,8 @@ type PlanSubscription struct {
 	CanceledAt *time.Time `json:"canceled_at,omitempty"`
 	// EndedAt holds the value of the "ended_at" field.
 	EndedAt *time.Time `json:"ended_at,omitempty"`
+	// PaidThrough holds the value of the "paid_through" field.
+	PaidThrough *time.Time `json:"paid_through,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanSubscriptionQuery when eager-loading is set.
 	Edges        PlanSubscriptionEdges `json:"edges"`
@@ -79,7 +81,7 @@ func (*PlanSubscription) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case plansubscription.FieldID, plansubscription.FieldUserID, plansubscription.FieldPlanID, plansubscription.FieldStatus:
 			values[i] = new(sql.NullString)
-		case plansubscription.FieldCreatedAt, plansubscription.FieldUpdatedAt, plansubscription.FieldPeriodAnchor, plansubscription.FieldCurrentPeriodStart, plansubscription.FieldCurrentPeriodEnd, plansubscription.FieldTrialEnd, plansubscription.FieldCanceledAt, plansubscription.FieldEndedAt:
+		case plansubscription.FieldCreatedAt, plansubscription.FieldUpdatedAt, plansubscription.FieldPeriodAnchor, plansubscription.FieldCurrentPeriodStart, plansubscription.FieldCurrentPeriodEnd, plansubscription.FieldTrialEnd, plansubscription.FieldCanceledAt, plansubscription.FieldEndedAt, plansubscription.FieldPaidThrough:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -177,6 +179,13 @@ func (_m *PlanSubscription) assignValues(columns []string, values []any) error {
 				_m.EndedAt = new(time.Time)
 				*_m.EndedAt = value.Time
 			}
+		case plansubscription.FieldPaidThrough:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field paid_through", values[i])
+			} else if value.Valid {
+				_m.PaidThrough = new(time.Time)
+				*_m.PaidThrough = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -257,6 +266,11 @@ func (_m *PlanSubscription) String() string {
 	builder.WriteString(", ")
 	if v := _m.EndedAt; v != nil {
 		builder.WriteString("ended_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.PaidThrough; v != nil {
+		builder.WriteString("paid_through=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

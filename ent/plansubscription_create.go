@@ -144,6 +144,20 @@ func (_c *PlanSubscriptionCreate) SetNillableEndedAt(v *time.Time) *PlanSubscrip
 	return _c
 }
 
+// SetPaidThrough sets the "paid_through" field.
+func (_c *PlanSubscriptionCreate) SetPaidThrough(v time.Time) *PlanSubscriptionCreate {
+	_c.mutation.SetPaidThrough(v)
+	return _c
+}
+
+// SetNillablePaidThrough sets the "paid_through" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillablePaidThrough(v *time.Time) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetPaidThrough(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PlanSubscriptionCreate) SetID(v string) *PlanSubscriptionCreate {
 	_c.mutation.SetID(v)
@@ -350,6 +364,10 @@ func (_c *PlanSubscriptionCreate) createSpec() (*PlanSubscription, *sqlgraph.Cre
 		_spec.SetField(plansubscription.FieldEndedAt, field.TypeTime, value)
 		_node.EndedAt = &value
 	}
+	if value, ok := _c.mutation.PaidThrough(); ok {
+		_spec.SetField(plansubscription.FieldPaidThrough, field.TypeTime, value)
+		_node.PaidThrough = &value
+	}
 	if nodes := _c.mutation.PlanIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -554,6 +572,24 @@ func (u *PlanSubscriptionUpsert) UpdateEndedAt() *PlanSubscriptionUpsert {
 // ClearEndedAt clears the value of the "ended_at" field.
 func (u *PlanSubscriptionUpsert) ClearEndedAt() *PlanSubscriptionUpsert {
 	u.SetNull(plansubscription.FieldEndedAt)
+	return u
+}
+
+// SetPaidThrough sets the "paid_through" field.
+func (u *PlanSubscriptionUpsert) SetPaidThrough(v time.Time) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldPaidThrough, v)
+	return u
+}
+
+// UpdatePaidThrough sets the "paid_through" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdatePaidThrough() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldPaidThrough)
+	return u
+}
+
+// ClearPaidThrough clears the value of the "paid_through" field.
+func (u *PlanSubscriptionUpsert) ClearPaidThrough() *PlanSubscriptionUpsert {
+	u.SetNull(plansubscription.FieldPaidThrough)
 	return u
 }
 
@@ -769,6 +805,27 @@ func (u *PlanSubscriptionUpsertOne) UpdateEndedAt() *PlanSubscriptionUpsertOne {
 func (u *PlanSubscriptionUpsertOne) ClearEndedAt() *PlanSubscriptionUpsertOne {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearEndedAt()
+	})
+}
+
+// SetPaidThrough sets the "paid_through" field.
+func (u *PlanSubscriptionUpsertOne) SetPaidThrough(v time.Time) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPaidThrough(v)
+	})
+}
+
+// UpdatePaidThrough sets the "paid_through" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdatePaidThrough() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePaidThrough()
+	})
+}
+
+// ClearPaidThrough clears the value of the "paid_through" field.
+func (u *PlanSubscriptionUpsertOne) ClearPaidThrough() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearPaidThrough()
 	})
 }
 
@@ -1151,6 +1208,27 @@ func (u *PlanSubscriptionUpsertBulk) UpdateEndedAt() *PlanSubscriptionUpsertBulk
 func (u *PlanSubscriptionUpsertBulk) ClearEndedAt() *PlanSubscriptionUpsertBulk {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearEndedAt()
+	})
+}
+
+// SetPaidThrough sets the "paid_through" field.
+func (u *PlanSubscriptionUpsertBulk) SetPaidThrough(v time.Time) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPaidThrough(v)
+	})
+}
+
+// UpdatePaidThrough sets the "paid_through" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdatePaidThrough() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePaidThrough()
+	})
+}
+
+// ClearPaidThrough clears the value of the "paid_through" field.
+func (u *PlanSubscriptionUpsertBulk) ClearPaidThrough() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearPaidThrough()
 	})
 }
 

@@ -180,6 +180,26 @@ func (_u *PlanSubscriptionUpdate) ClearEndedAt() *PlanSubscriptionUpdate {
 	return _u
 }
 
+// SetPaidThrough sets the "paid_through" field.
+func (_u *PlanSubscriptionUpdate) SetPaidThrough(v time.Time) *PlanSubscriptionUpdate {
+	_u.mutation.SetPaidThrough(v)
+	return _u
+}
+
+// SetNillablePaidThrough sets the "paid_through" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillablePaidThrough(v *time.Time) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetPaidThrough(*v)
+	}
+	return _u
+}
+
+// ClearPaidThrough clears the value of the "paid_through" field.
+func (_u *PlanSubscriptionUpdate) ClearPaidThrough() *PlanSubscriptionUpdate {
+	_u.mutation.ClearPaidThrough()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdate) SetPlan(v *Plan) *PlanSubscriptionUpdate {
 	return _u.SetPlanID(v.ID)
@@ -304,6 +324,12 @@ func (_u *PlanSubscriptionUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.EndedAtCleared() {
 		_spec.ClearField(plansubscription.FieldEndedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaidThrough(); ok {
+		_spec.SetField(plansubscription.FieldPaidThrough, field.TypeTime, value)
+	}
+	if _u.mutation.PaidThroughCleared() {
+		_spec.ClearField(plansubscription.FieldPaidThrough, field.TypeTime)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -506,6 +532,26 @@ func (_u *PlanSubscriptionUpdateOne) ClearEndedAt() *PlanSubscriptionUpdateOne {
 	return _u
 }
 
+// SetPaidThrough sets the "paid_through" field.
+func (_u *PlanSubscriptionUpdateOne) SetPaidThrough(v time.Time) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetPaidThrough(v)
+	return _u
+}
+
+// SetNillablePaidThrough sets the "paid_through" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillablePaidThrough(v *time.Time) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetPaidThrough(*v)
+	}
+	return _u
+}
+
+// ClearPaidThrough clears the value of the "paid_through" field.
+func (_u *PlanSubscriptionUpdateOne) ClearPaidThrough() *PlanSubscriptionUpdateOne {
+	_u.mutation.ClearPaidThrough()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdateOne) SetPlan(v *Plan) *PlanSubscriptionUpdateOne {
 	return _u.SetPlanID(v.ID)
@@ -660,6 +706,12 @@ func (_u *PlanSubscriptionUpdateOne) sqlSave(ctx context.Context) (_node *PlanSu
 	}
 	if _u.mutation.EndedAtCleared() {
 		_spec.ClearField(plansubscription.FieldEndedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaidThrough(); ok {
+		_spec.SetField(plansubscription.FieldPaidThrough, field.TypeTime, value)
+	}
+	if _u.mutation.PaidThroughCleared() {
+		_spec.ClearField(plansubscription.FieldPaidThrough, field.TypeTime)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{

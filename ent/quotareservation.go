@@ -25,7 +25,7 @@ type QuotaReservation struct {
 	// UserID holds the value of the "user_id" field.
 	UserID string `json:"user_id,omitempty"`
 	// SubscriptionID holds the value of the "subscription_id" field.
-	SubscriptionID string `json:"subscription_id,omitempty"`
+	SubscriptionID *string `json:"subscription_id,omitempty"`
 	// Metric holds the value of the "metric" field.
 	Metric metric.Metric `json:"metric,omitempty"`
 	// PeriodStart holds the value of the "period_start" field.
@@ -95,7 +95,8 @@ func (_m *QuotaReservation) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field subscription_id", values[i])
 			} else if value.Valid {
-				_m.SubscriptionID = value.String
+				_m.SubscriptionID = new(string)
+				*_m.SubscriptionID = value.String
 			}
 		case quotareservation.FieldMetric:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -179,8 +180,10 @@ func (_m *QuotaReservation) String() string {
 	builder.WriteString("user_id=")
 	builder.WriteString(_m.UserID)
 	builder.WriteString(", ")
-	builder.WriteString("subscription_id=")
-	builder.WriteString(_m.SubscriptionID)
+	if v := _m.SubscriptionID; v != nil {
+		builder.WriteString("subscription_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("metric=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Metric))

@@ -64,6 +64,14 @@ func (_c *QuotaReservationCreate) SetSubscriptionID(v string) *QuotaReservationC
 	return _c
 }
 
+// SetNillableSubscriptionID sets the "subscription_id" field if the given value is not nil.
+func (_c *QuotaReservationCreate) SetNillableSubscriptionID(v *string) *QuotaReservationCreate {
+	if v != nil {
+		_c.SetSubscriptionID(*v)
+	}
+	return _c
+}
+
 // SetMetric sets the "metric" field.
 func (_c *QuotaReservationCreate) SetMetric(v metric.Metric) *QuotaReservationCreate {
 	_c.mutation.SetMetric(v)
@@ -206,9 +214,6 @@ func (_c *QuotaReservationCreate) check() error {
 	if _, ok := _c.mutation.UserID(); !ok {
 		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "QuotaReservation.user_id"`)}
 	}
-	if _, ok := _c.mutation.SubscriptionID(); !ok {
-		return &ValidationError{Name: "subscription_id", err: errors.New(`ent: missing required field "QuotaReservation.subscription_id"`)}
-	}
 	if _, ok := _c.mutation.Metric(); !ok {
 		return &ValidationError{Name: "metric", err: errors.New(`ent: missing required field "QuotaReservation.metric"`)}
 	}
@@ -294,7 +299,7 @@ func (_c *QuotaReservationCreate) createSpec() (*QuotaReservation, *sqlgraph.Cre
 	}
 	if value, ok := _c.mutation.SubscriptionID(); ok {
 		_spec.SetField(quotareservation.FieldSubscriptionID, field.TypeString, value)
-		_node.SubscriptionID = value
+		_node.SubscriptionID = &value
 	}
 	if value, ok := _c.mutation.Metric(); ok {
 		_spec.SetField(quotareservation.FieldMetric, field.TypeEnum, value)

@@ -168,6 +168,9 @@ func (_u *QuotaReservationUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(quotareservation.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.SubscriptionIDCleared() {
+		_spec.ClearField(quotareservation.FieldSubscriptionID, field.TypeString)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(quotareservation.FieldStatus, field.TypeEnum, value)
 	}
@@ -373,6 +376,9 @@ func (_u *QuotaReservationUpdateOne) sqlSave(ctx context.Context) (_node *QuotaR
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(quotareservation.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SubscriptionIDCleared() {
+		_spec.ClearField(quotareservation.FieldSubscriptionID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(quotareservation.FieldStatus, field.TypeEnum, value)

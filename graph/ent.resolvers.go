@@ -51,16 +51,24 @@ func (r *Resolver) Group() GroupResolver { return &groupResolver{r} }
 // Model returns ModelResolver implementation.
 func (r *Resolver) Model() ModelResolver { return &modelResolver{r} }
 
+// Plan returns PlanResolver implementation.
+func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// Transaction returns TransactionResolver implementation.
+func (r *Resolver) Transaction() TransactionResolver { return &transactionResolver{r} }
 
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	auditLogResolver struct{ *Resolver }
-	groupResolver    struct{ *Resolver }
-	modelResolver    struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
-	userResolver     struct{ *Resolver }
+	auditLogResolver    struct{ *Resolver }
+	groupResolver       struct{ *Resolver }
+	modelResolver       struct{ *Resolver }
+	planResolver        struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+	transactionResolver struct{ *Resolver }
+	userResolver        struct{ *Resolver }
 )

@@ -9,6 +9,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/groups"
@@ -35,7 +36,8 @@ type Resolver struct {
 	GroupService *groups.Service
 	ModelService *models.Service
 	// Now is the clock (isActive); nil means time.Now.
-	Now func() time.Time
+	Now     func() time.Time
+	Billing *billing.Service
 }
 
 func (r *Resolver) now() time.Time {

@@ -276,6 +276,7 @@ var (
 		{Name: "trial_end", Type: field.TypeTime, Nullable: true},
 		{Name: "canceled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "ended_at", Type: field.TypeTime, Nullable: true},
+		{Name: "paid_through", Type: field.TypeTime, Nullable: true},
 		{Name: "plan_id", Type: field.TypeString, Size: 64},
 	}
 	// PlanSubscriptionsTable holds the schema information for the "plan_subscriptions" table.
@@ -286,7 +287,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plan_subscriptions_plans_subscriptions",
-				Columns:    []*schema.Column{PlanSubscriptionsColumns[12]},
+				Columns:    []*schema.Column{PlanSubscriptionsColumns[13]},
 				RefColumns: []*schema.Column{PlansColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -308,7 +309,7 @@ var (
 			{
 				Name:    "plansubscription_plan_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[12], PlanSubscriptionsColumns[4]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[13], PlanSubscriptionsColumns[4]},
 			},
 			{
 				Name:    "plansubscription_status_current_period_end",
@@ -333,7 +334,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "user_id", Type: field.TypeString},
-		{Name: "subscription_id", Type: field.TypeString},
+		{Name: "subscription_id", Type: field.TypeString, Nullable: true},
 		{Name: "metric", Type: field.TypeEnum, Enums: []string{"TOKENS_INPUT", "TOKENS_OUTPUT", "REQUESTS", "IMAGES", "AUDIO_MINUTES"}},
 		{Name: "period_start", Type: field.TypeTime},
 		{Name: "amount", Type: field.TypeInt64},

@@ -42,6 +42,8 @@ const (
 	FieldCanceledAt = "canceled_at"
 	// FieldEndedAt holds the string denoting the ended_at field in the database.
 	FieldEndedAt = "ended_at"
+	// FieldPaidThrough holds the string denoting the paid_through field in the database.
+	FieldPaidThrough = "paid_through"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// Table holds the table name of the plansubscription in the database.
@@ -70,6 +72,7 @@ var Columns = []string{
 	FieldTrialEnd,
 	FieldCanceledAt,
 	FieldEndedAt,
+	FieldPaidThrough,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -196,6 +199,11 @@ func ByCanceledAt(opts ...sql.OrderTermOption) OrderOption {
 // ByEndedAt orders the results by the ended_at field.
 func ByEndedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEndedAt, opts...).ToFunc()
+}
+
+// ByPaidThrough orders the results by the paid_through field.
+func ByPaidThrough(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaidThrough, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

@@ -120,6 +120,11 @@ func EndedAt(v time.Time) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldEndedAt, v))
 }
 
+// PaidThrough applies equality check predicate on the "paid_through" field. It's identical to PaidThroughEQ.
+func PaidThrough(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPaidThrough, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldCreatedAt, v))
@@ -628,6 +633,56 @@ func EndedAtIsNil() predicate.PlanSubscription {
 // EndedAtNotNil applies the NotNil predicate on the "ended_at" field.
 func EndedAtNotNil() predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldNotNull(FieldEndedAt))
+}
+
+// PaidThroughEQ applies the EQ predicate on the "paid_through" field.
+func PaidThroughEQ(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPaidThrough, v))
+}
+
+// PaidThroughNEQ applies the NEQ predicate on the "paid_through" field.
+func PaidThroughNEQ(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldPaidThrough, v))
+}
+
+// PaidThroughIn applies the In predicate on the "paid_through" field.
+func PaidThroughIn(vs ...time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldPaidThrough, vs...))
+}
+
+// PaidThroughNotIn applies the NotIn predicate on the "paid_through" field.
+func PaidThroughNotIn(vs ...time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldPaidThrough, vs...))
+}
+
+// PaidThroughGT applies the GT predicate on the "paid_through" field.
+func PaidThroughGT(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldPaidThrough, v))
+}
+
+// PaidThroughGTE applies the GTE predicate on the "paid_through" field.
+func PaidThroughGTE(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldPaidThrough, v))
+}
+
+// PaidThroughLT applies the LT predicate on the "paid_through" field.
+func PaidThroughLT(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldPaidThrough, v))
+}
+
+// PaidThroughLTE applies the LTE predicate on the "paid_through" field.
+func PaidThroughLTE(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldPaidThrough, v))
+}
+
+// PaidThroughIsNil applies the IsNil predicate on the "paid_through" field.
+func PaidThroughIsNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIsNull(FieldPaidThrough))
+}
+
+// PaidThroughNotNil applies the NotNil predicate on the "paid_through" field.
+func PaidThroughNotNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotNull(FieldPaidThrough))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

@@ -305,6 +305,16 @@ func SubscriptionIDHasSuffix(v string) predicate.QuotaReservation {
 	return predicate.QuotaReservation(sql.FieldHasSuffix(FieldSubscriptionID, v))
 }
 
+// SubscriptionIDIsNil applies the IsNil predicate on the "subscription_id" field.
+func SubscriptionIDIsNil() predicate.QuotaReservation {
+	return predicate.QuotaReservation(sql.FieldIsNull(FieldSubscriptionID))
+}
+
+// SubscriptionIDNotNil applies the NotNil predicate on the "subscription_id" field.
+func SubscriptionIDNotNil() predicate.QuotaReservation {
+	return predicate.QuotaReservation(sql.FieldNotNull(FieldSubscriptionID))
+}
+
 // SubscriptionIDEqualFold applies the EqualFold predicate on the "subscription_id" field.
 func SubscriptionIDEqualFold(v string) predicate.QuotaReservation {
 	return predicate.QuotaReservation(sql.FieldEqualFold(FieldSubscriptionID, v))

@@ -35,6 +35,10 @@ func (PlanSubscription) Fields() []ent.Field {
 		field.Time("trial_end").Optional().Nillable(),
 		field.Time("canceled_at").Optional().Nillable(),
 		field.Time("ended_at").Optional().Nillable(),
+		// paid_through is the end of the last period a payment covers. It is null for subscriptions
+		// that are not billed through the provider (admin-assigned or free plans), which renew
+		// until canceled; a billed subscription whose next period is not paid becomes PAST_DUE.
+		field.Time("paid_through").Optional().Nillable(),
 	}
 }
 

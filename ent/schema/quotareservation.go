@@ -19,7 +19,9 @@ func (QuotaReservation) Mixin() []ent.Mixin { return []ent.Mixin{UUIDMixin{}, Ti
 func (QuotaReservation) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("user_id").Immutable(),
-		field.String("subscription_id").Immutable(),
+		// subscription_id is null for a user without a subscription: nothing is limited then, but
+		// the reservation still settles into a usage event.
+		field.String("subscription_id").Optional().Nillable().Immutable(),
 		field.Enum("metric").GoType(metric.Metric("")).Immutable().
 			Annotations(entgql.Type("UsageMetric")),
 		field.Time("period_start").Immutable().

@@ -11,8 +11,11 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/billing/money"
 )
 
 // The result of walking the audit chain.
@@ -78,6 +81,27 @@ type CreateModelInput struct {
 	IsActive      *bool          `json:"isActive,omitempty"`
 }
 
+type CreatePlanInput struct {
+	// A readable id (letters, digits, '.', '_', '-'); generated from the name when absent.
+	ID           *string                 `json:"id,omitempty"`
+	Name         string                  `json:"name"`
+	Description  *string                 `json:"description,omitempty"`
+	Translations []*PlanTranslationInput `json:"translations,omitempty"`
+	// At least 0, with no more fraction digits than the currency has.
+	Price money.Decimal `json:"price"`
+	// ISO 4217 code, e.g. RUB, USD, EUR.
+	Currency string `json:"currency"`
+	// MONTH when absent.
+	Interval *plan.Interval    `json:"interval,omitempty"`
+	Quotas   []*PlanQuotaInput `json:"quotas,omitempty"`
+	Features []string          `json:"features,omitempty"`
+	// true when absent.
+	IsActive *bool `json:"isActive,omitempty"`
+	// At least 0; 0 when absent.
+	DisplayOrder *int           `json:"displayOrder,omitempty"`
+	Metadata     map[string]any `json:"metadata,omitempty"`
+}
+
 type CreateUserInput struct {
 	Name     string `json:"name"`
 	Email    string `json:"email"`
@@ -119,6 +143,33 @@ type PermissionSource struct {
 	Value     bool                 `json:"value"`
 }
 
+type PlanQuotaInput struct {
+	Metric metric.Metric `json:"metric"`
+	// At least 0; 0 blocks the metric.
+	Limit int `json:"limit"`
+}
+
+type PlanTranslationInput struct {
+	Locale      string  `json:"locale"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+}
+
+type RecordUsageInput struct {
+	UserID string        `json:"userId"`
+	Metric metric.Metric `json:"metric"`
+	// At least 0.
+	Amount int `json:"amount"`
+	// Makes retries safe: the same key with the same input returns the first result (replayed: true);
+	// with different input it is CONFLICT. Keys are global: use UUIDs.
+	IdempotencyKey *string        `json:"idempotencyKey,omitempty"`
+	ModelID        *string        `json:"modelId,omitempty"`
+	ChatID         *string        `json:"chatId,omitempty"`
+	Metadata       map[string]any `json:"metadata,omitempty"`
+	// Check and record atomically: over the quota it is QUOTA_EXCEEDED and nothing is recorded.
+	Enforce *bool `json:"enforce,omitempty"`
+}
+
 type SigninInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -157,6 +208,23 @@ type UpdateModelInput struct {
 type UpdatePasswordInput struct {
 	Password    string `json:"password"`
 	NewPassword string `json:"newPassword"`
+}
+
+// Changes to a plan; absent fields stay as they are. `quotas` replaces the whole set (a metric left
+// out becomes unlimited). Lowering a quota or changing the interval of a plan with live
+// subscriptions is CONFLICT: create a new plan instead.
+type UpdatePlanInput struct {
+	Name         *string                 `json:"name,omitempty"`
+	Description  *string                 `json:"description,omitempty"`
+	Translations []*PlanTranslationInput `json:"translations,omitempty"`
+	Price        *money.Decimal          `json:"price,omitempty"`
+	Currency     *string                 `json:"currency,omitempty"`
+	Interval     *plan.Interval          `json:"interval,omitempty"`
+	Quotas       []*PlanQuotaInput       `json:"quotas,omitempty"`
+	Features     []string                `json:"features,omitempty"`
+	IsActive     *bool                   `json:"isActive,omitempty"`
+	DisplayOrder *int                    `json:"displayOrder,omitempty"`
+	Metadata     map[string]any          `json:"metadata,omitempty"`
 }
 
 type UpdateProfileInput struct {

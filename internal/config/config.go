@@ -48,6 +48,19 @@ type Config struct {
 	TrustProxy bool
 	// LogFormat is "text" or "json" (STEWARD_LOG_FORMAT).
 	LogFormat string
+	// DefaultPlanID is the billing plan new accounts get (STEWARD_DEFAULT_PLAN_ID).
+	DefaultPlanID string
+	// YooKassa holds the payment provider's credentials (YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY,
+	// YOOKASSA_API_URL); without them payments are off.
+	YooKassa YooKassa
+}
+
+// YooKassa is the configuration of the YooKassa payment provider.
+type YooKassa struct {
+	ShopID    string
+	SecretKey string
+	// APIURL overrides the API root (tests point it at a fake server).
+	APIURL string
 }
 
 // Load reads flags from args (without the program name) and variables through getenv.
@@ -70,6 +83,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	cfg.SecretKey = env("WEBUI_SECRET_KEY", "")
 	cfg.SecretKeyFile = env("STEWARD_SECRET_KEY_FILE", defaultSecretKeyFile(cfg.DatabaseURL))
 	cfg.LogFormat = env("STEWARD_LOG_FORMAT", "text")
+	cfg.DefaultPlanID = env("STEWARD_DEFAULT_PLAN_ID", "")
+	cfg.YooKassa = YooKassa{ShopID: env("YOOKASSA_SHOP_ID", ""), SecretKey: env("YOOKASSA_SECRET_KEY", ""), APIURL: env("YOOKASSA_API_URL", "")}
 	if o := env("CORS_ALLOW_ORIGIN", ""); o != "" {
 		for _, p := range strings.Split(o, ",") {
 			if p = strings.TrimSpace(p); p != "" {

@@ -142,7 +142,7 @@ func TestConfigExportImport(t *testing.T) {
 			if after := dst.MustQuery(t, dstAdmin.Token, configQuery); toString(after) != toString(before) {
 				t.Fatal("dry run changed the configuration")
 			}
-			if n := auditCount(t, dst, "banners"); n != 0 {
+			if n := configAuditCount(t, dst, "banners"); n != 0 {
 				t.Fatalf("dry run wrote %d audit entries", n)
 			}
 		})
@@ -170,7 +170,7 @@ func TestConfigExportImport(t *testing.T) {
 			if toString(got) != toString(want) {
 				t.Fatalf("after import:\n got %v\nwant %v", got, want)
 			}
-			if n := auditCount(t, dst, "toolServers"); n != 1 {
+			if n := configAuditCount(t, dst, "toolServers"); n != 1 {
 				t.Fatalf("audit entries for toolServers = %d, want 1", n)
 			}
 			// Importing the masked export keeps the secrets that were imported.

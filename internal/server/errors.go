@@ -7,7 +7,6 @@ import (
 	"math"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -46,20 +45,10 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		// *gqlerror.Error wrapping no domain error: their message is written for clients.
 		var ge *gqlerror.Error
 		if errors.As(err, &ge) && !isInternal(ge.Err) {
-			if isVariableCoercion(gqlErr) {
-				// A variable that does not fit its type (an unknown enum value such as role
-				// "SUPERUSER") is bad input from the caller, not a malformed operation.
-				setCode(gqlErr, errs.CodeBadUserInput)
-				if n := len(gqlErr.Path); n > 1 {
-					if f, ok := gqlErr.Path[n-1].(ast.PathName); ok {
-						gqlErr.Extensions["field"] = string(f)
-					}
-				}
-				return gqlErr
-			}
 			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
 				setCode(gqlErr, errs.CodeBadUserInput)
 			}
+			variableError(gqlErr)
 			return gqlErr
 		}
 		logger.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
@@ -71,14 +60,20 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// isVariableCoercion reports gqlgen's error for a variable value that does not match its type:
-// its path starts with "variable".
-func isVariableCoercion(g *gqlerror.Error) bool {
-	if len(g.Path) == 0 || g.Extensions == nil || g.Extensions["code"] != errcode.ValidationFailed {
-		return false
+// variableError turns a variable that failed coercion (an unknown enum value, a string where a
+// number belongs) into BAD_USER_INPUT naming the input field, like every other bad input: its path
+// is ["variable", name, field..., index...].
+func variableError(g *gqlerror.Error) {
+	if len(g.Path) < 2 || g.Path[0] != ast.PathName("variable") {
+		return
 	}
-	p, ok := g.Path[0].(ast.PathName)
-	return ok && p == "variable"
+	setCode(g, errs.CodeBadUserInput)
+	for i := len(g.Path) - 1; i >= 1; i-- {
+		if name, ok := g.Path[i].(ast.PathName); ok {
+			g.Extensions["field"] = string(name)
+			return
+		}
+	}
 }
 
 // internalError marks errors gqlgen wrapped that must not reach a client as they are.

@@ -35,7 +35,7 @@ func (t safeTx) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 
 // graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (SSE before
 // POST), one transaction per mutation, the error presenter and a bounded query cache.
-func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, authn authenticator,
+func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, dia string, authn authenticator,
 	origins []string, limits *ratelimit.Policy, logger *slog.Logger) *handler.Server {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
@@ -54,7 +54,7 @@ func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, authn a
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(2000))
-	srv.Use(safeTx{entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields("verifyToolServer")}})
+	srv.Use(safeTx{entgql.Transactioner{TxOpener: gateTxOpener(client, dia), SkipTxFunc: onlyFields("verifyToolServer")}})
 	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))

@@ -22,12 +22,15 @@ import (
 	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/groups"
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/models"
+	"github.com/steward-dev/steward/internal/payments"
+	"github.com/steward-dev/steward/internal/payments/yookassa"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -45,6 +48,8 @@ type Options struct {
 	VerifyTimeout time.Duration
 	// LoaderWait is how long dataloaders collect keys; zero means loaders.DefaultWait.
 	LoaderWait time.Duration
+	// RenewEvery is how often the billing renewer runs while serving; 0 means its default.
+	RenewEvery time.Duration
 }
 
 // App is a running steward: its database, services and HTTP handler.
@@ -54,6 +59,9 @@ type App struct {
 	Bus      events.Bus
 	// Redis is the shared Redis client when REDIS_URL is set, else nil.
 	Redis   *redis.Client
+	Billing *billing.Service
+	// Renewer is the billing background job; Serve runs it, tests call RunOnce.
+	Renewer *billing.Renewer
 	handler http.Handler
 	logger  *slog.Logger
 	closers []func()
@@ -143,8 +151,17 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	provider, err := paymentProvider(cfg.YooKassa)
+	if err != nil {
+		return err
+	}
+	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
+		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger})
+	if err != nil {
+		return err
+	}
 	accounts, err := users.New(users.Config{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Now: opts.Now,
-		Limits: limits, Audit: auditLog, Logger: logger})
+		Limits: limits, Audit: auditLog, Logger: logger, OnSignup: bill.OnSignup})
 	if err != nil {
 		return err
 	}
@@ -167,8 +184,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
-		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Now: opts.Now})
-	gql := graphqlHandler(schema, database.Client, sess, cfg.AllowedOrigins, limits, logger)
+		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Now: opts.Now})
+	gql := graphqlHandler(schema, database.Client, database.Dialect, sess, cfg.AllowedOrigins, limits, logger)
 	gql.AroundResponses(loaders.Middleware(database.Client, opts.LoaderWait))
 
 	registry := prometheus.NewRegistry()
@@ -176,6 +193,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withRateLimit(limits, withViewer(sess, cfg.CookieSecure, logger, gql)))
+	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, logger))
 	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -193,8 +211,22 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	h = withCORS(cfg.AllowedOrigins, h)
 	h = withRequestInfo(cfg.TrustProxy, h)
 	h = withRecover(logger, h)
+	a.Billing, a.Renewer = bill, billing.NewRenewer(bill, opts.RenewEvery)
 	a.handler = h
 	return nil
+}
+
+// paymentProvider returns YooKassa when its credentials are set, payments.Unconfigured when none
+// are, and an error for a half-done or invalid configuration.
+func paymentProvider(c config.YooKassa) (payments.Provider, error) {
+	yk, err := yookassa.New(yookassa.Config{ShopID: c.ShopID, SecretKey: c.SecretKey, BaseURL: c.APIURL, Timeout: 8 * time.Second})
+	if payments.IsNotConfigured(err) {
+		return payments.Unconfigured{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("YooKassa configuration: %w", err)
+	}
+	return yk, nil
 }
 
 // Handler serves the whole API.
@@ -235,6 +267,11 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(addr string)) e
 		ready(ln.Addr().String())
 	}
 	go func() { errc <- srv.Serve(ln) }()
+	// The renewer stops with the server: its context ends when Serve returns.
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); a.Renewer.Run(jobCtx) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	select {
 	case err := <-errc:
 		return err

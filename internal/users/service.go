@@ -37,6 +37,9 @@ type Config struct {
 	Lockout LockoutPolicy
 	// Logger receives failures of background writes; nil means slog.Default().
 	Logger *slog.Logger
+	// OnSignup, when set, runs inside the sign-up transaction after the account is created (billing
+	// gives the account the default plan this way); its error aborts the sign-up.
+	OnSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
 }
 
 // Validate reports a missing dependency.
@@ -59,6 +62,7 @@ type Service struct {
 	audit    Auditor
 	lockout  LockoutPolicy
 	logger   *slog.Logger
+	onSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
 	// dummyHash is verified against when an email is unknown, so a wrong email costs the same time
 	// as a wrong password and timing does not reveal which accounts exist.
 	dummyHash string
@@ -84,7 +88,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	return &Service{db: cfg.DB, client: cfg.DB.Client, hasher: cfg.Hasher, sessions: cfg.Sessions,
 		settings: cfg.Settings, now: cfg.Now, limits: cfg.Limits, audit: cfg.Audit, lockout: cfg.Lockout,
-		logger: cfg.Logger, dummyHash: dummy}, nil
+		logger: cfg.Logger, onSignup: cfg.OnSignup, dummyHash: dummy}, nil
 }
 
 // SignupInput is a new account from the sign-up form.
@@ -174,6 +178,11 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (AuthResult, error
 		}
 		if err := s.joinDefaultGroup(ctx, c, a.DefaultGroupID, u.ID); err != nil {
 			return err
+		}
+		if s.onSignup != nil {
+			if err := s.onSignup(ctx, c, u); err != nil {
+				return err
+			}
 		}
 		issued, err := s.sessions.Issue(ctx, u.ID)
 		if err != nil {

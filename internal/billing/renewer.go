@@ -1,0 +1,180 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/plansubscription"
+	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/billing/period"
+	"github.com/steward-dev/steward/internal/db"
+)
+
+// DefaultRenewEvery is how often the Renewer looks for work.
+const DefaultRenewEvery = 30 * time.Second
+
+// renewBatch bounds how many subscriptions one pass loads at a time.
+const renewBatch = 100
+
+// Renewer is the background job that rolls subscription periods over, ends subscriptions that
+// were canceled at period end or not paid, ends trials, and expires reservations. Every change is
+// a conditional update on the row it claims, so several replicas may run it at once: each
+// transition happens exactly once.
+type Renewer struct {
+	svc   *Service
+	every time.Duration
+}
+
+// NewRenewer returns a Renewer for svc that runs every `every` (DefaultRenewEvery when 0).
+func NewRenewer(svc *Service, every time.Duration) *Renewer {
+	if every <= 0 {
+		every = DefaultRenewEvery
+	}
+	return &Renewer{svc: svc, every: every}
+}
+
+// Run works until ctx is done, once at start and then every interval. Errors are logged and the
+// next tick tries again.
+func (r *Renewer) Run(ctx context.Context) {
+	t := time.NewTicker(r.every)
+	defer t.Stop()
+	for {
+		if _, err := r.RunOnce(ctx, r.svc.clock()); err != nil && ctx.Err() == nil {
+			r.svc.logger.ErrorContext(ctx, "billing renewer", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunStats counts what one pass did.
+type RunStats struct {
+	Renewed, Ended, TrialsEnded, PastDue, ReservationsExpired int
+}
+
+// RunOnce does everything due at now and returns what it did.
+func (r *Renewer) RunOnce(ctx context.Context, now time.Time) (RunStats, error) {
+	var st RunStats
+	ctx = auth.System(ctx)
+	now = now.UTC().Truncate(time.Microsecond)
+	if err := r.endTrials(ctx, now, &st); err != nil {
+		return st, err
+	}
+	if err := r.rollOver(ctx, now, &st); err != nil {
+		return st, err
+	}
+	n, err := r.svc.ExpireReservations(ctx, now)
+	st.ReservationsExpired = n
+	return st, err
+}
+
+// endTrials turns trials whose end has passed into ACTIVE subscriptions.
+func (r *Renewer) endTrials(ctx context.Context, now time.Time, st *RunStats) error {
+	n, err := r.svc.client.PlanSubscription.Update().
+		Where(plansubscription.StatusEQ(plansubscription.StatusTRIALING), plansubscription.TrialEndLTE(now)).
+		SetStatus(plansubscription.StatusACTIVE).SetUpdatedAt(now).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("ending trials: %w", err)
+	}
+	st.TrialsEnded += n
+	return nil
+}
+
+// rollOver processes every live subscription whose period has ended, one period step at a time,
+// until none is due (a server that was down for three months catches up three periods).
+func (r *Renewer) rollOver(ctx context.Context, now time.Time, st *RunStats) error {
+	for {
+		due, err := r.svc.client.PlanSubscription.Query().
+			Where(plansubscription.StatusIn(plansubscription.StatusACTIVE, plansubscription.StatusTRIALING, plansubscription.StatusPAST_DUE),
+				plansubscription.CurrentPeriodEndLTE(now)).
+			WithPlan().Order(ent.Asc(plansubscription.FieldCurrentPeriodEnd)).Limit(renewBatch).All(ctx)
+		if err != nil {
+			return fmt.Errorf("finding due subscriptions: %w", err)
+		}
+		progressed := false
+		for _, sub := range due {
+			var done bool
+			err := db.InTx(ctx, r.svc.client, func(ctx context.Context, c *ent.Client) error {
+				var err error
+				done, err = r.step(ctx, c, sub, now, st)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			progressed = progressed || done
+		}
+		if len(due) == 0 || !progressed {
+			return nil
+		}
+	}
+}
+
+// step moves one subscription past the end of its current period: it ends it (canceled at period
+// end, or a billed subscription whose past-due period also went unpaid), or starts its next
+// period. A billed subscription whose next period is not paid continues PAST_DUE for one period of
+// grace. Only the replica whose conditional update matches does the transition and its audit.
+func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, now time.Time, st *RunStats) (bool, error) {
+	p := sub.Edges.Plan
+	end := sub.CurrentPeriodEnd
+	unpaid := sub.PaidThrough != nil && sub.PaidThrough.Before(end)
+	if sub.CancelAtPeriodEnd || (unpaid && sub.Status == plansubscription.StatusPAST_DUE) {
+		n, err := c.PlanSubscription.Update().
+			Where(plansubscription.ID(sub.ID), plansubscription.StatusEQ(sub.Status), plansubscription.CurrentPeriodEnd(end)).
+			SetStatus(plansubscription.StatusCANCELED).SetEndedAt(end).SetUpdatedAt(now).Save(ctx)
+		if err != nil || n == 0 {
+			return false, err
+		}
+		why := "canceled at period end"
+		if !sub.CancelAtPeriodEnd {
+			why = "not paid"
+		}
+		err = r.svc.audit.Record(ctx, audit.Entry{Action: audit.SubscriptionCanceled, EntityType: "PlanSubscription", EntityID: sub.ID,
+			Description: fmt.Sprintf("subscription of user %s to plan %s ended at %s: %s", sub.UserID, sub.PlanID, end.Format(time.RFC3339), why),
+			Changes:     map[string]audit.Change{"status": {Old: sub.Status, New: plansubscription.StatusCANCELED}}})
+		if err != nil {
+			return false, err
+		}
+		st.Ended++
+		return true, r.svc.fallBackToDefault(ctx, c, sub.UserID, sub.PlanID)
+	}
+	start, next := period.Current(sub.PeriodAnchor, end, intervalOf(p))
+	status := sub.Status
+	if status == plansubscription.StatusTRIALING && sub.TrialEnd != nil && !sub.TrialEnd.After(start) {
+		status = plansubscription.StatusACTIVE
+	}
+	if sub.PaidThrough != nil {
+		if sub.PaidThrough.Before(next) {
+			status = plansubscription.StatusPAST_DUE
+		} else {
+			status = plansubscription.StatusACTIVE
+		}
+	}
+	n, err := c.PlanSubscription.Update().
+		Where(plansubscription.ID(sub.ID), plansubscription.StatusEQ(sub.Status), plansubscription.CurrentPeriodEnd(end)).
+		SetStatus(status).SetCurrentPeriodStart(start).SetCurrentPeriodEnd(next).SetUpdatedAt(now).Save(ctx)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	changes := map[string]audit.Change{"currentPeriodEnd": {Old: end, New: next}}
+	if status != sub.Status {
+		changes["status"] = audit.Change{Old: sub.Status, New: status}
+	}
+	err = r.svc.audit.Record(ctx, audit.Entry{Action: audit.SubscriptionRenewed, EntityType: "PlanSubscription", EntityID: sub.ID,
+		Description: fmt.Sprintf("subscription of user %s to plan %s renewed for %s – %s", sub.UserID, sub.PlanID, start.Format(time.RFC3339), next.Format(time.RFC3339)),
+		Changes:     changes})
+	if err != nil {
+		return false, err
+	}
+	if status == plansubscription.StatusPAST_DUE {
+		st.PastDue++
+	}
+	st.Renewed++
+	return true, nil
+}

@@ -1,0 +1,336 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+)
+
+// Reservation time limits.
+const (
+	DefaultReservationTTL = 5 * time.Minute
+	MaxReservationTTL     = 24 * time.Hour
+)
+
+// ReserveInput holds budget before a call whose cost is not known yet.
+type ReserveInput struct {
+	UserID string
+	Metric metric.Metric
+	Amount int64
+	// TTL is how long the hold lasts before it expires by itself; 0 means DefaultReservationTTL.
+	TTL time.Duration
+}
+
+// ReserveResult is a new reservation and the quota after it.
+type ReserveResult struct {
+	Reservation *ent.QuotaReservation
+	Quota       QuotaCheck
+}
+
+// ReserveQuota holds amount of the user's quota (admins, or billing.usage.write). Reserved budget
+// counts against the quota exactly like used budget, so no number of concurrent callers can hold
+// or spend beyond the limit: over it, the answer is QUOTA_EXCEEDED and nothing is held.
+func (s *Service) ReserveQuota(ctx context.Context, in ReserveInput) (ReserveResult, error) {
+	if err := s.requireMeter(ctx, in.UserID, false); err != nil {
+		return ReserveResult{}, err
+	}
+	if in.UserID == "" {
+		return ReserveResult{}, errs.Invalid("userId", "user id is required")
+	}
+	if !in.Metric.Valid() {
+		return ReserveResult{}, errs.Invalid("metric", fmt.Sprintf("unknown metric %q", in.Metric))
+	}
+	if in.Amount <= 0 {
+		return ReserveResult{}, errs.Invalid("amount", "amount must be positive")
+	}
+	ttl := in.TTL
+	if ttl == 0 {
+		ttl = DefaultReservationTTL
+	}
+	if ttl < time.Second || ttl > MaxReservationTTL {
+		return ReserveResult{}, errs.Invalid("ttlSeconds", fmt.Sprintf("ttl must be between 1 second and %s", MaxReservationTTL))
+	}
+	c := s.clientFrom(ctx)
+	now := s.now()
+	exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
+	if err != nil {
+		return ReserveResult{}, err
+	}
+	if !exists {
+		return ReserveResult{}, errs.NotFound("user")
+	}
+	create := c.QuotaReservation.Create().SetUserID(in.UserID).SetMetric(in.Metric).SetAmount(in.Amount).
+		SetExpiresAt(now.Add(ttl)).SetCreatedAt(now).SetUpdatedAt(now).SetPeriodStart(now)
+	check := unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)
+	if sub != nil {
+		if start, end, ok := sub.period(now); ok {
+			limit, limited := sub.limit(in.Metric)
+			used, reserved, ok, err := s.bumpCounter(ctx, c, sub.ID, in.UserID, in.Metric, start, end, 0, in.Amount, limit, limited, now)
+			if err == nil && !ok && in.Amount <= limit {
+				var freed int64
+				if freed, err = s.expireCounterReservations(ctx, c, sub.ID, in.Metric, start, now); err == nil && freed > 0 {
+					used, reserved, ok, err = s.bumpCounter(ctx, c, sub.ID, in.UserID, in.Metric, start, end, 0, in.Amount, limit, limited, now)
+				}
+			}
+			if err != nil {
+				return ReserveResult{}, err
+			}
+			if !ok {
+				return ReserveResult{}, s.quotaExceeded(ctx, c, sub, in.Metric, start, end, in.Amount, limit, now)
+			}
+			create.SetSubscriptionID(sub.ID).SetPeriodStart(start)
+			check = makeCheck(in.Metric, 0, used, reserved, limit, limited, start, end)
+		}
+	}
+	r, err := create.Save(auth.System(ctx))
+	if err != nil {
+		return ReserveResult{}, fmt.Errorf("creating reservation: %w", err)
+	}
+	return ReserveResult{Reservation: r, Quota: check}, nil
+}
+
+// SettleInput records the real cost of a reserved call.
+type SettleInput struct {
+	ID           string
+	ActualAmount int64
+	ModelID      *string
+	ChatID       *string
+	Metadata     map[string]any
+}
+
+// SettleResult is a settled reservation with the usage event it recorded.
+type SettleResult struct {
+	Reservation *ent.QuotaReservation
+	Event       *ent.UsageEvent
+	Quota       QuotaCheck
+}
+
+// SettleReservation records the actual amount and frees the rest of the hold (admins, or
+// billing.usage.write). The actual amount is recorded even when it is more than was reserved:
+// the usage has happened, and metering must tell the truth; any overage then counts against the
+// quota and later enforced calls are refused. A reservation settles once; settling a released,
+// expired or already settled one is a CONFLICT (record late usage with recordUsage instead).
+func (s *Service) SettleReservation(ctx context.Context, in SettleInput) (SettleResult, error) {
+	if err := s.requireMeter(ctx, "", false); err != nil {
+		return SettleResult{}, err
+	}
+	if in.ActualAmount < 0 {
+		return SettleResult{}, errs.Invalid("actualAmount", "actual amount must not be negative")
+	}
+	if err := validateRecord(RecordInput{UserID: "-", Metric: metric.Requests, ModelID: in.ModelID, ChatID: in.ChatID, Metadata: in.Metadata}); err != nil {
+		return SettleResult{}, err
+	}
+	c := s.clientFrom(ctx)
+	sys := auth.System(ctx)
+	now := s.now()
+	r, err := s.claimReservation(ctx, c, in.ID, quotareservation.StatusSETTLED, &in.ActualAmount, now)
+	if err != nil {
+		return SettleResult{}, err
+	}
+	key := "reservation:" + r.ID
+	ev := c.UsageEvent.Create().SetID(newEventID()).SetCreatedAt(now).SetUserID(r.UserID).SetMetric(r.Metric).
+		SetAmount(in.ActualAmount).SetIdempotencyKey(key).SetNillableSubscriptionID(r.SubscriptionID).
+		SetMetadata(in.Metadata)
+	if in.ModelID != nil {
+		ev.SetModelID(*in.ModelID)
+	}
+	if in.ChatID != nil {
+		ev.SetChatID(*in.ChatID)
+	}
+	event, err := ev.Save(sys)
+	if err != nil {
+		return SettleResult{}, fmt.Errorf("recording settled usage: %w", err)
+	}
+	check := unlimitedCheck(r.Metric, 0, 0, 0, nil, nil)
+	if r.SubscriptionID != nil {
+		used, reserved, err := s.moveReserved(ctx, c, r, in.ActualAmount, now)
+		if err != nil {
+			return SettleResult{}, err
+		}
+		if check, err = s.checkQuota(ctx, c, r.UserID, r.Metric, 0, now); err != nil {
+			return SettleResult{}, err
+		}
+		// The reservation's period may have ended meanwhile; report its own counter then.
+		if check.PeriodStart == nil || !check.PeriodStart.Equal(r.PeriodStart) {
+			check.Used, check.Reserved = used, reserved
+		}
+	}
+	return SettleResult{Reservation: r, Event: event, Quota: check}, nil
+}
+
+// ReleaseReservation frees the whole hold without recording usage (admins, or
+// billing.usage.write). Releasing a reservation that is no longer active is a CONFLICT.
+func (s *Service) ReleaseReservation(ctx context.Context, id string) (*ent.QuotaReservation, error) {
+	if err := s.requireMeter(ctx, "", false); err != nil {
+		return nil, err
+	}
+	c := s.clientFrom(ctx)
+	now := s.now()
+	r, err := s.claimReservation(ctx, c, id, quotareservation.StatusRELEASED, nil, now)
+	if err != nil {
+		return nil, err
+	}
+	if r.SubscriptionID != nil {
+		if _, _, err := s.moveReserved(ctx, c, r, 0, now); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// claimReservation moves an active, unexpired reservation to status with a conditional update, so
+// that of two concurrent settles or releases exactly one wins.
+func (s *Service) claimReservation(ctx context.Context, c *ent.Client, id string, to quotareservation.Status, settled *int64, now time.Time) (*ent.QuotaReservation, error) {
+	sys := auth.System(ctx)
+	r, err := c.QuotaReservation.Get(sys, id)
+	if ent.IsNotFound(err) {
+		return nil, errs.NotFound("reservation")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading reservation: %w", err)
+	}
+	if r.Status != quotareservation.StatusACTIVE {
+		return nil, errs.Conflict(fmt.Sprintf("reservation is already %s", r.Status))
+	}
+	if !now.Before(r.ExpiresAt) {
+		return nil, errs.Conflict("reservation has expired and its budget is released; record the usage with recordUsage instead")
+	}
+	upd := c.QuotaReservation.Update().
+		Where(quotareservation.ID(id), quotareservation.StatusEQ(quotareservation.StatusACTIVE)).
+		SetStatus(to).SetUpdatedAt(now)
+	if settled != nil {
+		upd.SetSettledAmount(*settled)
+	}
+	n, err := upd.Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("updating reservation: %w", err)
+	}
+	if n == 0 {
+		return nil, errs.Conflict("reservation was settled or released concurrently")
+	}
+	r.Status, r.SettledAmount, r.UpdatedAt = to, settled, now
+	return r, nil
+}
+
+// moveReserved takes a reservation's hold off its counter and adds used to it.
+func (s *Service) moveReserved(ctx context.Context, c *ent.Client, r *ent.QuotaReservation, used int64, now time.Time) (int64, int64, error) {
+	rows, err := c.QueryContext(ctx, s.rebind(`UPDATE usage_counters SET used = used + ?, reserved = reserved - ?, updated_at = ?
+WHERE subscription_id = ? AND metric = ? AND period_start = ? AND reserved >= ? RETURNING used, reserved`),
+		used, r.Amount, now, *r.SubscriptionID, string(r.Metric), r.PeriodStart, r.Amount)
+	if err != nil {
+		return 0, 0, fmt.Errorf("releasing reserved budget: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, 0, err
+		}
+		// Cannot happen while every hold goes through bumpCounter; refusing keeps the counter sane.
+		return 0, 0, fmt.Errorf("usage counter of reservation %s does not hold its budget", r.ID)
+	}
+	var u, res int64
+	if err := rows.Scan(&u, &res); err != nil {
+		return 0, 0, fmt.Errorf("reading usage counter: %w", err)
+	}
+	return u, res, rows.Err()
+}
+
+// expireCounterReservations expires the counter's active reservations whose time is up and frees
+// their budget, returning how much it freed. Called when an enforced call is refused, so that a
+// crashed caller's hold never blocks its user for longer than the reservation's TTL.
+func (s *Service) expireCounterReservations(ctx context.Context, c *ent.Client, subID string, m metric.Metric, start, now time.Time) (int64, error) {
+	sys := auth.System(ctx)
+	stale, err := c.QuotaReservation.Query().Where(
+		quotareservation.SubscriptionID(subID), quotareservation.MetricEQ(m), quotareservation.PeriodStart(start),
+		quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now),
+	).All(sys)
+	if err != nil {
+		return 0, fmt.Errorf("finding expired reservations: %w", err)
+	}
+	var freed int64
+	for _, r := range stale {
+		ok, err := s.expireOne(ctx, c, r, now)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			freed += r.Amount
+		}
+	}
+	return freed, nil
+}
+
+// expireOne claims one expired reservation and frees its hold; false when someone else did.
+func (s *Service) expireOne(ctx context.Context, c *ent.Client, r *ent.QuotaReservation, now time.Time) (bool, error) {
+	n, err := c.QuotaReservation.Update().
+		Where(quotareservation.ID(r.ID), quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now)).
+		SetStatus(quotareservation.StatusEXPIRED).SetUpdatedAt(now).Save(auth.System(ctx))
+	if err != nil {
+		return false, fmt.Errorf("expiring reservation: %w", err)
+	}
+	if n == 0 {
+		return false, nil
+	}
+	if r.SubscriptionID != nil {
+		if _, _, err := s.moveReserved(ctx, c, r, 0, now); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// expiredReserved sums the budget still held by expired, unreleased reservations of a counter.
+func (s *Service) expiredReserved(ctx context.Context, c *ent.Client, subID string, m metric.Metric, start, now time.Time) (int64, error) {
+	stale, err := c.QuotaReservation.Query().Where(
+		quotareservation.SubscriptionID(subID), quotareservation.MetricEQ(m), quotareservation.PeriodStart(start),
+		quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now),
+	).All(auth.System(ctx))
+	if err != nil {
+		return 0, fmt.Errorf("finding expired reservations: %w", err)
+	}
+	var sum int64
+	for _, r := range stale {
+		sum += r.Amount
+	}
+	return sum, nil
+}
+
+// ExpireReservations releases every reservation whose time is up, each in its own transaction;
+// safe to run on several replicas at once. It returns how many it expired.
+func (s *Service) ExpireReservations(ctx context.Context, now time.Time) (int, error) {
+	ctx = auth.System(ctx)
+	now = now.UTC().Truncate(time.Microsecond)
+	total := 0
+	for {
+		due, err := s.client.QuotaReservation.Query().
+			Where(quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now)).
+			Order(ent.Asc(quotareservation.FieldExpiresAt)).Limit(200).All(ctx)
+		if err != nil {
+			return total, fmt.Errorf("finding expired reservations: %w", err)
+		}
+		done := 0
+		for _, r := range due {
+			err := db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
+				ok, err := s.expireOne(ctx, c, r, now)
+				if ok {
+					done++
+				}
+				return err
+			})
+			if err != nil {
+				return total, err
+			}
+		}
+		total += done
+		if len(due) < 200 || done == 0 {
+			return total, nil
+		}
+	}
+}

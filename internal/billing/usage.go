@@ -1,0 +1,520 @@
+package billing
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/usageevent"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/billing/period"
+	"github.com/steward-dev/steward/internal/errs"
+)
+
+// RecordInput is one usage report from the gateway.
+type RecordInput struct {
+	UserID string
+	Metric metric.Metric
+	Amount int64
+	// IdempotencyKey makes retries safe: the same key with the same input returns the first
+	// result, marked replayed; the same key with other input is a CONFLICT. Keys are global, so
+	// use UUIDs or prefix them with the caller's name.
+	IdempotencyKey *string
+	ModelID        *string
+	ChatID         *string
+	Metadata       map[string]any
+	// Enforce makes the quota check and the record one atomic step: over the quota nothing is
+	// recorded and the error is QUOTA_EXCEEDED.
+	Enforce bool
+}
+
+// RecordResult is what RecordUsage did.
+type RecordResult struct {
+	Event *ent.UsageEvent
+	// Replayed is true when the idempotency key had been used before with the same input.
+	Replayed bool
+	// Quota is the metric's state after the record.
+	Quota QuotaCheck
+}
+
+// QuotaCheck is the state of one metric's quota in the current period.
+type QuotaCheck struct {
+	Metric metric.Metric
+	// Allowed reports whether Amount more would fit.
+	Allowed bool
+	Amount  int64
+	// Used is what was recorded this period; Reserved is held by open reservations.
+	Used     int64
+	Reserved int64
+	// Limit is nil when the metric is unlimited (no quota, or no subscription).
+	Limit *int64
+	// Remaining is Limit - Used - Reserved, never below 0; nil when unlimited.
+	Remaining *int64
+	// Percentage is (Used + Reserved) / Limit in percent; nil when unlimited.
+	Percentage *float64
+	// PeriodStart and ResetsAt bound the current period; nil without a subscription.
+	PeriodStart *time.Time
+	ResetsAt    *time.Time
+}
+
+// maxUsageText bounds idempotency keys, model ids and chat ids.
+const maxUsageText = 255
+
+// liveSub is a user's current subscription with what metering needs of its plan, read in one
+// statement.
+type liveSub struct {
+	ID          string
+	PlanID      string
+	Status      string
+	Anchor      time.Time
+	PeriodEnd   time.Time
+	CancelAtEnd bool
+	Interval    period.Interval
+	Quotas      map[string]int64
+}
+
+// period returns the period that contains now. ok is false when the subscription has already
+// run out (canceled at a period end the renewer has not processed yet): it no longer counts.
+func (l *liveSub) period(now time.Time) (start, end time.Time, ok bool) {
+	if l.CancelAtEnd && !now.Before(l.PeriodEnd) {
+		return time.Time{}, time.Time{}, false
+	}
+	start, end = period.Current(l.Anchor, now, l.Interval)
+	return start, end, true
+}
+
+// limit returns the quota of m and whether there is one.
+func (l *liveSub) limit(m metric.Metric) (int64, bool) {
+	if l == nil {
+		return 0, false
+	}
+	v, ok := l.Quotas[string(m)]
+	return v, ok
+}
+
+const userSubQuery = `SELECT u.id, s.id, s.plan_id, s.status, s.period_anchor, s.current_period_end, s.cancel_at_period_end, p.interval, p.quotas
+FROM users u
+LEFT JOIN plan_subscriptions s ON s.user_id = u.id AND s.status IN ` + liveStatusList + `
+LEFT JOIN plans p ON p.id = s.plan_id
+WHERE u.id = ?`
+
+// loadUserSub reads whether the user exists and their live subscription (nil when none) in one
+// statement: it runs on every metered call.
+func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string) (bool, *liveSub, error) {
+	rows, err := c.QueryContext(ctx, s.rebind(userSubQuery), userID)
+	if err != nil {
+		return false, nil, fmt.Errorf("loading subscription: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return false, nil, rows.Err()
+	}
+	var (
+		uid                             string
+		sid, planID, status, iv, quotas sql.NullString
+		anchor, end                     sql.NullTime
+		cancelAtEnd                     sql.NullBool
+	)
+	if err := rows.Scan(&uid, &sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas); err != nil {
+		return false, nil, fmt.Errorf("reading subscription: %w", err)
+	}
+	if !sid.Valid {
+		return true, nil, rows.Err()
+	}
+	l := &liveSub{ID: sid.String, PlanID: planID.String, Status: status.String, Anchor: anchor.Time.UTC(),
+		PeriodEnd: end.Time.UTC(), CancelAtEnd: cancelAtEnd.Bool, Interval: period.Interval(strings.ToLower(iv.String))}
+	if quotas.Valid && quotas.String != "" && quotas.String != "null" {
+		if err := json.Unmarshal([]byte(quotas.String), &l.Quotas); err != nil {
+			return false, nil, fmt.Errorf("reading quotas of plan %s: %w", planID.String, err)
+		}
+	}
+	if !l.Interval.Valid() {
+		return false, nil, fmt.Errorf("plan %s has interval %q", planID.String, iv.String)
+	}
+	return true, l, rows.Err()
+}
+
+// validateRecord checks a usage report.
+func validateRecord(in RecordInput) error {
+	if strings.TrimSpace(in.UserID) == "" {
+		return errs.Invalid("userId", "user id is required")
+	}
+	if !in.Metric.Valid() {
+		return errs.Invalid("metric", fmt.Sprintf("unknown metric %q", in.Metric))
+	}
+	if in.Amount < 0 {
+		return errs.Invalid("amount", "amount must not be negative")
+	}
+	if in.IdempotencyKey != nil && (*in.IdempotencyKey == "" || len(*in.IdempotencyKey) > maxUsageText) {
+		return errs.Invalid("idempotencyKey", fmt.Sprintf("idempotency key must be 1 to %d bytes", maxUsageText))
+	}
+	if in.ModelID != nil && len(*in.ModelID) > maxUsageText {
+		return errs.Invalid("modelId", fmt.Sprintf("model id must be at most %d bytes", maxUsageText))
+	}
+	if in.ChatID != nil && len(*in.ChatID) > maxUsageText {
+		return errs.Invalid("chatId", fmt.Sprintf("chat id must be at most %d bytes", maxUsageText))
+	}
+	return validateMetadata(in.Metadata)
+}
+
+// requestHash fingerprints everything but the idempotency key, to tell a retry from a reuse.
+func requestHash(in RecordInput, metadata string) string {
+	h := sha256.New()
+	str := func(p *string) string {
+		if p == nil {
+			return "\x00"
+		}
+		return *p
+	}
+	fmt.Fprintf(h, "%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%s\x1f%t", in.UserID, in.Metric, in.Amount,
+		str(in.ModelID), str(in.ChatID), metadata, in.Enforce)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+const insertEventSQL = `INSERT INTO usage_events (id, created_at, user_id, subscription_id, metric, amount, idempotency_key, request_hash, model_id, chat_id, metadata)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// RecordUsage records usage for a user (admins, or callers with billing.usage.write). It is one
+// transaction: the event and the counter change commit together or not at all.
+//
+// A user without a subscription is not limited: the event is recorded without a subscription and
+// no counter moves (set STEWARD_DEFAULT_PLAN_ID to give every account a plan).
+func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult, error) {
+	if err := s.requireMeter(ctx, in.UserID, false); err != nil {
+		return RecordResult{}, err
+	}
+	if err := validateRecord(in); err != nil {
+		return RecordResult{}, err
+	}
+	var meta []byte
+	if in.Metadata != nil {
+		meta, _ = json.Marshal(in.Metadata) // validated above
+	}
+	hash := requestHash(in, string(meta))
+	c := s.clientFrom(ctx)
+	now := s.now()
+	exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
+	if err != nil {
+		return RecordResult{}, err
+	}
+	if !exists {
+		return RecordResult{}, errs.NotFound("user")
+	}
+	var subID *string
+	var pStart, pEnd time.Time
+	if sub != nil {
+		var ok bool
+		if pStart, pEnd, ok = sub.period(now); ok {
+			subID = &sub.ID
+		} else {
+			sub = nil
+		}
+	}
+	ev := &ent.UsageEvent{ID: newEventID(), CreatedAt: now, UserID: in.UserID,
+		SubscriptionID: subID, Metric: in.Metric, Amount: in.Amount, IdempotencyKey: in.IdempotencyKey,
+		RequestHash: hash, Metadata: in.Metadata}
+	if in.ModelID != nil {
+		ev.ModelID = *in.ModelID
+	}
+	if in.ChatID != nil {
+		ev.ChatID = *in.ChatID
+	}
+	// The event goes in first. With a key, ON CONFLICT DO NOTHING makes a concurrent duplicate
+	// wait for the first one's transaction and then insert nothing, instead of failing with a
+	// unique violation that would abort a PostgreSQL transaction.
+	q := insertEventSQL
+	if in.IdempotencyKey != nil {
+		q += " ON CONFLICT (idempotency_key) DO NOTHING"
+	}
+	res, err := c.ExecContext(ctx, s.rebind(q), ev.ID, ev.CreatedAt, ev.UserID, nullString(subID), string(ev.Metric),
+		ev.Amount, nullString(ev.IdempotencyKey), ev.RequestHash, nullString(in.ModelID), nullString(in.ChatID), nullBytes(meta))
+	if err != nil {
+		return RecordResult{}, fmt.Errorf("recording usage event: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return RecordResult{}, fmt.Errorf("recording usage event: %w", err)
+	} else if n == 0 {
+		return s.replay(ctx, c, in, hash, now)
+	}
+	if sub == nil {
+		return RecordResult{Event: ev, Quota: unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)}, nil
+	}
+	limit, limited := sub.limit(in.Metric)
+	used, reserved, ok, err := s.addUsage(ctx, c, sub, in.UserID, in.Metric, pStart, pEnd, in.Amount, limit, limited && in.Enforce, now)
+	if err != nil {
+		return RecordResult{}, err
+	}
+	if !ok {
+		return RecordResult{}, s.quotaExceeded(ctx, c, sub, in.Metric, pStart, pEnd, in.Amount, limit, now)
+	}
+	return RecordResult{Event: ev, Quota: makeCheck(in.Metric, 0, used, reserved, limit, limited, pStart, pEnd)}, nil
+}
+
+// replay answers a reused idempotency key from the stored event.
+func (s *Service) replay(ctx context.Context, c *ent.Client, in RecordInput, hash string, now time.Time) (RecordResult, error) {
+	prev, err := c.UsageEvent.Query().Where(usageevent.IdempotencyKey(*in.IdempotencyKey)).Only(auth.System(ctx))
+	if err != nil {
+		return RecordResult{}, fmt.Errorf("loading replayed usage event: %w", err)
+	}
+	if prev.RequestHash != hash {
+		return RecordResult{}, errs.Conflict("this idempotency key was already used with different input")
+	}
+	check, err := s.checkQuota(ctx, c, prev.UserID, prev.Metric, 0, now)
+	if err != nil {
+		return RecordResult{}, err
+	}
+	return RecordResult{Event: prev, Replayed: true, Quota: check}, nil
+}
+
+// counterUpsert adds to a counter row, creating it on first use. The unique index on
+// (subscription_id, metric, period_start) makes concurrent first uses race-free. The conditional
+// variant updates only while used + reserved + amount stays within the limit, in the same
+// statement, so the database decides: no row returned means the quota would be exceeded.
+const counterUpsert = `INSERT INTO usage_counters (subscription_id, user_id, metric, period_start, period_end, used, reserved, alerted_80, alerted_100, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, false, false, ?)
+ON CONFLICT (subscription_id, metric, period_start) DO UPDATE SET used = usage_counters.used + excluded.used, reserved = usage_counters.reserved + excluded.reserved, updated_at = excluded.updated_at`
+
+const counterWithinLimit = ` WHERE usage_counters.used + usage_counters.reserved + excluded.used + excluded.reserved <= ?`
+
+const counterReturning = ` RETURNING used, reserved`
+
+// bumpCounter adds used and/or reserved budget to the counter of (subscription, metric, period).
+// With enforce, it adds only while the total stays within limit, and reports ok=false otherwise.
+func (s *Service) bumpCounter(ctx context.Context, c *ent.Client, subID, userID string, m metric.Metric, start, end time.Time,
+	addUsed, addReserved, limit int64, enforce bool, now time.Time) (used, reserved int64, ok bool, err error) {
+	if enforce && addUsed+addReserved > limit {
+		return 0, 0, false, nil
+	}
+	q := counterUpsert
+	args := []any{subID, userID, string(m), start, end, addUsed, addReserved, now}
+	if enforce {
+		q += counterWithinLimit
+		args = append(args, limit)
+	}
+	q += counterReturning
+	rows, err := c.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("updating usage counter: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return 0, 0, false, rows.Err()
+	}
+	if err := rows.Scan(&used, &reserved); err != nil {
+		return 0, 0, false, fmt.Errorf("reading usage counter: %w", err)
+	}
+	return used, reserved, true, rows.Err()
+}
+
+// addUsage records amount on the counter, enforcing the limit when asked. A refusal is retried
+// once after releasing the counter's expired reservations.
+func (s *Service) addUsage(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, start, end time.Time,
+	amount, limit int64, enforce bool, now time.Time) (int64, int64, bool, error) {
+	used, reserved, ok, err := s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, amount, 0, limit, enforce, now)
+	if err != nil || ok || !enforce || amount > limit {
+		return used, reserved, ok, err
+	}
+	// Refused: expired reservations may still hold budget that nobody will settle.
+	freed, err := s.expireCounterReservations(ctx, c, sub.ID, m, start, now)
+	if err != nil || freed == 0 {
+		return 0, 0, false, err
+	}
+	return s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, amount, 0, limit, enforce, now)
+}
+
+// quotaExceeded builds the QUOTA_EXCEEDED error with the numbers a client needs.
+func (s *Service) quotaExceeded(ctx context.Context, c *ent.Client, sub *liveSub, m metric.Metric, start, end time.Time, amount, limit int64, now time.Time) error {
+	used, reserved, err := s.readCounter(ctx, c, sub.ID, m, start)
+	if err != nil {
+		return err
+	}
+	return errs.QuotaExceeded(fmt.Sprintf("the %s quota of %d for this period would be exceeded (used %d, reserved %d, requested %d)", m, limit, used, reserved, amount),
+		map[string]any{"metric": string(m), "limit": limit, "used": used, "reserved": reserved, "requested": amount, "resetsAt": end.Format(time.RFC3339)})
+}
+
+// readCounter returns a counter's used and reserved budget, zero when it has no row yet.
+func (s *Service) readCounter(ctx context.Context, c *ent.Client, subID string, m metric.Metric, start time.Time) (used, reserved int64, err error) {
+	rows, err := c.QueryContext(ctx, s.rebind(`SELECT used, reserved FROM usage_counters WHERE subscription_id = ? AND metric = ? AND period_start = ?`), subID, string(m), start)
+	if err != nil {
+		return 0, 0, fmt.Errorf("reading usage counter: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(&used, &reserved); err != nil {
+			return 0, 0, fmt.Errorf("reading usage counter: %w", err)
+		}
+	}
+	return used, reserved, rows.Err()
+}
+
+// CheckQuota reports whether amount more of metric fits the user's quota now, without recording
+// anything. The user may check their own quota; others need billing.usage.write.
+func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric, amount int64) (QuotaCheck, error) {
+	if err := s.requireMeter(ctx, userID, true); err != nil {
+		return QuotaCheck{}, err
+	}
+	if !m.Valid() {
+		return QuotaCheck{}, errs.Invalid("metric", fmt.Sprintf("unknown metric %q", m))
+	}
+	if amount < 0 {
+		return QuotaCheck{}, errs.Invalid("amount", "amount must not be negative")
+	}
+	c := s.clientFrom(ctx)
+	exists, _, err := s.loadUserSub(ctx, c, userID)
+	if err != nil {
+		return QuotaCheck{}, err
+	}
+	if !exists {
+		return QuotaCheck{}, errs.NotFound("user")
+	}
+	return s.checkQuota(ctx, c, userID, m, amount, s.now())
+}
+
+// checkQuota computes a QuotaCheck. Budget held by reservations that have expired but were not
+// released yet is not counted, since the next enforced call would release it.
+func (s *Service) checkQuota(ctx context.Context, c *ent.Client, userID string, m metric.Metric, amount int64, now time.Time) (QuotaCheck, error) {
+	_, sub, err := s.loadUserSub(ctx, c, userID)
+	if err != nil {
+		return QuotaCheck{}, err
+	}
+	if sub == nil {
+		return unlimitedCheck(m, amount, 0, 0, nil, nil), nil
+	}
+	start, end, ok := sub.period(now)
+	if !ok {
+		return unlimitedCheck(m, amount, 0, 0, nil, nil), nil
+	}
+	used, reserved, err := s.readCounter(ctx, c, sub.ID, m, start)
+	if err != nil {
+		return QuotaCheck{}, err
+	}
+	if reserved > 0 {
+		stale, err := s.expiredReserved(ctx, c, sub.ID, m, start, now)
+		if err != nil {
+			return QuotaCheck{}, err
+		}
+		reserved = max(reserved-stale, 0)
+	}
+	limit, limited := sub.limit(m)
+	return makeCheck(m, amount, used, reserved, limit, limited, start, end), nil
+}
+
+func unlimitedCheck(m metric.Metric, amount, used, reserved int64, start, end *time.Time) QuotaCheck {
+	return QuotaCheck{Metric: m, Allowed: true, Amount: amount, Used: used, Reserved: reserved, PeriodStart: start, ResetsAt: end}
+}
+
+func makeCheck(m metric.Metric, amount, used, reserved, limit int64, limited bool, start, end time.Time) QuotaCheck {
+	if !limited {
+		return unlimitedCheck(m, amount, used, reserved, &start, &end)
+	}
+	remaining := max(limit-used-reserved, 0)
+	pct := 100.0
+	if limit > 0 {
+		pct = float64(used+reserved) * 100 / float64(limit)
+	} else if used+reserved == 0 {
+		pct = 0
+	}
+	return QuotaCheck{Metric: m, Allowed: used+reserved+amount <= limit, Amount: amount, Used: used, Reserved: reserved,
+		Limit: &limit, Remaining: &remaining, Percentage: &pct, PeriodStart: &start, ResetsAt: &end}
+}
+
+// UsageSummary is a user's usage of every metric in the current period.
+type UsageSummary struct {
+	UserID       string
+	Subscription *ent.PlanSubscription
+	PeriodStart  *time.Time
+	PeriodEnd    *time.Time
+	Metrics      []QuotaCheck
+}
+
+// Usage returns a user's usage of every metric against its quota (the user or an admin).
+// Without a subscription, usage is summed over the current calendar month (UTC) and unlimited.
+func (s *Service) Usage(ctx context.Context, userID string) (UsageSummary, error) {
+	if err := selfOrAdmin(ctx, userID); err != nil {
+		return UsageSummary{}, err
+	}
+	c := s.clientFrom(ctx)
+	now := s.now()
+	exists, sub, err := s.loadUserSub(ctx, c, userID)
+	if err != nil {
+		return UsageSummary{}, err
+	}
+	if !exists {
+		return UsageSummary{}, errs.NotFound("user")
+	}
+	out := UsageSummary{UserID: userID}
+	var start, end time.Time
+	ok := false
+	if sub != nil {
+		start, end, ok = sub.period(now)
+	}
+	if !ok {
+		y, mo, _ := now.Date()
+		from := time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)
+		sums, err := s.eventSums(ctx, c, userID, from)
+		if err != nil {
+			return UsageSummary{}, err
+		}
+		for _, m := range metric.All {
+			out.Metrics = append(out.Metrics, unlimitedCheck(m, 0, sums[m], 0, nil, nil))
+		}
+		return out, nil
+	}
+	out.PeriodStart, out.PeriodEnd = &start, &end
+	if out.Subscription, err = c.PlanSubscription.Get(auth.System(ctx), sub.ID); err != nil {
+		return UsageSummary{}, fmt.Errorf("loading subscription: %w", err)
+	}
+	for _, m := range metric.All {
+		check, err := s.checkQuota(ctx, c, userID, m, 0, now)
+		if err != nil {
+			return UsageSummary{}, err
+		}
+		out.Metrics = append(out.Metrics, check)
+	}
+	return out, nil
+}
+
+// eventSums sums a user's events without a subscription since from, per metric.
+func (s *Service) eventSums(ctx context.Context, c *ent.Client, userID string, from time.Time) (map[metric.Metric]int64, error) {
+	rows, err := c.QueryContext(ctx, s.rebind(`SELECT metric, COALESCE(SUM(amount), 0) FROM usage_events WHERE user_id = ? AND subscription_id IS NULL AND created_at >= ? GROUP BY metric`), userID, from)
+	if err != nil {
+		return nil, fmt.Errorf("summing usage: %w", err)
+	}
+	defer rows.Close()
+	out := map[metric.Metric]int64{}
+	for rows.Next() {
+		var m string
+		var n int64
+		if err := rows.Scan(&m, &n); err != nil {
+			return nil, fmt.Errorf("summing usage: %w", err)
+		}
+		out[metric.Metric(m)] = n
+	}
+	return out, rows.Err()
+}
+
+func nullString(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func nullBytes(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// newEventID returns a time-ordered id, as the UsageEvent schema's default does.
+func newEventID() string { return uuid.Must(uuid.NewV7()).String() }
