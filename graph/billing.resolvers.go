@@ -179,6 +179,24 @@ func (r *queryResolver) CheckQuota(ctx context.Context, userID string, metric me
 	return &res, nil
 }
 
+// UsageUpdated is the resolver for the usageUpdated field.
+func (r *subscriptionResolver) UsageUpdated(ctx context.Context, userID *string) (<-chan *billing.UsageUpdate, error) {
+	key, err := billing.WatchKey(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return decodedStream[billing.UsageUpdate](ctx, r.live(), billing.UsageTopic, key)
+}
+
+// QuotaAlert is the resolver for the quotaAlert field.
+func (r *subscriptionResolver) QuotaAlert(ctx context.Context, userID *string) (<-chan *billing.QuotaAlert, error) {
+	key, err := billing.WatchKey(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return decodedStream[billing.QuotaAlert](ctx, r.live(), billing.QuotaAlertTopic, key)
+}
+
 // Amount is the resolver for the amount field.
 func (r *transactionResolver) Amount(ctx context.Context, obj *ent.Transaction) (money.Decimal, error) {
 	return billing.AmountOf(obj), nil

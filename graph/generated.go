@@ -401,6 +401,17 @@ type ComplexityRoot struct {
 		VerifyAuditChain   func(childComplexity int) int
 	}
 
+	QuotaAlert struct {
+		At          func(childComplexity int) int
+		Limit       func(childComplexity int) int
+		Metric      func(childComplexity int) int
+		PeriodEnd   func(childComplexity int) int
+		PeriodStart func(childComplexity int) int
+		Threshold   func(childComplexity int) int
+		Used        func(childComplexity int) int
+		UserID      func(childComplexity int) int
+	}
+
 	QuotaCheck struct {
 		Allowed     func(childComplexity int) int
 		Amount      func(childComplexity int) int
@@ -477,6 +488,8 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		AuditLogAdded func(childComplexity int) int
+		QuotaAlert    func(childComplexity int, userID *string) int
+		UsageUpdated  func(childComplexity int, userID *string) int
 	}
 
 	SystemConfig struct {
@@ -572,6 +585,20 @@ type ComplexityRoot struct {
 		PeriodStart  func(childComplexity int) int
 		Subscription func(childComplexity int) int
 		UserID       func(childComplexity int) int
+	}
+
+	UsageUpdate struct {
+		Amount      func(childComplexity int) int
+		At          func(childComplexity int) int
+		Limit       func(childComplexity int) int
+		Metric      func(childComplexity int) int
+		Percentage  func(childComplexity int) int
+		PeriodEnd   func(childComplexity int) int
+		PeriodStart func(childComplexity int) int
+		Remaining   func(childComplexity int) int
+		Reserved    func(childComplexity int) int
+		Used        func(childComplexity int) int
+		UserID      func(childComplexity int) int
 	}
 
 	User struct {
@@ -718,6 +745,8 @@ type QueryResolver interface {
 }
 type SubscriptionResolver interface {
 	AuditLogAdded(ctx context.Context) (<-chan *ent.AuditLog, error)
+	UsageUpdated(ctx context.Context, userID *string) (<-chan *billing.UsageUpdate, error)
+	QuotaAlert(ctx context.Context, userID *string) (<-chan *billing.QuotaAlert, error)
 }
 type SystemConfigResolver interface {
 	ToolServers(ctx context.Context, obj *settings.SystemConfig) ([]*settings.ToolServer, error)
@@ -2582,6 +2611,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.VerifyAuditChain(childComplexity), true
 
+	case "QuotaAlert.at":
+		if e.ComplexityRoot.QuotaAlert.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.At(childComplexity), true
+	case "QuotaAlert.limit":
+		if e.ComplexityRoot.QuotaAlert.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.Limit(childComplexity), true
+	case "QuotaAlert.metric":
+		if e.ComplexityRoot.QuotaAlert.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.Metric(childComplexity), true
+	case "QuotaAlert.periodEnd":
+		if e.ComplexityRoot.QuotaAlert.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.PeriodEnd(childComplexity), true
+	case "QuotaAlert.periodStart":
+		if e.ComplexityRoot.QuotaAlert.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.PeriodStart(childComplexity), true
+	case "QuotaAlert.threshold":
+		if e.ComplexityRoot.QuotaAlert.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.Threshold(childComplexity), true
+	case "QuotaAlert.used":
+		if e.ComplexityRoot.QuotaAlert.Used == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.Used(childComplexity), true
+	case "QuotaAlert.userId":
+		if e.ComplexityRoot.QuotaAlert.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.UserID(childComplexity), true
+
 	case "QuotaCheck.allowed":
 		if e.ComplexityRoot.QuotaCheck.Allowed == nil {
 			break
@@ -2879,6 +2957,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.AuditLogAdded(childComplexity), true
+	case "Subscription.quotaAlert":
+		if e.ComplexityRoot.Subscription.QuotaAlert == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_quotaAlert_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.QuotaAlert(childComplexity, args["userId"].(*string)), true
+	case "Subscription.usageUpdated":
+		if e.ComplexityRoot.Subscription.UsageUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_usageUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.UsageUpdated(childComplexity, args["userId"].(*string)), true
 
 	case "SystemConfig.auth":
 		if e.ComplexityRoot.SystemConfig.Auth == nil {
@@ -3279,6 +3379,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UsageSummary.UserID(childComplexity), true
+
+	case "UsageUpdate.amount":
+		if e.ComplexityRoot.UsageUpdate.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.Amount(childComplexity), true
+	case "UsageUpdate.at":
+		if e.ComplexityRoot.UsageUpdate.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.At(childComplexity), true
+	case "UsageUpdate.limit":
+		if e.ComplexityRoot.UsageUpdate.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.Limit(childComplexity), true
+	case "UsageUpdate.metric":
+		if e.ComplexityRoot.UsageUpdate.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.Metric(childComplexity), true
+	case "UsageUpdate.percentage":
+		if e.ComplexityRoot.UsageUpdate.Percentage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.Percentage(childComplexity), true
+	case "UsageUpdate.periodEnd":
+		if e.ComplexityRoot.UsageUpdate.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.PeriodEnd(childComplexity), true
+	case "UsageUpdate.periodStart":
+		if e.ComplexityRoot.UsageUpdate.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.PeriodStart(childComplexity), true
+	case "UsageUpdate.remaining":
+		if e.ComplexityRoot.UsageUpdate.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.Remaining(childComplexity), true
+	case "UsageUpdate.reserved":
+		if e.ComplexityRoot.UsageUpdate.Reserved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.Reserved(childComplexity), true
+	case "UsageUpdate.used":
+		if e.ComplexityRoot.UsageUpdate.Used == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.Used(childComplexity), true
+	case "UsageUpdate.userId":
+		if e.ComplexityRoot.UsageUpdate.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.UserID(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -4244,6 +4411,28 @@ func (ec *executionContext) childFields_PromptSuggestion(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type PromptSuggestion", field.Name)
 }
 
+func (ec *executionContext) childFields_QuotaAlert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_QuotaAlert_userId(ctx, field)
+	case "metric":
+		return ec.fieldContext_QuotaAlert_metric(ctx, field)
+	case "threshold":
+		return ec.fieldContext_QuotaAlert_threshold(ctx, field)
+	case "used":
+		return ec.fieldContext_QuotaAlert_used(ctx, field)
+	case "limit":
+		return ec.fieldContext_QuotaAlert_limit(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_QuotaAlert_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_QuotaAlert_periodEnd(ctx, field)
+	case "at":
+		return ec.fieldContext_QuotaAlert_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuotaAlert", field.Name)
+}
+
 func (ec *executionContext) childFields_QuotaCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "metric":
@@ -4568,6 +4757,34 @@ func (ec *executionContext) childFields_UsageSummary(ctx context.Context, field 
 		return ec.fieldContext_UsageSummary_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UsageSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_UsageUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_UsageUpdate_userId(ctx, field)
+	case "metric":
+		return ec.fieldContext_UsageUpdate_metric(ctx, field)
+	case "amount":
+		return ec.fieldContext_UsageUpdate_amount(ctx, field)
+	case "used":
+		return ec.fieldContext_UsageUpdate_used(ctx, field)
+	case "reserved":
+		return ec.fieldContext_UsageUpdate_reserved(ctx, field)
+	case "limit":
+		return ec.fieldContext_UsageUpdate_limit(ctx, field)
+	case "remaining":
+		return ec.fieldContext_UsageUpdate_remaining(ctx, field)
+	case "percentage":
+		return ec.fieldContext_UsageUpdate_percentage(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_UsageUpdate_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_UsageUpdate_periodEnd(ctx, field)
+	case "at":
+		return ec.fieldContext_UsageUpdate_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsageUpdate", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6229,6 +6446,34 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["query"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_quotaAlert_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_usageUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
 	return args, nil
 }
 
@@ -14894,6 +15139,190 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _QuotaAlert_userId(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaAlert_metric(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type UsageMetric does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaAlert_threshold(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaAlert_used(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_used(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Used, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_used(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaAlert_limit(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaAlert_periodStart(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaAlert_periodEnd(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_periodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaAlert_at(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
 func (ec *executionContext) _QuotaCheck_metric(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16147,6 +16576,130 @@ func (ec *executionContext) fieldContext_Subscription_auditLogAdded(_ context.Co
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuditLog(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_usageUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_usageUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().UsageUpdated(ctx, fc.Args["userId"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *billing.UsageUpdate
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *billing.UsageUpdate
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *billing.UsageUpdate) graphql.Marshaler {
+			return ec.marshalNUsageUpdate2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐUsageUpdate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_usageUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageUpdate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_usageUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_quotaAlert(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_quotaAlert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().QuotaAlert(ctx, fc.Args["userId"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *billing.QuotaAlert
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *billing.QuotaAlert
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *billing.QuotaAlert) graphql.Marshaler {
+			return ec.marshalNQuotaAlert2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐQuotaAlert(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_quotaAlert(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuotaAlert(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_quotaAlert_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -17797,6 +18350,259 @@ func (ec *executionContext) fieldContext_UsageSummary_metrics(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UsageUpdate_userId(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_metric(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type UsageMetric does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_amount(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_used(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_used(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Used, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_used(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_reserved(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_reserved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reserved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_reserved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_limit(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_remaining(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_percentage(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_percentage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percentage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_periodStart(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_periodEnd(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_periodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_at(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -28614,6 +29420,79 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var quotaAlertImplementors = []string{"QuotaAlert"}
+
+func (ec *executionContext) _QuotaAlert(ctx context.Context, sel ast.SelectionSet, obj *billing.QuotaAlert) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quotaAlertImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuotaAlert")
+		case "userId":
+			out.Values[i] = ec._QuotaAlert_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metric":
+			out.Values[i] = ec._QuotaAlert_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threshold":
+			out.Values[i] = ec._QuotaAlert_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "used":
+			out.Values[i] = ec._QuotaAlert_used(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._QuotaAlert_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periodStart":
+			out.Values[i] = ec._QuotaAlert_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periodEnd":
+			out.Values[i] = ec._QuotaAlert_periodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._QuotaAlert_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var quotaCheckImplementors = []string{"QuotaCheck"}
 
 func (ec *executionContext) _QuotaCheck(ctx context.Context, sel ast.SelectionSet, obj *billing.QuotaCheck) graphql.Marshaler {
@@ -29161,6 +30040,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "auditLogAdded":
 		return ec._Subscription_auditLogAdded(ctx, fields[0])
+	case "usageUpdated":
+		return ec._Subscription_usageUpdated(ctx, fields[0])
+	case "quotaAlert":
+		return ec._Subscription_quotaAlert(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -29995,6 +30878,94 @@ func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.Selection
 			}
 		case "metrics":
 			out.Values[i] = ec._UsageSummary_metrics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var usageUpdateImplementors = []string{"UsageUpdate"}
+
+func (ec *executionContext) _UsageUpdate(ctx context.Context, sel ast.SelectionSet, obj *billing.UsageUpdate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsageUpdate")
+		case "userId":
+			out.Values[i] = ec._UsageUpdate_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metric":
+			out.Values[i] = ec._UsageUpdate_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._UsageUpdate_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "used":
+			out.Values[i] = ec._UsageUpdate_used(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reserved":
+			out.Values[i] = ec._UsageUpdate_reserved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._UsageUpdate_limit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "remaining":
+			out.Values[i] = ec._UsageUpdate_remaining(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "percentage":
+			out.Values[i] = ec._UsageUpdate_percentage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "periodStart":
+			out.Values[i] = ec._UsageUpdate_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "periodEnd":
+			out.Values[i] = ec._UsageUpdate_periodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._UsageUpdate_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31800,6 +32771,16 @@ func (ec *executionContext) unmarshalNPromptSuggestionInput2ᚖgithubᚗcomᚋst
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNQuotaAlert2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐQuotaAlert(ctx context.Context, sel ast.SelectionSet, v *billing.QuotaAlert) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._QuotaAlert(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNQuotaCheck2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐQuotaCheck(ctx context.Context, sel ast.SelectionSet, v billing.QuotaCheck) graphql.Marshaler {
 	return ec._QuotaCheck(ctx, sel, &v)
 }
@@ -32269,6 +33250,16 @@ func (ec *executionContext) marshalNUsageSummary2ᚖgithubᚗcomᚋstewardᚑdev
 		return graphql.Null
 	}
 	return ec._UsageSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUsageUpdate2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐUsageUpdate(ctx context.Context, sel ast.SelectionSet, v *billing.UsageUpdate) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UsageUpdate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.User) graphql.Marshaler {

@@ -3,6 +3,7 @@
 package graph
 
 import (
+	"context"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -49,6 +50,14 @@ func (r *Resolver) now() time.Time {
 
 // live is where subscription streams read from.
 func (r *Resolver) live() live.Source { return live.Source{Bus: r.Bus, Checker: r.Credentials} }
+
+// decodedStream is a subscription whose events carry a T as their JSON payload.
+func decodedStream[T any](ctx context.Context, src live.Source, topic, key string) (<-chan *T, error) {
+	return live.Stream(ctx, src, topic, key, func(_ context.Context, e events.Event) (*T, bool) {
+		v, err := events.Decode[T](e)
+		return &v, err == nil
+	})
+}
 
 // NewSchema builds the executable schema with its directives.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {

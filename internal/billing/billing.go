@@ -25,6 +25,7 @@ import (
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/payments"
 )
 
@@ -51,6 +52,8 @@ type Config struct {
 	// Random feeds plan id suffixes; nil means crypto/rand.
 	Random io.Reader
 	Logger *slog.Logger
+	// Bus receives live usage updates and quota alerts; nil publishes nothing.
+	Bus events.Bus
 }
 
 // Validate reports a missing dependency.
@@ -72,6 +75,7 @@ type Service struct {
 	clock         func() time.Time
 	random        io.Reader
 	logger        *slog.Logger
+	bus           events.Bus
 	postgres      bool
 }
 
@@ -91,7 +95,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	return &Service{
 		db: cfg.DB, client: cfg.DB.Client, audit: cfg.Audit, perms: cfg.Perms, provider: cfg.Payments,
-		defaultPlanID: cfg.DefaultPlanID, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger,
+		defaultPlanID: cfg.DefaultPlanID, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
 		postgres: cfg.DB.Dialect == dialect.Postgres,
 	}, nil
 }

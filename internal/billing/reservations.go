@@ -162,6 +162,13 @@ func (s *Service) SettleReservation(ctx context.Context, in SettleInput) (Settle
 			check.Used, check.Reserved = used, reserved
 		}
 	}
+	alertSub := r.SubscriptionID
+	if check.PeriodStart == nil || !check.PeriodStart.Equal(r.PeriodStart) {
+		alertSub = nil // the hold's period is over: no alert for a period that has ended
+	}
+	if err := s.announceUsage(ctx, c, r.UserID, alertSub, in.ActualAmount, check); err != nil {
+		return SettleResult{}, err
+	}
 	return SettleResult{Reservation: r, Event: event, Quota: check}, nil
 }
 

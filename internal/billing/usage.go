@@ -246,7 +246,8 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 		return s.replay(ctx, c, in, hash, now)
 	}
 	if sub == nil {
-		return RecordResult{Event: ev, Quota: unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)}, nil
+		check := unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)
+		return RecordResult{Event: ev, Quota: check}, s.announceUsage(ctx, c, in.UserID, nil, in.Amount, check)
 	}
 	limit, limited := sub.limit(in.Metric)
 	used, reserved, ok, err := s.addUsage(ctx, c, sub, in.UserID, in.Metric, pStart, pEnd, in.Amount, limit, limited && in.Enforce, now)
@@ -256,7 +257,8 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 	if !ok {
 		return RecordResult{}, s.quotaExceeded(ctx, c, sub, in.Metric, pStart, pEnd, in.Amount, limit, now)
 	}
-	return RecordResult{Event: ev, Quota: makeCheck(in.Metric, 0, used, reserved, limit, limited, pStart, pEnd)}, nil
+	check := makeCheck(in.Metric, 0, used, reserved, limit, limited, pStart, pEnd)
+	return RecordResult{Event: ev, Quota: check}, s.announceUsage(ctx, c, in.UserID, subID, in.Amount, check)
 }
 
 // replay answers a reused idempotency key from the stored event.

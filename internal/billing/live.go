@@ -1,0 +1,116 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/events"
+)
+
+// Topics of the live billing events; each event's Key is the user id.
+const (
+	UsageTopic      = "usage"
+	QuotaAlertTopic = "quota_alert"
+)
+
+// alertThresholds are the quota percentages that raise an alert, once each per period.
+var alertThresholds = []int{80, 100}
+
+// UsageUpdate is published after every recorded or settled usage.
+type UsageUpdate struct {
+	UserID string        `json:"userId"`
+	Metric metric.Metric `json:"metric"`
+	// Amount is what this event added.
+	Amount      int64      `json:"amount"`
+	Used        int64      `json:"used"`
+	Reserved    int64      `json:"reserved"`
+	Limit       *int64     `json:"limit,omitempty"`
+	Remaining   *int64     `json:"remaining,omitempty"`
+	Percentage  *float64   `json:"percentage,omitempty"`
+	PeriodStart *time.Time `json:"periodStart,omitempty"`
+	PeriodEnd   *time.Time `json:"periodEnd,omitempty"`
+	At          time.Time  `json:"at"`
+}
+
+// QuotaAlert is published once per period and metric when usage crosses 80% and 100%.
+type QuotaAlert struct {
+	UserID      string        `json:"userId"`
+	Metric      metric.Metric `json:"metric"`
+	Threshold   int           `json:"threshold"`
+	Used        int64         `json:"used"`
+	Limit       int64         `json:"limit"`
+	PeriodStart time.Time     `json:"periodStart"`
+	PeriodEnd   time.Time     `json:"periodEnd"`
+	At          time.Time     `json:"at"`
+}
+
+// WatchKey checks who may watch whose live usage and returns the events key to subscribe to: a
+// user watches only themselves (userID nil or their own id); an admin watches anyone, or
+// everyone with userID nil (the empty key).
+func WatchKey(ctx context.Context, userID *string) (string, error) {
+	v := auth.ViewerFrom(ctx)
+	switch {
+	case v == nil:
+		return "", errs.Unauthenticated("sign in to do this")
+	case v.IsAdmin() && userID == nil:
+		return "", nil
+	case userID == nil || *userID == v.UserID:
+		return v.UserID, nil
+	case v.IsAdmin():
+		return *userID, nil
+	default:
+		return "", errs.Forbidden("you may watch only your own usage")
+	}
+}
+
+// announceUsage publishes the update after commit and raises the quota alerts it crosses. Marking
+// a counter's alert is a conditional update in the same transaction as the usage, so each alert
+// goes out once per period even with several replicas recording at the same moment.
+func (s *Service) announceUsage(ctx context.Context, c *ent.Client, userID string, subID *string, amount int64, q QuotaCheck) error {
+	if s.bus == nil {
+		return nil
+	}
+	now := s.now()
+	s.publishAfterCommit(ctx, UsageTopic, userID, UsageUpdate{UserID: userID, Metric: q.Metric, Amount: amount, Used: q.Used,
+		Reserved: q.Reserved, Limit: q.Limit, Remaining: q.Remaining, Percentage: q.Percentage,
+		PeriodStart: q.PeriodStart, PeriodEnd: q.ResetsAt, At: now})
+	if subID == nil || q.Limit == nil || q.PeriodStart == nil || q.ResetsAt == nil {
+		return nil
+	}
+	for _, th := range alertThresholds {
+		if q.Used*100 < int64(th)**q.Limit {
+			continue
+		}
+		col := fmt.Sprintf("alerted_%d", th)
+		res, err := c.ExecContext(ctx, s.rebind("UPDATE usage_counters SET "+col+" = true WHERE subscription_id = ? AND metric = ? AND period_start = ? AND "+col+" = false"),
+			*subID, string(q.Metric), *q.PeriodStart)
+		if err != nil {
+			return fmt.Errorf("marking quota alert: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			continue // already alerted this period (or the driver cannot tell: stay quiet)
+		}
+		s.publishAfterCommit(ctx, QuotaAlertTopic, userID, QuotaAlert{UserID: userID, Metric: q.Metric, Threshold: th,
+			Used: q.Used, Limit: *q.Limit, PeriodStart: *q.PeriodStart, PeriodEnd: *q.ResetsAt, At: now})
+	}
+	return nil
+}
+
+func (s *Service) publishAfterCommit(ctx context.Context, topic, key string, v any) {
+	e, err := events.Encode(topic, key, v)
+	if err != nil {
+		s.logger.Error("encoding billing event", "topic", topic, "err", err)
+		return
+	}
+	db.AfterCommit(ctx, func() {
+		if err := s.bus.Publish(context.WithoutCancel(ctx), e); err != nil {
+			s.logger.Warn("publishing billing event", "topic", topic, "err", err)
+		}
+	})
+}
