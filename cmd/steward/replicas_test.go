@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,6 +146,71 @@ func TestTwoReplicas(t *testing.T) {
 		m, err := ws.Next(5 * time.Second)
 		if err != nil || m.Type != "complete" {
 			t.Fatalf("subscription on B after sign-out on A: %+v, %v; want complete", m, err)
+		}
+	})
+
+	t.Run("usage recorded on one replica reaches a subscriber on the other", func(t *testing.T) {
+		plan := st.Get(a.MustQuery(t, admin.Token, `mutation { createPlan(input: {name: "Team", price: "5.00", currency: "USD",
+			quotas: [{metric: REQUESTS, limit: 100}]}) { id } }`), "createPlan.id").(string)
+		a.MustQuery(t, admin.Token, `mutation($u: ID!, $p: ID!) { assignPlan(userId: $u, planId: $p) { id } }`, "u", bobOnB.ID, "p", plan)
+		ws, ack, err := a.DialWS(t, st.ProtoTransportWS, map[string]any{"token": bobOnB.Token}, nil)
+		if err != nil || ack.Type != "connection_ack" {
+			t.Fatalf("init: %+v, %v", ack, err)
+		}
+		ws.Subscribe(t, "1", `subscription { usageUpdated { used } }`, nil)
+		time.Sleep(200 * time.Millisecond)
+		b.MustQuery(t, admin.Token, `mutation($u: ID!) { recordUsage(input: {userId: $u, metric: TOKENS_INPUT, amount: 42}) { replayed } }`, "u", bobOnB.ID)
+		m, err := ws.Next(5 * time.Second)
+		if err != nil || m.Type != "next" || !strings.Contains(string(m.Payload), `"used":42`) {
+			t.Fatalf("subscriber on A got %+v, %v", m, err)
+		}
+
+		// 200 concurrent enforced calls of 1, split across both replicas, against a quota of 100.
+		var accepted, refused atomic.Int64
+		var wg sync.WaitGroup
+		for i := range 200 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				target := a
+				if i%2 == 1 {
+					target = b
+				}
+				r := target.Query(t, admin.Token, `mutation($u: ID!) { recordUsage(input: {userId: $u, metric: REQUESTS, amount: 1, enforce: true}) { replayed } }`, "u", bobOnB.ID)
+				switch r.Code() {
+				case "":
+					accepted.Add(1)
+				case "QUOTA_EXCEEDED":
+					refused.Add(1)
+				default:
+					t.Errorf("unexpected answer: %s", r.Raw)
+				}
+			}()
+		}
+		wg.Wait()
+		if accepted.Load() != 100 || refused.Load() != 100 {
+			t.Fatalf("accepted %d, refused %d; want exactly 100 and 100", accepted.Load(), refused.Load())
+		}
+		used := st.Get(a.MustQuery(t, admin.Token, `query($u: ID!) { checkQuota(userId: $u, metric: REQUESTS, amount: 0) { used } }`, "u", bobOnB.ID), "checkQuota.used")
+		if used != float64(100) {
+			t.Fatalf("used after the race = %v, want 100", used)
+		}
+	})
+
+	t.Run("a configuration change on one replica is seen by the other", func(t *testing.T) {
+		// Read on B first so its cache holds the old value, then change it on A.
+		b.MustQuery(t, "", `mutation { signup(input: {name: "Cy", email: "cy@example.com", password: "long enough pw"}) { token } }`)
+		a.MustQuery(t, admin.Token, `mutation { updateAuthConfig(input: {enableSignup: false}) { enableSignup } }`)
+		deadline := time.Now().Add(time.Second)
+		for {
+			r := b.Query(t, "", `mutation { signup(input: {name: "Di", email: "di@example.com", password: "long enough pw"}) { token } }`)
+			if r.Code() == "FORBIDDEN" {
+				break
+			}
+			if r.Code() != "" || time.Now().After(deadline) {
+				t.Fatalf("sign-up on B after A disabled it: %s", r.Raw)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	})
 }
