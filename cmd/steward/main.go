@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // served only on STEWARD_PPROF_ADDR
 	"os"
 	"os/signal"
 	"syscall"
@@ -65,6 +67,12 @@ func run(args []string) error {
 }
 
 func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	if cfg.PprofAddr != "" {
+		go func() {
+			// net/http/pprof registers on the default mux, which the API never uses.
+			logger.Info("profiler listening", "addr", cfg.PprofAddr, "err", http.ListenAndServe(cfg.PprofAddr, nil))
+		}()
+	}
 	app, err := server.New(ctx, cfg, server.Options{Logger: logger})
 	if err != nil {
 		return err

@@ -46,6 +46,9 @@ type Config struct {
 	BypassAdminAccessControl bool
 	// TrustProxy takes the client address from X-Forwarded-For (STEWARD_TRUST_PROXY).
 	TrustProxy bool
+	// PprofAddr, when set (STEWARD_PPROF_ADDR, e.g. 127.0.0.1:6060), serves Go's profiler there,
+	// on its own listener so it is never exposed with the API.
+	PprofAddr string
 	// LogFormat is "text" or "json" (STEWARD_LOG_FORMAT).
 	LogFormat string
 	// DefaultPlanID is the billing plan new accounts get (STEWARD_DEFAULT_PLAN_ID).
@@ -83,6 +86,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	cfg.SecretKey = env("WEBUI_SECRET_KEY", "")
 	cfg.SecretKeyFile = env("STEWARD_SECRET_KEY_FILE", defaultSecretKeyFile(cfg.DatabaseURL))
 	cfg.LogFormat = env("STEWARD_LOG_FORMAT", "text")
+	cfg.PprofAddr = env("STEWARD_PPROF_ADDR", "")
 	cfg.DefaultPlanID = env("STEWARD_DEFAULT_PLAN_ID", "")
 	cfg.YooKassa = YooKassa{ShopID: env("YOOKASSA_SHOP_ID", ""), SecretKey: env("YOOKASSA_SECRET_KEY", ""), APIURL: env("YOOKASSA_API_URL", "")}
 	if o := env("CORS_ALLOW_ORIGIN", ""); o != "" {
