@@ -112,10 +112,17 @@ func onlyFields(names ...string) entgql.SkipTxFunc {
 
 // limitMutations counts every mutation field (only top-level fields belong to Mutation) of a signed-in caller against the
 // per-user limit; aliases and batches count once each.
+// meteringFields are the LLM gateway's calls: machine traffic of thousands a second for many users
+// under one credential, guarded by the billing.usage.write permission and exact quotas instead.
+// A per-user mutation limit sized for people would throttle metering itself.
+var meteringFields = map[string]bool{
+	"recordUsage": true, "reserveQuota": true, "settleReservation": true, "releaseReservation": true,
+}
+
 func limitMutations(limits *ratelimit.Policy) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
-		if limits != nil && fc != nil && fc.Object == "Mutation" {
+		if limits != nil && fc != nil && fc.Object == "Mutation" && !meteringFields[fc.Field.Name] {
 			if v := auth.ViewerFrom(ctx); v != nil {
 				if err := limits.Mutation(ctx, v.UserID); err != nil {
 					return nil, err

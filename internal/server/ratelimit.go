@@ -7,6 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/ratelimit"
@@ -43,10 +44,16 @@ func newRateLimits(cfg config.Config, opts Options, logger *slog.Logger, store *
 
 // withRateLimit applies the per-address ceiling to every request and lets the checks made during
 // GraphQL execution (sign-in, sign-up, mutations) set the RateLimit-* and Retry-After headers.
-// A request over the ceiling is answered 429 before GraphQL runs.
+// A request over the ceiling is answered 429 before GraphQL runs. Requests made with an API key
+// skip the address ceiling: a gateway sends all its users' traffic from one address, and a key is
+// revoked, not throttled, when it is abused.
 func withRateLimit(limits *ratelimit.Policy, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := ratelimit.WithHeaders(r.Context(), ratelimit.NewHeaderSink(w.Header().Set))
+		if v := auth.ViewerFrom(ctx); v != nil && v.APIKeyID != "" {
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
 		if err := limits.Request(ctx); err != nil {
 			e, _ := errs.As(err)
 			writeError(w, http.StatusTooManyRequests, e)

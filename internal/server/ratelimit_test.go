@@ -218,3 +218,27 @@ func TestSigninLockout(t *testing.T) {
 		}
 	})
 }
+
+// TestGatewayTrafficIsNotThrottledLikePeople: the LLM gateway meters thousands of calls for many
+// users with one API key from one address. The per-user mutation limit and the per-address
+// ceiling are sized for people, so metering and API-key requests skip them.
+func TestGatewayTrafficIsNotThrottledLikePeople(t *testing.T) {
+	s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"}), st.WithRateLimits(limits(func(r *settings.RateLimits) {
+		r.MutationsPerUser = settings.RateRule{Rate: 3, PeriodSeconds: 60}
+		r.RequestsPerIP = settings.RateRule{Rate: 20, PeriodSeconds: 60}
+	})))
+	admin := s.Signup(t, "Ada")
+	key := st.Get(s.MustQuery(t, admin.Token, `mutation { createAPIKey(input: {name: "gateway"}) { key } }`), "createAPIKey.key").(string)
+	for i := range 25 {
+		r := s.Query(t, key, `mutation($u: ID!) { recordUsage(input: {userId: $u, metric: REQUESTS, amount: 1}) { replayed } }`, "u", admin.ID)
+		if len(r.Errors) > 0 {
+			t.Fatalf("metering call %d was refused: %s", i+1, r.Raw)
+		}
+	}
+	// A person's own changes are still limited.
+	var last *st.Response
+	for range 4 {
+		last = s.Query(t, admin.Token, `mutation { updateProfile(input: {statusMessage: "busy"}) { id } }`)
+	}
+	wantCode(t, last, "RATE_LIMITED")
+}

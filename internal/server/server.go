@@ -192,7 +192,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withRateLimit(limits, withViewer(sess, cfg.CookieSecure, logger, gql)))
+	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, withRateLimit(limits, gql)))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, logger))
 	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
