@@ -25,6 +25,7 @@ import (
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 )
@@ -100,6 +101,7 @@ func checkColumn(t, c string) error {
 			session.Table:          session.ValidColumn,
 			transaction.Table:      transaction.ValidColumn,
 			usagecounter.Table:     usagecounter.ValidColumn,
+			usagedaily.Table:       usagedaily.ValidColumn,
 			usageevent.Table:       usageevent.ValidColumn,
 			user.Table:             user.ValidColumn,
 		})

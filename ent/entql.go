@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -315,6 +316,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   usagedaily.Table,
+			Columns: usagedaily.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: usagedaily.FieldID,
+			},
+		},
+		Type: "UsageDaily",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			usagedaily.FieldDay:    {Type: field.TypeTime, Column: usagedaily.FieldDay},
+			usagedaily.FieldMetric: {Type: field.TypeEnum, Column: usagedaily.FieldMetric},
+			usagedaily.FieldPlanID: {Type: field.TypeString, Column: usagedaily.FieldPlanID},
+			usagedaily.FieldTotal:  {Type: field.TypeInt64, Column: usagedaily.FieldTotal},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usageevent.Table,
 			Columns: usageevent.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -336,7 +354,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usageevent.FieldMetadata:       {Type: field.TypeJSON, Column: usageevent.FieldMetadata},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1839,6 +1857,66 @@ func (f *UsageCounterFilter) WhereUpdatedAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *UsageDailyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the UsageDailyQuery builder.
+func (_q *UsageDailyQuery) Filter() *UsageDailyFilter {
+	return &UsageDailyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *UsageDailyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the UsageDailyMutation builder.
+func (m *UsageDailyMutation) Filter() *UsageDailyFilter {
+	return &UsageDailyFilter{config: m.config, predicateAdder: m}
+}
+
+// UsageDailyFilter provides a generic filtering capability at runtime for UsageDailyQuery.
+type UsageDailyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *UsageDailyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *UsageDailyFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(usagedaily.FieldID))
+}
+
+// WhereDay applies the entql time.Time predicate on the day field.
+func (f *UsageDailyFilter) WhereDay(p entql.TimeP) {
+	f.Where(p.Field(usagedaily.FieldDay))
+}
+
+// WhereMetric applies the entql string predicate on the metric field.
+func (f *UsageDailyFilter) WhereMetric(p entql.StringP) {
+	f.Where(p.Field(usagedaily.FieldMetric))
+}
+
+// WherePlanID applies the entql string predicate on the plan_id field.
+func (f *UsageDailyFilter) WherePlanID(p entql.StringP) {
+	f.Where(p.Field(usagedaily.FieldPlanID))
+}
+
+// WhereTotal applies the entql int64 predicate on the total field.
+func (f *UsageDailyFilter) WhereTotal(p entql.Int64P) {
+	f.Where(p.Field(usagedaily.FieldTotal))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UsageEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1867,7 +1945,7 @@ type UsageEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1957,7 +2035,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -40,6 +40,8 @@ type Tx struct {
 	Transaction *TransactionClient
 	// UsageCounter is the client for interacting with the UsageCounter builders.
 	UsageCounter *UsageCounterClient
+	// UsageDaily is the client for interacting with the UsageDaily builders.
+	UsageDaily *UsageDailyClient
 	// UsageEvent is the client for interacting with the UsageEvent builders.
 	UsageEvent *UsageEventClient
 	// User is the client for interacting with the User builders.
@@ -188,6 +190,7 @@ func (tx *Tx) init() {
 	tx.Session = NewSessionClient(tx.config)
 	tx.Transaction = NewTransactionClient(tx.config)
 	tx.UsageCounter = NewUsageCounterClient(tx.config)
+	tx.UsageDaily = NewUsageDailyClient(tx.config)
 	tx.UsageEvent = NewUsageEventClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }

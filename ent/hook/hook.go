@@ -165,6 +165,18 @@ func (f UsageCounterFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UsageCounterMutation", m)
 }
 
+// The UsageDailyFunc type is an adapter to allow the use of ordinary
+// function as UsageDaily mutator.
+type UsageDailyFunc func(context.Context, *ent.UsageDailyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f UsageDailyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.UsageDailyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UsageDailyMutation", m)
+}
+
 // The UsageEventFunc type is an adapter to allow the use of ordinary
 // function as UsageEvent mutator.
 type UsageEventFunc func(context.Context, *ent.UsageEventMutation) (ent.Value, error)

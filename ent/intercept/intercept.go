@@ -22,6 +22,7 @@ import (
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 )
@@ -433,6 +434,33 @@ func (f TraverseUsageCounter) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UsageCounterQuery", q)
 }
 
+// The UsageDailyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type UsageDailyFunc func(context.Context, *ent.UsageDailyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f UsageDailyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.UsageDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.UsageDailyQuery", q)
+}
+
+// The TraverseUsageDaily type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseUsageDaily func(context.Context, *ent.UsageDailyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseUsageDaily) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseUsageDaily) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UsageDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.UsageDailyQuery", q)
+}
+
 // The UsageEventFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UsageEventFunc func(context.Context, *ent.UsageEventQuery) (ent.Value, error)
 
@@ -516,6 +544,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TransactionQuery, predicate.Transaction, transaction.OrderOption]{typ: ent.TypeTransaction, tq: q}, nil
 	case *ent.UsageCounterQuery:
 		return &query[*ent.UsageCounterQuery, predicate.UsageCounter, usagecounter.OrderOption]{typ: ent.TypeUsageCounter, tq: q}, nil
+	case *ent.UsageDailyQuery:
+		return &query[*ent.UsageDailyQuery, predicate.UsageDaily, usagedaily.OrderOption]{typ: ent.TypeUsageDaily, tq: q}, nil
 	case *ent.UsageEventQuery:
 		return &query[*ent.UsageEventQuery, predicate.UsageEvent, usageevent.OrderOption]{typ: ent.TypeUsageEvent, tq: q}, nil
 	case *ent.UserQuery:

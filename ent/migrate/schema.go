@@ -471,6 +471,32 @@ var (
 			},
 		},
 	}
+	// UsageDailiesColumns holds the columns for the "usage_dailies" table.
+	UsageDailiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeTime},
+		{Name: "metric", Type: field.TypeEnum, Enums: []string{"TOKENS_INPUT", "TOKENS_OUTPUT", "REQUESTS", "IMAGES", "AUDIO_MINUTES"}},
+		{Name: "plan_id", Type: field.TypeString, Default: ""},
+		{Name: "total", Type: field.TypeInt64, Default: 0},
+	}
+	// UsageDailiesTable holds the schema information for the "usage_dailies" table.
+	UsageDailiesTable = &schema.Table{
+		Name:       "usage_dailies",
+		Columns:    UsageDailiesColumns,
+		PrimaryKey: []*schema.Column{UsageDailiesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "usagedaily_day_metric_plan_id",
+				Unique:  true,
+				Columns: []*schema.Column{UsageDailiesColumns[1], UsageDailiesColumns[2], UsageDailiesColumns[3]},
+			},
+			{
+				Name:    "usagedaily_plan_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{UsageDailiesColumns[3], UsageDailiesColumns[1]},
+			},
+		},
+	}
 	// UsageEventsColumns holds the columns for the "usage_events" table.
 	UsageEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 64},
@@ -575,6 +601,7 @@ var (
 		SessionsTable,
 		TransactionsTable,
 		UsageCountersTable,
+		UsageDailiesTable,
 		UsageEventsTable,
 		UsersTable,
 	}

@@ -45,6 +45,9 @@ type Transaction func(*sql.Selector)
 // UsageCounter is the predicate function for usagecounter builders.
 type UsageCounter func(*sql.Selector)
 
+// UsageDaily is the predicate function for usagedaily builders.
+type UsageDaily func(*sql.Selector)
+
 // UsageEvent is the predicate function for usageevent builders.
 type UsageEvent func(*sql.Selector)
 

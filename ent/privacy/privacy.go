@@ -423,6 +423,30 @@ func (f UsageCounterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UsageCounterMutation", m)
 }
 
+// The UsageDailyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type UsageDailyQueryRuleFunc func(context.Context, *ent.UsageDailyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f UsageDailyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UsageDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.UsageDailyQuery", q)
+}
+
+// The UsageDailyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type UsageDailyMutationRuleFunc func(context.Context, *ent.UsageDailyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f UsageDailyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.UsageDailyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UsageDailyMutation", m)
+}
+
 // The UsageEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UsageEventQueryRuleFunc func(context.Context, *ent.UsageEventQuery) error
@@ -532,6 +556,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.UsageCounterQuery:
 		return q.Filter(), nil
+	case *ent.UsageDailyQuery:
+		return q.Filter(), nil
 	case *ent.UsageEventQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
@@ -568,6 +594,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.TransactionMutation:
 		return m.Filter(), nil
 	case *ent.UsageCounterMutation:
+		return m.Filter(), nil
+	case *ent.UsageDailyMutation:
 		return m.Filter(), nil
 	case *ent.UsageEventMutation:
 		return m.Filter(), nil

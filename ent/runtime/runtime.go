@@ -20,6 +20,7 @@ import (
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 
@@ -689,6 +690,25 @@ func init() {
 	usagecounter.DefaultUpdatedAt = usagecounterDescUpdatedAt.Default.(func() time.Time)
 	// usagecounter.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	usagecounter.UpdateDefaultUpdatedAt = usagecounterDescUpdatedAt.UpdateDefault.(func() time.Time)
+	usagedaily.Policy = privacy.NewPolicies(schema.UsageDaily{})
+	usagedaily.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := usagedaily.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	usagedailyFields := schema.UsageDaily{}.Fields()
+	_ = usagedailyFields
+	// usagedailyDescPlanID is the schema descriptor for plan_id field.
+	usagedailyDescPlanID := usagedailyFields[2].Descriptor()
+	// usagedaily.DefaultPlanID holds the default value on creation for the plan_id field.
+	usagedaily.DefaultPlanID = usagedailyDescPlanID.Default.(string)
+	// usagedailyDescTotal is the schema descriptor for total field.
+	usagedailyDescTotal := usagedailyFields[3].Descriptor()
+	// usagedaily.DefaultTotal holds the default value on creation for the total field.
+	usagedaily.DefaultTotal = usagedailyDescTotal.Default.(int64)
 	usageeventMixin := schema.UsageEvent{}.Mixin()
 	usageevent.Policy = privacy.NewPolicies(schema.UsageEvent{})
 	usageevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -699,6 +719,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	usageeventHooks := schema.UsageEvent{}.Hooks()
+
+	usageevent.Hooks[1] = usageeventHooks[0]
 	usageeventMixinFields0 := usageeventMixin[0].Fields()
 	_ = usageeventMixinFields0
 	usageeventMixinFields1 := usageeventMixin[1].Fields()
