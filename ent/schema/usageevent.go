@@ -73,18 +73,20 @@ func (UsageEvent) Hooks() []ent.Hook {
 // autocommit statements; every production path records usage in one (GraphQL mutations, db.InTx).
 func rollUpUsage(next ent.Mutator) ent.Mutator {
 	return hook.UsageEventFunc(func(ctx context.Context, m *gen.UsageEventMutation) (ent.Value, error) {
+		// The id is read before the insert: an upsert that hits a conflicting idempotency key
+		// replaces it with the existing row's id, and that row was counted already.
+		id, _ := m.ID()
 		v, err := next.Mutate(ctx, m)
 		if err != nil {
 			return v, err
 		}
-		id, _ := m.ID()
 		created, _ := m.CreatedAt()
 		met, _ := m.Metric()
 		amount, _ := m.Amount()
 		// The rollup is derived data that no caller may write directly (adminOnly): the event was
 		// already authorised by its own policy, so its consequence is written as the system.
 		sys := auth.System(ctx)
-		// One statement both confirms that the row was really inserted (an upsert that ignored a
+		// One statement both confirms that this row was really inserted (an upsert that ignored a
 		// conflicting idempotency key inserts nothing, yet reports success) and finds the plan of
 		// the event's subscription at this moment.
 		var rows []struct {

@@ -95,7 +95,7 @@ func seedFixture(t *testing.T, c *ent.Client) {
 		{"s12", "basic", plansubscription.StatusACTIVE, date(2024, 12, 20, 0, 0, 0), ptr(date(2025, 1, 10, 0, 0, 0)), nil, nil},
 	}
 	for _, s := range subs {
-		c.PlanSubscription.Create().SetID(s.id).SetUserID("u-"+s.id).SetPlanID(s.plan).SetStatus(s.status).
+		c.PlanSubscription.Create().SetID(s.id).SetUserID("u-" + s.id).SetPlanID(s.plan).SetStatus(s.status).
 			SetCreatedAt(s.created).SetPeriodAnchor(s.created).SetCurrentPeriodStart(s.created).
 			SetCurrentPeriodEnd(s.created.AddDate(0, 1, 0)).
 			SetNillableTrialEnd(s.trialEnd).SetNillableEndedAt(s.ended).SetNillableCanceledAt(s.canceledAt).
@@ -107,14 +107,14 @@ func seedFixture(t *testing.T, c *ent.Client) {
 		status    transaction.Status
 		at        time.Time
 	}{
-		{"basic", "RUB", 100000, transaction.StatusSUCCEEDED, date(2025, 1, 1, 0, 0, 0)},    // Jan (start inclusive)
-		{"basic", "RUB", 100000, transaction.StatusSUCCEEDED, date(2025, 1, 31, 23, 59, 59)}, // Jan
-		{"pro", "RUB", 1200000, transaction.StatusSUCCEEDED, date(2025, 2, 1, 0, 0, 0)},     // Feb
-		{"weekly", "USD", 700, transaction.StatusSUCCEEDED, date(2025, 2, 14, 0, 0, 0)},     // Feb
-		{"weekly", "USD", 700, transaction.StatusFAILED, date(2025, 2, 15, 0, 0, 0)},        // not revenue
+		{"basic", "RUB", 100000, transaction.StatusSUCCEEDED, date(2025, 1, 1, 0, 0, 0)},      // Jan (start inclusive)
+		{"basic", "RUB", 100000, transaction.StatusSUCCEEDED, date(2025, 1, 31, 23, 59, 59)},  // Jan
+		{"pro", "RUB", 1200000, transaction.StatusSUCCEEDED, date(2025, 2, 1, 0, 0, 0)},       // Feb
+		{"weekly", "USD", 700, transaction.StatusSUCCEEDED, date(2025, 2, 14, 0, 0, 0)},       // Feb
+		{"weekly", "USD", 700, transaction.StatusFAILED, date(2025, 2, 15, 0, 0, 0)},          // not revenue
 		{"basic", "RUB", 100000, transaction.StatusSUCCEEDED, date(2024, 12, 31, 23, 59, 59)}, // before
-		{"weekly", "USD", 2100, transaction.StatusSUCCEEDED, date(2025, 4, 1, 0, 0, 0)},     // after (end exclusive)
-		{"basic", "RUB", 100000, transaction.StatusREFUNDED, date(2025, 1, 15, 0, 0, 0)},    // not revenue
+		{"weekly", "USD", 2100, transaction.StatusSUCCEEDED, date(2025, 4, 1, 0, 0, 0)},       // after (end exclusive)
+		{"basic", "RUB", 100000, transaction.StatusREFUNDED, date(2025, 1, 15, 0, 0, 0)},      // not revenue
 	}
 	for i, tx := range txs {
 		c.Transaction.Create().SetUserID("u-tx").SetPlanID(tx.plan).SetCurrency(tx.cur).
@@ -135,7 +135,7 @@ func seedFixture(t *testing.T, c *ent.Client) {
 		{"s1", metric.TokensInput, 7, date(2025, 4, 1, 0, 0, 0)}, // after
 	}
 	for _, e := range events {
-		c.UsageEvent.Create().SetUserID("u-"+e.sub).SetSubscriptionID(e.sub).SetMetric(e.m).
+		c.UsageEvent.Create().SetUserID("u-" + e.sub).SetSubscriptionID(e.sub).SetMetric(e.m).
 			SetAmount(e.amount).SetCreatedAt(e.at).SaveX(ctx)
 	}
 }
