@@ -22,6 +22,7 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
@@ -98,6 +99,7 @@ func checkColumn(t, c string) error {
 			plan.Table:             plan.ValidColumn,
 			plansubscription.Table: plansubscription.ValidColumn,
 			quotareservation.Table: quotareservation.ValidColumn,
+			revenuedaily.Table:     revenuedaily.ValidColumn,
 			session.Table:          session.ValidColumn,
 			transaction.Table:      transaction.ValidColumn,
 			usagecounter.Table:     usagecounter.ValidColumn,

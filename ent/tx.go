@@ -34,6 +34,8 @@ type Tx struct {
 	PlanSubscription *PlanSubscriptionClient
 	// QuotaReservation is the client for interacting with the QuotaReservation builders.
 	QuotaReservation *QuotaReservationClient
+	// RevenueDaily is the client for interacting with the RevenueDaily builders.
+	RevenueDaily *RevenueDailyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Transaction is the client for interacting with the Transaction builders.
@@ -187,6 +189,7 @@ func (tx *Tx) init() {
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanSubscription = NewPlanSubscriptionClient(tx.config)
 	tx.QuotaReservation = NewQuotaReservationClient(tx.config)
+	tx.RevenueDaily = NewRevenueDailyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Transaction = NewTransactionClient(tx.config)
 	tx.UsageCounter = NewUsageCounterClient(tx.config)

@@ -19,6 +19,7 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
@@ -353,6 +354,33 @@ func (f TraverseQuotaReservation) Traverse(ctx context.Context, q ent.Query) err
 	return fmt.Errorf("unexpected query type %T. expect *ent.QuotaReservationQuery", q)
 }
 
+// The RevenueDailyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RevenueDailyFunc func(context.Context, *ent.RevenueDailyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RevenueDailyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RevenueDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RevenueDailyQuery", q)
+}
+
+// The TraverseRevenueDaily type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRevenueDaily func(context.Context, *ent.RevenueDailyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRevenueDaily) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRevenueDaily) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RevenueDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RevenueDailyQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -538,6 +566,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PlanSubscriptionQuery, predicate.PlanSubscription, plansubscription.OrderOption]{typ: ent.TypePlanSubscription, tq: q}, nil
 	case *ent.QuotaReservationQuery:
 		return &query[*ent.QuotaReservationQuery, predicate.QuotaReservation, quotareservation.OrderOption]{typ: ent.TypeQuotaReservation, tq: q}, nil
+	case *ent.RevenueDailyQuery:
+		return &query[*ent.RevenueDailyQuery, predicate.RevenueDaily, revenuedaily.OrderOption]{typ: ent.TypeRevenueDaily, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.TransactionQuery:

@@ -325,6 +325,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{PlanSubscriptionsColumns[11]},
 			},
+			{
+				Name:    "plansubscription_trial_end",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[9]},
+			},
 		},
 	}
 	// QuotaReservationsColumns holds the columns for the "quota_reservations" table.
@@ -356,6 +361,32 @@ var (
 				Name:    "quotareservation_user_id",
 				Unique:  false,
 				Columns: []*schema.Column{QuotaReservationsColumns[3]},
+			},
+		},
+	}
+	// RevenueDailiesColumns holds the columns for the "revenue_dailies" table.
+	RevenueDailiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeTime},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "plan_id", Type: field.TypeString, Default: ""},
+		{Name: "total_minor", Type: field.TypeInt64, Default: 0},
+	}
+	// RevenueDailiesTable holds the schema information for the "revenue_dailies" table.
+	RevenueDailiesTable = &schema.Table{
+		Name:       "revenue_dailies",
+		Columns:    RevenueDailiesColumns,
+		PrimaryKey: []*schema.Column{RevenueDailiesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "revenuedaily_day_currency_plan_id",
+				Unique:  true,
+				Columns: []*schema.Column{RevenueDailiesColumns[1], RevenueDailiesColumns[2], RevenueDailiesColumns[3]},
+			},
+			{
+				Name:    "revenuedaily_plan_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{RevenueDailiesColumns[3], RevenueDailiesColumns[1]},
 			},
 		},
 	}
@@ -598,6 +629,7 @@ var (
 		PlansTable,
 		PlanSubscriptionsTable,
 		QuotaReservationsTable,
+		RevenueDailiesTable,
 		SessionsTable,
 		TransactionsTable,
 		UsageCountersTable,

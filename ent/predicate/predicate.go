@@ -36,6 +36,9 @@ type PlanSubscription func(*sql.Selector)
 // QuotaReservation is the predicate function for quotareservation builders.
 type QuotaReservation func(*sql.Selector)
 
+// RevenueDaily is the predicate function for revenuedaily builders.
+type RevenueDaily func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 

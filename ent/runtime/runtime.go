@@ -16,6 +16,7 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/schema"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
@@ -539,6 +540,29 @@ func init() {
 			return nil
 		}
 	}()
+	revenuedaily.Policy = privacy.NewPolicies(schema.RevenueDaily{})
+	revenuedaily.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := revenuedaily.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	revenuedailyFields := schema.RevenueDaily{}.Fields()
+	_ = revenuedailyFields
+	// revenuedailyDescCurrency is the schema descriptor for currency field.
+	revenuedailyDescCurrency := revenuedailyFields[1].Descriptor()
+	// revenuedaily.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	revenuedaily.CurrencyValidator = revenuedailyDescCurrency.Validators[0].(func(string) error)
+	// revenuedailyDescPlanID is the schema descriptor for plan_id field.
+	revenuedailyDescPlanID := revenuedailyFields[2].Descriptor()
+	// revenuedaily.DefaultPlanID holds the default value on creation for the plan_id field.
+	revenuedaily.DefaultPlanID = revenuedailyDescPlanID.Default.(string)
+	// revenuedailyDescTotalMinor is the schema descriptor for total_minor field.
+	revenuedailyDescTotalMinor := revenuedailyFields[3].Descriptor()
+	// revenuedaily.DefaultTotalMinor holds the default value on creation for the total_minor field.
+	revenuedaily.DefaultTotalMinor = revenuedailyDescTotalMinor.Default.(int64)
 	sessionMixin := schema.Session{}.Mixin()
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -601,6 +625,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	transactionHooks := schema.Transaction{}.Hooks()
+
+	transaction.Hooks[1] = transactionHooks[0]
 	transactionMixinFields0 := transactionMixin[0].Fields()
 	_ = transactionMixinFields0
 	transactionMixinFields1 := transactionMixin[1].Fields()

@@ -58,6 +58,8 @@ func (PlanSubscription) Indexes() []ent.Index {
 		index.Fields("status", "current_period_end"),
 		index.Fields("created_at"),
 		index.Fields("ended_at"),
+		// trial_end serves "trialing at T" in the analytics' active-subscriber counts.
+		index.Fields("trial_end"),
 	}
 }
 

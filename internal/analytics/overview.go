@@ -170,19 +170,14 @@ UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions WHERE status = ? 
 	return out, err
 }
 
-// revenue fills Revenue and RevenueByMonth from SUCCEEDED transactions, grouped by the UTC month
-// of created_at, over the (status, created_at) index. A payment counts when it was created: the
-// provider confirms it minutes later at most, and created_at is what the index serves.
+// revenue fills Revenue and RevenueByMonth from SUCCEEDED transactions, by the UTC month of their
+// created_at: whole days from the RevenueDaily rollup, the partial days at either end from the
+// transactions themselves over the (status, created_at) index. A payment counts when it was
+// created (the provider confirms it minutes later at most), which is also what the rollup keeps.
 func (s *Service) revenue(ctx context.Context, sc scope, o *Overview) error {
-	args := []any{"SUCCEEDED", o.From, o.To}
-	c, args := sc.where("plan_id", args)
-	month := s.monthExpr("created_at")
-	q := `SELECT ` + month + `, currency, CAST(SUM(amount_minor) AS BIGINT) FROM transactions
-WHERE status = ? AND created_at >= ? AND created_at < ?` + c + `
-GROUP BY ` + month + `, currency`
 	sums := map[string]map[string]int64{} // month -> currency -> amount
 	totals := map[string]int64{}
-	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
+	add := func(rows *sql.Rows) error {
 		var (
 			m, cur string
 			amount int64
@@ -190,15 +185,36 @@ GROUP BY ` + month + `, currency`
 		if err := rows.Scan(&m, &cur, &amount); err != nil {
 			return err
 		}
+		if amount == 0 { // a day whose payments were all refunded
+			return nil
+		}
 		if sums[m] == nil {
 			sums[m] = map[string]int64{}
 		}
 		sums[m][cur] += amount
 		totals[cur] += amount
 		return nil
-	})
-	if err != nil {
-		return err
+	}
+	days, edges := splitDays(o.From, o.To)
+	if days[0].Before(days[1]) {
+		args := []any{days[0], days[1]}
+		c, args := sc.where("plan_id", args)
+		month := s.monthExpr("day")
+		q := `SELECT ` + month + `, currency, CAST(SUM(total_minor) AS BIGINT) FROM revenue_dailies
+WHERE day >= ? AND day < ?` + c + ` GROUP BY ` + month + `, currency`
+		if err := s.query(ctx, q, args, add); err != nil {
+			return err
+		}
+	}
+	for _, e := range edges {
+		args := []any{"SUCCEEDED", e[0], e[1]}
+		c, args := sc.where("plan_id", args)
+		month := s.monthExpr("created_at")
+		q := `SELECT ` + month + `, currency, CAST(SUM(amount_minor) AS BIGINT) FROM transactions
+WHERE status = ? AND created_at >= ? AND created_at < ?` + c + ` GROUP BY ` + month + `, currency`
+		if err := s.query(ctx, q, args, add); err != nil {
+			return err
+		}
 	}
 	o.Revenue = []Money{}
 	for cur, amount := range totals {
@@ -215,6 +231,26 @@ GROUP BY ` + month + `, currency`
 		o.RevenueByMonth = append(o.RevenueByMonth, mr)
 	}
 	return nil
+}
+
+// splitDays splits [from, to) into the whole UTC days [days[0], days[1]) (empty when days[0] is
+// not before days[1]) and the partial days at either end, which the rollups cannot answer.
+func splitDays(from, to time.Time) (days [2]time.Time, edges [][2]time.Time) {
+	first := dayStart(from)
+	if first.Before(from) {
+		first = first.AddDate(0, 0, 1)
+	}
+	last := dayStart(to) // exclusive
+	if first.After(last) { // within one day
+		return [2]time.Time{first, first}, [][2]time.Time{{from, to}}
+	}
+	if from.Before(first) {
+		edges = append(edges, [2]time.Time{from, first})
+	}
+	if last.Before(to) {
+		edges = append(edges, [2]time.Time{last, to})
+	}
+	return [2]time.Time{first, last}, edges
 }
 
 func monthStart(t time.Time) time.Time {
@@ -242,30 +278,14 @@ func (s *Service) usage(ctx context.Context, sc scope, from, to time.Time) ([]Us
 		totals[metric.Metric(m)] += n
 		return nil
 	}
-	firstDay := dayStart(from)
-	if firstDay.Before(from) {
-		firstDay = firstDay.AddDate(0, 0, 1)
-	}
-	lastDay := dayStart(to) // exclusive
-	if firstDay.Before(lastDay) {
-		args := []any{firstDay, lastDay}
+	days, edges := splitDays(from, to)
+	if days[0].Before(days[1]) {
+		args := []any{days[0], days[1]}
 		c, args := sc.where("plan_id", args)
 		q := `SELECT metric, CAST(SUM(total) AS BIGINT) FROM usage_dailies WHERE day >= ? AND day < ?` + c + ` GROUP BY metric`
 		if err := s.query(ctx, q, args, add); err != nil {
 			return nil, err
 		}
-	}
-	// The raw edges: [from, firstDay) and [lastDay, to), or all of [from, to) within one day.
-	var edges [][2]time.Time
-	if !firstDay.After(lastDay) {
-		if from.Before(firstDay) {
-			edges = append(edges, [2]time.Time{from, firstDay})
-		}
-		if lastDay.Before(to) {
-			edges = append(edges, [2]time.Time{lastDay, to})
-		}
-	} else {
-		edges = append(edges, [2]time.Time{from, to})
 	}
 	for _, e := range edges {
 		args := []any{e[0], e[1]}

@@ -11,6 +11,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
+	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/billing/metric"
@@ -154,6 +155,99 @@ func TestUsageDailyHook(t *testing.T) {
 			if err := c.UsageDaily.Create().SetDay(start).SetMetric(metric.Images).SetTotal(1).Exec(user); err == nil {
 				t.Error("user writing UsageDaily: error = nil, want a privacy denial")
 			}
+		})
+	}
+}
+
+type revenueKey struct {
+	day, currency, plan string
+}
+
+func revenueRollup(t *testing.T, c *ent.Client) map[revenueKey]int64 {
+	t.Helper()
+	out := map[revenueKey]int64{}
+	for _, r := range c.RevenueDaily.Query().AllX(auth.System(context.Background())) {
+		if r.TotalMinor != 0 {
+			out[revenueKey{r.Day.UTC().Format(time.DateOnly), r.Currency, r.PlanID}] = r.TotalMinor
+		}
+	}
+	return out
+}
+
+func revenueRecomputed(t *testing.T, c *ent.Client) map[revenueKey]int64 {
+	t.Helper()
+	out := map[revenueKey]int64{}
+	for _, tx := range c.Transaction.Query().Where(transaction.StatusEQ(transaction.StatusSUCCEEDED)).AllX(auth.System(context.Background())) {
+		p := ""
+		if tx.PlanID != nil {
+			p = *tx.PlanID
+		}
+		if tx.AmountMinor != 0 {
+			out[revenueKey{tx.CreatedAt.UTC().Format(time.DateOnly), tx.Currency, p}] += tx.AmountMinor
+		}
+	}
+	return out
+}
+
+func TestRevenueDailyHook(t *testing.T) {
+	for _, b := range db.TestBackends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := db.NewTestDB(t, b)
+			c := d.Client
+			sys := auth.System(context.Background())
+			pay := func(c *ent.Client, amount int64, cur string, status transaction.Status, at time.Time) *ent.TransactionCreate {
+				return c.Transaction.Create().SetUserID("u").SetPlanID("p").SetAmountMinor(amount).
+					SetCurrency(cur).SetStatus(status).SetCreatedAt(at)
+			}
+			check := func(step string, want map[revenueKey]int64) {
+				t.Helper()
+				got := revenueRollup(t, c)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s: rollup = %v, want %v", step, got, want)
+				}
+				if re := revenueRecomputed(t, c); !reflect.DeepEqual(got, re) {
+					t.Fatalf("%s: rollup = %v, but the transactions sum to %v", step, got, re)
+				}
+			}
+			day1, day2 := date(2025, 1, 1, 23, 0, 0), date(2025, 1, 2, 1, 0, 0)
+
+			var pending, paid *ent.Transaction
+			err := db.InTx(sys, c, func(ctx context.Context, tc *ent.Client) error {
+				paid = pay(tc, 1000, "RUB", transaction.StatusSUCCEEDED, day1).SaveX(ctx)
+				pending = pay(tc, 500, "RUB", transaction.StatusPENDING, day2).SaveX(ctx)
+				pay(tc, 700, "USD", transaction.StatusFAILED, day2).SaveX(ctx)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("created", map[revenueKey]int64{{"2025-01-01", "RUB", "p"}: 1000})
+
+			// The provider confirms the pending payment.
+			c.Transaction.UpdateOneID(pending.ID).SetStatus(transaction.StatusSUCCEEDED).ExecX(sys)
+			check("confirmed", map[revenueKey]int64{{"2025-01-01", "RUB", "p"}: 1000, {"2025-01-02", "RUB", "p"}: 500})
+
+			// A refund inside a transaction that rolls back changes nothing.
+			errRollback := errors.New("roll back")
+			err = db.InTx(sys, c, func(ctx context.Context, tc *ent.Client) error {
+				tc.Transaction.UpdateOneID(paid.ID).SetStatus(transaction.StatusREFUNDED).ExecX(ctx)
+				return errRollback
+			})
+			if !errors.Is(err, errRollback) {
+				t.Fatalf("InTx error = %v, want the rollback", err)
+			}
+			check("rolled-back refund", map[revenueKey]int64{{"2025-01-01", "RUB", "p"}: 1000, {"2025-01-02", "RUB", "p"}: 500})
+
+			// A committed refund removes it.
+			c.Transaction.UpdateOneID(paid.ID).SetStatus(transaction.StatusREFUNDED).ExecX(sys)
+			check("refunded", map[revenueKey]int64{{"2025-01-02", "RUB", "p"}: 500})
+
+			// A bulk update (every FAILED payment succeeds) and a bulk delete.
+			c.Transaction.Update().Where(transaction.StatusEQ(transaction.StatusFAILED)).
+				SetStatus(transaction.StatusSUCCEEDED).ExecX(sys)
+			check("bulk update", map[revenueKey]int64{{"2025-01-02", "RUB", "p"}: 500, {"2025-01-02", "USD", "p"}: 700})
+			c.Transaction.Delete().Where(transaction.CurrencyEQ("RUB")).ExecX(sys)
+			check("bulk delete", map[revenueKey]int64{{"2025-01-02", "USD", "p"}: 700})
 		})
 	}
 }
