@@ -240,7 +240,7 @@ func splitDays(from, to time.Time) (days [2]time.Time, edges [][2]time.Time) {
 	if first.Before(from) {
 		first = first.AddDate(0, 0, 1)
 	}
-	last := dayStart(to) // exclusive
+	last := dayStart(to)   // exclusive
 	if first.After(last) { // within one day
 		return [2]time.Time{first, first}, [][2]time.Time{{from, to}}
 	}
