@@ -306,9 +306,9 @@ var (
 				Columns: []*schema.Column{PlanSubscriptionsColumns[3], PlanSubscriptionsColumns[1]},
 			},
 			{
-				Name:    "plansubscription_plan_id_status",
+				Name:    "plansubscription_plan_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[12], PlanSubscriptionsColumns[4]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[12], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
 			},
 			{
 				Name:    "plansubscription_status_current_period_end",
@@ -321,9 +321,9 @@ var (
 				Columns: []*schema.Column{PlanSubscriptionsColumns[1]},
 			},
 			{
-				Name:    "plansubscription_ended_at",
+				Name:    "plansubscription_ended_at_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[11]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[1]},
 			},
 			{
 				Name:    "plansubscription_trial_end",

@@ -13,7 +13,8 @@
 //   - MRR: the monthly-normalised price (money.MonthlyMinor: YEAR /12, WEEK ×52/12, DAY ×365/12)
 //     summed exactly over subscriptions that pay: status ACTIVE or PAST_DUE, never TRIALING, PAUSED
 //     or a free plan (price 0); per currency, never converted; rounded once, half away from zero.
-//     ARR is 12 × the exact MRR, rounded once.
+//     ARR is 12 × the exact MRR, rounded once. MRR at a past instant is reconstructed from the
+//     lifecycle times (see payingAt), since statuses keep no history.
 package analytics
 
 import (

@@ -188,8 +188,9 @@ func TestOverviewFixture(t *testing.T) {
 			},
 		},
 		{
-			// At = 2025-01-01, in the past: paying = active then (s1 s2 s5 s6 s7 s8 s10) minus
-			// PAUSED now (s10). RUB: s1 s2 = 200000 (s8 is free); USD: 2 weekly + daily =
+			// At = 2025-01-01, in the past: paying = created by then, not trialing then, and ACTIVE or
+			// PAST_DUE now (s1 s2 s5 s6 s8; s12 was trialing) or ended since (s7); s10 is PAUSED.
+			// RUB: s1 s2 = 200000 (s8 is free); USD: 2 weekly + daily =
 			// (72800 + 36500)/12 = 9108.33 → 9108, ARR 109300.
 			// Active at 2024-12-01: s2 s5 s6 s7 s9 s10 = 6. New: s1 s8 s12. Ended: s9. Churn 1/6.
 			name: "december in the past", from: date(2024, 12, 1, 0, 0, 0), to: q1From,

@@ -134,27 +134,26 @@ func (s *Service) counts(ctx context.Context, sc scope, o *Overview, start time.
 	})
 }
 
-// payingAt counts per plan the subscriptions that paid at a past instant t: active at t (see the
-// package doc), minus those PAUSED now, since pauses keep no history. Status PAST_DUE is not
-// kept either, but it pays for MRR like ACTIVE, so it needs none. Prices are the plans' current
-// ones: plans keep no price history.
+// payingAt counts per plan the subscriptions that paid at a past instant t: those created by t
+// and not trialing at t that either pay now (ACTIVE or PAST_DUE) or ended after t. No status
+// history is kept, so a subscription PAUSED now, or paused at t, is taken as it is now; prices
+// are the plans' current ones. As t nears now this converges to the status snapshot PlanStats
+// uses. Each part is a range over an index: (plan_id, status, created_at), trial_end, ended_at.
 func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) (map[string]int, error) {
 	var (
 		args []any
-		c    [4]string
+		c    [3]string
 	)
-	args = append(args, t)
+	active, pastDue := plansubscription.StatusACTIVE.String(), plansubscription.StatusPAST_DUE.String()
+	args = append(args, active, pastDue, t)
 	c[0], args = sc.where("plan_id", args)
-	args = append(args, t, t)
+	args = append(args, t, active, pastDue, t)
 	c[1], args = sc.where("plan_id", args)
 	args = append(args, t, t, t)
 	c[2], args = sc.where("plan_id", args)
-	args = append(args, plansubscription.StatusPAUSED.String(), t, t, t)
-	c[3], args = sc.where("plan_id", args)
-	q := `SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions WHERE created_at <= ?` + c[0] + ` GROUP BY plan_id
-UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions WHERE ended_at <= ? AND created_at <= ?` + c[1] + ` GROUP BY plan_id
-UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions WHERE trial_end > ? AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?)` + c[2] + ` GROUP BY plan_id
-UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions WHERE status = ? AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?) AND (trial_end IS NULL OR trial_end <= ?)` + c[3] + ` GROUP BY plan_id`
+	q := `SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions WHERE status IN (?, ?) AND created_at <= ?` + c[0] + ` GROUP BY plan_id
+UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions WHERE trial_end > ? AND status IN (?, ?) AND created_at <= ?` + c[1] + ` GROUP BY plan_id
+UNION ALL SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions WHERE ended_at > ? AND created_at <= ? AND (trial_end IS NULL OR trial_end <= ?)` + c[2] + ` GROUP BY plan_id`
 	out := map[string]int{}
 	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
 		var (
