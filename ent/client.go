@@ -25,9 +25,11 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 
@@ -59,12 +61,16 @@ type Client struct {
 	PlanSubscription *PlanSubscriptionClient
 	// QuotaReservation is the client for interacting with the QuotaReservation builders.
 	QuotaReservation *QuotaReservationClient
+	// RevenueDaily is the client for interacting with the RevenueDaily builders.
+	RevenueDaily *RevenueDailyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Transaction is the client for interacting with the Transaction builders.
 	Transaction *TransactionClient
 	// UsageCounter is the client for interacting with the UsageCounter builders.
 	UsageCounter *UsageCounterClient
+	// UsageDaily is the client for interacting with the UsageDaily builders.
+	UsageDaily *UsageDailyClient
 	// UsageEvent is the client for interacting with the UsageEvent builders.
 	UsageEvent *UsageEventClient
 	// User is the client for interacting with the User builders.
@@ -90,9 +96,11 @@ func (c *Client) init() {
 	c.Plan = NewPlanClient(c.config)
 	c.PlanSubscription = NewPlanSubscriptionClient(c.config)
 	c.QuotaReservation = NewQuotaReservationClient(c.config)
+	c.RevenueDaily = NewRevenueDailyClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Transaction = NewTransactionClient(c.config)
 	c.UsageCounter = NewUsageCounterClient(c.config)
+	c.UsageDaily = NewUsageDailyClient(c.config)
 	c.UsageEvent = NewUsageEventClient(c.config)
 	c.User = NewUserClient(c.config)
 }
@@ -197,9 +205,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Plan:             NewPlanClient(cfg),
 		PlanSubscription: NewPlanSubscriptionClient(cfg),
 		QuotaReservation: NewQuotaReservationClient(cfg),
+		RevenueDaily:     NewRevenueDailyClient(cfg),
 		Session:          NewSessionClient(cfg),
 		Transaction:      NewTransactionClient(cfg),
 		UsageCounter:     NewUsageCounterClient(cfg),
+		UsageDaily:       NewUsageDailyClient(cfg),
 		UsageEvent:       NewUsageEventClient(cfg),
 		User:             NewUserClient(cfg),
 	}, nil
@@ -231,9 +241,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Plan:             NewPlanClient(cfg),
 		PlanSubscription: NewPlanSubscriptionClient(cfg),
 		QuotaReservation: NewQuotaReservationClient(cfg),
+		RevenueDaily:     NewRevenueDailyClient(cfg),
 		Session:          NewSessionClient(cfg),
 		Transaction:      NewTransactionClient(cfg),
 		UsageCounter:     NewUsageCounterClient(cfg),
+		UsageDaily:       NewUsageDailyClient(cfg),
 		UsageEvent:       NewUsageEventClient(cfg),
 		User:             NewUserClient(cfg),
 	}, nil
@@ -266,8 +278,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
-		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.Session,
-		c.Transaction, c.UsageCounter, c.UsageEvent, c.User,
+		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.RevenueDaily,
+		c.Session, c.Transaction, c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -278,8 +290,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
-		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.Session,
-		c.Transaction, c.UsageCounter, c.UsageEvent, c.User,
+		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.RevenueDaily,
+		c.Session, c.Transaction, c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -308,12 +320,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PlanSubscription.mutate(ctx, m)
 	case *QuotaReservationMutation:
 		return c.QuotaReservation.mutate(ctx, m)
+	case *RevenueDailyMutation:
+		return c.RevenueDaily.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *TransactionMutation:
 		return c.Transaction.mutate(ctx, m)
 	case *UsageCounterMutation:
 		return c.UsageCounter.mutate(ctx, m)
+	case *UsageDailyMutation:
+		return c.UsageDaily.mutate(ctx, m)
 	case *UsageEventMutation:
 		return c.UsageEvent.mutate(ctx, m)
 	case *UserMutation:
@@ -1823,6 +1839,140 @@ func (c *QuotaReservationClient) mutate(ctx context.Context, m *QuotaReservation
 	}
 }
 
+// RevenueDailyClient is a client for the RevenueDaily schema.
+type RevenueDailyClient struct {
+	config
+}
+
+// NewRevenueDailyClient returns a client for the RevenueDaily from the given config.
+func NewRevenueDailyClient(c config) *RevenueDailyClient {
+	return &RevenueDailyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `revenuedaily.Hooks(f(g(h())))`.
+func (c *RevenueDailyClient) Use(hooks ...Hook) {
+	c.hooks.RevenueDaily = append(c.hooks.RevenueDaily, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `revenuedaily.Intercept(f(g(h())))`.
+func (c *RevenueDailyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RevenueDaily = append(c.inters.RevenueDaily, interceptors...)
+}
+
+// Create returns a builder for creating a RevenueDaily entity.
+func (c *RevenueDailyClient) Create() *RevenueDailyCreate {
+	mutation := newRevenueDailyMutation(c.config, OpCreate)
+	return &RevenueDailyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RevenueDaily entities.
+func (c *RevenueDailyClient) CreateBulk(builders ...*RevenueDailyCreate) *RevenueDailyCreateBulk {
+	return &RevenueDailyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RevenueDailyClient) MapCreateBulk(slice any, setFunc func(*RevenueDailyCreate, int)) *RevenueDailyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RevenueDailyCreateBulk{err: fmt.Errorf("calling to RevenueDailyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RevenueDailyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RevenueDailyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RevenueDaily.
+func (c *RevenueDailyClient) Update() *RevenueDailyUpdate {
+	mutation := newRevenueDailyMutation(c.config, OpUpdate)
+	return &RevenueDailyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RevenueDailyClient) UpdateOne(_m *RevenueDaily) *RevenueDailyUpdateOne {
+	mutation := newRevenueDailyMutation(c.config, OpUpdateOne, withRevenueDaily(_m))
+	return &RevenueDailyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RevenueDailyClient) UpdateOneID(id int) *RevenueDailyUpdateOne {
+	mutation := newRevenueDailyMutation(c.config, OpUpdateOne, withRevenueDailyID(id))
+	return &RevenueDailyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RevenueDaily.
+func (c *RevenueDailyClient) Delete() *RevenueDailyDelete {
+	mutation := newRevenueDailyMutation(c.config, OpDelete)
+	return &RevenueDailyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RevenueDailyClient) DeleteOne(_m *RevenueDaily) *RevenueDailyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RevenueDailyClient) DeleteOneID(id int) *RevenueDailyDeleteOne {
+	builder := c.Delete().Where(revenuedaily.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RevenueDailyDeleteOne{builder}
+}
+
+// Query returns a query builder for RevenueDaily.
+func (c *RevenueDailyClient) Query() *RevenueDailyQuery {
+	return &RevenueDailyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRevenueDaily},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RevenueDaily entity by its id.
+func (c *RevenueDailyClient) Get(ctx context.Context, id int) (*RevenueDaily, error) {
+	return c.Query().Where(revenuedaily.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RevenueDailyClient) GetX(ctx context.Context, id int) *RevenueDaily {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *RevenueDailyClient) Hooks() []Hook {
+	hooks := c.hooks.RevenueDaily
+	return append(hooks[:len(hooks):len(hooks)], revenuedaily.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RevenueDailyClient) Interceptors() []Interceptor {
+	return c.inters.RevenueDaily
+}
+
+func (c *RevenueDailyClient) mutate(ctx context.Context, m *RevenueDailyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RevenueDailyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RevenueDailyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RevenueDailyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RevenueDailyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RevenueDaily mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -2241,6 +2391,140 @@ func (c *UsageCounterClient) mutate(ctx context.Context, m *UsageCounterMutation
 	}
 }
 
+// UsageDailyClient is a client for the UsageDaily schema.
+type UsageDailyClient struct {
+	config
+}
+
+// NewUsageDailyClient returns a client for the UsageDaily from the given config.
+func NewUsageDailyClient(c config) *UsageDailyClient {
+	return &UsageDailyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `usagedaily.Hooks(f(g(h())))`.
+func (c *UsageDailyClient) Use(hooks ...Hook) {
+	c.hooks.UsageDaily = append(c.hooks.UsageDaily, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `usagedaily.Intercept(f(g(h())))`.
+func (c *UsageDailyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.UsageDaily = append(c.inters.UsageDaily, interceptors...)
+}
+
+// Create returns a builder for creating a UsageDaily entity.
+func (c *UsageDailyClient) Create() *UsageDailyCreate {
+	mutation := newUsageDailyMutation(c.config, OpCreate)
+	return &UsageDailyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of UsageDaily entities.
+func (c *UsageDailyClient) CreateBulk(builders ...*UsageDailyCreate) *UsageDailyCreateBulk {
+	return &UsageDailyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *UsageDailyClient) MapCreateBulk(slice any, setFunc func(*UsageDailyCreate, int)) *UsageDailyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &UsageDailyCreateBulk{err: fmt.Errorf("calling to UsageDailyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*UsageDailyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &UsageDailyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for UsageDaily.
+func (c *UsageDailyClient) Update() *UsageDailyUpdate {
+	mutation := newUsageDailyMutation(c.config, OpUpdate)
+	return &UsageDailyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *UsageDailyClient) UpdateOne(_m *UsageDaily) *UsageDailyUpdateOne {
+	mutation := newUsageDailyMutation(c.config, OpUpdateOne, withUsageDaily(_m))
+	return &UsageDailyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *UsageDailyClient) UpdateOneID(id int) *UsageDailyUpdateOne {
+	mutation := newUsageDailyMutation(c.config, OpUpdateOne, withUsageDailyID(id))
+	return &UsageDailyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for UsageDaily.
+func (c *UsageDailyClient) Delete() *UsageDailyDelete {
+	mutation := newUsageDailyMutation(c.config, OpDelete)
+	return &UsageDailyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *UsageDailyClient) DeleteOne(_m *UsageDaily) *UsageDailyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *UsageDailyClient) DeleteOneID(id int) *UsageDailyDeleteOne {
+	builder := c.Delete().Where(usagedaily.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &UsageDailyDeleteOne{builder}
+}
+
+// Query returns a query builder for UsageDaily.
+func (c *UsageDailyClient) Query() *UsageDailyQuery {
+	return &UsageDailyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeUsageDaily},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a UsageDaily entity by its id.
+func (c *UsageDailyClient) Get(ctx context.Context, id int) (*UsageDaily, error) {
+	return c.Query().Where(usagedaily.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *UsageDailyClient) GetX(ctx context.Context, id int) *UsageDaily {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *UsageDailyClient) Hooks() []Hook {
+	hooks := c.hooks.UsageDaily
+	return append(hooks[:len(hooks):len(hooks)], usagedaily.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *UsageDailyClient) Interceptors() []Interceptor {
+	return c.inters.UsageDaily
+}
+
+func (c *UsageDailyClient) mutate(ctx context.Context, m *UsageDailyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&UsageDailyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&UsageDailyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&UsageDailyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&UsageDailyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown UsageDaily mutation op: %q", m.Op())
+	}
+}
+
 // UsageEventClient is a client for the UsageEvent schema.
 type UsageEventClient struct {
 	config
@@ -2625,13 +2909,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, Plan,
-		PlanSubscription, QuotaReservation, Session, Transaction, UsageCounter,
-		UsageEvent, User []ent.Hook
+		PlanSubscription, QuotaReservation, RevenueDaily, Session, Transaction,
+		UsageCounter, UsageDaily, UsageEvent, User []ent.Hook
 	}
 	inters struct {
 		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, Plan,
-		PlanSubscription, QuotaReservation, Session, Transaction, UsageCounter,
-		UsageEvent, User []ent.Interceptor
+		PlanSubscription, QuotaReservation, RevenueDaily, Session, Transaction,
+		UsageCounter, UsageDaily, UsageEvent, User []ent.Interceptor
 	}
 )
 

@@ -22,9 +22,11 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 )
@@ -97,9 +99,11 @@ func checkColumn(t, c string) error {
 			plan.Table:             plan.ValidColumn,
 			plansubscription.Table: plansubscription.ValidColumn,
 			quotareservation.Table: quotareservation.ValidColumn,
+			revenuedaily.Table:     revenuedaily.ValidColumn,
 			session.Table:          session.ValidColumn,
 			transaction.Table:      transaction.ValidColumn,
 			usagecounter.Table:     usagecounter.ValidColumn,
+			usagedaily.Table:       usagedaily.ValidColumn,
 			usageevent.Table:       usageevent.ValidColumn,
 			user.Table:             user.ValidColumn,
 		})

@@ -14,9 +14,11 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 
@@ -28,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -244,6 +246,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   revenuedaily.Table,
+			Columns: revenuedaily.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: revenuedaily.FieldID,
+			},
+		},
+		Type: "RevenueDaily",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			revenuedaily.FieldDay:        {Type: field.TypeTime, Column: revenuedaily.FieldDay},
+			revenuedaily.FieldCurrency:   {Type: field.TypeString, Column: revenuedaily.FieldCurrency},
+			revenuedaily.FieldPlanID:     {Type: field.TypeString, Column: revenuedaily.FieldPlanID},
+			revenuedaily.FieldTotalMinor: {Type: field.TypeInt64, Column: revenuedaily.FieldTotalMinor},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -262,7 +281,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transaction.Table,
 			Columns: transaction.Columns,
@@ -291,7 +310,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transaction.FieldProcessedAt:       {Type: field.TypeTime, Column: transaction.FieldProcessedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagecounter.Table,
 			Columns: usagecounter.Columns,
@@ -314,7 +333,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagecounter.FieldUpdatedAt:      {Type: field.TypeTime, Column: usagecounter.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   usagedaily.Table,
+			Columns: usagedaily.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: usagedaily.FieldID,
+			},
+		},
+		Type: "UsageDaily",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			usagedaily.FieldDay:    {Type: field.TypeTime, Column: usagedaily.FieldDay},
+			usagedaily.FieldMetric: {Type: field.TypeEnum, Column: usagedaily.FieldMetric},
+			usagedaily.FieldPlanID: {Type: field.TypeString, Column: usagedaily.FieldPlanID},
+			usagedaily.FieldTotal:  {Type: field.TypeInt64, Column: usagedaily.FieldTotal},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usageevent.Table,
 			Columns: usageevent.Columns,
@@ -337,7 +373,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usageevent.FieldMetadata:       {Type: field.TypeJSON, Column: usageevent.FieldMetadata},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1546,6 +1582,66 @@ func (f *QuotaReservationFilter) WhereExpiresAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RevenueDailyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RevenueDailyQuery builder.
+func (_q *RevenueDailyQuery) Filter() *RevenueDailyFilter {
+	return &RevenueDailyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RevenueDailyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RevenueDailyMutation builder.
+func (m *RevenueDailyMutation) Filter() *RevenueDailyFilter {
+	return &RevenueDailyFilter{config: m.config, predicateAdder: m}
+}
+
+// RevenueDailyFilter provides a generic filtering capability at runtime for RevenueDailyQuery.
+type RevenueDailyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RevenueDailyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *RevenueDailyFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(revenuedaily.FieldID))
+}
+
+// WhereDay applies the entql time.Time predicate on the day field.
+func (f *RevenueDailyFilter) WhereDay(p entql.TimeP) {
+	f.Where(p.Field(revenuedaily.FieldDay))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *RevenueDailyFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(revenuedaily.FieldCurrency))
+}
+
+// WherePlanID applies the entql string predicate on the plan_id field.
+func (f *RevenueDailyFilter) WherePlanID(p entql.StringP) {
+	f.Where(p.Field(revenuedaily.FieldPlanID))
+}
+
+// WhereTotalMinor applies the entql int64 predicate on the total_minor field.
+func (f *RevenueDailyFilter) WhereTotalMinor(p entql.Int64P) {
+	f.Where(p.Field(revenuedaily.FieldTotalMinor))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1574,7 +1670,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1663,7 +1759,7 @@ type TransactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1783,7 +1879,7 @@ type UsageCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1845,6 +1941,66 @@ func (f *UsageCounterFilter) WhereUpdatedAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *UsageDailyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the UsageDailyQuery builder.
+func (_q *UsageDailyQuery) Filter() *UsageDailyFilter {
+	return &UsageDailyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *UsageDailyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the UsageDailyMutation builder.
+func (m *UsageDailyMutation) Filter() *UsageDailyFilter {
+	return &UsageDailyFilter{config: m.config, predicateAdder: m}
+}
+
+// UsageDailyFilter provides a generic filtering capability at runtime for UsageDailyQuery.
+type UsageDailyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *UsageDailyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *UsageDailyFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(usagedaily.FieldID))
+}
+
+// WhereDay applies the entql time.Time predicate on the day field.
+func (f *UsageDailyFilter) WhereDay(p entql.TimeP) {
+	f.Where(p.Field(usagedaily.FieldDay))
+}
+
+// WhereMetric applies the entql string predicate on the metric field.
+func (f *UsageDailyFilter) WhereMetric(p entql.StringP) {
+	f.Where(p.Field(usagedaily.FieldMetric))
+}
+
+// WherePlanID applies the entql string predicate on the plan_id field.
+func (f *UsageDailyFilter) WherePlanID(p entql.StringP) {
+	f.Where(p.Field(usagedaily.FieldPlanID))
+}
+
+// WhereTotal applies the entql int64 predicate on the total field.
+func (f *UsageDailyFilter) WhereTotal(p entql.Int64P) {
+	f.Where(p.Field(usagedaily.FieldTotal))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UsageEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1873,7 +2029,7 @@ type UsageEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1963,7 +2119,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -34,12 +34,16 @@ type Tx struct {
 	PlanSubscription *PlanSubscriptionClient
 	// QuotaReservation is the client for interacting with the QuotaReservation builders.
 	QuotaReservation *QuotaReservationClient
+	// RevenueDaily is the client for interacting with the RevenueDaily builders.
+	RevenueDaily *RevenueDailyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Transaction is the client for interacting with the Transaction builders.
 	Transaction *TransactionClient
 	// UsageCounter is the client for interacting with the UsageCounter builders.
 	UsageCounter *UsageCounterClient
+	// UsageDaily is the client for interacting with the UsageDaily builders.
+	UsageDaily *UsageDailyClient
 	// UsageEvent is the client for interacting with the UsageEvent builders.
 	UsageEvent *UsageEventClient
 	// User is the client for interacting with the User builders.
@@ -185,9 +189,11 @@ func (tx *Tx) init() {
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanSubscription = NewPlanSubscriptionClient(tx.config)
 	tx.QuotaReservation = NewQuotaReservationClient(tx.config)
+	tx.RevenueDaily = NewRevenueDailyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Transaction = NewTransactionClient(tx.config)
 	tx.UsageCounter = NewUsageCounterClient(tx.config)
+	tx.UsageDaily = NewUsageDailyClient(tx.config)
 	tx.UsageEvent = NewUsageEventClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }

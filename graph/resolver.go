@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
@@ -36,9 +37,10 @@ type Resolver struct {
 	// GroupService and ModelService are not named Groups and Models: resolver methods are.
 	GroupService *groups.Service
 	ModelService *models.Service
+	Billing      *billing.Service
+	Analytics    *analytics.Service
 	// Now is the clock (isActive); nil means time.Now.
-	Now     func() time.Time
-	Billing *billing.Service
+	Now func() time.Time
 }
 
 func (r *Resolver) now() time.Time {

@@ -129,6 +129,18 @@ func (f QuotaReservationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.QuotaReservationMutation", m)
 }
 
+// The RevenueDailyFunc type is an adapter to allow the use of ordinary
+// function as RevenueDaily mutator.
+type RevenueDailyFunc func(context.Context, *ent.RevenueDailyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RevenueDailyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RevenueDailyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RevenueDailyMutation", m)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary
 // function as Session mutator.
 type SessionFunc func(context.Context, *ent.SessionMutation) (ent.Value, error)
@@ -163,6 +175,18 @@ func (f UsageCounterFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UsageCounterMutation", m)
+}
+
+// The UsageDailyFunc type is an adapter to allow the use of ordinary
+// function as UsageDaily mutator.
+type UsageDailyFunc func(context.Context, *ent.UsageDailyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f UsageDailyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.UsageDailyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UsageDailyMutation", m)
 }
 
 // The UsageEventFunc type is an adapter to allow the use of ordinary

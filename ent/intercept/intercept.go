@@ -19,9 +19,11 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 )
@@ -352,6 +354,33 @@ func (f TraverseQuotaReservation) Traverse(ctx context.Context, q ent.Query) err
 	return fmt.Errorf("unexpected query type %T. expect *ent.QuotaReservationQuery", q)
 }
 
+// The RevenueDailyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RevenueDailyFunc func(context.Context, *ent.RevenueDailyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RevenueDailyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RevenueDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RevenueDailyQuery", q)
+}
+
+// The TraverseRevenueDaily type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRevenueDaily func(context.Context, *ent.RevenueDailyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRevenueDaily) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRevenueDaily) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RevenueDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RevenueDailyQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -433,6 +462,33 @@ func (f TraverseUsageCounter) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UsageCounterQuery", q)
 }
 
+// The UsageDailyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type UsageDailyFunc func(context.Context, *ent.UsageDailyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f UsageDailyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.UsageDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.UsageDailyQuery", q)
+}
+
+// The TraverseUsageDaily type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseUsageDaily func(context.Context, *ent.UsageDailyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseUsageDaily) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseUsageDaily) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UsageDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.UsageDailyQuery", q)
+}
+
 // The UsageEventFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UsageEventFunc func(context.Context, *ent.UsageEventQuery) (ent.Value, error)
 
@@ -510,12 +566,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PlanSubscriptionQuery, predicate.PlanSubscription, plansubscription.OrderOption]{typ: ent.TypePlanSubscription, tq: q}, nil
 	case *ent.QuotaReservationQuery:
 		return &query[*ent.QuotaReservationQuery, predicate.QuotaReservation, quotareservation.OrderOption]{typ: ent.TypeQuotaReservation, tq: q}, nil
+	case *ent.RevenueDailyQuery:
+		return &query[*ent.RevenueDailyQuery, predicate.RevenueDaily, revenuedaily.OrderOption]{typ: ent.TypeRevenueDaily, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.TransactionQuery:
 		return &query[*ent.TransactionQuery, predicate.Transaction, transaction.OrderOption]{typ: ent.TypeTransaction, tq: q}, nil
 	case *ent.UsageCounterQuery:
 		return &query[*ent.UsageCounterQuery, predicate.UsageCounter, usagecounter.OrderOption]{typ: ent.TypeUsageCounter, tq: q}, nil
+	case *ent.UsageDailyQuery:
+		return &query[*ent.UsageDailyQuery, predicate.UsageDaily, usagedaily.OrderOption]{typ: ent.TypeUsageDaily, tq: q}, nil
 	case *ent.UsageEventQuery:
 		return &query[*ent.UsageEventQuery, predicate.UsageEvent, usageevent.OrderOption]{typ: ent.TypeUsageEvent, tq: q}, nil
 	case *ent.UserQuery:

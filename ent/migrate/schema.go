@@ -307,9 +307,9 @@ var (
 				Columns: []*schema.Column{PlanSubscriptionsColumns[3], PlanSubscriptionsColumns[1]},
 			},
 			{
-				Name:    "plansubscription_plan_id_status",
+				Name:    "plansubscription_plan_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[13], PlanSubscriptionsColumns[4]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[13], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
 			},
 			{
 				Name:    "plansubscription_status_current_period_end",
@@ -322,9 +322,14 @@ var (
 				Columns: []*schema.Column{PlanSubscriptionsColumns[1]},
 			},
 			{
-				Name:    "plansubscription_ended_at",
+				Name:    "plansubscription_ended_at_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[11]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[1]},
+			},
+			{
+				Name:    "plansubscription_trial_end",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[9]},
 			},
 		},
 	}
@@ -357,6 +362,32 @@ var (
 				Name:    "quotareservation_user_id",
 				Unique:  false,
 				Columns: []*schema.Column{QuotaReservationsColumns[3]},
+			},
+		},
+	}
+	// RevenueDailiesColumns holds the columns for the "revenue_dailies" table.
+	RevenueDailiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeTime},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "plan_id", Type: field.TypeString, Default: ""},
+		{Name: "total_minor", Type: field.TypeInt64, Default: 0},
+	}
+	// RevenueDailiesTable holds the schema information for the "revenue_dailies" table.
+	RevenueDailiesTable = &schema.Table{
+		Name:       "revenue_dailies",
+		Columns:    RevenueDailiesColumns,
+		PrimaryKey: []*schema.Column{RevenueDailiesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "revenuedaily_day_currency_plan_id",
+				Unique:  true,
+				Columns: []*schema.Column{RevenueDailiesColumns[1], RevenueDailiesColumns[2], RevenueDailiesColumns[3]},
+			},
+			{
+				Name:    "revenuedaily_plan_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{RevenueDailiesColumns[3], RevenueDailiesColumns[1]},
 			},
 		},
 	}
@@ -472,6 +503,32 @@ var (
 			},
 		},
 	}
+	// UsageDailiesColumns holds the columns for the "usage_dailies" table.
+	UsageDailiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeTime},
+		{Name: "metric", Type: field.TypeEnum, Enums: []string{"TOKENS_INPUT", "TOKENS_OUTPUT", "REQUESTS", "IMAGES", "AUDIO_MINUTES"}},
+		{Name: "plan_id", Type: field.TypeString, Default: ""},
+		{Name: "total", Type: field.TypeInt64, Default: 0},
+	}
+	// UsageDailiesTable holds the schema information for the "usage_dailies" table.
+	UsageDailiesTable = &schema.Table{
+		Name:       "usage_dailies",
+		Columns:    UsageDailiesColumns,
+		PrimaryKey: []*schema.Column{UsageDailiesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "usagedaily_day_metric_plan_id",
+				Unique:  true,
+				Columns: []*schema.Column{UsageDailiesColumns[1], UsageDailiesColumns[2], UsageDailiesColumns[3]},
+			},
+			{
+				Name:    "usagedaily_plan_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{UsageDailiesColumns[3], UsageDailiesColumns[1]},
+			},
+		},
+	}
 	// UsageEventsColumns holds the columns for the "usage_events" table.
 	UsageEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 64},
@@ -573,9 +630,11 @@ var (
 		PlansTable,
 		PlanSubscriptionsTable,
 		QuotaReservationsTable,
+		RevenueDailiesTable,
 		SessionsTable,
 		TransactionsTable,
 		UsageCountersTable,
+		UsageDailiesTable,
 		UsageEventsTable,
 		UsersTable,
 	}

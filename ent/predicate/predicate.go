@@ -36,6 +36,9 @@ type PlanSubscription func(*sql.Selector)
 // QuotaReservation is the predicate function for quotareservation builders.
 type QuotaReservation func(*sql.Selector)
 
+// RevenueDaily is the predicate function for revenuedaily builders.
+type RevenueDaily func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
@@ -44,6 +47,9 @@ type Transaction func(*sql.Selector)
 
 // UsageCounter is the predicate function for usagecounter builders.
 type UsageCounter func(*sql.Selector)
+
+// UsageDaily is the predicate function for usagedaily builders.
+type UsageDaily func(*sql.Selector)
 
 // UsageEvent is the predicate function for usageevent builders.
 type UsageEvent func(*sql.Selector)

@@ -351,6 +351,30 @@ func (f QuotaReservationMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.QuotaReservationMutation", m)
 }
 
+// The RevenueDailyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RevenueDailyQueryRuleFunc func(context.Context, *ent.RevenueDailyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RevenueDailyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RevenueDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RevenueDailyQuery", q)
+}
+
+// The RevenueDailyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RevenueDailyMutationRuleFunc func(context.Context, *ent.RevenueDailyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RevenueDailyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RevenueDailyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RevenueDailyMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -421,6 +445,30 @@ func (f UsageCounterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UsageCounterMutation", m)
+}
+
+// The UsageDailyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type UsageDailyQueryRuleFunc func(context.Context, *ent.UsageDailyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f UsageDailyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UsageDailyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.UsageDailyQuery", q)
+}
+
+// The UsageDailyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type UsageDailyMutationRuleFunc func(context.Context, *ent.UsageDailyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f UsageDailyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.UsageDailyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UsageDailyMutation", m)
 }
 
 // The UsageEventQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -526,11 +574,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.QuotaReservationQuery:
 		return q.Filter(), nil
+	case *ent.RevenueDailyQuery:
+		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.TransactionQuery:
 		return q.Filter(), nil
 	case *ent.UsageCounterQuery:
+		return q.Filter(), nil
+	case *ent.UsageDailyQuery:
 		return q.Filter(), nil
 	case *ent.UsageEventQuery:
 		return q.Filter(), nil
@@ -563,11 +615,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.QuotaReservationMutation:
 		return m.Filter(), nil
+	case *ent.RevenueDailyMutation:
+		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.TransactionMutation:
 		return m.Filter(), nil
 	case *ent.UsageCounterMutation:
+		return m.Filter(), nil
+	case *ent.UsageDailyMutation:
 		return m.Filter(), nil
 	case *ent.UsageEventMutation:
 		return m.Filter(), nil

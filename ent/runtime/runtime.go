@@ -16,10 +16,12 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/schema"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 
@@ -538,6 +540,29 @@ func init() {
 			return nil
 		}
 	}()
+	revenuedaily.Policy = privacy.NewPolicies(schema.RevenueDaily{})
+	revenuedaily.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := revenuedaily.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	revenuedailyFields := schema.RevenueDaily{}.Fields()
+	_ = revenuedailyFields
+	// revenuedailyDescCurrency is the schema descriptor for currency field.
+	revenuedailyDescCurrency := revenuedailyFields[1].Descriptor()
+	// revenuedaily.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	revenuedaily.CurrencyValidator = revenuedailyDescCurrency.Validators[0].(func(string) error)
+	// revenuedailyDescPlanID is the schema descriptor for plan_id field.
+	revenuedailyDescPlanID := revenuedailyFields[2].Descriptor()
+	// revenuedaily.DefaultPlanID holds the default value on creation for the plan_id field.
+	revenuedaily.DefaultPlanID = revenuedailyDescPlanID.Default.(string)
+	// revenuedailyDescTotalMinor is the schema descriptor for total_minor field.
+	revenuedailyDescTotalMinor := revenuedailyFields[3].Descriptor()
+	// revenuedaily.DefaultTotalMinor holds the default value on creation for the total_minor field.
+	revenuedaily.DefaultTotalMinor = revenuedailyDescTotalMinor.Default.(int64)
 	sessionMixin := schema.Session{}.Mixin()
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -600,6 +625,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	transactionHooks := schema.Transaction{}.Hooks()
+
+	transaction.Hooks[1] = transactionHooks[0]
 	transactionMixinFields0 := transactionMixin[0].Fields()
 	_ = transactionMixinFields0
 	transactionMixinFields1 := transactionMixin[1].Fields()
@@ -689,6 +717,25 @@ func init() {
 	usagecounter.DefaultUpdatedAt = usagecounterDescUpdatedAt.Default.(func() time.Time)
 	// usagecounter.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	usagecounter.UpdateDefaultUpdatedAt = usagecounterDescUpdatedAt.UpdateDefault.(func() time.Time)
+	usagedaily.Policy = privacy.NewPolicies(schema.UsageDaily{})
+	usagedaily.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := usagedaily.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	usagedailyFields := schema.UsageDaily{}.Fields()
+	_ = usagedailyFields
+	// usagedailyDescPlanID is the schema descriptor for plan_id field.
+	usagedailyDescPlanID := usagedailyFields[2].Descriptor()
+	// usagedaily.DefaultPlanID holds the default value on creation for the plan_id field.
+	usagedaily.DefaultPlanID = usagedailyDescPlanID.Default.(string)
+	// usagedailyDescTotal is the schema descriptor for total field.
+	usagedailyDescTotal := usagedailyFields[3].Descriptor()
+	// usagedaily.DefaultTotal holds the default value on creation for the total field.
+	usagedaily.DefaultTotal = usagedailyDescTotal.Default.(int64)
 	usageeventMixin := schema.UsageEvent{}.Mixin()
 	usageevent.Policy = privacy.NewPolicies(schema.UsageEvent{})
 	usageevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -699,6 +746,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	usageeventHooks := schema.UsageEvent{}.Hooks()
+
+	usageevent.Hooks[1] = usageeventHooks[0]
 	usageeventMixinFields0 := usageeventMixin[0].Fields()
 	_ = usageeventMixinFields0
 	usageeventMixinFields1 := usageeventMixin[1].Fields()

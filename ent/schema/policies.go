@@ -88,6 +88,12 @@ func (UsageCounter) Policy() ent.Policy { return ownerReadable() }
 // Policy of the QuotaReservation.
 func (QuotaReservation) Policy() ent.Policy { return ownerReadable() }
 
+// Policy of the UsageDaily: derived analytics data; the UsageEvent hook writes it as system.
+func (UsageDaily) Policy() ent.Policy { return adminOnly() }
+
+// Policy of the RevenueDaily: derived analytics data; the Transaction hook writes it as system.
+func (RevenueDaily) Policy() ent.Policy { return adminOnly() }
+
 // Policy of the Transaction.
 func (Transaction) Policy() ent.Policy { return ownerReadable() }
 

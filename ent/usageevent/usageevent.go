@@ -72,7 +72,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/steward-dev/steward/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/billing/metric"
@@ -244,6 +245,15 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 		return RecordResult{}, fmt.Errorf("recording usage event: %w", err)
 	} else if n == 0 {
 		return s.replay(ctx, c, in, hash, now)
+	}
+	// The event went in as raw SQL (for ON CONFLICT DO NOTHING), which ent's UsageEvent hook does
+	// not see, so its analytics rollup is added here, in the same transaction.
+	planID := ""
+	if sub != nil {
+		planID = sub.PlanID
+	}
+	if err := rollUpUsage(ctx, c, now, in.Metric, planID, in.Amount); err != nil {
+		return RecordResult{}, err
 	}
 	if sub == nil {
 		check := unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)
@@ -520,3 +530,20 @@ func nullBytes(b []byte) any {
 
 // newEventID returns a time-ordered id, as the UsageEvent schema's default does.
 func newEventID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// rollUpUsage adds amount to the UsageDaily total of its UTC day, metric and plan, which the
+// analytics overview reads instead of scanning every event.
+func rollUpUsage(ctx context.Context, c *ent.Client, at time.Time, m metric.Metric, planID string, amount int64) error {
+	if amount == 0 {
+		return nil
+	}
+	at = at.UTC()
+	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+	err := c.UsageDaily.Create().SetDay(day).SetMetric(m).SetPlanID(planID).SetTotal(amount).
+		OnConflictColumns(usagedaily.FieldDay, usagedaily.FieldMetric, usagedaily.FieldPlanID).
+		AddTotal(amount).Exec(auth.System(ctx))
+	if err != nil {
+		return fmt.Errorf("adding usage to the daily rollup: %w", err)
+	}
+	return nil
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
@@ -38,10 +39,17 @@ type Loaders struct {
 	MemberCountByGroupID *dataloader.Loader[string, int]
 	// UserByID loads users; an unknown id is a NOT_FOUND error for that key.
 	UserByID *dataloader.Loader[string, *ent.User]
+	// PlanStatsByPlanID loads each plan's subscription statistics (one statement per batch).
+	PlanStatsByPlanID *dataloader.Loader[string, analytics.PlanStats]
+}
+
+// Sources are the domain services some loaders batch through.
+type Sources struct {
+	Analytics *analytics.Service
 }
 
 // New returns fresh loaders over client that wait for keys for wait (DefaultWait when zero).
-func New(client *ent.Client, wait time.Duration) *Loaders {
+func New(client *ent.Client, src Sources, wait time.Duration) *Loaders {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
@@ -49,6 +57,7 @@ func New(client *ent.Client, wait time.Duration) *Loaders {
 		GroupsByUserID:       dataloader.NewBatchedLoader(groupsByUserID(client), dataloader.WithWait[string, []*ent.Group](wait)),
 		MemberCountByGroupID: dataloader.NewBatchedLoader(memberCountByGroupID(client), dataloader.WithWait[string, int](wait)),
 		UserByID:             dataloader.NewBatchedLoader(userByID(client), dataloader.WithWait[string, *ent.User](wait)),
+		PlanStatsByPlanID:    dataloader.NewBatchedLoader(planStatsByPlanID(src.Analytics), dataloader.WithWait[string, analytics.PlanStats](wait)),
 	}
 }
 
@@ -69,10 +78,19 @@ func From(ctx context.Context) (*Loaders, error) {
 
 // Middleware builds fresh loaders for every GraphQL response: once per query or mutation, and
 // once per event of a subscription, whose connection would otherwise keep a stale cache.
-func Middleware(client *ent.Client, wait time.Duration) graphql.ResponseMiddleware {
+func Middleware(client *ent.Client, src Sources, wait time.Duration) graphql.ResponseMiddleware {
 	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		return next(With(ctx, New(client, wait)))
+		return next(With(ctx, New(client, src, wait)))
 	}
+}
+
+// PlanStats loads a plan's statistics through the operation's loader.
+func PlanStats(ctx context.Context, planID string) (analytics.PlanStats, error) {
+	l, err := From(ctx)
+	if err != nil {
+		return analytics.PlanStats{}, err
+	}
+	return l.PlanStatsByPlanID.Load(ctx, planID)()
 }
 
 // GroupsOfUser loads a user's groups through the operation's loader.
@@ -188,6 +206,24 @@ func userByID(client *ent.Client) dataloader.BatchFunc[string, *ent.User] {
 			} else {
 				out[i] = &dataloader.Result[*ent.User]{Error: errs.NotFound("user")}
 			}
+		}
+		return out
+	}
+}
+
+func planStatsByPlanID(svc *analytics.Service) dataloader.BatchFunc[string, analytics.PlanStats] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[analytics.PlanStats] {
+		if svc == nil {
+			return fail[analytics.PlanStats](len(keys), errors.New("loaders: no analytics service"))
+		}
+		stats, err := svc.PlanStats(ctx, keys)
+		if err != nil {
+			return fail[analytics.PlanStats](len(keys), err)
+		}
+		out := make([]*dataloader.Result[analytics.PlanStats], len(keys))
+		for i, k := range keys {
+			// A plan without subscriptions has zero statistics, not an error.
+			out[i] = &dataloader.Result[analytics.PlanStats]{Data: stats[k]}
 		}
 		return out
 	}

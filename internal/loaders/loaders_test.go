@@ -76,7 +76,7 @@ func TestMissingLoadersAreAnError(t *testing.T) {
 	if _, err := GroupsOfUser(context.Background(), "x"); !errors.Is(err, ErrMissing) {
 		t.Fatalf("err = %v, want ErrMissing", err)
 	}
-	l := New(nil, 0)
+	l := New(nil, Sources{}, 0)
 	ctx := With(context.Background(), l)
 	if got, err := From(ctx); err != nil || got != l {
 		t.Fatalf("From = %v, %v", got, err)

@@ -20,6 +20,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph"
 	"github.com/steward-dev/steward/internal/access"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/billing"
@@ -183,10 +184,14 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	insights, err := analytics.New(analytics.Config{Client: database.Client, DB: database, Now: opts.Now})
+	if err != nil {
+		return err
+	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
-		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Now: opts.Now})
+		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
 	gql := graphqlHandler(schema, database.Client, database.Dialect, sess, cfg.AllowedOrigins, limits, logger)
-	gql.AroundResponses(loaders.Middleware(database.Client, opts.LoaderWait))
+	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights}, opts.LoaderWait))
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -1,0 +1,68 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/steward-dev/steward/internal/db"
+)
+
+// query runs one statement through the ent client (the transaction's, when ctx carries one), so
+// that it sees uncommitted rows of the same mutation and a counting driver sees it. The SQL is
+// written with '?' placeholders and rebound for PostgreSQL.
+func (s *Service) query(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := db.ClientFrom(ctx, s.client).QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("analytics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("analytics: scanning: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("analytics: %w", err)
+	}
+	return nil
+}
+
+// rebind turns '?' placeholders into PostgreSQL's $1, $2, ... The statements here hold no string
+// literal with a '?', so a plain scan is enough.
+func (s *Service) rebind(q string) string {
+	if s.dialect != dialect.Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// monthExpr is the SQL for a UTC "YYYY-MM" of a time column. SQLite stores times as text with
+// their offset, which strftime normalises to UTC; PostgreSQL's to_char would use the session's
+// time zone without the AT TIME ZONE.
+func (s *Service) monthExpr(col string) string {
+	if s.dialect == dialect.Postgres {
+		return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM')"
+	}
+	return "strftime('%Y-%m', " + col + ")"
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
