@@ -151,9 +151,12 @@ func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) (map[stri
 	c[1], args = sc.where("plan_id", args)
 	args = append(args, t, t, t)
 	c[2], args = sc.where("plan_id", args)
-	q := `SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions WHERE status IN (?, ?) AND created_at <= ?` + c[0] + ` GROUP BY plan_id
-UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions WHERE trial_end > ? AND status IN (?, ?) AND created_at <= ?` + c[1] + ` GROUP BY plan_id
-UNION ALL SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions WHERE ended_at > ? AND created_at <= ? AND (trial_end IS NULL OR trial_end <= ?)` + c[2] + ` GROUP BY plan_id`
+	q := `SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_plan_id_status_created_at") + `
+ WHERE status IN (?, ?) AND created_at <= ?` + c[0] + ` GROUP BY plan_id
+UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_trial_end") + `
+ WHERE trial_end > ? AND status IN (?, ?) AND created_at <= ?` + c[1] + ` GROUP BY plan_id
+UNION ALL SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_ended_at_created_at") + `
+ WHERE ended_at > ? AND created_at <= ? AND (trial_end IS NULL OR trial_end <= ?)` + c[2] + ` GROUP BY plan_id`
 	out := map[string]int{}
 	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
 		var (
