@@ -23,6 +23,7 @@ import (
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/graph/model"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/billing/metric"
@@ -46,6 +47,7 @@ type ResolverRoot interface {
 	AuthConfig() AuthConfigResolver
 	Group() GroupResolver
 	Model() ModelResolver
+	Money() MoneyResolver
 	Mutation() MutationResolver
 	Plan() PlanResolver
 	Query() QueryResolver
@@ -133,6 +135,23 @@ type ComplexityRoot struct {
 		Timestamp   func(childComplexity int) int
 		Title       func(childComplexity int) int
 		Type        func(childComplexity int) int
+	}
+
+	BillingOverview struct {
+		ARR                   func(childComplexity int) int
+		ActiveAtEnd           func(childComplexity int) int
+		ActiveAtStart         func(childComplexity int) int
+		At                    func(childComplexity int) int
+		CanceledSubscriptions func(childComplexity int) int
+		ChurnRate             func(childComplexity int) int
+		From                  func(childComplexity int) int
+		MRR                   func(childComplexity int) int
+		NewSubscriptions      func(childComplexity int) int
+		PlanID                func(childComplexity int) int
+		Revenue               func(childComplexity int) int
+		RevenueByMonth        func(childComplexity int) int
+		To                    func(childComplexity int) int
+		Usage                 func(childComplexity int) int
 	}
 
 	CodeExecutionConfig struct {
@@ -232,6 +251,17 @@ type ComplexityRoot struct {
 		ModelOrderList      func(childComplexity int) int
 	}
 
+	Money struct {
+		Amount   func(childComplexity int) int
+		Currency func(childComplexity int) int
+	}
+
+	MonthRevenue struct {
+		Amounts func(childComplexity int) int
+		Month   func(childComplexity int) int
+		Start   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddGroupMembers           func(childComplexity int, groupID string, userIds []string) int
 		AssignPlan                func(childComplexity int, userID string, planID string, resetUsage *bool, trialDays *int) int
@@ -320,6 +350,8 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Price         func(childComplexity int) int
 		Quotas        func(childComplexity int) int
+		Stats         func(childComplexity int) int
+		Subscribers   func(childComplexity int, first *int, after *entgql.Cursor[string]) int
 		Translations  func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
 	}
@@ -327,6 +359,30 @@ type ComplexityRoot struct {
 	PlanQuota struct {
 		Limit  func(childComplexity int) int
 		Metric func(childComplexity int) int
+	}
+
+	PlanStats struct {
+		ActiveSubscriptions   func(childComplexity int) int
+		CanceledSubscriptions func(childComplexity int) int
+		MRR                   func(childComplexity int) int
+		TotalSubscriptions    func(childComplexity int) int
+	}
+
+	PlanSubscriber struct {
+		Subscription func(childComplexity int) int
+		Usage        func(childComplexity int) int
+		User         func(childComplexity int) int
+	}
+
+	PlanSubscriberConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PlanSubscriberEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PlanSubscription struct {
@@ -372,6 +428,7 @@ type ComplexityRoot struct {
 		APIKeys            func(childComplexity int, userID *string) int
 		AuditLogs          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.AuditLogWhere) int
 		Banners            func(childComplexity int) int
+		BillingOverview    func(childComplexity int, from time.Time, to time.Time) int
 		CheckQuota         func(childComplexity int, userID string, metric metric.Metric, amount int) int
 		Config             func(childComplexity int) int
 		DefaultPermissions func(childComplexity int) int
@@ -391,6 +448,7 @@ type ComplexityRoot struct {
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
 		Plan               func(childComplexity int, id string) int
+		PlanAnalytics      func(childComplexity int, planID string, from time.Time, to time.Time) int
 		Plans              func(childComplexity int, includeInactive *bool) int
 		Sessions           func(childComplexity int, userID *string, includeRevoked *bool) int
 		Subscriptions      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PlanSubscriptionOrder, where *ent.PlanSubscriptionWhereInput) int
@@ -587,6 +645,11 @@ type ComplexityRoot struct {
 		UserID       func(childComplexity int) int
 	}
 
+	UsageTotal struct {
+		Metric func(childComplexity int) int
+		Total  func(childComplexity int) int
+	}
+
 	UsageUpdate struct {
 		Amount      func(childComplexity int) int
 		At          func(childComplexity int) int
@@ -654,6 +717,9 @@ type GroupResolver interface {
 type ModelResolver interface {
 	Owner(ctx context.Context, obj *ent.Model) (*ent.User, error)
 }
+type MoneyResolver interface {
+	Amount(ctx context.Context, obj *analytics.Money) (money.Decimal, error)
+}
 type MutationResolver interface {
 	Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error)
 	Signin(ctx context.Context, input model.SigninInput) (*model.AuthPayload, error)
@@ -706,6 +772,8 @@ type MutationResolver interface {
 	UpdateUserInfo(ctx context.Context, info map[string]any) (map[string]any, error)
 }
 type PlanResolver interface {
+	Stats(ctx context.Context, obj *ent.Plan) (*analytics.PlanStats, error)
+	Subscribers(ctx context.Context, obj *ent.Plan, first *int, after *entgql.Cursor[string]) (*model.PlanSubscriberConnection, error)
 	Price(ctx context.Context, obj *ent.Plan) (money.Decimal, error)
 	Quotas(ctx context.Context, obj *ent.Plan) ([]*billing.Quota, error)
 	Translations(ctx context.Context, obj *ent.Plan) ([]*billing.Translation, error)
@@ -721,6 +789,8 @@ type QueryResolver interface {
 	Sessions(ctx context.Context, userID *string, includeRevoked *bool) ([]*ent.Session, error)
 	DefaultPermissions(ctx context.Context) (map[string]any, error)
 	ExplainPermission(ctx context.Context, userID string, key string) (*model.PermissionExplanation, error)
+	PlanAnalytics(ctx context.Context, planID string, from time.Time, to time.Time) (*analytics.Overview, error)
+	BillingOverview(ctx context.Context, from time.Time, to time.Time) (*analytics.Overview, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.AuditLogWhere) (*ent.AuditLogConnection, error)
 	VerifyAuditChain(ctx context.Context) (*model.AuditChainVerification, error)
 	Plans(ctx context.Context, includeInactive *bool) ([]*ent.Plan, error)
@@ -1094,6 +1164,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Banner.Type(childComplexity), true
 
+	case "BillingOverview.arr":
+		if e.ComplexityRoot.BillingOverview.ARR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.ARR(childComplexity), true
+	case "BillingOverview.activeAtEnd":
+		if e.ComplexityRoot.BillingOverview.ActiveAtEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.ActiveAtEnd(childComplexity), true
+	case "BillingOverview.activeAtStart":
+		if e.ComplexityRoot.BillingOverview.ActiveAtStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.ActiveAtStart(childComplexity), true
+	case "BillingOverview.at":
+		if e.ComplexityRoot.BillingOverview.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.At(childComplexity), true
+	case "BillingOverview.canceledSubscriptions":
+		if e.ComplexityRoot.BillingOverview.CanceledSubscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.CanceledSubscriptions(childComplexity), true
+	case "BillingOverview.churnRate":
+		if e.ComplexityRoot.BillingOverview.ChurnRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.ChurnRate(childComplexity), true
+	case "BillingOverview.from":
+		if e.ComplexityRoot.BillingOverview.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.From(childComplexity), true
+	case "BillingOverview.mrr":
+		if e.ComplexityRoot.BillingOverview.MRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.MRR(childComplexity), true
+	case "BillingOverview.newSubscriptions":
+		if e.ComplexityRoot.BillingOverview.NewSubscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.NewSubscriptions(childComplexity), true
+	case "BillingOverview.planId":
+		if e.ComplexityRoot.BillingOverview.PlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.PlanID(childComplexity), true
+	case "BillingOverview.revenue":
+		if e.ComplexityRoot.BillingOverview.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.Revenue(childComplexity), true
+	case "BillingOverview.revenueByMonth":
+		if e.ComplexityRoot.BillingOverview.RevenueByMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.RevenueByMonth(childComplexity), true
+	case "BillingOverview.to":
+		if e.ComplexityRoot.BillingOverview.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.To(childComplexity), true
+	case "BillingOverview.usage":
+		if e.ComplexityRoot.BillingOverview.Usage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.Usage(childComplexity), true
+
 	case "CodeExecutionConfig.codeExecutionEngine":
 		if e.ComplexityRoot.CodeExecutionConfig.CodeExecutionEngine == nil {
 			break
@@ -1459,6 +1614,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelsConfig.ModelOrderList(childComplexity), true
+
+	case "Money.amount":
+		if e.ComplexityRoot.Money.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Amount(childComplexity), true
+	case "Money.currency":
+		if e.ComplexityRoot.Money.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Currency(childComplexity), true
+
+	case "MonthRevenue.amounts":
+		if e.ComplexityRoot.MonthRevenue.Amounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthRevenue.Amounts(childComplexity), true
+	case "MonthRevenue.month":
+		if e.ComplexityRoot.MonthRevenue.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthRevenue.Month(childComplexity), true
+	case "MonthRevenue.start":
+		if e.ComplexityRoot.MonthRevenue.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthRevenue.Start(childComplexity), true
 
 	case "Mutation.addGroupMembers":
 		if e.ComplexityRoot.Mutation.AddGroupMembers == nil {
@@ -2154,6 +2341,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Quotas(childComplexity), true
+	case "Plan.stats":
+		if e.ComplexityRoot.Plan.Stats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Stats(childComplexity), true
+	case "Plan.subscribers":
+		if e.ComplexityRoot.Plan.Subscribers == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_subscribers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.Subscribers(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
 	case "Plan.translations":
 		if e.ComplexityRoot.Plan.Translations == nil {
 			break
@@ -2179,6 +2383,82 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanQuota.Metric(childComplexity), true
+
+	case "PlanStats.activeSubscriptions":
+		if e.ComplexityRoot.PlanStats.ActiveSubscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStats.ActiveSubscriptions(childComplexity), true
+	case "PlanStats.canceledSubscriptions":
+		if e.ComplexityRoot.PlanStats.CanceledSubscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStats.CanceledSubscriptions(childComplexity), true
+	case "PlanStats.mrr":
+		if e.ComplexityRoot.PlanStats.MRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStats.MRR(childComplexity), true
+	case "PlanStats.totalSubscriptions":
+		if e.ComplexityRoot.PlanStats.TotalSubscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStats.TotalSubscriptions(childComplexity), true
+
+	case "PlanSubscriber.subscription":
+		if e.ComplexityRoot.PlanSubscriber.Subscription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriber.Subscription(childComplexity), true
+	case "PlanSubscriber.usage":
+		if e.ComplexityRoot.PlanSubscriber.Usage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriber.Usage(childComplexity), true
+	case "PlanSubscriber.user":
+		if e.ComplexityRoot.PlanSubscriber.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriber.User(childComplexity), true
+
+	case "PlanSubscriberConnection.edges":
+		if e.ComplexityRoot.PlanSubscriberConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriberConnection.Edges(childComplexity), true
+	case "PlanSubscriberConnection.pageInfo":
+		if e.ComplexityRoot.PlanSubscriberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriberConnection.PageInfo(childComplexity), true
+	case "PlanSubscriberConnection.totalCount":
+		if e.ComplexityRoot.PlanSubscriberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriberConnection.TotalCount(childComplexity), true
+
+	case "PlanSubscriberEdge.cursor":
+		if e.ComplexityRoot.PlanSubscriberEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriberEdge.Cursor(childComplexity), true
+	case "PlanSubscriberEdge.node":
+		if e.ComplexityRoot.PlanSubscriberEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscriberEdge.Node(childComplexity), true
 
 	case "PlanSubscription.cancelAtPeriodEnd":
 		if e.ComplexityRoot.PlanSubscription.CancelAtPeriodEnd == nil {
@@ -2357,6 +2637,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Banners(childComplexity), true
+	case "Query.billingOverview":
+		if e.ComplexityRoot.Query.BillingOverview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_billingOverview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BillingOverview(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.checkQuota":
 		if e.ComplexityRoot.Query.CheckQuota == nil {
 			break
@@ -2527,6 +2818,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plan(childComplexity, args["id"].(string)), true
+	case "Query.planAnalytics":
+		if e.ComplexityRoot.Query.PlanAnalytics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planAnalytics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanAnalytics(childComplexity, args["planId"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.plans":
 		if e.ComplexityRoot.Query.Plans == nil {
 			break
@@ -3380,6 +3682,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UsageSummary.UserID(childComplexity), true
 
+	case "UsageTotal.metric":
+		if e.ComplexityRoot.UsageTotal.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageTotal.Metric(childComplexity), true
+	case "UsageTotal.total":
+		if e.ComplexityRoot.UsageTotal.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageTotal.Total(childComplexity), true
+
 	case "UsageUpdate.amount":
 		if e.ComplexityRoot.UsageUpdate.Amount == nil {
 			break
@@ -3733,7 +4048,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "users.graphqls"
+//go:embed "analytics.graphqls" "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3889,6 +4204,7 @@ type Subscription {
   auditLogAdded: AuditLog! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
+	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "billing.graphqls", Input: sourceData("billing.graphqls"), BuiltIn: false},
 	{Name: "config.graphqls", Input: sourceData("config.graphqls"), BuiltIn: false},
@@ -4047,6 +4363,40 @@ func (ec *executionContext) childFields_Banner(ctx context.Context, field graphq
 		return ec.fieldContext_Banner_timestamp(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Banner", field.Name)
+}
+
+func (ec *executionContext) childFields_BillingOverview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "planId":
+		return ec.fieldContext_BillingOverview_planId(ctx, field)
+	case "from":
+		return ec.fieldContext_BillingOverview_from(ctx, field)
+	case "to":
+		return ec.fieldContext_BillingOverview_to(ctx, field)
+	case "at":
+		return ec.fieldContext_BillingOverview_at(ctx, field)
+	case "mrr":
+		return ec.fieldContext_BillingOverview_mrr(ctx, field)
+	case "arr":
+		return ec.fieldContext_BillingOverview_arr(ctx, field)
+	case "newSubscriptions":
+		return ec.fieldContext_BillingOverview_newSubscriptions(ctx, field)
+	case "canceledSubscriptions":
+		return ec.fieldContext_BillingOverview_canceledSubscriptions(ctx, field)
+	case "activeAtStart":
+		return ec.fieldContext_BillingOverview_activeAtStart(ctx, field)
+	case "activeAtEnd":
+		return ec.fieldContext_BillingOverview_activeAtEnd(ctx, field)
+	case "churnRate":
+		return ec.fieldContext_BillingOverview_churnRate(ctx, field)
+	case "revenue":
+		return ec.fieldContext_BillingOverview_revenue(ctx, field)
+	case "revenueByMonth":
+		return ec.fieldContext_BillingOverview_revenueByMonth(ctx, field)
+	case "usage":
+		return ec.fieldContext_BillingOverview_usage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BillingOverview", field.Name)
 }
 
 func (ec *executionContext) childFields_CodeExecutionConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4243,6 +4593,28 @@ func (ec *executionContext) childFields_ModelsConfig(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ModelsConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_Money_currency(ctx, field)
+	case "amount":
+		return ec.fieldContext_Money_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
+}
+
+func (ec *executionContext) childFields_MonthRevenue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MonthRevenue_month(ctx, field)
+	case "start":
+		return ec.fieldContext_MonthRevenue_start(ctx, field)
+	case "amounts":
+		return ec.fieldContext_MonthRevenue_amounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthRevenue", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -4311,6 +4683,10 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_displayOrder(ctx, field)
 	case "metadata":
 		return ec.fieldContext_Plan_metadata(ctx, field)
+	case "stats":
+		return ec.fieldContext_Plan_stats(ctx, field)
+	case "subscribers":
+		return ec.fieldContext_Plan_subscribers(ctx, field)
 	case "price":
 		return ec.fieldContext_Plan_price(ctx, field)
 	case "quotas":
@@ -4331,6 +4707,54 @@ func (ec *executionContext) childFields_PlanQuota(ctx context.Context, field gra
 		return ec.fieldContext_PlanQuota_limit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanQuota", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "activeSubscriptions":
+		return ec.fieldContext_PlanStats_activeSubscriptions(ctx, field)
+	case "canceledSubscriptions":
+		return ec.fieldContext_PlanStats_canceledSubscriptions(ctx, field)
+	case "totalSubscriptions":
+		return ec.fieldContext_PlanStats_totalSubscriptions(ctx, field)
+	case "mrr":
+		return ec.fieldContext_PlanStats_mrr(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanStats", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanSubscriber(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subscription":
+		return ec.fieldContext_PlanSubscriber_subscription(ctx, field)
+	case "user":
+		return ec.fieldContext_PlanSubscriber_user(ctx, field)
+	case "usage":
+		return ec.fieldContext_PlanSubscriber_usage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanSubscriber", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanSubscriberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PlanSubscriberConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PlanSubscriberConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PlanSubscriberConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanSubscriberConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanSubscriberEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PlanSubscriberEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PlanSubscriberEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanSubscriberEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PlanSubscription(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4757,6 +5181,16 @@ func (ec *executionContext) childFields_UsageSummary(ctx context.Context, field 
 		return ec.fieldContext_UsageSummary_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UsageSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_UsageTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_UsageTotal_metric(ctx, field)
+	case "total":
+		return ec.fieldContext_UsageTotal_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsageTotal", field.Name)
 }
 
 func (ec *executionContext) childFields_UsageUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5875,6 +6309,28 @@ func (ec *executionContext) field_Plan_localizedName_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Plan_subscribers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5946,6 +6402,28 @@ func (ec *executionContext) field_Query_auditLogs_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_billingOverview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -6190,6 +6668,36 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planAnalytics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
 	return args, nil
 }
 
@@ -7718,6 +8226,373 @@ func (ec *executionContext) fieldContext_Banner_timestamp(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Banner", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _BillingOverview_planId(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_planId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_planId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_from(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_to(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_at(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_mrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_mrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_mrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BillingOverview_arr(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_arr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ARR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_arr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BillingOverview_newSubscriptions(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_newSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewSubscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_newSubscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_canceledSubscriptions(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_canceledSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanceledSubscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_canceledSubscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_activeAtStart(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_activeAtStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveAtStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_activeAtStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_activeAtEnd(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_activeAtEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveAtEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_activeAtEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_churnRate(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_churnRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChurnRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_churnRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_revenue(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BillingOverview_revenueByMonth(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_revenueByMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevenueByMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.MonthRevenue) graphql.Marshaler {
+			return ec.marshalNMonthRevenue2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_revenueByMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthRevenue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BillingOverview_usage(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Usage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.UsageTotal) graphql.Marshaler {
+			return ec.marshalNUsageTotal2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐUsageTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_usage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CodeExecutionConfig_enableCodeExecution(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9179,6 +10054,130 @@ func (ec *executionContext) _ModelsConfig_modelOrderList(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ModelsConfig_modelOrderList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ModelsConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *analytics.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *analytics.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Money().Amount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, true, true, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MonthRevenue_month(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthRevenue_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthRevenue_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthRevenue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MonthRevenue_start(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthRevenue_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthRevenue_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthRevenue", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MonthRevenue_amounts(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthRevenue_amounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthRevenue_amounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonthRevenue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_signup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -12666,6 +13665,118 @@ func (ec *executionContext) fieldContext_Plan_metadata(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type JSON does not have child fields"))
 }
 
+func (ec *executionContext) _Plan_stats(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_stats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Plan().Stats(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *analytics.PlanStats
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *analytics.PlanStats
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.PlanStats) graphql.Marshaler {
+			return ec.marshalOPlanStats2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐPlanStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_stats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_subscribers(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_subscribers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().Subscribers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.PlanSubscriberConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.PlanSubscriberConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanSubscriberConnection) graphql.Marshaler {
+			return ec.marshalOPlanSubscriberConnection2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriberConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_subscribers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscriberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_subscribers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Plan_price(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12841,6 +13952,345 @@ func (ec *executionContext) _PlanQuota_limit(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_PlanQuota_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlanQuota", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlanStats_activeSubscriptions(ctx context.Context, field graphql.CollectedField, obj *analytics.PlanStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStats_activeSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveSubscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStats_activeSubscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlanStats_canceledSubscriptions(ctx context.Context, field graphql.CollectedField, obj *analytics.PlanStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStats_canceledSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanceledSubscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStats_canceledSubscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlanStats_totalSubscriptions(ctx context.Context, field graphql.CollectedField, obj *analytics.PlanStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStats_totalSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalSubscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStats_totalSubscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlanStats_mrr(ctx context.Context, field graphql.CollectedField, obj *analytics.PlanStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStats_mrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStats_mrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscriber_subscription(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriber_subscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriber_subscription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscriber",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscriber_user(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriber_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriber_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscriber",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscriber_usage(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriber_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Usage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *billing.UsageSummary) graphql.Marshaler {
+			return ec.marshalNUsageSummary2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐUsageSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriber_usage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscriber",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscriberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriberConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlanSubscriberEdge) graphql.Marshaler {
+			return ec.marshalNPlanSubscriberEdge2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriberEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscriberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscriberEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscriberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriberConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscriberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscriberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriberConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscriberConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscriberEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriberEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanSubscriber) graphql.Marshaler {
+			return ec.marshalNPlanSubscriber2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriber(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscriberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscriber(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscriberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PlanSubscriberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscriberEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscriberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscriberEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _PlanSubscription_id(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
@@ -13875,6 +15325,130 @@ func (ec *executionContext) fieldContext_Query_explainPermission(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_explainPermission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planAnalytics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planAnalytics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanAnalytics(ctx, fc.Args["planId"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *analytics.Overview
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *analytics.Overview
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Overview) graphql.Marshaler {
+			return ec.marshalNBillingOverview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐOverview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planAnalytics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BillingOverview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planAnalytics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_billingOverview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_billingOverview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BillingOverview(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *analytics.Overview
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *analytics.Overview
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Overview) graphql.Marshaler {
+			return ec.marshalNBillingOverview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐOverview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_billingOverview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BillingOverview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_billingOverview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18350,6 +19924,52 @@ func (ec *executionContext) fieldContext_UsageSummary_metrics(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UsageTotal_metric(ctx context.Context, field graphql.CollectedField, obj *analytics.UsageTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageTotal_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageTotal_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageTotal", field, false, false, errors.New("field of type UsageMetric does not have child fields"))
+}
+
+func (ec *executionContext) _UsageTotal_total(ctx context.Context, field graphql.CollectedField, obj *analytics.UsageTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageTotal_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageTotal_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageTotal", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _UsageUpdate_userId(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
@@ -26705,6 +28325,109 @@ func (ec *executionContext) _Banner(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var billingOverviewImplementors = []string{"BillingOverview"}
+
+func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.SelectionSet, obj *analytics.Overview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, billingOverviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BillingOverview")
+		case "planId":
+			out.Values[i] = ec._BillingOverview_planId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._BillingOverview_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._BillingOverview_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._BillingOverview_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mrr":
+			out.Values[i] = ec._BillingOverview_mrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arr":
+			out.Values[i] = ec._BillingOverview_arr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newSubscriptions":
+			out.Values[i] = ec._BillingOverview_newSubscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "canceledSubscriptions":
+			out.Values[i] = ec._BillingOverview_canceledSubscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeAtStart":
+			out.Values[i] = ec._BillingOverview_activeAtStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeAtEnd":
+			out.Values[i] = ec._BillingOverview_activeAtEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "churnRate":
+			out.Values[i] = ec._BillingOverview_churnRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revenue":
+			out.Values[i] = ec._BillingOverview_revenue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revenueByMonth":
+			out.Values[i] = ec._BillingOverview_revenueByMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "usage":
+			out.Values[i] = ec._BillingOverview_usage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var codeExecutionConfigImplementors = []string{"CodeExecutionConfig"}
 
 func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.CodeExecution) graphql.Marshaler {
@@ -27556,6 +29279,130 @@ func (ec *executionContext) _ModelsConfig(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var moneyImplementors = []string{"Money"}
+
+func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *analytics.Money) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Money")
+		case "currency":
+			out.Values[i] = ec._Money_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Money_amount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var monthRevenueImplementors = []string{"MonthRevenue"}
+
+func (ec *executionContext) _MonthRevenue(ctx context.Context, sel ast.SelectionSet, obj *analytics.MonthRevenue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthRevenueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthRevenue")
+		case "month":
+			out.Values[i] = ec._MonthRevenue_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._MonthRevenue_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amounts":
+			out.Values[i] = ec._MonthRevenue_amounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -28171,6 +30018,82 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "stats":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Plan_stats(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "subscribers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Plan_subscribers(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "price":
 			field := field
 
@@ -28363,6 +30286,198 @@ func (ec *executionContext) _PlanQuota(ctx context.Context, sel ast.SelectionSet
 			}
 		case "limit":
 			out.Values[i] = ec._PlanQuota_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var planStatsImplementors = []string{"PlanStats"}
+
+func (ec *executionContext) _PlanStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.PlanStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanStats")
+		case "activeSubscriptions":
+			out.Values[i] = ec._PlanStats_activeSubscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "canceledSubscriptions":
+			out.Values[i] = ec._PlanStats_canceledSubscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalSubscriptions":
+			out.Values[i] = ec._PlanStats_totalSubscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mrr":
+			out.Values[i] = ec._PlanStats_mrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var planSubscriberImplementors = []string{"PlanSubscriber"}
+
+func (ec *executionContext) _PlanSubscriber(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSubscriber) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanSubscriber")
+		case "subscription":
+			out.Values[i] = ec._PlanSubscriber_subscription(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._PlanSubscriber_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "usage":
+			out.Values[i] = ec._PlanSubscriber_usage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var planSubscriberConnectionImplementors = []string{"PlanSubscriberConnection"}
+
+func (ec *executionContext) _PlanSubscriberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSubscriberConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriberConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanSubscriberConnection")
+		case "edges":
+			out.Values[i] = ec._PlanSubscriberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PlanSubscriberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PlanSubscriberConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var planSubscriberEdgeImplementors = []string{"PlanSubscriberEdge"}
+
+func (ec *executionContext) _PlanSubscriberEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSubscriberEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriberEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanSubscriberEdge")
+		case "node":
+			out.Values[i] = ec._PlanSubscriberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PlanSubscriberEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28911,6 +31026,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_explainPermission(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "planAnalytics":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_planAnalytics(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "billingOverview":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_billingOverview(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -30902,6 +33061,49 @@ func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var usageTotalImplementors = []string{"UsageTotal"}
+
+func (ec *executionContext) _UsageTotal(ctx context.Context, sel ast.SelectionSet, obj *analytics.UsageTotal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageTotalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsageTotal")
+		case "metric":
+			out.Values[i] = ec._UsageTotal_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._UsageTotal_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var usageUpdateImplementors = []string{"UsageUpdate"}
 
 func (ec *executionContext) _UsageUpdate(ctx context.Context, sel ast.SelectionSet, obj *billing.UsageUpdate) graphql.Marshaler {
@@ -32081,6 +34283,16 @@ func (ec *executionContext) marshalNBillingInterval2githubᚗcomᚋstewardᚑdev
 	return v
 }
 
+func (ec *executionContext) marshalNBillingOverview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐOverview(ctx context.Context, sel ast.SelectionSet, v *analytics.Overview) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BillingOverview(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32251,6 +34463,22 @@ func (ec *executionContext) marshalNDeleteUserResult2ᚖgithubᚗcomᚋsteward�
 		return graphql.Null
 	}
 	return ec._DeleteUserResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNGroup2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Group) graphql.Marshaler {
@@ -32511,6 +34739,46 @@ func (ec *executionContext) unmarshalNModelsConfigInput2githubᚗcomᚋsteward�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx context.Context, sel ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+	return ec._Money(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMonthRevenue2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenue(ctx context.Context, sel ast.SelectionSet, v analytics.MonthRevenue) graphql.Marshaler {
+	return ec._MonthRevenue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMonthRevenue2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenueᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.MonthRevenue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonthRevenue2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32533,6 +34801,16 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[string]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPermissionExplanation2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPermissionExplanation(ctx context.Context, sel ast.SelectionSet, v *model.PermissionExplanation) graphql.Marshaler {
@@ -32652,6 +34930,42 @@ func (ec *executionContext) marshalNPlanQuota2ᚖgithubᚗcomᚋstewardᚑdevᚋ
 func (ec *executionContext) unmarshalNPlanQuotaInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanQuotaInput(ctx context.Context, v any) (*model.PlanQuotaInput, error) {
 	res, err := ec.unmarshalInputPlanQuotaInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanSubscriber2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriber(ctx context.Context, sel ast.SelectionSet, v *model.PlanSubscriber) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlanSubscriber(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlanSubscriberEdge2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanSubscriberEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanSubscriberEdge2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriberEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlanSubscriberEdge2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriberEdge(ctx context.Context, sel ast.SelectionSet, v *model.PlanSubscriberEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlanSubscriberEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx context.Context, sel ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
@@ -33250,6 +35564,26 @@ func (ec *executionContext) marshalNUsageSummary2ᚖgithubᚗcomᚋstewardᚑdev
 		return graphql.Null
 	}
 	return ec._UsageSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUsageTotal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐUsageTotal(ctx context.Context, sel ast.SelectionSet, v analytics.UsageTotal) graphql.Marshaler {
+	return ec._UsageTotal(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUsageTotal2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐUsageTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.UsageTotal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsageTotal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐUsageTotal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNUsageUpdate2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐUsageUpdate(ctx context.Context, sel ast.SelectionSet, v *billing.UsageUpdate) graphql.Marshaler {
@@ -33943,6 +36277,20 @@ func (ec *executionContext) unmarshalOPlanQuotaInput2ᚕᚖgithubᚗcomᚋstewar
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanStats2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐPlanStats(ctx context.Context, sel ast.SelectionSet, v *analytics.PlanStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlanStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPlanSubscriberConnection2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanSubscriberConnection(ctx context.Context, sel ast.SelectionSet, v *model.PlanSubscriberConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlanSubscriberConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx context.Context, sel ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {

@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/money"
 )
@@ -147,6 +149,26 @@ type PlanQuotaInput struct {
 	Metric metric.Metric `json:"metric"`
 	// At least 0; 0 blocks the metric.
 	Limit int `json:"limit"`
+}
+
+// A subscriber of a plan with their usage so far this period.
+type PlanSubscriber struct {
+	Subscription *ent.PlanSubscription `json:"subscription"`
+	// Null when the account was deleted (billing history outlives it).
+	User *ent.User `json:"user,omitempty"`
+	// Usage of every metric in the current period against its quota.
+	Usage *billing.UsageSummary `json:"usage"`
+}
+
+type PlanSubscriberConnection struct {
+	Edges      []*PlanSubscriberEdge    `json:"edges"`
+	PageInfo   *entgql.PageInfo[string] `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+type PlanSubscriberEdge struct {
+	Node   *PlanSubscriber       `json:"node"`
+	Cursor entgql.Cursor[string] `json:"cursor"`
 }
 
 type PlanTranslationInput struct {

@@ -93,54 +93,8 @@ func (t countingTx) QueryContext(ctx context.Context, q string, args ...any) (*s
 func TestUsersPageStatementCount(t *testing.T) {
 	for _, b := range db.TestBackends() {
 		t.Run(string(b), func(t *testing.T) {
-			var n atomic.Int64
+			post, n, database, token := countingServer(t, b)
 			ctx := context.Background()
-			database, err := db.Open(ctx, db.Config{URL: db.NewTestURL(t, b)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			database.Client = ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(database.Dialect, database.SQL), n: &n}))
-			t.Cleanup(func() { _ = database.Close() })
-			cfg, err := config.Load(nil, func(string) string { return "" })
-			if err != nil {
-				t.Fatal(err)
-			}
-			tokens, err := auth.NewTokens([]byte("test-secret-key-0123456789abcdef0123456789"), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// A generous loader wait keeps every key of a page in one batch even on a loaded machine.
-			app := &App{DB: database, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			err = app.build(ctx, cfg, Options{Argon2: auth.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}, LoaderWait: 50 * time.Millisecond}, tokens)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ts := httptest.NewServer(app.Handler())
-			t.Cleanup(ts.Close)
-			post := func(token, query string) map[string]any {
-				t.Helper()
-				body, _ := json.Marshal(map[string]any{"query": query})
-				req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				if token != "" {
-					req.Header.Set("Authorization", "Bearer "+token)
-				}
-				resp, err := ts.Client().Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				var out struct {
-					Data   map[string]any `json:"data"`
-					Errors []any          `json:"errors"`
-				}
-				if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) > 0 {
-					t.Fatalf("response: %v %v", out.Errors, err)
-				}
-				return out.Data
-			}
-			d := post("", `mutation { signup(input: {name: "Ada", email: "ada@example.com", password: "long enough pw"}) { token } }`)
-			token := d["signup"].(map[string]any)["token"].(string)
 
 			sys := auth.System(ctx)
 			c := database.Client
@@ -193,6 +147,139 @@ func TestUsersPageStatementCount(t *testing.T) {
 			}
 			if large > 10 {
 				t.Fatalf("page of 100 cost %d statements, want at most 10", large)
+			}
+		})
+	}
+}
+
+// countingServer starts a server whose ent driver counts every SQL statement, signs up its
+// admin and returns a poster for GraphQL requests, the counter, the database and the token.
+func countingServer(t *testing.T, b db.Backend) (post func(token, query string) map[string]any, n *atomic.Int64, database *db.DB, token string) {
+	t.Helper()
+	n = new(atomic.Int64)
+	ctx := context.Background()
+	database, err := db.Open(ctx, db.Config{URL: db.NewTestURL(t, b)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	database.Client = ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(database.Dialect, database.SQL), n: n}))
+	t.Cleanup(func() { _ = database.Close() })
+	cfg, err := config.Load(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.NewTokens([]byte("test-secret-key-0123456789abcdef0123456789"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A generous loader wait keeps every key of a page in one batch even on a loaded machine.
+	app := &App{DB: database, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	err = app.build(ctx, cfg, Options{Argon2: auth.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}, LoaderWait: 50 * time.Millisecond}, tokens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(app.Handler())
+	t.Cleanup(ts.Close)
+	post = func(token, query string) map[string]any {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			Data   map[string]any `json:"data"`
+			Errors []any          `json:"errors"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) > 0 {
+			t.Fatalf("response: %v %v", out.Errors, err)
+		}
+		return out.Data
+	}
+	d := post("", `mutation { signup(input: {name: "Ada", email: "ada@example.com", password: "long enough pw"}) { token } }`)
+	token = d["signup"].(map[string]any)["token"].(string)
+	return post, n, database, token
+}
+
+// TestPlansStatsStatementCount: plans with their statistics cost the same statements for 3 plans
+// as for 30, and a page of subscribers with their users and usage the same for 2 as for 20.
+func TestPlansStatsStatementCount(t *testing.T) {
+	for _, b := range db.TestBackends() {
+		t.Run(string(b), func(t *testing.T) {
+			post, n, database, token := countingServer(t, b)
+			sys := auth.System(context.Background())
+			c := database.Client
+			now := time.Now().UTC()
+			users := make([]*ent.UserCreate, 40)
+			for i := range users {
+				users[i] = c.User.Create().SetName(fmt.Sprintf("sub %02d", i)).SetEmail(fmt.Sprintf("s%02d@example.com", i)).SetRole(user.RoleUSER)
+			}
+			subscribers, err := c.User.CreateBulk(users...).Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			addPlans := func(from, to int) {
+				for i := from; i < to; i++ {
+					p, err := c.Plan.Create().SetID(fmt.Sprintf("plan-%02d", i)).SetName(fmt.Sprintf("Plan %02d", i)).
+						SetPriceMinor(1000).SetCurrency("USD").SetQuotas(map[string]int64{"REQUESTS": 100}).Save(sys)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := c.PlanSubscription.Create().SetUserID(subscribers[i].ID).SetPlanID(p.ID).
+						SetStatus("ACTIVE").SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).Exec(sys); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			plansQuery := `{ plans(includeInactive: true) { id stats { activeSubscriptions totalSubscriptions mrr { currency amount } } } }`
+			count := func(q string) (int64, map[string]any) {
+				post(token, q)
+				before := n.Load()
+				d := post(token, q)
+				return n.Load() - before, d
+			}
+			addPlans(0, 3)
+			few, _ := count(plansQuery)
+			addPlans(3, 30)
+			many, d := count(plansQuery)
+			plans := d["plans"].([]any)
+			if len(plans) != 30 {
+				t.Fatalf("plans = %d, want 30", len(plans))
+			}
+			mrr := plans[0].(map[string]any)["stats"].(map[string]any)["mrr"].(map[string]any)
+			if mrr["amount"] != "10.00" || mrr["currency"] != "USD" {
+				t.Fatalf("mrr of a plan with one monthly 10.00 subscription = %v", mrr)
+			}
+			t.Logf("statements: 3 plans = %d, 30 plans = %d", few, many)
+			if few != many {
+				t.Fatalf("30 plans cost %d statements, 3 plans %d: stats are not batched", many, few)
+			}
+
+			// Subscribers of one plan: give plan-00 twenty more subscriptions (ended ones: one current each).
+			for _, u := range subscribers[30:40] {
+				for k := 0; k < 2; k++ {
+					if err := c.PlanSubscription.Create().SetUserID(u.ID).SetPlanID("plan-00").SetStatus("CANCELED").
+						SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).SetEndedAt(now).Exec(sys); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			subs := func(first int) int64 {
+				got, d := count(fmt.Sprintf(`{ plan(id: "plan-00") { subscribers(first: %d) { totalCount edges { node { subscription { status } user { name } usage { metrics { metric used limit } } } } } } }`, first))
+				edges := d["plan"].(map[string]any)["subscribers"].(map[string]any)["edges"].([]any)
+				if len(edges) != first {
+					t.Fatalf("subscribers page = %d, want %d", len(edges), first)
+				}
+				return got
+			}
+			if two, twenty := subs(2), subs(20); two != twenty {
+				t.Fatalf("a page of 20 subscribers cost %d statements, a page of 2 cost %d", twenty, two)
 			}
 		})
 	}
