@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/steward-dev/steward/ent/auditlog"
@@ -82,6 +83,59 @@ func TestAuditLogChainAndFilters(t *testing.T) {
 		v = s.MustQuery(t, admin.Token, verify)
 		if st.Get(v, "verifyAuditChain.intact") != false || st.Get(v, "verifyAuditChain.firstBroken.seq") != float64(2) {
 			t.Fatalf("after tampering: %v, want broken at seq 2", v)
+		}
+	})
+}
+
+// TestAuditDiffs checks the recorded changes of the actions whose diff matters most, and that a
+// secret is recorded only as changed.
+func TestAuditDiffs(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		s := st.New(t, b, st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"}))
+		admin := s.Signup(t, "Ada")
+		bob := s.Signup(t, "Bob")
+		entries := func(where map[string]any) []map[string]any {
+			t.Helper()
+			d := s.MustQuery(t, admin.Token, auditQuery, "w", where, "first", 50)
+			var out []map[string]any
+			for _, e := range st.Get(d, "auditLogs.edges").([]any) {
+				out = append(out, st.Get(e, "node").(map[string]any))
+			}
+			return out
+		}
+
+		s.MustQuery(t, admin.Token, `mutation($id: ID!) { updateUser(id: $id, input: {name: "Robert", password: "a brand new secret"}) { id } }`, "id", bob.ID)
+		upd := entries(map[string]any{"action": "USER_UPDATED", "entityId": bob.ID})
+		if len(upd) != 1 {
+			t.Fatalf("USER_UPDATED entries = %d, want 1", len(upd))
+		}
+		changes := upd[0]["changes"].(map[string]any)
+		if toString(changes["name"]) != `{"new":"Robert","old":"Bob"}` {
+			t.Errorf("name change = %s", toString(changes["name"]))
+		}
+		if raw := toString(upd[0]); strings.Contains(raw, "a brand new secret") || !strings.Contains(toString(changes["password"]), "[changed]") {
+			t.Errorf("password change recorded as %s", toString(changes["password"]))
+		}
+
+		s.SetRole(t, bob.ID, "USER")
+		s.MustQuery(t, admin.Token, `mutation { updateDefaultPermissions(permissions: {features: {api_keys: true}}) }`)
+		bobToken := s.Signin(t, st.Account{Email: bob.Email, Password: "a brand new secret"})
+		keyID := st.Get(s.MustQuery(t, bobToken, createKey, "name", "laptop"), "createAPIKey.apiKey.id").(string)
+		s.MustQuery(t, admin.Token, `mutation($id: ID!) { revokeAPIKey(id: $id) }`, "id", keyID)
+		if got := entries(map[string]any{"action": "API_KEY_REVOKED", "entityId": keyID}); len(got) != 1 {
+			t.Errorf("API_KEY_REVOKED entries = %d, want 1", len(got))
+		}
+
+		plan := st.Get(s.MustQuery(t, admin.Token, `mutation { createPlan(input: {name: "Pro", price: "5.00", currency: "USD"}) { id } }`), "createPlan.id").(string)
+		for range 2 {
+			s.MustQuery(t, admin.Token, `mutation($id: ID!) { togglePlan(id: $id) { isActive } }`, "id", plan)
+		}
+		var actions []string
+		for _, e := range entries(map[string]any{"entityId": plan}) {
+			actions = append(actions, e["action"].(string))
+		}
+		if got := strings.Join(actions, " "); got != "PLAN_ACTIVATED PLAN_DEACTIVATED PLAN_CREATED" {
+			t.Errorf("plan entries, newest first = %s", got)
 		}
 	})
 }
