@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
@@ -112,7 +111,7 @@ func runLive(ctx context.Context, args []string) error {
 		perSub("go_memstats_heap_inuse_bytes")/1024, perSub("go_memstats_stack_inuse_bytes")/1024,
 		perSub("process_resident_memory_bytes")/1024, perSub("go_goroutines"))
 
-	client := &http.Client{Timeout: 10 * time.Second}
+	tg := &target{URL: url, HTTP: &http.Client{Timeout: 10 * time.Second}, close: func() {}}
 	tick := time.NewTicker(time.Second / time.Duration(*rate))
 	defer tick.Stop()
 	deadline := time.After(*duration)
@@ -127,7 +126,7 @@ loop:
 			break loop
 		case <-tick.C:
 			go func(u string) {
-				if err := postGraphQL(ctx, client, url, adminToken, recordQuery, map[string]any{"u": u}); err != nil {
+				if err := tg.graphql(ctx, adminToken, recordQuery, map[string]any{"u": u}, nil); err != nil {
 					mu.Lock()
 					failed++
 					mu.Unlock()
@@ -318,28 +317,4 @@ func serverMemory(ctx context.Context, url string) (map[string]float64, error) {
 		}
 	}
 	return out, sc.Err()
-}
-
-// postGraphQL sends one operation and reports transport or GraphQL errors.
-func postGraphQL(ctx context.Context, client *http.Client, url, token, query string, vars map[string]any) error {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/graphql", strings.NewReader(string(body)))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var out struct{ Errors []any }
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return err
-	}
-	if len(out.Errors) > 0 {
-		return fmt.Errorf("graphql errors: %v", out.Errors)
-	}
-	return nil
 }

@@ -25,8 +25,9 @@ type loadFlags struct {
 	cpuProfile string
 }
 
-func (l *loadFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&l.clients, "clients", 32, "concurrent clients")
+// register adds the load flags to fs, with clients concurrent clients by default.
+func (l *loadFlags) register(fs *flag.FlagSet, clients int) {
+	fs.IntVar(&l.clients, "clients", clients, "concurrent clients")
 	fs.DurationVar(&l.duration, "duration", 10*time.Second, "measured duration")
 	fs.DurationVar(&l.warmup, "warmup", 2*time.Second, "unmeasured warm-up")
 	fs.BoolVar(&l.json, "json", false, "print the result as JSON")

@@ -42,7 +42,7 @@ func runUsers(ctx context.Context, args []string) error {
 		fields     = fs.String("fields", defaultUserFields, "the User fields each page asks for")
 	)
 	tf.register(fs)
-	lf.register(fs)
+	lf.register(fs, 32)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
