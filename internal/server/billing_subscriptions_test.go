@@ -187,3 +187,20 @@ func TestPeriodRollover(t *testing.T) {
 		})
 	})
 }
+
+// TestDefaultPlanForEveryNewAccount: STEWARD_DEFAULT_PLAN_ID applies to accounts an admin creates
+// as it does to sign-ups.
+func TestDefaultPlanForEveryNewAccount(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		w := newBillingWorld(t, b, st.WithEnv(map[string]string{"STEWARD_DEFAULT_PLAN_ID": "starter", "DEFAULT_USER_ROLE": "user"}))
+		w.createPlan(t, map[string]any{"id": "starter", "price": "0"})
+		signedUp := w.s.Signup(t, "Cy")
+		created := st.Get(w.s.MustQuery(t, w.admin.Token, `mutation { createUser(input: {name: "Di", email: "di@example.com", password: "long enough pw"}) { id } }`), "createUser.id").(string)
+		for name, id := range map[string]string{"signed up": signedUp.ID, "created by an admin": created} {
+			d := w.s.MustQuery(t, w.admin.Token, `query($id: ID!) { user(id: $id) { currentSubscription { planID status } } }`, "id", id)
+			if st.Get(d, "user.currentSubscription.planID") != "starter" {
+				t.Errorf("%s account: subscription = %v, want the default plan", name, d)
+			}
+		}
+	})
+}

@@ -171,7 +171,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
-	userAdmin, err := users.NewAdmin(users.AdminConfig{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Audit: auditLog, Now: opts.Now})
+	userAdmin, err := users.NewAdmin(users.AdminConfig{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Audit: auditLog, Now: opts.Now,
+		OnCreate: bill.OnSignup})
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,9 @@ type AdminConfig struct {
 	Settings *settings.Store
 	Audit    *audit.Log
 	Now      func() time.Time
+	// OnCreate, when set, runs inside the creating transaction after the account exists, as
+	// Config.OnSignup does for sign-ups (billing gives the account the default plan this way).
+	OnCreate func(ctx context.Context, c *ent.Client, u *ent.User) error
 }
 
 // Validate reports a missing dependency.
@@ -52,6 +55,7 @@ type Admin struct {
 	settings *settings.Store
 	audit    *audit.Log
 	now      func() time.Time
+	onCreate func(ctx context.Context, c *ent.Client, u *ent.User) error
 }
 
 // NewAdmin returns an Admin.
@@ -63,7 +67,7 @@ func NewAdmin(cfg AdminConfig) (*Admin, error) {
 		cfg.Now = time.Now
 	}
 	return &Admin{db: cfg.DB, client: cfg.DB.Client, hasher: cfg.Hasher, sessions: cfg.Sessions,
-		settings: cfg.Settings, audit: cfg.Audit, now: cfg.Now}, nil
+		settings: cfg.Settings, audit: cfg.Audit, now: cfg.Now, onCreate: cfg.OnCreate}, nil
 }
 
 // ListInput pages through accounts.
@@ -201,6 +205,11 @@ func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 		// The admin made the account on purpose; DEFAULT_GROUP_ID applies to it as to sign-ups.
 		if err := joinGroup(ctx, c, settingsAuth.DefaultGroupID, u.ID); err != nil {
 			return err
+		}
+		if a.onCreate != nil {
+			if err := a.onCreate(ctx, c, u); err != nil {
+				return err
+			}
 		}
 		return a.audit.Record(ctx, audit.Entry{Action: audit.UserCreated, EntityType: "User", EntityID: u.ID,
 			Description: fmt.Sprintf("admin created account %s with role %s", email, role),

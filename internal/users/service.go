@@ -13,7 +13,6 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/credential"
-	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/db"
@@ -176,7 +175,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (AuthResult, error
 		if err := c.Credential.Create().SetUserID(u.ID).SetPasswordHash(hash).Exec(sys); err != nil {
 			return fmt.Errorf("storing credential: %w", err)
 		}
-		if err := s.joinDefaultGroup(ctx, c, a.DefaultGroupID, u.ID); err != nil {
+		if err := joinGroup(ctx, c, a.DefaultGroupID, u.ID); err != nil {
 			return err
 		}
 		if s.onSignup != nil {
@@ -192,23 +191,6 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (AuthResult, error
 		return nil
 	})
 	return res, err
-}
-
-// joinDefaultGroup adds a new account to DEFAULT_GROUP_ID when that group exists.
-func (s *Service) joinDefaultGroup(ctx context.Context, c *ent.Client, groupID, userID string) error {
-	if groupID == "" {
-		return nil
-	}
-	sys := auth.System(ctx)
-	exists, err := c.Group.Query().Where(group.ID(groupID)).Exist(sys)
-	if err != nil {
-		return fmt.Errorf("checking default group: %w", err)
-	}
-	if !exists {
-		return nil // a stale setting must not block sign-up
-	}
-	return c.Membership.Create().SetUserID(userID).SetGroupID(groupID).
-		OnConflictColumns("user_id", "group_id").Ignore().Exec(sys)
 }
 
 // errBadLogin is the one answer for a wrong email or a wrong password.
