@@ -7,12 +7,9 @@ package graph
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/errs"
 )
 
 // Node is the resolver for the node field.
@@ -28,18 +25,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 	if err := requireRole(ctx, auth.RoleUser); err != nil {
 		return nil, err
 	}
-	if len(ids) > maxNodes {
-		return nil, errs.Invalid("ids", fmt.Sprintf("at most %d ids per call", maxNodes))
-	}
-	out := make([]ent.Noder, len(ids))
-	for i, id := range ids {
-		n, err := r.node(ctx, id)
-		if err != nil && !errors.Is(err, errs.ErrNotFound) {
-			return nil, err
-		}
-		out[i] = n
-	}
-	return out, nil
+	return r.nodes(ctx, ids)
 }
 
 // AuditLog returns AuditLogResolver implementation.

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/privacy"
@@ -25,4 +26,21 @@ func (r *Resolver) node(ctx context.Context, id string) (ent.Noder, error) {
 	default:
 		return nil, err
 	}
+}
+
+// nodes loads each id like node does; an id the viewer may not read is a null entry, as Relay
+// expects, rather than failing the whole list.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]ent.Noder, error) {
+	if len(ids) > maxNodes {
+		return nil, errs.Invalid("ids", fmt.Sprintf("at most %d ids per call", maxNodes))
+	}
+	out := make([]ent.Noder, len(ids))
+	for i, id := range ids {
+		n, err := r.node(ctx, id)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
 }
