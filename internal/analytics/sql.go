@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -32,25 +31,8 @@ func (s *Service) query(ctx context.Context, q string, args []any, scan func(*sq
 	return nil
 }
 
-// rebind turns '?' placeholders into PostgreSQL's $1, $2, ... The statements here hold no string
-// literal with a '?', so a plain scan is enough.
-func (s *Service) rebind(q string) string {
-	if s.dialect != dialect.Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
-}
+// rebind rewrites '?' placeholders for the database in use.
+func (s *Service) rebind(q string) string { return db.Rebind(s.dialect, q) }
 
 // monthExpr is the SQL for a UTC "YYYY-MM" of a time column. SQLite stores times as text with
 // their offset, which strftime normalises to UTC; PostgreSQL's to_char would use the session's

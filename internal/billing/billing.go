@@ -14,8 +14,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -170,26 +168,8 @@ func selfOrAdmin(ctx context.Context, userID string) error {
 // client returns ctx's transaction client, or the service's.
 func (s *Service) clientFrom(ctx context.Context) *ent.Client { return db.ClientFrom(ctx, s.client) }
 
-// rebind rewrites '?' placeholders to PostgreSQL's $1, $2, ... The hand-written statements of this
-// package contain no '?' other than placeholders.
-func (s *Service) rebind(q string) string {
-	if !s.postgres {
-		return q
-	}
-	var b strings.Builder
-	b.Grow(len(q) + 16)
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
-}
+// rebind rewrites '?' placeholders for the database in use.
+func (s *Service) rebind(q string) string { return db.Rebind(s.db.Dialect, q) }
 
 // liveStatuses are the statuses of a current subscription, as in the partial unique index
 // plansubscription_current_per_user.
