@@ -38,8 +38,7 @@ func explanation(e access.Explanation) *model.PermissionExplanation {
 
 // selfOrAdmin reports whether the viewer may see userID's private fields.
 func selfOrAdmin(ctx context.Context, userID string) bool {
-	v := auth.ViewerFrom(ctx)
-	return v != nil && (v.UserID == userID || v.IsAdmin())
+	return auth.ViewerFrom(ctx).SelfOrAdmin(userID)
 }
 
 // viewerOrNamed returns the named user id for admins and the viewer's own id otherwise; a

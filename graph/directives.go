@@ -10,23 +10,10 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 )
 
-// roleRank orders roles so that @hasRole(role: X) admits X and every role above it.
-var roleRank = map[auth.Role]int{auth.RolePending: 1, auth.RoleUser: 2, auth.RoleAdmin: 3}
-
-// requireRole is the check behind @hasRole: anonymous callers are UNAUTHENTICATED, signed-in
-// callers below the role FORBIDDEN (a pending user's message says why).
+// requireRole is the check behind @hasRole; see auth.Require.
 func requireRole(ctx context.Context, role auth.Role) error {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return errs.Unauthenticated("sign in to do this")
-	}
-	if roleRank[v.Role] >= roleRank[role] {
-		return nil
-	}
-	if v.Role == auth.RolePending {
-		return errs.Forbidden("your account is awaiting approval by an administrator")
-	}
-	return errs.Forbidden("this needs the " + string(role) + " role")
+	_, err := auth.Require(ctx, role)
+	return err
 }
 
 func hasRole(ctx context.Context, _ any, next graphql.Resolver, role user.Role) (any, error) {

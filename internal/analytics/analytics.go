@@ -140,14 +140,8 @@ func authorize(ctx context.Context) error {
 	if auth.IsSystem(ctx) {
 		return nil
 	}
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return errs.Unauthenticated("sign in first")
-	}
-	if !v.IsAdmin() {
-		return errs.Forbidden("analytics are for admins")
-	}
-	return nil
+	_, err := auth.Require(ctx, auth.RoleAdmin)
+	return err
 }
 
 // validateRange checks from < to and at most MaxYears apart.

@@ -111,27 +111,12 @@ func (s *Service) PaymentsConfigured() bool {
 // requireAdmin is the domain's own check behind @hasRole(role: ADMIN), so that non-GraphQL callers
 // cannot skip it.
 func requireAdmin(ctx context.Context) error {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return errs.Unauthenticated("sign in to do this")
-	}
-	if !v.IsAdmin() {
-		return errs.Forbidden("this needs the ADMIN role")
-	}
-	return nil
+	_, err := auth.Require(ctx, auth.RoleAdmin)
+	return err
 }
 
 // requireUser admits any verified (non-pending) caller.
-func requireUser(ctx context.Context) (*auth.Viewer, error) {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return nil, errs.Unauthenticated("sign in to do this")
-	}
-	if !v.IsVerified() {
-		return nil, errs.Forbidden("your account is awaiting approval by an administrator")
-	}
-	return v, nil
-}
+func requireUser(ctx context.Context) (*auth.Viewer, error) { return auth.Require(ctx, auth.RoleUser) }
 
 // requireMeter admits admins and callers holding billing.usage.write. With allowSelf, a verified
 // user may also act on their own usage (checking their own quota, say).
@@ -159,7 +144,7 @@ func selfOrAdmin(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
-	if v.IsAdmin() || v.UserID == userID {
+	if v.SelfOrAdmin(userID) {
 		return nil
 	}
 	return errs.Forbidden("you may only see your own billing data")

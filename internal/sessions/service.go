@@ -222,7 +222,7 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("loading session: %w", err)
 	}
-	if row.UserID != v.UserID && !v.IsAdmin() {
+	if !v.SelfOrAdmin(row.UserID) {
 		return errs.NotFound("session")
 	}
 	if row.RevokedAt != nil {
@@ -331,7 +331,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, err
 	v := auth.ViewerFrom(ctx)
 	c := db.ClientFrom(ctx, s.client)
 	key, err := c.APIKey.Get(ctx, id)
-	if ent.IsNotFound(err) || (err == nil && key.UserID != v.UserID && !v.IsAdmin()) {
+	if ent.IsNotFound(err) || (err == nil && !v.SelfOrAdmin(key.UserID)) {
 		return nil, errs.NotFound("API key")
 	}
 	if err != nil {
@@ -395,11 +395,11 @@ func (s *Service) StillValid(ctx context.Context, v *auth.Viewer) bool {
 }
 
 func ownOrAdmin(ctx context.Context, userID string) error {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return errs.Unauthenticated("sign in first")
+	v, err := auth.Require(ctx, auth.RolePending)
+	if err != nil {
+		return err
 	}
-	if v.UserID != userID && !v.IsAdmin() {
+	if !v.SelfOrAdmin(userID) {
 		return errs.Forbidden("only admins may act on another user's credentials")
 	}
 	return nil

@@ -77,14 +77,8 @@ type SystemConfig struct {
 }
 
 func requireAdmin(ctx context.Context) error {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return errs.Unauthenticated("sign in to do this")
-	}
-	if !v.IsAdmin() {
-		return errs.Forbidden("only administrators may change the system configuration")
-	}
-	return nil
+	_, err := auth.Require(ctx, auth.RoleAdmin)
+	return err
 }
 
 // load returns section key's current value as T.

@@ -141,8 +141,8 @@ func (s *Service) LockedUntil(u *ent.User) *time.Time {
 
 // Unlock clears a user's sign-in lock and failure count (admins only), with an audit entry.
 func (s *Service) Unlock(ctx context.Context, id string) (*ent.User, error) {
-	if !auth.ViewerFrom(ctx).IsAdmin() {
-		return nil, errs.Forbidden("only administrators may unlock accounts")
+	if _, err := auth.Require(ctx, auth.RoleAdmin); err != nil {
+		return nil, err
 	}
 	c := db.ClientFrom(ctx, s.client)
 	sys := auth.System(ctx)
