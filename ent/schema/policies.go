@@ -73,8 +73,14 @@ func (Model) Policy() ent.Policy { return publicReadable() }
 // Policy of the ConfigEntry.
 func (ConfigEntry) Policy() ent.Policy { return adminOnly() }
 
-// Policy of the Plan.
-func (Plan) Policy() ent.Policy { return publicReadable() }
+// Policy of the Plan: anyone reads the active catalogue; inactive plans only admins and their
+// subscribers.
+func (Plan) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), policy.FilterPlansToVisible(), privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
+	}
+}
 
 // Policy of the PlanSubscription.
 func (PlanSubscription) Policy() ent.Policy { return ownerReadable() }

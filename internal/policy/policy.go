@@ -67,6 +67,20 @@ func FilterToOwnRows() privacy.QueryRule {
 	})
 }
 
+// FilterPlansToVisible narrows plan queries of non-admins to active plans and the plans they
+// subscribe to, so that an inactive plan's id reveals nothing through node(id) or any other path,
+// while subscribers still see their own plan after it is deactivated.
+func FilterPlansToVisible() privacy.QueryRule {
+	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		visible := entql.FieldEQ("is_active", true)
+		if v := auth.ViewerFrom(ctx); v != nil {
+			visible = entql.Or(visible, entql.HasEdgeWith("subscriptions", entql.FieldEQ("user_id", v.UserID)))
+		}
+		f.Where(visible)
+		return privacy.Skip
+	})
+}
+
 // DenyChangesToExisting refuses updates and deletes whoever asks, system included: for
 // append-only tables such as the audit log.
 func DenyChangesToExisting() privacy.MutationRule {

@@ -120,6 +120,17 @@ func TestPlanVisibility(t *testing.T) {
 			t.Errorf("admin plan(hidden) = %v", got)
 		}
 		wantCode(t, w.s.Query(t, w.bob.Token, `{ plan(id: "hidden") { id } }`), "NOT_FOUND")
+		wantCode(t, w.s.Query(t, w.bob.Token, `{ node(id: "hidden") { id } }`), "NOT_FOUND")
+
+		// A subscriber still sees their own plan after it is deactivated.
+		w.assign(t, w.bob.ID, "a")
+		w.s.MustQuery(t, w.admin.Token, `mutation { togglePlan(id: "a") { isActive } }`)
+		if got := st.Get(w.s.MustQuery(t, w.bob.Token, `{ mySubscription { plan { id isActive } } }`), "mySubscription.plan.id"); got != "a" {
+			t.Errorf("subscriber's deactivated plan = %v, want a", got)
+		}
+		if got := st.Get(w.s.MustQuery(t, w.bob.Token, `{ node(id: "a") { id } }`), "node.id"); got != "a" {
+			t.Errorf("node(own deactivated plan) = %v, want a", got)
+		}
 	})
 }
 
