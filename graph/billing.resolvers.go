@@ -15,6 +15,7 @@ import (
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/loaders"
 )
 
 // CreatePlan is the resolver for the createPlan field.
@@ -204,7 +205,10 @@ func (r *transactionResolver) Amount(ctx context.Context, obj *ent.Transaction) 
 
 // Plan is the resolver for the plan field.
 func (r *transactionResolver) Plan(ctx context.Context, obj *ent.Transaction) (*ent.Plan, error) {
-	return r.Billing.TransactionPlan(ctx, obj)
+	if obj.PlanID == nil {
+		return nil, nil
+	}
+	return loaders.Plan(ctx, *obj.PlanID)
 }
 
 // CurrentSubscription is the resolver for the currentSubscription field.

@@ -243,16 +243,3 @@ func (s *Service) activate(ctx context.Context, c *ent.Client, tx *ent.Transacti
 func AmountOf(t *ent.Transaction) money.Decimal {
 	return money.Decimal(money.FormatDecimal(t.AmountMinor, money.Currency(t.Currency)))
 }
-
-// TransactionPlan returns the plan a payment was for (plans cannot be deleted while payments refer
-// to them; nil for a transaction without one).
-func (s *Service) TransactionPlan(ctx context.Context, t *ent.Transaction) (*ent.Plan, error) {
-	if t.PlanID == nil {
-		return nil, nil
-	}
-	p, err := s.clientFrom(ctx).Plan.Get(ctx, *t.PlanID)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return p, err
-}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/membership"
+	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/auth"
@@ -39,6 +40,9 @@ type Loaders struct {
 	MemberCountByGroupID *dataloader.Loader[string, int]
 	// UserByID loads users; an unknown id is a NOT_FOUND error for that key.
 	UserByID *dataloader.Loader[string, *ent.User]
+	// PlanByID loads plans under the viewer's privacy rules; a plan the viewer may not see is a
+	// NOT_FOUND error for that key.
+	PlanByID *dataloader.Loader[string, *ent.Plan]
 	// PlanStatsByPlanID loads each plan's subscription statistics (one statement per batch).
 	PlanStatsByPlanID *dataloader.Loader[string, analytics.PlanStats]
 }
@@ -57,6 +61,7 @@ func New(client *ent.Client, src Sources, wait time.Duration) *Loaders {
 		GroupsByUserID:       dataloader.NewBatchedLoader(groupsByUserID(client), dataloader.WithWait[string, []*ent.Group](wait)),
 		MemberCountByGroupID: dataloader.NewBatchedLoader(memberCountByGroupID(client), dataloader.WithWait[string, int](wait)),
 		UserByID:             dataloader.NewBatchedLoader(userByID(client), dataloader.WithWait[string, *ent.User](wait)),
+		PlanByID:             dataloader.NewBatchedLoader(planByID(client), dataloader.WithWait[string, *ent.Plan](wait)),
 		PlanStatsByPlanID:    dataloader.NewBatchedLoader(planStatsByPlanID(src.Analytics), dataloader.WithWait[string, analytics.PlanStats](wait)),
 	}
 }
@@ -82,6 +87,19 @@ func Middleware(client *ent.Client, src Sources, wait time.Duration) graphql.Res
 	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(With(ctx, New(client, src, wait)))
 	}
+}
+
+// Plan loads a plan through the operation's loader; (nil, nil) when the viewer cannot see it.
+func Plan(ctx context.Context, id string) (*ent.Plan, error) {
+	l, err := From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.PlanByID.Load(ctx, id)()
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil, nil
+	}
+	return p, err
 }
 
 // PlanStats loads a plan's statistics through the operation's loader.
@@ -224,6 +242,28 @@ func planStatsByPlanID(svc *analytics.Service) dataloader.BatchFunc[string, anal
 		for i, k := range keys {
 			// A plan without subscriptions has zero statistics, not an error.
 			out[i] = &dataloader.Result[analytics.PlanStats]{Data: stats[k]}
+		}
+		return out
+	}
+}
+
+func planByID(client *ent.Client) dataloader.BatchFunc[string, *ent.Plan] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[*ent.Plan] {
+		plans, err := db.ClientFrom(ctx, client).Plan.Query().Where(plan.IDIn(keys...)).All(ctx)
+		if err != nil {
+			return fail[*ent.Plan](len(keys), err)
+		}
+		byID := make(map[string]*ent.Plan, len(plans))
+		for _, p := range plans {
+			byID[p.ID] = p
+		}
+		out := make([]*dataloader.Result[*ent.Plan], len(keys))
+		for i, k := range keys {
+			if p, ok := byID[k]; ok {
+				out[i] = &dataloader.Result[*ent.Plan]{Data: p}
+			} else {
+				out[i] = &dataloader.Result[*ent.Plan]{Error: errs.NotFound("plan")}
+			}
 		}
 		return out
 	}

@@ -281,6 +281,27 @@ func TestPlansStatsStatementCount(t *testing.T) {
 			if two, twenty := subs(2), subs(20); two != twenty {
 				t.Fatalf("a page of 20 subscribers cost %d statements, a page of 2 cost %d", twenty, two)
 			}
+
+			// Transactions with their plans: the plans come in one batch.
+			var txs []*ent.TransactionCreate
+			for i := range 20 {
+				txs = append(txs, c.Transaction.Create().SetUserID(subscribers[i].ID).SetPlanID(fmt.Sprintf("plan-%02d", i)).
+					SetAmountMinor(1000).SetCurrency("USD"))
+			}
+			if err := c.Transaction.CreateBulk(txs...).Exec(sys); err != nil {
+				t.Fatal(err)
+			}
+			payments := func(first int) int64 {
+				got, d := count(fmt.Sprintf(`{ transactions(first: %d) { edges { node { amount plan { name } } } } }`, first))
+				edges := d["transactions"].(map[string]any)["edges"].([]any)
+				if len(edges) != first || edges[0].(map[string]any)["node"].(map[string]any)["plan"] == nil {
+					t.Fatalf("transactions page = %v", d)
+				}
+				return got
+			}
+			if two, twenty := payments(2), payments(20); two != twenty {
+				t.Fatalf("a page of 20 transactions with plans cost %d statements, a page of 2 cost %d", twenty, two)
+			}
 		})
 	}
 }
