@@ -33,18 +33,40 @@ func (t safeTx) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 	return t.Transactioner.InterceptResponse(ctx, next)
 }
 
+// DefaultKeepAlive is how often idle websockets are pinged, so proxies do not close them.
+const DefaultKeepAlive = 10 * time.Second
+
+// graphqlDeps are what the GraphQL handler is built from.
+type graphqlDeps struct {
+	schema  graphql.ExecutableSchema
+	client  *ent.Client
+	dialect string
+	authn   authenticator
+	origins []string
+	limits  *ratelimit.Policy
+	logger  *slog.Logger
+	// keepAlive is the websocket ping interval; zero means DefaultKeepAlive.
+	keepAlive time.Duration
+}
+
 // graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (SSE before
 // POST), one transaction per mutation, the error presenter and a bounded query cache.
-func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, dia string, authn authenticator,
-	origins []string, limits *ratelimit.Policy, logger *slog.Logger) *handler.Server {
-	srv := handler.New(schema)
+func graphqlHandler(d graphqlDeps) *handler.Server {
+	client, logger, limits := d.client, d.logger, d.limits
+	if d.keepAlive <= 0 {
+		d.keepAlive = DefaultKeepAlive
+	}
+	srv := handler.New(d.schema)
 	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 10 * time.Second,
+		// KeepAlivePingInterval sends the legacy protocol's "ka"; graphql-transport-ws pings with
+		// PingPongInterval instead, and a client that stops answering is disconnected.
+		KeepAlivePingInterval: d.keepAlive,
+		PingPongInterval:      d.keepAlive,
 		InitTimeout:           10 * time.Second,
 		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(origins)},
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(d.origins)},
 		},
-		InitFunc: wsInit(authn),
+		InitFunc: wsInit(d.authn),
 	})
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
@@ -54,7 +76,7 @@ func graphqlHandler(schema graphql.ExecutableSchema, client *ent.Client, dia str
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(2000))
-	srv.Use(safeTx{entgql.Transactioner{TxOpener: gateTxOpener(client, dia), SkipTxFunc: onlyFields("verifyToolServer")}})
+	srv.Use(safeTx{entgql.Transactioner{TxOpener: gateTxOpener(client, d.dialect), SkipTxFunc: onlyFields("verifyToolServer")}})
 	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))

@@ -167,3 +167,24 @@ func testSubscriptionOverSSE(t *testing.T, b db.Backend) {
 		t.Fatal("no SSE event")
 	}
 }
+
+// TestWebsocketKeepAlive: idle connections get pings in both protocols, so proxies keep them open.
+func TestWebsocketKeepAlive(t *testing.T) {
+	s := st.New(t, db.SQLite, st.WithKeepAlive(50*time.Millisecond))
+	admin := s.Signup(t, "Ada")
+	for proto, ping := range map[string]string{st.ProtoTransportWS: "ping", st.ProtoLegacyWS: "ka"} {
+		t.Run(proto, func(t *testing.T) {
+			ws, ack, err := s.DialWS(t, proto, map[string]any{"token": admin.Token}, nil)
+			if err != nil || ack.Type != "connection_ack" {
+				t.Fatalf("init: %+v, %v", ack, err)
+			}
+			m, err := ws.NextRaw(2 * time.Second)
+			for err == nil && m.Type != ping {
+				m, err = ws.NextRaw(2 * time.Second)
+			}
+			if err != nil {
+				t.Fatalf("no %q keep-alive on an idle connection: %v", ping, err)
+			}
+		})
+	}
+}

@@ -47,6 +47,8 @@ type Options struct {
 	Now func() time.Time
 	// VerifyTimeout bounds a tool server verification; zero means settings.DefaultVerifyTimeout.
 	VerifyTimeout time.Duration
+	// KeepAlive is the websocket ping interval; zero means DefaultKeepAlive.
+	KeepAlive time.Duration
 	// LoaderWait is how long dataloaders collect keys; zero means loaders.DefaultWait.
 	LoaderWait time.Duration
 	// RenewEvery is how often the billing renewer runs while serving; 0 means its default.
@@ -191,7 +193,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
-	gql := graphqlHandler(schema, database.Client, database.Dialect, sess, cfg.AllowedOrigins, limits, logger)
+	gql := graphqlHandler(graphqlDeps{schema: schema, client: database.Client, dialect: database.Dialect, authn: sess,
+		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
 	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights}, opts.LoaderWait))
 
 	registry := prometheus.NewRegistry()

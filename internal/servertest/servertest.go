@@ -67,6 +67,11 @@ func NewRedisPrefix() string {
 	return "steward-test:" + hex.EncodeToString(b) + ":"
 }
 
+// WithKeepAlive sets the websocket ping interval.
+func WithKeepAlive(d time.Duration) Option {
+	return func(_ *config.Config, o *server.Options) { o.KeepAlive = d }
+}
+
 // WithClock sets the server's clock.
 func WithClock(now func() time.Time) Option {
 	return func(_ *config.Config, o *server.Options) { o.Now = now }

@@ -67,6 +67,15 @@ func (w *WS) Subscribe(t testing.TB, id, query string, vars map[string]any) {
 	}
 }
 
+// NextRaw returns the next message as sent, keep-alives included.
+func (w *WS) NextRaw(timeout time.Duration) (Message, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var m Message
+	err := wsjson.Read(ctx, w.conn, &m)
+	return m, err
+}
+
 // Next returns the next message that is not a keep-alive, or an error after timeout or close.
 func (w *WS) Next(timeout time.Duration) (Message, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
