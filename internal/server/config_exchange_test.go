@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -188,7 +189,7 @@ func TestConfigExportImport(t *testing.T) {
 func cloneJSON(t *testing.T, v any) map[string]any {
 	t.Helper()
 	var out map[string]any
-	if err := jsonUnmarshal(toString(v), &out); err != nil {
+	if err := json.Unmarshal([]byte(toString(v)), &out); err != nil {
 		t.Fatal(err)
 	}
 	return out

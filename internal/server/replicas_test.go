@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"crypto/rand"
+	"github.com/steward-dev/steward/internal/config"
+	"github.com/steward-dev/steward/internal/server"
 	"io"
 	"net"
 	"net/url"
@@ -139,7 +141,7 @@ func TestRateLimitFallsBackWhenRedisFails(t *testing.T) {
 	px := newProxy(t, u.Host)
 	u.Host = px.ln.Addr().String()
 	s := st.New(t, db.SQLite, st.WithRedis(t, "steward-test:"+rand.Text()+":"),
-		func(c *configT, _ *serverOptions) { c.RedisURL = u.String() },
+		func(c *config.Config, _ *server.Options) { c.RedisURL = u.String() },
 		st.WithRateLimits(limits(func(r *settings.RateLimits) {
 			r.SigninPerEmail = settings.RateRule{Rate: 3, PeriodSeconds: 180}
 		})))
