@@ -52,6 +52,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Bus receives live usage updates and quota alerts; nil publishes nothing.
 	Bus events.Bus
+	// Batch, when set, groups the transactions of concurrent RecordUsage calls that arrive
+	// outside a transaction (see db.Batcher); nil gives each call a transaction of its own.
+	Batch *db.Batcher
 }
 
 // Validate reports a missing dependency.
@@ -74,6 +77,7 @@ type Service struct {
 	random        io.Reader
 	logger        *slog.Logger
 	bus           events.Bus
+	batch         *db.Batcher
 	postgres      bool
 }
 
@@ -94,7 +98,7 @@ func New(cfg Config) (*Service, error) {
 	return &Service{
 		db: cfg.DB, client: cfg.DB.Client, audit: cfg.Audit, perms: cfg.Perms, provider: cfg.Payments,
 		defaultPlanID: cfg.DefaultPlanID, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
-		postgres: cfg.DB.Dialect == dialect.Postgres,
+		batch: cfg.Batch, postgres: cfg.DB.Dialect == dialect.Postgres,
 	}, nil
 }
 

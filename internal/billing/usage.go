@@ -13,11 +13,12 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/steward-dev/steward/ent"
-	"github.com/steward-dev/steward/ent/usagedaily"
+	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/period"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -102,14 +103,16 @@ func (l *liveSub) limit(m metric.Metric) (int64, bool) {
 	return v, ok
 }
 
-const userSubQuery = `SELECT u.id, s.id, s.plan_id, s.status, s.period_anchor, s.current_period_end, s.cancel_at_period_end, p.interval, p.quotas
-FROM users u
-LEFT JOIN plan_subscriptions s ON s.user_id = u.id AND s.status IN ` + liveStatusList + `
-LEFT JOIN plans p ON p.id = s.plan_id
-WHERE u.id = ?`
+// userSubQuery reads a user's live subscription with its plan's interval and quotas. The plan
+// comes through scalar subqueries rather than a join: SQLite plans the join from the plans side
+// and walks every subscription of the plan (measured: 30 µs instead of 5 µs per metered call).
+const userSubQuery = `SELECT s.id, s.plan_id, s.status, s.period_anchor, s.current_period_end, s.cancel_at_period_end,
+(SELECT p.interval FROM plans p WHERE p.id = s.plan_id), (SELECT p.quotas FROM plans p WHERE p.id = s.plan_id)
+FROM plan_subscriptions s
+WHERE s.user_id = ? AND s.status IN ` + liveStatusList
 
-// loadUserSub reads whether the user exists and their live subscription (nil when none) in one
-// statement: it runs on every metered call.
+// loadUserSub reads whether the user exists and their live subscription (nil when none); it runs
+// on every metered call.
 func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string) (bool, *liveSub, error) {
 	rows, err := c.QueryContext(ctx, s.rebind(userSubQuery), userID)
 	if err != nil {
@@ -117,19 +120,19 @@ func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string)
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return false, nil, rows.Err()
+		if err := rows.Err(); err != nil {
+			return false, nil, fmt.Errorf("loading subscription: %w", err)
+		}
+		exists, err := c.User.Query().Where(user.ID(userID)).Exist(auth.System(ctx))
+		return exists, nil, err
 	}
 	var (
-		uid                             string
 		sid, planID, status, iv, quotas sql.NullString
 		anchor, end                     sql.NullTime
 		cancelAtEnd                     sql.NullBool
 	)
-	if err := rows.Scan(&uid, &sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas); err != nil {
+	if err := rows.Scan(&sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas); err != nil {
 		return false, nil, fmt.Errorf("reading subscription: %w", err)
-	}
-	if !sid.Valid {
-		return true, nil, rows.Err()
 	}
 	l := &liveSub{ID: sid.String, PlanID: planID.String, Status: status.String, Anchor: anchor.Time.UTC(),
 		PeriodEnd: end.Time.UTC(), CancelAtEnd: cancelAtEnd.Bool, Interval: period.Interval(strings.ToLower(iv.String))}
@@ -185,7 +188,8 @@ const insertEventSQL = `INSERT INTO usage_events (id, created_at, user_id, subsc
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // RecordUsage records usage for a user (admins, or callers with billing.usage.write). It is one
-// transaction: the event and the counter change commit together or not at all.
+// transaction: the event and the counter change commit together or not at all. Outside a
+// mutation's transaction it goes through the batcher, which commits concurrent reports together.
 //
 // A user without a subscription is not limited: the event is recorded without a subscription and
 // no counter moves (set STEWARD_DEFAULT_PLAN_ID to give every account a plan).
@@ -200,8 +204,27 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 	if in.Metadata != nil {
 		meta, _ = json.Marshal(in.Metadata) // validated above
 	}
+	var res RecordResult
+	record := func(ctx context.Context, c *ent.Client) (err error) {
+		res, err = s.record(ctx, c, in, meta)
+		return err
+	}
+	switch {
+	case ent.TxFromContext(ctx) != nil: // a mutation's transaction: join it
+		err := record(ctx, ent.FromContext(ctx))
+		return res, err
+	case s.batch != nil:
+		err := s.batch.Do(ctx, record)
+		return res, err
+	default:
+		err := db.InTx(ctx, s.client, record)
+		return res, err
+	}
+}
+
+// record writes one usage report with c, inside the caller's transaction or savepoint.
+func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, meta []byte) (RecordResult, error) {
 	hash := requestHash(in, string(meta))
-	c := s.clientFrom(ctx)
 	now := s.now()
 	exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
 	if err != nil {
@@ -252,7 +275,7 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 	if sub != nil {
 		planID = sub.PlanID
 	}
-	if err := rollUpUsage(ctx, c, now, in.Metric, planID, in.Amount); err != nil {
+	if err := s.rollUpUsage(ctx, c, now, in.Metric, planID, in.Amount); err != nil {
 		return RecordResult{}, err
 	}
 	if sub == nil {
@@ -532,16 +555,16 @@ func nullBytes(b []byte) any {
 func newEventID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // rollUpUsage adds amount to the UsageDaily total of its UTC day, metric and plan, which the
-// analytics overview reads instead of scanning every event.
-func rollUpUsage(ctx context.Context, c *ent.Client, at time.Time, m metric.Metric, planID string, amount int64) error {
+// analytics overview reads instead of scanning every event. It runs on every metered call, so it
+// is one upsert statement rather than ent's builder.
+func (s *Service) rollUpUsage(ctx context.Context, c *ent.Client, at time.Time, m metric.Metric, planID string, amount int64) error {
 	if amount == 0 {
 		return nil
 	}
 	at = at.UTC()
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
-	err := c.UsageDaily.Create().SetDay(day).SetMetric(m).SetPlanID(planID).SetTotal(amount).
-		OnConflictColumns(usagedaily.FieldDay, usagedaily.FieldMetric, usagedaily.FieldPlanID).
-		AddTotal(amount).Exec(auth.System(ctx))
+	_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, total) VALUES (?, ?, ?, ?)
+ON CONFLICT (day, metric, plan_id) DO UPDATE SET total = usage_dailies.total + excluded.total`), day, string(m), planID, amount)
 	if err != nil {
 		return fmt.Errorf("adding usage to the daily rollup: %w", err)
 	}

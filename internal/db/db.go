@@ -42,7 +42,7 @@ type Config struct {
 // timeout instead of immediate SQLITE_BUSY, and immediate transactions so that two writers queue up
 // at BEGIN rather than deadlock when both upgrade a read lock.
 func SQLiteDSN(path string) string {
-	return "file:" + path + "?_fk=1&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate"
+	return "file:" + path + "?_fk=1&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=128"
 }
 
 // Open connects to the database named by cfg and checks that it answers.
@@ -66,9 +66,17 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s database: %w", dia, err)
 	}
-	if dia == dialect.Postgres {
+	switch dia {
+	case dialect.Postgres:
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(16)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	case dialect.SQLite:
+		// database/sql keeps only 2 idle connections by default: under load every other query
+		// would open a fresh SQLite connection (file open, pragmas, cold page and statement
+		// caches). The number of open connections stays unbounded, as a request may hold a
+		// transaction's connection while it reads on another.
+		sqlDB.SetMaxIdleConns(32)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)

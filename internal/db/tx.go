@@ -39,8 +39,13 @@ func InTx(ctx context.Context, c *ent.Client, fn func(ctx context.Context, clien
 }
 
 // AfterCommit runs fn once ctx's transaction commits, or at once when there is no transaction.
+// In a Batcher, "commits" means the caller's own savepoint survived and the batch committed.
 // Events are published this way, so that subscribers never see a change that was rolled back.
 func AfterCommit(ctx context.Context, fn func()) {
+	if h := itemHooks(ctx); h != nil {
+		h.afterCommit = append(h.afterCommit, fn)
+		return
+	}
 	tx := ent.TxFromContext(ctx)
 	if tx == nil {
 		fn()
@@ -61,6 +66,10 @@ func AfterCommit(ctx context.Context, fn func()) {
 // there is none. It is for writes that must outlive a rollback (a failed sign-in counter): on
 // SQLite they cannot run while the transaction holds the write lock, so they run after it.
 func AfterTx(ctx context.Context, fn func()) {
+	if h := itemHooks(ctx); h != nil {
+		h.afterTx = append(h.afterTx, fn)
+		return
+	}
 	tx := ent.TxFromContext(ctx)
 	if tx == nil {
 		fn()
@@ -85,5 +94,6 @@ func AfterTx(ctx context.Context, fn func()) {
 
 // WithoutTx returns ctx without its transaction, for work that must not join it.
 func WithoutTx(ctx context.Context) context.Context {
+	ctx = context.WithValue(ctx, hooksKey{}, (*txHooks)(nil))
 	return ent.NewTxContext(ent.NewContext(ctx, nil), nil)
 }

@@ -90,6 +90,26 @@ func TestRecordUsage(t *testing.T) {
 				t.Errorf("own checkQuota = %v", c)
 			}
 		})
+		t.Run("two reports in one mutation are all or nothing", func(t *testing.T) {
+			// A lone recordUsage shares a commit with concurrent ones; several in one operation
+			// still form one transaction, so the refused second undoes the first.
+			events := func() int {
+				n, err := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.UserID(carol.ID)).Count(auth.System(context.Background()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			before := events()
+			r := w.s.Query(t, key, `mutation($u: ID!) {
+  a: recordUsage(input: {userId: $u, metric: IMAGES, amount: 1}) { replayed }
+  b: recordUsage(input: {userId: $u, metric: REQUESTS, amount: 1, enforce: true}) { replayed }
+}`, "u", carol.ID)
+			wantCode(t, r, "QUOTA_EXCEEDED")
+			if after := events(); after != before {
+				t.Errorf("events went from %d to %d; the first report should have been rolled back", before, after)
+			}
+		})
 		t.Run("unlimited metric", func(t *testing.T) {
 			r := w.record(t, key, map[string]any{"userId": carol.ID, "metric": "IMAGES", "amount": 1000, "enforce": true})
 			if r.Code() != "" || st.Get(r.Data, "recordUsage.quota.limit") != nil {

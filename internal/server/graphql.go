@@ -16,7 +16,6 @@ import (
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/ratelimit"
@@ -38,9 +37,9 @@ const DefaultKeepAlive = 10 * time.Second
 
 // graphqlDeps are what the GraphQL handler is built from.
 type graphqlDeps struct {
-	schema  graphql.ExecutableSchema
-	client  *ent.Client
-	dialect string
+	schema graphql.ExecutableSchema
+	// txOpener opens each mutation's transaction (through the SQLite write gate).
+	txOpener entgql.TxOpener
 	authn   authenticator
 	origins []string
 	limits  *ratelimit.Policy
@@ -52,7 +51,7 @@ type graphqlDeps struct {
 // graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (SSE before
 // POST), one transaction per mutation, the error presenter and a bounded query cache.
 func graphqlHandler(d graphqlDeps) *handler.Server {
-	client, logger, limits := d.client, d.logger, d.limits
+	logger, limits := d.logger, d.limits
 	if d.keepAlive <= 0 {
 		d.keepAlive = DefaultKeepAlive
 	}
@@ -76,7 +75,7 @@ func graphqlHandler(d graphqlDeps) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(2000))
-	srv.Use(safeTx{entgql.Transactioner{TxOpener: gateTxOpener(client, d.dialect), SkipTxFunc: onlyFields("verifyToolServer")}})
+	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: skipTx}})
 	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
@@ -117,19 +116,27 @@ func wsInit(authn authenticator) transport.WebsocketInitFunc {
 	}
 }
 
-// onlyFields skips the transaction of operations made only of the named fields: verifying a tool
-// server waits on the network for up to its timeout and writes nothing, and on SQLite an open
-// write transaction would hold every other writer for that long.
-func onlyFields(names ...string) entgql.SkipTxFunc {
-	return func(op *ast.OperationDefinition) bool {
-		for _, sel := range op.SelectionSet {
-			f, ok := sel.(*ast.Field)
-			if !ok || !slices.Contains(names, f.Name) {
-				return false
-			}
-		}
-		return len(op.SelectionSet) > 0
+// skipTx tells which mutations run without the transaction every other mutation gets:
+//   - those made only of verifyToolServer, which waits on the network for up to its timeout and
+//     writes nothing (on SQLite an open write transaction would hold every other writer that long);
+//   - a lone recordUsage, which brings its own transaction through billing's batcher, where
+//     concurrent reports share one commit. Two or more fields keep one transaction, all or nothing.
+func skipTx(op *ast.OperationDefinition) bool {
+	if onlyFields(op, "verifyToolServer") {
+		return true
 	}
+	return len(op.SelectionSet) == 1 && onlyFields(op, "recordUsage")
+}
+
+// onlyFields reports whether op has fields and all of them are among names.
+func onlyFields(op *ast.OperationDefinition, names ...string) bool {
+	for _, sel := range op.SelectionSet {
+		f, ok := sel.(*ast.Field)
+		if !ok || !slices.Contains(names, f.Name) {
+			return false
+		}
+	}
+	return len(op.SelectionSet) > 0
 }
 
 // limitMutations counts every mutation field (only top-level fields belong to Mutation) of a signed-in caller against the

@@ -276,14 +276,17 @@ func TestRevocation(t *testing.T) {
 			}
 		})
 		t.Run("demoted and deleted users", func(t *testing.T) {
+			// Every request of Bob's below authenticates right after the previous one, so a
+			// credential cache that missed a change would show here.
+			admin := signin()
 			bob := s.Signup(t, "Bob")
 			s.SetRole(t, bob.ID, "USER")
 			s.MustQuery(t, bob.Token, `{ myPermissions }`)
-			s.SetRole(t, bob.ID, "PENDING")
+			s.MustQuery(t, admin, `mutation($id: ID!) { updateUser(id: $id, input: {role: PENDING}) { id } }`, "id", bob.ID)
 			wantCode(t, s.Query(t, bob.Token, `{ myPermissions }`), "FORBIDDEN")
-			if err := s.App.DB.Client.User.DeleteOneID(bob.ID).Exec(auth.System(context.Background())); err != nil {
-				t.Fatal(err)
-			}
+			s.MustQuery(t, admin, `mutation($id: ID!) { updateUser(id: $id, input: {role: USER}) { id } }`, "id", bob.ID)
+			s.MustQuery(t, bob.Token, `{ myPermissions }`)
+			s.MustQuery(t, admin, `mutation($id: ID!) { deleteUser(id: $id) }`, "id", bob.ID)
 			wantCode(t, s.Query(t, bob.Token, meQuery), "UNAUTHENTICATED")
 		})
 	})

@@ -63,6 +63,8 @@ type App struct {
 	// Redis is the shared Redis client when REDIS_URL is set, else nil.
 	Redis   *redis.Client
 	Billing *billing.Service
+	// Credentials authenticates and revokes sessions and API keys.
+	Credentials *sessions.Service
 	// Renewer is the billing background job; Serve runs it, tests call RunOnce.
 	Renewer *billing.Renewer
 	handler http.Handler
@@ -150,16 +152,19 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		}
 	})
 	perms := permissions.New(database.Client, store, auditLog)
-	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Bus: a.Bus, Now: opts.Now})
+	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Bus: a.Bus, Now: opts.Now,
+		CacheTTL: credentialCacheTTL(a.Redis)})
 	if err != nil {
 		return err
 	}
+	a.Credentials = sess
 	provider, err := paymentProvider(cfg.YooKassa)
 	if err != nil {
 		return err
 	}
+	txOpener := gateTxOpener(database.Client, database.Dialect)
 	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
-		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus})
+		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(txOpener, usageBatchSize)})
 	if err != nil {
 		return err
 	}
@@ -193,7 +198,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
-	gql := graphqlHandler(graphqlDeps{schema: schema, client: database.Client, dialect: database.Dialect, authn: sess,
+	gql := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
 	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights}, opts.LoaderWait))
 
@@ -223,6 +228,17 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	a.Billing, a.Renewer = bill, billing.NewRenewer(bill, opts.RenewEvery)
 	a.handler = h
 	return nil
+}
+
+// credentialCacheTTL is how long authenticated credentials are remembered: a few seconds when
+// this process runs alone, where every revocation goes through it and drops them at once; none
+// with Redis, which means several replicas, so that a credential revoked on one is refused by the
+// others at once instead of when their caches expire.
+func credentialCacheTTL(shared *redis.Client) time.Duration {
+	if shared != nil {
+		return 0
+	}
+	return 10 * time.Second
 }
 
 // paymentProvider returns YooKassa when its credentials are set, payments.Unconfigured when none

@@ -61,3 +61,8 @@ func (t *gatedTx) Rollback() error {
 	defer t.release()
 	return t.Tx.Rollback()
 }
+
+// usageBatchSize caps how many concurrent recordUsage calls share one transaction (see
+// db.Batcher). Bigger batches amortise more but make every caller in them wait for all of them;
+// at 128 a full batch still commits in a few milliseconds.
+const usageBatchSize = 128

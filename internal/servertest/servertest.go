@@ -303,14 +303,16 @@ func (s *Server) Signup(t testing.TB, name string) Account {
 	return Account{ID: Get(p, "user.id").(string), Email: email, Password: password, Token: p["token"].(string)}
 }
 
-// SetRole changes an account's role straight in the database, as an operator would before the
-// admin API exists for it.
+// SetRole changes an account's role straight in the database, as an operator tool would, and
+// tells the service, as such a tool must.
 func (s *Server) SetRole(t testing.TB, userID, role string) {
 	t.Helper()
-	err := s.App.DB.Client.User.UpdateOneID(userID).SetRole(user.Role(role)).Exec(auth.System(context.Background()))
+	ctx := context.Background()
+	err := s.App.DB.Client.User.UpdateOneID(userID).SetRole(user.Role(role)).Exec(auth.System(ctx))
 	if err != nil {
 		t.Fatalf("setting role: %v", err)
 	}
+	s.App.Credentials.CredentialsChanged(ctx, userID) // as every account change in the service does
 }
 
 // Get walks a dotted path ("signup.user.id", "users.edges.0.node") through decoded JSON.

@@ -39,6 +39,9 @@ type Config struct {
 	Bus events.Bus
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// CacheTTL, when positive, caches authenticated credentials for that long (see
+	// credentialCache). Set it only when this process is the only one serving the database.
+	CacheTTL time.Duration
 }
 
 // Validate reports a missing dependency.
@@ -69,6 +72,7 @@ type Service struct {
 	audit    *audit.Log
 	bus      events.Bus
 	now      func() time.Time
+	cache    *credentialCache // nil when disabled
 
 	// touchMu guards lastTouch, which throttles last-used writes to one per credential a minute,
 	// so authentication stays a read on the hot path.
@@ -85,7 +89,8 @@ func New(cfg Config) (*Service, error) {
 		cfg.Now = time.Now
 	}
 	return &Service{client: cfg.Client, tokens: cfg.Tokens, settings: cfg.Settings, perms: cfg.Permissions,
-		audit: cfg.Audit, bus: cfg.Bus, now: cfg.Now, lastTouch: map[string]time.Time{}}, nil
+		audit: cfg.Audit, bus: cfg.Bus, now: cfg.Now, lastTouch: map[string]time.Time{},
+		cache: newCredentialCache(cfg.CacheTTL)}, nil
 }
 
 // Issued is a freshly signed token.
@@ -140,6 +145,11 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 	if err != nil {
 		return nil, errBadCredential
 	}
+	if v, ok := s.cache.get("s:"+claims.ID, now); ok && v.UserID == claims.UserID {
+		s.touchSession(ctx, v.SessionID, v.UserID, now)
+		return v, nil
+	}
+	gen := s.cache.begin()
 	row, err := s.client.Session.Query().Where(session.ID(claims.ID)).WithUser().Only(sys)
 	if err != nil {
 		if ent.IsNotFound(err) {
@@ -152,13 +162,25 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 		(row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
 		return nil, errBadCredential
 	}
-	s.touch(ctx, "s:"+row.ID, now, func(c context.Context) error {
-		return s.client.Session.UpdateOneID(row.ID).SetLastUsedAt(now).Exec(c)
+	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), SessionID: row.ID}
+	s.cache.put("s:"+row.ID, v, gen, now, row.ExpiresAt)
+	s.touchSession(ctx, row.ID, u.ID, now)
+	return v, nil
+}
+
+// touchSession records that a session and its user were just active.
+func (s *Service) touchSession(ctx context.Context, sessionID, userID string, now time.Time) {
+	s.touch(ctx, "s:"+sessionID, now, func(c context.Context) error {
+		return s.client.Session.UpdateOneID(sessionID).SetLastUsedAt(now).Exec(c)
 	})
-	s.touch(ctx, "u:"+u.ID, now, func(c context.Context) error {
-		return s.client.User.UpdateOneID(u.ID).SetLastActiveAt(now).Exec(c)
+	s.touchUser(ctx, userID, now)
+}
+
+// touchUser records that a user was just active (User.lastActiveAt, isActive).
+func (s *Service) touchUser(ctx context.Context, userID string, now time.Time) {
+	s.touch(ctx, "u:"+userID, now, func(c context.Context) error {
+		return s.client.User.UpdateOneID(userID).SetLastActiveAt(now).Exec(c)
 	})
-	return &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), SessionID: row.ID}, nil
 }
 
 func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now time.Time) (*auth.Viewer, error) {
@@ -169,7 +191,13 @@ func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now tim
 	if !a.EnableAPIKeys {
 		return nil, errs.Unauthenticated("API keys are disabled on this server")
 	}
-	key, err := s.client.APIKey.Query().Where(apikey.KeyHash(auth.HashAPIKey(secret))).WithUser().Only(auth.System(ctx))
+	hash := auth.HashAPIKey(secret)
+	if v, ok := s.cache.get("k:"+hash, now); ok {
+		s.touchAPIKey(ctx, v.APIKeyID, v.UserID, now)
+		return v, nil
+	}
+	gen := s.cache.begin()
+	key, err := s.client.APIKey.Query().Where(apikey.KeyHash(hash)).WithUser().Only(auth.System(ctx))
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return nil, errBadCredential
@@ -180,13 +208,18 @@ func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now tim
 	if u == nil || (key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) {
 		return nil, errBadCredential
 	}
-	s.touch(ctx, "k:"+key.ID, now, func(c context.Context) error {
-		return s.client.APIKey.UpdateOneID(key.ID).SetLastUsedAt(now).Exec(c)
+	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), APIKeyID: key.ID}
+	s.cache.put("k:"+hash, v, gen, now, key.ExpiresAt)
+	s.touchAPIKey(ctx, key.ID, u.ID, now)
+	return v, nil
+}
+
+// touchAPIKey records that an API key and its user were just active.
+func (s *Service) touchAPIKey(ctx context.Context, keyID, userID string, now time.Time) {
+	s.touch(ctx, "k:"+keyID, now, func(c context.Context) error {
+		return s.client.APIKey.UpdateOneID(keyID).SetLastUsedAt(now).Exec(c)
 	})
-	s.touch(ctx, "u:"+u.ID, now, func(c context.Context) error {
-		return s.client.User.UpdateOneID(u.ID).SetLastActiveAt(now).Exec(c)
-	})
-	return &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), APIKeyID: key.ID}, nil
+	s.touchUser(ctx, userID, now)
 }
 
 // touch runs write at most once a minute per key, off the request's critical path.
@@ -348,17 +381,16 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, err
 	return key, err
 }
 
-// announce tells live subscriptions of userID to re-check their credential, once ctx's
-// transaction has committed.
-func (s *Service) announce(ctx context.Context, userID string) {
-	AnnounceCredentialsChanged(ctx, s.bus, userID)
-}
+// announce is CredentialsChanged for this package's own changes.
+func (s *Service) announce(ctx context.Context, userID string) { s.CredentialsChanged(ctx, userID) }
 
-// AnnounceCredentialsChanged publishes, after ctx's transaction commits, that userID's credentials
-// changed (revocation, role change, deletion). Other packages that change accounts call it too.
-func AnnounceCredentialsChanged(ctx context.Context, bus events.Bus, userID string) {
+// CredentialsChanged says that userID's credentials changed (revocation, role change, deletion):
+// once ctx's transaction commits, the credential cache forgets them and live subscriptions of
+// that user re-check theirs. Every package that changes accounts calls it.
+func (s *Service) CredentialsChanged(ctx context.Context, userID string) {
 	db.AfterCommit(ctx, func() {
-		_ = live.CredentialsChanged(context.WithoutCancel(ctx), bus, userID) // best effort: streams also re-check periodically
+		s.cache.invalidate(userID)
+		_ = live.CredentialsChanged(context.WithoutCancel(ctx), s.bus, userID) // best effort: streams also re-check periodically
 	})
 }
 

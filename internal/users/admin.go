@@ -320,6 +320,9 @@ func (a *Admin) Update(ctx context.Context, id string, in UpdateInput) (*ent.Use
 		if out, err = upd.Save(sys); err != nil {
 			return conflictOr(err, "updating user")
 		}
+		if roleChanged {
+			a.sessions.CredentialsChanged(ctx, id) // the sessions now carry another role
+		}
 		if in.Password != nil {
 			// An admin changing their own password stays signed in on this session, as with
 			// updatePassword; every other session of the account is revoked.
@@ -405,6 +408,7 @@ func (a *Admin) Delete(ctx context.Context, id string) error {
 		if err := c.User.DeleteOneID(id).Exec(sys); err != nil {
 			return fmt.Errorf("deleting user: %w", err)
 		}
+		a.sessions.CredentialsChanged(ctx, id) // its sessions and API keys went with it
 		return a.audit.Record(ctx, audit.Entry{Action: audit.UserDeleted, EntityType: "User", EntityID: id,
 			Description: fmt.Sprintf("admin deleted account %s (%s)", u.Email, u.Role),
 			Changes: map[string]audit.Change{

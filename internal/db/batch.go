@@ -1,0 +1,209 @@
+package db
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/steward-dev/steward/ent"
+)
+
+// TxOpener opens a transaction and returns a context that carries it (entgql.TxOpener has the
+// same shape, so the server's gated opener serves both).
+type TxOpener interface {
+	OpenTx(ctx context.Context) (context.Context, driver.Tx, error)
+}
+
+// Batcher runs the small write transactions of concurrent callers together ("group commit"):
+// one BEGIN and one COMMIT for a whole batch, each caller's work inside its own SAVEPOINT, so a
+// caller whose work fails rolls back only its own writes and gets only its own error.
+//
+// It is for hot, tiny transactions such as recording usage. On SQLite every write transaction
+// queues for the single write lock, and the lock hand-over and the commit cost more than the work
+// itself; on PostgreSQL every commit waits for a WAL flush. Sharing them among a batch multiplies
+// throughput while each caller keeps the guarantees of its own transaction: its writes commit
+// together or not at all, it returns only after they are durable, and its after-commit hooks (see
+// AfterCommit) run only if its writes committed.
+//
+// Batches form by themselves: while one runs, newcomers queue for the next, so an idle service
+// adds no delay and a busy one gets bigger batches.
+type Batcher struct {
+	opener TxOpener
+	max    int
+
+	mu      sync.Mutex
+	queue   []*batchItem
+	running bool
+}
+
+type batchItem struct {
+	ctx   context.Context
+	fn    func(ctx context.Context, c *ent.Client) error
+	err   error
+	hooks txHooks
+	// committed is set when the item's writes are part of a committed transaction.
+	committed bool
+	done      chan struct{}
+}
+
+// NewBatcher returns a Batcher that opens its transactions with opener and puts at most size
+// callers (at least 1) in one transaction.
+func NewBatcher(opener TxOpener, size int) *Batcher {
+	return &Batcher{opener: opener, max: max(1, size)}
+}
+
+// Do runs fn in a transaction shared with other callers of Do, inside a savepoint of its own,
+// and returns fn's error, or the error that kept the shared transaction from committing. ctx is
+// fn's context (with the transaction added), so a caller that goes away fails only its own work.
+// After-commit hooks that fn registers run in the caller's goroutine before Do returns.
+func (b *Batcher) Do(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
+	it := &batchItem{ctx: ctx, fn: fn, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue = append(b.queue, it)
+	if !b.running {
+		b.running = true
+		go b.drain()
+	}
+	b.mu.Unlock()
+	<-it.done
+	if it.committed {
+		for _, f := range it.hooks.afterCommit {
+			f()
+		}
+	}
+	for _, f := range it.hooks.afterTx {
+		f()
+	}
+	return it.err
+}
+
+// drain runs batches until the queue is empty; the goroutine ends with the traffic.
+func (b *Batcher) drain() {
+	for {
+		b.mu.Lock()
+		n := min(len(b.queue), b.max)
+		if n == 0 {
+			b.running = false
+			b.queue = nil
+			b.mu.Unlock()
+			return
+		}
+		batch := b.queue[:n:n]
+		b.queue = b.queue[n:]
+		b.mu.Unlock()
+		b.runBatch(batch)
+	}
+}
+
+// maxAttempts bounds the retries of a batch that the database aborted as a whole (a deadlock
+// with another replica's batch, or a serialization failure); retrying is safe because nothing
+// of an aborted transaction remains.
+const maxAttempts = 3
+
+func (b *Batcher) runBatch(batch []*batchItem) {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		if err = b.runOnce(batch); err == nil || !retryable(err) {
+			break
+		}
+	}
+	for _, it := range batch {
+		if err != nil {
+			it.committed = false
+			if it.err == nil {
+				it.err = err
+			}
+		}
+		close(it.done)
+	}
+}
+
+// runOnce runs every item of batch in one transaction and commits it.
+func (b *Batcher) runOnce(batch []*batchItem) (err error) {
+	txCtx, dtx, err := b.opener.OpenTx(context.Background())
+	if err != nil {
+		return fmt.Errorf("starting transaction: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = dtx.Rollback()
+		}
+	}()
+	tx := ent.TxFromContext(txCtx)
+	if tx == nil {
+		return errors.New("db: the batch's transaction opener did not attach an ent transaction")
+	}
+	client := tx.Client()
+	for _, it := range batch {
+		it.err, it.committed, it.hooks = nil, false, txHooks{}
+		if err := it.ctx.Err(); err != nil {
+			it.err = err
+			continue
+		}
+		if _, err := client.ExecContext(txCtx, "SAVEPOINT batch_item"); err != nil {
+			return fmt.Errorf("starting savepoint: %w", err)
+		}
+		itemCtx := context.WithValue(ent.NewTxContext(ent.NewContext(it.ctx, client), tx), hooksKey{}, &it.hooks)
+		if it.err = runItem(itemCtx, client, it.fn); it.err != nil {
+			if retryable(it.err) {
+				return it.err // the database aborted the whole transaction: run the batch again
+			}
+			it.hooks = txHooks{afterTx: it.hooks.afterTx}
+			if _, err := client.ExecContext(txCtx, "ROLLBACK TO SAVEPOINT batch_item"); err != nil {
+				return fmt.Errorf("rolling back savepoint: %w", err)
+			}
+		}
+		if _, err := client.ExecContext(txCtx, "RELEASE SAVEPOINT batch_item"); err != nil {
+			return fmt.Errorf("releasing savepoint: %w", err)
+		}
+	}
+	if err := dtx.Commit(); err != nil {
+		return fmt.Errorf("committing transaction: %w", err)
+	}
+	for _, it := range batch {
+		it.committed = it.err == nil
+	}
+	return nil
+}
+
+// runItem runs fn, turning a panic into an error so one caller cannot take the others down.
+func runItem(ctx context.Context, c *ent.Client, fn func(context.Context, *ent.Client) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("db: batched work panicked: %v", r)
+		}
+	}()
+	return fn(ctx, c)
+}
+
+// retryable reports whether the database aborted a transaction that may simply be run again.
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40P01" || pg.Code == "40001" // deadlock_detected, serialization_failure
+	}
+	var lite sqlite3.Error
+	if errors.As(err, &lite) {
+		return lite.Code == sqlite3.ErrBusy || lite.Code == sqlite3.ErrLocked
+	}
+	return false
+}
+
+// txHooks are the hooks of one batched caller, kept apart from the shared transaction's so that
+// they follow the caller's own savepoint.
+type txHooks struct {
+	afterCommit, afterTx []func()
+}
+
+type hooksKey struct{}
+
+// itemHooks returns the hooks of the batched caller ctx belongs to, or nil outside a batch.
+func itemHooks(ctx context.Context) *txHooks {
+	h, _ := ctx.Value(hooksKey{}).(*txHooks)
+	return h
+}
