@@ -13,8 +13,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/steward-dev/steward/ent"
-	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/ent/usageevent"
+	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/period"

@@ -40,10 +40,10 @@ type graphqlDeps struct {
 	schema graphql.ExecutableSchema
 	// txOpener opens each mutation's transaction (through the SQLite write gate).
 	txOpener entgql.TxOpener
-	authn   authenticator
-	origins []string
-	limits  *ratelimit.Policy
-	logger  *slog.Logger
+	authn    authenticator
+	origins  []string
+	limits   *ratelimit.Policy
+	logger   *slog.Logger
 	// keepAlive is the websocket ping interval; zero means DefaultKeepAlive.
 	keepAlive time.Duration
 }
