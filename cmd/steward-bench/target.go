@@ -25,6 +25,15 @@ type targetFlags struct {
 	url, dbURL      string
 	email, password string
 	keep            bool
+	noQueryCache    bool
+}
+
+// queryCacheTTL is the in-process server's QueryCacheTTL: its default, or off.
+func (t *targetFlags) queryCacheTTL() time.Duration {
+	if t.noQueryCache {
+		return -1
+	}
+	return 0
 }
 
 func (t *targetFlags) register(fs *flag.FlagSet) {
@@ -33,6 +42,7 @@ func (t *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.email, "email", "bench-admin@example.com", "admin email (signed up when the database is empty)")
 	fs.StringVar(&t.password, "password", "bench-admin-password", "admin password")
 	fs.BoolVar(&t.keep, "keep", false, "keep the temporary database")
+	fs.BoolVar(&t.noQueryCache, "no-query-cache", false, "turn the in-process server's query cache off, to measure queries executed every time")
 }
 
 // target is a server under load, a database handle to seed it and an admin token.
@@ -87,7 +97,7 @@ func (t *targetFlags) open(ctx context.Context, clients int) (*target, error) {
 		if cfg.SecretKey == "" {
 			cfg.SecretKey = "steward-bench-secret-key-0123456789abcdef"
 		}
-		app, err := server.New(ctx, cfg, server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		app, err := server.New(ctx, cfg, server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), QueryCacheTTL: t.queryCacheTTL()})
 		if err != nil {
 			cleanup()
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -27,7 +28,13 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+	writes  *atomic.Uint64
 }
+
+// Writes counts the statements that may have changed data through Client, and the commits of
+// its transactions. What was read through Client is still current while it has not moved since
+// before the read (writes made straight through SQL, or by another process, are not counted).
+func (d *DB) Writes() uint64 { return d.writes.Load() }
 
 // Config says which database to open.
 type Config struct {
@@ -85,12 +92,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connecting to %s database: %w", dia, err)
 	}
-	drv := entsql.OpenDB(dia, sqlDB)
+	writes := new(atomic.Uint64)
+	drv := writeCounter{Driver: entsql.OpenDB(dia, sqlDB), writes: writes}
 	opts := []ent.Option{ent.Driver(drv)}
 	if cfg.Debug {
 		opts = append(opts, ent.Debug())
 	}
-	return &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia}, nil
+	return &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes}, nil
 }
 
 // Close closes the client and its connections.

@@ -33,6 +33,7 @@ import (
 	"github.com/steward-dev/steward/internal/payments"
 	"github.com/steward-dev/steward/internal/payments/yookassa"
 	"github.com/steward-dev/steward/internal/permissions"
+	"github.com/steward-dev/steward/internal/querycache"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/users"
@@ -53,7 +54,15 @@ type Options struct {
 	LoaderWait time.Duration
 	// RenewEvery is how often the billing renewer runs while serving; 0 means its default.
 	RenewEvery time.Duration
+	// QueryCacheTTL bounds how long a query's answer is reused while nothing is written (see
+	// internal/querycache); zero means DefaultQueryCacheTTL and a negative value turns the cache
+	// off. With Redis (several replicas) it is always off.
+	QueryCacheTTL time.Duration
 }
+
+// DefaultQueryCacheTTL bounds the staleness of what only the clock changes (isActive, expiring
+// reservations) in a reused answer: a second is below what a person polling a page notices.
+const DefaultQueryCacheTTL = time.Second
 
 // App is a running steward: its database, services and HTTP handler.
 type App struct {
@@ -201,6 +210,9 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	gql := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
 	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights}, opts.LoaderWait))
+	if ttl := queryCacheTTL(opts.QueryCacheTTL, a.Redis); ttl > 0 {
+		gql.Use(querycache.New(querycache.Config{Writes: database.Writes, TTL: ttl, Size: 512, Now: opts.Now}))
+	}
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -239,6 +251,18 @@ func credentialCacheTTL(shared *redis.Client) time.Duration {
 		return 0
 	}
 	return 10 * time.Second
+}
+
+// queryCacheTTL is the query cache's TTL, or 0 when it is off: it sees only this process's
+// writes, so it runs only when this process is alone (no Redis).
+func queryCacheTTL(configured time.Duration, shared *redis.Client) time.Duration {
+	switch {
+	case shared != nil || configured < 0:
+		return 0
+	case configured == 0:
+		return DefaultQueryCacheTTL
+	}
+	return configured
 }
 
 // paymentProvider returns YooKassa when its credentials are set, payments.Unconfigured when none

@@ -1,0 +1,127 @@
+// Package querycache answers a repeated GraphQL query from memory while nothing it could have read
+// has changed: the admin pages and dashboards that clients poll (the users page, plans, usage)
+// then cost a lookup instead of a dozen statements and thousands of resolver calls.
+//
+// An answer is kept per viewer (user, role and credential), operation and variables, and is good
+// until the database's write count moves (see db.DB.Writes: any statement that may change data,
+// and any commit) or, for what the clock alone changes (isActive, expiring reservations), for TTL.
+// Writes that do not go through this process are not seen, so the server enables the cache only
+// when it runs alone.
+package querycache
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/steward-dev/steward/internal/auth"
+)
+
+// maxAnswer is the largest answer kept: with Config.Size it bounds the memory the cache may hold.
+const maxAnswer = 128 << 10
+
+// Config configures a Cache.
+type Config struct {
+	// Writes is the database's write count (db.DB.Writes).
+	Writes func() uint64
+	// TTL bounds how long an answer is kept without writes.
+	TTL time.Duration
+	// Size is how many answers are kept, least recently used first out.
+	Size int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Cache is a gqlgen handler extension. It is safe for concurrent use.
+type Cache struct {
+	writes func() uint64
+	ttl    time.Duration
+	now    func() time.Time
+	lru    *lru.LRU[answer]
+}
+
+type answer struct {
+	data   json.RawMessage
+	writes uint64
+	until  time.Time
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = (*Cache)(nil)
+
+// New returns a Cache.
+func New(cfg Config) *Cache {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Cache{writes: cfg.Writes, ttl: cfg.TTL, now: cfg.Now, lru: lru.New[answer](max(1, cfg.Size))}
+}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (c *Cache) ExtensionName() string { return "QueryCache" }
+
+// Validate implements graphql.HandlerExtension.
+func (c *Cache) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation answers a query from the cache when it can, and otherwise runs it and keeps
+// a successful answer.
+func (c *Cache) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return next(ctx)
+	}
+	key, ok := cacheKey(auth.ViewerFrom(ctx), oc)
+	if !ok {
+		return next(ctx)
+	}
+	// The write count is read before the query runs: a write that lands while it runs leaves the
+	// answer stored under an older count, so it is never served.
+	writes, now := c.writes(), c.now()
+	if a, ok := c.lru.Get(ctx, key); ok && a.writes == writes && now.Before(a.until) {
+		return graphql.OneShot(&graphql.Response{Data: a.data})
+	}
+	respond := next(ctx)
+	first := true
+	return func(ctx context.Context) *graphql.Response {
+		resp := respond(ctx)
+		if first && resp != nil && resp.HasNext == nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 &&
+			len(resp.Data) <= maxAnswer {
+			c.lru.Add(ctx, key, answer{data: resp.Data, writes: writes, until: now.Add(c.ttl)})
+		}
+		first = false
+		return resp
+	}
+}
+
+// cacheKey names an answer: who asks (the same query shows different users different things)
+// and exactly what. It refuses operations whose variables cannot be encoded.
+func cacheKey(v *auth.Viewer, oc *graphql.OperationContext) (string, bool) {
+	vars, err := json.Marshal(oc.Variables) // map keys come out sorted
+	if err != nil {
+		return "", false
+	}
+	var b strings.Builder
+	if v != nil {
+		b.WriteString(v.UserID)
+		b.WriteByte(0)
+		b.WriteString(string(v.Role))
+		b.WriteByte(0)
+		b.WriteString(v.SessionID)
+		b.WriteByte(0)
+		b.WriteString(v.APIKeyID)
+	}
+	b.WriteByte(0)
+	b.WriteString(oc.OperationName)
+	b.WriteByte(0)
+	b.WriteString(oc.RawQuery)
+	b.WriteByte(0)
+	b.Write(vars)
+	return b.String(), true
+}
