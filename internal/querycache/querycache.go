@@ -12,6 +12,7 @@ package querycache
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,14 +36,18 @@ type Config struct {
 	Size int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Uncached names the root query fields whose operations always run, such as those whose
+	// point is to see changes made behind the service's back (an audit chain verification).
+	Uncached []string
 }
 
 // Cache is a gqlgen handler extension. It is safe for concurrent use.
 type Cache struct {
-	writes func() uint64
-	ttl    time.Duration
-	now    func() time.Time
-	lru    *lru.LRU[answer]
+	writes   func() uint64
+	ttl      time.Duration
+	now      func() time.Time
+	uncached []string
+	lru      *lru.LRU[answer]
 }
 
 type answer struct {
@@ -61,7 +66,7 @@ func New(cfg Config) *Cache {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Cache{writes: cfg.Writes, ttl: cfg.TTL, now: cfg.Now, lru: lru.New[answer](max(1, cfg.Size))}
+	return &Cache{writes: cfg.Writes, ttl: cfg.TTL, now: cfg.Now, uncached: cfg.Uncached, lru: lru.New[answer](max(1, cfg.Size))}
 }
 
 // ExtensionName implements graphql.HandlerExtension.
@@ -74,7 +79,7 @@ func (c *Cache) Validate(graphql.ExecutableSchema) error { return nil }
 // a successful answer.
 func (c *Cache) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || c.selectsUncached(oc.Operation.SelectionSet) {
 		return next(ctx)
 	}
 	key, ok := cacheKey(auth.ViewerFrom(ctx), oc)
@@ -98,6 +103,28 @@ func (c *Cache) InterceptOperation(ctx context.Context, next graphql.OperationHa
 		first = false
 		return resp
 	}
+}
+
+// selectsUncached reports whether a query selects an uncached root field, directly or through
+// fragments.
+func (c *Cache) selectsUncached(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if slices.Contains(c.uncached, s.Name) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if c.selectsUncached(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && c.selectsUncached(s.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cacheKey names an answer: who asks (the same query shows different users different things)

@@ -210,8 +210,11 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	gql := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
 	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights}, opts.LoaderWait))
+	// The audit chain verification exists to notice edits made behind the service's back, and
+	// the gateway's checkQuota must see reservations expire to the second: both always run.
 	if ttl := queryCacheTTL(opts.QueryCacheTTL, a.Redis); ttl > 0 {
-		gql.Use(querycache.New(querycache.Config{Writes: database.Writes, TTL: ttl, Size: 512, Now: opts.Now}))
+		gql.Use(querycache.New(querycache.Config{Writes: database.Writes, TTL: ttl, Size: 512, Now: opts.Now,
+			Uncached: []string{"verifyAuditChain", "checkQuota"}}))
 	}
 
 	registry := prometheus.NewRegistry()
