@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -52,11 +53,12 @@ func runLive(ctx context.Context, args []string) error {
 	if *dbURL == "" {
 		*dbURL = filepath.Join(dir, "bench.db")
 	}
-	url, stop, err := spawnServer(ctx, dir, *dbURL)
+	srv, err := spawnServer(ctx, dir, *dbURL)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer srv.stop()
+	url := srv.url
 
 	d, err := db.Open(ctx, db.Config{URL: *dbURL})
 	if err != nil {
@@ -68,7 +70,7 @@ func runLive(ctx context.Context, args []string) error {
 		return fmt.Errorf("seeding users: %w", err)
 	}
 
-	before, err := serverMemory(ctx, url)
+	before, err := srv.memory(ctx)
 	if err != nil {
 		return err
 	}
@@ -96,7 +98,7 @@ func runLive(ctx context.Context, args []string) error {
 	}()
 	fmt.Printf("opened %d subscriptions in %s\n", len(conns), time.Since(start).Round(time.Millisecond))
 	time.Sleep(2 * time.Second) // let the server settle before measuring idle memory
-	after, err := serverMemory(ctx, url)
+	after, err := srv.memory(ctx)
 	if err != nil {
 		return err
 	}
@@ -106,10 +108,10 @@ func runLive(ctx context.Context, args []string) error {
 		fmt.Println("holding the idle subscriptions for", d)
 		time.Sleep(d)
 	}
-	fmt.Printf("server memory per idle subscription: %.1f KB (heap %.1f KB + goroutine stacks %.1f KB), RSS %.1f KB, goroutines %.1f\n",
+	fmt.Printf("server memory per idle subscription after GC: %.1f KB (heap in use %.1f KB + goroutine stacks %.1f KB); live heap %.1f KB, RSS %.1f KB, goroutines %.2f\n",
 		(perSub("go_memstats_heap_inuse_bytes")+perSub("go_memstats_stack_inuse_bytes"))/1024,
 		perSub("go_memstats_heap_inuse_bytes")/1024, perSub("go_memstats_stack_inuse_bytes")/1024,
-		perSub("process_resident_memory_bytes")/1024, perSub("go_goroutines"))
+		perSub("go_memstats_alloc_bytes")/1024, perSub("process_resident_memory_bytes")/1024, perSub("go_goroutines"))
 
 	tg := &target{URL: url, HTTP: &http.Client{Timeout: 10 * time.Second}, close: func() {}}
 	tick := time.NewTicker(time.Second / time.Duration(*rate))
@@ -148,41 +150,63 @@ loop:
 	return nil
 }
 
+// benchServer is a spawned steward process.
+type benchServer struct {
+	url string
+	// pprofURL is the server's private profiler listener, which the bench uses to force a GC.
+	pprofURL string
+	stop     func()
+}
+
 // spawnServer builds cmd/steward and runs it on a free port with rate limits off (the bench is
-// one client address) and waits until it is ready.
-func spawnServer(ctx context.Context, dir, dbURL string) (string, func(), error) {
+// one client address) and its profiler on another free port (STEWARD_BENCH_PPROF_ADDR, if set),
+// and waits until it is ready.
+func spawnServer(ctx context.Context, dir, dbURL string) (*benchServer, error) {
 	bin := filepath.Join(dir, "steward")
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/steward").CombinedOutput(); err != nil {
-		return "", nil, fmt.Errorf("building steward (run from the repository root): %v\n%s", err, out)
+		return nil, fmt.Errorf("building steward (run from the repository root): %v\n%s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
+	pprofAddr := os.Getenv("STEWARD_BENCH_PPROF_ADDR")
+	if pprofAddr == "" {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+	}
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
 	cmd.Env = append(os.Environ(), "WEBUI_SECRET_KEY="+liveSecret, "STEWARD_RATE_LIMITS=false", "DEFAULT_USER_ROLE=user",
-		"STEWARD_PPROF_ADDR="+os.Getenv("STEWARD_BENCH_PPROF_ADDR"))
+		"STEWARD_PPROF_ADDR="+pprofAddr)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	stop := func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }
-	url := "http://" + addr
+	srv := &benchServer{url: "http://" + addr, pprofURL: "http://" + pprofAddr,
+		stop: func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }}
 	for deadline := time.Now().Add(60 * time.Second); ; {
-		if resp, err := http.Get(url + "/readyz"); err == nil {
+		if resp, err := http.Get(srv.url + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return url, stop, nil
+				return srv, nil
 			}
 		}
 		if time.Now().After(deadline) {
-			stop()
-			return "", nil, fmt.Errorf("server at %s did not become ready", url)
+			srv.stop()
+			return nil, fmt.Errorf("server at %s did not become ready", srv.url)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
 
 // seedLiveUsers creates an admin and n users with a session each straight in the database, and
@@ -297,9 +321,16 @@ func subscribeUsage(ctx context.Context, wsURL, token string, onEvent func(at ti
 	return c, nil
 }
 
-// serverMemory reads the memory and goroutine gauges from the server's /metrics.
-func serverMemory(ctx context.Context, url string) (map[string]float64, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/metrics", nil)
+// memory collects the server's garbage, then reads its memory and goroutine gauges from
+// /metrics. Without the collection, heap in use would count whatever garbage the last GC left,
+// and two readings would differ by the GC's timing rather than by what the server holds.
+// The GC is forced through the profiler (heap?gc=1 runs runtime.GC), which listens on a private
+// address: the public API has no way to force one.
+func (s *benchServer) memory(ctx context.Context) (map[string]float64, error) {
+	if err := drain(ctx, s.pprofURL+"/debug/pprof/heap?gc=1"); err != nil {
+		return nil, fmt.Errorf("forcing a GC in the server: %w", err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.url+"/metrics", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
@@ -317,4 +348,19 @@ func serverMemory(ctx context.Context, url string) (map[string]float64, error) {
 		}
 	}
 	return out, sc.Err()
+}
+
+// drain GETs url and discards the body.
+func drain(ctx context.Context, url string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
 }

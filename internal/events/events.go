@@ -5,7 +5,9 @@
 // through Redis pub/sub and delivers them to each replica's subscribers
 // through an embedded Local. Both give every subscriber its own buffered
 // channel and never block a publisher: a subscriber that falls behind loses
-// events and is told how many it lost (see Event.Dropped).
+// events and is told how many it lost (see Event.Dropped). A listener (see
+// Bus.Listen) is a callback instead, for subscribers that have no goroutine
+// of their own to read a channel with; it buffers for itself.
 //
 // Delivery is at most once. Callers publish only after their transaction
 // commits, so that subscribers never see rolled-back changes.
@@ -69,6 +71,16 @@ type Bus interface {
 	// preceded by an Event{Topic: topic, Dropped: n} notice. After Close
 	// it returns ErrClosed.
 	Subscribe(ctx context.Context, topic, key string) (<-chan Event, error)
+	// Listen calls fn with each event of topic, or of only those whose
+	// Key equals key when key is not empty, until stop is called or the
+	// bus closes. fn runs in the publisher's goroutine, one event at a
+	// time for this listener, while the bus holds a lock: it must return
+	// quickly, must not block, and must not publish, subscribe, listen
+	// or stop a listener. A listener gets no drop notices: it never falls
+	// behind, since buffering is up to fn. stop may be called more than
+	// once; fn is not called once stop has returned. After Close it
+	// returns ErrClosed.
+	Listen(topic, key string, fn func(Event)) (stop func(), err error)
 	// Close closes every subscription and releases the bus's resources.
 	// Calling it again does nothing.
 	Close() error

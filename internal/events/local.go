@@ -28,8 +28,8 @@ func (c LocalConfig) Validate() error {
 
 // Local is a Bus that delivers events within this process. It is safe for
 // concurrent use. A publish costs O(subscribers that match the event), and
-// a subscription costs no goroutine. The zero Local is ready to use, with
-// DefaultBuffer.
+// neither a subscription nor a listener costs a goroutine. The zero Local is
+// ready to use, with DefaultBuffer.
 type Local struct {
 	buffer int
 
@@ -48,13 +48,15 @@ type filter struct {
 	topic, key string
 }
 
+// subscription is a channel subscriber (ch set) or a listener (fn set).
 type subscription struct {
 	filter filter
 	ch     chan Event
+	fn     func(Event)
 	// index is the subscription's position in Local.subs[filter], or -1
 	// once it is removed. Guarded by Local.mu.
 	index int
-	// stop unregisters the context.AfterFunc that removes the
+	// stop unregisters the context.AfterFunc that removes a channel
 	// subscription. Guarded by Local.mu.
 	stop func() bool
 
@@ -105,10 +107,15 @@ func (l *Local) hasSubscribers(topic string) bool {
 	return l.topics[topic] > 0
 }
 
-// deliver sends e to s without blocking, or counts it as dropped.
+// deliver sends e to s without blocking, or counts it as dropped; a
+// listener gets e as it is.
 func (s *subscription) deliver(e Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.fn != nil {
+		s.fn(e)
+		return
+	}
 	if s.dropped == 0 {
 		select {
 		case s.ch <- e:
@@ -149,23 +156,54 @@ func (l *Local) Subscribe(ctx context.Context, topic, key string) (<-chan Event,
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.closed {
-		return nil, ErrClosed
+	if err := l.addLocked(s); err != nil {
+		return nil, err
 	}
-	if l.subs == nil {
-		l.subs = make(map[filter][]*subscription)
-		l.topics = make(map[string]int)
-	}
-	l.topics[topic]++
-	s.index = len(l.subs[s.filter])
-	l.subs[s.filter] = append(l.subs[s.filter], s)
 	// Should ctx be done already, the func runs at once in its own
 	// goroutine and waits for l.mu, so it still sees s registered.
 	s.stop = context.AfterFunc(ctx, func() { l.remove(s) })
 	return s.ch, nil
 }
 
+// Listen calls fn with each event of topic, or of only those with Key ==
+// key when key is not empty, in the publisher's goroutine until stop is
+// called or the bus closes; see Bus.Listen for what fn may do. It returns an
+// error when topic is empty or fn is nil, and ErrClosed after Close.
+func (l *Local) Listen(topic, key string, fn func(Event)) (stop func(), err error) {
+	if topic == "" {
+		return nil, errors.New("events: topic is required")
+	}
+	if fn == nil {
+		return nil, fmt.Errorf("events: listen to %q: nil func", topic)
+	}
+	s := &subscription{filter: filter{topic: topic, key: key}, fn: fn}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.addLocked(s); err != nil {
+		return nil, err
+	}
+	// remove takes l.mu, which a publisher holds while it calls fn, so
+	// fn is not running and will not run again once stop returns.
+	return func() { l.remove(s) }, nil
+}
+
+// addLocked registers s; l.mu must be held for writing.
+func (l *Local) addLocked(s *subscription) error {
+	if l.closed {
+		return ErrClosed
+	}
+	if l.subs == nil {
+		l.subs = make(map[filter][]*subscription)
+		l.topics = make(map[string]int)
+	}
+	l.topics[s.filter.topic]++
+	s.index = len(l.subs[s.filter])
+	l.subs[s.filter] = append(l.subs[s.filter], s)
+	return nil
+}
+
 // remove unregisters s and closes its channel, unless Close already did.
+// Removing a listener that is already gone does nothing.
 func (l *Local) remove(s *subscription) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -187,11 +225,20 @@ func (l *Local) remove(s *subscription) {
 		delete(l.topics, s.filter.topic)
 	}
 	s.index = -1
-	close(s.ch)
+	s.close()
 }
 
-// Close closes every subscription's channel. Publish and Subscribe then
-// return ErrClosed. Calling Close again does nothing.
+// close ends a channel subscription by closing its channel; a listener has
+// nothing to close.
+func (s *subscription) close() {
+	if s.ch != nil {
+		close(s.ch)
+	}
+}
+
+// Close closes every subscription's channel and drops every listener.
+// Publish, Subscribe and Listen then return ErrClosed. Calling Close again
+// does nothing.
 func (l *Local) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -203,9 +250,11 @@ func (l *Local) Close() error {
 		for _, s := range list {
 			// If the AfterFunc already started, it waits for l.mu and
 			// then sees index -1.
-			s.stop()
+			if s.stop != nil {
+				s.stop()
+			}
 			s.index = -1
-			close(s.ch)
+			s.close()
 		}
 	}
 	l.subs = nil

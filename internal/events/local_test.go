@@ -498,3 +498,116 @@ func BenchmarkLocalFanout(b *testing.B) {
 		})
 	}
 }
+
+// listen registers a listener on b that records its events, failing the test on error.
+func listen(t testing.TB, b Bus, topic, key string) (got func() []Event, stop func()) {
+	t.Helper()
+	var (
+		mu     sync.Mutex
+		events []Event
+	)
+	stop, err := b.Listen(topic, key, func(e Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, e)
+	})
+	if err != nil {
+		t.Fatalf("Listen(%q, %q) error = %v", topic, key, err)
+	}
+	return func() []Event {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(events)
+	}, stop
+}
+
+func TestLocalListen(t *testing.T) {
+	published := []Event{
+		event("usage", "alice", "usage/alice"),
+		event("usage", "bob", "usage/bob"),
+		event("usage", "", "usage/-"),
+		event("audit", "alice", "audit/alice"),
+	}
+	tests := []struct {
+		name       string
+		topic, key string
+		want       []string
+	}{
+		{name: "whole topic", topic: "usage", want: []string{`"usage/alice"`, `"usage/bob"`, `"usage/-"`}},
+		{name: "one key", topic: "usage", key: "alice", want: []string{`"usage/alice"`}},
+		{name: "topic without events", topic: "config", want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newTestLocal(t, 0)
+			got, stop := listen(t, l, tt.topic, tt.key)
+			for _, e := range published {
+				if err := l.Publish(t.Context(), e); err != nil {
+					t.Fatalf("Publish(%s) error = %v", e.Payload, err)
+				}
+			}
+			// Listeners, too, are called before Publish returns.
+			if p := payloads(got()); !slices.Equal(p, tt.want) {
+				t.Errorf("got %q, want %q", p, tt.want)
+			}
+			stop()
+			stop()
+			if err := l.Publish(t.Context(), published[0]); err != nil {
+				t.Fatalf("Publish() after stop error = %v", err)
+			}
+			if p := payloads(got()); !slices.Equal(p, tt.want) {
+				t.Errorf("after stop: got %q, want %q", p, tt.want)
+			}
+			if l.hasSubscribers(tt.topic) {
+				t.Errorf("hasSubscribers(%q) after stop = true, want false", tt.topic)
+			}
+		})
+	}
+}
+
+// TestLocalListenerNeverDrops: a listener buffers for itself, so however many events are
+// published it gets each of them and no drop notice, beside a channel subscriber that drops.
+func TestLocalListenerNeverDrops(t *testing.T) {
+	const total = 1000
+	l := newTestLocal(t, 2)
+	slow := subscribe(t, l, t.Context(), "usage", "")
+	got, _ := listen(t, l, "usage", "")
+	for i := range total {
+		if err := l.Publish(t.Context(), event("usage", "", strconv.Itoa(i))); err != nil {
+			t.Fatalf("Publish(%d) error = %v", i, err)
+		}
+	}
+	events := got()
+	if len(events) != total {
+		t.Fatalf("listener got %d events, want %d", len(events), total)
+	}
+	for i, e := range events {
+		if e.Dropped != 0 || string(e.Payload) != strconv.Quote(strconv.Itoa(i)) {
+			t.Fatalf("event %d = %+v, want payload %q and no drop notice", i, e, strconv.Itoa(i))
+		}
+	}
+	if n := len(buffered(t, slow)); n != 2 {
+		t.Errorf("channel subscriber holds %d events, want its buffer of 2", n)
+	}
+}
+
+func TestLocalListenInvalid(t *testing.T) {
+	l := newTestLocal(t, 0)
+	if _, err := l.Listen("", "", func(Event) {}); err == nil {
+		t.Error("Listen() with no topic: error = nil, want an error")
+	}
+	if _, err := l.Listen("usage", "", nil); err == nil {
+		t.Error("Listen() with a nil func: error = nil, want an error")
+	}
+	got, stop := listen(t, l, "usage", "")
+	if err := l.Close(); err != nil {
+		t.Fatalf("Close() error = %v", err)
+	}
+	stop() // after Close, stop does nothing
+	if _, err := l.Listen("usage", "", func(Event) {}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Listen() after Close error = %v, want ErrClosed", err)
+	}
+	if n := len(got()); n != 0 {
+		t.Errorf("listener got %d events, want 0", n)
+	}
+}

@@ -207,8 +207,15 @@ func (r *Redis) Subscribe(ctx context.Context, topic, key string) (<-chan Event,
 	return r.local.Subscribe(ctx, topic, key)
 }
 
+// Listen calls fn with each event of topic from every replica, or of only
+// those with Key == key when key is not empty. It works as Local.Listen
+// does and needs no Redis round trip.
+func (r *Redis) Listen(topic, key string, fn func(Event)) (stop func(), err error) {
+	return r.local.Listen(topic, key, fn)
+}
+
 // Close closes the pub/sub connection, waits for the receive loop to stop
-// and closes every subscription. It does not close the Redis client.
+// and closes every subscription and listener. It does not close the Redis client.
 // Calling it again does nothing.
 func (r *Redis) Close() error {
 	r.closeOnce.Do(func() {

@@ -226,6 +226,42 @@ func TestRedisAcrossReplicas(t *testing.T) {
 	}
 }
 
+// TestRedisListenAcrossReplicas: a listener on one replica gets the other replica's events, and
+// its own replica's once (not again when Redis echoes them).
+func TestRedisListenAcrossReplicas(t *testing.T) {
+	clientA, _ := newTestRedisClient(t)
+	clientB, _ := newTestRedisClient(t)
+	prefix := newTestPrefix()
+	a := newTestRedisBus(t, clientA, prefix)
+	b := newTestRedisBus(t, clientB, prefix)
+	got := make(chan Event, 16)
+	stop, err := b.Listen("usage", "alice", func(e Event) { got <- e })
+	if err != nil {
+		t.Fatalf("Listen() error = %v", err)
+	}
+	defer stop()
+	// A channel subscriber on b tells when b has received everything, echoes included.
+	done := subscribe(t, b, t.Context(), "usage", "")
+	for _, step := range []struct {
+		bus          *Redis
+		key, payload string
+	}{
+		{a, "alice", "1"}, {a, "bob", "2"}, {b, "alice", "3"}, {a, "alice", "4"},
+	} {
+		if err := step.bus.Publish(t.Context(), event("usage", step.key, step.payload)); err != nil {
+			t.Fatalf("Publish(%s) error = %v", step.payload, err)
+		}
+		recv(t, done)
+	}
+	var payloads []string
+	for len(got) > 0 {
+		payloads = append(payloads, string((<-got).Payload))
+	}
+	if want := []string{`"1"`, `"3"`, `"4"`}; !slices.Equal(payloads, want) {
+		t.Errorf("listener got %q, want %q", payloads, want)
+	}
+}
+
 func TestRedisKeyFiltering(t *testing.T) {
 	clientA, _ := newTestRedisClient(t)
 	clientB, _ := newTestRedisClient(t)
