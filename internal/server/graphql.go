@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -13,12 +14,12 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/ratelimit"
+	"github.com/steward-dev/steward/internal/wsgraphql"
 )
 
 // safeTx works around entgql.Transactioner (contrib v0.7.0) panicking on requests that fail
@@ -48,25 +49,29 @@ type graphqlDeps struct {
 	keepAlive time.Duration
 }
 
-// graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (SSE before
-// POST), one transaction per mutation, the error presenter and a bounded query cache.
-func graphqlHandler(d graphqlDeps) *handler.Server {
+// graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (websockets
+// first, SSE before POST), one transaction per mutation, the error presenter and a bounded query
+// cache. The websocket transport is returned too, for the caller to close on shutdown.
+func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	logger, limits := d.logger, d.limits
 	if d.keepAlive <= 0 {
 		d.keepAlive = DefaultKeepAlive
 	}
-	srv := handler.New(d.schema)
-	srv.AddTransport(transport.Websocket{
-		// KeepAlivePingInterval sends the legacy protocol's "ka"; graphql-transport-ws pings with
-		// PingPongInterval instead, and a client that stops answering is disconnected.
-		KeepAlivePingInterval: d.keepAlive,
-		PingPongInterval:      d.keepAlive,
-		InitTimeout:           10 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(d.origins)},
-		},
-		InitFunc: wsInit(d.authn),
+	ws, err := wsgraphql.New(wsgraphql.Config{
+		InitFunc:       wsInit(d.authn),
+		OriginPatterns: originPatterns(d.origins),
+		Context:        wsContext,
+		KeepAlive:      d.keepAlive,
+		InitTimeout:    10 * time.Second,
+		Logger:         logger,
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := handler.New(d.schema)
+	// Every transport shares srv's executor, so operations over websockets get the same
+	// extensions, presenter and transactions as over HTTP.
+	srv.AddTransport(ws)
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -79,7 +84,7 @@ func graphqlHandler(d graphqlDeps) *handler.Server {
 	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
-	return srv
+	return srv, ws, nil
 }
 
 // originPatterns converts allowed origins ("https://app.example.com") to the host patterns the
@@ -91,6 +96,15 @@ func originPatterns(origins []string) []string {
 		out = append(out, strings.TrimSuffix(o, "/"))
 	}
 	return out
+}
+
+// wsContext is what a websocket keeps of its upgrade request for its whole life: the caller's
+// address and the viewer of the request's cookie or header. The request's own context is
+// cancelled as soon as the upgrade returns, and its cookie setter and rate-limit header sink
+// write to a response that is gone (keeping them would also pin that response's buffers).
+func wsContext(r *http.Request) context.Context {
+	ctx := auth.WithRequest(context.Background(), auth.RequestFrom(r.Context()))
+	return auth.WithViewer(ctx, auth.ViewerFrom(r.Context()))
 }
 
 // wsInit authenticates a websocket from its connection_init payload ({"token": "..."} or

@@ -207,8 +207,12 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
-	gql := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
+	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, func() { _ = ws.Close() })
 	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights}, opts.LoaderWait))
 	// The audit chain verification exists to notice edits made behind the service's back, and
 	// the gateway's checkQuota must see reservations expire to the second: both always run.
@@ -284,7 +288,8 @@ func paymentProvider(c config.YooKassa) (payments.Provider, error) {
 // Handler serves the whole API.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Close stops listening for settings changes and releases the event bus, Redis and the database.
+// Close disconnects websocket clients, stops listening for settings changes and releases the
+// event bus, Redis and the database.
 func (a *App) Close() error {
 	for _, c := range a.closers {
 		c()

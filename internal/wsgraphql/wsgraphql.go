@@ -1,0 +1,246 @@
+// Package wsgraphql serves GraphQL over websockets, in both the graphql-transport-ws protocol and
+// the legacy graphql-ws one, with one goroutine per idle connection and none per subscription.
+//
+// gqlgen's own websocket transport costs three goroutines per connection (read loop, close
+// watcher, stream pump) and one per subscription, and the stack of each is most of what an idle
+// subscriber costs. Here:
+//   - each connection has one goroutine, which only reads: it parses each client message and
+//     queues it for the connection;
+//   - a subscription is a bus listener (see live.Register), not a goroutine: an event is queued
+//     for its connection, and the operation runs once per event (see live.Deliver);
+//   - a small pool of workers, started on demand, does what connections queued, one worker per
+//     connection at a time and in order: it answers messages, runs subscriptions and writes;
+//   - one clock goroutine for the whole server sends keep-alives and enforces timeouts;
+//   - queries and mutations run in a goroutine of their own for as long as they take.
+//
+// Serve it as a transport of gqlgen's handler.Server, so that every operation goes through the
+// same executor (extensions, error presenter, query cache) as over HTTP.
+package wsgraphql
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultKeepAlive    = 10 * time.Second
+	DefaultInitTimeout  = 10 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
+	// DefaultReadLimit is gqlgen's limit on a client message.
+	DefaultReadLimit = 1 << 20
+	// DefaultQueueLimit is how many events a connection may fall behind, as events.DefaultBuffer.
+	DefaultQueueLimit = 64
+)
+
+// maxPendingMessages is how many client messages a connection may have waiting: the read loop
+// waits beyond it, so a client that sends faster than its messages are handled is slowed down
+// rather than buffered.
+const maxPendingMessages = 64
+
+// Config configures a Server.
+type Config struct {
+	// InitFunc authenticates connection_init from its payload and returns the context the
+	// connection's operations run in. An error refuses the connection with the error's message.
+	// Nil accepts every connection as it is.
+	InitFunc transport.WebsocketInitFunc
+	// OriginPatterns are the hosts of other origins whose browsers may connect, as in
+	// websocket.AcceptOptions; with none, only same-origin browsers (and non-browsers) may.
+	OriginPatterns []string
+	// Context returns the context a connection's operations run in (before InitFunc adds to
+	// it), given its upgrade request. It must not be cancelled when the request's handler
+	// returns, which it does right after the upgrade. Nil means the request's context without
+	// its cancellation.
+	Context func(r *http.Request) context.Context
+	// KeepAlive is how often an idle connection is pinged ("ka" in the legacy protocol);
+	// a graphql-transport-ws client that sends nothing, pongs included, for two intervals is
+	// disconnected. 0 means DefaultKeepAlive.
+	KeepAlive time.Duration
+	// InitTimeout is how long a client has to send connection_init; 0 means DefaultInitTimeout.
+	InitTimeout time.Duration
+	// WriteTimeout bounds each write; a client that does not take a message in time is
+	// disconnected. 0 means DefaultWriteTimeout.
+	WriteTimeout time.Duration
+	// ReadLimit is the largest client message in bytes; 0 means DefaultReadLimit.
+	ReadLimit int64
+	// QueueLimit is how many events a connection may have waiting; beyond it the oldest waiting
+	// event is dropped, since the next one carries the current state. 0 means DefaultQueueLimit.
+	QueueLimit int
+	// Workers bounds the goroutines that run connections' work; 0 means 16 per CPU.
+	Workers int
+	// Logger receives dropped events and refused upgrades; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Validate reports whether c is usable.
+func (c Config) Validate() error {
+	if c.KeepAlive < 0 || c.InitTimeout < 0 || c.WriteTimeout < 0 || c.ReadLimit < 0 || c.QueueLimit < 0 || c.Workers < 0 {
+		return errors.New("wsgraphql: durations, limits and workers must not be negative")
+	}
+	return nil
+}
+
+// Server is a gqlgen transport that serves GraphQL over websockets. Use New; Close it on shutdown.
+type Server struct {
+	cfg   Config
+	epoch time.Time
+	// step is how often the clock goroutine runs: a fraction of the shortest interval it
+	// enforces, so that pings and timeouts are late by that much at most.
+	step time.Duration
+	pool pool
+
+	mu sync.Mutex
+	// conns are the open connections; the clock goroutine runs while there are any.
+	conns   map[*conn]struct{}
+	ticking bool
+	closed  bool
+}
+
+var _ graphql.Transport = (*Server)(nil)
+
+// New returns a Server configured by cfg.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.KeepAlive == 0 {
+		cfg.KeepAlive = DefaultKeepAlive
+	}
+	if cfg.InitTimeout == 0 {
+		cfg.InitTimeout = DefaultInitTimeout
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
+	if cfg.ReadLimit == 0 {
+		cfg.ReadLimit = DefaultReadLimit
+	}
+	if cfg.QueueLimit == 0 {
+		cfg.QueueLimit = DefaultQueueLimit
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = 16 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.Context == nil {
+		cfg.Context = func(r *http.Request) context.Context { return context.WithoutCancel(r.Context()) }
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Server{
+		cfg:   cfg,
+		epoch: time.Now(),
+		step:  min(cfg.KeepAlive, cfg.InitTimeout) / 10,
+		pool:  pool{max: cfg.Workers},
+		conns: make(map[*conn]struct{}),
+	}, nil
+}
+
+// Supports reports whether r asks for a websocket.
+func (s *Server) Supports(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
+
+// Do upgrades r to a websocket served with exec, starts the connection's read loop and returns:
+// net/http lets the handler of a hijacked connection return, and the goroutine that served the
+// request (with its deep stack) ends instead of idling for the connection's lifetime.
+func (s *Server) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	var raw net.Conn
+	ws, err := websocket.Accept(smallBuffers{w, &raw}, r, &websocket.AcceptOptions{
+		Subprotocols:   subprotocols,
+		OriginPatterns: s.cfg.OriginPatterns,
+	})
+	if err != nil {
+		// Accept has answered: 403 for a foreign origin, 426 for a bad handshake.
+		s.cfg.Logger.Debug("websocket upgrade refused", "err", err)
+		return
+	}
+	ws.SetReadLimit(s.cfg.ReadLimit)
+	now := s.clock()
+	c := &conn{srv: s, ws: ws, raw: raw, exec: exec, proto: protocolOf(ws.Subprotocol()), ctx: s.cfg.Context(r),
+		initDeadline: now + s.cfg.InitTimeout}
+	c.wake.L = &c.mu
+	c.lastRead.Store(int64(now))
+	if !s.add(c) {
+		_ = ws.Close(goingAway().closeCode(c.proto), goingAway().reason)
+		return
+	}
+	go c.readLoop()
+}
+
+// Close disconnects every client (1001, going away) so that they reconnect elsewhere: net/http's
+// Shutdown does not close hijacked connections. New connections are refused.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.fail(goingAway())
+	}
+	return nil
+}
+
+// clock is the time since the server started, on the monotonic clock.
+func (s *Server) clock() time.Duration { return time.Since(s.epoch) }
+
+// add registers c and starts the clock goroutine if it is not running; it reports false after
+// Close.
+func (s *Server) add(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	if !s.ticking {
+		s.ticking = true
+		go s.keepTime()
+	}
+	return true
+}
+
+func (s *Server) remove(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+}
+
+// keepTime visits every connection each step (see conn.tick) until there are none left.
+func (s *Server) keepTime() {
+	t := time.NewTicker(s.step)
+	defer t.Stop()
+	var actions []func()
+	for range t.C {
+		s.mu.Lock()
+		if len(s.conns) == 0 {
+			s.ticking = false
+			s.mu.Unlock()
+			return
+		}
+		now := s.clock()
+		for c := range s.conns {
+			if a := c.tick(now); a != nil {
+				actions = append(actions, a)
+			}
+		}
+		s.mu.Unlock()
+		// Closing a connection removes it from s.conns, so it waits for s.mu.
+		for i, a := range actions {
+			a()
+			actions[i] = nil
+		}
+		actions = actions[:0]
+	}
+}
