@@ -188,3 +188,37 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		})
 	}
 }
+
+// TestQueriesAndMutationsOverWebsocket: operations other than subscriptions run over a websocket
+// as over HTTP, a mutation in its own committed transaction.
+func TestQueriesAndMutationsOverWebsocket(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
+			t.Run(proto, func(t *testing.T) {
+				s := st.New(t, b)
+				admin := s.Signup(t, "Ada")
+				ws, ack, err := s.DialWS(t, proto, map[string]any{"token": admin.Token}, nil)
+				if err != nil || ack.Type != "connection_ack" {
+					t.Fatalf("init: %+v, %v", ack, err)
+				}
+				next := map[string]string{st.ProtoTransportWS: "next", st.ProtoLegacyWS: "data"}[proto]
+				ws.Subscribe(t, "m", `mutation($p: JSON!) { updateDefaultPermissions(permissions: $p) }`,
+					map[string]any{"p": map[string]any{"chat": map[string]any{"delete": false}}})
+				if m, err := ws.Next(5 * time.Second); err != nil || m.Type != next || m.ID != "m" || strings.Contains(string(m.Payload), "errors") {
+					t.Fatalf("mutation: %s %s (%v), want %s with data", m.Type, m.Payload, err, next)
+				}
+				if m, err := ws.Next(5 * time.Second); err != nil || m.Type != "complete" || m.ID != "m" {
+					t.Fatalf("after the mutation: %+v (%v), want complete", m, err)
+				}
+				got := st.Get(s.MustQuery(t, admin.Token, `{ defaultPermissions }`), "defaultPermissions.chat.delete")
+				if got != false {
+					t.Fatalf("defaultPermissions.chat.delete over HTTP = %v, want the websocket mutation's false", got)
+				}
+				ws.Subscribe(t, "q", `{ me { id } }`, nil)
+				if m, err := ws.Next(5 * time.Second); err != nil || m.Type != next || !strings.Contains(string(m.Payload), admin.ID) {
+					t.Fatalf("query: %s %s (%v), want %s with the viewer", m.Type, m.Payload, err, next)
+				}
+			})
+		}
+	})
+}

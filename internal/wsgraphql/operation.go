@@ -258,9 +258,11 @@ func (c *conn) execute(ctx context.Context, id string, rc *graphql.OperationCont
 	}()
 }
 
-// dispatch runs rc and passes each of its responses to emit. A live subscription yields one at
-// most, without blocking (see live.Stream). A panic becomes an INTERNAL_SERVER_ERROR response
-// instead of taking the process down: outside resolvers, gqlgen's executor does not recover.
+// dispatch runs rc and passes each of its responses to emit: one, unless @defer makes more (a
+// live subscription yields one at most, without blocking; see live.Stream). It asks for no
+// response past the last: the response middleware would run again, and entgql's Transactioner
+// would open a second transaction for a mutation. A panic becomes an INTERNAL_SERVER_ERROR
+// response instead of taking the process down: outside resolvers, gqlgen does not recover.
 func (c *conn) dispatch(ctx context.Context, rc *graphql.OperationContext, emit func(*graphql.Response)) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -271,7 +273,7 @@ func (c *conn) dispatch(ctx context.Context, rc *graphql.OperationContext, emit 
 	responses, rctx := c.exec.DispatchOperation(ctx, rc)
 	for resp := responses(rctx); resp != nil; resp = responses(rctx) {
 		emit(resp)
-		if rc.Operation.Operation == ast.Subscription {
+		if resp.HasNext == nil || !*resp.HasNext {
 			return
 		}
 	}
