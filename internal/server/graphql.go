@@ -58,12 +58,13 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		d.keepAlive = DefaultKeepAlive
 	}
 	ws, err := wsgraphql.New(wsgraphql.Config{
-		InitFunc:       wsInit(d.authn),
-		OriginPatterns: originPatterns(d.origins),
-		Context:        wsContext,
-		KeepAlive:      d.keepAlive,
-		InitTimeout:    10 * time.Second,
-		Logger:         logger,
+		InitFunc:         wsInit(d.authn),
+		OriginPatterns:   originPatterns(d.origins),
+		Context:          wsContext,
+		OperationContext: wsOperationContext,
+		KeepAlive:        d.keepAlive,
+		InitTimeout:      10 * time.Second,
+		Logger:           logger,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -105,6 +106,14 @@ func originPatterns(origins []string) []string {
 func wsContext(r *http.Request) context.Context {
 	ctx := auth.WithRequest(context.Background(), auth.RequestFrom(r.Context()))
 	return auth.WithViewer(ctx, auth.ViewerFrom(r.Context()))
+}
+
+// wsOperationContext gives each operation over a websocket a viewer slot of its own, as each HTTP
+// request has one: a sign-in over the socket makes the new account the viewer of its own
+// response only. The connection keeps the viewer connection_init established, whose credential
+// its subscriptions are watched for.
+func wsOperationContext(ctx context.Context) context.Context {
+	return auth.WithViewer(ctx, auth.ViewerFrom(ctx))
 }
 
 // wsInit authenticates a websocket from its connection_init payload ({"token": "..."} or

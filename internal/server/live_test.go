@@ -214,9 +214,19 @@ func TestQueriesAndMutationsOverWebsocket(t *testing.T) {
 				if got != false {
 					t.Fatalf("defaultPermissions.chat.delete over HTTP = %v, want the websocket mutation's false", got)
 				}
+				// A sign-in over the socket is the viewer of its own result only, not of the connection.
+				bob := s.Signup(t, "Bob")
+				ws.Subscribe(t, "s", `mutation($e: String!, $p: String!) { signin(input: {email: $e, password: $p}) { token } }`,
+					map[string]any{"e": bob.Email, "p": bob.Password})
+				if m, err := ws.Next(5 * time.Second); err != nil || m.Type != next || !strings.Contains(string(m.Payload), "token") {
+					t.Fatalf("signin: %s %s (%v), want %s with a token", m.Type, m.Payload, err, next)
+				}
+				if m, err := ws.Next(5 * time.Second); err != nil || m.Type != "complete" {
+					t.Fatalf("after signin: %+v (%v), want complete", m, err)
+				}
 				ws.Subscribe(t, "q", `{ me { id } }`, nil)
 				if m, err := ws.Next(5 * time.Second); err != nil || m.Type != next || !strings.Contains(string(m.Payload), admin.ID) {
-					t.Fatalf("query: %s %s (%v), want %s with the viewer", m.Type, m.Payload, err, next)
+					t.Fatalf("query: %s %s (%v), want %s with the connection's viewer %s", m.Type, m.Payload, err, next, admin.ID)
 				}
 			})
 		}

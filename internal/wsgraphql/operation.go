@@ -112,7 +112,7 @@ func (c *conn) start(m message) {
 		c.send(message{ID: m.ID, Type: "complete"})
 		return
 	}
-	ctx := graphql.StartOperationTrace(c.ctx)
+	ctx := graphql.StartOperationTrace(c.srv.cfg.OperationContext(c.ctx))
 	rc, errs := c.exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := c.exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
@@ -230,7 +230,7 @@ func (c *conn) deliver(op *operation, e events.Event) {
 	if done {
 		return
 	}
-	resp := c.dispatchLive(live.Deliver(c.ctx, e), op.rc)
+	resp := c.dispatchLive(live.Deliver(c.srv.cfg.OperationContext(c.ctx), e), op.rc)
 	if resp == nil {
 		return // the subscription skips this event
 	}

@@ -62,6 +62,10 @@ type Config struct {
 	// returns, which it does right after the upgrade. Nil means the request's context without
 	// its cancellation.
 	Context func(r *http.Request) context.Context
+	// OperationContext derives the context of one operation (a query or mutation, a
+	// subscription's start, or one of its events) from the connection's. Nil uses the
+	// connection's as it is.
+	OperationContext func(ctx context.Context) context.Context
 	// KeepAlive is how often an idle connection is pinged ("ka" in the legacy protocol);
 	// a graphql-transport-ws client that sends nothing, pongs included, for two intervals is
 	// disconnected. 0 means DefaultKeepAlive.
@@ -133,6 +137,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Context == nil {
 		cfg.Context = func(r *http.Request) context.Context { return context.WithoutCancel(r.Context()) }
+	}
+	if cfg.OperationContext == nil {
+		cfg.OperationContext = func(ctx context.Context) context.Context { return ctx }
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
