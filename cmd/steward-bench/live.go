@@ -105,7 +105,7 @@ func runLive(ctx context.Context, args []string) error {
 	perSub := func(k string) float64 { return (after[k] - before[k]) / float64(len(conns)) }
 	if hold := os.Getenv("STEWARD_BENCH_HOLD"); hold != "" {
 		d, _ := time.ParseDuration(hold)
-		fmt.Println("holding the idle subscriptions for", d, "; the server's profiler is at", srv.pprofURL+"/debug/pprof/")
+		fmt.Printf("holding the idle subscriptions for %s; the server's profiler is at %s/debug/pprof/\n", d, srv.pprofURL)
 		time.Sleep(d)
 	}
 	fmt.Printf("server memory per idle subscription after GC: %.1f KB (heap in use %.1f KB + goroutine stacks %.1f KB); live heap %.1f KB, RSS %.1f KB, goroutines %.2f\n",

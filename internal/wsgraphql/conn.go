@@ -95,6 +95,7 @@ func (c *conn) readLoop() {
 		case k == kindPong:
 			// A pong only shows the client is there, which lastRead now says.
 		case k == kindTerminate:
+			// The client ends the connection: a normal close, without a connection_error.
 			c.fail(failure{legacyCode: websocket.StatusNormalClosure})
 			return
 		case !c.post(job{kind: k, msg: m}):
