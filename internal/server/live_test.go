@@ -232,3 +232,30 @@ func TestQueriesAndMutationsOverWebsocket(t *testing.T) {
 		}
 	})
 }
+
+// TestWebsocketOrigins: browsers of other origins may open a websocket only when allowed, since
+// a websocket is not subject to CORS (see STACK.md).
+func TestWebsocketOrigins(t *testing.T) {
+	s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"CORS_ALLOW_ORIGIN": "https://app.example.com"}))
+	tests := []struct {
+		name, origin string
+		allowed      bool
+	}{
+		{"no origin (not a browser)", "", true},
+		{"same origin", s.URL, true},
+		{"allowed origin", "https://app.example.com", true},
+		{"other origin", "https://evil.example.com", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.origin != "" {
+				h.Set("Origin", tt.origin)
+			}
+			_, ack, err := s.DialWS(t, st.ProtoTransportWS, nil, h)
+			if got := err == nil && ack.Type == "connection_ack"; got != tt.allowed {
+				t.Errorf("connected = %v (%+v, %v), want %v", got, ack, err, tt.allowed)
+			}
+		})
+	}
+}
