@@ -62,6 +62,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		OriginPatterns:   originPatterns(d.origins),
 		Context:          wsContext,
 		OperationContext: wsOperationContext,
+		Authorize:        wsAuthorize(d.authn),
 		KeepAlive:        d.keepAlive,
 		InitTimeout:      10 * time.Second,
 		Logger:           logger,
@@ -114,6 +115,17 @@ func wsContext(r *http.Request) context.Context {
 // its subscriptions are watched for.
 func wsOperationContext(ctx context.Context) context.Context {
 	return auth.WithViewer(ctx, auth.ViewerFrom(ctx))
+}
+
+// wsAuthorize refuses the operations of a websocket whose credential no longer holds (signed out,
+// revoked, the account deleted or its role changed), as the next HTTP request with it would be.
+func wsAuthorize(authn authenticator) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		if v := auth.ViewerFrom(ctx); v != nil && !authn.StillValid(ctx, v) {
+			return errs.Unauthenticated("this connection's credential is no longer valid: sign in again and reconnect")
+		}
+		return nil
+	}
 }
 
 // wsInit authenticates a websocket from its connection_init payload ({"token": "..."} or

@@ -19,6 +19,9 @@ import (
 // authenticator turns a bearer credential into a Viewer; internal/sessions implements it.
 type authenticator interface {
 	Authenticate(ctx context.Context, credential string) (*auth.Viewer, error)
+	// StillValid reports whether an authenticated viewer's credential still holds with the same
+	// role, for connections that outlive a request.
+	StillValid(ctx context.Context, v *auth.Viewer) bool
 }
 
 // tokenCookie is the name Open WebUI's front end uses.

@@ -141,6 +141,44 @@ func TestRevokedTokenEndsSubscriptions(t *testing.T) {
 	})
 }
 
+func TestRevokedTokenRunsNothingMoreOverItsWebsocket(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		s := st.New(t, b)
+		admin := s.Signup(t, "Ada")
+		for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
+			t.Run(proto, func(t *testing.T) {
+				tok := s.Signin(t, admin)
+				ws, ack, err := s.DialWS(t, proto, map[string]any{"token": tok}, nil)
+				if err != nil || ack.Type != "connection_ack" {
+					t.Fatalf("init: %+v, %v", ack, err)
+				}
+				defer ws.Close()
+				ws.Subscribe(t, "before", `{ me { id } }`, nil)
+				if m, err := ws.Next(5 * time.Second); err != nil || !strings.Contains(string(m.Payload), admin.ID) {
+					t.Fatalf("query before signout: %+v, %v", m, err)
+				}
+				if m, err := ws.Next(5 * time.Second); err != nil || m.Type != "complete" {
+					t.Fatalf("query before signout, then: %+v, %v; want complete", m, err)
+				}
+				s.MustQuery(t, tok, `mutation { signout }`)
+				for _, op := range []string{`{ me { id } }`, `mutation { updateProfile(input: {name: "Eve"}) { id } }`, auditSub} {
+					ws.Subscribe(t, "after", op, nil)
+					m, err := ws.Next(5 * time.Second)
+					if err != nil || !strings.Contains(string(m.Payload), "UNAUTHENTICATED") {
+						t.Fatalf("%s after signout: %+v, %v; want UNAUTHENTICATED", op, m, err)
+					}
+					if m, err := ws.Next(5 * time.Second); err != nil || m.Type != "complete" {
+						t.Fatalf("%s after signout, then: %+v, %v; want complete", op, m, err)
+					}
+				}
+			})
+		}
+		if got := st.Get(s.MustQuery(t, admin.Token, `{ me { name } }`), "me.name"); got != "Ada" {
+			t.Errorf("name = %v: a revoked socket changed the profile", got)
+		}
+	})
+}
+
 func TestSubscriptionOverSSE(t *testing.T) {
 	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testSubscriptionOverSSE(t, b) })
 }

@@ -124,6 +124,13 @@ func (c *conn) start(m message) {
 		c.send(message{ID: m.ID, Type: "complete"})
 		return
 	}
+	if auth := c.srv.cfg.Authorize; auth != nil {
+		if err := auth(ctx); err != nil {
+			c.sendResponse(m.ID, c.exec.DispatchError(graphql.WithOperationContext(ctx, rc), gqlerror.List{gqlerror.WrapIfUnwrapped(err)}))
+			c.send(message{ID: m.ID, Type: "complete"})
+			return
+		}
+	}
 	if rc.Operation.Operation == ast.Subscription {
 		c.subscribe(ctx, m.ID, rc)
 		return

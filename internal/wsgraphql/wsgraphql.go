@@ -73,6 +73,11 @@ type Config struct {
 	// subscription's start, or one of its events) from the connection's. Nil uses the
 	// connection's as it is.
 	OperationContext func(ctx context.Context) context.Context
+	// Authorize, when set, runs before each query, mutation and subscription a client starts,
+	// with the operation's context: an error refuses the operation with it. A connection lives
+	// longer than the credential it was opened with, so this is where a revoked credential stops
+	// working for new operations, as it does at once over HTTP.
+	Authorize func(ctx context.Context) error
 	// KeepAlive is how often an idle connection is pinged ("ka" in the legacy protocol);
 	// a graphql-transport-ws client that sends nothing, pongs included, for two intervals is
 	// disconnected. 0 means DefaultKeepAlive.
