@@ -97,6 +97,7 @@ func (t *targetFlags) open(ctx context.Context, clients int) (*target, error) {
 		if cfg.SecretKey == "" {
 			cfg.SecretKey = "steward-bench-secret-key-0123456789abcdef"
 		}
+		server.TuneGC() // as cmd/steward does
 		app, err := server.New(ctx, cfg, server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), QueryCacheTTL: t.queryCacheTTL()})
 		if err != nil {
 			cleanup()

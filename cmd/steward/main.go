@@ -73,6 +73,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 			logger.Info("profiler listening", "addr", cfg.PprofAddr, "err", http.ListenAndServe(cfg.PprofAddr, nil))
 		}()
 	}
+	server.TuneGC()
 	app, err := server.New(ctx, cfg, server.Options{Logger: logger})
 	if err != nil {
 		return err

@@ -16,7 +16,6 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" driver
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/migrate"
@@ -29,6 +28,8 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect string
 	writes  *atomic.Uint64
+	// stopCheckpoints stops SQLite's background checkpoints (see startCheckpointer).
+	stopCheckpoints func()
 }
 
 // Writes counts the statements that may have changed data through Client, and the commits of
@@ -61,13 +62,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
 		driverName, dsn, dia = "pgx", u, dialect.Postgres
 	case strings.HasPrefix(u, "file:"):
-		driverName, dsn, dia = "sqlite3", u, dialect.SQLite
+		driverName, dsn, dia = sqliteDriver, u, dialect.SQLite
 	default:
 		path := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite://"), "sqlite:")
 		if path == "" {
 			path = "steward.db"
 		}
-		driverName, dsn, dia = "sqlite3", SQLiteDSN(path), dialect.SQLite
+		driverName, dsn, dia = sqliteDriver, SQLiteDSN(path), dialect.SQLite
 	}
 	sqlDB, err := sql.Open(driverName, dsn)
 	if err != nil {
@@ -98,11 +99,18 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Debug {
 		opts = append(opts, ent.Debug())
 	}
-	return &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes}, nil
+	d := &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes, stopCheckpoints: func() {}}
+	if dia == dialect.SQLite {
+		d.stopCheckpoints = startCheckpointer(sqlDB)
+	}
+	return d, nil
 }
 
 // Close closes the client and its connections.
-func (d *DB) Close() error { return d.Client.Close() }
+func (d *DB) Close() error {
+	d.stopCheckpoints()
+	return d.Client.Close()
+}
 
 // migrationLockKey is the PostgreSQL advisory lock that serialises migrations, so replicas that
 // start at the same moment do not race to create the same tables.
