@@ -94,7 +94,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("connecting to %s database: %w", dia, err)
 	}
 	writes := new(atomic.Uint64)
-	drv := writeCounter{Driver: entsql.OpenDB(dia, sqlDB), writes: writes}
+	drv := newWriteCounter(entsql.OpenDB(dia, sqlDB), writes)
 	opts := []ent.Option{ent.Driver(drv)}
 	if cfg.Debug {
 		opts = append(opts, ent.Debug())

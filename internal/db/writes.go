@@ -17,77 +17,70 @@ import (
 // Anything but a SELECT counts as a write; so does every commit, because a reader may have read
 // the state before a transaction's writes became visible and after they were counted.
 type writeCounter struct {
-	*entsql.Driver
-	writes *atomic.Uint64
+	countingConn
+	drv *entsql.Driver
 }
 
-func (d writeCounter) Exec(ctx context.Context, query string, args, v any) error {
-	defer d.writes.Add(1)
-	return d.Driver.Exec(ctx, query, args, v)
+func newWriteCounter(drv *entsql.Driver, writes *atomic.Uint64) writeCounter {
+	return writeCounter{countingConn: countingConn{Conn: drv.Conn, writes: writes}, drv: drv}
 }
 
-func (d writeCounter) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	defer d.writes.Add(1)
-	return d.Driver.ExecContext(ctx, query, args...)
-}
-
-func (d writeCounter) Query(ctx context.Context, query string, args, v any) error {
-	if mayWrite(query) {
-		defer d.writes.Add(1)
-	}
-	return d.Driver.Query(ctx, query, args, v)
-}
-
-func (d writeCounter) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	if mayWrite(query) {
-		defer d.writes.Add(1)
-	}
-	return d.Driver.QueryContext(ctx, query, args...)
-}
-
+func (d writeCounter) Dialect() string                            { return d.drv.Dialect() }
+func (d writeCounter) Close() error                               { return d.drv.Close() }
+func (d writeCounter) DB() *stdsql.DB                             { return d.drv.DB() }
 func (d writeCounter) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
 
 func (d writeCounter) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
-	tx, err := d.Driver.BeginTx(ctx, opts)
+	tx, err := d.drv.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	return writeCountingTx{Tx: tx.(*entsql.Tx), writes: d.writes}, nil
+	t := tx.(*entsql.Tx)
+	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes}, tx: t}, nil
 }
 
-// writeCountingTx is writeCounter for the statements of a transaction, and its commit.
+// writeCountingTx is writeCounter for a transaction: its statements, and its commit.
 type writeCountingTx struct {
-	*entsql.Tx
-	writes *atomic.Uint64
-}
-
-func (t writeCountingTx) Exec(ctx context.Context, query string, args, v any) error {
-	defer t.writes.Add(1)
-	return t.Tx.Exec(ctx, query, args, v)
-}
-
-func (t writeCountingTx) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	defer t.writes.Add(1)
-	return t.Tx.ExecContext(ctx, query, args...)
-}
-
-func (t writeCountingTx) Query(ctx context.Context, query string, args, v any) error {
-	if mayWrite(query) {
-		defer t.writes.Add(1)
-	}
-	return t.Tx.Query(ctx, query, args, v)
-}
-
-func (t writeCountingTx) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	if mayWrite(query) {
-		defer t.writes.Add(1)
-	}
-	return t.Tx.QueryContext(ctx, query, args...)
+	countingConn
+	tx *entsql.Tx
 }
 
 func (t writeCountingTx) Commit() error {
 	defer t.writes.Add(1)
-	return t.Tx.Commit()
+	return t.tx.Commit()
+}
+
+func (t writeCountingTx) Rollback() error { return t.tx.Rollback() }
+
+// countingConn counts the statements sent through a connection, pool or transaction that may
+// change data.
+type countingConn struct {
+	entsql.Conn
+	writes *atomic.Uint64
+}
+
+func (c countingConn) Exec(ctx context.Context, query string, args, v any) error {
+	defer c.writes.Add(1)
+	return c.Conn.Exec(ctx, query, args, v)
+}
+
+func (c countingConn) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	defer c.writes.Add(1)
+	return c.Conn.ExecContext(ctx, query, args...)
+}
+
+func (c countingConn) Query(ctx context.Context, query string, args, v any) error {
+	if mayWrite(query) {
+		defer c.writes.Add(1)
+	}
+	return c.Conn.Query(ctx, query, args, v)
+}
+
+func (c countingConn) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	if mayWrite(query) {
+		defer c.writes.Add(1)
+	}
+	return c.Conn.QueryContext(ctx, query, args...)
 }
 
 // mayWrite reports whether a statement sent through Query may change data: anything but a

@@ -146,7 +146,7 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 		return nil, errBadCredential
 	}
 	if v, ok := s.cache.get("s:"+claims.ID, now); ok && v.UserID == claims.UserID {
-		s.touchSession(ctx, v.SessionID, v.UserID, now)
+		s.touchViewer(ctx, v, now)
 		return v, nil
 	}
 	gen := s.cache.begin()
@@ -164,22 +164,25 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), SessionID: row.ID}
 	s.cache.put("s:"+row.ID, v, gen, now, row.ExpiresAt)
-	s.touchSession(ctx, row.ID, u.ID, now)
+	s.touchViewer(ctx, v, now)
 	return v, nil
 }
 
-// touchSession records that a session and its user were just active.
-func (s *Service) touchSession(ctx context.Context, sessionID, userID string, now time.Time) {
-	s.touch(ctx, "s:"+sessionID, now, func(c context.Context) error {
-		return s.client.Session.UpdateOneID(sessionID).SetLastUsedAt(now).Exec(c)
-	})
-	s.touchUser(ctx, userID, now)
-}
-
-// touchUser records that a user was just active (User.lastActiveAt, isActive).
-func (s *Service) touchUser(ctx context.Context, userID string, now time.Time) {
-	s.touch(ctx, "u:"+userID, now, func(c context.Context) error {
-		return s.client.User.UpdateOneID(userID).SetLastActiveAt(now).Exec(c)
+// touchViewer records that v's credential (session or API key) and user were just active
+// (lastUsedAt, User.lastActiveAt and isActive).
+func (s *Service) touchViewer(ctx context.Context, v *auth.Viewer, now time.Time) {
+	switch {
+	case v.SessionID != "":
+		s.touch(ctx, "s:"+v.SessionID, now, func(c context.Context) error {
+			return s.client.Session.UpdateOneID(v.SessionID).SetLastUsedAt(now).Exec(c)
+		})
+	case v.APIKeyID != "":
+		s.touch(ctx, "k:"+v.APIKeyID, now, func(c context.Context) error {
+			return s.client.APIKey.UpdateOneID(v.APIKeyID).SetLastUsedAt(now).Exec(c)
+		})
+	}
+	s.touch(ctx, "u:"+v.UserID, now, func(c context.Context) error {
+		return s.client.User.UpdateOneID(v.UserID).SetLastActiveAt(now).Exec(c)
 	})
 }
 
@@ -193,7 +196,7 @@ func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now tim
 	}
 	hash := auth.HashAPIKey(secret)
 	if v, ok := s.cache.get("k:"+hash, now); ok {
-		s.touchAPIKey(ctx, v.APIKeyID, v.UserID, now)
+		s.touchViewer(ctx, v, now)
 		return v, nil
 	}
 	gen := s.cache.begin()
@@ -210,16 +213,8 @@ func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now tim
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), APIKeyID: key.ID}
 	s.cache.put("k:"+hash, v, gen, now, key.ExpiresAt)
-	s.touchAPIKey(ctx, key.ID, u.ID, now)
+	s.touchViewer(ctx, v, now)
 	return v, nil
-}
-
-// touchAPIKey records that an API key and its user were just active.
-func (s *Service) touchAPIKey(ctx context.Context, keyID, userID string, now time.Time) {
-	s.touch(ctx, "k:"+keyID, now, func(c context.Context) error {
-		return s.client.APIKey.UpdateOneID(keyID).SetLastUsedAt(now).Exec(c)
-	})
-	s.touchUser(ctx, userID, now)
 }
 
 // touch runs write at most once a minute per key, off the request's critical path.
