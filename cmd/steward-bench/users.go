@@ -40,6 +40,7 @@ func runUsers(ctx context.Context, args []string) error {
 		page       = fs.Int("page", 50, "users per page")
 		totalCount = fs.Bool("total-count", true, "ask for totalCount too (a COUNT over all users per request)")
 		fields     = fs.String("fields", defaultUserFields, "the User fields each page asks for")
+		writeRate  = fs.Float64("write-rate", 0, "account changes per second made through the API while loading (each one invalidates cached answers)")
 	)
 	tf.register(fs)
 	lf.register(fs, 32)
@@ -74,6 +75,10 @@ func runUsers(ctx context.Context, args []string) error {
 		return fmt.Errorf("page has %d users, want %d", len(check.Users.Edges), *page)
 	}
 	query := usersPageQuery(*fields)
+	if *writeRate > 0 {
+		stop := renameContinuously(ctx, tg, *writeRate)
+		defer stop()
+	}
 	res := hammer(ctx, fmt.Sprintf("users (page %d, %d accounts, %s)", *page, seeded, tg.DB.Dialect), lf,
 		func(ctx context.Context) error { return tg.graphql(ctx, tg.Token, query, vars, nil) })
 	res.report(os.Stdout, lf.json)
@@ -81,6 +86,32 @@ func runUsers(ctx context.Context, args []string) error {
 	fmt.Fprintf(os.Stderr, "database pool: %d open, %d waits (%s), %d closed as idle surplus\n",
 		st.OpenConnections, st.WaitCount, st.WaitDuration.Round(time.Millisecond), st.MaxIdleClosed)
 	return nil
+}
+
+// renameContinuously renames the admin through the API perSecond times a second until stop, as
+// a busy admin team would change accounts while others browse the users page.
+func renameContinuously(ctx context.Context, tg *target, perSecond float64) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var me struct{ Me struct{ ID string } }
+		if err := tg.graphql(ctx, tg.Token, `{ me { id } }`, nil, &me); err != nil {
+			return
+		}
+		tick := time.NewTicker(time.Duration(float64(time.Second) / perSecond))
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				_ = tg.graphql(ctx, tg.Token, `mutation($id: ID!, $n: String!) { updateUser(id: $id, input: {name: $n}) { id } }`,
+					map[string]any{"id": me.Me.ID, "n": fmt.Sprintf("Bench Admin %d", i)}, nil)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // seedUsers brings the database to n users (the admin included) spread over groups, inserting

@@ -13,12 +13,14 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/steward-dev/steward/internal/auth"
 )
@@ -48,6 +50,7 @@ type Cache struct {
 	now      func() time.Time
 	uncached []string
 	lru      *lru.LRU[answer]
+	flights  singleflight.Group
 }
 
 type answer struct {
@@ -89,20 +92,49 @@ func (c *Cache) InterceptOperation(ctx context.Context, next graphql.OperationHa
 	// The write count is read before the query runs: a write that lands while it runs leaves the
 	// answer stored under an older count, so it is never served.
 	writes, now := c.writes(), c.now()
-	if a, ok := c.lru.Get(ctx, key); ok && a.writes == writes && now.Before(a.until) {
+	if a, ok := c.fresh(ctx, key, writes, now); ok {
 		return graphql.OneShot(&graphql.Response{Data: a.data})
 	}
 	respond := next(ctx)
 	first := true
 	return func(ctx context.Context) *graphql.Response {
-		resp := respond(ctx)
-		if first && resp != nil && resp.HasNext == nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 &&
-			len(resp.Data) <= maxAnswer {
-			c.lru.Add(ctx, key, answer{data: resp.Data, writes: writes, until: now.Add(c.ttl)})
+		if !first {
+			return respond(ctx) // the deferred parts of an answer that was not kept
 		}
 		first = false
-		return resp
+		// Identical queries that miss together run once: after a write, every client polling a
+		// page misses at the same moment, and each would compute the same answer.
+		v, _, shared := c.flights.Do(key+"\x00"+strconv.FormatUint(writes, 10), func() (any, error) {
+			if a, ok := c.fresh(ctx, key, writes, now); ok {
+				return &graphql.Response{Data: a.data}, nil // kept by a flight that just ended
+			}
+			resp := respond(ctx)
+			if keepable(resp) {
+				c.lru.Add(ctx, key, answer{data: resp.Data, writes: writes, until: now.Add(c.ttl)})
+			}
+			return resp, nil
+		})
+		resp := v.(*graphql.Response)
+		if !shared {
+			return resp
+		}
+		if !keepable(resp) {
+			return respond(ctx) // an error or a deferred answer is the asker's own: run it
+		}
+		return &graphql.Response{Data: resp.Data}
 	}
+}
+
+// fresh returns the answer kept under key if nothing was written since and its TTL has not passed.
+func (c *Cache) fresh(ctx context.Context, key string, writes uint64, now time.Time) (answer, bool) {
+	a, ok := c.lru.Get(ctx, key)
+	return a, ok && a.writes == writes && now.Before(a.until)
+}
+
+// keepable reports whether resp is a whole, successful answer that may be reused.
+func keepable(resp *graphql.Response) bool {
+	return resp != nil && resp.HasNext == nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 &&
+		len(resp.Data) <= maxAnswer
 }
 
 // selectsUncached reports whether a query selects an uncached root field, directly or through
