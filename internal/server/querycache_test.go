@@ -25,6 +25,15 @@ func queryCacheWorld(t *testing.T, b db.Backend, opts ...st.Option) (s *st.Serve
 	for !bookkept(t, s, bob.ID) {
 		time.Sleep(5 * time.Millisecond)
 	}
+	// The write count moves right after each of those writes returns: wait until it rests.
+	for prev := s.App.DB.Writes(); ; {
+		time.Sleep(20 * time.Millisecond)
+		cur := s.App.DB.Writes()
+		if cur == prev {
+			break
+		}
+		prev = cur
+	}
 	return s, clock, bob, name
 }
 
