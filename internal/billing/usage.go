@@ -214,7 +214,8 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 		err := record(ctx, ent.FromContext(ctx))
 		return res, err
 	case s.batch != nil:
-		err := s.batch.Do(ctx, record)
+		// Keyed by user: a user's counter rows are the rows a report locks.
+		err := s.batch.Do(ctx, in.UserID, record)
 		return res, err
 	default:
 		err := db.InTx(ctx, s.client, record)
@@ -555,18 +556,22 @@ func nullBytes(b []byte) any {
 func newEventID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // rollUpUsage adds amount to the UsageDaily total of its UTC day, metric and plan, which the
-// analytics overview reads instead of scanning every event. It runs on every metered call, so it
-// is one upsert statement rather than ent's builder.
+// analytics overview reads instead of scanning every event. Every report of a day, metric and plan
+// updates the same row, so in a batch of reports it is added up and written once (db.AddUp). It
+// is one upsert statement rather than ent's builder, as it runs on every metered call.
 func (s *Service) rollUpUsage(ctx context.Context, c *ent.Client, at time.Time, m metric.Metric, planID string, amount int64) error {
 	if amount == 0 {
 		return nil
 	}
 	at = at.UTC()
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
-	_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, total) VALUES (?, ?, ?, ?)
-ON CONFLICT (day, metric, plan_id) DO UPDATE SET total = usage_dailies.total + excluded.total`), day, string(m), planID, amount)
-	if err != nil {
-		return fmt.Errorf("adding usage to the daily rollup: %w", err)
-	}
-	return nil
+	key := "usage_dailies\x00" + day.Format(time.DateOnly) + "\x00" + string(m) + "\x00" + planID
+	return db.AddUp(ctx, c, key, amount, func(ctx context.Context, c *ent.Client, total int64) error {
+		_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, total) VALUES (?, ?, ?, ?)
+ON CONFLICT (day, metric, plan_id) DO UPDATE SET total = usage_dailies.total + excluded.total`), day, string(m), planID, total)
+		if err != nil {
+			return fmt.Errorf("adding usage to the daily rollup: %w", err)
+		}
+		return nil
+	})
 }

@@ -5,6 +5,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -33,16 +36,18 @@ type TxOpener interface {
 // Batches form by themselves: while one runs, newcomers queue for the next, so an idle service
 // adds no delay and a busy one gets bigger batches.
 type Batcher struct {
-	opener TxOpener
-	max    int
+	opener     TxOpener
+	max        int
+	maxWorkers int
 
 	mu      sync.Mutex
 	queue   []*batchItem
-	running bool
+	workers int
 }
 
 type batchItem struct {
 	ctx   context.Context
+	key   string
 	fn    func(ctx context.Context, c *ent.Client) error
 	err   error
 	hooks txHooks
@@ -51,22 +56,28 @@ type batchItem struct {
 	done      chan struct{}
 }
 
-// NewBatcher returns a Batcher that opens its transactions with opener and puts at most size
-// callers (at least 1) in one transaction.
-func NewBatcher(opener TxOpener, size int) *Batcher {
-	return &Batcher{opener: opener, max: max(1, size)}
+// NewBatcher returns a Batcher that opens its transactions with opener, puts at most size callers
+// in one transaction and commits at most workers transactions at once (both at least 1). One
+// worker suits SQLite, which has a single writer anyway; on PostgreSQL a few let one batch's
+// round trips overlap another's, and the key order of Do and the sums of AddUp keep them from
+// deadlocking on each other's rows.
+func NewBatcher(opener TxOpener, size, workers int) *Batcher {
+	return &Batcher{opener: opener, max: max(1, size), maxWorkers: max(1, workers)}
 }
 
 // Do runs fn in a transaction shared with other callers of Do, inside a savepoint of its own,
 // and returns fn's error, or the error that kept the shared transaction from committing. ctx is
 // fn's context (with the transaction added), so a caller that goes away fails only its own work.
 // After-commit hooks that fn registers run in the caller's goroutine before Do returns.
-func (b *Batcher) Do(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
-	it := &batchItem{ctx: ctx, fn: fn, done: make(chan struct{})}
+//
+// A batch runs its callers in key order: give as key what orders the rows fn locks (a user id
+// for a user's counters), so that concurrent batches lock rows in one order and cannot deadlock.
+func (b *Batcher) Do(ctx context.Context, key string, fn func(ctx context.Context, c *ent.Client) error) error {
+	it := &batchItem{ctx: ctx, key: key, fn: fn, done: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, it)
-	if !b.running {
-		b.running = true
+	if b.workers < b.maxWorkers {
+		b.workers++
 		go b.drain()
 	}
 	b.mu.Unlock()
@@ -88,7 +99,7 @@ func (b *Batcher) drain() {
 		b.mu.Lock()
 		n := min(len(b.queue), b.max)
 		if n == 0 {
-			b.running = false
+			b.workers--
 			b.queue = nil
 			b.mu.Unlock()
 			return
@@ -96,6 +107,7 @@ func (b *Batcher) drain() {
 		batch := b.queue[:n:n]
 		b.queue = b.queue[n:]
 		b.mu.Unlock()
+		slices.SortStableFunc(batch, func(x, y *batchItem) int { return strings.Compare(x.key, y.key) })
 		b.runBatch(batch)
 	}
 }
@@ -162,6 +174,9 @@ func (b *Batcher) runOnce(batch []*batchItem) (err error) {
 			return fmt.Errorf("releasing savepoint: %w", err)
 		}
 	}
+	if err := applySums(txCtx, client, batch); err != nil {
+		return err
+	}
 	if err := dtx.Commit(); err != nil {
 		return fmt.Errorf("committing transaction: %w", err)
 	}
@@ -194,10 +209,55 @@ func retryable(err error) bool {
 	return false
 }
 
-// txHooks are the hooks of one batched caller, kept apart from the shared transaction's so that
-// they follow the caller's own savepoint.
+// txHooks are the hooks and sums of one batched caller, kept apart from the shared
+// transaction's so that they follow the caller's own savepoint.
 type txHooks struct {
 	afterCommit, afterTx []func()
+	sums                 []sum
+}
+
+// sum is an AddUp of a batched caller, applied when the batch ends.
+type sum struct {
+	key   string
+	n     int64
+	apply func(ctx context.Context, c *ent.Client, total int64) error
+}
+
+// AddUp adds n to a total that apply writes (an upsert that adds total to a row), with c. In a
+// Batcher, the sums of every caller whose work succeeded are added up per key and each key is
+// applied once, in key order, right before the batch commits: a row that every caller of a batch
+// would update (a daily rollup) is then locked once, last and in one order, so that concurrent
+// batches neither queue on it for their whole length nor deadlock. Elsewhere apply runs at once.
+func AddUp(ctx context.Context, c *ent.Client, key string, n int64, apply func(ctx context.Context, c *ent.Client, total int64) error) error {
+	if h := itemHooks(ctx); h != nil {
+		h.sums = append(h.sums, sum{key: key, n: n, apply: apply})
+		return nil
+	}
+	return apply(ctx, c, n)
+}
+
+// applySums applies the sums of the batch's successful callers, one call per key in key order.
+func applySums(ctx context.Context, c *ent.Client, batch []*batchItem) error {
+	totals := map[string]*sum{}
+	for _, it := range batch {
+		if it.err != nil {
+			continue
+		}
+		for _, s := range it.hooks.sums {
+			if t, ok := totals[s.key]; ok {
+				t.n += s.n
+			} else {
+				totals[s.key] = &sum{key: s.key, n: s.n, apply: s.apply}
+			}
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(totals)) {
+		t := totals[key]
+		if err := t.apply(ctx, c, t.n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type hooksKey struct{}

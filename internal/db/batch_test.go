@@ -40,7 +40,7 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 			sys := auth.System(context.Background())
 			opener := &heldOpener{client: d.Client, release: make(chan struct{})}
 			const callers, size = 25, 8
-			batcher := NewBatcher(opener, size)
+			batcher := NewBatcher(opener, size, 1)
 			errFailed := errors.New("this caller fails after writing")
 			cancelled, cancel := context.WithCancel(sys)
 			cancel()
@@ -65,7 +65,7 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 				if outcome(i) == "cancelled" {
 					ctx = cancelled
 				}
-				errsOf[i] = batcher.Do(ctx, func(ctx context.Context, c *ent.Client) error {
+				errsOf[i] = batcher.Do(ctx, fmt.Sprintf("%02d", i), func(ctx context.Context, c *ent.Client) error {
 					if err := c.Group.Create().SetName(fmt.Sprintf("g%02d", i)).Exec(ctx); err != nil {
 						return err
 					}
@@ -132,8 +132,8 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 }
 
 func TestBatcherFailsTheBatchWhenItCannotBegin(t *testing.T) {
-	batcher := NewBatcher(failingOpener{}, 4)
-	err := batcher.Do(auth.System(context.Background()), func(ctx context.Context, c *ent.Client) error {
+	batcher := NewBatcher(failingOpener{}, 4, 2)
+	err := batcher.Do(auth.System(context.Background()), "", func(ctx context.Context, c *ent.Client) error {
 		t.Error("work ran without a transaction")
 		return nil
 	})
@@ -171,5 +171,74 @@ func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	for !cond() {
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
+	d := NewTestDB(t, SQLite)
+	sys := auth.System(context.Background())
+	opener := &heldOpener{client: d.Client, release: make(chan struct{})}
+	batcher := NewBatcher(opener, 16, 1)
+	var (
+		mu      sync.Mutex
+		order   []string
+		applied = map[string][]int64{}
+	)
+	record := func(ctx context.Context, key string, n int64, fail bool) error {
+		return batcher.Do(ctx, key, func(ctx context.Context, c *ent.Client) error {
+			mu.Lock()
+			order = append(order, key)
+			mu.Unlock()
+			for _, k := range []string{"total-a", "total-b"} {
+				if err := AddUp(ctx, c, k, n, func(_ context.Context, _ *ent.Client, total int64) error {
+					mu.Lock()
+					defer mu.Unlock()
+					applied[k] = append(applied[k], total)
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			if fail {
+				return errors.New("refused")
+			}
+			return nil
+		})
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = record(sys, "first", 1000, false) }() // held open, alone
+	waitFor(t, func() bool { return opener.opened.Load() == 1 })
+	for i, key := range []string{"c", "a", "d", "b"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = record(sys, key, int64(1)<<i, key == "d") }()
+	}
+	waitFor(t, func() bool {
+		batcher.mu.Lock()
+		defer batcher.mu.Unlock()
+		return len(batcher.queue) == 4
+	})
+	close(opener.release)
+	wg.Wait()
+
+	if got := fmt.Sprint(order); got != "[first a b c d]" {
+		t.Errorf("callers ran in order %s, want the first alone, then the batch by key", got)
+	}
+	// c=1, a=2, b=8 succeed (d=4 is refused): one application per key and batch, in key order.
+	for _, k := range []string{"total-a", "total-b"} {
+		if got := fmt.Sprint(applied[k]); got != "[1000 11]" {
+			t.Errorf("%s applied as %s, want [1000 11]", k, got)
+		}
+	}
+}
+
+func TestAddUpOutsideABatchAppliesAtOnce(t *testing.T) {
+	var got int64
+	err := AddUp(context.Background(), nil, "k", 7, func(_ context.Context, _ *ent.Client, total int64) error {
+		got = total
+		return nil
+	})
+	if err != nil || got != 7 {
+		t.Errorf("AddUp = %v, applied %d; want nil and 7", err, got)
 	}
 }

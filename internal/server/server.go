@@ -173,7 +173,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	txOpener := gateTxOpener(database.Client, database.Dialect)
 	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
-		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(txOpener, usageBatchSize)})
+		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(txOpener, usageBatchSize, usageBatchWorkers(database.Dialect))})
 	if err != nil {
 		return err
 	}
