@@ -216,7 +216,7 @@ func (r *userResolver) CurrentSubscription(ctx context.Context, obj *ent.User) (
 	if !selfOrAdmin(ctx, obj.ID) {
 		return nil, nil
 	}
-	return r.Billing.CurrentSubscription(ctx, obj.ID)
+	return loaders.CurrentSubscription(ctx, obj.ID)
 }
 
 // Usage is the resolver for the usage field.

@@ -209,18 +209,13 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 		res, err = s.record(ctx, c, in, meta)
 		return err
 	}
-	switch {
-	case ent.TxFromContext(ctx) != nil: // a mutation's transaction: join it
-		err := record(ctx, ent.FromContext(ctx))
-		return res, err
-	case s.batch != nil:
+	if s.batch != nil && ent.TxFromContext(ctx) == nil {
 		// Keyed by user: a user's counter rows are the rows a report locks.
 		err := s.batch.Do(ctx, in.UserID, record)
 		return res, err
-	default:
-		err := db.InTx(ctx, s.client, record)
-		return res, err
 	}
+	err := db.InTx(ctx, s.client, record) // joins a mutation's transaction when there is one
+	return res, err
 }
 
 // record writes one usage report with c, inside the caller's transaction or savepoint.
@@ -422,6 +417,11 @@ func (s *Service) checkQuota(ctx context.Context, c *ent.Client, userID string, 
 	if err != nil {
 		return QuotaCheck{}, err
 	}
+	return s.quotaOf(ctx, c, sub, m, amount, now)
+}
+
+// quotaOf is checkQuota for a subscription already loaded (nil for none).
+func (s *Service) quotaOf(ctx context.Context, c *ent.Client, sub *liveSub, m metric.Metric, amount int64, now time.Time) (QuotaCheck, error) {
 	if sub == nil {
 		return unlimitedCheck(m, amount, 0, 0, nil, nil), nil
 	}
@@ -510,7 +510,7 @@ func (s *Service) Usage(ctx context.Context, userID string) (UsageSummary, error
 		return UsageSummary{}, fmt.Errorf("loading subscription: %w", err)
 	}
 	for _, m := range metric.All {
-		check, err := s.checkQuota(ctx, c, userID, m, 0, now)
+		check, err := s.quotaOf(ctx, c, sub, m, 0, now)
 		if err != nil {
 			return UsageSummary{}, err
 		}

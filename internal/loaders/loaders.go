@@ -20,6 +20,7 @@ import (
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -45,11 +46,14 @@ type Loaders struct {
 	PlanByID *dataloader.Loader[string, *ent.Plan]
 	// PlanStatsByPlanID loads each plan's subscription statistics (one statement per batch).
 	PlanStatsByPlanID *dataloader.Loader[string, analytics.PlanStats]
+	// CurrentSubscriptionByUserID loads each user's current subscription, nil for none.
+	CurrentSubscriptionByUserID *dataloader.Loader[string, *ent.PlanSubscription]
 }
 
 // Sources are the domain services some loaders batch through.
 type Sources struct {
 	Analytics *analytics.Service
+	Billing   *billing.Service
 }
 
 // New returns fresh loaders over client that wait for keys for wait (DefaultWait when zero).
@@ -63,6 +67,8 @@ func New(client *ent.Client, src Sources, wait time.Duration) *Loaders {
 		UserByID:             dataloader.NewBatchedLoader(userByID(client), dataloader.WithWait[string, *ent.User](wait)),
 		PlanByID:             dataloader.NewBatchedLoader(planByID(client), dataloader.WithWait[string, *ent.Plan](wait)),
 		PlanStatsByPlanID:    dataloader.NewBatchedLoader(planStatsByPlanID(src.Analytics), dataloader.WithWait[string, analytics.PlanStats](wait)),
+		CurrentSubscriptionByUserID: dataloader.NewBatchedLoader(currentSubscriptionByUserID(src.Billing),
+			dataloader.WithWait[string, *ent.PlanSubscription](wait)),
 	}
 }
 
@@ -109,6 +115,16 @@ func PlanStats(ctx context.Context, planID string) (analytics.PlanStats, error) 
 		return analytics.PlanStats{}, err
 	}
 	return l.PlanStatsByPlanID.Load(ctx, planID)()
+}
+
+// CurrentSubscription loads a user's current subscription through the operation's loader; nil
+// when there is none (or the viewer may not see it).
+func CurrentSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error) {
+	l, err := From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.CurrentSubscriptionByUserID.Load(ctx, userID)()
 }
 
 // GroupsOfUser loads a user's groups through the operation's loader.
@@ -242,6 +258,23 @@ func planStatsByPlanID(svc *analytics.Service) dataloader.BatchFunc[string, anal
 		for i, k := range keys {
 			// A plan without subscriptions has zero statistics, not an error.
 			out[i] = &dataloader.Result[analytics.PlanStats]{Data: stats[k]}
+		}
+		return out
+	}
+}
+
+func currentSubscriptionByUserID(svc *billing.Service) dataloader.BatchFunc[string, *ent.PlanSubscription] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[*ent.PlanSubscription] {
+		if svc == nil {
+			return fail[*ent.PlanSubscription](len(keys), errors.New("loaders: no billing service"))
+		}
+		subs, err := svc.CurrentSubscriptions(ctx, keys)
+		if err != nil {
+			return fail[*ent.PlanSubscription](len(keys), err)
+		}
+		out := make([]*dataloader.Result[*ent.PlanSubscription], len(keys))
+		for i, k := range keys {
+			out[i] = &dataloader.Result[*ent.PlanSubscription]{Data: subs[k]}
 		}
 		return out
 	}

@@ -213,7 +213,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	a.closers = append(a.closers, func() { _ = ws.Close() })
-	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights}, opts.LoaderWait))
+	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights, Billing: bill}, opts.LoaderWait))
 	// The audit chain verification exists to notice edits made behind the service's back, and
 	// the gateway's checkQuota must see reservations expire to the second: both always run.
 	if ttl := queryCacheTTL(opts.QueryCacheTTL, a.Redis); ttl > 0 {

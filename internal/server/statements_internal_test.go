@@ -124,7 +124,7 @@ func TestUsersPageStatementCount(t *testing.T) {
 			}
 
 			page := func(first int) int64 {
-				q := fmt.Sprintf(`{ users(first: %d) { totalCount edges { node { id name email groups { id name memberCount creator { name } } } } } }`, first)
+				q := fmt.Sprintf(`{ users(first: %d) { totalCount edges { node { id name email currentSubscription { id } groups { id name memberCount creator { name } } } } } }`, first)
 				post(token, q) // warm up: the first request of a token also records its last use
 				time.Sleep(100 * time.Millisecond)
 				before := n.Load()
