@@ -12,6 +12,7 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
@@ -44,7 +45,7 @@ func newService(t *testing.T, d *db.DB, client *ent.Client) *Service {
 // (7.00 USD a week = 30.3333.. a month), daily (1.00 USD a day = 30.4166.. a month), free (0 RUB).
 func seedFixture(t *testing.T, c *ent.Client) {
 	t.Helper()
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	plans := []struct {
 		id, cur  string
 		price    int64

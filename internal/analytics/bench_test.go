@@ -11,7 +11,7 @@ import (
 
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/analytics/analyticsbench"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 )
 
@@ -71,7 +71,7 @@ func seededService(b *testing.B) *analytics.Service {
 		if benchDB.err = benchDB.d.Migrate(ctx); benchDB.err != nil {
 			return
 		}
-		seeded, err := benchDB.d.Client.Plan.Query().Exist(auth.System(ctx))
+		seeded, err := benchDB.d.Client.Plan.Query().Exist(authz.AsOperator(ctx))
 		if benchDB.err = err; err != nil || seeded {
 			fmt.Fprintf(os.Stderr, "reusing the seeded database %s\n", path)
 		} else {
@@ -93,7 +93,7 @@ func seededService(b *testing.B) *analytics.Service {
 // BenchmarkOverviewYear times billingOverview's domain call for the last year.
 func BenchmarkOverviewYear(b *testing.B) {
 	svc := seededService(b)
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	to := time.Now().UTC()
 	from := to.AddDate(-1, 0, 0)
 	for b.Loop() {
@@ -106,7 +106,7 @@ func BenchmarkOverviewYear(b *testing.B) {
 // BenchmarkPlanStatsAll times the stats of every plan, as the plans page's dataloader asks.
 func BenchmarkPlanStatsAll(b *testing.B) {
 	svc := seededService(b)
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	ids, err := benchDB.d.Client.Plan.Query().IDs(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -135,7 +135,7 @@ func TestSeedAndMeasure(t *testing.T) {
 			if _, _, err := analyticsbench.Measure(ctx, svc, d.Client); err != nil {
 				t.Fatal(err)
 			}
-			sys := auth.System(ctx)
+			sys := authz.AsOperator(ctx)
 			ids := d.Client.Plan.Query().IDsX(sys)
 			stats, err := svc.PlanStats(sys, ids)
 			if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 )
 
@@ -53,7 +53,7 @@ func TestPlanStatsStatementCount(t *testing.T) {
 	for _, b := range db.TestBackends() {
 		t.Run(string(b), func(t *testing.T) {
 			d := db.NewTestDB(t, b)
-			sys := auth.System(context.Background())
+			sys := authz.AsOperator(context.Background())
 			var ids []string
 			for i := range 30 {
 				id := fmt.Sprintf("plan-%02d", i)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/group"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 )
 
 // heldOpener counts transactions and holds the first one until release is closed, so a test can
@@ -37,7 +37,7 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 	for _, b := range TestBackends() {
 		t.Run(string(b), func(t *testing.T) {
 			d := NewTestDB(t, b)
-			sys := auth.System(context.Background())
+			sys := authz.AsOperator(context.Background())
 			opener := &heldOpener{client: d.Client, release: make(chan struct{})}
 			const callers, size = 25, 8
 			batcher := NewBatcher(opener, size, 1)
@@ -133,7 +133,7 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 
 func TestBatcherFailsTheBatchWhenItCannotBegin(t *testing.T) {
 	batcher := NewBatcher(failingOpener{}, 4, 2)
-	err := batcher.Do(auth.System(context.Background()), "", func(ctx context.Context, c *ent.Client) error {
+	err := batcher.Do(authz.AsOperator(context.Background()), "", func(ctx context.Context, c *ent.Client) error {
 		t.Error("work ran without a transaction")
 		return nil
 	})
@@ -176,7 +176,7 @@ func waitFor(t *testing.T, cond func() bool) {
 
 func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 	d := NewTestDB(t, SQLite)
-	sys := auth.System(context.Background())
+	sys := authz.AsOperator(context.Background())
 	opener := &heldOpener{client: d.Client, release: make(chan struct{})}
 	batcher := NewBatcher(opener, 16, 1)
 	var (

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -34,7 +34,7 @@ func TestAnalyticsThroughGraphQL(t *testing.T) {
 			}
 		}
 		// One succeeded payment of 10.00 USD, as a webhook would leave it.
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		now := time.Now().UTC()
 		if err := w.s.App.DB.Client.Transaction.Create().SetUserID(w.bob.ID).SetPlanID(monthly).SetAmountMinor(1000).
 			SetCurrency("USD").SetStatus("SUCCEEDED").SetProvider("yookassa").SetProcessedAt(now).Exec(ctx); err != nil {

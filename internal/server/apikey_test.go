@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
@@ -120,7 +120,7 @@ func TestAPIKeysDisabled(t *testing.T) {
 		wantCode(t, s.Query(t, admin.Token, createKey, "name", "gateway"), "FORBIDDEN")
 
 		// A key created while keys were enabled stops working once they are disabled again.
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		setKeys := func(on bool) {
 			a, err := s.App.Settings.Auth(ctx)
 			if err != nil {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/ent/auditlog"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -68,7 +68,7 @@ func TestAuditLogChainAndFilters(t *testing.T) {
 			t.Fatalf("fresh chain: %v", v)
 		}
 
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		if err := s.App.DB.Client.AuditLog.Update().Where(auditlog.Seq(1)).Exec(ctx); err == nil {
 			t.Fatal("the data layer let an audit entry be updated")
 		}

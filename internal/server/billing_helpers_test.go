@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/ent/auditlog"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -64,7 +64,7 @@ func (w billingWorld) record(t *testing.T, token string, in map[string]any) *st.
 // API belongs to another package).
 func auditCount(t *testing.T, s *st.Server, action string) int {
 	t.Helper()
-	n, err := s.App.DB.Client.AuditLog.Query().Where(auditlog.Action(action)).Count(auth.System(context.Background()))
+	n, err := s.App.DB.Client.AuditLog.Query().Where(auditlog.Action(action)).Count(authz.AsOperator(context.Background()))
 	if err != nil {
 		t.Fatalf("counting audit entries: %v", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent/plansubscription"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -55,7 +55,7 @@ func TestAssignAndCancel(t *testing.T) {
 		})
 		t.Run("one current subscription per user", func(t *testing.T) {
 			n, err := w.s.App.DB.Client.PlanSubscription.Query().
-				Where(plansubscription.UserID(w.bob.ID), plansubscription.StatusNEQ(plansubscription.StatusCANCELED)).Count(auth.System(context.Background()))
+				Where(plansubscription.UserID(w.bob.ID), plansubscription.StatusNEQ(plansubscription.StatusCANCELED)).Count(authz.AsOperator(context.Background()))
 			if err != nil || n != 1 {
 				t.Fatalf("current subscriptions = %d (%v), want 1", n, err)
 			}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
@@ -130,7 +130,7 @@ func TestDefaultGroupForNewAccounts(t *testing.T) {
 		gid := st.Get(s.MustQuery(t, admin.Token, createGroupMutation, "in", map[string]any{"name": "Everyone"}), "createGroup.id").(string)
 		// DEFAULT_GROUP_ID seeds this setting on first start; a group id exists only once the
 		// group does, so set the stored setting as an operator changing it later would.
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		a, err := s.App.Settings.Auth(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/steward-dev/steward/ent/credential"
 	"github.com/steward-dev/steward/ent/user"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -150,7 +150,7 @@ func TestBcryptHashFromOpenWebUIIsUpgraded(t *testing.T) {
 	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
 		s := st.New(t, b)
 		ada := s.Signup(t, "Ada")
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		hash, _ := bcrypt.GenerateFromPassword([]byte("imported password"), bcrypt.MinCost)
 		if err := s.App.DB.Client.Credential.Update().Where(credential.UserID(ada.ID)).SetPasswordHash(string(hash)).Exec(ctx); err != nil {
 			t.Fatal(err)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -13,7 +13,7 @@ import (
 // it, so these tests of the permission engine do not depend on the group admin API.
 func addGroup(t *testing.T, s *st.Server, name string, perms map[string]any, denied []string, members ...string) string {
 	t.Helper()
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	c := s.App.DB.Client
 	g, err := c.Group.Create().SetName(name).SetPermissions(perms).SetDeniedPermissions(denied).Save(ctx)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 )
@@ -96,7 +97,7 @@ func TestUsersPageStatementCount(t *testing.T) {
 			post, n, database, token := countingServer(t, b)
 			ctx := context.Background()
 
-			sys := auth.System(ctx)
+			sys := authz.AsOperator(ctx)
 			c := database.Client
 			var groupIDs []string
 			for i := 0; i < 5; i++ {
@@ -214,7 +215,7 @@ func TestPlansStatsStatementCount(t *testing.T) {
 	for _, b := range db.TestBackends() {
 		t.Run(string(b), func(t *testing.T) {
 			post, n, database, token := countingServer(t, b)
-			sys := auth.System(context.Background())
+			sys := authz.AsOperator(context.Background())
 			c := database.Client
 			now := time.Now().UTC()
 			users := make([]*ent.UserCreate, 40)

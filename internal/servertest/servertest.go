@@ -23,6 +23,7 @@ import (
 
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/server"
@@ -308,7 +309,7 @@ func (s *Server) Signup(t testing.TB, name string) Account {
 func (s *Server) SetRole(t testing.TB, userID, role string) {
 	t.Helper()
 	ctx := context.Background()
-	err := s.App.DB.Client.User.UpdateOneID(userID).SetRole(user.Role(role)).Exec(auth.System(ctx))
+	err := s.App.DB.Client.User.UpdateOneID(userID).SetRole(user.Role(role)).Exec(authz.As(ctx, authz.Operator))
 	if err != nil {
 		t.Fatalf("setting role: %v", err)
 	}
