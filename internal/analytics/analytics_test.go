@@ -15,6 +15,7 @@ import (
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -267,9 +268,9 @@ func TestOverviewFixture(t *testing.T) {
 			},
 		},
 	}
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			seedFixture(t, d.Client)
 			s := newService(t, d, d.Client)
 			for _, tt := range tests {
@@ -306,9 +307,9 @@ func TestPlanStatsFixture(t *testing.T) {
 		"daily":  {PlanID: "daily", CanceledSubscriptions: 1, TotalSubscriptions: 1, MRR: usd(0)},
 		"free":   {PlanID: "free", ActiveSubscriptions: 1, TotalSubscriptions: 1, MRR: rub(0)},
 	}
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			seedFixture(t, d.Client)
 			s := newService(t, d, d.Client)
 			got, err := s.PlanStats(adminCtx(), []string{"basic", "pro", "weekly", "daily", "free", "no-such-plan", "basic"})
@@ -327,7 +328,7 @@ func TestPlanStatsFixture(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	d := db.NewTestDB(t, db.SQLite)
+	d := dbtest.NewDB(t, dbtest.SQLite)
 	seedFixture(t, d.Client)
 	s := newService(t, d, d.Client)
 	user := auth.WithViewer(context.Background(), &auth.Viewer{UserID: "u", Role: auth.RoleUser})

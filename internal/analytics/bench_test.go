@@ -13,6 +13,7 @@ import (
 	"github.com/steward-dev/steward/internal/analytics/analyticsbench"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 // BenchFullEnv selects the full volume of the scale target for the benchmarks.
@@ -121,9 +122,9 @@ func BenchmarkPlanStatsAll(b *testing.B) {
 // TestSeedAndMeasure runs the seeder at a small volume on every backend and checks that the
 // figures it produces are consistent: Measure works, and the stats add up to the seeded volume.
 func TestSeedAndMeasure(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			ctx := context.Background()
 			if err := analyticsbench.Seed(ctx, d.Client, 300, 330, 2000); err != nil {
 				t.Fatal(err)

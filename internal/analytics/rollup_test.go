@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 type rollupKey struct {
@@ -60,9 +61,9 @@ func recomputed(t *testing.T, c *ent.Client) map[rollupKey]int64 {
 }
 
 func TestUsageDailyHook(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			c := d.Client
 			sys := authz.AsOperator(context.Background())
 			c.Plan.Create().SetID("p").SetName("p").SetCurrency("RUB").SetPriceMinor(100).SetInterval(plan.IntervalMONTH).SaveX(sys)
@@ -191,9 +192,9 @@ func revenueRecomputed(t *testing.T, c *ent.Client) map[revenueKey]int64 {
 }
 
 func TestRevenueDailyHook(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			c := d.Client
 			sys := authz.AsOperator(context.Background())
 			pay := func(c *ent.Client, amount int64, cur string, status transaction.Status, at time.Time) *ent.TransactionCreate {

@@ -15,7 +15,7 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 // countingDriver counts the statements that reach the database, whichever way they are sent:
@@ -50,9 +50,9 @@ var _ dialect.Driver = (*countingDriver)(nil)
 // TestPlanStatsStatementCount shows that a plans page costs the same number of statements with 3
 // plans as with 30: what a dataloader batching Plan.stats relies on.
 func TestPlanStatsStatementCount(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			sys := authz.AsOperator(context.Background())
 			var ids []string
 			for i := range 30 {

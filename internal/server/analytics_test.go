@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -17,7 +17,7 @@ const overviewFields = `mrr { currency amount } arr { currency amount } newSubsc
 // TestAnalyticsThroughGraphQL checks the figures on a small hand-computed fixture: a monthly USD
 // plan, a yearly EUR plan (120.00 a year is 10.00 a month), a free plan and a trial.
 func TestAnalyticsThroughGraphQL(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		monthly := w.createPlan(t, map[string]any{"name": "Monthly", "price": "10.00", "currency": "USD",
 			"quotas": []map[string]any{{"metric": "REQUESTS", "limit": 100}}})

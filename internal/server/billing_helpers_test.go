@@ -7,7 +7,7 @@ import (
 
 	"github.com/steward-dev/steward/ent/auditlog"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -29,7 +29,7 @@ type billingWorld struct {
 	bob   st.Account
 }
 
-func newBillingWorld(t *testing.T, b db.Backend, opts ...st.Option) billingWorld {
+func newBillingWorld(t *testing.T, b dbtest.Backend, opts ...st.Option) billingWorld {
 	t.Helper()
 	s := st.New(t, b, opts...)
 	admin := s.Signup(t, "Ada")

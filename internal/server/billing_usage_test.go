@@ -10,7 +10,7 @@ import (
 
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -27,7 +27,7 @@ func (w billingWorld) meterKey(t *testing.T) string {
 var apiKeysOn = st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"})
 
 func TestRecordUsage(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b, apiKeysOn)
 		carol := w.s.Signup(t, "Carol")
 		w.s.SetRole(t, carol.ID, "USER")
@@ -164,7 +164,7 @@ func TestRecordUsage(t *testing.T) {
 // TestConcurrentEnforcement is the race LiteLLM has: 200 concurrent enforced reports of 1 against
 // a quota of 100 must accept exactly 100, and the same with reservations.
 func TestConcurrentEnforcement(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		planID := w.createPlan(t, map[string]any{"quotas": []any{
 			map[string]any{"metric": "REQUESTS", "limit": 100}, map[string]any{"metric": "IMAGES", "limit": 100}}})
@@ -270,7 +270,7 @@ func TestConcurrentEnforcement(t *testing.T) {
 }
 
 func TestReservations(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC))
 		w := newBillingWorld(t, b, st.WithClock(clock.Now))
 		planID := w.createPlan(t, map[string]any{"quotas": []any{map[string]any{"metric": "TOKENS_OUTPUT", "limit": 1000}}})

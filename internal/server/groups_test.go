@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -19,7 +19,7 @@ const (
 )
 
 func TestGroupLifecycle(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -124,7 +124,7 @@ func TestGroupLifecycle(t *testing.T) {
 }
 
 func TestDefaultGroupForNewAccounts(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		gid := st.Get(s.MustQuery(t, admin.Token, createGroupMutation, "in", map[string]any{"name": "Everyone"}), "createGroup.id").(string)
@@ -153,7 +153,7 @@ func TestDefaultGroupForNewAccounts(t *testing.T) {
 }
 
 func TestGroupGrantDenyExplain(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")

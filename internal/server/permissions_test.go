@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -28,7 +28,7 @@ func addGroup(t *testing.T, s *st.Server, name string, perms map[string]any, den
 }
 
 func TestPermissionMerge(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		users := map[string]st.Account{}
@@ -82,7 +82,7 @@ func TestPermissionMerge(t *testing.T) {
 }
 
 func TestDefaultPermissions(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")

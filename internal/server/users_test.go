@@ -13,7 +13,7 @@ import (
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -39,7 +39,7 @@ func auditActions(t *testing.T, s *st.Server, entityID string) []string {
 }
 
 func TestAdminSafeguards(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		primary := s.Signup(t, "Ada")
 		second := s.Signup(t, "Bea")
@@ -117,7 +117,7 @@ func TestAdminSafeguards(t *testing.T) {
 }
 
 func TestAdminUpdateUserAuditAndPassword(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -164,7 +164,7 @@ func TestAdminUpdateUserAuditAndPassword(t *testing.T) {
 }
 
 func TestCreateAndDeleteUsers(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		ctx := authz.AsOperator(context.Background())
@@ -223,7 +223,7 @@ func TestCreateAndDeleteUsers(t *testing.T) {
 }
 
 func TestUsersConnection(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		ctx := authz.AsOperator(context.Background())
@@ -308,7 +308,7 @@ func TestUsersConnection(t *testing.T) {
 }
 
 func TestPublicProfileOfOtherUsers(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -348,7 +348,7 @@ func TestPublicProfileOfOtherUsers(t *testing.T) {
 }
 
 func TestUserSettingsMerge(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -371,7 +371,7 @@ func TestUserSettingsMerge(t *testing.T) {
 }
 
 func TestLastActiveAt(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 		s := st.New(t, b, st.WithClock(clock.Now))
 		admin := s.Signup(t, "Ada")
