@@ -40,6 +40,11 @@ func (s *Service) Subscribe(ctx context.Context, planID, returnURL string) (Subs
 	if err := authz.Require(ctx, authz.UseAccount); err != nil {
 		return SubscribeResult{}, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (SubscribeResult, error) { return s.subscribe(ctx, planID, returnURL) })
+}
+
+// subscribe is Subscribe inside its transaction.
+func (s *Service) subscribe(ctx context.Context, planID, returnURL string) (SubscribeResult, error) {
 	v := auth.ViewerFrom(ctx)
 	c := s.clientFrom(ctx)
 	sys := authz.As(ctx, authz.Billing)

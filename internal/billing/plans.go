@@ -18,6 +18,7 @@ import (
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/money"
 	"github.com/steward-dev/steward/internal/billing/slug"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -121,6 +122,11 @@ func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (*ent.Plan, erro
 	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.createPlan(ctx, in) })
+}
+
+// createPlan is CreatePlan inside its transaction.
+func (s *Service) createPlan(ctx context.Context, in PlanInput) (*ent.Plan, error) {
 	name, err := validateText("name", in.Name, maxNameLen, true)
 	if err != nil {
 		return nil, err
@@ -234,6 +240,11 @@ func (s *Service) UpdatePlan(ctx context.Context, id string, in PlanUpdate) (*en
 	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.updatePlan(ctx, id, in) })
+}
+
+// updatePlan is UpdatePlan inside its transaction.
+func (s *Service) updatePlan(ctx context.Context, id string, in PlanUpdate) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
 	old, err := s.lockPlan(ctx, c, id, true)
 	if err != nil {
@@ -425,6 +436,11 @@ func (s *Service) DeletePlan(ctx context.Context, id string) (*ent.Plan, error) 
 	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.deletePlan(ctx, id) })
+}
+
+// deletePlan is DeletePlan inside its transaction.
+func (s *Service) deletePlan(ctx context.Context, id string) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
 	sys := authz.As(ctx, authz.Billing)
 	p, err := s.lockPlan(ctx, c, id, true)
@@ -462,6 +478,11 @@ func (s *Service) TogglePlan(ctx context.Context, id string) (*ent.Plan, error) 
 	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.togglePlan(ctx, id) })
+}
+
+// togglePlan is TogglePlan inside its transaction.
+func (s *Service) togglePlan(ctx context.Context, id string) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
 	old, err := s.lockPlan(ctx, c, id, true)
 	if err != nil {
@@ -515,6 +536,11 @@ func (s *Service) DuplicatePlan(ctx context.Context, id string) (*ent.Plan, erro
 	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.duplicatePlan(ctx, id) })
+}
+
+// duplicatePlan is DuplicatePlan inside its transaction.
+func (s *Service) duplicatePlan(ctx context.Context, id string) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
 	src, err := s.lockPlan(ctx, c, id, false)
 	if err != nil {

@@ -41,6 +41,11 @@ func (s *Service) ReserveQuota(ctx context.Context, in ReserveInput) (ReserveRes
 	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return ReserveResult{}, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (ReserveResult, error) { return s.reserveQuota(ctx, in) })
+}
+
+// reserveQuota is ReserveQuota inside its transaction.
+func (s *Service) reserveQuota(ctx context.Context, in ReserveInput) (ReserveResult, error) {
 	if in.UserID == "" {
 		return ReserveResult{}, errs.Invalid("userId", "user id is required")
 	}
@@ -121,6 +126,11 @@ func (s *Service) SettleReservation(ctx context.Context, in SettleInput) (Settle
 	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return SettleResult{}, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (SettleResult, error) { return s.settleReservation(ctx, in) })
+}
+
+// settleReservation is SettleReservation inside its transaction.
+func (s *Service) settleReservation(ctx context.Context, in SettleInput) (SettleResult, error) {
 	if in.ActualAmount < 0 {
 		return SettleResult{}, errs.Invalid("actualAmount", "actual amount must not be negative")
 	}
@@ -178,6 +188,11 @@ func (s *Service) ReleaseReservation(ctx context.Context, id string) (*ent.Quota
 	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.QuotaReservation, error) { return s.releaseReservation(ctx, id) })
+}
+
+// releaseReservation is ReleaseReservation inside its transaction.
+func (s *Service) releaseReservation(ctx context.Context, id string) (*ent.QuotaReservation, error) {
 	c := s.clientFrom(ctx)
 	now := s.now()
 	r, err := s.claimReservation(ctx, c, id, quotareservation.StatusRELEASED, nil, now)

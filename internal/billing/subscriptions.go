@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/period"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -66,6 +67,11 @@ func (s *Service) AssignPlan(ctx context.Context, in AssignInput) (*ent.PlanSubs
 	if err := authz.Require(ctx, authz.ManageSubscriptions); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.PlanSubscription, error) { return s.assignPlan(ctx, in) })
+}
+
+// assignPlan is AssignPlan inside its transaction.
+func (s *Service) assignPlan(ctx context.Context, in AssignInput) (*ent.PlanSubscription, error) {
 	if in.TrialDays != nil && (*in.TrialDays < 0 || *in.TrialDays > maxTrialDays) {
 		return nil, errs.Invalid("trialDays", fmt.Sprintf("trial days must be between 0 and %d", maxTrialDays))
 	}
@@ -214,6 +220,11 @@ type CancelInput struct {
 // user). At period end is the default: the user keeps what they paid for. Immediate ends it now;
 // then, as when a subscription runs out, the default plan (when configured) takes over.
 func (s *Service) CancelSubscription(ctx context.Context, in CancelInput) (*ent.PlanSubscription, error) {
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.PlanSubscription, error) { return s.cancelSubscription(ctx, in) })
+}
+
+// cancelSubscription is CancelSubscription inside its transaction.
+func (s *Service) cancelSubscription(ctx context.Context, in CancelInput) (*ent.PlanSubscription, error) {
 	userID := ""
 	if v := auth.ViewerFrom(ctx); v != nil {
 		userID = v.UserID

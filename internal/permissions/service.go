@@ -61,6 +61,11 @@ func (s *Service) UpdateDefaults(ctx context.Context, tree map[string]any) (acce
 	if err := authz.Require(ctx, authz.EditDefaults); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (access.Tree, error) { return s.updateDefaults(ctx, tree) })
+}
+
+// updateDefaults is UpdateDefaults inside its transaction.
+func (s *Service) updateDefaults(ctx context.Context, tree map[string]any) (access.Tree, error) {
 	if tree == nil {
 		return nil, errs.Invalid("permissions", "must be an object")
 	}

@@ -114,7 +114,7 @@ func testSubscriptionAuthorization(t *testing.T, b dbtest.Backend) {
 			t.Fatalf("init: %+v, %v", ack, err)
 		}
 		ws.Subscribe(t, "c", auditSub, nil)
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond) // let the subscription register (slower on a busy PostgreSQL)
 		changeDefaults(t, s, admin.Token, true)
 		if m, err := ws.Next(5 * time.Second); err != nil || m.Type != "next" {
 			t.Fatalf("got %+v, %v; want next", m, err)

@@ -172,9 +172,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
-	txOpener := gateTxOpener(database.Client, database.Dialect)
 	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
-		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(txOpener, usageBatchSize, usageBatchWorkers(database.Dialect))})
+		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(database.Client, usageBatchSize, usageBatchWorkers(database.Dialect))})
 	if err != nil {
 		return err
 	}
@@ -211,7 +210,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
-	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
+	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: database.Client, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
 	if err != nil {
 		return err

@@ -247,6 +247,11 @@ func (s *Service) touch(ctx context.Context, key string, now time.Time, write fu
 // Revoke revokes one session: ManageCredentials of its owner. A session the caller may not see is
 // NOT_FOUND, like one that does not exist.
 func (s *Service) Revoke(ctx context.Context, id string) error {
+	return db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error { return s.revoke(ctx, id) })
+}
+
+// revoke is Revoke inside its transaction.
+func (s *Service) revoke(ctx context.Context, id string) error {
 	v := auth.ViewerFrom(ctx)
 	c := db.ClientFrom(ctx, s.client)
 	row, err := c.Session.Get(ctx, id) // privacy narrows non-admins to their own rows
@@ -279,6 +284,11 @@ func (s *Service) RevokeAll(ctx context.Context, userID, keep string) (int, erro
 	if err := authz.Require(ctx, authz.ManageCredentials(userID)); err != nil {
 		return 0, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (int, error) { return s.revokeAll(ctx, userID, keep) })
+}
+
+// revokeAll is RevokeAll inside its transaction.
+func (s *Service) revokeAll(ctx context.Context, userID, keep string) (int, error) {
 	q := db.ClientFrom(ctx, s.client).Session.Update().
 		Where(session.UserID(userID), session.RevokedAtIsNil())
 	if keep != "" {
@@ -363,6 +373,11 @@ func (s *Service) ListAPIKeys(ctx context.Context, userID string) ([]*ent.APIKey
 // RevokeAPIKey deletes a key: ManageCredentials of its owner. A key the caller may not see is
 // NOT_FOUND, like one that does not exist.
 func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.APIKey, error) { return s.revokeAPIKey(ctx, id) })
+}
+
+// revokeAPIKey is RevokeAPIKey inside its transaction.
+func (s *Service) revokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
 	v := auth.ViewerFrom(ctx)
 	c := db.ClientFrom(ctx, s.client)
 	key, err := c.APIKey.Get(ctx, id)

@@ -11,6 +11,7 @@ import (
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -139,13 +140,15 @@ func (s *Service) save(ctx context.Context, key string, cur, next any) ([]Change
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	if err := s.store.Set(ctx, key, next); err != nil {
-		return nil, err
-	}
-	err = s.audit.Record(ctx, audit.Entry{
-		Action: audit.ConfigUpdated, EntityType: "Config", EntityID: key,
-		Description: fmt.Sprintf("%s settings updated (%d %s changed)", key, len(changes), plural(len(changes), "field")),
-		Changes:     auditChanges(changes),
+	err = db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error {
+		if err := s.store.Set(ctx, key, next); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{
+			Action: audit.ConfigUpdated, EntityType: "Config", EntityID: key,
+			Description: fmt.Sprintf("%s settings updated (%d %s changed)", key, len(changes), plural(len(changes), "field")),
+			Changes:     auditChanges(changes),
+		})
 	})
 	if err != nil {
 		return nil, err

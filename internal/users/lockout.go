@@ -144,6 +144,11 @@ func (s *Service) Unlock(ctx context.Context, id string) (*ent.User, error) {
 	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.User, error) { return s.unlock(ctx, id) })
+}
+
+// unlock is Unlock inside its transaction.
+func (s *Service) unlock(ctx context.Context, id string) (*ent.User, error) {
 	c := db.ClientFrom(ctx, s.client)
 	u, err := c.User.Get(ctx, id)
 	if ent.IsNotFound(err) {

@@ -210,6 +210,11 @@ func (s *Service) Signin(ctx context.Context, in SigninInput) (AuthResult, error
 			return AuthResult{}, err
 		}
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (AuthResult, error) { return s.signin(ctx, in) })
+}
+
+// signin is Signin inside its transaction.
+func (s *Service) signin(ctx context.Context, in SigninInput) (AuthResult, error) {
 	ctx = authz.As(ctx, authz.Accounts)
 	sys := ctx
 	c := db.ClientFrom(ctx, s.client)
@@ -264,6 +269,11 @@ func (s *Service) UpdatePassword(ctx context.Context, in UpdatePasswordInput) er
 	if err := authz.Require(ctx, authz.UseAccount); err != nil {
 		return err
 	}
+	return db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error { return s.updatePassword(ctx, in) })
+}
+
+// updatePassword is UpdatePassword inside its transaction.
+func (s *Service) updatePassword(ctx context.Context, in UpdatePasswordInput) error {
 	v := auth.ViewerFrom(ctx)
 	a, err := s.settings.Auth(ctx)
 	if err != nil {
@@ -306,6 +316,11 @@ func (s *Service) UpdateProfile(ctx context.Context, in ProfileInput) (*ent.User
 	if err := authz.Require(ctx, authz.UseAccount); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.User, error) { return s.updateProfile(ctx, in) })
+}
+
+// updateProfile is UpdateProfile inside its transaction.
+func (s *Service) updateProfile(ctx context.Context, in ProfileInput) (*ent.User, error) {
 	v := auth.ViewerFrom(ctx)
 	upd := db.ClientFrom(ctx, s.client).User.UpdateOneID(v.UserID)
 	if in.Name != nil {
