@@ -12,7 +12,7 @@ import (
 // authPayload turns a signed-in result into the GraphQL payload and sets the token cookie.
 func (r *Resolver) authPayload(ctx context.Context, res users.AuthResult) (*model.AuthPayload, error) {
 	auth.SignedIn(ctx, &auth.Viewer{UserID: res.User.ID, Role: auth.Role(res.User.Role), SessionID: res.Issued.SessionID})
-	perms, err := r.Perms.Mine(ctx)
+	perms, err := r.Perms.Of(ctx, res.User.ID, auth.Role(res.User.Role))
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,10 @@ func viewerOrNamed(ctx context.Context, userID *string) string {
 	if userID != nil {
 		return *userID
 	}
-	return auth.ViewerFrom(ctx).UserID
+	if v := auth.ViewerFrom(ctx); v != nil {
+		return v.UserID
+	}
+	return ""
 }
 
 // ptrs adapts a domain slice to gqlgen's list of pointers.

@@ -4116,7 +4116,7 @@ type Mutation {
   "Update the caller's own profile."
   updateProfile(input: UpdateProfileInput!): User! @hasRole(role: USER)
   "Create an API key. Its secret is returned once, as ` + "`" + `key` + "`" + `, and never again."
-  createAPIKey(input: CreateAPIKeyInput!): CreateAPIKeyPayload! @hasRole(role: USER)
+  createAPIKey(input: CreateAPIKeyInput!): CreateAPIKeyPayload! @hasPermission(key: "features.api_keys")
   "Revoke an API key: the caller's own, or anyone's for an admin."
   revokeAPIKey(id: ID!): Boolean! @hasRole(role: USER)
   "Revoke a session: the caller's own, or anyone's for an admin."
@@ -10460,16 +10460,16 @@ func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				key, err := ec.unmarshalNString2string(ctx, "features.api_keys")
 				if err != nil {
 					var zeroVal *model.CreateAPIKeyPayload
 					return zeroVal, err
 				}
-				if ec.Directives.HasRole == nil {
+				if ec.Directives.HasPermission == nil {
 					var zeroVal *model.CreateAPIKeyPayload
-					return zeroVal, errors.New("directive hasRole is not implemented")
+					return zeroVal, errors.New("directive hasPermission is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
+				return ec.Directives.HasPermission(ctx, nil, directive0, key)
 			}
 
 			next = directive1
@@ -11266,16 +11266,16 @@ func (ec *executionContext) _Mutation_recordUsage(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				key, err := ec.unmarshalNString2string(ctx, "billing.usage.write")
 				if err != nil {
 					var zeroVal *billing.RecordResult
 					return zeroVal, err
 				}
-				if ec.Directives.HasRole == nil {
+				if ec.Directives.HasPermission == nil {
 					var zeroVal *billing.RecordResult
-					return zeroVal, errors.New("directive hasRole is not implemented")
+					return zeroVal, errors.New("directive hasPermission is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
+				return ec.Directives.HasPermission(ctx, nil, directive0, key)
 			}
 
 			next = directive1
@@ -11328,16 +11328,16 @@ func (ec *executionContext) _Mutation_reserveQuota(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				key, err := ec.unmarshalNString2string(ctx, "billing.usage.write")
 				if err != nil {
 					var zeroVal *billing.ReserveResult
 					return zeroVal, err
 				}
-				if ec.Directives.HasRole == nil {
+				if ec.Directives.HasPermission == nil {
 					var zeroVal *billing.ReserveResult
-					return zeroVal, errors.New("directive hasRole is not implemented")
+					return zeroVal, errors.New("directive hasPermission is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
+				return ec.Directives.HasPermission(ctx, nil, directive0, key)
 			}
 
 			next = directive1
@@ -11390,16 +11390,16 @@ func (ec *executionContext) _Mutation_settleReservation(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				key, err := ec.unmarshalNString2string(ctx, "billing.usage.write")
 				if err != nil {
 					var zeroVal *billing.SettleResult
 					return zeroVal, err
 				}
-				if ec.Directives.HasRole == nil {
+				if ec.Directives.HasPermission == nil {
 					var zeroVal *billing.SettleResult
-					return zeroVal, errors.New("directive hasRole is not implemented")
+					return zeroVal, errors.New("directive hasPermission is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
+				return ec.Directives.HasPermission(ctx, nil, directive0, key)
 			}
 
 			next = directive1
@@ -11452,16 +11452,16 @@ func (ec *executionContext) _Mutation_releaseReservation(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				key, err := ec.unmarshalNString2string(ctx, "billing.usage.write")
 				if err != nil {
 					var zeroVal *ent.QuotaReservation
 					return zeroVal, err
 				}
-				if ec.Directives.HasRole == nil {
+				if ec.Directives.HasPermission == nil {
 					var zeroVal *ent.QuotaReservation
-					return zeroVal, errors.New("directive hasRole is not implemented")
+					return zeroVal, errors.New("directive hasPermission is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
+				return ec.Directives.HasPermission(ctx, nil, directive0, key)
 			}
 
 			next = directive1
@@ -12568,16 +12568,16 @@ func (ec *executionContext) _Mutation_createModel(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				key, err := ec.unmarshalNString2string(ctx, "workspace.models")
 				if err != nil {
 					var zeroVal *ent.Model
 					return zeroVal, err
 				}
-				if ec.Directives.HasRole == nil {
+				if ec.Directives.HasPermission == nil {
 					var zeroVal *ent.Model
-					return zeroVal, errors.New("directive hasRole is not implemented")
+					return zeroVal, errors.New("directive hasPermission is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
+				return ec.Directives.HasPermission(ctx, nil, directive0, key)
 			}
 
 			next = directive1

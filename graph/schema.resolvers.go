@@ -112,7 +112,7 @@ func (r *queryResolver) MyPermissions(ctx context.Context) (map[string]any, erro
 
 // HasPermission is the resolver for the hasPermission field.
 func (r *queryResolver) HasPermission(ctx context.Context, key string) (bool, error) {
-	return r.Perms.Has(ctx, auth.ViewerFrom(ctx), key)
+	return r.Perms.HasMine(ctx, key)
 }
 
 // APIKeys is the resolver for the apiKeys field.

@@ -60,9 +60,6 @@ var (
 	// password, groups, permissions, subscription, payments, banners), and with the models whose
 	// access list lets them (internal/access decides which).
 	UseAccount = Capability{Name: "UseAccount", Role: auth.RoleUser}
-	// ReadOwnAccount: what any signed-in caller, pending included, may read of their own account
-	// (their profile and permission tree, as sign-in returns them).
-	ReadOwnAccount = Capability{Name: "ReadOwnAccount", Role: auth.RolePending}
 	// RunBillingJobs: renew and expire subscriptions, expire reservations.
 	RunBillingJobs = Capability{Name: "RunBillingJobs"}
 	// ProcessPayments: apply a payment's state, as the provider reports it.
@@ -77,6 +74,12 @@ var (
 // themselves (pending users included, so that they can sign out) and admins.
 func ManageCredentials(userID string) Capability {
 	return Capability{Name: "ManageCredentials", Role: auth.RoleAdmin, Owner: userID, AnyRole: true}
+}
+
+// ReadPermissions lets a caller read userID's effective permission tree: the user themselves,
+// pending included (sign-in returns it), and admins.
+func ReadPermissions(userID string) Capability {
+	return Capability{Name: "ReadPermissions", Role: auth.RoleAdmin, Owner: userID, AnyRole: true}
 }
 
 // SeeUsage lets a caller read userID's subscription, usage and quota alerts, live or not: the

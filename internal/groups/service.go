@@ -127,8 +127,11 @@ func inputError(err error) error {
 	return err
 }
 
-// Get returns one group the viewer may see.
+// Get returns one group: ManageGroups.
 func (s *Service) Get(ctx context.Context, id string) (*ent.Group, error) {
+	if err := authz.Require(ctx, authz.ManageGroups); err != nil {
+		return nil, err
+	}
 	g, err := db.ClientFrom(ctx, s.client).Group.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("group")

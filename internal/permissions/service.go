@@ -111,13 +111,30 @@ func (s *Service) groupGrants(ctx context.Context, userID string) ([]access.Grou
 	return grants, nil
 }
 
-// Mine returns the viewer's full permission tree: ReadOwnAccount.
+// Mine returns the viewer's full permission tree: UseAccount.
 func (s *Service) Mine(ctx context.Context) (access.Tree, error) {
-	if err := authz.Require(ctx, authz.ReadOwnAccount); err != nil {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
 		return nil, err
 	}
 	v := auth.ViewerFrom(ctx)
 	return s.effective(ctx, v.UserID, v.Role)
+}
+
+// HasMine reports whether the viewer holds key: UseAccount.
+func (s *Service) HasMine(ctx context.Context, key string) (bool, error) {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return false, err
+	}
+	return s.Has(ctx, auth.ViewerFrom(ctx), key)
+}
+
+// Of returns the full permission tree of a user with the given role: ReadPermissions of userID
+// (sign-in returns it to the account that just signed in, pending or not).
+func (s *Service) Of(ctx context.Context, userID string, role auth.Role) (access.Tree, error) {
+	if err := authz.Require(ctx, authz.ReadPermissions(userID)); err != nil {
+		return nil, err
+	}
+	return s.effective(ctx, userID, role)
 }
 
 // effective returns the full permission tree of a user with the given role.

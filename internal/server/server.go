@@ -55,6 +55,9 @@ type Options struct {
 	LoaderWait time.Duration
 	// RenewEvery is how often the billing renewer runs while serving; 0 means its default.
 	RenewEvery time.Duration
+	// GatesOff turns the schema's @hasRole and @hasPermission gates off, for tests that prove the
+	// domain's own capability checks hold without them. Never set it in production.
+	GatesOff bool
 	// QueryCacheTTL bounds how long a query's answer is reused while nothing is written (see
 	// internal/querycache); zero means DefaultQueryCacheTTL and a negative value turns the cache
 	// off. With Redis (several replicas) it is always off.
@@ -206,7 +209,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	schema, err := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
-		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
+		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now, GatesOff: opts.GatesOff})
 	if err != nil {
 		return err
 	}

@@ -73,6 +73,11 @@ func WithKeepAlive(d time.Duration) Option {
 	return func(_ *config.Config, o *server.Options) { o.KeepAlive = d }
 }
 
+// WithGatesOff turns the schema's @hasRole and @hasPermission gates off (see server.Options).
+func WithGatesOff() Option {
+	return func(_ *config.Config, o *server.Options) { o.GatesOff = true }
+}
+
 // WithClock sets the server's clock.
 func WithClock(now func() time.Time) Option {
 	return func(_ *config.Config, o *server.Options) { o.Now = now }
