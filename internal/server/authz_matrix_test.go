@@ -216,7 +216,9 @@ func matrixRows() []matrixRow {
 		{"Query.billingOverview", "hasRole(ADMIN)", `query($from: Time!, $to: Time!) { billingOverview(from: $from, to: $to) { to } }`,
 			func(*matrixFixture) map[string]any { return when }, adminOnly, ""},
 		{"Query.planAnalytics", "hasRole(ADMIN)", `query($id: ID!, $from: Time!, $to: Time!) { planAnalytics(planId: $id, from: $from, to: $to) { to } }`,
-			func(f *matrixFixture) map[string]any { return map[string]any{"id": f.activePlan, "from": when["from"], "to": when["to"]} }, adminOnly, ""},
+			func(f *matrixFixture) map[string]any {
+				return map[string]any{"id": f.activePlan, "from": when["from"], "to": when["to"]}
+			}, adminOnly, ""},
 		{"Query.auditLogs", "hasRole(ADMIN)", `{ auditLogs(first: 5) { totalCount } }`, noVars, adminOnly, ""},
 		{"Query.verifyAuditChain", "hasRole(ADMIN)", `{ verifyAuditChain { intact } }`, noVars, adminOnly, ""},
 
