@@ -71,13 +71,14 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		return nil, nil, err
 	}
 	srv := handler.New(d.schema)
+	// First, so that it runs outermost and sees what every later interceptor wrote.
+	srv.AroundResponses(errorBoundary(logger))
 	// Every transport shares srv's executor, so operations over websockets get the same
 	// extensions, presenter and transactions as over HTTP.
 	srv.AddTransport(ws)
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})

@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	logger = withRequestIDs(logger)
 	secret, err := cfg.Secret()
 	if err != nil {
 		return nil, err
@@ -225,9 +226,10 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, withRateLimit(limits, gql)))
+	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, logger))
-	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
+	playground, playgroundPolicy := playgroundPage("/graphql")
+	mux.Handle("GET /{$}", playground)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		c, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -242,11 +244,22 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 
 	var h http.Handler = mux
 	h = withCORS(cfg.AllowedOrigins, h)
-	h = withRequestInfo(cfg.TrustProxy, h)
+	h = withSecurityHeaders(playgroundPolicy, cfg.Env == "production", h)
+	h = withRequestInfo(trustedProxies(cfg, logger), h)
 	h = withRecover(logger, h)
 	a.Billing, a.Renewer = bill, billing.NewRenewer(bill, opts.RenewEvery)
 	a.handler = h
 	return nil
+}
+
+// trustedProxies are the configured proxies; the deprecated STEWARD_TRUST_PROXY=true, alone,
+// means a proxy on this machine (loopback), never "believe any X-Forwarded-For".
+func trustedProxies(cfg config.Config, logger *slog.Logger) []netip.Prefix {
+	if len(cfg.TrustedProxies) > 0 || !cfg.TrustProxy {
+		return cfg.TrustedProxies
+	}
+	logger.Warn("STEWARD_TRUST_PROXY is deprecated: set STEWARD_TRUSTED_PROXIES to your proxies' addresses; trusting loopback proxies only")
+	return loopbackProxies
 }
 
 // credentialCacheTTL is how long authenticated credentials are remembered: a few seconds when
