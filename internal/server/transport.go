@@ -28,7 +28,8 @@ const (
 // the GraphQL-over-HTTP specification says, in place of gqlgen's GET and POST transports: a
 // request that fails parsing, validation or coercion is 200 with application/json and 400 with
 // application/graphql-response+json, and its body has no "data" key; a mutation over GET is 405
-// with Allow: POST; a malformed body is described, never echoed; and a response whose only errors
+// with Allow: POST; a malformed request (a body that is not JSON, no query) is 400 and described,
+// never echoed; and a response whose only errors
 // say the database is unavailable is 503 with Retry-After.
 type httpTransport struct{}
 
@@ -58,6 +59,10 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	params, problem := readParams(r)
 	if problem != "" {
 		writeRequestError(w, http.StatusBadRequest, gqlerror.List{{Message: problem, Extensions: map[string]any{"code": string(errs.CodeBadUserInput)}}})
+		return
+	}
+	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
+		writeRequestError(w, http.StatusBadRequest, gqlerror.List{{Message: "the request has no query", Extensions: map[string]any{"code": string(errs.CodeBadUserInput)}}})
 		return
 	}
 	params.ReadTime.End = graphql.Now()

@@ -214,3 +214,44 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphQLOverHTTPStatuses(t *testing.T) {
+	s := st.New(t, db.SQLite)
+	const secret = "do-not-echo-me"
+	cases := []struct {
+		name, accept, body string
+		wantStatus         int
+		wantData           bool
+		wantCode           string
+	}{
+		{"JSON: validation failure is 200", "application/json", `{"query":"{ nothing }"}`, 200, false, "GRAPHQL_VALIDATION_FAILED"},
+		{"JSON: parse failure is 200", "application/json", `{"query":"{ me { "}`, 200, false, "GRAPHQL_PARSE_FAILED"},
+		{"JSON: variable coercion failure is 200", "application/json", `{"query":"query($n: Int) { users(first: $n) { totalCount } }","variables":{"n":"x"}}`, 200, false, "BAD_USER_INPUT"},
+		{"graphql-response+json: validation failure is 400 without data", "application/graphql-response+json", `{"query":"{ nothing }"}`, 400, false, "GRAPHQL_VALIDATION_FAILED"},
+		{"malformed body is 400 and not echoed", "application/json", `{"query": "` + secret, 400, false, "BAD_USER_INPUT"},
+		{"no query is 400", "application/json", `{"variables":{}}`, 400, false, "BAD_USER_INPUT"},
+		{"execution keeps data", "application/graphql-response+json", `{"query":"{ me { id } }"}`, 200, true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, body := send(t, s, http.MethodPost, "/graphql", "application/json", c.body, map[string]string{"Accept": c.accept})
+			var got map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatalf("body %q is not JSON: %v", body, err)
+			}
+			_, hasData := got["data"]
+			if resp.StatusCode != c.wantStatus || hasData != c.wantData {
+				t.Errorf("status %d, data key %v; want %d, %v: %s", resp.StatusCode, hasData, c.wantStatus, c.wantData, body)
+			}
+			if c.wantCode != "" && !strings.Contains(body, `"code":"`+c.wantCode+`"`) {
+				t.Errorf("body %s lacks code %s", body, c.wantCode)
+			}
+			if strings.Contains(body, secret) {
+				t.Errorf("body echoes the request: %s", body)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, c.accept) {
+				t.Errorf("Content-Type %q, want %s", ct, c.accept)
+			}
+		})
+	}
+}
