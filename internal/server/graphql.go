@@ -18,6 +18,7 @@ import (
 
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metrics"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/wsgraphql"
 )
@@ -45,6 +46,7 @@ type graphqlDeps struct {
 	origins  []string
 	limits   *ratelimit.Policy
 	logger   *slog.Logger
+	metrics  *metrics.Metrics
 	// keepAlive is the websocket ping interval; zero means DefaultKeepAlive.
 	keepAlive time.Duration
 }
@@ -66,12 +68,16 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		KeepAlive:        d.keepAlive,
 		InitTimeout:      10 * time.Second,
 		Logger:           logger,
+		OnSubscription:   d.metrics.Subscriptions,
+		OnDropped:        d.metrics.WebsocketDropped,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	srv := handler.New(d.schema)
-	// First, so that it runs outermost and sees what every later interceptor wrote.
+	// First, so that they run outermost (gqlgen runs the first registered outermost) and see what
+	// every later interceptor wrote; observe counts the codes errorBoundary leaves.
+	srv.AroundResponses(observe(d.metrics))
 	srv.AroundResponses(errorBoundary(logger))
 	// Every transport shares srv's executor, so operations over websockets get the same
 	// extensions, presenter and transactions as over HTTP.

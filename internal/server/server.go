@@ -29,6 +29,7 @@ import (
 	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/groups"
 	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/internal/metrics"
 	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/payments"
 	"github.com/steward-dev/steward/internal/payments/yookassa"
@@ -110,9 +111,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 
 // connectRedis opens the shared Redis client and the event bus: Redis pub/sub when REDIS_URL is
 // set, so events cross replicas, and an in-process bus otherwise.
-func (a *App) connectRedis(ctx context.Context, redisURL, prefix string) error {
+func (a *App) connectRedis(ctx context.Context, redisURL, prefix string, m *metrics.Metrics) error {
 	if redisURL == "" {
-		bus, err := events.NewLocal(events.LocalConfig{})
+		bus, err := events.NewLocal(events.LocalConfig{OnDrop: m.BusDropped})
 		a.Bus = bus
 		return err
 	}
@@ -126,7 +127,7 @@ func (a *App) connectRedis(ctx context.Context, redisURL, prefix string) error {
 	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
 		return fmt.Errorf("connecting to Redis: %w", err)
 	}
-	bus, err := events.NewRedis(events.RedisConfig{Client: a.Redis, ChannelPrefix: prefix + "events:", Logger: a.logger})
+	bus, err := events.NewRedis(events.RedisConfig{Client: a.Redis, ChannelPrefix: prefix + "events:", Logger: a.logger, OnDrop: m.BusDropped})
 	a.Bus = bus
 	return err
 }
@@ -136,7 +137,13 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err := database.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating database: %w", err)
 	}
-	if err := a.connectRedis(ctx, cfg.RedisURL, cfg.RedisPrefix); err != nil {
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m, err := metrics.New(registry, database.SQL)
+	if err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
+	if err := a.connectRedis(ctx, cfg.RedisURL, cfg.RedisPrefix, m); err != nil {
 		return err
 	}
 	store := settings.NewStore(database.Client)
@@ -151,7 +158,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		}
 		a.closers = append(a.closers, stop)
 	}
-	limits, err := newRateLimits(cfg, opts, logger, store, a.Redis)
+	limits, err := newRateLimits(cfg, opts, logger, store, a.Redis, m)
 	if err != nil {
 		return err
 	}
@@ -174,7 +181,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	txOpener := gateTxOpener(database.Client, database.Dialect)
 	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
-		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(txOpener, usageBatchSize, usageBatchWorkers(database.Dialect))})
+		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(txOpener, usageBatchSize, usageBatchWorkers(database.Dialect)).OnBatch(m.UsageBatch)})
 	if err != nil {
 		return err
 	}
@@ -209,7 +216,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
 	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
-		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
+		origins: cfg.AllowedOrigins, limits: limits, logger: logger, metrics: m, keepAlive: opts.KeepAlive})
 	if err != nil {
 		return err
 	}
@@ -221,9 +228,6 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		gql.Use(querycache.New(querycache.Config{Writes: database.Writes, TTL: ttl, Size: 512, Now: opts.Now,
 			Uncached: []string{"verifyAuditChain", "checkQuota"}}))
 	}
-
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))
