@@ -14,7 +14,7 @@ trap cleanup EXIT
 
 (cd "$here" && npm ci --no-audit --no-fund --silent)
 (cd "$root" && go build -o "$tmp/steward" ./cmd/steward)
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
 STEWARD_ADDR="127.0.0.1:$port" DATABASE_URL="$tmp/steward.db" "$tmp/steward" >"$tmp/steward.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do

@@ -109,7 +109,7 @@ func (c *conn) start(m message) {
 	dec := json.NewDecoder(bytes.NewReader(m.Payload))
 	dec.UseNumber() // as gqlgen's transports decode variables
 	if err := dec.Decode(params); err != nil {
-		c.sendErrors(m.ID, gqlerror.List{{Message: "invalid json"}})
+		c.sendErrors(m.ID, gqlerror.List{{Message: "the payload is not valid JSON", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}})
 		c.send(message{ID: m.ID, Type: "complete"})
 		return
 	}
