@@ -13,7 +13,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -41,13 +41,13 @@ func wantUnavailable(t *testing.T, status int, header http.Header, body string) 
 }
 
 func TestStoppedDatabaseIsServiceUnavailable(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		var s *st.Server
 		var stop func()
-		if b == db.Postgres {
+		if b == dbtest.Postgres {
 			// The server reaches PostgreSQL through a proxy that then stops, as a database
 			// that goes down does: open connections break and new ones are refused.
-			target, _ := url.Parse(db.NewTestURL(t, b))
+			target, _ := url.Parse(dbtest.NewURL(t, b))
 			proxy := newTCPProxy(t, target.Host)
 			target.Host = proxy.addr
 			s = st.New(t, b, st.WithDatabaseURL(target.String()))
@@ -71,7 +71,7 @@ func TestStoppedDatabaseIsServiceUnavailable(t *testing.T) {
 }
 
 func TestLockedDatabaseIsServiceUnavailable(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	s := st.New(t, dbtest.SQLite)
 	s.Signup(t, "Ada")
 	// Another process holds SQLite's write lock past the server's busy timeout.
 	other, err := sql.Open("sqlite3", "file:"+s.Config.DatabaseURL+"?_busy_timeout=0")
@@ -142,7 +142,7 @@ func (p *tcpProxy) stop() {
 }
 
 func TestDriverErrorsNeverReachClients(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		manyIDs := make([]string, 70000) // past SQLite's 32766 variables and PostgreSQL's 65535 parameters

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -37,7 +37,7 @@ func sample(page, series string) (float64, bool) {
 }
 
 func TestMetrics(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b, st.WithRateLimits(limits(func(r *settings.RateLimits) {
 			r.SigninPerIP = settings.RateRule{Rate: 1, PeriodSeconds: 60}
 		})))

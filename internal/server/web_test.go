@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -52,7 +52,7 @@ func TestCORS(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"CORS_ALLOW_ORIGIN": c.allow}))
+			s := st.New(t, dbtest.SQLite, st.WithEnv(map[string]string{"CORS_ALLOW_ORIGIN": c.allow}))
 			for _, method := range []string{http.MethodOptions, http.MethodPost} {
 				resp, _ := send(t, s, method, "/graphql", "application/json", `{"query":"{ me { id } }"}`,
 					map[string]string{"Origin": c.origin, "Access-Control-Request-Method": "POST"})
@@ -68,7 +68,7 @@ func TestCORS(t *testing.T) {
 }
 
 func TestCookieRequestsFromOtherSitesAreRefused(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b, st.WithEnv(map[string]string{"CORS_ALLOW_ORIGIN": "*,https://app.example.com"}))
 		ada := s.Signup(t, "Ada")
 		cookie := "token=" + ada.Token
@@ -108,7 +108,7 @@ func TestCookieRequestsFromOtherSitesAreRefused(t *testing.T) {
 }
 
 func TestMutationOverGETIs405(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		ada := s.Signup(t, "Ada")
 		q := url.Values{"query": {"mutation { signout }"}}
@@ -128,7 +128,7 @@ func TestMutationOverGETIs405(t *testing.T) {
 }
 
 func TestForwardedForRotationDoesNotEscapeSigninLimit(t *testing.T) {
-	s := st.New(t, db.SQLite,
+	s := st.New(t, dbtest.SQLite,
 		st.WithEnv(map[string]string{"STEWARD_TRUSTED_PROXIES": "127.0.0.1"}),
 		st.WithRateLimits(limits(func(r *settings.RateLimits) { r.SigninPerIP = settings.RateRule{Rate: 5, PeriodSeconds: 60} })))
 	// Each attempt names another unknown account, so only the per-address limit can refuse it.
@@ -161,7 +161,7 @@ func TestForwardedForRotationDoesNotEscapeSigninLimit(t *testing.T) {
 }
 
 func TestClientAddressWithoutTrustedProxies(t *testing.T) {
-	s := st.New(t, db.SQLite,
+	s := st.New(t, dbtest.SQLite,
 		st.WithRateLimits(limits(func(r *settings.RateLimits) { r.SigninPerIP = settings.RateRule{Rate: 2, PeriodSeconds: 60} })))
 	var last string
 	for i := range 3 {
@@ -174,7 +174,7 @@ func TestClientAddressWithoutTrustedProxies(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	s := st.New(t, dbtest.SQLite)
 	for _, path := range []string{"/graphql", "/", "/healthz"} {
 		method, ct, body := http.MethodGet, "", ""
 		if path == "/graphql" {
@@ -216,7 +216,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestGraphQLOverHTTPStatuses(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	s := st.New(t, dbtest.SQLite)
 	const secret = "do-not-echo-me"
 	cases := []struct {
 		name, accept, body string
