@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,8 +45,15 @@ type Config struct {
 	AllowPrivateToolServers bool
 	// BypassAdminAccessControl lets admins read and write every resource (BYPASS_ADMIN_ACCESS_CONTROL).
 	BypassAdminAccessControl bool
-	// TrustProxy takes the client address from X-Forwarded-For (STEWARD_TRUST_PROXY).
+	// TrustedProxies are the proxies (addresses or CIDRs, STEWARD_TRUSTED_PROXIES) whose
+	// X-Forwarded-For is believed: the client address is the rightmost entry that is not one of them.
+	TrustedProxies []netip.Prefix
+	// TrustProxy is the deprecated STEWARD_TRUST_PROXY: true trusts loopback proxies when
+	// TrustedProxies is empty.
 	TrustProxy bool
+	// Env is the deployment kind (STEWARD_ENV); "production" turns on safe defaults such as a
+	// Secure token cookie.
+	Env string
 	// PprofAddr, when set (STEWARD_PPROF_ADDR, e.g. 127.0.0.1:6060), serves Go's profiler there,
 	// on its own listener so it is never exposed with the API.
 	PprofAddr string
@@ -111,6 +119,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	cfg.BypassAdminAccessControl = true
 	boolVar("BYPASS_ADMIN_ACCESS_CONTROL", &cfg.BypassAdminAccessControl)
+	cfg.Env = env("STEWARD_ENV", "development")
+	cfg.CookieSecure = cfg.Env == "production"
+	proxies, err := ParsePrefixes(getenv("STEWARD_TRUSTED_PROXIES"))
+	if err != nil {
+		problems = append(problems, fmt.Errorf("STEWARD_TRUSTED_PROXIES: %w", err))
+	}
+	cfg.TrustedProxies = proxies
 	boolVar("WEBUI_SESSION_COOKIE_SECURE", &cfg.CookieSecure)
 	boolVar("STEWARD_TRUST_PROXY", &cfg.TrustProxy)
 	boolVar("STEWARD_ALLOW_PRIVATE_TOOL_SERVERS", &cfg.AllowPrivateToolServers)
@@ -139,6 +154,31 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		problems = append(problems, fmt.Errorf("authentication settings: %w", err))
 	}
 	return cfg, errors.Join(problems...)
+}
+
+// ParsePrefixes reads a comma-separated list of addresses ("10.0.0.7") and CIDRs ("10.0.0.0/8").
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if strings.Contains(p, "/") {
+			pre, err := netip.ParsePrefix(p)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", p)
+			}
+			out = append(out, pre.Masked())
+			continue
+		}
+		addr, err := netip.ParseAddr(p)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR", p)
+		}
+		addr = addr.Unmap()
+		out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+	}
+	return out, nil
 }
 
 // defaultSecretKeyFile keeps the generated key beside a SQLite database, or in the working folder.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,31 @@ func TestLoad(t *testing.T) {
 					t.Fatalf("addr = %s, want :7000", c.Addr)
 				}
 			}},
+		{name: "production cookie is Secure", env: map[string]string{"STEWARD_ENV": "production"},
+			check: func(t *testing.T, c Config) {
+				if !c.CookieSecure || c.Env != "production" {
+					t.Fatalf("CookieSecure = %v, Env = %q; want true, production", c.CookieSecure, c.Env)
+				}
+			}},
+		{name: "production cookie can be turned off", env: map[string]string{"STEWARD_ENV": "production", "WEBUI_SESSION_COOKIE_SECURE": "false"},
+			check: func(t *testing.T, c Config) {
+				if c.CookieSecure {
+					t.Fatal("CookieSecure = true, want false")
+				}
+			}},
+		{name: "development cookie", check: func(t *testing.T, c Config) {
+			if c.CookieSecure {
+				t.Fatal("CookieSecure = true outside production, want false")
+			}
+		}},
+		{name: "trusted proxies", env: map[string]string{"STEWARD_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7,::1"},
+			check: func(t *testing.T, c Config) {
+				got := fmt.Sprint(c.TrustedProxies)
+				if want := "[10.0.0.0/8 192.168.1.7/32 ::1/128]"; got != want {
+					t.Fatalf("TrustedProxies = %s, want %s", got, want)
+				}
+			}},
+		{name: "bad trusted proxy", env: map[string]string{"STEWARD_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, wantErr: "STEWARD_TRUSTED_PROXIES"},
 		{name: "bad role", env: map[string]string{"DEFAULT_USER_ROLE": "superuser"}, wantErr: "defaultUserRole"},
 		{name: "bad boolean", env: map[string]string{"ENABLE_SIGNUP": "maybe"}, wantErr: "ENABLE_SIGNUP"},
 		{name: "bad expiry", env: map[string]string{"JWT_EXPIRES_IN": "soon"}, wantErr: "jwtExpiresIn"},

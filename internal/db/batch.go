@@ -39,6 +39,7 @@ type Batcher struct {
 	opener     TxOpener
 	max        int
 	maxWorkers int
+	onBatch    func(size int)
 
 	mu      sync.Mutex
 	queue   []*batchItem
@@ -63,6 +64,13 @@ type batchItem struct {
 // deadlocking on each other's rows.
 func NewBatcher(opener TxOpener, size, workers int) *Batcher {
 	return &Batcher{opener: opener, max: max(1, size), maxWorkers: max(1, workers)}
+}
+
+// OnBatch has fn told the size of each batch before it runs (for metrics) and returns b; call it
+// before the first Do.
+func (b *Batcher) OnBatch(fn func(size int)) *Batcher {
+	b.onBatch = fn
+	return b
 }
 
 // Do runs fn in a transaction shared with other callers of Do, inside a savepoint of its own,
@@ -118,6 +126,9 @@ func (b *Batcher) drain() {
 const maxAttempts = 3
 
 func (b *Batcher) runBatch(batch []*batchItem) {
+	if b.onBatch != nil {
+		b.onBatch(len(batch))
+	}
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		if err = b.runOnce(batch); err == nil || !retryable(err) {

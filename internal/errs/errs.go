@@ -21,7 +21,9 @@ const (
 	CodeConflict        Code = "CONFLICT"
 	CodeRateLimited     Code = "RATE_LIMITED"
 	CodeQuotaExceeded   Code = "QUOTA_EXCEEDED"
-	CodeInternal        Code = "INTERNAL_SERVER_ERROR"
+	// CodeServiceUnavailable means a dependency (the database) cannot answer now; retry later.
+	CodeServiceUnavailable Code = "SERVICE_UNAVAILABLE"
+	CodeInternal           Code = "INTERNAL_SERVER_ERROR"
 )
 
 // Error is a categorised error whose Message is safe to show to a client.
@@ -62,6 +64,8 @@ var (
 	ErrConflict        = &Error{Code: CodeConflict}
 	ErrRateLimited     = &Error{Code: CodeRateLimited}
 	ErrQuotaExceeded   = &Error{Code: CodeQuotaExceeded}
+	// ErrServiceUnavailable matches any SERVICE_UNAVAILABLE error.
+	ErrServiceUnavailable = &Error{Code: CodeServiceUnavailable}
 )
 
 // Unauthenticated reports missing or bad credentials.
@@ -89,6 +93,11 @@ func RateLimited(msg string, retryAfter time.Duration) *Error {
 // QuotaExceeded reports a usage that would go beyond the quota.
 func QuotaExceeded(msg string, extra map[string]any) *Error {
 	return &Error{Code: CodeQuotaExceeded, Message: msg, Extra: extra}
+}
+
+// Unavailable reports that a dependency cannot answer now and when to try again.
+func Unavailable(msg string, retryAfter time.Duration) *Error {
+	return &Error{Code: CodeServiceUnavailable, Message: msg, RetryAfter: retryAfter}
 }
 
 // Wrap keeps cause for logs while the client sees only e.

@@ -16,6 +16,9 @@ type LocalConfig struct {
 	// DefaultBuffer. It must be at least 2, room for a drop notice and the
 	// event that follows it.
 	Buffer int
+	// OnDrop, when set, is told of each event a subscriber lost because it fell behind (for
+	// metrics). It runs in the publisher's goroutine and must not block.
+	OnDrop func(topic string)
 }
 
 // Validate reports whether c is usable.
@@ -32,6 +35,7 @@ func (c LocalConfig) Validate() error {
 // ready to use, with DefaultBuffer.
 type Local struct {
 	buffer int
+	onDrop func(topic string)
 
 	// mu guards the fields below. Publish holds it for reading while it
 	// sends, so removing a subscription (which closes its channel) waits
@@ -65,6 +69,7 @@ type subscription struct {
 	// publishers.
 	mu      sync.Mutex
 	dropped int
+	onDrop  func(topic string)
 }
 
 // NewLocal returns a Local bus configured by cfg.
@@ -72,7 +77,7 @@ func NewLocal(cfg LocalConfig) (*Local, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Local{buffer: cfg.Buffer}, nil
+	return &Local{buffer: cfg.Buffer, onDrop: cfg.OnDrop}, nil
 }
 
 // Publish delivers e to the current subscribers of e.Topic in this process
@@ -120,7 +125,7 @@ func (s *subscription) deliver(e Event) {
 		select {
 		case s.ch <- e:
 		default:
-			s.dropped++
+			s.drop()
 		}
 		return
 	}
@@ -129,12 +134,20 @@ func (s *subscription) deliver(e Event) {
 	// only empties it, so the free room we see can only grow and both
 	// sends below succeed without blocking.
 	if cap(s.ch)-len(s.ch) < 2 {
-		s.dropped++
+		s.drop()
 		return
 	}
 	s.ch <- Event{Topic: s.filter.topic, Dropped: s.dropped}
 	s.ch <- e
 	s.dropped = 0
+}
+
+// drop counts an event s lost. Its caller holds s.mu.
+func (s *subscription) drop() {
+	s.dropped++
+	if s.onDrop != nil {
+		s.onDrop(s.filter.topic)
+	}
 }
 
 // Subscribe returns a channel of the events of topic, or of only those
@@ -152,7 +165,7 @@ func (l *Local) Subscribe(ctx context.Context, topic, key string) (<-chan Event,
 	if buffer == 0 {
 		buffer = DefaultBuffer
 	}
-	s := &subscription{filter: filter{topic: topic, key: key}, ch: make(chan Event, buffer)}
+	s := &subscription{filter: filter{topic: topic, key: key}, ch: make(chan Event, buffer), onDrop: l.onDrop}
 
 	l.mu.Lock()
 	defer l.mu.Unlock()

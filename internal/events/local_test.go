@@ -611,3 +611,25 @@ func TestLocalListenInvalid(t *testing.T) {
 		t.Errorf("listener got %d events, want 0", n)
 	}
 }
+
+func TestLocalOnDropCountsEachLostEvent(t *testing.T) {
+	const buffer, total = 4, 10
+	var lost []string
+	l, err := NewLocal(LocalConfig{Buffer: buffer, OnDrop: func(topic string) { lost = append(lost, topic) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	subscribe(t, l, t.Context(), "usage", "")
+	for i := range total {
+		if err := l.Publish(t.Context(), event("usage", "", strconv.Itoa(i))); err != nil {
+			t.Fatalf("Publish(%d) error = %v", i, err)
+		}
+	}
+	if got, want := len(lost), total-buffer; got != want {
+		t.Fatalf("OnDrop called %d times, want %d", got, want)
+	}
+	if lost[0] != "usage" {
+		t.Errorf("OnDrop topic = %q, want usage", lost[0])
+	}
+}

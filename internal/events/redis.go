@@ -36,6 +36,9 @@ type RedisConfig struct {
 	// Logger receives the bus's own problems (undecodable messages,
 	// reconnects). Nil means slog.Default().
 	Logger *slog.Logger
+	// OnDrop is told of each event lost, as in LocalConfig, and of each
+	// message from Redis dropped as undecodable or invalid.
+	OnDrop func(topic string)
 }
 
 // Validate reports whether c is usable.
@@ -92,7 +95,7 @@ func NewRedis(cfg RedisConfig) (*Redis, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	local, err := NewLocal(LocalConfig{Buffer: cfg.Buffer})
+	local, err := NewLocal(LocalConfig{Buffer: cfg.Buffer, OnDrop: cfg.OnDrop})
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +171,7 @@ func (r *Redis) receive(msg *redis.Message) {
 		// The payload may hold personal data, so log only its size.
 		r.logger.Warn("events: undecodable redis message dropped",
 			"channel", msg.Channel, "bytes", len(msg.Payload), "err", err)
+		r.dropped(topic)
 		return
 	}
 	if env.Origin == r.origin {
@@ -176,6 +180,13 @@ func (r *Redis) receive(msg *redis.Message) {
 	err := r.local.Publish(context.Background(), Event{Topic: topic, Key: env.Key, Payload: env.Payload})
 	if err != nil && !errors.Is(err, ErrClosed) {
 		r.logger.Warn("events: invalid redis message dropped", "channel", msg.Channel, "err", err)
+		r.dropped(topic)
+	}
+}
+
+func (r *Redis) dropped(topic string) {
+	if r.local.onDrop != nil {
+		r.local.onDrop(topic)
 	}
 }
 

@@ -34,6 +34,9 @@ type PolicyConfig struct {
 	Rules func(ctx context.Context) (Rules, error)
 	// Logger receives limiter failures; nil means slog.Default().
 	Logger *slog.Logger
+	// OnRefused, when set, is told the rule of each refused check ("signin:ip", "mutation:user"),
+	// for metrics.
+	OnRefused func(rule string)
 }
 
 // Validate reports a missing dependency.
@@ -48,9 +51,10 @@ func (c PolicyConfig) Validate() error {
 // address, mutations per user and requests per address. Every check reports its result to the
 // response headers (see WithHeaders) and refuses with RATE_LIMITED and the time to wait.
 type Policy struct {
-	limiter Limiter
-	rules   func(ctx context.Context) (Rules, error)
-	logger  *slog.Logger
+	limiter   Limiter
+	rules     func(ctx context.Context) (Rules, error)
+	logger    *slog.Logger
+	onRefused func(rule string)
 }
 
 // NewPolicy returns a Policy.
@@ -61,7 +65,7 @@ func NewPolicy(cfg PolicyConfig) (*Policy, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Policy{limiter: cfg.Limiter, rules: cfg.Rules, logger: cfg.Logger}, nil
+	return &Policy{limiter: cfg.Limiter, rules: cfg.Rules, logger: cfg.Logger, onRefused: cfg.OnRefused}, nil
 }
 
 // Signin counts one sign-in attempt for the caller's address and for email. Each attempt counts,
@@ -130,6 +134,11 @@ func (p *Policy) check(ctx context.Context, key string, limit *Limit, msg string
 	}
 	report(ctx, res)
 	if !res.Allowed {
+		if p.onRefused != nil {
+			// The rule is the key without its subject (an address, a user, a hashed email).
+			parts := strings.SplitN(key, ":", 3)
+			p.onRefused(strings.Join(parts[:min(2, len(parts))], ":"))
+		}
 		wait := max(res.RetryAfter, time.Second)
 		return errs.RateLimited(fmt.Sprintf("%s: try again in %d s", msg, ceilSeconds(wait)), wait)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -12,39 +14,40 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/privacy"
+	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
-// presentError is the one place that turns an error into what a client sees: a message and
-// extensions.code for every categorised error, and a bare INTERNAL_SERVER_ERROR for anything else,
-// whose detail (SQL, driver text) goes to the log only.
+// unavailableRetry is the Retry-After given while the database cannot answer: long enough for a
+// restart or a failover not to be hammered, short enough that clients come back soon after.
+const unavailableRetry = 5 * time.Second
+
+// errUnavailable is what a client sees while the database cannot answer.
+var errUnavailable = errs.Unavailable("the database is unavailable; retry later", unavailableRetry)
+
+// presentError is the one error boundary between resolvers and clients. A client sees an error's
+// message only when the domain marked it safe (an internal/errs category, or one of ent's errors
+// that map to one, found on the unwrapped cause) or when gqlgen itself wrote it about the request
+// (parsing, validation, coercion of variables and arguments). A database that cannot answer is
+// SERVICE_UNAVAILABLE; anything else is a bare INTERNAL_SERVER_ERROR with the request id, and its
+// cause goes to the log only. gqlgen wraps every resolver error in a *gqlerror.Error, so being one
+// says nothing about safety.
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-		if e, ok := errs.As(err); ok {
+		if e, ok := categorise(err); ok {
+			if e.Code == errs.CodeServiceUnavailable {
+				logger.ErrorContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
+				g := &gqlerror.Error{Message: e.Message, Path: gqlErr.Path, Locations: gqlErr.Locations}
+				setCategory(g, e)
+				g.Extensions["requestId"] = auth.RequestFrom(ctx).ID
+				return g
+			}
 			setCategory(gqlErr, e)
 			return gqlErr
 		}
-		switch {
-		case ent.IsNotFound(err):
-			setCategory(gqlErr, errs.NotFound("entity"))
-			return gqlErr
-		case errors.Is(err, privacy.Deny):
-			setCategory(gqlErr, errs.Forbidden("you are not allowed to do this"))
-			return gqlErr
-		case ent.IsConstraintError(err):
-			setCategory(gqlErr, errs.Conflict("this conflicts with existing data"))
-			return gqlErr
-		case ent.IsValidationError(err):
-			var ve *ent.ValidationError
-			errors.As(err, &ve)
-			setCategory(gqlErr, errs.Invalid(ve.Name, "is not valid"))
-			return gqlErr
-		}
-		// Errors gqlgen itself raised (parsing, validation, argument coercion) arrive as a
-		// *gqlerror.Error wrapping no domain error: their message is written for clients.
-		var ge *gqlerror.Error
-		if errors.As(err, &ge) && !isInternal(ge.Err) {
+		if fromGQLGen(ctx, err) {
 			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
 				setCode(gqlErr, errs.CodeBadUserInput)
 			}
@@ -52,11 +55,99 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		logger.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
-		return &gqlerror.Error{
-			Message:    "internal server error",
-			Path:       gqlErr.Path,
-			Extensions: map[string]any{"code": string(errs.CodeInternal)},
+		return internalGQLError(ctx, gqlErr.Path)
+	}
+}
+
+// categorise finds the client-safe category of err on its unwrapped causes.
+func categorise(err error) (*errs.Error, bool) {
+	if e, ok := errs.As(err); ok {
+		return e, true
+	}
+	switch {
+	case db.IsUnavailable(err):
+		return errUnavailable, true
+	case ent.IsNotFound(err):
+		return errs.NotFound("entity"), true
+	case errors.Is(err, privacy.Deny):
+		return errs.Forbidden("you are not allowed to do this"), true
+	case ent.IsConstraintError(err):
+		return errs.Conflict("this conflicts with existing data"), true
+	case ent.IsValidationError(err):
+		var ve *ent.ValidationError
+		errors.As(err, &ve)
+		return errs.Invalid(ve.Name, "is not valid"), true
+	}
+	return nil, false
+}
+
+// fromGQLGen reports whether gqlgen (or gqlparser) wrote err about the request itself, so that its
+// message describes the client's input: an error it built with no cause (parse, validation,
+// variable coercion, an unknown operation or node id), or the failure of a custom scalar to coerce
+// an argument, which gqlgen reports on a path below the field being resolved, before any resolver
+// runs. A resolver's error, which gqlgen wraps with the field's own path, is never one of them.
+func fromGQLGen(ctx context.Context, err error) bool {
+	var ge *gqlerror.Error
+	if !errors.As(err, &ge) || isInternal(ge.Err) {
+		return false
+	}
+	if ge.Err == nil {
+		return true
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	field := fc.Path()
+	if len(ge.Path) <= len(field) {
+		return false
+	}
+	for i, p := range field {
+		if ge.Path[i] != p {
+			return false
 		}
+	}
+	_, isName := ge.Path[len(field)].(ast.PathName)
+	return isName
+}
+
+// internalGQLError is the whole of what a client learns about an unexpected failure: that it
+// happened, and the request id that finds it in the log.
+func internalGQLError(ctx context.Context, path ast.Path) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    "internal server error",
+		Path:       path,
+		Extensions: map[string]any{"code": string(errs.CodeInternal), "requestId": auth.RequestFrom(ctx).ID},
+	}
+}
+
+// errorBoundary is the outermost response interceptor: an error that reached a response without
+// passing the presenter (entgql's transaction wrapper writes "cannot commit transaction: <driver
+// text>" straight into the response) carries no code, so it is logged and replaced like any other
+// unexpected error. gqlgen runs the first interceptor registered outermost.
+func errorBoundary(logger *slog.Logger) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			return nil
+		}
+		for i, e := range resp.Errors {
+			if e == nil || (e.Extensions != nil && e.Extensions["code"] != nil) {
+				continue
+			}
+			cause := errors.New(e.Message)
+			if db.IsUnavailable(cause) || strings.Contains(e.Message, "failed to connect to") {
+				logger.ErrorContext(ctx, "database unavailable", "err", e.Message)
+				g := &gqlerror.Error{Message: errUnavailable.Message, Path: e.Path}
+				setCategory(g, errUnavailable)
+				g.Extensions["requestId"] = auth.RequestFrom(ctx).ID
+				resp.Errors[i] = g
+				continue
+			}
+			logger.ErrorContext(ctx, "internal error", "err", e.Message, "path", e.Path.String())
+			resp.Errors[i] = internalGQLError(ctx, e.Path)
+		}
+		return resp
 	}
 }
 
@@ -97,7 +188,7 @@ func setCategory(g *gqlerror.Error, e *errs.Error) {
 	if e.Field != "" {
 		g.Extensions["field"] = e.Field
 	}
-	if e.Code == errs.CodeRateLimited {
+	if e.Code == errs.CodeRateLimited || e.Code == errs.CodeServiceUnavailable {
 		g.Extensions["retryAfter"] = int(math.Ceil(e.RetryAfter.Seconds()))
 	}
 	for k, v := range e.Extra {

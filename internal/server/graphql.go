@@ -17,6 +17,7 @@ import (
 
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metrics"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/wsgraphql"
 )
@@ -44,6 +45,7 @@ type graphqlDeps struct {
 	origins  []string
 	limits   *ratelimit.Policy
 	logger   *slog.Logger
+	metrics  *metrics.Metrics
 	// keepAlive is the websocket ping interval; zero means DefaultKeepAlive.
 	keepAlive time.Duration
 }
@@ -65,18 +67,23 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		KeepAlive:        d.keepAlive,
 		InitTimeout:      10 * time.Second,
 		Logger:           logger,
+		OnSubscription:   d.metrics.Subscriptions,
+		OnDropped:        d.metrics.WebsocketDropped,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	srv := handler.New(d.schema)
+	// First, so that they run outermost (gqlgen runs the first registered outermost) and see what
+	// every later interceptor wrote; observe counts the codes errorBoundary leaves.
+	srv.AroundResponses(observe(d.metrics))
+	srv.AroundResponses(errorBoundary(logger))
 	// Every transport shares srv's executor, so operations over websockets get the same
 	// extensions, presenter and transactions as over HTTP.
 	srv.AddTransport(ws)
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})

@@ -10,6 +10,7 @@ import (
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metrics"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -17,7 +18,7 @@ import (
 // newRateLimits builds the limiter policy: in memory, or with REDIS_URL in Redis (shared by every
 // replica) falling back to memory while Redis is unreachable. The rules are read from the
 // persisted settings on every check, so an admin's change applies to the next request.
-func newRateLimits(cfg config.Config, opts Options, logger *slog.Logger, store *settings.Store, rdb *redis.Client) (*ratelimit.Policy, error) {
+func newRateLimits(cfg config.Config, opts Options, logger *slog.Logger, store *settings.Store, rdb *redis.Client, m *metrics.Metrics) (*ratelimit.Policy, error) {
 	mem, err := ratelimit.NewMemory(ratelimit.MemoryConfig{})
 	if err != nil {
 		return nil, err
@@ -38,7 +39,8 @@ func newRateLimits(cfg config.Config, opts Options, logger *slog.Logger, store *
 			r, err := store.RateLimits(ctx)
 			return r.Rules(), err
 		},
-		Logger: logger,
+		Logger:    logger,
+		OnRefused: m.RateLimited,
 	})
 }
 

@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -30,6 +30,7 @@ import (
 	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/groups"
 	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/internal/metrics"
 	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/payments"
 	"github.com/steward-dev/steward/internal/payments/yookassa"
@@ -91,6 +92,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	logger = withRequestIDs(logger)
 	secret, err := cfg.Secret()
 	if err != nil {
 		return nil, err
@@ -113,9 +115,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 
 // connectRedis opens the shared Redis client and the event bus: Redis pub/sub when REDIS_URL is
 // set, so events cross replicas, and an in-process bus otherwise.
-func (a *App) connectRedis(ctx context.Context, redisURL, prefix string) error {
+func (a *App) connectRedis(ctx context.Context, redisURL, prefix string, m *metrics.Metrics) error {
 	if redisURL == "" {
-		bus, err := events.NewLocal(events.LocalConfig{})
+		bus, err := events.NewLocal(events.LocalConfig{OnDrop: m.BusDropped})
 		a.Bus = bus
 		return err
 	}
@@ -129,7 +131,7 @@ func (a *App) connectRedis(ctx context.Context, redisURL, prefix string) error {
 	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
 		return fmt.Errorf("connecting to Redis: %w", err)
 	}
-	bus, err := events.NewRedis(events.RedisConfig{Client: a.Redis, ChannelPrefix: prefix + "events:", Logger: a.logger})
+	bus, err := events.NewRedis(events.RedisConfig{Client: a.Redis, ChannelPrefix: prefix + "events:", Logger: a.logger, OnDrop: m.BusDropped})
 	a.Bus = bus
 	return err
 }
@@ -139,7 +141,13 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err := database.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating database: %w", err)
 	}
-	if err := a.connectRedis(ctx, cfg.RedisURL, cfg.RedisPrefix); err != nil {
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m, err := metrics.New(registry, database.SQL)
+	if err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
+	if err := a.connectRedis(ctx, cfg.RedisURL, cfg.RedisPrefix, m); err != nil {
 		return err
 	}
 	store := settings.NewStore(database.Client)
@@ -154,7 +162,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		}
 		a.closers = append(a.closers, stop)
 	}
-	limits, err := newRateLimits(cfg, opts, logger, store, a.Redis)
+	limits, err := newRateLimits(cfg, opts, logger, store, a.Redis, m)
 	if err != nil {
 		return err
 	}
@@ -176,7 +184,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
-		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(database.Client, usageBatchSize, usageBatchWorkers(database.Dialect))})
+		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(database.Client, usageBatchSize, usageBatchWorkers(database.Dialect)).OnBatch(m.UsageBatch)})
 	if err != nil {
 		return err
 	}
@@ -214,7 +222,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: database.Client, authn: sess,
-		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive})
+		origins: cfg.AllowedOrigins, limits: limits, logger: logger, metrics: m, keepAlive: opts.KeepAlive})
 	if err != nil {
 		return err
 	}
@@ -227,13 +235,11 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 			Uncached: []string{"verifyAuditChain", "checkQuota"}}))
 	}
 
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, withRateLimit(limits, gql)))
+	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, logger))
-	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
+	playground, playgroundPolicy := playgroundPage("/graphql")
+	mux.Handle("GET /{$}", playground)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		c, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -248,11 +254,22 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 
 	var h http.Handler = mux
 	h = withCORS(cfg.AllowedOrigins, h)
-	h = withRequestInfo(cfg.TrustProxy, h)
+	h = withSecurityHeaders(playgroundPolicy, cfg.Env == "production", h)
+	h = withRequestInfo(trustedProxies(cfg, logger), h)
 	h = withRecover(logger, h)
 	a.Billing, a.Renewer = bill, billing.NewRenewer(bill, opts.RenewEvery)
 	a.handler = h
 	return nil
+}
+
+// trustedProxies are the configured proxies; the deprecated STEWARD_TRUST_PROXY=true, alone,
+// means a proxy on this machine (loopback), never "believe any X-Forwarded-For".
+func trustedProxies(cfg config.Config, logger *slog.Logger) []netip.Prefix {
+	if len(cfg.TrustedProxies) > 0 || !cfg.TrustProxy {
+		return cfg.TrustedProxies
+	}
+	logger.Warn("STEWARD_TRUST_PROXY is deprecated: set STEWARD_TRUSTED_PROXIES to your proxies' addresses; trusting loopback proxies only")
+	return loopbackProxies
 }
 
 // credentialCacheTTL is how long authenticated credentials are remembered: a few seconds when

@@ -202,6 +202,9 @@ func (c *conn) run() {
 
 	if dropped > 0 {
 		c.srv.cfg.Logger.Warn("websocket client fell behind; its oldest waiting events were dropped", "dropped", dropped)
+		if c.srv.cfg.OnDropped != nil {
+			c.srv.cfg.OnDropped(dropped)
+		}
 	}
 	if ping {
 		c.send(c.proto.keepAlive())

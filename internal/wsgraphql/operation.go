@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -108,7 +109,7 @@ func (c *conn) start(m message) {
 	dec := json.NewDecoder(bytes.NewReader(m.Payload))
 	dec.UseNumber() // as gqlgen's transports decode variables
 	if err := dec.Decode(params); err != nil {
-		c.sendErrors(m.ID, gqlerror.List{{Message: "invalid json"}})
+		c.sendErrors(m.ID, gqlerror.List{{Message: "the payload is not valid JSON", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}})
 		c.send(message{ID: m.ID, Type: "complete"})
 		return
 	}
@@ -153,6 +154,10 @@ func (c *conn) subscribe(ctx context.Context, id string, rc *graphql.OperationCo
 		}
 		if err != nil {
 			resp = c.exec.DispatchError(graphql.WithOperationContext(ctx, rc), gqlerror.List{gqlerror.WrapIfUnwrapped(err)})
+		} else if count := c.srv.cfg.OnSubscription; count != nil {
+			stop := op.stopListening
+			count(1)
+			op.stopListening = sync.OnceFunc(func() { stop(); count(-1) })
 		}
 	}
 	if resp != nil {

@@ -96,6 +96,10 @@ type Config struct {
 	Workers int
 	// Logger receives dropped events and refused upgrades; nil means slog.Default().
 	Logger *slog.Logger
+	// OnSubscription, when set, is told +1 when a subscription starts listening and -1 when it
+	// stops (for metrics); OnDropped is told how many events a client that fell behind lost.
+	OnSubscription func(delta int)
+	OnDropped      func(n int)
 }
 
 // Validate reports whether c is usable.
