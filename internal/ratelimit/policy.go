@@ -34,6 +34,9 @@ type PolicyConfig struct {
 	Rules func(ctx context.Context) (Rules, error)
 	// Logger receives limiter failures; nil means slog.Default().
 	Logger *slog.Logger
+	// WebhooksPerIP bounds the payment webhook calls of one address; nil is off. It is a start-up
+	// setting rather than a rule, so it holds even while an admin has turned the rules off.
+	WebhooksPerIP *Limit
 }
 
 // Validate reports a missing dependency.
@@ -48,9 +51,10 @@ func (c PolicyConfig) Validate() error {
 // address, mutations per user and requests per address. Every check reports its result to the
 // response headers (see WithHeaders) and refuses with RATE_LIMITED and the time to wait.
 type Policy struct {
-	limiter Limiter
-	rules   func(ctx context.Context) (Rules, error)
-	logger  *slog.Logger
+	limiter  Limiter
+	rules    func(ctx context.Context) (Rules, error)
+	logger   *slog.Logger
+	webhooks *Limit
 }
 
 // NewPolicy returns a Policy.
@@ -61,7 +65,12 @@ func NewPolicy(cfg PolicyConfig) (*Policy, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Policy{limiter: cfg.Limiter, rules: cfg.Rules, logger: cfg.Logger}, nil
+	return &Policy{limiter: cfg.Limiter, rules: cfg.Rules, logger: cfg.Logger, webhooks: cfg.WebhooksPerIP}, nil
+}
+
+// Webhook counts one payment webhook call of the caller's address.
+func (p *Policy) Webhook(ctx context.Context) error {
+	return p.check(ctx, "webhook:ip:"+auth.RequestFrom(ctx).IP, p.webhooks, "too many notifications from this address")
 }
 
 // Signin counts one sign-in attempt for the caller's address and for email. Each attempt counts,
