@@ -34,6 +34,7 @@ import (
 	"github.com/steward-dev/steward/internal/payments/yookassa"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/querycache"
+	"github.com/steward-dev/steward/internal/redisguard"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/users"
@@ -108,7 +109,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 }
 
 // connectRedis opens the shared Redis client and the event bus: Redis pub/sub when REDIS_URL is
-// set, so events cross replicas, and an in-process bus otherwise.
+// set, so events cross replicas, and an in-process bus otherwise. The client has short timeouts
+// and a circuit breaker (internal/redisguard): rate limits and events sit on request paths, and a
+// Redis that stops answering must make them fall back to local state, not hold every request.
 func (a *App) connectRedis(ctx context.Context, redisURL, prefix string) error {
 	if redisURL == "" {
 		bus, err := events.NewLocal(events.LocalConfig{})
@@ -119,7 +122,9 @@ func (a *App) connectRedis(ctx context.Context, redisURL, prefix string) error {
 	if err != nil {
 		return fmt.Errorf("parsing REDIS_URL: %w", err)
 	}
+	redisguard.Tighten(opt)
 	a.Redis = redis.NewClient(opt)
+	a.Redis.AddHook(redisguard.New(redisguard.Config{Logger: a.logger}))
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
