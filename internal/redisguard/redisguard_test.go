@@ -59,8 +59,10 @@ func TestBreakerOpensAfterConsecutiveFailures(t *testing.T) {
 // errReply is an error reply from Redis, such as WRONGTYPE.
 type errReply struct{}
 
-func (errReply) Error() string { return "WRONGTYPE Operation against a key holding the wrong kind of value" }
-func (errReply) RedisError()   {}
+func (errReply) Error() string {
+	return "WRONGTYPE Operation against a key holding the wrong kind of value"
+}
+func (errReply) RedisError() {}
 
 func TestTightenKeepsExplicitTimeouts(t *testing.T) {
 	opt := &redis.Options{ReadTimeout: 2 * time.Second}
