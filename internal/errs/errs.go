@@ -21,6 +21,7 @@ const (
 	CodeConflict        Code = "CONFLICT"
 	CodeRateLimited     Code = "RATE_LIMITED"
 	CodeQuotaExceeded   Code = "QUOTA_EXCEEDED"
+	CodeUnavailable     Code = "SERVICE_UNAVAILABLE"
 	CodeInternal        Code = "INTERNAL_SERVER_ERROR"
 )
 
@@ -89,6 +90,12 @@ func RateLimited(msg string, retryAfter time.Duration) *Error {
 // QuotaExceeded reports a usage that would go beyond the quota.
 func QuotaExceeded(msg string, extra map[string]any) *Error {
 	return &Error{Code: CodeQuotaExceeded, Message: msg, Extra: extra}
+}
+
+// Unavailable reports that a dependency (the database, Redis) did not answer in time; the client
+// may retry later. cause is kept for logs.
+func Unavailable(msg string, cause error) *Error {
+	return &Error{Code: CodeUnavailable, Message: msg, cause: cause}
 }
 
 // Wrap keeps cause for logs while the client sees only e.

@@ -26,6 +26,13 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			// The request's deadline (withDeadline) ended while it waited for the database or
+			// another dependency: the service is overloaded or a dependency hangs, and a retry
+			// later may succeed.
+			logger.WarnContext(ctx, "request deadline exceeded", "err", err, "path", gqlErr.Path.String())
+			setCategory(gqlErr, errs.Unavailable("the service did not answer in time; try again later", err))
+			return gqlErr
 		case ent.IsNotFound(err):
 			setCategory(gqlErr, errs.NotFound("entity"))
 			return gqlErr

@@ -230,7 +230,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, logger, withRateLimit(limits, gql)))
+	mux.Handle("/graphql", withDeadline(requestTimeout, withViewer(sess, cfg.CookieSecure, logger, withRateLimit(limits, gql))))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
 	mux.Handle("GET /{$}", playground.Handler("steward", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
