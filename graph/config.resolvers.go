@@ -131,7 +131,7 @@ func (r *userResolver) LockedUntil(ctx context.Context, obj *ent.User) (*time.Ti
 	if !auth.ViewerFrom(ctx).IsAdmin() {
 		return nil, nil
 	}
-	return r.Accounts.LockedUntil(obj), nil
+	return r.Accounts.LockedUntil(ctx, obj)
 }
 
 // FailedSignins is the resolver for the failedSignins field.
