@@ -134,8 +134,8 @@ type Server struct {
 	conns map[*conn]struct{}
 	// perClient counts the open connections, and the upgrades under way, of each client.
 	perClient map[string]int
-	ticking bool
-	closed  bool
+	ticking   bool
+	closed    bool
 }
 
 var _ graphql.Transport = (*Server)(nil)
@@ -185,8 +185,8 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	return &Server{
-		cfg:   cfg,
-		epoch: time.Now(),
+		cfg:       cfg,
+		epoch:     time.Now(),
 		step:      min(cfg.KeepAlive/10, cfg.InitTimeout/10, cfg.AuthTimeout/10, maxStep),
 		pool:      pool{max: cfg.Workers},
 		conns:     make(map[*conn]struct{}),
