@@ -123,7 +123,7 @@ func (r *systemConfigResolver) Banners(ctx context.Context, obj *settings.System
 
 // Headers is the resolver for the headers field.
 func (r *toolServerResolver) Headers(ctx context.Context, obj *settings.ToolServer) (map[string]any, error) {
-	return stringMap(obj.Headers), nil
+	return stringMap(obj.MaskedHeaders()), nil
 }
 
 // LockedUntil is the resolver for the lockedUntil field.
