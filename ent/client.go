@@ -2243,7 +2243,8 @@ func (c *SigninFailureClient) GetX(ctx context.Context, id int) *SigninFailure {
 
 // Hooks returns the client hooks.
 func (c *SigninFailureClient) Hooks() []Hook {
-	return c.hooks.SigninFailure
+	hooks := c.hooks.SigninFailure
+	return append(hooks[:len(hooks):len(hooks)], signinfailure.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -75,7 +75,9 @@ func (_c *SigninFailureCreate) Mutation() *SigninFailureMutation {
 
 // Save creates the SigninFailure in the database.
 func (_c *SigninFailureCreate) Save(ctx context.Context) (*SigninFailure, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -102,11 +104,12 @@ func (_c *SigninFailureCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *SigninFailureCreate) defaults() {
+func (_c *SigninFailureCreate) defaults() error {
 	if _, ok := _c.mutation.Failures(); !ok {
 		v := signinfailure.DefaultFailures
 		_c.mutation.SetFailures(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

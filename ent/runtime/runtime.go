@@ -616,6 +616,15 @@ func init() {
 			return nil
 		}
 	}()
+	signinfailure.Policy = privacy.NewPolicies(schema.SigninFailure{})
+	signinfailure.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signinfailure.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	signinfailureFields := schema.SigninFailure{}.Fields()
 	_ = signinfailureFields
 	// signinfailureDescFailures is the schema descriptor for failures field.

@@ -3,6 +3,7 @@
 package signinfailure
 
 import (
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -45,7 +46,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/steward-dev/steward/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultFailures holds the default value on creation for the "failures" field.
 	DefaultFailures int
 	// FailuresValidator is a validator for the "failures" field. It is called by the builders before save.

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -15,7 +15,7 @@ const signinMutation = `mutation($e: String!, $p: String!) { signin(input: {emai
 // signing in from elsewhere; a locked account answers exactly as an unknown one does; and only a
 // much larger number of failures from many addresses locks the account as a whole.
 func TestLockoutCannotBeWeaponised(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 		s := st.New(t, b, st.WithClock(clock.Now), st.WithEnv(map[string]string{"STEWARD_TRUST_PROXY": "true"}))
 		admin := s.Signup(t, "Ada")

@@ -16,7 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/steward-dev/steward/internal/config"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/server"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
@@ -182,7 +182,7 @@ func TestRedisThatHangs(t *testing.T) {
 	for _, r := range []*settings.RateRule{&limits.SigninPerEmail, &limits.SigninPerIP, &limits.SignupPerIP, &limits.MutationsPerUser, &limits.RequestsPerIP} {
 		*r = settings.RateRule{Rate: 10000, PeriodSeconds: 7 * 24 * 3600}
 	}
-	s := st.New(t, db.SQLite, st.WithRateLimits(limits), func(c *config.Config, _ *server.Options) {
+	s := st.New(t, dbtest.SQLite, st.WithRateLimits(limits), func(c *config.Config, _ *server.Options) {
 		c.RedisURL, c.RedisPrefix = proxied.String(), prefix
 	})
 	t.Cleanup(func() {

@@ -23,6 +23,7 @@ import (
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
@@ -145,7 +146,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	store := settings.NewStore(database.Client)
 	a.Settings = store
-	if err := store.SeedAll(ctx, cfg.Auth, cfg.Seeds); err != nil {
+	if err := store.SeedAll(authz.As(ctx, authz.Seeder), cfg.Auth, cfg.Seeds); err != nil {
 		return err
 	}
 	if a.Redis != nil {
@@ -210,8 +211,11 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
-	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
+	schema, err := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
+	if err != nil {
+		return err
+	}
 	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive,
 		wsMaxPerIP: cfg.WSMaxPerIP, wsAuthTimeout: cfg.WSAuthTimeout})

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/payments/yookassa/yookassatest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -12,7 +12,7 @@ import (
 // A flood of webhook calls from one address is refused with 429 before it reaches the payment
 // provider, so it cannot be amplified into provider API calls.
 func TestWebhookRateLimit(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		yk := yookassatest.NewServer("shop-1", "test_secret")
 		defer yk.Close()
 		s := st.New(t, b, st.WithEnv(map[string]string{

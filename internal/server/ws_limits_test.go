@@ -10,7 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -35,7 +35,7 @@ func dialStatus(t *testing.T, s *st.Server, header http.Header) int {
 // One address may hold only STEWARD_WS_MAX_PER_IP websockets; others are refused with 429 before
 // the handshake, and a closed one frees its place.
 func TestWebsocketsPerAddress(t *testing.T) {
-	s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"STEWARD_WS_MAX_PER_IP": "3", "STEWARD_TRUST_PROXY": "true"}))
+	s := st.New(t, dbtest.SQLite, st.WithEnv(map[string]string{"STEWARD_WS_MAX_PER_IP": "3", "STEWARD_TRUST_PROXY": "true"}))
 	admin := s.Signup(t, "Ada")
 	auth := http.Header{"Authorization": {"Bearer " + admin.Token}, "X-Forwarded-For": {"203.0.113.9"}}
 	var first *st.WS
@@ -73,7 +73,7 @@ func TestWebsocketsPerAddress(t *testing.T) {
 // An anonymous websocket is closed with 4401 once STEWARD_WS_AUTH_TIMEOUT has passed without a
 // signed-in viewer; ones authenticated by connection_init or by the upgrade request stay open.
 func TestAnonymousWebsocketsAreClosed(t *testing.T) {
-	s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"STEWARD_WS_AUTH_TIMEOUT": "300ms"}))
+	s := st.New(t, dbtest.SQLite, st.WithEnv(map[string]string{"STEWARD_WS_AUTH_TIMEOUT": "300ms"}))
 	admin := s.Signup(t, "Ada")
 	byInit, ack, err := s.DialWS(t, st.ProtoTransportWS, map[string]any{"token": admin.Token}, nil)
 	if err != nil || ack.Type != "connection_ack" {

@@ -10,7 +10,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -76,10 +76,8 @@ type SystemConfig struct {
 	RateLimits        RateLimits
 }
 
-func requireAdmin(ctx context.Context) error {
-	_, err := auth.Require(ctx, auth.RoleAdmin)
-	return err
-}
+// requireAdmin is the capability every configuration method asks for.
+func requireAdmin(ctx context.Context) error { return authz.Require(ctx, authz.ManageConfig) }
 
 // load returns section key's current value as T.
 func load[T any](ctx context.Context, s *Service, key string) (T, error) {
@@ -120,7 +118,7 @@ func (s *Service) validate(ctx context.Context, key string, v any) error {
 		return err
 	}
 	if a, ok := v.(Auth); ok && a.DefaultGroupID != "" {
-		exists, err := s.client.Group.Query().Where(group.ID(a.DefaultGroupID)).Exist(auth.System(ctx))
+		exists, err := s.client.Group.Query().Where(group.ID(a.DefaultGroupID)).Exist(authz.As(ctx, authz.Directory))
 		if err != nil {
 			return fmt.Errorf("checking default group: %w", err)
 		}
@@ -228,10 +226,10 @@ func (s *Service) SetBanners(ctx context.Context, in []BannerInput) (Banners, er
 	return out, prefixField(err, "banners")
 }
 
-// Banners returns the banners; every verified user may read them.
+// Banners returns the banners: UseAccount (every verified user).
 func (s *Service) Banners(ctx context.Context) (Banners, error) {
-	if !auth.ViewerFrom(ctx).IsVerified() {
-		return nil, errs.Forbidden("only verified users see banners")
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
 	}
 	return load[Banners](ctx, s, BannersKey)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/steward-dev/steward/ent/signinfailure"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -93,7 +94,7 @@ func clientKey(ctx context.Context) string {
 // pairFailures returns the caller's address's failure record for u, or nil when it has none.
 func (s *Service) pairFailures(ctx context.Context, c *ent.Client, u *ent.User) (*ent.SigninFailure, error) {
 	f, err := c.SigninFailure.Query().
-		Where(signinfailure.UserID(u.ID), signinfailure.Client(clientKey(ctx))).Only(auth.System(ctx))
+		Where(signinfailure.UserID(u.ID), signinfailure.Client(clientKey(ctx))).Only(authz.As(ctx, authz.Accounts))
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -122,7 +123,7 @@ func (s *Service) locked(pair *ent.SigninFailure, u *ent.User) bool {
 func (s *Service) recordFailedSignin(ctx context.Context, u *ent.User, pair *ent.SigninFailure) {
 	now := s.now().UTC()
 	client := clientKey(ctx)
-	bg := auth.System(db.WithoutTx(context.WithoutCancel(ctx)))
+	bg := authz.As(db.WithoutTx(context.WithoutCancel(ctx)), authz.Accounts)
 	db.AfterTx(ctx, func() {
 		if err := s.countPairFailure(bg, u.ID, client, pair, now); err != nil {
 			s.logger.ErrorContext(bg, "recording a failed sign-in", "err", err, "user", u.ID)
@@ -191,7 +192,7 @@ func (s *Service) countFailure(ctx context.Context, u *ent.User, now time.Time) 
 
 // clearPair forgets the caller's address's failures for u, in c (the caller's transaction).
 func (s *Service) clearPair(ctx context.Context, c *ent.Client, userID string) error {
-	_, err := c.SigninFailure.Delete().Where(signinfailure.UserID(userID), signinfailure.Client(clientKey(ctx))).Exec(auth.System(ctx))
+	_, err := c.SigninFailure.Delete().Where(signinfailure.UserID(userID), signinfailure.Client(clientKey(ctx))).Exec(authz.As(ctx, authz.Accounts))
 	if err != nil {
 		return fmt.Errorf("clearing failed sign-ins: %w", err)
 	}
@@ -235,7 +236,7 @@ func (s *Service) LockedUntil(ctx context.Context, u *ent.User) (*time.Time, err
 	}
 	pair, err := db.ClientFrom(ctx, s.client).SigninFailure.Query().
 		Where(signinfailure.UserID(u.ID), signinfailure.LockedUntilGT(now)).
-		Order(ent.Desc(signinfailure.FieldLockedUntil)).First(auth.System(ctx))
+		Order(ent.Desc(signinfailure.FieldLockedUntil)).First(authz.As(ctx, authz.Accounts))
 	switch {
 	case ent.IsNotFound(err):
 	case err != nil:
@@ -246,21 +247,21 @@ func (s *Service) LockedUntil(ctx context.Context, u *ent.User) (*time.Time, err
 	return until, nil
 }
 
-// Unlock clears a user's sign-in lock and failure count (admins only), with an audit entry.
+// Unlock clears a user's sign-in lock and failure count, with an audit entry: ManageUsers.
 func (s *Service) Unlock(ctx context.Context, id string) (*ent.User, error) {
-	if _, err := auth.Require(ctx, auth.RoleAdmin); err != nil {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
 		return nil, err
 	}
 	c := db.ClientFrom(ctx, s.client)
-	sys := auth.System(ctx)
-	u, err := c.User.Get(sys, id)
+	u, err := c.User.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("user")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("loading user: %w", err)
 	}
-	addresses, err := c.SigninFailure.Delete().Where(signinfailure.UserID(id)).Exec(sys)
+	// The per-address records are the accounts actor's own bookkeeping, not rows an admin edits.
+	addresses, err := c.SigninFailure.Delete().Where(signinfailure.UserID(id)).Exec(authz.As(ctx, authz.Accounts))
 	if err != nil {
 		return nil, fmt.Errorf("clearing failed sign-ins: %w", err)
 	}
