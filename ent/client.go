@@ -27,6 +27,7 @@ import (
 	"github.com/steward-dev/steward/ent/quotareservation"
 	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/ent/signinfailure"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/usagedaily"
@@ -65,6 +66,8 @@ type Client struct {
 	RevenueDaily *RevenueDailyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SigninFailure is the client for interacting with the SigninFailure builders.
+	SigninFailure *SigninFailureClient
 	// Transaction is the client for interacting with the Transaction builders.
 	Transaction *TransactionClient
 	// UsageCounter is the client for interacting with the UsageCounter builders.
@@ -98,6 +101,7 @@ func (c *Client) init() {
 	c.QuotaReservation = NewQuotaReservationClient(c.config)
 	c.RevenueDaily = NewRevenueDailyClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.SigninFailure = NewSigninFailureClient(c.config)
 	c.Transaction = NewTransactionClient(c.config)
 	c.UsageCounter = NewUsageCounterClient(c.config)
 	c.UsageDaily = NewUsageDailyClient(c.config)
@@ -207,6 +211,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		QuotaReservation: NewQuotaReservationClient(cfg),
 		RevenueDaily:     NewRevenueDailyClient(cfg),
 		Session:          NewSessionClient(cfg),
+		SigninFailure:    NewSigninFailureClient(cfg),
 		Transaction:      NewTransactionClient(cfg),
 		UsageCounter:     NewUsageCounterClient(cfg),
 		UsageDaily:       NewUsageDailyClient(cfg),
@@ -243,6 +248,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		QuotaReservation: NewQuotaReservationClient(cfg),
 		RevenueDaily:     NewRevenueDailyClient(cfg),
 		Session:          NewSessionClient(cfg),
+		SigninFailure:    NewSigninFailureClient(cfg),
 		Transaction:      NewTransactionClient(cfg),
 		UsageCounter:     NewUsageCounterClient(cfg),
 		UsageDaily:       NewUsageDailyClient(cfg),
@@ -279,7 +285,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
 		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.RevenueDaily,
-		c.Session, c.Transaction, c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
+		c.Session, c.SigninFailure, c.Transaction, c.UsageCounter, c.UsageDaily,
+		c.UsageEvent, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -291,7 +298,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
 		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.RevenueDaily,
-		c.Session, c.Transaction, c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
+		c.Session, c.SigninFailure, c.Transaction, c.UsageCounter, c.UsageDaily,
+		c.UsageEvent, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -324,6 +332,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.RevenueDaily.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *SigninFailureMutation:
+		return c.SigninFailure.mutate(ctx, m)
 	case *TransactionMutation:
 		return c.Transaction.mutate(ctx, m)
 	case *UsageCounterMutation:
@@ -2123,6 +2133,140 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// SigninFailureClient is a client for the SigninFailure schema.
+type SigninFailureClient struct {
+	config
+}
+
+// NewSigninFailureClient returns a client for the SigninFailure from the given config.
+func NewSigninFailureClient(c config) *SigninFailureClient {
+	return &SigninFailureClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `signinfailure.Hooks(f(g(h())))`.
+func (c *SigninFailureClient) Use(hooks ...Hook) {
+	c.hooks.SigninFailure = append(c.hooks.SigninFailure, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `signinfailure.Intercept(f(g(h())))`.
+func (c *SigninFailureClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SigninFailure = append(c.inters.SigninFailure, interceptors...)
+}
+
+// Create returns a builder for creating a SigninFailure entity.
+func (c *SigninFailureClient) Create() *SigninFailureCreate {
+	mutation := newSigninFailureMutation(c.config, OpCreate)
+	return &SigninFailureCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SigninFailure entities.
+func (c *SigninFailureClient) CreateBulk(builders ...*SigninFailureCreate) *SigninFailureCreateBulk {
+	return &SigninFailureCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SigninFailureClient) MapCreateBulk(slice any, setFunc func(*SigninFailureCreate, int)) *SigninFailureCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SigninFailureCreateBulk{err: fmt.Errorf("calling to SigninFailureClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SigninFailureCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SigninFailureCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SigninFailure.
+func (c *SigninFailureClient) Update() *SigninFailureUpdate {
+	mutation := newSigninFailureMutation(c.config, OpUpdate)
+	return &SigninFailureUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SigninFailureClient) UpdateOne(_m *SigninFailure) *SigninFailureUpdateOne {
+	mutation := newSigninFailureMutation(c.config, OpUpdateOne, withSigninFailure(_m))
+	return &SigninFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SigninFailureClient) UpdateOneID(id int) *SigninFailureUpdateOne {
+	mutation := newSigninFailureMutation(c.config, OpUpdateOne, withSigninFailureID(id))
+	return &SigninFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SigninFailure.
+func (c *SigninFailureClient) Delete() *SigninFailureDelete {
+	mutation := newSigninFailureMutation(c.config, OpDelete)
+	return &SigninFailureDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SigninFailureClient) DeleteOne(_m *SigninFailure) *SigninFailureDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SigninFailureClient) DeleteOneID(id int) *SigninFailureDeleteOne {
+	builder := c.Delete().Where(signinfailure.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SigninFailureDeleteOne{builder}
+}
+
+// Query returns a query builder for SigninFailure.
+func (c *SigninFailureClient) Query() *SigninFailureQuery {
+	return &SigninFailureQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSigninFailure},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SigninFailure entity by its id.
+func (c *SigninFailureClient) Get(ctx context.Context, id int) (*SigninFailure, error) {
+	return c.Query().Where(signinfailure.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SigninFailureClient) GetX(ctx context.Context, id int) *SigninFailure {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SigninFailureClient) Hooks() []Hook {
+	hooks := c.hooks.SigninFailure
+	return append(hooks[:len(hooks):len(hooks)], signinfailure.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SigninFailureClient) Interceptors() []Interceptor {
+	return c.inters.SigninFailure
+}
+
+func (c *SigninFailureClient) mutate(ctx context.Context, m *SigninFailureMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SigninFailureCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SigninFailureUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SigninFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SigninFailureDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SigninFailure mutation op: %q", m.Op())
+	}
+}
+
 // TransactionClient is a client for the Transaction schema.
 type TransactionClient struct {
 	config
@@ -2909,13 +3053,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, Plan,
-		PlanSubscription, QuotaReservation, RevenueDaily, Session, Transaction,
-		UsageCounter, UsageDaily, UsageEvent, User []ent.Hook
+		PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
+		Transaction, UsageCounter, UsageDaily, UsageEvent, User []ent.Hook
 	}
 	inters struct {
 		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, Plan,
-		PlanSubscription, QuotaReservation, RevenueDaily, Session, Transaction,
-		UsageCounter, UsageDaily, UsageEvent, User []ent.Interceptor
+		PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
+		Transaction, UsageCounter, UsageDaily, UsageEvent, User []ent.Interceptor
 	}
 )
 

@@ -24,6 +24,7 @@ import (
 	"github.com/steward-dev/steward/ent/quotareservation"
 	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/ent/signinfailure"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/usagedaily"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			quotareservation.Table: quotareservation.ValidColumn,
 			revenuedaily.Table:     revenuedaily.ValidColumn,
 			session.Table:          session.ValidColumn,
+			signinfailure.Table:    signinfailure.ValidColumn,
 			transaction.Table:      transaction.ValidColumn,
 			usagecounter.Table:     usagecounter.ValidColumn,
 			usagedaily.Table:       usagedaily.ValidColumn,

@@ -16,6 +16,7 @@ import (
 	"github.com/steward-dev/steward/ent/quotareservation"
 	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/ent/signinfailure"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/usagedaily"
@@ -30,7 +31,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -283,6 +284,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   signinfailure.Table,
+			Columns: signinfailure.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: signinfailure.FieldID,
+			},
+		},
+		Type: "SigninFailure",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			signinfailure.FieldUserID:        {Type: field.TypeString, Column: signinfailure.FieldUserID},
+			signinfailure.FieldClient:        {Type: field.TypeString, Column: signinfailure.FieldClient},
+			signinfailure.FieldFailures:      {Type: field.TypeInt, Column: signinfailure.FieldFailures},
+			signinfailure.FieldLastFailureAt: {Type: field.TypeTime, Column: signinfailure.FieldLastFailureAt},
+			signinfailure.FieldLockedUntil:   {Type: field.TypeTime, Column: signinfailure.FieldLockedUntil},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transaction.Table,
 			Columns: transaction.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -310,7 +329,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transaction.FieldProcessedAt:       {Type: field.TypeTime, Column: transaction.FieldProcessedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagecounter.Table,
 			Columns: usagecounter.Columns,
@@ -333,7 +352,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagecounter.FieldUpdatedAt:      {Type: field.TypeTime, Column: usagecounter.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagedaily.Table,
 			Columns: usagedaily.Columns,
@@ -350,7 +369,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagedaily.FieldTotal:  {Type: field.TypeInt64, Column: usagedaily.FieldTotal},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usageevent.Table,
 			Columns: usageevent.Columns,
@@ -373,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usageevent.FieldMetadata:       {Type: field.TypeJSON, Column: usageevent.FieldMetadata},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1731,6 +1750,71 @@ func (f *SessionFilter) WhereHasUserWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SigninFailureQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SigninFailureQuery builder.
+func (_q *SigninFailureQuery) Filter() *SigninFailureFilter {
+	return &SigninFailureFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SigninFailureMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SigninFailureMutation builder.
+func (m *SigninFailureMutation) Filter() *SigninFailureFilter {
+	return &SigninFailureFilter{config: m.config, predicateAdder: m}
+}
+
+// SigninFailureFilter provides a generic filtering capability at runtime for SigninFailureQuery.
+type SigninFailureFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SigninFailureFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SigninFailureFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(signinfailure.FieldID))
+}
+
+// WhereUserID applies the entql string predicate on the user_id field.
+func (f *SigninFailureFilter) WhereUserID(p entql.StringP) {
+	f.Where(p.Field(signinfailure.FieldUserID))
+}
+
+// WhereClient applies the entql string predicate on the client field.
+func (f *SigninFailureFilter) WhereClient(p entql.StringP) {
+	f.Where(p.Field(signinfailure.FieldClient))
+}
+
+// WhereFailures applies the entql int predicate on the failures field.
+func (f *SigninFailureFilter) WhereFailures(p entql.IntP) {
+	f.Where(p.Field(signinfailure.FieldFailures))
+}
+
+// WhereLastFailureAt applies the entql time.Time predicate on the last_failure_at field.
+func (f *SigninFailureFilter) WhereLastFailureAt(p entql.TimeP) {
+	f.Where(p.Field(signinfailure.FieldLastFailureAt))
+}
+
+// WhereLockedUntil applies the entql time.Time predicate on the locked_until field.
+func (f *SigninFailureFilter) WhereLockedUntil(p entql.TimeP) {
+	f.Where(p.Field(signinfailure.FieldLockedUntil))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TransactionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1759,7 +1843,7 @@ type TransactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1879,7 +1963,7 @@ type UsageCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1969,7 +2053,7 @@ type UsageDailyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageDailyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2029,7 +2113,7 @@ type UsageEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2119,7 +2203,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -38,6 +38,8 @@ type Tx struct {
 	RevenueDaily *RevenueDailyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SigninFailure is the client for interacting with the SigninFailure builders.
+	SigninFailure *SigninFailureClient
 	// Transaction is the client for interacting with the Transaction builders.
 	Transaction *TransactionClient
 	// UsageCounter is the client for interacting with the UsageCounter builders.
@@ -191,6 +193,7 @@ func (tx *Tx) init() {
 	tx.QuotaReservation = NewQuotaReservationClient(tx.config)
 	tx.RevenueDaily = NewRevenueDailyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.SigninFailure = NewSigninFailureClient(tx.config)
 	tx.Transaction = NewTransactionClient(tx.config)
 	tx.UsageCounter = NewUsageCounterClient(tx.config)
 	tx.UsageDaily = NewUsageDailyClient(tx.config)

@@ -122,12 +122,12 @@ func (r *systemConfigResolver) Banners(ctx context.Context, obj *settings.System
 
 // Headers is the resolver for the headers field.
 func (r *toolServerResolver) Headers(ctx context.Context, obj *settings.ToolServer) (map[string]any, error) {
-	return stringMap(obj.Headers), nil
+	return stringMap(obj.MaskedHeaders()), nil
 }
 
 // LockedUntil is the resolver for the lockedUntil field.
 func (r *userResolver) LockedUntil(ctx context.Context, obj *ent.User) (*time.Time, error) {
-	return r.Accounts.LockedUntil(obj), nil
+	return r.Accounts.LockedUntil(ctx, obj)
 }
 
 // FailedSignins is the resolver for the failedSignins field.

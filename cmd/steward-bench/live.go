@@ -159,8 +159,8 @@ type benchServer struct {
 	stop     func()
 }
 
-// spawnServer builds cmd/steward and runs it on a free port with rate limits off (the bench is
-// one client address) and its profiler on another free port (STEWARD_BENCH_PPROF_ADDR, if set),
+// spawnServer builds cmd/steward and runs it on a free port with rate limits and the websocket
+// limit per address off (the bench is one client address) and its profiler on another free port (STEWARD_BENCH_PPROF_ADDR, if set),
 // and waits until it is ready.
 func spawnServer(ctx context.Context, dir, dbURL string) (*benchServer, error) {
 	bin := filepath.Join(dir, "steward")
@@ -179,7 +179,7 @@ func spawnServer(ctx context.Context, dir, dbURL string) (*benchServer, error) {
 	}
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
 	cmd.Env = append(os.Environ(), "WEBUI_SECRET_KEY="+liveSecret, "STEWARD_RATE_LIMITS=false", "DEFAULT_USER_ROLE=user",
-		"STEWARD_PPROF_ADDR="+pprofAddr)
+		"STEWARD_WS_MAX_PER_IP=0", "STEWARD_PPROF_ADDR="+pprofAddr)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err

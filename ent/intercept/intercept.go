@@ -21,6 +21,7 @@ import (
 	"github.com/steward-dev/steward/ent/quotareservation"
 	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/ent/signinfailure"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/usagedaily"
@@ -408,6 +409,33 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The SigninFailureFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SigninFailureFunc func(context.Context, *ent.SigninFailureQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SigninFailureFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SigninFailureQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SigninFailureQuery", q)
+}
+
+// The TraverseSigninFailure type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSigninFailure func(context.Context, *ent.SigninFailureQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSigninFailure) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSigninFailure) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SigninFailureQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SigninFailureQuery", q)
+}
+
 // The TransactionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TransactionFunc func(context.Context, *ent.TransactionQuery) (ent.Value, error)
 
@@ -570,6 +598,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.RevenueDailyQuery, predicate.RevenueDaily, revenuedaily.OrderOption]{typ: ent.TypeRevenueDaily, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.SigninFailureQuery:
+		return &query[*ent.SigninFailureQuery, predicate.SigninFailure, signinfailure.OrderOption]{typ: ent.TypeSigninFailure, tq: q}, nil
 	case *ent.TransactionQuery:
 		return &query[*ent.TransactionQuery, predicate.Transaction, transaction.OrderOption]{typ: ent.TypeTransaction, tq: q}, nil
 	case *ent.UsageCounterQuery:

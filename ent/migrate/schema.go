@@ -423,6 +423,28 @@ var (
 			},
 		},
 	}
+	// SigninFailuresColumns holds the columns for the "signin_failures" table.
+	SigninFailuresColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "user_id", Type: field.TypeString},
+		{Name: "client", Type: field.TypeString},
+		{Name: "failures", Type: field.TypeInt, Default: 0},
+		{Name: "last_failure_at", Type: field.TypeTime},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+	}
+	// SigninFailuresTable holds the schema information for the "signin_failures" table.
+	SigninFailuresTable = &schema.Table{
+		Name:       "signin_failures",
+		Columns:    SigninFailuresColumns,
+		PrimaryKey: []*schema.Column{SigninFailuresColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "signinfailure_user_id_client",
+				Unique:  true,
+				Columns: []*schema.Column{SigninFailuresColumns[1], SigninFailuresColumns[2]},
+			},
+		},
+	}
 	// TransactionsColumns holds the columns for the "transactions" table.
 	TransactionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 64},
@@ -632,6 +654,7 @@ var (
 		QuotaReservationsTable,
 		RevenueDailiesTable,
 		SessionsTable,
+		SigninFailuresTable,
 		TransactionsTable,
 		UsageCountersTable,
 		UsageDailiesTable,

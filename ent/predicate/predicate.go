@@ -42,6 +42,9 @@ type RevenueDaily func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// SigninFailure is the predicate function for signinfailure builders.
+type SigninFailure func(*sql.Selector)
+
 // Transaction is the predicate function for transaction builders.
 type Transaction func(*sql.Selector)
 

@@ -399,6 +399,30 @@ func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
 }
 
+// The SigninFailureQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SigninFailureQueryRuleFunc func(context.Context, *ent.SigninFailureQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SigninFailureQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SigninFailureQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SigninFailureQuery", q)
+}
+
+// The SigninFailureMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SigninFailureMutationRuleFunc func(context.Context, *ent.SigninFailureMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SigninFailureMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SigninFailureMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SigninFailureMutation", m)
+}
+
 // The TransactionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TransactionQueryRuleFunc func(context.Context, *ent.TransactionQuery) error
@@ -578,6 +602,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
+	case *ent.SigninFailureQuery:
+		return q.Filter(), nil
 	case *ent.TransactionQuery:
 		return q.Filter(), nil
 	case *ent.UsageCounterQuery:
@@ -618,6 +644,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.RevenueDailyMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
+		return m.Filter(), nil
+	case *ent.SigninFailureMutation:
 		return m.Filter(), nil
 	case *ent.TransactionMutation:
 		return m.Filter(), nil

@@ -19,6 +19,7 @@ import (
 	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/schema"
 	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/ent/signinfailure"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/usagedaily"
@@ -615,6 +616,23 @@ func init() {
 			return nil
 		}
 	}()
+	signinfailure.Policy = privacy.NewPolicies(schema.SigninFailure{})
+	signinfailure.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signinfailure.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signinfailureFields := schema.SigninFailure{}.Fields()
+	_ = signinfailureFields
+	// signinfailureDescFailures is the schema descriptor for failures field.
+	signinfailureDescFailures := signinfailureFields[2].Descriptor()
+	// signinfailure.DefaultFailures holds the default value on creation for the failures field.
+	signinfailure.DefaultFailures = signinfailureDescFailures.Default.(int)
+	// signinfailure.FailuresValidator is a validator for the "failures" field. It is called by the builders before save.
+	signinfailure.FailuresValidator = signinfailureDescFailures.Validators[0].(func(int) error)
 	transactionMixin := schema.Transaction{}.Mixin()
 	transaction.Policy = privacy.NewPolicies(schema.Transaction{})
 	transaction.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -15,6 +15,9 @@ func (User) Policy() ent.Policy { return authz.PublicRows("User") }
 // Policy of the Credential: password hashes, read and written by the accounts actor only.
 func (Credential) Policy() ent.Policy { return authz.SecretRows("Credential") }
 
+// Policy of the SigninFailure: failed sign-ins per address, the accounts actor's bookkeeping.
+func (SigninFailure) Policy() ent.Policy { return authz.SecretRows("SigninFailure") }
+
 // Policy of the Session.
 func (Session) Policy() ent.Policy { return authz.OwnedRows("Session") }
 

@@ -35,7 +35,7 @@ var (
 	// writes accounts, credentials, memberships of the default group and sessions.
 	Accounts = &Actor{name: "accounts", caps: []string{IssueSessions.Name},
 		reads:  []string{"Group", "Plan"},
-		writes: []string{"User", "Credential", "Membership", "Session"}}
+		writes: []string{"User", "Credential", "Membership", "Session", "SigninFailure"}}
 	// Credentials issues, authenticates and revokes sessions and API keys once the caller's
 	// capability has been checked, and records when each was last used.
 	Credentials = &Actor{name: "credentials",

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -61,6 +62,16 @@ type Config struct {
 	LogFormat string
 	// DefaultPlanID is the billing plan new accounts get (STEWARD_DEFAULT_PLAN_ID).
 	DefaultPlanID string
+	// WebhookRateLimit bounds the payment webhook calls of one client address
+	// (STEWARD_WEBHOOK_RATE_LIMIT, "N/period", default 60/1m; "0" turns it off): each call costs a
+	// request to the payment provider, so a flood is refused before it is amplified.
+	WebhookRateLimit settings.RateRule
+	// WSMaxPerIP bounds the open websockets of one client address (STEWARD_WS_MAX_PER_IP,
+	// default 50; 0 means no limit).
+	WSMaxPerIP int
+	// WSAuthTimeout is how long a websocket may stay open without a signed-in viewer
+	// (STEWARD_WS_AUTH_TIMEOUT, a Go duration, default 5s).
+	WSAuthTimeout time.Duration
 	// YooKassa holds the payment provider's credentials (YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY,
 	// YOOKASSA_API_URL); without them payments are off.
 	YooKassa YooKassa
@@ -149,6 +160,30 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			problems = append(problems, fmt.Errorf("STEWARD_PASSWORD_MIN_LENGTH=%q is not a number", v))
 		}
 		cfg.Auth.PasswordMinLength = n
+	}
+	cfg.WebhookRateLimit = settings.RateRule{Rate: 60, PeriodSeconds: 60}
+	if v := getenv("STEWARD_WEBHOOK_RATE_LIMIT"); strings.TrimSpace(v) != "" {
+		r, err := settings.ParseRateRule(v)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("STEWARD_WEBHOOK_RATE_LIMIT: %w", err))
+		}
+		cfg.WebhookRateLimit = r
+	}
+	cfg.WSMaxPerIP = 50
+	if v := strings.TrimSpace(getenv("STEWARD_WS_MAX_PER_IP")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			problems = append(problems, fmt.Errorf("STEWARD_WS_MAX_PER_IP=%q is not a count (0 for no limit)", v))
+		}
+		cfg.WSMaxPerIP = n
+	}
+	cfg.WSAuthTimeout = 5 * time.Second
+	if v := strings.TrimSpace(getenv("STEWARD_WS_AUTH_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			problems = append(problems, fmt.Errorf("STEWARD_WS_AUTH_TIMEOUT=%q is not a positive duration (e.g. 5s)", v))
+		}
+		cfg.WSAuthTimeout = d
 	}
 	if err := cfg.Auth.Validate(); err != nil {
 		problems = append(problems, fmt.Errorf("authentication settings: %w", err))

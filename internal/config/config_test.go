@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/steward-dev/steward/internal/settings"
 )
 
 func TestLoad(t *testing.T) {
@@ -104,5 +107,43 @@ func TestSecretIsGeneratedOnceAndKept(t *testing.T) {
 	cfg.SecretKey = "short"
 	if _, err := cfg.Secret(); err == nil {
 		t.Fatal("a short WEBUI_SECRET_KEY was accepted")
+	}
+}
+
+func TestLoadResourceLimits(t *testing.T) {
+	tests := []struct {
+		name        string
+		env         map[string]string
+		wantWS      int
+		wantAuth    time.Duration
+		wantWebhook settings.RateRule
+		wantErr     string
+	}{
+		{name: "defaults", wantWS: 50, wantAuth: 5 * time.Second, wantWebhook: settings.RateRule{Rate: 60, PeriodSeconds: 60}},
+		{name: "set", env: map[string]string{"STEWARD_WS_MAX_PER_IP": "0", "STEWARD_WS_AUTH_TIMEOUT": "2s", "STEWARD_WEBHOOK_RATE_LIMIT": "10/1m"},
+			wantWS: 0, wantAuth: 2 * time.Second, wantWebhook: settings.RateRule{Rate: 10, PeriodSeconds: 60}},
+		{name: "webhook limit off", env: map[string]string{"STEWARD_WEBHOOK_RATE_LIMIT": "0"},
+			wantWS: 50, wantAuth: 5 * time.Second, wantWebhook: settings.RateRule{}},
+		{name: "bad count", env: map[string]string{"STEWARD_WS_MAX_PER_IP": "-1"}, wantErr: "STEWARD_WS_MAX_PER_IP"},
+		{name: "bad timeout", env: map[string]string{"STEWARD_WS_AUTH_TIMEOUT": "5"}, wantErr: "STEWARD_WS_AUTH_TIMEOUT"},
+		{name: "bad webhook limit", env: map[string]string{"STEWARD_WEBHOOK_RATE_LIMIT": "lots"}, wantErr: "STEWARD_WEBHOOK_RATE_LIMIT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(nil, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.WSMaxPerIP != tt.wantWS || c.WSAuthTimeout != tt.wantAuth || c.WebhookRateLimit != tt.wantWebhook {
+				t.Errorf("got ws %d, auth %s, webhook %+v; want %d, %s, %+v", c.WSMaxPerIP, c.WSAuthTimeout, c.WebhookRateLimit,
+					tt.wantWS, tt.wantAuth, tt.wantWebhook)
+			}
+		})
 	}
 }

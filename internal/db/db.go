@@ -70,6 +70,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 		driverName, dsn, dia = sqliteDriver, SQLiteDSN(path), dialect.SQLite
 	}
+	file := sqliteFile(dia, dsn)
+	if file != "" {
+		if err := createPrivate(file); err != nil {
+			return nil, err
+		}
+	}
 	sqlDB, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s database: %w", dia, err)
@@ -92,6 +98,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err := sqlDB.PingContext(pingCtx); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connecting to %s database: %w", dia, err)
+	}
+	if file != "" {
+		if err := restrictSidecars(file); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
 	}
 	writes := new(atomic.Uint64)
 	var gate *writeGate

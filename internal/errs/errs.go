@@ -95,9 +95,10 @@ func QuotaExceeded(msg string, extra map[string]any) *Error {
 	return &Error{Code: CodeQuotaExceeded, Message: msg, Extra: extra}
 }
 
-// Unavailable reports that a dependency cannot answer now and when to try again.
-func Unavailable(msg string, retryAfter time.Duration) *Error {
-	return &Error{Code: CodeServiceUnavailable, Message: msg, RetryAfter: retryAfter}
+// Unavailable reports that a dependency (the database, Redis) cannot answer now; the client may
+// retry after retryAfter. cause is kept for logs.
+func Unavailable(msg string, retryAfter time.Duration, cause error) *Error {
+	return &Error{Code: CodeServiceUnavailable, Message: msg, RetryAfter: retryAfter, cause: cause}
 }
 
 // Wrap keeps cause for logs while the client sees only e.

@@ -37,6 +37,9 @@ type PolicyConfig struct {
 	// OnRefused, when set, is told the rule of each refused check ("signin:ip", "mutation:user"),
 	// for metrics.
 	OnRefused func(rule string)
+	// WebhooksPerIP bounds the payment webhook calls of one address; nil is off. It is a start-up
+	// setting rather than a rule, so it holds even while an admin has turned the rules off.
+	WebhooksPerIP *Limit
 }
 
 // Validate reports a missing dependency.
@@ -55,6 +58,7 @@ type Policy struct {
 	rules     func(ctx context.Context) (Rules, error)
 	logger    *slog.Logger
 	onRefused func(rule string)
+	webhooks  *Limit
 }
 
 // NewPolicy returns a Policy.
@@ -65,7 +69,12 @@ func NewPolicy(cfg PolicyConfig) (*Policy, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Policy{limiter: cfg.Limiter, rules: cfg.Rules, logger: cfg.Logger, onRefused: cfg.OnRefused}, nil
+	return &Policy{limiter: cfg.Limiter, rules: cfg.Rules, logger: cfg.Logger, onRefused: cfg.OnRefused, webhooks: cfg.WebhooksPerIP}, nil
+}
+
+// Webhook counts one payment webhook call of the caller's address.
+func (p *Policy) Webhook(ctx context.Context) error {
+	return p.check(ctx, "webhook:ip:"+auth.RequestFrom(ctx).IP, p.webhooks, "too many notifications from this address")
 }
 
 // Signin counts one sign-in attempt for the caller's address and for email. Each attempt counts,

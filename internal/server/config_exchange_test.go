@@ -13,13 +13,15 @@ const (
 	toolKey       = "tool-server-key-Z9x8"
 	jupyterToken  = "jupyter-token-Q7w6"
 	jupyterPasswd = "jupyter-password-K5j4"
+	toolHeader    = "tool-header-token-M3n2"
 )
 
 // setSecrets stores one secret of each kind.
 func setSecrets(t *testing.T, s *st.Server, token string) {
 	t.Helper()
 	s.MustQuery(t, token, `mutation($in: [ToolServerInput!]!) { setToolServers(servers: $in) { id keySet } }`, "in", []any{
-		map[string]any{"id": "tools", "url": "https://tools.example.com", "type": "OPENAPI", "key": toolKey, "headers": map[string]any{"X-Team": "a"}},
+		map[string]any{"id": "tools", "url": "https://tools.example.com", "type": "OPENAPI", "key": toolKey,
+			"headers": map[string]any{"X-Team": "a", "X-Api-Token": toolHeader}},
 	})
 	s.MustQuery(t, token, `mutation($in: CodeExecutionConfigInput!) { updateCodeExecutionConfig(input: $in) { enableCodeExecution } }`, "in", map[string]any{
 		"codeExecutionEngine":    "JUPYTER",
@@ -30,7 +32,7 @@ func setSecrets(t *testing.T, s *st.Server, token string) {
 
 func noSecrets(t *testing.T, what, raw string) {
 	t.Helper()
-	for _, secret := range []string{toolKey, jupyterToken, jupyterPasswd} {
+	for _, secret := range []string{toolKey, jupyterToken, jupyterPasswd, toolHeader} {
 		if strings.Contains(raw, secret) {
 			t.Fatalf("%s reveals a secret: %s", what, raw)
 		}
@@ -51,7 +53,8 @@ func TestConfigSecretsNeverReturned(t *testing.T) {
 			"config.codeExecution.codeExecutionJupyter.passwordSet":   false,
 			"config.codeExecution.codeInterpreterJupyter.passwordSet": true,
 			"config.codeExecution.codeInterpreterJupyter.auth":        "PASSWORD",
-			"config.toolServers.0.headers.X-Team":                     "a",
+			"config.toolServers.0.headers.X-Team":                     "********",
+			"config.toolServers.0.headers.X-Api-Token":                "********",
 			"config.codeExecution.codeExecutionJupyter.url":           "https://jupyter.example.com",
 			"config.codeExecution.codeInterpreterJupyter.timeout":     float64(60),
 			"config.codeExecution.codeInterpreterJupyter.tokenSet":    false,
@@ -73,6 +76,16 @@ func TestConfigSecretsNeverReturned(t *testing.T) {
 			if got := st.Get(r.Data, path); got != want {
 				t.Errorf("%s = %v, want %v", path, got, want)
 			}
+		}
+
+		// Saving the headers as config shows them keeps their stored values, and a new value
+		// replaces one.
+		r = s.Query(t, admin.Token, `mutation($h: JSON) { setToolServers(servers: [{id: "tools", url: "https://tools.example.com", type: OPENAPI, headers: $h}]) { headers } }`,
+			"h", map[string]any{"X-Team": "b", "X-Api-Token": "********"})
+		noSecrets(t, "setToolServers", r.Raw)
+		full := toString(st.Get(s.MustQuery(t, admin.Token, `{ exportConfig(includeSecrets: true) }`), "exportConfig"))
+		if !strings.Contains(full, toolHeader) || !strings.Contains(full, `"X-Team":"b"`) {
+			t.Fatalf("headers after saving them masked: %s", full)
 		}
 
 		// Saving the list again without keys (as a client that never saw them would) keeps them.
@@ -181,6 +194,9 @@ func TestConfigExportImport(t *testing.T) {
 			}
 			if st.Get(dst.MustQuery(t, dstAdmin.Token, configQuery), "config.toolServers.0.keySet") != true {
 				t.Fatal("masked import dropped the key")
+			}
+			if got := toString(dst.MustQuery(t, dstAdmin.Token, `{ exportConfig(includeSecrets: true) }`)); !strings.Contains(got, toolHeader) {
+				t.Fatalf("masked import dropped a header value: %s", got)
 			}
 		})
 	})

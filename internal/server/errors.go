@@ -24,7 +24,7 @@ import (
 const unavailableRetry = 5 * time.Second
 
 // errUnavailable is what a client sees while the database cannot answer.
-var errUnavailable = errs.Unavailable("the database is unavailable; retry later", unavailableRetry)
+var errUnavailable = errs.Unavailable("the database is unavailable; retry later", unavailableRetry, nil)
 
 // presentError is the one error boundary between resolvers and clients. A client sees an error's
 // message only when the domain marked it safe (an internal/errs category, or one of ent's errors
@@ -67,6 +67,10 @@ func categorise(err error) (*errs.Error, bool) {
 	switch {
 	case db.IsUnavailable(err):
 		return errUnavailable, true
+	case errors.Is(err, context.DeadlineExceeded):
+		// The request's deadline (withDeadline) ended while it waited for the database or another
+		// dependency: the service is overloaded or a dependency hangs, and a retry may succeed.
+		return errs.Unavailable("the service did not answer in time; try again later", unavailableRetry, err), true
 	case ent.IsNotFound(err):
 		return errs.NotFound("entity"), true
 	case errors.Is(err, privacy.Deny):

@@ -48,6 +48,10 @@ type graphqlDeps struct {
 	metrics  *metrics.Metrics
 	// keepAlive is the websocket ping interval; zero means DefaultKeepAlive.
 	keepAlive time.Duration
+	// wsMaxPerIP bounds one address's open websockets (0: no limit); wsAuthTimeout is how long a
+	// websocket may stay without a signed-in viewer (0: wsgraphql.DefaultAuthTimeout).
+	wsMaxPerIP    int
+	wsAuthTimeout time.Duration
 }
 
 // graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (websockets
@@ -66,6 +70,10 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		Authorize:        wsAuthorize(d.authn),
 		KeepAlive:        d.keepAlive,
 		InitTimeout:      10 * time.Second,
+		Authenticated:    func(ctx context.Context) bool { return auth.ViewerFrom(ctx) != nil },
+		AuthTimeout:      d.wsAuthTimeout,
+		MaxPerClient:     d.wsMaxPerIP,
+		ClientKey:        func(r *http.Request) string { return auth.RequestFrom(r.Context()).IP },
 		Logger:           logger,
 		OnSubscription:   d.metrics.Subscriptions,
 		OnDropped:        d.metrics.WebsocketDropped,

@@ -62,6 +62,31 @@ func plainID(id string) bool {
 	return true
 }
 
+// requestTimeout bounds a GraphQL request over plain HTTP, waits for a database connection and
+// statements included, so that a database that stops answering fails requests with
+// SERVICE_UNAVAILABLE instead of piling them up. Websockets and SSE streams stay open as long as
+// their clients listen.
+const requestTimeout = 20 * time.Second
+
+// withDeadline gives plain HTTP requests a deadline of d.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// isStream reports a websocket upgrade or an SSE subscription, which outlive any deadline.
+func isStream(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
+		strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
 // clientIP is the address rate limits and audit entries see. It is the peer, unless the peer is
 // one of the trusted proxies: then X-Forwarded-For is read from the right, each trusted proxy
 // having appended the address it saw, and the first entry that is not a trusted proxy is the

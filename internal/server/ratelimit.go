@@ -33,8 +33,13 @@ func newRateLimits(cfg config.Config, opts Options, logger *slog.Logger, store *
 			return nil, err
 		}
 	}
+	var webhooks *ratelimit.Limit
+	if l, ok := cfg.WebhookRateLimit.Limit(); ok {
+		webhooks = &l
+	}
 	return ratelimit.NewPolicy(ratelimit.PolicyConfig{
-		Limiter: limiter,
+		Limiter:       limiter,
+		WebhooksPerIP: webhooks,
 		Rules: func(ctx context.Context) (ratelimit.Rules, error) {
 			r, err := store.RateLimits(ctx)
 			return r.Rules(), err

@@ -36,6 +36,7 @@ import (
 	"github.com/steward-dev/steward/internal/payments/yookassa"
 	"github.com/steward-dev/steward/internal/permissions"
 	"github.com/steward-dev/steward/internal/querycache"
+	"github.com/steward-dev/steward/internal/redisguard"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/users"
@@ -114,7 +115,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 }
 
 // connectRedis opens the shared Redis client and the event bus: Redis pub/sub when REDIS_URL is
-// set, so events cross replicas, and an in-process bus otherwise.
+// set, so events cross replicas, and an in-process bus otherwise. The client has short timeouts
+// and a circuit breaker (internal/redisguard): rate limits and events sit on request paths, and a
+// Redis that stops answering must make them fall back to local state, not hold every request.
 func (a *App) connectRedis(ctx context.Context, redisURL, prefix string, m *metrics.Metrics) error {
 	if redisURL == "" {
 		bus, err := events.NewLocal(events.LocalConfig{OnDrop: m.BusDropped})
@@ -125,7 +128,9 @@ func (a *App) connectRedis(ctx context.Context, redisURL, prefix string, m *metr
 	if err != nil {
 		return fmt.Errorf("parsing REDIS_URL: %w", err)
 	}
+	redisguard.Tighten(opt)
 	a.Redis = redis.NewClient(opt)
+	a.Redis.AddHook(redisguard.New(redisguard.Config{Logger: a.logger}))
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
@@ -222,7 +227,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: database.Client, authn: sess,
-		origins: cfg.AllowedOrigins, limits: limits, logger: logger, metrics: m, keepAlive: opts.KeepAlive})
+		origins: cfg.AllowedOrigins, limits: limits, logger: logger, metrics: m, keepAlive: opts.KeepAlive,
+		wsMaxPerIP: cfg.WSMaxPerIP, wsAuthTimeout: cfg.WSAuthTimeout})
 	if err != nil {
 		return err
 	}
@@ -236,8 +242,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))
-	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, logger))
+	mux.Handle("/graphql", withDeadline(requestTimeout, withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql)))))
+	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
 	playground, playgroundPolicy := playgroundPage("/graphql")
 	mux.Handle("GET /{$}", playground)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

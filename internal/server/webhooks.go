@@ -11,6 +11,7 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/payments"
 	"github.com/steward-dev/steward/internal/payments/yookassa"
+	"github.com/steward-dev/steward/internal/ratelimit"
 )
 
 // maxWebhookBody bounds a notification body; YooKassa's are a few KB.
@@ -20,9 +21,16 @@ const maxWebhookBody = 64 << 10
 // changed; billing re-reads that payment from YooKassa's API and applies only what the API says,
 // so a forged body changes nothing. Answers: 200 when handled (or ignored), 400 for a body that
 // is not a notification, 404 for a payment YooKassa does not know, 503 when payments are not
-// configured, 500 when processing failed (YooKassa retries non-200 answers).
-func yookassaWebhook(bill *billing.Service, logger *slog.Logger) http.Handler {
+// configured, 500 when processing failed (YooKassa retries non-200 answers), and 429 for an
+// address over the webhook rate limit, checked first because every call costs a provider request.
+func yookassaWebhook(bill *billing.Service, limits *ratelimit.Policy, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := ratelimit.WithHeaders(r.Context(), ratelimit.NewHeaderSink(w.Header().Set))
+		if err := limits.Webhook(ctx); err != nil {
+			e, _ := errs.As(err)
+			writeError(w, http.StatusTooManyRequests, e)
+			return
+		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
 		if err != nil || len(body) > maxWebhookBody {
 			writeError(w, http.StatusBadRequest, errs.Invalid("notification", "body is unreadable or too large"))

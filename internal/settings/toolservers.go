@@ -36,8 +36,9 @@ const (
 	ToolAuthOAuth21     ToolServerAuthType = "OAUTH21"
 )
 
-// ToolServer is one tool server connection. Key is write-only: it is stored, used by Verify and
-// exported only on explicit request, and never returned by the API (KeySet says whether it is set).
+// ToolServer is one tool server connection. Key and the header values are write-only: they are
+// stored, used by Verify and exported only on explicit request, and never returned by the API
+// (KeySet says whether a key is set; headers show SecretMask for their values).
 type ToolServer struct {
 	ID       string             `json:"id"`
 	URL      string             `json:"url"`
@@ -146,29 +147,79 @@ func (ts ToolServers) normalized() ToolServers {
 	return ts
 }
 
-// masked returns a copy without keys, for the API and masked exports.
+// SecretMask stands for a stored secret value (a tool server's header value) wherever the API or
+// a masked export shows it; sent back, it keeps the stored value.
+const SecretMask = "********"
+
+// MaskedHeaders returns the header names with SecretMask for every value: header values usually
+// carry credentials, so like keys they are write-only.
+func (t ToolServer) MaskedHeaders() map[string]string {
+	if t.Headers == nil {
+		return nil
+	}
+	out := make(map[string]string, len(t.Headers))
+	for name := range t.Headers {
+		out[name] = SecretMask
+	}
+	return out
+}
+
+// masked returns a copy without keys and with masked header values, for the API and masked
+// exports.
 func (ts ToolServers) masked() ToolServers {
 	out := make(ToolServers, len(ts))
 	for i, t := range ts {
 		t.Key = ""
+		t.Headers = t.MaskedHeaders()
 		out[i] = t
 	}
 	return out
 }
 
-// keepSecrets fills each server's missing key from the stored server with the same id, so a
-// client that never saw the key can still save the list.
+// keepSecrets fills each server's missing key, and each masked header value, from the stored
+// server with the same id, so a client that never saw them can still save the list.
 func (ts ToolServers) keepSecrets(old ToolServers) ToolServers {
-	keys := make(map[string]string, len(old))
+	byID := make(map[string]ToolServer, len(old))
 	for _, t := range old {
-		keys[t.ID] = t.Key
+		byID[t.ID] = t
 	}
 	out := make(ToolServers, len(ts))
 	for i, t := range ts {
+		prev, ok := byID[t.ID]
 		if t.Key == "" {
-			t.Key = keys[t.ID]
+			t.Key = prev.Key
 		}
+		var p *ToolServer
+		if ok {
+			p = &prev
+		}
+		t.Headers = unmaskHeaders(t.Headers, p)
 		out[i] = t
+	}
+	return out
+}
+
+// unmaskHeaders replaces masked values in headers with prev's values for the same names; a masked
+// header prev lacks is dropped, since the placeholder is never a real value.
+func unmaskHeaders(headers map[string]string, prev *ToolServer) map[string]string {
+	if headers == nil {
+		return nil
+	}
+	out := make(map[string]string, len(headers))
+	for name, value := range headers {
+		if value != SecretMask {
+			out[name] = value
+			continue
+		}
+		if prev == nil {
+			continue
+		}
+		for pn, pv := range prev.Headers {
+			if http.CanonicalHeaderKey(pn) == http.CanonicalHeaderKey(name) {
+				out[name] = pv
+				break
+			}
+		}
 	}
 	return out
 }
@@ -246,6 +297,8 @@ func (s ToolServerInput) server(old ToolServers) (ToolServer, error) {
 			}
 			t.Headers[k] = str
 		}
+		// A header sent back as the API showed it keeps its stored value.
+		t.Headers = unmaskHeaders(t.Headers, prev)
 	}
 	return t, nil
 }

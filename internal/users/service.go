@@ -231,13 +231,24 @@ func (s *Service) signin(ctx context.Context, in SigninInput) (AuthResult, error
 	if err != nil {
 		return AuthResult{}, fmt.Errorf("loading user: %w", err)
 	}
-	if until := s.LockedUntil(u); until != nil {
-		return AuthResult{}, lockedError(*until, s.now())
+	pair, err := s.pairFailures(ctx, c, u)
+	if err != nil {
+		return AuthResult{}, err
 	}
 	rehash, err := s.hasher.Verify(u.Edges.Credential.PasswordHash, in.Password)
-	if err != nil {
-		s.recordFailedSignin(ctx, u)
+	if s.locked(pair, u) {
+		// A locked account answers exactly as a wrong password does, after the same work, so the
+		// lock tells nobody that the account exists; the attempt is not counted.
 		return AuthResult{}, errBadLogin
+	}
+	if err != nil {
+		s.recordFailedSignin(ctx, u, pair)
+		return AuthResult{}, errBadLogin
+	}
+	if pair != nil {
+		if err := s.clearPair(ctx, c, u.ID); err != nil {
+			return AuthResult{}, err
+		}
 	}
 	if u.FailedSignins > 0 || u.LockedUntil != nil {
 		if err := s.clearFailures(ctx, c, u.ID); err != nil {

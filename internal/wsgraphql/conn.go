@@ -58,8 +58,12 @@ type conn struct {
 	creds     *live.Registration
 	stopCreds func()
 	revoked   bool
+	// authed is set once the connection has a signed-in viewer (see Config.Authenticated).
+	authed bool
+	// client names the connection's client, for Config.MaxPerClient.
+	client string
 	// Deadlines, in Server.clock time.
-	initDeadline, nextPing, nextRecheck time.Duration
+	initDeadline, authDeadline, nextPing, nextRecheck time.Duration
 }
 
 // job is one queued piece of work: a client message, or an event for the live operation op.
@@ -169,6 +173,9 @@ func (c *conn) tick(now time.Duration) func() {
 		return nil
 	}
 	keepAlive := c.srv.cfg.KeepAlive
+	if !c.authed && now >= c.authDeadline {
+		return func() { c.fail(unauthorized()) }
+	}
 	if !c.acked {
 		if now >= c.initDeadline {
 			return func() { c.fail(initTimeout()) }

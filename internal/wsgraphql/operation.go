@@ -70,7 +70,9 @@ func (c *conn) init(m message) {
 		}
 	}
 	c.ctx = ctx
+	authed := c.srv.authenticated(ctx)
 	c.mu.Lock()
+	c.authed = c.authed || authed
 	c.acked = true
 	c.nextPing = c.srv.clock() + c.srv.cfg.KeepAlive
 	c.mu.Unlock()

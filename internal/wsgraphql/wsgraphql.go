@@ -36,6 +36,7 @@ import (
 const (
 	DefaultKeepAlive    = 10 * time.Second
 	DefaultInitTimeout  = 10 * time.Second
+	DefaultAuthTimeout  = 5 * time.Second
 	DefaultWriteTimeout = 10 * time.Second
 	// DefaultReadLimit is gqlgen's limit on a client message.
 	DefaultReadLimit = 1 << 20
@@ -84,6 +85,19 @@ type Config struct {
 	KeepAlive time.Duration
 	// InitTimeout is how long a client has to send connection_init; 0 means DefaultInitTimeout.
 	InitTimeout time.Duration
+	// Authenticated, when set, reports whether a connection's context has a signed-in viewer
+	// (from its upgrade request or its connection_init): a connection without one AuthTimeout
+	// after it opened is closed with 4401 Unauthorized, so anonymous clients cannot hold
+	// connections (and their file descriptors) open.
+	Authenticated func(ctx context.Context) bool
+	// AuthTimeout is how long a connection may stay unauthenticated; 0 means DefaultAuthTimeout.
+	AuthTimeout time.Duration
+	// MaxPerClient bounds the open connections of one client, named by ClientKey; further
+	// upgrades are refused with 429 before the handshake. 0 means no limit.
+	MaxPerClient int
+	// ClientKey names the client of an upgrade request (typically its address); nil means the
+	// peer's host.
+	ClientKey func(r *http.Request) string
 	// WriteTimeout bounds each write; a client that does not take a message in time is
 	// disconnected. 0 means DefaultWriteTimeout.
 	WriteTimeout time.Duration
@@ -104,7 +118,8 @@ type Config struct {
 
 // Validate reports whether c is usable.
 func (c Config) Validate() error {
-	if c.KeepAlive < 0 || c.InitTimeout < 0 || c.WriteTimeout < 0 || c.ReadLimit < 0 || c.QueueLimit < 0 || c.Workers < 0 {
+	if c.KeepAlive < 0 || c.InitTimeout < 0 || c.AuthTimeout < 0 || c.WriteTimeout < 0 || c.ReadLimit < 0 || c.QueueLimit < 0 ||
+		c.Workers < 0 || c.MaxPerClient < 0 {
 		return errors.New("wsgraphql: durations, limits and workers must not be negative")
 	}
 	return nil
@@ -120,9 +135,11 @@ type Server struct {
 
 	mu sync.Mutex
 	// conns are the open connections; the clock goroutine runs while there are any.
-	conns   map[*conn]struct{}
-	ticking bool
-	closed  bool
+	conns map[*conn]struct{}
+	// perClient counts the open connections, and the upgrades under way, of each client.
+	perClient map[string]int
+	ticking   bool
+	closed    bool
 }
 
 var _ graphql.Transport = (*Server)(nil)
@@ -137,6 +154,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.InitTimeout == 0 {
 		cfg.InitTimeout = DefaultInitTimeout
+	}
+	if cfg.AuthTimeout == 0 {
+		cfg.AuthTimeout = DefaultAuthTimeout
+	}
+	if cfg.ClientKey == nil {
+		cfg.ClientKey = func(r *http.Request) string {
+			host, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				return r.RemoteAddr
+			}
+			return host
+		}
 	}
 	if cfg.WriteTimeout == 0 {
 		cfg.WriteTimeout = DefaultWriteTimeout
@@ -160,11 +189,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	return &Server{
-		cfg:   cfg,
-		epoch: time.Now(),
-		step:  min(cfg.KeepAlive/10, cfg.InitTimeout/10, maxStep),
-		pool:  pool{max: cfg.Workers},
-		conns: make(map[*conn]struct{}),
+		cfg:       cfg,
+		epoch:     time.Now(),
+		step:      min(cfg.KeepAlive/10, cfg.InitTimeout/10, cfg.AuthTimeout/10, maxStep),
+		pool:      pool{max: cfg.Workers},
+		conns:     make(map[*conn]struct{}),
+		perClient: make(map[string]int),
 	}, nil
 }
 
@@ -175,6 +205,12 @@ func (s *Server) Supports(r *http.Request) bool { return r.Header.Get("Upgrade")
 // net/http lets the handler of a hijacked connection return, and the goroutine that served the
 // request (with its deep stack) ends instead of idling for the connection's lifetime.
 func (s *Server) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	client := s.cfg.ClientKey(r)
+	if !s.reserve(client) {
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, "too many websocket connections from this address", http.StatusTooManyRequests)
+		return
+	}
 	var raw net.Conn
 	ws, err := websocket.Accept(smallBuffers{w, &raw}, r, &websocket.AcceptOptions{
 		Subprotocols:   subprotocols,
@@ -183,19 +219,51 @@ func (s *Server) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	if err != nil {
 		// Accept has answered: 403 for a foreign origin, 426 for a bad handshake.
 		s.cfg.Logger.Debug("websocket upgrade refused", "err", err)
+		s.release(client)
 		return
 	}
 	ws.SetReadLimit(s.cfg.ReadLimit)
 	now := s.clock()
 	c := &conn{srv: s, ws: ws, raw: raw, exec: exec, proto: protocolOf(ws.Subprotocol()), ctx: s.cfg.Context(r),
-		initDeadline: now + s.cfg.InitTimeout}
+		client: client, initDeadline: now + s.cfg.InitTimeout, authDeadline: now + s.cfg.AuthTimeout}
+	c.authed = s.authenticated(c.ctx)
 	c.wake.L = &c.mu
 	c.lastRead.Store(int64(now))
 	if !s.add(c) {
+		s.release(client)
 		_ = ws.Close(goingAway().closeCode(c.proto), goingAway().reason)
 		return
 	}
 	go c.readLoop()
+}
+
+// authenticated reports whether ctx has a signed-in viewer, as Config.Authenticated says.
+func (s *Server) authenticated(ctx context.Context) bool {
+	return s.cfg.Authenticated == nil || s.cfg.Authenticated(ctx)
+}
+
+// reserve counts one more connection of client, unless it has MaxPerClient already.
+func (s *Server) reserve(client string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cfg.MaxPerClient > 0 && s.perClient[client] >= s.cfg.MaxPerClient {
+		return false
+	}
+	s.perClient[client]++
+	return true
+}
+
+// release forgets one connection of client.
+func (s *Server) release(client string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.releaseLocked(client)
+}
+
+func (s *Server) releaseLocked(client string) {
+	if s.perClient[client]--; s.perClient[client] <= 0 {
+		delete(s.perClient, client)
+	}
 }
 
 // Close disconnects every client (1001, going away) so that they reconnect elsewhere: net/http's
@@ -236,7 +304,10 @@ func (s *Server) add(c *conn) bool {
 func (s *Server) remove(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.conns, c)
+	if _, ok := s.conns[c]; ok {
+		delete(s.conns, c)
+		s.releaseLocked(c.client)
+	}
 }
 
 // keepTime visits every connection each step (see conn.tick) until there are none left.
