@@ -76,6 +76,33 @@ func variableError(g *gqlerror.Error) {
 	}
 }
 
+// hideInternalErrors marks an error a resolver returned that no domain categorised (a driver or
+// scan error) as internal. gqlgen wraps resolver errors in a *gqlerror.Error just like its own
+// coercion errors (STACK.md pitfall 11), so without the mark the presenter would show its text.
+func hideInternalErrors(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil && !clientSafe(err) {
+		err = internalError{err}
+	}
+	return res, err
+}
+
+// clientSafe reports whether the presenter may show err: a categorised error, one of the ent
+// errors it maps to a category, or a *gqlerror.Error made on purpose (one that wraps nothing).
+func clientSafe(err error) bool {
+	if _, ok := errs.As(err); ok {
+		return true
+	}
+	if ent.IsNotFound(err) || errors.Is(err, privacy.Deny) || ent.IsConstraintError(err) || ent.IsValidationError(err) {
+		return true
+	}
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) {
+		return ge.Err == nil || clientSafe(ge.Err)
+	}
+	return false
+}
+
 // internalError marks errors gqlgen wrapped that must not reach a client as they are.
 type internalError struct{ error }
 

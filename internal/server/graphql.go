@@ -85,6 +85,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.Use(extension.FixedComplexityLimit(2000))
 	srv.Use(&inputs.Extension{})
 	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: skipTx}})
+	srv.AroundFields(hideInternalErrors)
 	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))

@@ -218,3 +218,21 @@ func flatten(vars map[string]any) []any {
 	}
 	return out
 }
+
+// TestDatabaseErrorsStayHidden breaks the database under a running server (the usage rollup's
+// table is gone): the answer is a bare INTERNAL_SERVER_ERROR, without the driver's text.
+func TestDatabaseErrorsStayHidden(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		w := newBillingWorld(t, b)
+		if _, err := w.s.App.DB.SQL.ExecContext(context.Background(), "DROP TABLE usage_dailies"); err != nil {
+			t.Fatalf("dropping the rollup: %v", err)
+		}
+		r := w.record(t, w.admin.Token, map[string]any{"userId": w.bob.ID, "metric": "TOKENS_INPUT", "amount": 1})
+		wantCode(t, r, "INTERNAL_SERVER_ERROR")
+		for _, leak := range []string{"usage_dailies", "sql", "SQLSTATE", "rollup", ".go:"} {
+			if strings.Contains(r.Raw, leak) {
+				t.Fatalf("response leaks %q: %s", leak, r.Raw)
+			}
+		}
+	})
+}
