@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
@@ -49,7 +50,7 @@ func FuzzImport(f *testing.F) {
 		if dec.Decode(&m) != nil || m == nil {
 			return
 		}
-		_, err := svc.Import(ctx, m, dryRun)
+		err := withinDeadline(t, doc, func() error { _, err := svc.Import(ctx, m, dryRun); return err })
 		if err != nil {
 			if e, ok := errs.As(err); !ok || e.Code != errs.CodeBadUserInput {
 				t.Fatalf("Import(%s) = %v, want BAD_USER_INPUT", doc, err)
@@ -78,3 +79,18 @@ func FuzzImport(f *testing.F) {
 }
 
 func bytesReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// withinDeadline runs fn and fails the test when it has not returned within a generous minute: a
+// fuzz input that hangs would otherwise stall the fuzzer silently.
+func withinDeadline(t *testing.T, doc string, fn func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(time.Minute):
+		t.Fatalf("Import(%s) has not returned after a minute", doc)
+		return nil
+	}
+}
