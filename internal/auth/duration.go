@@ -2,6 +2,7 @@ package auth
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +22,15 @@ func ParseExpiresIn(s string) (time.Duration, error) {
 	for _, u := range units {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
 			n, err := strconv.ParseFloat(num, 64)
-			if err != nil || n <= 0 {
+			// !(n > 0) also refuses NaN; a product beyond int64 nanoseconds (292 years, "Infh",
+			// "1e300w") would convert to a negative duration, an already expired token.
+			if err != nil || !(n > 0) || n*float64(u.unit) >= math.MaxInt64 {
 				break
 			}
-			return time.Duration(n * float64(u.unit)), nil
+			if d := time.Duration(n * float64(u.unit)); d > 0 { // "1e-300s" rounds to nothing
+				return d, nil
+			}
+			break
 		}
 	}
 	if d, err := time.ParseDuration(s); err == nil && d > 0 {

@@ -142,6 +142,9 @@ func (s *Service) createPlan(ctx context.Context, in PlanInput) (*ent.Plan, erro
 		return nil, err
 	}
 	price, err := money.ParseDecimal(in.Price, cur)
+	if err == nil {
+		err = money.CheckPrice(price, cur)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -293,6 +296,9 @@ func (s *Service) updatePlan(ctx context.Context, id string, in PlanUpdate) (*en
 			text = *in.Price
 		}
 		price, err := money.ParseDecimal(text, cur)
+		if err == nil && in.Price != nil {
+			err = money.CheckPrice(price, cur)
+		}
 		if err != nil {
 			if in.Price == nil {
 				return nil, errs.Invalid("price", "the current price is not valid in "+string(cur)+"; give a new price with the currency")
@@ -632,6 +638,9 @@ func validateQuotas(in []Quota) (map[string]int64, error) {
 		}
 		if q.Limit < 0 {
 			return nil, errs.Invalid("quotas", fmt.Sprintf("the %s quota must not be negative", q.Metric))
+		}
+		if err := metric.CheckLimit(q.Limit); err != nil {
+			return nil, errs.Invalid("quotas", fmt.Sprintf("the %s quota %s", q.Metric, err))
 		}
 		if _, dup := out[string(q.Metric)]; dup {
 			return nil, errs.Invalid("quotas", fmt.Sprintf("metric %s is given twice", q.Metric))

@@ -55,6 +55,9 @@ func (s *Service) reserveQuota(ctx context.Context, in ReserveInput) (ReserveRes
 	if in.Amount <= 0 {
 		return ReserveResult{}, errs.Invalid("amount", "amount must be positive")
 	}
+	if err := metric.CheckAmount(in.Amount); err != nil {
+		return ReserveResult{}, errs.Invalid("amount", "amount "+err.Error())
+	}
 	ttl := in.TTL
 	if ttl == 0 {
 		ttl = DefaultReservationTTL
@@ -133,6 +136,9 @@ func (s *Service) SettleReservation(ctx context.Context, in SettleInput) (Settle
 func (s *Service) settleReservation(ctx context.Context, in SettleInput) (SettleResult, error) {
 	if in.ActualAmount < 0 {
 		return SettleResult{}, errs.Invalid("actualAmount", "actual amount must not be negative")
+	}
+	if err := metric.CheckAmount(in.ActualAmount); err != nil {
+		return SettleResult{}, errs.Invalid("actualAmount", "actual amount "+err.Error())
 	}
 	if err := validateRecord(RecordInput{UserID: "-", Metric: metric.Requests, ModelID: in.ModelID, ChatID: in.ChatID, Metadata: in.Metadata}); err != nil {
 		return SettleResult{}, err
@@ -244,8 +250,8 @@ func (s *Service) claimReservation(ctx context.Context, c *ent.Client, id string
 // moveReserved takes a reservation's hold off its counter and adds used to it.
 func (s *Service) moveReserved(ctx context.Context, c *ent.Client, r *ent.QuotaReservation, used int64, now time.Time) (int64, int64, error) {
 	rows, err := c.QueryContext(ctx, s.rebind(`UPDATE usage_counters SET used = used + ?, reserved = reserved - ?, updated_at = ?
-WHERE subscription_id = ? AND metric = ? AND period_start = ? AND reserved >= ? RETURNING used, reserved`),
-		used, r.Amount, now, *r.SubscriptionID, string(r.Metric), r.PeriodStart, r.Amount)
+WHERE subscription_id = ? AND metric = ? AND period_start = ? AND reserved >= ? AND used <= ? RETURNING used, reserved`),
+		used, r.Amount, now, *r.SubscriptionID, string(r.Metric), r.PeriodStart, r.Amount, metric.MaxTotal-used)
 	if err != nil {
 		return 0, 0, fmt.Errorf("releasing reserved budget: %w", err)
 	}
@@ -253,6 +259,9 @@ WHERE subscription_id = ? AND metric = ? AND period_start = ? AND reserved >= ? 
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
 			return 0, 0, err
+		}
+		if cur, _, err := s.readCounter(ctx, c, *r.SubscriptionID, r.Metric, r.PeriodStart); err == nil && cur > metric.MaxTotal-used {
+			return 0, 0, counterFull(r.Metric, used)
 		}
 		// Cannot happen while every hold goes through bumpCounter; refusing keeps the counter sane.
 		return 0, 0, fmt.Errorf("usage counter of reservation %s does not hold its budget", r.ID)

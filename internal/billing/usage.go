@@ -158,6 +158,9 @@ func validateRecord(in RecordInput) error {
 	if in.Amount < 0 {
 		return errs.Invalid("amount", "amount must not be negative")
 	}
+	if err := metric.CheckAmount(in.Amount); err != nil {
+		return errs.Invalid("amount", "amount "+err.Error())
+	}
 	if in.IdempotencyKey != nil && (*in.IdempotencyKey == "" || len(*in.IdempotencyKey) > maxUsageText) {
 		return errs.Invalid("idempotencyKey", fmt.Sprintf("idempotency key must be 1 to %d bytes", maxUsageText))
 	}
@@ -314,36 +317,47 @@ const counterUpsert = `INSERT INTO usage_counters (subscription_id, user_id, met
 VALUES (?, ?, ?, ?, ?, ?, ?, false, false, ?)
 ON CONFLICT (subscription_id, metric, period_start) DO UPDATE SET used = usage_counters.used + excluded.used, reserved = usage_counters.reserved + excluded.reserved, updated_at = excluded.updated_at`
 
+// counterWithinLimit is added to every update: the bound is the quota when it is enforced, and
+// metric.MaxTotal always, so a counter refuses rather than overflows.
 const counterWithinLimit = ` WHERE usage_counters.used + usage_counters.reserved + excluded.used + excluded.reserved <= ?`
 
 const counterReturning = ` RETURNING used, reserved`
 
 // bumpCounter adds used and/or reserved budget to the counter of (subscription, metric, period).
 // With enforce, it adds only while the total stays within limit, and reports ok=false otherwise.
+// Past metric.MaxTotal it adds nothing and returns a CONFLICT, enforced or not.
 func (s *Service) bumpCounter(ctx context.Context, c *ent.Client, subID, userID string, m metric.Metric, start, end time.Time,
 	addUsed, addReserved, limit int64, enforce bool, now time.Time) (used, reserved int64, ok bool, err error) {
-	if enforce && addUsed+addReserved > limit {
+	quota := enforce && limit <= metric.MaxTotal
+	if quota && addUsed+addReserved > limit {
 		return 0, 0, false, nil
 	}
-	q := counterUpsert
-	args := []any{subID, userID, string(m), start, end, addUsed, addReserved, now}
-	if enforce {
-		q += counterWithinLimit
-		args = append(args, limit)
+	bound := metric.MaxTotal
+	if quota {
+		bound = limit
 	}
-	q += counterReturning
+	q := counterUpsert + counterWithinLimit + counterReturning
+	args := []any{subID, userID, string(m), start, end, addUsed, addReserved, now, bound}
 	rows, err := c.QueryContext(ctx, s.rebind(q), args...)
 	if err != nil {
 		return 0, 0, false, fmt.Errorf("updating usage counter: %w", err)
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return 0, 0, false, rows.Err()
+		if err := rows.Err(); err != nil || quota {
+			return 0, 0, false, err
+		}
+		return 0, 0, false, counterFull(m, addUsed+addReserved)
 	}
 	if err := rows.Scan(&used, &reserved); err != nil {
 		return 0, 0, false, fmt.Errorf("reading usage counter: %w", err)
 	}
 	return used, reserved, true, rows.Err()
+}
+
+// counterFull is the refusal of an amount that would take a counter past metric.MaxTotal.
+func counterFull(m metric.Metric, amount int64) error {
+	return errs.Conflict(fmt.Sprintf("the %s usage counter of this period cannot take %d more: it would exceed its maximum of %d", m, amount, metric.MaxTotal))
 }
 
 // addUsage records amount on the counter, enforcing the limit when asked. A refusal is retried
@@ -398,6 +412,9 @@ func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric
 	}
 	if amount < 0 {
 		return QuotaCheck{}, errs.Invalid("amount", "amount must not be negative")
+	}
+	if err := metric.CheckAmount(amount); err != nil {
+		return QuotaCheck{}, errs.Invalid("amount", "amount "+err.Error())
 	}
 	c := s.clientFrom(ctx)
 	exists, _, err := s.loadUserSub(ctx, c, userID)
@@ -568,7 +585,8 @@ func (s *Service) rollUpUsage(ctx context.Context, c *ent.Client, at time.Time, 
 	key := "usage_dailies\x00" + day.Format(time.DateOnly) + "\x00" + string(m) + "\x00" + planID
 	return db.AddUp(ctx, c, key, amount, func(ctx context.Context, c *ent.Client, total int64) error {
 		_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, total) VALUES (?, ?, ?, ?)
-ON CONFLICT (day, metric, plan_id) DO UPDATE SET total = usage_dailies.total + excluded.total`), day, string(m), planID, total)
+ON CONFLICT (day, metric, plan_id) DO UPDATE SET total = CASE WHEN usage_dailies.total > ? - excluded.total THEN ? ELSE usage_dailies.total + excluded.total END`),
+			day, string(m), planID, min(total, metric.MaxTotal), metric.MaxTotal, metric.MaxTotal)
 		if err != nil {
 			return fmt.Errorf("adding usage to the daily rollup: %w", err)
 		}

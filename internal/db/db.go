@@ -140,7 +140,10 @@ var migrationLockKey = func() int64 {
 func (d *DB) Migrate(ctx context.Context) error {
 	opts := []schema.MigrateOption{migrate.WithDropIndex(true)}
 	if d.Dialect != dialect.Postgres {
-		return d.Client.Schema.Create(ctx, opts...)
+		if err := d.Client.Schema.Create(ctx, opts...); err != nil {
+			return err
+		}
+		return d.repairUsage(ctx)
 	}
 	conn, err := d.SQL.Conn(ctx)
 	if err != nil {
@@ -153,7 +156,10 @@ func (d *DB) Migrate(ctx context.Context) error {
 	defer func() {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey)
 	}()
-	return d.Client.Schema.Create(ctx, opts...)
+	if err := d.Client.Schema.Create(ctx, opts...); err != nil {
+		return err
+	}
+	return d.repairUsage(ctx)
 }
 
 // nodeTables are the tables of every GraphQL node type; ids are unique strings across all of them

@@ -17,6 +17,7 @@ import (
 
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/inputs"
 	"github.com/steward-dev/steward/internal/metrics"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/wsgraphql"
@@ -96,6 +97,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(2000))
+	srv.Use(&inputs.Extension{})
 	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: singleField}})
 	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger))

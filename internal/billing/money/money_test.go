@@ -256,3 +256,30 @@ func assertInvalid(t *testing.T, err error, field string) {
 		t.Errorf("error field = %q, want %q", e.Field, field)
 	}
 }
+
+func TestPriceBounds(t *testing.T) {
+	tests := []struct {
+		in   string
+		cur  Currency
+		want bool // accepted
+	}{
+		{"1000000000.00", USD, true},
+		{"1000000000.01", USD, false},
+		{"92233720368547758.07", USD, false},
+		{"1000000000", JPY, true},
+		{"1000000001", JPY, false},
+		{"0001000000000.00", USD, true},
+	}
+	for _, tt := range tests {
+		minor, err := ParseDecimal(tt.in, tt.cur)
+		if err == nil {
+			err = CheckPrice(minor, tt.cur)
+		}
+		if got := err == nil; got != tt.want {
+			t.Errorf("ParseDecimal+CheckPrice(%q, %s) accepted = %v, want %v (%v)", tt.in, tt.cur, got, tt.want, err)
+		}
+		if got := CheckDecimal(tt.in) == nil; got != tt.want {
+			t.Errorf("CheckDecimal(%q) accepted = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
