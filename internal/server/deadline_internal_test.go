@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,7 +56,7 @@ func TestDeadlineIsServiceUnavailable(t *testing.T) {
 	if code := got.Extensions["code"]; code != string(errs.CodeServiceUnavailable) {
 		t.Errorf("code = %v, want %s", code, errs.CodeServiceUnavailable)
 	}
-	if got.Message != "the service did not answer in time; try again later" {
-		t.Errorf("message = %q, want the safe one", got.Message)
+	if strings.Contains(got.Message, "pq") || strings.Contains(got.Message, "canceling") {
+		t.Errorf("message = %q leaks the driver's text", got.Message)
 	}
 }
