@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"regexp"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -18,14 +19,23 @@ import (
 // presentError is the one place that turns an error into what a client sees: a message and
 // extensions.code for every categorised error, and a bare INTERNAL_SERVER_ERROR for anything else,
 // whose detail (SQL, driver text) goes to the log only.
-func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+//
+// Callers not allowed to introspect (suggestions) do not get validation's "Did you mean" hints,
+// which would spell out the schema one field at a time.
+func presentError(logger *slog.Logger, suggestions func(ctx context.Context) bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if !suggestions(ctx) {
+			gqlErr.Message = stripSuggestion(gqlErr.Message)
+		}
 		if e, ok := errs.As(err); ok {
 			setCategory(gqlErr, e)
 			return gqlErr
 		}
 		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			setCategory(gqlErr, &errs.Error{Code: errs.CodeTimeout, Message: "the request took too long and was stopped"})
+			return gqlErr
 		case ent.IsNotFound(err):
 			setCategory(gqlErr, errs.NotFound("entity"))
 			return gqlErr
@@ -59,6 +69,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 	}
 }
+
+// suggestion is the hint gqlparser's validation rules end their messages with.
+var suggestion = regexp.MustCompile(`\s*Did you mean .*\?$`)
+
+func stripSuggestion(msg string) string { return suggestion.ReplaceAllString(msg, "") }
 
 // variableError turns a variable that failed coercion (an unknown enum value, a string where a
 // number belongs) into BAD_USER_INPUT naming the input field, like every other bad input: its path

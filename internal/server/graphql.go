@@ -11,13 +11,15 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/gqllimit"
+	"github.com/steward-dev/steward/internal/persisted"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/wsgraphql"
 )
@@ -44,7 +46,12 @@ type graphqlDeps struct {
 	authn    authenticator
 	origins  []string
 	limits   *ratelimit.Policy
-	logger   *slog.Logger
+	// bounds are the request limits; introspection lets non-admins introspect and see
+	// suggestions; persisted resolves persisted operations.
+	bounds        config.Limits
+	introspection bool
+	persisted     *persisted.Store
+	logger        *slog.Logger
 	// keepAlive is the websocket ping interval; zero means DefaultKeepAlive.
 	keepAlive time.Duration
 }
@@ -70,6 +77,13 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	mayIntrospect := func(ctx context.Context) bool { return d.introspection || auth.ViewerFrom(ctx).IsAdmin() }
+	limiter, err := gqllimit.New(gqllimit.Config{SignedIn: d.bounds.SignedIn, Anonymous: d.bounds.Anonymous, Pages: d.bounds.Pages,
+		Once: passwordFields, IsSignedIn: func(ctx context.Context) bool { return auth.ViewerFrom(ctx).IsVerified() },
+		Introspection: mayIntrospect})
+	if err != nil {
+		return nil, nil, err
+	}
 	srv := handler.New(d.schema)
 	// Every transport shares srv's executor, so operations over websockets get the same
 	// extensions, presenter and transactions as over HTTP.
@@ -78,13 +92,19 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(2000))
+	srv.SetQueryCache(gqllimit.NewDocumentCache(lru.New[*ast.QueryDocument](1000), d.bounds.Pages))
+	// The limiter parses with the caller's token limit first; this bounds gqlgen's own parse too.
+	srv.SetParserTokenLimit(max(d.bounds.SignedIn.Tokens, d.bounds.Anonymous.Tokens))
+	// Order matters: the query text is known once persisted operations are resolved, and is
+	// measured before gqlgen parses and validates it; transactions open under the deadline, and
+	// an answer refused for its size rolls its mutation back.
+	srv.Use(d.persisted)
+	srv.Use(limiter)
+	srv.Use(gqllimit.Timeout{Limit: d.bounds.Timeout})
 	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: skipTx}})
+	srv.Use(gqllimit.ResponseLimit{Bytes: d.bounds.ResponseBytes})
 	srv.AroundFields(limitMutations(limits))
-	srv.SetErrorPresenter(presentError(logger))
+	srv.SetErrorPresenter(presentError(logger, mayIntrospect))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv, ws, nil
 }
@@ -173,6 +193,11 @@ func onlyFields(op *ast.OperationDefinition, names ...string) bool {
 	}
 	return len(op.SelectionSet) > 0
 }
+
+// passwordFields each hash a password: an operation may hold one, so that aliases cannot make one
+// request hash many passwords before the sign-in and sign-up rate limits (counted per field as it
+// runs) see them.
+var passwordFields = []string{"signin", "signup", "updatePassword"}
 
 // limitMutations counts every mutation field (only top-level fields belong to Mutation) of a signed-in caller against the
 // per-user limit; aliases and batches count once each.

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -123,6 +127,32 @@ func writeError(w http.ResponseWriter, status int, e *errs.Error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": e.Message, "extensions": ext}}})
+}
+
+// withBodyLimit refuses a body larger than limit with 413 before anything reads it: a declared
+// length at once, and otherwise as soon as the read passes the limit, so an oversized body is
+// never held in memory.
+func withBodyLimit(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tooLarge := &errs.Error{Code: errs.CodeQueryTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
+		if r.ContentLength > limit {
+			writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+			return
+		}
+		if r.Method == http.MethodPost && r.Body != nil {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+			if err != nil {
+				if mbe := new(http.MaxBytesError); errors.As(err, &mbe) {
+					writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+					return
+				}
+				writeError(w, http.StatusBadRequest, errs.Invalid("", "could not read the request body"))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // withCORS lets the configured browser origins call the API with credentials.
