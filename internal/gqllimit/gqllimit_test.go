@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -163,6 +164,62 @@ func TestConfigValidate(t *testing.T) {
 			}
 			if (c.wantErr == "") != (err == nil) || !strings.Contains(got, c.wantErr) {
 				t.Fatalf("Validate() = %q, want %q", got, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestDocumentCacheSetsDefaultPages(t *testing.T) {
+	schema := gqlparser.MustLoadSchema(&ast.Source{Input: testSchema})
+	cases := []struct {
+		name, query string
+		// want is the first argument each connection field ends with, in document order.
+		want []string
+	}{
+		{"omitted", `{ users { totalCount } }`, []string{"20"}},
+		{"given", `{ users(first: 3) { totalCount } }`, []string{"3"}},
+		{"last alone", `{ users(last: 3) { totalCount } }`, []string{""}},
+		{"nested and in fragments", `{ users(first: 2) { edges { node { ...F } } } } fragment F on User { friends { totalCount } }`, []string{"2", "20"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc, errList := gqlparser.LoadQuery(schema, c.query)
+			if errList != nil {
+				t.Fatal(errList)
+			}
+			cache := NewDocumentCache(graphql.MapCache[*ast.QueryDocument]{}, Pages{Default: 20, Max: 100, List: 5})
+			cache.Add(context.Background(), c.query, doc)
+			kept, ok := cache.Get(context.Background(), c.query)
+			if !ok {
+				t.Fatal("the document was not kept")
+			}
+			var got []string
+			var walk func(ast.SelectionSet)
+			walk = func(set ast.SelectionSet) {
+				for _, sel := range set {
+					switch s := sel.(type) {
+					case *ast.Field:
+						if s.Name == "users" || s.Name == "friends" {
+							v := ""
+							if a := s.Arguments.ForName("first"); a != nil {
+								v = a.Value.Raw
+							}
+							got = append(got, v)
+						}
+						walk(s.SelectionSet)
+					case *ast.InlineFragment:
+						walk(s.SelectionSet)
+					}
+				}
+			}
+			for _, op := range kept.Operations {
+				walk(op.SelectionSet)
+			}
+			for _, f := range kept.Fragments {
+				walk(f.SelectionSet)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Fatalf("first arguments = %q, want %q", got, c.want)
 			}
 		})
 	}

@@ -71,6 +71,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		OperationContext: wsOperationContext,
 		Authorize:        wsAuthorize(d.authn),
 		KeepAlive:        d.keepAlive,
+		ReadLimit:        d.bounds.BodyBytes,
 		InitTimeout:      10 * time.Second,
 		Logger:           logger,
 	})
