@@ -91,6 +91,10 @@ func TestCheck(t *testing.T) {
 		{name: "fragment chain", ctx: user, query: `{ me { ...A } } fragment A on User { id ...B } fragment B on User { name ...C } fragment C on User { tags }`},
 		{name: "fragment cycle", ctx: user, query: `{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }`, wantCode: errs.CodeQueryTooComplex},
 		{name: "unused fragment counts", ctx: user, query: `{ me { id } } fragment A on Query { users(first: 100) { edges { node { friends(first: 100) { totalCount } } } } }`, wantCode: errs.CodeQueryTooComplex},
+		// Each costs 1 + 45 * 6 = 271: one fits the budget of 500, two do not.
+		{name: "one operation", ctx: user, query: `query A { users(first: 45) { totalCount edges { node { id name tags } } } }`},
+		{name: "operations share the budget", ctx: user, query: `query A { users(first: 45) { totalCount edges { node { id name tags } } } }
+			query B { users(first: 45) { totalCount edges { node { id name tags } } } }`, wantCode: errs.CodeQueryTooComplex},
 		{name: "page above max", ctx: user, query: `{ users(first: 100000000) { totalCount } }`, wantCode: errs.CodeBadUserInput, wantField: "first"},
 		{name: "last above max", ctx: user, query: `{ users(last: 101) { totalCount } }`, wantCode: errs.CodeBadUserInput, wantField: "last"},
 		{name: "page from a variable", ctx: user, query: `query($n: Int) { users(first: $n) { totalCount } }`, vars: map[string]any{"n": float64(1e8)}, wantCode: errs.CodeBadUserInput, wantField: "first"},

@@ -48,6 +48,9 @@ type fragKey struct {
 }
 
 func newWalker(schema *ast.Schema, doc *ast.QueryDocument, vars map[string]any, lim Limits, pages Pages, once []string, introspection bool) *walker {
+	if schema == nil {
+		schema = &ast.Schema{} // every field unknown: each costs 1
+	}
 	return &walker{schema: schema, doc: doc, vars: vars, lim: lim, pages: pages, once: once, introspection: introspection}
 }
 
@@ -55,6 +58,8 @@ func newWalker(schema *ast.Schema, doc *ast.QueryDocument, vars map[string]any, 
 // validation walks all the same).
 func (w *walker) measure() *errs.Error {
 	counted := map[string]bool{}
+	// Validation checks every operation of the document, so together they share one budget.
+	total := 0
 	for _, op := range w.doc.Operations {
 		// Fragments are measured again per operation: their page sizes may come from variables,
 		// whose defaults each operation declares.
@@ -69,6 +74,9 @@ func (w *walker) measure() *errs.Error {
 		}
 		if m.depth > w.lim.Depth {
 			return tooComplex("the query is nested %d levels deep, more than %d", m.depth, w.lim.Depth)
+		}
+		if total = w.add(total, m.cost); total > w.lim.Complexity {
+			return tooComplex("the document's operations together have a complexity above %d", w.lim.Complexity)
 		}
 		for k := range w.frags {
 			counted[k.name] = true
