@@ -46,14 +46,15 @@ type graphqlDeps struct {
 	authn    authenticator
 	origins  []string
 	limits   *ratelimit.Policy
-	// bounds are the request limits; introspection lets non-admins introspect and see
-	// suggestions; persisted resolves persisted operations.
-	bounds        config.Limits
-	introspection bool
-	persisted     *persisted.Store
-	logger        *slog.Logger
+	logger   *slog.Logger
 	// keepAlive is the websocket ping interval; zero means DefaultKeepAlive.
 	keepAlive time.Duration
+	// bounds are the request limits; introspection lets non-admins introspect and see
+	// suggestions; persistedOnly and persistedFile configure persisted operations.
+	bounds        config.Limits
+	introspection bool
+	persistedOnly bool
+	persistedFile string
 }
 
 // graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (websockets
@@ -85,6 +86,10 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	operations, err := newPersisted(d.persistedOnly, d.persistedFile)
+	if err != nil {
+		return nil, nil, err
+	}
 	srv := handler.New(d.schema)
 	// Every transport shares srv's executor, so operations over websockets get the same
 	// extensions, presenter and transactions as over HTTP.
@@ -99,7 +104,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	// Order matters: the query text is known once persisted operations are resolved, and is
 	// measured before gqlgen parses and validates it; transactions open under the deadline, and
 	// an answer refused for its size rolls its mutation back.
-	srv.Use(d.persisted)
+	srv.Use(operations)
 	srv.Use(limiter)
 	srv.Use(gqllimit.Timeout{Limit: d.bounds.Timeout})
 	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: skipTx}})
@@ -108,6 +113,23 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.SetErrorPresenter(presentError(logger, mayIntrospect))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv, ws, nil
+}
+
+// newPersisted builds the persisted operations: those of file (STEWARD_PERSISTED_OPERATIONS), and APQ
+// registrations, which only admins may make when only persisted operations run.
+func newPersisted(only bool, file string) (*persisted.Store, error) {
+	var ops map[string]string
+	if file != "" {
+		var err error
+		if ops, err = persisted.Load(file); err != nil {
+			return nil, err
+		}
+	}
+	c := persisted.Config{Operations: ops, Only: only}
+	if only {
+		c.MayRegister = func(ctx context.Context) bool { return auth.ViewerFrom(ctx).IsAdmin() }
+	}
+	return persisted.New(c)
 }
 
 // originPatterns converts allowed origins ("https://app.example.com") to the host patterns the

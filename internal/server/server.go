@@ -33,7 +33,6 @@ import (
 	"github.com/steward-dev/steward/internal/payments"
 	"github.com/steward-dev/steward/internal/payments/yookassa"
 	"github.com/steward-dev/steward/internal/permissions"
-	"github.com/steward-dev/steward/internal/persisted"
 	"github.com/steward-dev/steward/internal/querycache"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -208,13 +207,9 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	schema := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now})
-	operations, err := newPersisted(cfg)
-	if err != nil {
-		return err
-	}
 	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: txOpener, authn: sess,
-		origins: cfg.AllowedOrigins, limits: limits, bounds: cfg.Limits, introspection: cfg.Introspection, persisted: operations,
-		logger: logger, keepAlive: opts.KeepAlive})
+		origins: cfg.AllowedOrigins, limits: limits, logger: logger, keepAlive: opts.KeepAlive,
+		bounds: cfg.Limits, introspection: cfg.Introspection, persistedOnly: cfg.PersistedOnly, persistedFile: cfg.PersistedOperations})
 	if err != nil {
 		return err
 	}
@@ -289,23 +284,6 @@ func paymentProvider(c config.YooKassa) (payments.Provider, error) {
 		return nil, fmt.Errorf("YooKassa configuration: %w", err)
 	}
 	return yk, nil
-}
-
-// newPersisted builds the persisted operations: those of STEWARD_PERSISTED_OPERATIONS, and APQ
-// registrations, which only admins may make when only persisted operations run.
-func newPersisted(cfg config.Config) (*persisted.Store, error) {
-	var ops map[string]string
-	if cfg.PersistedOperations != "" {
-		var err error
-		if ops, err = persisted.Load(cfg.PersistedOperations); err != nil {
-			return nil, err
-		}
-	}
-	c := persisted.Config{Operations: ops, Only: cfg.PersistedOnly}
-	if cfg.PersistedOnly {
-		c.MayRegister = func(ctx context.Context) bool { return auth.ViewerFrom(ctx).IsAdmin() }
-	}
-	return persisted.New(c)
 }
 
 // Handler serves the whole API.
