@@ -455,3 +455,14 @@ func hashOf(query string) string {
 	sum := sha256.Sum256([]byte(query))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestBatchedRequestsAreRefused: a JSON array of operations is not supported, so one request is
+// always one operation.
+func TestBatchedRequestsAreRefused(t *testing.T) {
+	s := boundedServer(t, db.SQLite)
+	batch := []map[string]any{{"query": "{ __typename }"}, {"query": "{ __typename }"}}
+	r := postJSON(t, s, "", batch)
+	if r.Status != http.StatusBadRequest || len(r.Errors) != 1 || r.Data != nil {
+		t.Fatalf("batch = %d %s, want 400 with one error", r.Status, r.Raw)
+	}
+}
