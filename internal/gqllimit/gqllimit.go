@@ -65,7 +65,7 @@ func DefaultLimits() Limits {
 // DefaultAnonymousLimits are for anonymous callers, who need sign-in, sign-up, public plans and
 // (outside production) the playground's introspection.
 func DefaultAnonymousLimits() Limits {
-	return Limits{QueryBytes: 8 << 10, Tokens: 1500, Depth: 8, Aliases: 5, Spreads: 25, Repeats: 10, Complexity: 500}
+	return Limits{QueryBytes: 8 << 10, Tokens: 1500, Depth: 8, Aliases: 5, Spreads: 25, Repeats: 10, Complexity: 1000}
 }
 
 // Pages are the page sizes of connections (fields with first/last arguments) and lists.

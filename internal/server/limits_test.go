@@ -466,3 +466,25 @@ func TestBatchedRequestsAreRefused(t *testing.T) {
 		t.Fatalf("batch = %d %s, want 400 with one error", r.Status, r.Raw)
 	}
 }
+
+// TestDefaultLimitsFitRealClients: what the public pricing page, the admin users table at the
+// largest page and the playground ask for is answered under the default limits.
+func TestDefaultLimitsFitRealClients(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+		s, admin, _ := limitsWorld(t, b)
+		pricing := `{ plans { id name description price currency interval features isActive displayOrder
+			quotas { metric limit } translations { locale name description } } }`
+		if r := s.Query(t, "", pricing); len(r.Errors) > 0 {
+			t.Fatalf("pricing page: %s", r.Raw)
+		}
+		users := `query($first: Int!) { users(first: $first) { totalCount
+			edges { node { id name email role profileImageUrl lastActiveAt isActive groups { id name } currentSubscription { id } } }
+			pageInfo { hasNextPage endCursor } } }`
+		if r := s.Query(t, admin.Token, users, "first", 200); len(r.Errors) > 0 {
+			t.Fatalf("users table: %s", r.Raw)
+		}
+		if r := s.Query(t, "", introspectionQuery); len(r.Errors) > 0 {
+			t.Fatalf("playground introspection: %s", r.Raw)
+		}
+	})
+}
