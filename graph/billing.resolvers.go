@@ -213,17 +213,11 @@ func (r *transactionResolver) Plan(ctx context.Context, obj *ent.Transaction) (*
 
 // CurrentSubscription is the resolver for the currentSubscription field.
 func (r *userResolver) CurrentSubscription(ctx context.Context, obj *ent.User) (*ent.PlanSubscription, error) {
-	if !selfOrAdmin(ctx, obj.ID) {
-		return nil, nil
-	}
 	return loaders.CurrentSubscription(ctx, obj.ID)
 }
 
 // Usage is the resolver for the usage field.
 func (r *userResolver) Usage(ctx context.Context, obj *ent.User) (*billing.UsageSummary, error) {
-	if !selfOrAdmin(ctx, obj.ID) {
-		return nil, nil
-	}
 	res, err := r.Billing.Usage(ctx, obj.ID)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,6 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
-	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/settings"
 )
 
@@ -128,17 +127,11 @@ func (r *toolServerResolver) Headers(ctx context.Context, obj *settings.ToolServ
 
 // LockedUntil is the resolver for the lockedUntil field.
 func (r *userResolver) LockedUntil(ctx context.Context, obj *ent.User) (*time.Time, error) {
-	if !auth.ViewerFrom(ctx).IsAdmin() {
-		return nil, nil
-	}
 	return r.Accounts.LockedUntil(obj), nil
 }
 
 // FailedSignins is the resolver for the failedSignins field.
 func (r *userResolver) FailedSignins(ctx context.Context, obj *ent.User) (*int, error) {
-	if !auth.ViewerFrom(ctx).IsAdmin() {
-		return nil, nil
-	}
 	return &obj.FailedSignins, nil
 }
 

@@ -11,12 +11,12 @@ import (
 
 // authPayload turns a signed-in result into the GraphQL payload and sets the token cookie.
 func (r *Resolver) authPayload(ctx context.Context, res users.AuthResult) (*model.AuthPayload, error) {
-	perms, err := r.Perms.Effective(ctx, res.User.ID, auth.Role(res.User.Role))
+	auth.SignedIn(ctx, &auth.Viewer{UserID: res.User.ID, Role: auth.Role(res.User.Role), SessionID: res.Issued.SessionID})
+	perms, err := r.Perms.Mine(ctx)
 	if err != nil {
 		return nil, err
 	}
 	auth.SetTokenCookie(ctx, res.Issued.Token, res.Issued.ExpiresAt)
-	auth.SignedIn(ctx, &auth.Viewer{UserID: res.User.ID, Role: auth.Role(res.User.Role), SessionID: res.Issued.SessionID})
 	return &model.AuthPayload{
 		Token: res.Issued.Token, TokenType: "Bearer", ExpiresAt: res.Issued.ExpiresAt,
 		User: res.User, Permissions: perms,
@@ -34,11 +34,6 @@ func explanation(e access.Explanation) *model.PermissionExplanation {
 		out.Sources[i] = src
 	}
 	return out
-}
-
-// selfOrAdmin reports whether the viewer may see userID's private fields.
-func selfOrAdmin(ctx context.Context, userID string) bool {
-	return auth.ViewerFrom(ctx).SelfOrAdmin(userID)
 }
 
 // viewerOrNamed returns the named user id for admins and the viewer's own id otherwise; a

@@ -9,22 +9,15 @@ import (
 	"context"
 
 	"github.com/steward-dev/steward/ent"
-	"github.com/steward-dev/steward/internal/auth"
 )
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
-	if err := requireRole(ctx, auth.RoleUser); err != nil {
-		return nil, err
-	}
 	return r.node(ctx, id)
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, error) {
-	if err := requireRole(ctx, auth.RoleUser); err != nil {
-		return nil, err
-	}
 	return r.nodes(ctx, ids)
 }
 

@@ -61,6 +61,7 @@ type ResolverRoot interface {
 type DirectiveRoot struct {
 	HasPermission func(ctx context.Context, obj any, next graphql.Resolver, key string) (res any, err error)
 	HasRole       func(ctx context.Context, obj any, next graphql.Resolver, role user.Role) (res any, err error)
+	Private       func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -4078,6 +4079,11 @@ directive @hasRole(role: Role!) on FIELD_DEFINITION
 Requires a verified caller holding the dotted permission ` + "`" + `key` + "`" + ` (admins hold every permission).
 """
 directive @hasPermission(key: String!) on FIELD_DEFINITION
+"""
+A private field of a type anyone may read: internal/authz's field table says who reads it (the
+user it belongs to and admins, or admins only); anyone else reads null.
+"""
+directive @private on FIELD_DEFINITION
 
 extend type Query {
   "The signed-in caller, or null when anonymous. Pending users may read it."
@@ -4121,14 +4127,14 @@ type Mutation {
 
 extend type User {
   "The email address: shown to the user and to admins only, null for anyone else."
-  email: String
+  email: String @private
   profileImageUrl: String!
   "Seen in the last 3 minutes."
   isActive: Boolean!
   "Free-form settings (the user and admins only)."
-  settings: JSON
+  settings: JSON @private
   "Free-form info (the user and admins only)."
-  info: JSON
+  info: JSON @private
 }
 
 input SignupInput {
@@ -20443,7 +20449,20 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().Email(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -20512,7 +20531,20 @@ func (ec *executionContext) _User_settings(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().Settings(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal map[string]any
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
 			return ec.marshalOJSON2map(ctx, selections, v)
 		},
@@ -20535,7 +20567,20 @@ func (ec *executionContext) _User_info(ctx context.Context, field graphql.Collec
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().Info(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal map[string]any
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
 			return ec.marshalOJSON2map(ctx, selections, v)
 		},
@@ -20558,7 +20603,20 @@ func (ec *executionContext) _User_currentSubscription(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().CurrentSubscription(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
 			return ec.marshalOPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
 		},
@@ -20590,7 +20648,20 @@ func (ec *executionContext) _User_usage(ctx context.Context, field graphql.Colle
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().Usage(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal *billing.UsageSummary
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *billing.UsageSummary) graphql.Marshaler {
 			return ec.marshalOUsageSummary2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐUsageSummary(ctx, selections, v)
 		},
@@ -20622,7 +20693,20 @@ func (ec *executionContext) _User_lockedUntil(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().LockedUntil(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal *time.Time
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
 			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
@@ -20645,7 +20729,20 @@ func (ec *executionContext) _User_failedSignins(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().FailedSignins(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal *int
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
 			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
@@ -20668,7 +20765,20 @@ func (ec *executionContext) _User_groups(ctx context.Context, field graphql.Coll
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.User().Groups(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Private == nil {
+					var zeroVal []*ent.Group
+					return zeroVal, errors.New("directive private is not implemented")
+				}
+				return ec.Directives.Private(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Group) graphql.Marshaler {
 			return ec.marshalOGroup2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐGroupᚄ(ctx, selections, v)
 		},

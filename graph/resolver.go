@@ -61,13 +61,16 @@ func decodedStream[T any](ctx context.Context, src live.Source, topic, key strin
 	})
 }
 
-// NewSchema builds the executable schema with its directives.
-func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{
+// NewSchema builds the executable schema with its directives, and checks that its private
+// fields are those of internal/authz's field table.
+func NewSchema(r *Resolver) (graphql.ExecutableSchema, error) {
+	schema := NewExecutableSchema(Config{
 		Resolvers: r,
 		Directives: DirectiveRoot{
 			HasRole:       hasRole,
 			HasPermission: hasPermission(r.Perms),
+			Private:       private,
 		},
 	})
+	return schema, CheckFieldRules(schema.Schema())
 }

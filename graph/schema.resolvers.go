@@ -107,8 +107,7 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 
 // MyPermissions is the resolver for the myPermissions field.
 func (r *queryResolver) MyPermissions(ctx context.Context) (map[string]any, error) {
-	v := auth.ViewerFrom(ctx)
-	return r.Perms.Effective(ctx, v.UserID, v.Role)
+	return r.Perms.Mine(ctx)
 }
 
 // HasPermission is the resolver for the hasPermission field.
@@ -150,9 +149,6 @@ func (r *subscriptionResolver) AuditLogAdded(ctx context.Context) (<-chan *ent.A
 
 // Email is the resolver for the email field.
 func (r *userResolver) Email(ctx context.Context, obj *ent.User) (*string, error) {
-	if !selfOrAdmin(ctx, obj.ID) {
-		return nil, nil
-	}
 	return &obj.Email, nil
 }
 
@@ -163,17 +159,11 @@ func (r *userResolver) IsActive(ctx context.Context, obj *ent.User) (bool, error
 
 // Settings is the resolver for the settings field.
 func (r *userResolver) Settings(ctx context.Context, obj *ent.User) (map[string]any, error) {
-	if !selfOrAdmin(ctx, obj.ID) {
-		return nil, nil
-	}
 	return obj.Settings, nil
 }
 
 // Info is the resolver for the info field.
 func (r *userResolver) Info(ctx context.Context, obj *ent.User) (map[string]any, error) {
-	if !selfOrAdmin(ctx, obj.ID) {
-		return nil, nil
-	}
 	return obj.Info, nil
 }
 

@@ -70,8 +70,5 @@ func (r *queryResolver) MyGroups(ctx context.Context) ([]*ent.Group, error) {
 
 // Groups is the resolver for the groups field.
 func (r *userResolver) Groups(ctx context.Context, obj *ent.User) ([]*ent.Group, error) {
-	if !selfOrAdmin(ctx, obj.ID) {
-		return nil, nil
-	}
 	return loaders.GroupsOfUser(ctx, obj.ID)
 }

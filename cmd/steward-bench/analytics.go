@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/internal/analytics/analyticsbench"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 )
 
 func init() {
@@ -43,7 +43,7 @@ func runAnalytics(ctx context.Context, args []string) error {
 		return err
 	}
 	defer tg.Close()
-	n, err := tg.DB.Client.PlanSubscription.Query().Count(auth.System(ctx))
+	n, err := tg.DB.Client.PlanSubscription.Query().Count(authz.As(ctx, authz.Operator))
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 )
 
@@ -212,7 +213,7 @@ func freeAddr() (string, error) {
 // seedLiveUsers creates an admin and n users with a session each straight in the database, and
 // signs their tokens with the server's secret: far faster than n sign-ups with argon2id.
 func seedLiveUsers(ctx context.Context, c *ent.Client, n int) (string, []string, []string, error) {
-	ctx = auth.System(ctx)
+	ctx = authz.As(ctx, authz.Operator)
 	tokens, err := auth.NewTokens([]byte(liveSecret), nil)
 	if err != nil {
 		return "", nil, nil, err

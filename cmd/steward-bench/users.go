@@ -10,7 +10,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 )
 
 func init() {
@@ -117,7 +117,7 @@ func renameContinuously(ctx context.Context, tg *target, perSecond float64) (sto
 // seedUsers brings the database to n users (the admin included) spread over groups, inserting
 // straight through ent in batches; it returns the number of users.
 func seedUsers(ctx context.Context, c *ent.Client, n, groups int) (int, error) {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Operator)
 	have, err := c.User.Query().Count(sys)
 	if err != nil {
 		return 0, err

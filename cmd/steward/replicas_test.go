@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -78,18 +78,18 @@ func startReplica(t *testing.T, bin string, env map[string]string) *st.Server {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return &st.Server{URL: url, HTTP: http.DefaultClient, Backend: db.Postgres}
+	return &st.Server{URL: url, HTTP: http.DefaultClient, Backend: dbtest.Postgres}
 }
 
 // TestTwoReplicas runs two steward processes on one PostgreSQL database and one Redis, as behind
 // a load balancer, and checks that nothing is lost between them.
 func TestTwoReplicas(t *testing.T) {
-	if os.Getenv(db.TestPostgresEnv) == "" || os.Getenv(st.RedisEnv) == "" {
-		t.Skipf("%s and %s must both be set: skipping the two-replica test", db.TestPostgresEnv, st.RedisEnv)
+	if os.Getenv(dbtest.PostgresEnv) == "" || os.Getenv(st.RedisEnv) == "" {
+		t.Skipf("%s and %s must both be set: skipping the two-replica test", dbtest.PostgresEnv, st.RedisEnv)
 	}
 	bin := buildBinary(t)
 	env := map[string]string{
-		"DATABASE_URL":         db.NewTestURL(t, db.Postgres),
+		"DATABASE_URL":         dbtest.NewURL(t, dbtest.Postgres),
 		"REDIS_URL":            os.Getenv(st.RedisEnv),
 		"STEWARD_REDIS_PREFIX": st.NewRedisPrefix(),
 		"WEBUI_SECRET_KEY":     st.TestSecret,

@@ -3,110 +3,60 @@ package schema
 import (
 	"entgo.io/ent"
 
-	"github.com/steward-dev/steward/ent/privacy"
-	"github.com/steward-dev/steward/internal/policy"
+	"github.com/steward-dev/steward/internal/authz"
 )
 
-// The privacy policies of every entity, in one file so the whole authorization backstop reads in
-// one place. Domain packages make the finer checks (and use auth.System once they have); these
-// rules hold even when a resolver, a nested edge or node(id) forgets.
+// The privacy policy of every entity, in one file, each built from internal/authz's row rules:
+// that package is where who may read and write which rows is decided.
 
-// ownerReadable: admins and system read everything, everyone else only their own rows.
-func ownerReadable() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), policy.FilterToOwnRows(), privacy.AlwaysAllowRule()},
-		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
-	}
-}
+// Policy of the User: anyone reads the public profile; private fields are authz field rules.
+func (User) Policy() ent.Policy { return authz.PublicRows("User") }
 
-// systemOnly: only trusted internal paths read or write (password hashes).
-func systemOnly() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), privacy.AlwaysDenyRule()},
-	}
-}
-
-// adminOnly: admins and system read and write; nobody else sees a row.
-func adminOnly() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
-	}
-}
-
-// publicReadable: any caller reads (field-level rules live in the resolvers), admins write.
-func publicReadable() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{privacy.AlwaysAllowRule()},
-		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
-	}
-}
-
-// Policy of the User.
-func (User) Policy() ent.Policy { return publicReadable() }
-
-// Policy of the Credential.
-func (Credential) Policy() ent.Policy { return systemOnly() }
+// Policy of the Credential: password hashes, read and written by the accounts actor only.
+func (Credential) Policy() ent.Policy { return authz.SecretRows("Credential") }
 
 // Policy of the Session.
-func (Session) Policy() ent.Policy { return ownerReadable() }
+func (Session) Policy() ent.Policy { return authz.OwnedRows("Session") }
 
 // Policy of the APIKey.
-func (APIKey) Policy() ent.Policy { return ownerReadable() }
+func (APIKey) Policy() ent.Policy { return authz.OwnedRows("APIKey") }
 
-// Policy of the Group: admins and system read every group, other signed-in users only the groups
-// they belong to (myGroups, their own User.groups, node(id)); only admins and system write.
-func (Group) Policy() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), policy.FilterToMemberGroups(), privacy.AlwaysAllowRule()},
-		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
-	}
-}
+// Policy of the Group.
+func (Group) Policy() ent.Policy { return authz.GroupRows() }
 
 // Policy of the Membership.
-func (Membership) Policy() ent.Policy { return ownerReadable() }
+func (Membership) Policy() ent.Policy { return authz.OwnedRows("Membership") }
 
-// Policy of the Model.
-func (Model) Policy() ent.Policy { return publicReadable() }
+// Policy of the Model: which models a viewer reads is the access-control rule of internal/models,
+// applied to every query by its interceptor.
+func (Model) Policy() ent.Policy { return authz.PublicRows("Model") }
 
 // Policy of the ConfigEntry.
-func (ConfigEntry) Policy() ent.Policy { return adminOnly() }
+func (ConfigEntry) Policy() ent.Policy { return authz.AdminRows("ConfigEntry") }
 
-// Policy of the Plan: anyone reads the active catalogue; inactive plans only admins and their
-// subscribers.
-func (Plan) Policy() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), policy.FilterPlansToVisible(), privacy.AlwaysAllowRule()},
-		Mutation: privacy.MutationPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
-	}
-}
+// Policy of the Plan.
+func (Plan) Policy() ent.Policy { return authz.PlanRows() }
 
 // Policy of the PlanSubscription.
-func (PlanSubscription) Policy() ent.Policy { return ownerReadable() }
+func (PlanSubscription) Policy() ent.Policy { return authz.OwnedRows("PlanSubscription") }
 
 // Policy of the UsageEvent.
-func (UsageEvent) Policy() ent.Policy { return ownerReadable() }
+func (UsageEvent) Policy() ent.Policy { return authz.OwnedRows("UsageEvent") }
 
 // Policy of the UsageCounter.
-func (UsageCounter) Policy() ent.Policy { return ownerReadable() }
+func (UsageCounter) Policy() ent.Policy { return authz.OwnedRows("UsageCounter") }
 
 // Policy of the QuotaReservation.
-func (QuotaReservation) Policy() ent.Policy { return ownerReadable() }
+func (QuotaReservation) Policy() ent.Policy { return authz.OwnedRows("QuotaReservation") }
 
-// Policy of the UsageDaily: derived analytics data; the UsageEvent hook writes it as system.
-func (UsageDaily) Policy() ent.Policy { return adminOnly() }
+// Policy of the UsageDaily: derived analytics data, written by the rollup actor.
+func (UsageDaily) Policy() ent.Policy { return authz.AdminRows("UsageDaily") }
 
-// Policy of the RevenueDaily: derived analytics data; the Transaction hook writes it as system.
-func (RevenueDaily) Policy() ent.Policy { return adminOnly() }
+// Policy of the RevenueDaily: derived analytics data, written by the rollup actor.
+func (RevenueDaily) Policy() ent.Policy { return authz.AdminRows("RevenueDaily") }
 
 // Policy of the Transaction.
-func (Transaction) Policy() ent.Policy { return ownerReadable() }
+func (Transaction) Policy() ent.Policy { return authz.OwnedRows("Transaction") }
 
-// Policy of the AuditLog: admins read; only the system appends; nobody updates or deletes.
-func (AuditLog) Policy() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{policy.AllowIfSystem(), policy.AllowIfAdmin(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{policy.DenyChangesToExisting(), policy.AllowIfSystem(), privacy.AlwaysDenyRule()},
-	}
-}
+// Policy of the AuditLog.
+func (AuditLog) Policy() ent.Policy { return authz.AuditRows() }

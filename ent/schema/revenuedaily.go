@@ -15,7 +15,7 @@ import (
 	"github.com/steward-dev/steward/ent/hook"
 	"github.com/steward-dev/steward/ent/revenuedaily"
 	"github.com/steward-dev/steward/ent/transaction"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 )
 
 // RevenueDaily is the sum of SUCCEEDED transactions created on one UTC day, per currency and plan,
@@ -70,7 +70,7 @@ type revenueKey struct {
 // autocommit statements; production paths (GraphQL mutations, db.InTx) always have one.
 func rollUpRevenue(next ent.Mutator) ent.Mutator {
 	return hook.TransactionFunc(func(ctx context.Context, m *gen.TransactionMutation) (ent.Value, error) {
-		sys := auth.System(ctx)
+		rollupCtx := authz.As(ctx, authz.Rollup)
 		var (
 			ids []string
 			err error
@@ -80,12 +80,12 @@ func rollUpRevenue(next ent.Mutator) ent.Mutator {
 			if id, ok := m.ID(); ok {
 				ids = []string{id}
 			}
-		} else if ids, err = m.IDs(sys); err != nil {
+		} else if ids, err = m.IDs(rollupCtx); err != nil {
 			return nil, fmt.Errorf("revenue rollup: finding rows: %w", err)
 		}
 		delta := map[revenueKey]int64{}
 		if !m.Op().Is(ent.OpCreate) {
-			if err := addSucceeded(sys, m.Client(), ids, delta, -1); err != nil {
+			if err := addSucceeded(rollupCtx, m.Client(), ids, delta, -1); err != nil {
 				return nil, err
 			}
 		}
@@ -93,7 +93,7 @@ func rollUpRevenue(next ent.Mutator) ent.Mutator {
 		if err != nil {
 			return v, err
 		}
-		if err := addSucceeded(sys, m.Client(), ids, delta, 1); err != nil {
+		if err := addSucceeded(rollupCtx, m.Client(), ids, delta, 1); err != nil {
 			return nil, err
 		}
 		for k, amount := range delta {
@@ -104,7 +104,7 @@ func rollUpRevenue(next ent.Mutator) ent.Mutator {
 				SetDay(k.day).SetCurrency(k.currency).SetPlanID(k.plan).SetTotalMinor(amount).
 				OnConflictColumns(revenuedaily.FieldDay, revenuedaily.FieldCurrency, revenuedaily.FieldPlanID).
 				AddTotalMinor(amount).
-				Exec(sys)
+				Exec(rollupCtx)
 			if err != nil {
 				return nil, fmt.Errorf("revenue rollup: adding to %s %s: %w", k.day.Format(time.DateOnly), k.currency, err)
 			}

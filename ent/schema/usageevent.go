@@ -17,7 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 )
 
@@ -83,9 +83,9 @@ func rollUpUsage(next ent.Mutator) ent.Mutator {
 		created, _ := m.CreatedAt()
 		met, _ := m.Metric()
 		amount, _ := m.Amount()
-		// The rollup is derived data that no caller may write directly (adminOnly): the event was
-		// already authorised by its own policy, so its consequence is written as the system.
-		sys := auth.System(ctx)
+		// The rollup is derived data that no caller may write directly: the event was already
+		// authorised by its own policy, so its consequence is written by the rollup actor.
+		rollupCtx := authz.As(ctx, authz.Rollup)
 		// One statement both confirms that this row was really inserted (an upsert that ignored a
 		// conflicting idempotency key inserts nothing, yet reports success) and finds the plan of
 		// the event's subscription at this moment.
@@ -98,7 +98,7 @@ func rollUpUsage(next ent.Mutator) ent.Mutator {
 				s.LeftJoin(ps).On(s.C(usageevent.FieldSubscriptionID), ps.C(plansubscription.FieldID)).
 					Select(entsql.As(ps.C(plansubscription.FieldPlanID), "plan_id"))
 			}).
-			Scan(sys, &rows)
+			Scan(rollupCtx, &rows)
 		if err != nil {
 			return nil, fmt.Errorf("usage rollup: reading event %s: %w", id, err)
 		}
@@ -115,7 +115,7 @@ func rollUpUsage(next ent.Mutator) ent.Mutator {
 			SetDay(day).SetMetric(met).SetPlanID(planID).SetTotal(amount).
 			OnConflictColumns(usagedaily.FieldDay, usagedaily.FieldMetric, usagedaily.FieldPlanID).
 			AddTotal(amount).
-			Exec(sys)
+			Exec(rollupCtx)
 		if err != nil {
 			return nil, fmt.Errorf("usage rollup: adding to %s %s: %w", day.Format(time.DateOnly), met, err)
 		}

@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
@@ -134,15 +134,9 @@ type UsageTotal struct {
 	Total  int64
 }
 
-// authorize admits admins and trusted system paths. The queries here are raw SQL, which ent
-// privacy does not see, so the check cannot be left to the policies.
-func authorize(ctx context.Context) error {
-	if auth.IsSystem(ctx) {
-		return nil
-	}
-	_, err := auth.Require(ctx, auth.RoleAdmin)
-	return err
-}
+// authorize is the capability every analytics method asks for. The queries here are raw SQL,
+// which ent privacy does not see, so the check cannot be left to the row rules.
+func authorize(ctx context.Context) error { return authz.Require(ctx, authz.ReadAnalytics) }
 
 // validateRange checks from < to and at most MaxYears apart.
 func validateRange(from, to time.Time) error {

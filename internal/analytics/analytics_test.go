@@ -12,8 +12,10 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -44,7 +46,7 @@ func newService(t *testing.T, d *db.DB, client *ent.Client) *Service {
 // (7.00 USD a week = 30.3333.. a month), daily (1.00 USD a day = 30.4166.. a month), free (0 RUB).
 func seedFixture(t *testing.T, c *ent.Client) {
 	t.Helper()
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	plans := []struct {
 		id, cur  string
 		price    int64
@@ -266,9 +268,9 @@ func TestOverviewFixture(t *testing.T) {
 			},
 		},
 	}
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			seedFixture(t, d.Client)
 			s := newService(t, d, d.Client)
 			for _, tt := range tests {
@@ -305,9 +307,9 @@ func TestPlanStatsFixture(t *testing.T) {
 		"daily":  {PlanID: "daily", CanceledSubscriptions: 1, TotalSubscriptions: 1, MRR: usd(0)},
 		"free":   {PlanID: "free", ActiveSubscriptions: 1, TotalSubscriptions: 1, MRR: rub(0)},
 	}
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			seedFixture(t, d.Client)
 			s := newService(t, d, d.Client)
 			got, err := s.PlanStats(adminCtx(), []string{"basic", "pro", "weekly", "daily", "free", "no-such-plan", "basic"})
@@ -326,7 +328,7 @@ func TestPlanStatsFixture(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	d := db.NewTestDB(t, db.SQLite)
+	d := dbtest.NewDB(t, dbtest.SQLite)
 	seedFixture(t, d.Client)
 	s := newService(t, d, d.Client)
 	user := auth.WithViewer(context.Background(), &auth.Viewer{UserID: "u", Role: auth.RoleUser})

@@ -11,8 +11,9 @@ import (
 
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/analytics/analyticsbench"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 // BenchFullEnv selects the full volume of the scale target for the benchmarks.
@@ -71,7 +72,7 @@ func seededService(b *testing.B) *analytics.Service {
 		if benchDB.err = benchDB.d.Migrate(ctx); benchDB.err != nil {
 			return
 		}
-		seeded, err := benchDB.d.Client.Plan.Query().Exist(auth.System(ctx))
+		seeded, err := benchDB.d.Client.Plan.Query().Exist(authz.AsOperator(ctx))
 		if benchDB.err = err; err != nil || seeded {
 			fmt.Fprintf(os.Stderr, "reusing the seeded database %s\n", path)
 		} else {
@@ -93,7 +94,7 @@ func seededService(b *testing.B) *analytics.Service {
 // BenchmarkOverviewYear times billingOverview's domain call for the last year.
 func BenchmarkOverviewYear(b *testing.B) {
 	svc := seededService(b)
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	to := time.Now().UTC()
 	from := to.AddDate(-1, 0, 0)
 	for b.Loop() {
@@ -106,7 +107,7 @@ func BenchmarkOverviewYear(b *testing.B) {
 // BenchmarkPlanStatsAll times the stats of every plan, as the plans page's dataloader asks.
 func BenchmarkPlanStatsAll(b *testing.B) {
 	svc := seededService(b)
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	ids, err := benchDB.d.Client.Plan.Query().IDs(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -121,9 +122,9 @@ func BenchmarkPlanStatsAll(b *testing.B) {
 // TestSeedAndMeasure runs the seeder at a small volume on every backend and checks that the
 // figures it produces are consistent: Measure works, and the stats add up to the seeded volume.
 func TestSeedAndMeasure(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			ctx := context.Background()
 			if err := analyticsbench.Seed(ctx, d.Client, 300, 330, 2000); err != nil {
 				t.Fatal(err)
@@ -135,7 +136,7 @@ func TestSeedAndMeasure(t *testing.T) {
 			if _, _, err := analyticsbench.Measure(ctx, svc, d.Client); err != nil {
 				t.Fatal(err)
 			}
-			sys := auth.System(ctx)
+			sys := authz.AsOperator(ctx)
 			ids := d.Client.Plan.Query().IDsX(sys)
 			stats, err := svc.PlanStats(sys, ids)
 			if err != nil {

@@ -14,8 +14,10 @@ import (
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 type rollupKey struct {
@@ -28,7 +30,7 @@ type rollupKey struct {
 func rollup(t *testing.T, c *ent.Client) map[rollupKey]int64 {
 	t.Helper()
 	out := map[rollupKey]int64{}
-	for _, r := range c.UsageDaily.Query().AllX(auth.System(context.Background())) {
+	for _, r := range c.UsageDaily.Query().AllX(authz.AsOperator(context.Background())) {
 		if h, m, s := r.Day.UTC().Clock(); h+m+s != 0 || r.Day.UTC().Nanosecond() != 0 {
 			t.Errorf("rollup day %v is not a UTC midnight", r.Day)
 		}
@@ -40,7 +42,7 @@ func rollup(t *testing.T, c *ent.Client) map[rollupKey]int64 {
 // recomputed sums the events the slow way, as the rollup must have them.
 func recomputed(t *testing.T, c *ent.Client) map[rollupKey]int64 {
 	t.Helper()
-	sys := auth.System(context.Background())
+	sys := authz.AsOperator(context.Background())
 	planOf := map[string]string{}
 	for _, s := range c.PlanSubscription.Query().AllX(sys) {
 		planOf[s.ID] = s.PlanID
@@ -59,11 +61,11 @@ func recomputed(t *testing.T, c *ent.Client) map[rollupKey]int64 {
 }
 
 func TestUsageDailyHook(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			c := d.Client
-			sys := auth.System(context.Background())
+			sys := authz.AsOperator(context.Background())
 			c.Plan.Create().SetID("p").SetName("p").SetCurrency("RUB").SetPriceMinor(100).SetInterval(plan.IntervalMONTH).SaveX(sys)
 			start := date(2025, 1, 1, 0, 0, 0)
 			c.PlanSubscription.Create().SetID("sub").SetUserID("u").SetPlanID("p").SetStatus(plansubscription.StatusACTIVE).
@@ -166,7 +168,7 @@ type revenueKey struct {
 func revenueRollup(t *testing.T, c *ent.Client) map[revenueKey]int64 {
 	t.Helper()
 	out := map[revenueKey]int64{}
-	for _, r := range c.RevenueDaily.Query().AllX(auth.System(context.Background())) {
+	for _, r := range c.RevenueDaily.Query().AllX(authz.AsOperator(context.Background())) {
 		if r.TotalMinor != 0 {
 			out[revenueKey{r.Day.UTC().Format(time.DateOnly), r.Currency, r.PlanID}] = r.TotalMinor
 		}
@@ -177,7 +179,7 @@ func revenueRollup(t *testing.T, c *ent.Client) map[revenueKey]int64 {
 func revenueRecomputed(t *testing.T, c *ent.Client) map[revenueKey]int64 {
 	t.Helper()
 	out := map[revenueKey]int64{}
-	for _, tx := range c.Transaction.Query().Where(transaction.StatusEQ(transaction.StatusSUCCEEDED)).AllX(auth.System(context.Background())) {
+	for _, tx := range c.Transaction.Query().Where(transaction.StatusEQ(transaction.StatusSUCCEEDED)).AllX(authz.AsOperator(context.Background())) {
 		p := ""
 		if tx.PlanID != nil {
 			p = *tx.PlanID
@@ -190,11 +192,11 @@ func revenueRecomputed(t *testing.T, c *ent.Client) map[revenueKey]int64 {
 }
 
 func TestRevenueDailyHook(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
+			d := dbtest.NewDB(t, b)
 			c := d.Client
-			sys := auth.System(context.Background())
+			sys := authz.AsOperator(context.Background())
 			pay := func(c *ent.Client, amount int64, cur string, status transaction.Status, at time.Time) *ent.TransactionCreate {
 				return c.Transaction.Create().SetUserID("u").SetPlanID("p").SetAmountMinor(amount).
 					SetCurrency(cur).SetStatus(status).SetCreatedAt(at)

@@ -14,8 +14,8 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 // countingDriver counts the statements that reach the database, whichever way they are sent:
@@ -50,10 +50,10 @@ var _ dialect.Driver = (*countingDriver)(nil)
 // TestPlanStatsStatementCount shows that a plans page costs the same number of statements with 3
 // plans as with 30: what a dataloader batching Plan.stats relies on.
 func TestPlanStatsStatementCount(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
-			sys := auth.System(context.Background())
+			d := dbtest.NewDB(t, b)
+			sys := authz.AsOperator(context.Background())
 			var ids []string
 			for i := range 30 {
 				id := fmt.Sprintf("plan-%02d", i)

@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/auditlog"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 )
 
@@ -71,7 +72,7 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 		return errors.New("audit: Action and EntityType are required")
 	}
 	return db.InTx(ctx, l.db.Client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.AuditWriter)
 		if l.db.Dialect == dialect.Postgres {
 			if _, err := c.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(chainLockKey)); err != nil {
 				return fmt.Errorf("audit: locking chain: %w", err)
@@ -166,7 +167,9 @@ type Verification struct {
 
 // Verify walks the whole chain in order, a page at a time.
 func (l *Log) Verify(ctx context.Context) (Verification, error) {
-	sys := auth.System(ctx)
+	if err := authz.Require(ctx, authz.VerifyAudit); err != nil {
+		return Verification{}, err
+	}
 	var (
 		res      = Verification{Intact: true}
 		prevHash string
@@ -175,7 +178,7 @@ func (l *Log) Verify(ctx context.Context) (Verification, error) {
 	const page = 1000
 	for {
 		rows, err := l.db.Client.AuditLog.Query().Where(auditlog.SeqGTE(nextSeq)).
-			Order(ent.Asc(auditlog.FieldSeq)).Limit(page).All(sys)
+			Order(ent.Asc(auditlog.FieldSeq)).Limit(page).All(ctx)
 		if err != nil {
 			return Verification{}, fmt.Errorf("audit: reading chain: %w", err)
 		}

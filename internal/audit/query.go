@@ -9,6 +9,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/auditlog"
 	"github.com/steward-dev/steward/ent/predicate"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -65,6 +66,9 @@ type Page struct {
 
 // List returns entries matching f, newest first (by chain position).
 func (l *Log) List(ctx context.Context, f Filter, p Page) (*ent.AuditLogConnection, error) {
+	if err := authz.Require(ctx, authz.ReadAudit); err != nil {
+		return nil, err
+	}
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}

@@ -1,14 +1,11 @@
 package auth
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-
-	"github.com/steward-dev/steward/internal/errs"
 )
 
 func TestParseExpiresIn(t *testing.T) {
@@ -131,37 +128,5 @@ func TestAPIKeyFormat(t *testing.T) {
 	}
 	if strings.Contains(display, secret[7:len(secret)-4]) {
 		t.Fatalf("display form %q shows the secret", display)
-	}
-}
-
-func TestRequire(t *testing.T) {
-	cases := []struct {
-		name     string
-		viewer   *Viewer
-		role     Role
-		wantCode errs.Code
-	}{
-		{"anonymous", nil, RolePending, errs.CodeUnauthenticated},
-		{"pending for user", &Viewer{Role: RolePending}, RoleUser, errs.CodeForbidden},
-		{"pending for pending", &Viewer{Role: RolePending}, RolePending, ""},
-		{"user for user", &Viewer{Role: RoleUser}, RoleUser, ""},
-		{"user for admin", &Viewer{Role: RoleUser}, RoleAdmin, errs.CodeForbidden},
-		{"admin for user", &Viewer{Role: RoleAdmin}, RoleUser, ""},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			v, err := Require(WithViewer(context.Background(), c.viewer), c.role)
-			got := errs.Code("")
-			if err != nil {
-				got = errs.CodeOf(err)
-			}
-			if got != c.wantCode || (err == nil && v != c.viewer) {
-				t.Fatalf("Require = %v, %v; want code %q", v, err, c.wantCode)
-			}
-		})
-	}
-	if (*Viewer)(nil).SelfOrAdmin("x") || !(&Viewer{UserID: "x", Role: RoleUser}).SelfOrAdmin("x") ||
-		(&Viewer{UserID: "y", Role: RoleUser}).SelfOrAdmin("x") || !(&Viewer{UserID: "y", Role: RoleAdmin}).SelfOrAdmin("x") {
-		t.Fatal("SelfOrAdmin disagrees with its contract")
 	}
 }

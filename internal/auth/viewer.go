@@ -38,7 +38,6 @@ func (v *Viewer) IsAdmin() bool { return v != nil && v.Role == RoleAdmin }
 func (v *Viewer) IsVerified() bool { return v != nil && (v.Role == RoleAdmin || v.Role == RoleUser) }
 
 type viewerKey struct{}
-type systemKey struct{}
 type requestKey struct{}
 
 // viewerSlot holds the viewer of one request. It is a slot rather than a plain value so that a
@@ -68,13 +67,6 @@ func SignedIn(ctx context.Context, v *Viewer) {
 		s.v.Store(v)
 	}
 }
-
-// System marks ctx as a trusted internal path (seeding, sign-up, authentication, background jobs):
-// privacy rules let it through. Use it only after the domain code has made its own checks.
-func System(ctx context.Context) context.Context { return context.WithValue(ctx, systemKey{}, true) }
-
-// IsSystem reports whether ctx was marked by System.
-func IsSystem(ctx context.Context) bool { b, _ := ctx.Value(systemKey{}).(bool); return b }
 
 // Request describes where a request came from, for sessions, rate limits and the audit log.
 type Request struct {

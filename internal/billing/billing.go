@@ -20,21 +20,18 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
-	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/payments"
 )
 
 // UsageWritePermission is the permission that lets a non-admin caller (typically the LLM
 // gateway's API key) meter usage for any user.
-const UsageWritePermission = "billing.usage.write"
+const UsageWritePermission = authz.UsageWritePermission
 
 // PermissionChecker is what billing needs of internal/permissions.
-type PermissionChecker interface {
-	Has(ctx context.Context, v *auth.Viewer, key string) (bool, error)
-}
+type PermissionChecker = authz.Permissions
 
 // Config wires a Service.
 type Config struct {
@@ -110,48 +107,6 @@ func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Microse
 func (s *Service) PaymentsConfigured() bool {
 	_, off := s.provider.(payments.Unconfigured)
 	return !off
-}
-
-// requireAdmin is the domain's own check behind @hasRole(role: ADMIN), so that non-GraphQL callers
-// cannot skip it.
-func requireAdmin(ctx context.Context) error {
-	_, err := auth.Require(ctx, auth.RoleAdmin)
-	return err
-}
-
-// requireUser admits any verified (non-pending) caller.
-func requireUser(ctx context.Context) (*auth.Viewer, error) { return auth.Require(ctx, auth.RoleUser) }
-
-// requireMeter admits admins and callers holding billing.usage.write. With allowSelf, a verified
-// user may also act on their own usage (checking their own quota, say).
-func (s *Service) requireMeter(ctx context.Context, userID string, allowSelf bool) error {
-	v, err := requireUser(ctx)
-	if err != nil {
-		return err
-	}
-	if v.IsAdmin() || (allowSelf && v.UserID == userID) {
-		return nil
-	}
-	ok, err := s.perms.Has(ctx, v, UsageWritePermission)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errs.Forbidden("you need the " + UsageWritePermission + " permission")
-	}
-	return nil
-}
-
-// selfOrAdmin admits the user themselves and admins.
-func selfOrAdmin(ctx context.Context, userID string) error {
-	v, err := requireUser(ctx)
-	if err != nil {
-		return err
-	}
-	if v.SelfOrAdmin(userID) {
-		return nil
-	}
-	return errs.Forbidden("you may only see your own billing data")
 }
 
 // client returns ctx's transaction client, or the service's.

@@ -7,9 +7,9 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
-	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/events"
 )
 
@@ -56,16 +56,14 @@ type QuotaAlert struct {
 func WatchKey(ctx context.Context, userID *string) (string, error) {
 	v := auth.ViewerFrom(ctx)
 	switch {
-	case v == nil:
-		return "", errs.Unauthenticated("sign in to do this")
-	case v.IsAdmin() && userID == nil:
-		return "", nil
-	case userID == nil || *userID == v.UserID:
-		return v.UserID, nil
-	case v.IsAdmin():
-		return *userID, nil
+	case userID != nil:
+		return *userID, authz.Require(ctx, authz.SeeUsage(*userID))
+	case authz.Allowed(ctx, authz.SeeUsage("")):
+		return "", nil // admins watch everyone
+	case v != nil:
+		return v.UserID, authz.Require(ctx, authz.SeeUsage(v.UserID))
 	default:
-		return "", errs.Forbidden("you may watch only your own usage")
+		return "", authz.Require(ctx, authz.SeeUsage(""))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/money"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/db"
@@ -36,12 +37,17 @@ type SubscribeResult struct {
 // The provider is called inside the mutation's transaction, so that a failed call leaves no
 // pending transaction behind; on SQLite this holds the write lock for the call's duration.
 func (s *Service) Subscribe(ctx context.Context, planID, returnURL string) (SubscribeResult, error) {
-	v, err := requireUser(ctx)
-	if err != nil {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
 		return SubscribeResult{}, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (SubscribeResult, error) { return s.subscribe(ctx, planID, returnURL) })
+}
+
+// subscribe is Subscribe inside its transaction.
+func (s *Service) subscribe(ctx context.Context, planID, returnURL string) (SubscribeResult, error) {
+	v := auth.ViewerFrom(ctx)
 	c := s.clientFrom(ctx)
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	p, err := s.lockPlan(ctx, c, planID, false)
 	if err != nil {
 		return SubscribeResult{}, err
@@ -111,6 +117,9 @@ var ErrUnknownPayment = errs.NotFound("payment")
 // does the work (activation, renewal, audit) exactly once. A payment id the provider does not
 // know is ErrUnknownPayment; one it knows but steward did not create is ignored.
 func (s *Service) ProcessPayment(ctx context.Context, paymentID string) error {
+	if err := authz.Require(ctx, authz.ProcessPayments); err != nil {
+		return err
+	}
 	if !s.PaymentsConfigured() {
 		return payments.ErrNotConfigured
 	}
@@ -121,7 +130,6 @@ func (s *Service) ProcessPayment(ctx context.Context, paymentID string) error {
 		}
 		return err
 	}
-	ctx = auth.System(ctx)
 	return db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
 		tx, err := c.Transaction.Query().Where(transaction.ProviderPaymentID(pay.ID), transaction.Provider(s.provider.Name())).Only(ctx)
 		if ent.IsNotFound(err) {

@@ -14,10 +14,11 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/internal/audit"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/money"
 	"github.com/steward-dev/steward/internal/billing/slug"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -93,7 +94,7 @@ var quotaRestrictingStatuses = []plansubscription.Status{
 // else includeInactive is ignored and only active plans are listed.
 func (s *Service) Plans(ctx context.Context, includeInactive bool) ([]*ent.Plan, error) {
 	q := s.clientFrom(ctx).Plan.Query()
-	if !includeInactive || !auth.ViewerFrom(ctx).IsAdmin() {
+	if !includeInactive || !authz.Allowed(ctx, authz.ManagePlans) {
 		q.Where(plan.IsActive(true))
 	}
 	out, err := q.Order(ent.Asc(plan.FieldDisplayOrder), ent.Asc(plan.FieldName), ent.Asc(plan.FieldID)).All(ctx)
@@ -103,10 +104,11 @@ func (s *Service) Plans(ctx context.Context, includeInactive bool) ([]*ent.Plan,
 	return out, nil
 }
 
-// Plan returns a plan by id. Inactive plans are visible to admins only (others get NOT_FOUND).
+// Plan returns a plan by id. An inactive plan is visible to admins and its subscribers only, by
+// the same row rule as node(id); anyone else gets NOT_FOUND.
 func (s *Service) Plan(ctx context.Context, id string) (*ent.Plan, error) {
 	p, err := s.clientFrom(ctx).Plan.Get(ctx, id)
-	if ent.IsNotFound(err) || (err == nil && !p.IsActive && !auth.ViewerFrom(ctx).IsAdmin()) {
+	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("plan")
 	}
 	if err != nil {
@@ -117,9 +119,14 @@ func (s *Service) Plan(ctx context.Context, id string) (*ent.Plan, error) {
 
 // CreatePlan validates in and creates the plan (admin).
 func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (*ent.Plan, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.createPlan(ctx, in) })
+}
+
+// createPlan is CreatePlan inside its transaction.
+func (s *Service) createPlan(ctx context.Context, in PlanInput) (*ent.Plan, error) {
 	name, err := validateText("name", in.Name, maxNameLen, true)
 	if err != nil {
 		return nil, err
@@ -172,7 +179,7 @@ func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (*ent.Plan, erro
 		active = *in.IsActive
 	}
 	c := s.clientFrom(ctx)
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	id, err := s.planID(ctx, c, in.ID, name)
 	if err != nil {
 		return nil, err
@@ -197,7 +204,7 @@ func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (*ent.Plan, erro
 
 // planID returns the requested id after checking it, or a fresh readable one.
 func (s *Service) planID(ctx context.Context, c *ent.Client, want *string, name string) (string, error) {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	if want != nil && *want != "" {
 		if !planIDPattern.MatchString(*want) {
 			return "", errs.Invalid("id", "id must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
@@ -230,9 +237,14 @@ func (s *Service) planID(ctx context.Context, c *ent.Client, want *string, name 
 // with live subscriptions is a CONFLICT: subscribers keep what they signed up for, and a new plan
 // is the way to offer less.
 func (s *Service) UpdatePlan(ctx context.Context, id string, in PlanUpdate) (*ent.Plan, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.updatePlan(ctx, id, in) })
+}
+
+// updatePlan is UpdatePlan inside its transaction.
+func (s *Service) updatePlan(ctx context.Context, id string, in PlanUpdate) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
 	old, err := s.lockPlan(ctx, c, id, true)
 	if err != nil {
@@ -336,7 +348,7 @@ func (s *Service) UpdatePlan(ctx context.Context, id string, in PlanUpdate) (*en
 	if lowered != nil || intervalChanged {
 		live, err := c.PlanSubscription.Query().
 			Where(plansubscription.PlanID(id), plansubscription.StatusIn(quotaRestrictingStatuses...)).
-			Count(auth.System(ctx))
+			Count(authz.As(ctx, authz.Billing))
 		if err != nil {
 			return nil, fmt.Errorf("counting subscriptions: %w", err)
 		}
@@ -359,7 +371,7 @@ func (s *Service) UpdatePlan(ctx context.Context, id string, in PlanUpdate) (*en
 		upd.SetQuotas(quotas)
 		changes["quotas"] = audit.Change{Old: old.Quotas, New: quotas}
 	}
-	p, err := upd.Save(auth.System(ctx))
+	p, err := upd.Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return nil, fmt.Errorf("updating plan: %w", err)
 	}
@@ -408,7 +420,7 @@ func (s *Service) lockPlan(ctx context.Context, c *ent.Client, id string, exclus
 			q.ForShare()
 		}
 	}
-	p, err := q.Only(auth.System(ctx))
+	p, err := q.Only(authz.As(ctx, authz.Billing))
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("plan")
 	}
@@ -421,11 +433,16 @@ func (s *Service) lockPlan(ctx context.Context, c *ent.Client, id string, exclus
 // DeletePlan deletes a plan that nothing refers to (admin). A plan any subscription or payment
 // refers to is a CONFLICT, so that history never dangles: deactivate it instead.
 func (s *Service) DeletePlan(ctx context.Context, id string) (*ent.Plan, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.deletePlan(ctx, id) })
+}
+
+// deletePlan is DeletePlan inside its transaction.
+func (s *Service) deletePlan(ctx context.Context, id string) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	p, err := s.lockPlan(ctx, c, id, true)
 	if err != nil {
 		return nil, err
@@ -458,15 +475,20 @@ func (s *Service) DeletePlan(ctx context.Context, id string) (*ent.Plan, error) 
 // TogglePlan flips a plan between active and inactive (admin). Inactive plans are hidden from
 // users and cannot be subscribed to; existing subscriptions continue.
 func (s *Service) TogglePlan(ctx context.Context, id string) (*ent.Plan, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.togglePlan(ctx, id) })
+}
+
+// togglePlan is TogglePlan inside its transaction.
+func (s *Service) togglePlan(ctx context.Context, id string) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
 	old, err := s.lockPlan(ctx, c, id, true)
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.Plan.UpdateOne(old).SetIsActive(!old.IsActive).Save(auth.System(ctx))
+	p, err := c.Plan.UpdateOne(old).SetIsActive(!old.IsActive).Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return nil, fmt.Errorf("toggling plan: %w", err)
 	}
@@ -511,9 +533,14 @@ func withSuffix(name, suffix string, max int) string {
 // DuplicatePlan copies a plan as "X (Copy)" with localized suffixes in its translations, inactive,
 // one place lower in the display order, under a fresh id (admin).
 func (s *Service) DuplicatePlan(ctx context.Context, id string) (*ent.Plan, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.duplicatePlan(ctx, id) })
+}
+
+// duplicatePlan is DuplicatePlan inside its transaction.
+func (s *Service) duplicatePlan(ctx context.Context, id string) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
 	src, err := s.lockPlan(ctx, c, id, false)
 	if err != nil {
@@ -539,7 +566,7 @@ func (s *Service) DuplicatePlan(ctx context.Context, id string) (*ent.Plan, erro
 		SetTranslations(translations).SetPriceMinor(src.PriceMinor).SetCurrency(src.Currency).
 		SetInterval(src.Interval).SetQuotas(src.Quotas).SetFeatures(src.Features).
 		SetIsActive(false).SetDisplayOrder(src.DisplayOrder + 1).SetMetadata(src.Metadata).
-		Save(auth.System(ctx))
+		Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return nil, fmt.Errorf("duplicating plan: %w", err)
 	}

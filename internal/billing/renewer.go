@@ -8,7 +8,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/internal/audit"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/db"
 )
@@ -61,7 +61,7 @@ type RunStats struct {
 // RunOnce does everything due at now and returns what it did.
 func (r *Renewer) RunOnce(ctx context.Context, now time.Time) (RunStats, error) {
 	var st RunStats
-	ctx = auth.System(ctx)
+	ctx = authz.As(ctx, authz.Renewer)
 	now = now.UTC().Truncate(time.Microsecond)
 	if err := r.endTrials(ctx, now, &st); err != nil {
 		return st, err

@@ -7,7 +7,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/quotareservation"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
@@ -38,9 +38,14 @@ type ReserveResult struct {
 // counts against the quota exactly like used budget, so no number of concurrent callers can hold
 // or spend beyond the limit: over it, the answer is QUOTA_EXCEEDED and nothing is held.
 func (s *Service) ReserveQuota(ctx context.Context, in ReserveInput) (ReserveResult, error) {
-	if err := s.requireMeter(ctx, in.UserID, false); err != nil {
+	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return ReserveResult{}, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (ReserveResult, error) { return s.reserveQuota(ctx, in) })
+}
+
+// reserveQuota is ReserveQuota inside its transaction.
+func (s *Service) reserveQuota(ctx context.Context, in ReserveInput) (ReserveResult, error) {
 	if in.UserID == "" {
 		return ReserveResult{}, errs.Invalid("userId", "user id is required")
 	}
@@ -89,7 +94,7 @@ func (s *Service) ReserveQuota(ctx context.Context, in ReserveInput) (ReserveRes
 			check = makeCheck(in.Metric, 0, used, reserved, limit, limited, start, end)
 		}
 	}
-	r, err := create.Save(auth.System(ctx))
+	r, err := create.Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return ReserveResult{}, fmt.Errorf("creating reservation: %w", err)
 	}
@@ -118,9 +123,14 @@ type SettleResult struct {
 // quota and later enforced calls are refused. A reservation settles once; settling a released,
 // expired or already settled one is a CONFLICT (record late usage with recordUsage instead).
 func (s *Service) SettleReservation(ctx context.Context, in SettleInput) (SettleResult, error) {
-	if err := s.requireMeter(ctx, "", false); err != nil {
+	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return SettleResult{}, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (SettleResult, error) { return s.settleReservation(ctx, in) })
+}
+
+// settleReservation is SettleReservation inside its transaction.
+func (s *Service) settleReservation(ctx context.Context, in SettleInput) (SettleResult, error) {
 	if in.ActualAmount < 0 {
 		return SettleResult{}, errs.Invalid("actualAmount", "actual amount must not be negative")
 	}
@@ -128,7 +138,7 @@ func (s *Service) SettleReservation(ctx context.Context, in SettleInput) (Settle
 		return SettleResult{}, err
 	}
 	c := s.clientFrom(ctx)
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	now := s.now()
 	r, err := s.claimReservation(ctx, c, in.ID, quotareservation.StatusSETTLED, &in.ActualAmount, now)
 	if err != nil {
@@ -175,9 +185,14 @@ func (s *Service) SettleReservation(ctx context.Context, in SettleInput) (Settle
 // ReleaseReservation frees the whole hold without recording usage (admins, or
 // billing.usage.write). Releasing a reservation that is no longer active is a CONFLICT.
 func (s *Service) ReleaseReservation(ctx context.Context, id string) (*ent.QuotaReservation, error) {
-	if err := s.requireMeter(ctx, "", false); err != nil {
+	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.QuotaReservation, error) { return s.releaseReservation(ctx, id) })
+}
+
+// releaseReservation is ReleaseReservation inside its transaction.
+func (s *Service) releaseReservation(ctx context.Context, id string) (*ent.QuotaReservation, error) {
 	c := s.clientFrom(ctx)
 	now := s.now()
 	r, err := s.claimReservation(ctx, c, id, quotareservation.StatusRELEASED, nil, now)
@@ -195,7 +210,7 @@ func (s *Service) ReleaseReservation(ctx context.Context, id string) (*ent.Quota
 // claimReservation moves an active, unexpired reservation to status with a conditional update, so
 // that of two concurrent settles or releases exactly one wins.
 func (s *Service) claimReservation(ctx context.Context, c *ent.Client, id string, to quotareservation.Status, settled *int64, now time.Time) (*ent.QuotaReservation, error) {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	r, err := c.QuotaReservation.Get(sys, id)
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("reservation")
@@ -253,7 +268,7 @@ WHERE subscription_id = ? AND metric = ? AND period_start = ? AND reserved >= ? 
 // their budget, returning how much it freed. Called when an enforced call is refused, so that a
 // crashed caller's hold never blocks its user for longer than the reservation's TTL.
 func (s *Service) expireCounterReservations(ctx context.Context, c *ent.Client, subID string, m metric.Metric, start, now time.Time) (int64, error) {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	stale, err := c.QuotaReservation.Query().Where(
 		quotareservation.SubscriptionID(subID), quotareservation.MetricEQ(m), quotareservation.PeriodStart(start),
 		quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now),
@@ -278,7 +293,7 @@ func (s *Service) expireCounterReservations(ctx context.Context, c *ent.Client, 
 func (s *Service) expireOne(ctx context.Context, c *ent.Client, r *ent.QuotaReservation, now time.Time) (bool, error) {
 	n, err := c.QuotaReservation.Update().
 		Where(quotareservation.ID(r.ID), quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now)).
-		SetStatus(quotareservation.StatusEXPIRED).SetUpdatedAt(now).Save(auth.System(ctx))
+		SetStatus(quotareservation.StatusEXPIRED).SetUpdatedAt(now).Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return false, fmt.Errorf("expiring reservation: %w", err)
 	}
@@ -298,7 +313,7 @@ func (s *Service) expiredReserved(ctx context.Context, c *ent.Client, subID stri
 	stale, err := c.QuotaReservation.Query().Where(
 		quotareservation.SubscriptionID(subID), quotareservation.MetricEQ(m), quotareservation.PeriodStart(start),
 		quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now),
-	).All(auth.System(ctx))
+	).All(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return 0, fmt.Errorf("finding expired reservations: %w", err)
 	}
@@ -312,7 +327,9 @@ func (s *Service) expiredReserved(ctx context.Context, c *ent.Client, subID stri
 // ExpireReservations releases every reservation whose time is up, each in its own transaction;
 // safe to run on several replicas at once. It returns how many it expired.
 func (s *Service) ExpireReservations(ctx context.Context, now time.Time) (int, error) {
-	ctx = auth.System(ctx)
+	if err := authz.Require(ctx, authz.RunBillingJobs); err != nil {
+		return 0, err
+	}
 	now = now.UTC().Truncate(time.Microsecond)
 	total := 0
 	for {

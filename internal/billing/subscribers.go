@@ -10,7 +10,7 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/user"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/errs"
@@ -39,8 +39,8 @@ const maxSubscribersPage = 200
 // user and its usage of every metric in the current period against the plan's quotas. A page costs
 // a fixed number of statements whatever its size: the page, the plan, the users and the counters.
 func (s *Service) Subscribers(ctx context.Context, planID string, first *int, after *entgql.Cursor[string]) (*SubscriberPage, error) {
-	if v := auth.ViewerFrom(ctx); !v.IsAdmin() && !auth.IsSystem(ctx) {
-		return nil, errs.Forbidden("only admins may list a plan's subscribers")
+	if err := authz.Require(ctx, authz.ManageSubscriptions); err != nil {
+		return nil, err
 	}
 	n := 50
 	if first != nil {
@@ -50,7 +50,7 @@ func (s *Service) Subscribers(ctx context.Context, planID string, first *int, af
 		n = *first
 	}
 	c := s.clientFrom(ctx)
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	plan, err := c.Plan.Get(sys, planID)
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("plan")

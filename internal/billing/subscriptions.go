@@ -15,7 +15,9 @@ import (
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/period"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -49,7 +51,7 @@ func (s *Service) currentSubscription(ctx context.Context, c *ent.Client, userID
 	if lock && s.postgres {
 		q.ForUpdate()
 	}
-	sub, err := q.Only(auth.System(ctx))
+	sub, err := q.Only(authz.As(ctx, authz.Billing))
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -62,9 +64,14 @@ func (s *Service) currentSubscription(ctx context.Context, c *ent.Client, userID
 // AssignPlan puts a user on a plan (admin), ending their current subscription. Inactive plans may
 // be assigned: admins grant legacy plans.
 func (s *Service) AssignPlan(ctx context.Context, in AssignInput) (*ent.PlanSubscription, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManageSubscriptions); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.PlanSubscription, error) { return s.assignPlan(ctx, in) })
+}
+
+// assignPlan is AssignPlan inside its transaction.
+func (s *Service) assignPlan(ctx context.Context, in AssignInput) (*ent.PlanSubscription, error) {
 	if in.TrialDays != nil && (*in.TrialDays < 0 || *in.TrialDays > maxTrialDays) {
 		return nil, errs.Invalid("trialDays", fmt.Sprintf("trial days must be between 0 and %d", maxTrialDays))
 	}
@@ -90,7 +97,7 @@ func (s *Service) AssignPlan(ctx context.Context, in AssignInput) (*ent.PlanSubs
 }
 
 func (s *Service) requireUserExists(ctx context.Context, c *ent.Client, userID string) error {
-	ok, err := c.User.Query().Where(user.ID(userID)).Exist(auth.System(ctx))
+	ok, err := c.User.Query().Where(user.ID(userID)).Exist(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return fmt.Errorf("checking user: %w", err)
 	}
@@ -113,7 +120,7 @@ type startOptions struct {
 // transaction. The partial unique index guarantees that two concurrent switches cannot both
 // leave a current subscription: the loser fails and its transaction rolls back.
 func (s *Service) switchPlan(ctx context.Context, c *ent.Client, userID string, p *ent.Plan, opt startOptions) (*ent.PlanSubscription, error) {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	now := s.now()
 	anchor := now.Truncate(time.Second)
 	current, err := s.currentSubscription(ctx, c, userID, true)
@@ -191,7 +198,7 @@ func (s *Service) endSubscription(ctx context.Context, c *ent.Client, sub *ent.P
 	if sub.CanceledAt == nil {
 		upd.SetCanceledAt(now)
 	}
-	n, err := upd.Save(auth.System(ctx))
+	n, err := upd.Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return fmt.Errorf("ending subscription: %w", err)
 	}
@@ -213,19 +220,23 @@ type CancelInput struct {
 // user). At period end is the default: the user keeps what they paid for. Immediate ends it now;
 // then, as when a subscription runs out, the default plan (when configured) takes over.
 func (s *Service) CancelSubscription(ctx context.Context, in CancelInput) (*ent.PlanSubscription, error) {
-	v, err := requireUser(ctx)
-	if err != nil {
-		return nil, err
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.PlanSubscription, error) { return s.cancelSubscription(ctx, in) })
+}
+
+// cancelSubscription is CancelSubscription inside its transaction.
+func (s *Service) cancelSubscription(ctx context.Context, in CancelInput) (*ent.PlanSubscription, error) {
+	userID := ""
+	if v := auth.ViewerFrom(ctx); v != nil {
+		userID = v.UserID
 	}
-	userID := v.UserID
-	if in.UserID != nil && *in.UserID != v.UserID {
-		if err := requireAdmin(ctx); err != nil {
-			return nil, err
-		}
+	if in.UserID != nil {
 		userID = *in.UserID
 	}
+	if err := authz.Require(ctx, authz.CancelSubscription(userID)); err != nil {
+		return nil, err
+	}
 	c := s.clientFrom(ctx)
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Billing)
 	now := s.now()
 	sub, err := s.currentSubscription(ctx, c, userID, true)
 	if err != nil {
@@ -282,7 +293,7 @@ func (s *Service) fallBackToDefault(ctx context.Context, c *ent.Client, userID, 
 
 // assignDefault starts the default plan for a user who has no current subscription.
 func (s *Service) assignDefault(ctx context.Context, c *ent.Client, userID string) error {
-	p, err := c.Plan.Query().Where(plan.ID(s.defaultPlanID)).Only(auth.System(ctx))
+	p, err := c.Plan.Query().Where(plan.ID(s.defaultPlanID)).Only(authz.As(ctx, authz.Billing))
 	if ent.IsNotFound(err) {
 		s.logger.WarnContext(ctx, "STEWARD_DEFAULT_PLAN_ID names no plan; not assigning it", "plan", s.defaultPlanID)
 		return nil
@@ -326,10 +337,10 @@ func (s *Service) CurrentSubscriptions(ctx context.Context, userIDs []string) (m
 
 // MySubscription returns the caller's current subscription, or nil.
 func (s *Service) MySubscription(ctx context.Context) (*ent.PlanSubscription, error) {
-	v, err := requireUser(ctx)
-	if err != nil {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
 		return nil, err
 	}
+	v := auth.ViewerFrom(ctx)
 	return s.currentSubscription(ctx, s.clientFrom(ctx), v.UserID, false)
 }
 
@@ -343,7 +354,7 @@ type Page struct {
 
 // Subscriptions lists subscriptions (admin), newest first unless ordered otherwise.
 func (s *Service) Subscriptions(ctx context.Context, pg Page, order *ent.PlanSubscriptionOrder, where *ent.PlanSubscriptionWhereInput) (*ent.PlanSubscriptionConnection, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManageSubscriptions); err != nil {
 		return nil, err
 	}
 	if order == nil {
@@ -355,7 +366,7 @@ func (s *Service) Subscriptions(ctx context.Context, pg Page, order *ent.PlanSub
 
 // Transactions lists payments (admin), newest first unless ordered otherwise.
 func (s *Service) Transactions(ctx context.Context, pg Page, order *ent.TransactionOrder, where *ent.TransactionWhereInput) (*ent.TransactionConnection, error) {
-	if err := requireAdmin(ctx); err != nil {
+	if err := authz.Require(ctx, authz.ManageSubscriptions); err != nil {
 		return nil, err
 	}
 	return s.transactions(ctx, "", pg, order, where)
@@ -363,10 +374,10 @@ func (s *Service) Transactions(ctx context.Context, pg Page, order *ent.Transact
 
 // MyTransactions lists the caller's payments, newest first unless ordered otherwise.
 func (s *Service) MyTransactions(ctx context.Context, pg Page, order *ent.TransactionOrder, where *ent.TransactionWhereInput) (*ent.TransactionConnection, error) {
-	v, err := requireUser(ctx)
-	if err != nil {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
 		return nil, err
 	}
+	v := auth.ViewerFrom(ctx)
 	return s.transactions(ctx, v.UserID, pg, order, where)
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/db"
@@ -123,7 +123,7 @@ func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string)
 		if err := rows.Err(); err != nil {
 			return false, nil, fmt.Errorf("loading subscription: %w", err)
 		}
-		exists, err := c.User.Query().Where(user.ID(userID)).Exist(auth.System(ctx))
+		exists, err := c.User.Query().Where(user.ID(userID)).Exist(authz.As(ctx, authz.Billing))
 		return exists, nil, err
 	}
 	var (
@@ -194,7 +194,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // A user without a subscription is not limited: the event is recorded without a subscription and
 // no counter moves (set STEWARD_DEFAULT_PLAN_ID to give every account a plan).
 func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult, error) {
-	if err := s.requireMeter(ctx, in.UserID, false); err != nil {
+	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return RecordResult{}, err
 	}
 	if err := validateRecord(in); err != nil {
@@ -292,7 +292,7 @@ func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, met
 
 // replay answers a reused idempotency key from the stored event.
 func (s *Service) replay(ctx context.Context, c *ent.Client, in RecordInput, hash string, now time.Time) (RecordResult, error) {
-	prev, err := c.UsageEvent.Query().Where(usageevent.IdempotencyKey(*in.IdempotencyKey)).Only(auth.System(ctx))
+	prev, err := c.UsageEvent.Query().Where(usageevent.IdempotencyKey(*in.IdempotencyKey)).Only(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return RecordResult{}, fmt.Errorf("loading replayed usage event: %w", err)
 	}
@@ -390,7 +390,7 @@ func (s *Service) readCounter(ctx context.Context, c *ent.Client, subID string, 
 // CheckQuota reports whether amount more of metric fits the user's quota now, without recording
 // anything. The user may check their own quota; others need billing.usage.write.
 func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric, amount int64) (QuotaCheck, error) {
-	if err := s.requireMeter(ctx, userID, true); err != nil {
+	if err := authz.Require(ctx, authz.CheckQuota(s.perms, userID)); err != nil {
 		return QuotaCheck{}, err
 	}
 	if !m.Valid() {
@@ -475,7 +475,7 @@ type UsageSummary struct {
 // Usage returns a user's usage of every metric against its quota (the user or an admin).
 // Without a subscription, usage is summed over the current calendar month (UTC) and unlimited.
 func (s *Service) Usage(ctx context.Context, userID string) (UsageSummary, error) {
-	if err := selfOrAdmin(ctx, userID); err != nil {
+	if err := authz.Require(ctx, authz.SeeUsage(userID)); err != nil {
 		return UsageSummary{}, err
 	}
 	c := s.clientFrom(ctx)
@@ -506,7 +506,7 @@ func (s *Service) Usage(ctx context.Context, userID string) (UsageSummary, error
 		return out, nil
 	}
 	out.PeriodStart, out.PeriodEnd = &start, &end
-	if out.Subscription, err = c.PlanSubscription.Get(auth.System(ctx), sub.ID); err != nil {
+	if out.Subscription, err = c.PlanSubscription.Get(authz.As(ctx, authz.Billing), sub.ID); err != nil {
 		return UsageSummary{}, fmt.Errorf("loading subscription: %w", err)
 	}
 	for _, m := range metric.All {

@@ -1,4 +1,4 @@
-package db
+package db_test
 
 import (
 	"context"
@@ -15,7 +15,9 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/group"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 // heldOpener counts transactions and holds the first one until release is closed, so a test can
@@ -34,13 +36,13 @@ func (o *heldOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, er
 }
 
 func TestBatcherIsolatesCallers(t *testing.T) {
-	for _, b := range TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := NewTestDB(t, b)
-			sys := auth.System(context.Background())
+			d := dbtest.NewDB(t, b)
+			sys := authz.AsOperator(context.Background())
 			opener := &heldOpener{client: d.Client, release: make(chan struct{})}
 			const callers, size = 25, 8
-			batcher := NewBatcher(opener, size, 1)
+			batcher := db.NewBatcher(opener, size, 1)
 			errFailed := errors.New("this caller fails after writing")
 			cancelled, cancel := context.WithCancel(sys)
 			cancel()
@@ -69,8 +71,8 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 					if err := c.Group.Create().SetName(fmt.Sprintf("g%02d", i)).Exec(ctx); err != nil {
 						return err
 					}
-					AfterCommit(ctx, func() { hooks[i].Add(1) })
-					AfterTx(ctx, func() { hooks[i].Add(10) })
+					db.AfterCommit(ctx, func() { hooks[i].Add(1) })
+					db.AfterTx(ctx, func() { hooks[i].Add(10) })
 					switch outcome(i) {
 					case "fails":
 						return errFailed
@@ -88,9 +90,7 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 				go call(i)
 			}
 			waitFor(t, func() bool {
-				batcher.mu.Lock()
-				defer batcher.mu.Unlock()
-				return len(batcher.queue) == callers-1
+				return db.QueueLen(batcher) == callers-1
 			})
 			close(opener.release)
 			wg.Wait()
@@ -112,11 +112,11 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 					}
 				case "fails":
 					if !errors.Is(err, errFailed) || hooks[i].Load() != 10 {
-						t.Errorf("caller %d: err %v, hooks %d; want its own error and only AfterTx", i, err, hooks[i].Load())
+						t.Errorf("caller %d: err %v, hooks %d; want its own error and only db.AfterTx", i, err, hooks[i].Load())
 					}
 				case "panics":
 					if err == nil || hooks[i].Load() != 10 {
-						t.Errorf("caller %d: err %v, hooks %d; want an error and only AfterTx", i, err, hooks[i].Load())
+						t.Errorf("caller %d: err %v, hooks %d; want an error and only db.AfterTx", i, err, hooks[i].Load())
 					}
 				case "cancelled":
 					if !errors.Is(err, context.Canceled) || hooks[i].Load() != 0 {
@@ -132,8 +132,8 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 }
 
 func TestBatcherFailsTheBatchWhenItCannotBegin(t *testing.T) {
-	batcher := NewBatcher(failingOpener{}, 4, 2)
-	err := batcher.Do(auth.System(context.Background()), "", func(ctx context.Context, c *ent.Client) error {
+	batcher := db.NewBatcher(failingOpener{}, 4, 2)
+	err := batcher.Do(authz.AsOperator(context.Background()), "", func(ctx context.Context, c *ent.Client) error {
 		t.Error("work ran without a transaction")
 		return nil
 	})
@@ -160,8 +160,8 @@ func TestRetryable(t *testing.T) {
 		{sqlite3.Error{Code: sqlite3.ErrConstraint}, false},
 		{errors.New("other"), false},
 	} {
-		if got := retryable(c.err); got != c.want {
-			t.Errorf("retryable(%v) = %v, want %v", c.err, got, c.want)
+		if got := db.Retryable(c.err); got != c.want {
+			t.Errorf("db.Retryable(%v) = %v, want %v", c.err, got, c.want)
 		}
 	}
 }
@@ -175,10 +175,10 @@ func waitFor(t *testing.T, cond func() bool) {
 }
 
 func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
-	d := NewTestDB(t, SQLite)
-	sys := auth.System(context.Background())
+	d := dbtest.NewDB(t, dbtest.SQLite)
+	sys := authz.AsOperator(context.Background())
 	opener := &heldOpener{client: d.Client, release: make(chan struct{})}
-	batcher := NewBatcher(opener, 16, 1)
+	batcher := db.NewBatcher(opener, 16, 1)
 	var (
 		mu      sync.Mutex
 		order   []string
@@ -190,7 +190,7 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 			order = append(order, key)
 			mu.Unlock()
 			for _, k := range []string{"total-a", "total-b"} {
-				if err := AddUp(ctx, c, k, n, func(_ context.Context, _ *ent.Client, total int64) error {
+				if err := db.AddUp(ctx, c, k, n, func(_ context.Context, _ *ent.Client, total int64) error {
 					mu.Lock()
 					defer mu.Unlock()
 					applied[k] = append(applied[k], total)
@@ -214,9 +214,7 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 		go func() { defer wg.Done(); _ = record(sys, key, int64(1)<<i, key == "d") }()
 	}
 	waitFor(t, func() bool {
-		batcher.mu.Lock()
-		defer batcher.mu.Unlock()
-		return len(batcher.queue) == 4
+		return db.QueueLen(batcher) == 4
 	})
 	close(opener.release)
 	wg.Wait()
@@ -234,7 +232,7 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 
 func TestAddUpOutsideABatchAppliesAtOnce(t *testing.T) {
 	var got int64
-	err := AddUp(context.Background(), nil, "k", 7, func(_ context.Context, _ *ent.Client, total int64) error {
+	err := db.AddUp(context.Background(), nil, "k", 7, func(_ context.Context, _ *ent.Client, total int64) error {
 		got = total
 		return nil
 	})

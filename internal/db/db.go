@@ -94,7 +94,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("connecting to %s database: %w", dia, err)
 	}
 	writes := new(atomic.Uint64)
-	drv := newWriteCounter(entsql.OpenDB(dia, sqlDB), writes)
+	var gate *writeGate
+	if dia == dialect.SQLite {
+		gate = newWriteGate()
+	}
+	drv := newWriteCounter(entsql.OpenDB(dia, sqlDB), writes, gate)
 	opts := []ent.Option{ent.Driver(drv)}
 	if cfg.Debug {
 		opts = append(opts, ent.Debug())

@@ -97,3 +97,15 @@ func WithoutTx(ctx context.Context) context.Context {
 	ctx = context.WithValue(ctx, hooksKey{}, (*txHooks)(nil))
 	return ent.NewTxContext(ent.NewContext(ctx, nil), nil)
 }
+
+// InTxResult is InTx for a function that returns a value: every mutating domain method runs
+// through it (or InTx), so that it is one transaction whoever calls it, and joins its caller's.
+func InTxResult[T any](ctx context.Context, c *ent.Client, fn func(ctx context.Context) (T, error)) (T, error) {
+	var out T
+	err := InTx(ctx, c, func(ctx context.Context, _ *ent.Client) error {
+		var err error
+		out, err = fn(ctx)
+		return err
+	})
+	return out, err
+}

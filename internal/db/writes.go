@@ -19,10 +19,12 @@ import (
 type writeCounter struct {
 	countingConn
 	drv *entsql.Driver
+	// gate queues SQLite transactions before they BEGIN; nil on PostgreSQL (see writeGate).
+	gate *writeGate
 }
 
-func newWriteCounter(drv *entsql.Driver, writes *atomic.Uint64) writeCounter {
-	return writeCounter{countingConn: countingConn{Conn: drv.Conn, writes: writes}, drv: drv}
+func newWriteCounter(drv *entsql.Driver, writes *atomic.Uint64, gate *writeGate) writeCounter {
+	return writeCounter{countingConn: countingConn{Conn: drv.Conn, writes: writes}, drv: drv, gate: gate}
 }
 
 func (d writeCounter) Dialect() string                            { return d.drv.Dialect() }
@@ -31,26 +33,37 @@ func (d writeCounter) DB() *stdsql.DB                             { return d.drv
 func (d writeCounter) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
 
 func (d writeCounter) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
-	tx, err := d.drv.BeginTx(ctx, opts)
+	release, err := d.gate.enter(ctx)
 	if err != nil {
 		return nil, err
 	}
+	tx, err := d.drv.BeginTx(ctx, opts)
+	if err != nil {
+		release()
+		return nil, err
+	}
 	t := tx.(*entsql.Tx)
-	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes}, tx: t}, nil
+	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes}, tx: t, release: release}, nil
 }
 
-// writeCountingTx is writeCounter for a transaction: its statements, and its commit.
+// writeCountingTx is writeCounter for a transaction: its statements, and its commit. It leaves
+// the write gate when it ends.
 type writeCountingTx struct {
 	countingConn
-	tx *entsql.Tx
+	tx      *entsql.Tx
+	release func()
 }
 
 func (t writeCountingTx) Commit() error {
+	defer t.release()
 	defer t.writes.Add(1)
 	return t.tx.Commit()
 }
 
-func (t writeCountingTx) Rollback() error { return t.tx.Rollback() }
+func (t writeCountingTx) Rollback() error {
+	defer t.release()
+	return t.tx.Rollback()
+}
 
 // countingConn counts the statements sent through a connection, pool or transaction that may
 // change data.

@@ -21,6 +21,7 @@ import (
 	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -76,6 +77,9 @@ func (p Page) validate() error {
 
 // List returns a page of groups, by name unless order says otherwise.
 func (s *Service) List(ctx context.Context, p Page, order *ent.GroupOrder, where *ent.GroupWhereInput) (*ent.GroupConnection, error) {
+	if err := authz.Require(ctx, authz.ManageGroups); err != nil {
+		return nil, err
+	}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -92,6 +96,9 @@ func (s *Service) List(ctx context.Context, p Page, order *ent.GroupOrder, where
 
 // Members returns a page of a group's members, newest first unless order says otherwise.
 func (s *Service) Members(ctx context.Context, g *ent.Group, p Page, order []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
+	if err := authz.Require(ctx, authz.ManageGroups); err != nil {
+		return nil, err
+	}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -134,10 +141,10 @@ func (s *Service) Get(ctx context.Context, id string) (*ent.Group, error) {
 
 // Mine returns the groups the viewer belongs to, by name (admins too get only their own).
 func (s *Service) Mine(ctx context.Context) ([]*ent.Group, error) {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return nil, errs.Unauthenticated("sign in first")
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
 	}
+	v := auth.ViewerFrom(ctx)
 	gs, err := db.ClientFrom(ctx, s.client).Group.Query().Where(group.HasMembersWith(user.ID(v.UserID))).
 		Order(ent.Asc(group.FieldName), ent.Asc(group.FieldID)).All(ctx)
 	if err != nil {
@@ -157,6 +164,9 @@ type CreateInput struct {
 
 // Create adds a group created by the viewer.
 func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Group, error) {
+	if err := authz.Require(ctx, authz.ManageGroups); err != nil {
+		return nil, err
+	}
 	name, err := validateName(in.Name)
 	if err != nil {
 		return nil, err
@@ -213,6 +223,9 @@ type UpdateInput struct {
 
 // Update changes a group and audits each changed field.
 func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*ent.Group, error) {
+	if err := authz.Require(ctx, authz.ManageGroups); err != nil {
+		return nil, err
+	}
 	var (
 		name, desc string
 		perms      map[string]any
@@ -288,6 +301,9 @@ func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*ent.G
 
 // Delete removes a group; its memberships go with it (foreign key cascade).
 func (s *Service) Delete(ctx context.Context, id string) error {
+	if err := authz.Require(ctx, authz.ManageGroups); err != nil {
+		return err
+	}
 	return db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
 		g, err := c.Group.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -296,7 +312,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 		if err != nil {
 			return fmt.Errorf("loading group: %w", err)
 		}
-		members, err := c.Membership.Query().Where(membership.GroupID(id)).Count(auth.System(ctx))
+		members, err := c.Membership.Query().Where(membership.GroupID(id)).Count(authz.As(ctx, authz.Directory))
 		if err != nil {
 			return fmt.Errorf("counting members: %w", err)
 		}
@@ -331,13 +347,16 @@ func (s *Service) RemoveMembers(ctx context.Context, groupID string, userIDs []s
 }
 
 func (s *Service) changeMembers(ctx context.Context, groupID string, userIDs []string, add bool) (MembersResult, error) {
+	if err := authz.Require(ctx, authz.ManageGroups); err != nil {
+		return MembersResult{}, err
+	}
 	if len(userIDs) > maxMembersPerCall {
 		return MembersResult{}, errs.Invalid("userIds", fmt.Sprintf("at most %d ids per call", maxMembersPerCall))
 	}
 	ids := dedupe(userIDs)
 	var res MembersResult
 	err := db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.Directory)
 		g, err := c.Group.Get(ctx, groupID)
 		if ent.IsNotFound(err) {
 			return errs.NotFound("group")
@@ -463,7 +482,7 @@ func nameFree(ctx context.Context, c *ent.Client, name, except string) error {
 	if except != "" {
 		q.Where(group.IDNEQ(except))
 	}
-	taken, err := q.Exist(auth.System(ctx))
+	taken, err := q.Exist(authz.As(ctx, authz.Directory))
 	if err != nil {
 		return fmt.Errorf("checking group name: %w", err)
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/analytics"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
@@ -204,10 +204,10 @@ func memberCountByGroupID(client *ent.Client) dataloader.BatchFunc[string, int] 
 			GroupID string `json:"group_id"`
 			Count   int    `json:"count"`
 		}
-		// System: the membership rows of other users are hidden from non-admins, but a member
-		// who may see the group may see how many people are in it.
+		// The membership rows of other users are hidden from non-admins, but a member who may
+		// see the group may see how many people are in it.
 		err := db.ClientFrom(ctx, client).Membership.Query().Where(membership.GroupIDIn(keys...)).
-			GroupBy(membership.FieldGroupID).Aggregate(ent.Count()).Scan(auth.System(ctx), &rows)
+			GroupBy(membership.FieldGroupID).Aggregate(ent.Count()).Scan(authz.As(ctx, authz.Directory), &rows)
 		if err != nil {
 			return fail[int](len(keys), err)
 		}

@@ -6,16 +6,16 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/ent"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
 func TestBatchFunctionsAnswerInKeyOrder(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := db.NewTestDB(t, b)
-			ctx := auth.System(context.Background())
+			d := dbtest.NewDB(t, b)
+			ctx := authz.AsOperator(context.Background())
 			c := d.Client
 			mk := func(name string) *ent.User {
 				u, err := c.User.Create().SetName(name).SetEmail(name + "@example.com").Save(ctx)

@@ -24,6 +24,7 @@ import (
 	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -32,9 +33,6 @@ import (
 type PermissionChecker interface {
 	Has(ctx context.Context, v *auth.Viewer, key string) (bool, error)
 }
-
-// CreatePermission is the permission a non-admin needs to create models (Open WebUI's workspace).
-const CreatePermission = "workspace.models"
 
 // Config wires a Service.
 type Config struct {
@@ -75,7 +73,7 @@ func New(cfg Config) (*Service, error) {
 // may read. Trusted system paths see everything; anonymous and pending callers see nothing.
 func readFilter(s *Service) ent.Interceptor {
 	return intercept.TraverseModel(func(ctx context.Context, mq *ent.ModelQuery) error {
-		if auth.IsSystem(ctx) {
+		if authz.ActorReads(ctx, "Model") {
 			return nil
 		}
 		v := auth.ViewerFrom(ctx)
@@ -107,7 +105,7 @@ func none() predicate.Model {
 // not millions), so one small scan keeps the rule in Go, identical on SQLite and PostgreSQL.
 func (s *Service) readableIDs(ctx context.Context, v *auth.Viewer) ([]string, error) {
 	c := db.ClientFrom(ctx, s.client)
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Models)
 	subject, err := s.subject(ctx, c, v)
 	if err != nil {
 		return nil, err
@@ -128,7 +126,7 @@ func (s *Service) readableIDs(ctx context.Context, v *auth.Viewer) ([]string, er
 // subject describes the viewer for access.Policy.Can, with the groups they belong to.
 func (s *Service) subject(ctx context.Context, c *ent.Client, v *auth.Viewer) (access.Subject, error) {
 	groupIDs, err := c.Membership.Query().Where(membership.UserID(v.UserID)).
-		Select(membership.FieldGroupID).Strings(auth.System(ctx))
+		Select(membership.FieldGroupID).Strings(authz.As(ctx, authz.Models))
 	if err != nil {
 		return access.Subject{}, fmt.Errorf("loading groups of viewer: %w", err)
 	}
@@ -157,6 +155,9 @@ func controlOf(m *ent.Model) *access.AccessControl {
 
 // List returns the models the viewer may read, by name.
 func (s *Service) List(ctx context.Context) ([]*ent.Model, error) {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
+	}
 	ms, err := db.ClientFrom(ctx, s.client).Model.Query().
 		Order(ent.Asc(model.FieldName), ent.Asc(model.FieldID)).All(ctx)
 	if err != nil {
@@ -167,6 +168,9 @@ func (s *Service) List(ctx context.Context) ([]*ent.Model, error) {
 
 // Get returns one model the viewer may read; any other id is NOT_FOUND.
 func (s *Service) Get(ctx context.Context, id string) (*ent.Model, error) {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
+	}
 	m, err := db.ClientFrom(ctx, s.client).Model.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("model")
@@ -186,16 +190,12 @@ type CreateInput struct {
 	IsActive      *bool
 }
 
-// Create adds a model owned by the viewer. Admins may; other users need workspace.models.
+// Create adds a model owned by the viewer: CreateModels (admins, and users with workspace.models).
 func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Model, error) {
-	v := auth.ViewerFrom(ctx)
-	ok, err := s.perms.Has(ctx, v, CreatePermission)
-	if err != nil {
+	if err := authz.Require(ctx, authz.CreateModels(s.perms)); err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errs.Forbidden("you need the " + CreatePermission + " permission to create models")
-	}
+	v := auth.ViewerFrom(ctx)
 	id := strings.TrimSpace(in.ID)
 	if id == "" || len(id) > 255 {
 		return nil, errs.Invalid("id", "must be 1 to 255 characters")
@@ -206,7 +206,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Model, error
 	}
 	var out *ent.Model
 	err = db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.Models)
 		ac, stored, err := s.parseControl(ctx, c, in.AccessControl)
 		if err != nil {
 			return err
@@ -257,9 +257,12 @@ type UpdateInput struct {
 
 // Update changes a model; the viewer needs write access.
 func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*ent.Model, error) {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
+	}
 	var out *ent.Model
 	err := db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.Models)
 		m, err := s.writable(ctx, c, id)
 		if err != nil {
 			return err
@@ -326,12 +329,15 @@ func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*ent.M
 
 // Delete removes a model; the viewer needs write access.
 func (s *Service) Delete(ctx context.Context, id string) error {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return err
+	}
 	return db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
 		m, err := s.writable(ctx, c, id)
 		if err != nil {
 			return err
 		}
-		if err := c.Model.DeleteOneID(id).Exec(auth.System(ctx)); err != nil {
+		if err := c.Model.DeleteOneID(id).Exec(authz.As(ctx, authz.Models)); err != nil {
 			return fmt.Errorf("deleting model: %w", err)
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: audit.ModelDeleted, EntityType: "Model", EntityID: id,
@@ -376,6 +382,9 @@ func (s *Service) can(ctx context.Context, c *ent.Client, m *ent.Model, perm acc
 // the model's writers may ask. The query mirrors access.Policy.Can: the owner, the named users,
 // members of the named groups, admins when they bypass, and everyone for reading a public model.
 func (s *Service) UsersWithAccess(ctx context.Context, modelID string, perm access.Permission) ([]*ent.User, error) {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
+	}
 	c := db.ClientFrom(ctx, s.client)
 	m, err := c.Model.Get(ctx, modelID)
 	if ent.IsNotFound(err) {
@@ -421,7 +430,7 @@ func (s *Service) UsersWithAccess(ctx context.Context, modelID string, perm acce
 		}
 		q.Where(user.Or(who...))
 	}
-	users, err := q.Order(ent.Asc(user.FieldName), ent.Asc(user.FieldID)).All(auth.System(ctx))
+	users, err := q.Order(ent.Asc(user.FieldName), ent.Asc(user.FieldID)).All(authz.As(ctx, authz.Models))
 	if err != nil {
 		return nil, fmt.Errorf("listing users with access: %w", err)
 	}
@@ -442,7 +451,7 @@ func (s *Service) parseControl(ctx context.Context, c *ent.Client, v map[string]
 	if ac == nil {
 		return nil, nil, nil
 	}
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Models)
 	for _, p := range []struct {
 		field string
 		ids   []string

@@ -12,6 +12,7 @@ import (
 	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/settings"
@@ -32,8 +33,17 @@ func New(client *ent.Client, store *settings.Store, log *audit.Log) *Service {
 	return &Service{client: client, settings: store, audit: log}
 }
 
-// Defaults returns the stored default tree, filled with Open WebUI's defaults for any missing key.
+// Defaults returns the stored default tree, filled with Open WebUI's defaults for any missing key:
+// EditDefaults.
 func (s *Service) Defaults(ctx context.Context) (access.Tree, error) {
+	if err := authz.Require(ctx, authz.EditDefaults); err != nil {
+		return nil, err
+	}
+	return s.defaults(ctx)
+}
+
+// defaults is Defaults for the rules that every permission check applies.
+func (s *Service) defaults(ctx context.Context) (access.Tree, error) {
 	var stored map[string]any
 	found, err := s.settings.Get(ctx, DefaultsKey, &stored)
 	if err != nil {
@@ -45,9 +55,17 @@ func (s *Service) Defaults(ctx context.Context) (access.Tree, error) {
 	return access.Fill(access.Tree(stored), access.Defaults()), nil
 }
 
-// UpdateDefaults validates a (possibly partial) tree, fills the missing keys from Open WebUI's
+// UpdateDefaults (EditDefaults) validates a (possibly partial) tree, fills the missing keys from Open WebUI's
 // defaults, stores it and returns the stored tree.
 func (s *Service) UpdateDefaults(ctx context.Context, tree map[string]any) (access.Tree, error) {
+	if err := authz.Require(ctx, authz.EditDefaults); err != nil {
+		return nil, err
+	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (access.Tree, error) { return s.updateDefaults(ctx, tree) })
+}
+
+// updateDefaults is UpdateDefaults inside its transaction.
+func (s *Service) updateDefaults(ctx context.Context, tree map[string]any) (access.Tree, error) {
 	if tree == nil {
 		return nil, errs.Invalid("permissions", "must be an object")
 	}
@@ -55,7 +73,7 @@ func (s *Service) UpdateDefaults(ctx context.Context, tree map[string]any) (acce
 		return nil, err
 	}
 	full := access.Fill(access.Tree(tree), access.Defaults())
-	before, err := s.Defaults(ctx)
+	before, err := s.defaults(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -77,12 +95,12 @@ func (s *Service) UpdateDefaults(ctx context.Context, tree map[string]any) (acce
 	return full, nil
 }
 
-// GroupGrants returns what each of the user's groups grants and denies.
-func (s *Service) GroupGrants(ctx context.Context, userID string) ([]access.GroupGrant, error) {
+// groupGrants returns what each of the user's groups grants and denies.
+func (s *Service) groupGrants(ctx context.Context, userID string) ([]access.GroupGrant, error) {
 	groups, err := db.ClientFrom(ctx, s.client).Group.Query().
 		Where(group.HasMembersWith(user.ID(userID))).
 		Order(ent.Asc(group.FieldName)).
-		All(auth.System(ctx))
+		All(authz.As(ctx, authz.Directory))
 	if err != nil {
 		return nil, fmt.Errorf("loading groups of user: %w", err)
 	}
@@ -93,16 +111,25 @@ func (s *Service) GroupGrants(ctx context.Context, userID string) ([]access.Grou
 	return grants, nil
 }
 
-// Effective returns the full permission tree of a user with the given role.
-func (s *Service) Effective(ctx context.Context, userID string, role auth.Role) (access.Tree, error) {
+// Mine returns the viewer's full permission tree: ReadOwnAccount.
+func (s *Service) Mine(ctx context.Context) (access.Tree, error) {
+	if err := authz.Require(ctx, authz.ReadOwnAccount); err != nil {
+		return nil, err
+	}
+	v := auth.ViewerFrom(ctx)
+	return s.effective(ctx, v.UserID, v.Role)
+}
+
+// effective returns the full permission tree of a user with the given role.
+func (s *Service) effective(ctx context.Context, userID string, role auth.Role) (access.Tree, error) {
 	if role == auth.RoleAdmin {
 		return access.AllGranted(), nil
 	}
-	defaults, err := s.Defaults(ctx)
+	defaults, err := s.defaults(ctx)
 	if err != nil {
 		return nil, err
 	}
-	grants, err := s.GroupGrants(ctx, userID)
+	grants, err := s.groupGrants(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,27 +145,30 @@ func (s *Service) Has(ctx context.Context, v *auth.Viewer, key string) (bool, er
 	if !v.IsVerified() {
 		return false, nil
 	}
-	tree, err := s.Effective(ctx, v.UserID, v.Role)
+	tree, err := s.effective(ctx, v.UserID, v.Role)
 	if err != nil {
 		return false, err
 	}
 	return access.Has(tree, key), nil
 }
 
-// Explain tells whether the user holds key and which sources decided it.
+// Explain (ManageUsers) tells whether the user holds key and which sources decided it.
 func (s *Service) Explain(ctx context.Context, userID, key string) (access.Explanation, error) {
-	u, err := s.client.User.Get(auth.System(ctx), userID)
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return access.Explanation{}, err
+	}
+	u, err := s.client.User.Get(ctx, userID)
 	if ent.IsNotFound(err) {
 		return access.Explanation{}, errs.NotFound("user")
 	}
 	if err != nil {
 		return access.Explanation{}, fmt.Errorf("loading user: %w", err)
 	}
-	defaults, err := s.Defaults(ctx)
+	defaults, err := s.defaults(ctx)
 	if err != nil {
 		return access.Explanation{}, err
 	}
-	grants, err := s.GroupGrants(ctx, userID)
+	grants, err := s.groupGrants(ctx, userID)
 	if err != nil {
 		return access.Explanation{}, err
 	}

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -17,7 +17,7 @@ const overviewFields = `mrr { currency amount } arr { currency amount } newSubsc
 // TestAnalyticsThroughGraphQL checks the figures on a small hand-computed fixture: a monthly USD
 // plan, a yearly EUR plan (120.00 a year is 10.00 a month), a free plan and a trial.
 func TestAnalyticsThroughGraphQL(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		monthly := w.createPlan(t, map[string]any{"name": "Monthly", "price": "10.00", "currency": "USD",
 			"quotas": []map[string]any{{"metric": "REQUESTS", "limit": 100}}})
@@ -34,7 +34,7 @@ func TestAnalyticsThroughGraphQL(t *testing.T) {
 			}
 		}
 		// One succeeded payment of 10.00 USD, as a webhook would leave it.
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		now := time.Now().UTC()
 		if err := w.s.App.DB.Client.Transaction.Create().SetUserID(w.bob.ID).SetPlanID(monthly).SetAmountMinor(1000).
 			SetCurrency("USD").SetStatus("SUCCEEDED").SetProvider("yookassa").SetProcessedAt(now).Exec(ctx); err != nil {

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -15,7 +15,7 @@ import (
 const createKey = `mutation($name: String!, $exp: Time) { createAPIKey(input: {name: $name, expiresAt: $exp}) { key apiKey { id name prefix expiresAt } } }`
 
 func TestAPIKeys(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Now())
 		s := st.New(t, b, st.WithClock(clock.Now), st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"}))
 		admin := s.Signup(t, "Ada")
@@ -114,13 +114,13 @@ func TestAPIKeys(t *testing.T) {
 }
 
 func TestAPIKeysDisabled(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		wantCode(t, s.Query(t, admin.Token, createKey, "name", "gateway"), "FORBIDDEN")
 
 		// A key created while keys were enabled stops working once they are disabled again.
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		setKeys := func(on bool) {
 			a, err := s.App.Settings.Auth(ctx)
 			if err != nil {

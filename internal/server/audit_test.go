@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/ent/auditlog"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -15,7 +15,7 @@ const auditQuery = `query($w: AuditLogWhere, $first: Int) { auditLogs(where: $w,
   totalCount edges { node { id seq action entityType entityID description changes ip userAgent requestID actor { id } } } } }`
 
 func TestAuditLogChainAndFilters(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -68,7 +68,7 @@ func TestAuditLogChainAndFilters(t *testing.T) {
 			t.Fatalf("fresh chain: %v", v)
 		}
 
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		if err := s.App.DB.Client.AuditLog.Update().Where(auditlog.Seq(1)).Exec(ctx); err == nil {
 			t.Fatal("the data layer let an audit entry be updated")
 		}
@@ -90,7 +90,7 @@ func TestAuditLogChainAndFilters(t *testing.T) {
 // TestAuditDiffs checks the recorded changes of the actions whose diff matters most, and that a
 // secret is recorded only as changed.
 func TestAuditDiffs(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b, st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"}))
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")

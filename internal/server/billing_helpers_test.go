@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/ent/auditlog"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -29,7 +29,7 @@ type billingWorld struct {
 	bob   st.Account
 }
 
-func newBillingWorld(t *testing.T, b db.Backend, opts ...st.Option) billingWorld {
+func newBillingWorld(t *testing.T, b dbtest.Backend, opts ...st.Option) billingWorld {
 	t.Helper()
 	s := st.New(t, b, opts...)
 	admin := s.Signup(t, "Ada")
@@ -64,7 +64,7 @@ func (w billingWorld) record(t *testing.T, token string, in map[string]any) *st.
 // API belongs to another package).
 func auditCount(t *testing.T, s *st.Server, action string) int {
 	t.Helper()
-	n, err := s.App.DB.Client.AuditLog.Query().Where(auditlog.Action(action)).Count(auth.System(context.Background()))
+	n, err := s.App.DB.Client.AuditLog.Query().Where(auditlog.Action(action)).Count(authz.AsOperator(context.Background()))
 	if err != nil {
 		t.Fatalf("counting audit entries: %v", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/payments"
 	"github.com/steward-dev/steward/internal/payments/yookassa/yookassatest"
 	st "github.com/steward-dev/steward/internal/servertest"
@@ -26,7 +26,7 @@ func postWebhook(t *testing.T, s *st.Server, body []byte) int {
 }
 
 func TestPaymentsNotConfigured(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		pro := w.createPlan(t, nil)
 		r := w.s.Query(t, w.bob.Token, subscribeMutation, "p", pro, "r", "https://app.example.com/billing")
@@ -48,7 +48,7 @@ func TestPaymentsNotConfigured(t *testing.T) {
 }
 
 func TestPayments(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		yk := yookassatest.NewServer("shop-1", "test_secret")
 		defer yk.Close()
 		w := newBillingWorld(t, b, st.WithEnv(map[string]string{

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
 func TestCreatePlan(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		d := w.s.MustQuery(t, w.admin.Token, createPlanMutation, "in", map[string]any{
 			"name": "Базовый", "description": "Starter", "price": "199.9", "currency": "RUB", "interval": "MONTH",
@@ -89,7 +89,7 @@ func TestCreatePlan(t *testing.T) {
 }
 
 func TestPlanVisibility(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		w.createPlan(t, map[string]any{"id": "b", "displayOrder": 2})
 		w.createPlan(t, map[string]any{"id": "a", "displayOrder": 1})
@@ -135,7 +135,7 @@ func TestPlanVisibility(t *testing.T) {
 }
 
 func TestPlanRules(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		id := w.createPlan(t, map[string]any{"id": "pro", "name": "Pro", "quotas": []any{
 			map[string]any{"metric": "TOKENS_INPUT", "limit": 1000}, map[string]any{"metric": "REQUESTS", "limit": 10},

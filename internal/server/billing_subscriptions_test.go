@@ -7,15 +7,15 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent/plansubscription"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
 const subFields = `id planID status currentPeriodStart currentPeriodEnd cancelAtPeriodEnd canceledAt endedAt trialEnd paidThrough`
 
 func TestAssignAndCancel(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2025, 1, 31, 9, 30, 0, 0, time.UTC))
 		w := newBillingWorld(t, b, st.WithClock(clock.Now))
 		basic := w.createPlan(t, map[string]any{"id": "basic", "quotas": []any{map[string]any{"metric": "REQUESTS", "limit": 10}}})
@@ -55,7 +55,7 @@ func TestAssignAndCancel(t *testing.T) {
 		})
 		t.Run("one current subscription per user", func(t *testing.T) {
 			n, err := w.s.App.DB.Client.PlanSubscription.Query().
-				Where(plansubscription.UserID(w.bob.ID), plansubscription.StatusNEQ(plansubscription.StatusCANCELED)).Count(auth.System(context.Background()))
+				Where(plansubscription.UserID(w.bob.ID), plansubscription.StatusNEQ(plansubscription.StatusCANCELED)).Count(authz.AsOperator(context.Background()))
 			if err != nil || n != 1 {
 				t.Fatalf("current subscriptions = %d (%v), want 1", n, err)
 			}
@@ -117,7 +117,7 @@ func TestAssignAndCancel(t *testing.T) {
 }
 
 func TestPeriodRollover(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC))
 		w := newBillingWorld(t, b, st.WithClock(clock.Now), st.WithEnv(map[string]string{"STEWARD_DEFAULT_PLAN_ID": "free", "JWT_EXPIRES_IN": "-1"}))
 		w.createPlan(t, map[string]any{"id": "free", "price": "0", "quotas": []any{map[string]any{"metric": "REQUESTS", "limit": 5}}})
@@ -191,7 +191,7 @@ func TestPeriodRollover(t *testing.T) {
 // TestDefaultPlanForEveryNewAccount: STEWARD_DEFAULT_PLAN_ID applies to accounts an admin creates
 // as it does to sign-ups.
 func TestDefaultPlanForEveryNewAccount(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b, st.WithEnv(map[string]string{"STEWARD_DEFAULT_PLAN_ID": "starter", "DEFAULT_USER_ROLE": "user"}))
 		w.createPlan(t, map[string]any{"id": "starter", "price": "0"})
 		signedUp := w.s.Signup(t, "Cy")

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent/usageevent"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -27,7 +27,7 @@ func (w billingWorld) meterKey(t *testing.T) string {
 var apiKeysOn = st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"})
 
 func TestRecordUsage(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b, apiKeysOn)
 		carol := w.s.Signup(t, "Carol")
 		w.s.SetRole(t, carol.ID, "USER")
@@ -76,7 +76,7 @@ func TestRecordUsage(t *testing.T) {
 			if got := num(r.Errors[0].Extensions["limit"]); got != 3 {
 				t.Errorf("extensions.limit = %d, want 3", got)
 			}
-			n, _ := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.UserID(carol.ID)).Count(auth.System(context.Background()))
+			n, _ := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.UserID(carol.ID)).Count(authz.AsOperator(context.Background()))
 			if n != 1 {
 				t.Errorf("events = %d, want 1", n)
 			}
@@ -94,7 +94,7 @@ func TestRecordUsage(t *testing.T) {
 			// A lone recordUsage shares a commit with concurrent ones; several in one operation
 			// still form one transaction, so the refused second undoes the first.
 			events := func() int {
-				n, err := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.UserID(carol.ID)).Count(auth.System(context.Background()))
+				n, err := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.UserID(carol.ID)).Count(authz.AsOperator(context.Background()))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -164,7 +164,7 @@ func TestRecordUsage(t *testing.T) {
 // TestConcurrentEnforcement is the race LiteLLM has: 200 concurrent enforced reports of 1 against
 // a quota of 100 must accept exactly 100, and the same with reservations.
 func TestConcurrentEnforcement(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		planID := w.createPlan(t, map[string]any{"quotas": []any{
 			map[string]any{"metric": "REQUESTS", "limit": 100}, map[string]any{"metric": "IMAGES", "limit": 100}}})
@@ -205,7 +205,7 @@ func TestConcurrentEnforcement(t *testing.T) {
 				t.Fatalf("accepted %d, refused %d; want 100 and 100", ok, exceeded)
 			}
 			d := w.s.MustQuery(t, w.admin.Token, checkQuery, "u", w.bob.ID, "m", "REQUESTS", "a", 0)
-			n, _ := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.UserID(w.bob.ID)).Count(auth.System(context.Background()))
+			n, _ := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.UserID(w.bob.ID)).Count(authz.AsOperator(context.Background()))
 			if num(st.Get(d, "checkQuota.used")) != 100 || n != 100 {
 				t.Fatalf("counter used = %v, events = %d; want 100 and 100", st.Get(d, "checkQuota.used"), n)
 			}
@@ -261,7 +261,7 @@ func TestConcurrentEnforcement(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			n, _ := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.IdempotencyKey("dup")).Count(auth.System(context.Background()))
+			n, _ := w.s.App.DB.Client.UsageEvent.Query().Where(usageevent.IdempotencyKey("dup")).Count(authz.AsOperator(context.Background()))
 			if n != 1 || replayed.Load() != 19 {
 				t.Fatalf("events = %d, replayed = %d; want 1 and 19", n, replayed.Load())
 			}
@@ -270,7 +270,7 @@ func TestConcurrentEnforcement(t *testing.T) {
 }
 
 func TestReservations(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC))
 		w := newBillingWorld(t, b, st.WithClock(clock.Now))
 		planID := w.createPlan(t, map[string]any{"quotas": []any{map[string]any{"metric": "TOKENS_OUTPUT", "limit": 1000}}})

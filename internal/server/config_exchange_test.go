@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -38,7 +38,7 @@ func noSecrets(t *testing.T, what, raw string) {
 }
 
 func TestConfigSecretsNeverReturned(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		setSecrets(t, s, admin.Token)
@@ -105,7 +105,7 @@ func TestConfigSecretsNeverReturned(t *testing.T) {
 }
 
 func TestConfigExportImport(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		src := st.New(t, b)
 		admin := src.Signup(t, "Ada")
 		setSecrets(t, src, admin.Token)
@@ -198,7 +198,7 @@ func cloneJSON(t *testing.T, v any) map[string]any {
 // TestConfigEnvSeedThenDatabaseWins starts with an environment value, changes it through the API
 // and restarts on the same database with the environment unchanged: the database value stays.
 func TestConfigEnvSeedThenDatabaseWins(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		env := map[string]string{"ENABLE_DIRECT_CONNECTIONS": "true", "DEFAULT_MODELS": "seed-model", "ENABLE_SIGNUP": "true"}
 		first := st.New(t, b, st.WithEnv(env))
 		admin := first.Signup(t, "Ada")

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -42,7 +42,7 @@ func configAuditCount(t *testing.T, s *st.Server, section string) int {
 }
 
 func TestConfigSectionsRoundTrip(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		d := s.MustQuery(t, admin.Token, configQuery)
@@ -119,7 +119,7 @@ func TestConfigSectionsRoundTrip(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	s := st.New(t, db.SQLite)
+	s := st.New(t, dbtest.SQLite)
 	admin := s.Signup(t, "Ada")
 	cases := []struct {
 		name, query string
@@ -166,7 +166,7 @@ func TestConfigValidation(t *testing.T) {
 
 // TestAuthConfigAppliesAtOnce disables sign-up through the API: the next sign-up is refused.
 func TestAuthConfigAppliesAtOnce(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		s.MustQuery(t, admin.Token, `mutation { updateAuthConfig(input: {enableSignup: false}) { enableSignup } }`)

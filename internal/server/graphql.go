@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +40,7 @@ const DefaultKeepAlive = 10 * time.Second
 // graphqlDeps are what the GraphQL handler is built from.
 type graphqlDeps struct {
 	schema graphql.ExecutableSchema
-	// txOpener opens each mutation's transaction (through the SQLite write gate).
+	// txOpener opens the transaction of a mutation with several fields.
 	txOpener entgql.TxOpener
 	authn    authenticator
 	origins  []string
@@ -103,11 +102,11 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.SetParserTokenLimit(max(d.bounds.SignedIn.Tokens, d.bounds.Anonymous.Tokens))
 	// Order matters: the query text is known once persisted operations are resolved, and is
 	// measured before gqlgen parses and validates it; transactions open under the deadline, and
-	// an answer refused for its size rolls its mutation back.
+	// an answer refused for its size rolls back a mutation of several fields.
 	srv.Use(operations)
 	srv.Use(limiter)
 	srv.Use(gqllimit.Timeout{Limit: d.bounds.Timeout})
-	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: skipTx}})
+	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: singleField}})
 	srv.Use(gqllimit.ResponseLimit{Bytes: d.bounds.ResponseBytes})
 	srv.AroundFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger, mayIntrospect))
@@ -194,48 +193,26 @@ func wsInit(authn authenticator) transport.WebsocketInitFunc {
 	}
 }
 
-// skipTx tells which mutations run without the transaction every other mutation gets:
-//   - those made only of verifyToolServer, which waits on the network for up to its timeout and
-//     writes nothing (on SQLite an open write transaction would hold every other writer that long);
-//   - a lone recordUsage, which brings its own transaction through billing's batcher, where
-//     concurrent reports share one commit. Two or more fields keep one transaction, all or nothing.
-func skipTx(op *ast.OperationDefinition) bool {
-	if onlyFields(op, "verifyToolServer") {
-		return true
-	}
-	return len(op.SelectionSet) == 1 && onlyFields(op, "recordUsage")
-}
-
-// onlyFields reports whether op has fields and all of them are among names.
-func onlyFields(op *ast.OperationDefinition, names ...string) bool {
-	for _, sel := range op.SelectionSet {
-		f, ok := sel.(*ast.Field)
-		if !ok || !slices.Contains(names, f.Name) {
-			return false
-		}
-	}
-	return len(op.SelectionSet) > 0
-}
+// singleField tells which mutations run without a transaction of the server's: those with one
+// field, whose domain method opens its own (or, for a lone recordUsage, shares a batch's). An
+// operation with several fields runs in one transaction that every domain method joins, so that
+// it is all or nothing.
+func singleField(op *ast.OperationDefinition) bool { return len(op.SelectionSet) <= 1 }
 
 // passwordFields each hash a password: an operation may hold one, so that aliases cannot make one
 // request hash many passwords before the sign-in and sign-up rate limits (counted per field as it
 // runs) see them.
 var passwordFields = []string{"signin", "signup", "updatePassword"}
 
-// limitMutations counts every mutation field (only top-level fields belong to Mutation) of a signed-in caller against the
-// per-user limit; aliases and batches count once each.
-// meteringFields are the LLM gateway's calls: machine traffic of thousands a second for many users
-// under one credential, guarded by the billing.usage.write permission and exact quotas instead.
-// A per-user mutation limit sized for people would throttle metering itself.
-var meteringFields = map[string]bool{
-	"recordUsage": true, "reserveQuota": true, "settleReservation": true, "releaseReservation": true,
-}
-
+// limitMutations counts every mutation field of a person signed in with a token against the
+// per-user limit; aliases and batches count once each. Callers with an API key are programs (the
+// LLM gateway metering thousands of calls for many users under one key): a key is revoked, not
+// throttled, when it is abused, as withRateLimit says for the address ceiling.
 func limitMutations(limits *ratelimit.Policy) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
-		if limits != nil && fc != nil && fc.Object == "Mutation" && !meteringFields[fc.Field.Name] {
-			if v := auth.ViewerFrom(ctx); v != nil {
+		if limits != nil && fc != nil && fc.Object == "Mutation" {
+			if v := auth.ViewerFrom(ctx); v != nil && v.APIKeyID == "" {
 				if err := limits.Mutation(ctx, v.UserID); err != nil {
 					return nil, err
 				}

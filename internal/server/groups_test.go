@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -19,7 +19,7 @@ const (
 )
 
 func TestGroupLifecycle(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -124,13 +124,13 @@ func TestGroupLifecycle(t *testing.T) {
 }
 
 func TestDefaultGroupForNewAccounts(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		gid := st.Get(s.MustQuery(t, admin.Token, createGroupMutation, "in", map[string]any{"name": "Everyone"}), "createGroup.id").(string)
 		// DEFAULT_GROUP_ID seeds this setting on first start; a group id exists only once the
 		// group does, so set the stored setting as an operator changing it later would.
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		a, err := s.App.Settings.Auth(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -153,7 +153,7 @@ func TestDefaultGroupForNewAccounts(t *testing.T) {
 }
 
 func TestGroupGrantDenyExplain(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")

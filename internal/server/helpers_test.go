@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 )
 
-func sysCtx() context.Context { return auth.System(context.Background()) }
+func sysCtx() context.Context { return authz.AsOperator(context.Background()) }
 
 // toString renders decoded JSON for comparisons and messages.
 func toString(v any) string {

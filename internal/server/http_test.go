@@ -6,15 +6,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
 func TestMalformedRequestsGetCleanErrors(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testMalformedRequestsGetCleanErrors(t, b) })
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) { testMalformedRequestsGetCleanErrors(t, b) })
 }
 
-func testMalformedRequestsGetCleanErrors(t *testing.T, b db.Backend) {
+func testMalformedRequestsGetCleanErrors(t *testing.T, b dbtest.Backend) {
 	s := st.New(t, b)
 	cases := []struct {
 		name, method, body, contentType string
@@ -54,20 +54,20 @@ func testMalformedRequestsGetCleanErrors(t *testing.T, b db.Backend) {
 }
 
 func TestBadAuthorizationHeader(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testBadAuthorizationHeader(t, b) })
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) { testBadAuthorizationHeader(t, b) })
 }
 
-func testBadAuthorizationHeader(t *testing.T, b db.Backend) {
+func testBadAuthorizationHeader(t *testing.T, b dbtest.Backend) {
 	s := st.New(t, b)
 	r := s.Do(t, st.Request{Query: meQuery, Header: map[string]string{"Authorization": "Basic abc"}})
 	wantCode(t, r, "UNAUTHENTICATED")
 }
 
 func TestHealthAndPlayground(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testHealthAndPlayground(t, b) })
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) { testHealthAndPlayground(t, b) })
 }
 
-func testHealthAndPlayground(t *testing.T, b db.Backend) {
+func testHealthAndPlayground(t *testing.T, b dbtest.Backend) {
 	s := st.New(t, b)
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/": "steward", "/metrics": "go_goroutines"} {
 		resp, err := s.HTTP.Get(s.URL + path)
@@ -83,7 +83,7 @@ func testHealthAndPlayground(t *testing.T, b db.Backend) {
 }
 
 func TestNodeDoesNotLeakOtherUsersCredentials(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")

@@ -14,8 +14,8 @@ import (
 
 	"github.com/steward-dev/steward/ent/credential"
 	"github.com/steward-dev/steward/ent/user"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -29,7 +29,7 @@ func wantCode(t *testing.T, r *st.Response, code string) {
 }
 
 func TestSignupRolesAndApproval(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		if got := st.Get(s.MustQuery(t, admin.Token, meQuery), "me.role"); got != "ADMIN" {
@@ -59,7 +59,7 @@ func TestSignupRolesAndApproval(t *testing.T) {
 }
 
 func TestSignupValidation(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		s.Signup(t, "Ada")
 		signup := `mutation($in: SignupInput!) { signup(input: $in) { user { email } } }`
@@ -93,7 +93,7 @@ func TestSignupValidation(t *testing.T) {
 }
 
 func TestSignupSettingsFromEnvironment(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		t.Run("signup disabled still lets the first account in", func(t *testing.T) {
 			s := st.New(t, b, st.WithEnv(map[string]string{"ENABLE_SIGNUP": "false"}))
 			s.Signup(t, "Ada")
@@ -112,7 +112,7 @@ func TestSignupSettingsFromEnvironment(t *testing.T) {
 }
 
 func TestSigninCredentials(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		ada := s.Signup(t, "Ada")
 		signin := `mutation($e: String!, $p: String!) { signin(input: {email: $e, password: $p}) { token user { id email } } }`
@@ -147,10 +147,10 @@ func TestSigninCredentials(t *testing.T) {
 }
 
 func TestBcryptHashFromOpenWebUIIsUpgraded(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		ada := s.Signup(t, "Ada")
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		hash, _ := bcrypt.GenerateFromPassword([]byte("imported password"), bcrypt.MinCost)
 		if err := s.App.DB.Client.Credential.Update().Where(credential.UserID(ada.ID)).SetPasswordHash(string(hash)).Exec(ctx); err != nil {
 			t.Fatal(err)
@@ -178,7 +178,7 @@ func forge(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaims
 }
 
 func TestRefusedTokens(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Now())
 		s := st.New(t, b, st.WithClock(clock.Now), st.WithEnv(map[string]string{"JWT_EXPIRES_IN": "1h"}))
 		ada := s.Signup(t, "Ada")
@@ -221,7 +221,7 @@ func TestRefusedTokens(t *testing.T) {
 }
 
 func TestRevocation(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		ada := s.Signup(t, "Ada")
 		signin := func() string {
@@ -304,7 +304,7 @@ func sessionOf(t *testing.T, token string) string {
 }
 
 func TestConcurrentFirstSignupsMakeOneAdmin(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		const n = 8
 		errc := make(chan error, n)

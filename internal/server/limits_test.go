@@ -16,14 +16,14 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/config"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/server"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
 // boundedServer is a test server whose client gives up after 10 s, so that a request the limits
 // fail to stop fails the test instead of hanging it.
-func boundedServer(t *testing.T, b db.Backend, opts ...st.Option) *st.Server {
+func boundedServer(t *testing.T, b dbtest.Backend, opts ...st.Option) *st.Server {
 	t.Helper()
 	s := st.New(t, b, opts...)
 	s.HTTP.Timeout = 10 * time.Second
@@ -36,7 +36,7 @@ func withLimits(f func(c *config.Config)) st.Option {
 }
 
 // world is a bounded server with an admin and a user.
-func limitsWorld(t *testing.T, b db.Backend, opts ...st.Option) (s *st.Server, admin, bob st.Account) {
+func limitsWorld(t *testing.T, b dbtest.Backend, opts ...st.Option) (s *st.Server, admin, bob st.Account) {
 	t.Helper()
 	s = boundedServer(t, b, opts...)
 	admin = s.Signup(t, "Ada")
@@ -99,7 +99,7 @@ func nestedFragments(levels int) string {
 }
 
 func TestNestedFragmentsAreRefusedBeforeExpansion(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, _, bob := limitsWorld(t, b)
 		q := nestedFragments(25)
 		if len(q) > 1100 {
@@ -113,7 +113,7 @@ func TestNestedFragmentsAreRefusedBeforeExpansion(t *testing.T) {
 }
 
 func TestFragmentChainIsRefused(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, admin, _ := limitsWorld(t, b)
 		var q strings.Builder
 		q.WriteString("query { ...F0 }")
@@ -127,7 +127,7 @@ func TestFragmentChainIsRefused(t *testing.T) {
 }
 
 func TestDuplicatedFieldsAreRefusedBeforeValidation(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, _, bob := limitsWorld(t, b)
 		huge := "{ me {" + strings.Repeat(" id", 110<<10/3) + " } }" // 110 KB
 		wantRefused(t, s.Query(t, "", huge), "QUERY_TOO_LARGE")
@@ -178,7 +178,7 @@ func seedGroups(t *testing.T, s *st.Server, n int, userIDs []string) {
 }
 
 func TestGroupMemberFanOutIsRefused(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, admin, _ := limitsWorld(t, b)
 		seedGroups(t, s, 8, seedUsers(t, s, 21))
 		const fields = `id name email role createdAt updatedAt lastActiveAt profileImageUrl`
@@ -198,7 +198,7 @@ func TestGroupMemberFanOutIsRefused(t *testing.T) {
 }
 
 func TestNodesIDsAndAliasesAreBounded(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, _, bob := limitsWorld(t, b)
 		ids := seedUsers(t, s, 100)
 		many := make([]string, 1000)
@@ -237,7 +237,7 @@ func TestNodesIDsAndAliasesAreBounded(t *testing.T) {
 }
 
 func TestPageSizesHaveAMaximum(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, admin, bob := limitsWorld(t, b)
 		cases := []struct {
 			name, token, query, field string
@@ -261,7 +261,7 @@ func TestPageSizesHaveAMaximum(t *testing.T) {
 }
 
 func TestOmittedFirstGetsTheDefaultPage(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, admin, _ := limitsWorld(t, b, withLimits(func(c *config.Config) { c.Limits.Pages.Default = 7 }))
 		seedGroups(t, s, 1, seedUsers(t, s, 20))
 		d := s.MustQuery(t, admin.Token, `{ users { totalCount pageInfo { hasNextPage } edges { node { id } } }
@@ -290,7 +290,7 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 func TestHugeBodyIsRefusedUnread(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := boundedServer(t, b)
 		const size = 100 << 20
 		for _, declared := range []bool{true, false} {
@@ -313,7 +313,7 @@ func TestHugeBodyIsRefusedUnread(t *testing.T) {
 }
 
 func TestAliasedSigninsAreRefusedBeforeHashing(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		limits := st.LooseRateLimits()
 		limits.SigninPerIP.Rate, limits.SigninPerIP.PeriodSeconds = 3, 3600
 		s, admin, _ := limitsWorld(t, b, st.WithRateLimits(limits))
@@ -339,7 +339,7 @@ func TestAliasedSigninsAreRefusedBeforeHashing(t *testing.T) {
 }
 
 func TestRequestTimeout(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		// A deadline already past when the operation starts: every statement it makes fails.
 		s := boundedServer(t, b, withLimits(func(c *config.Config) { c.Limits.Timeout = time.Nanosecond }))
 		wantRefused(t, s.Query(t, "", `{ plans { id name } }`), "TIMEOUT")
@@ -352,7 +352,7 @@ func TestRequestTimeout(t *testing.T) {
 }
 
 func TestResponseSizeIsBounded(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := boundedServer(t, b, withLimits(func(c *config.Config) { c.Limits.ResponseBytes = 200 }))
 		wantRefused(t, s.Query(t, "", `{ __schema { types { name } } }`), "QUERY_TOO_LARGE")
 		if r := s.Query(t, "", `{ __typename }`); len(r.Errors) > 0 {
@@ -384,7 +384,7 @@ fragment TypeRef on __Type {
 }`
 
 func TestProductionMode(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		dev, devAdmin, devBob := limitsWorld(t, b)
 		prod, admin, bob := limitsWorld(t, b, withLimits(func(c *config.Config) { c.Production, c.Introspection = true, false }))
 		// Outside production the playground's introspection fits anonymous limits.
@@ -414,7 +414,7 @@ func TestProductionMode(t *testing.T) {
 }
 
 func TestPersistedOnly(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		const signup = `mutation($in: SignupInput!) { signup(input: $in) { token user { id } } }`
 		const me = `{ me { name } }`
 		ops := map[string]string{hashOf(signup): signup, hashOf(me): me}
@@ -459,7 +459,7 @@ func hashOf(query string) string {
 // TestBatchedRequestsAreRefused: a JSON array of operations is not supported, so one request is
 // always one operation.
 func TestBatchedRequestsAreRefused(t *testing.T) {
-	s := boundedServer(t, db.SQLite)
+	s := boundedServer(t, dbtest.SQLite)
 	batch := []map[string]any{{"query": "{ __typename }"}, {"query": "{ __typename }"}}
 	r := postJSON(t, s, "", batch)
 	if r.Status != http.StatusBadRequest || len(r.Errors) != 1 || r.Data != nil {
@@ -470,7 +470,7 @@ func TestBatchedRequestsAreRefused(t *testing.T) {
 // TestDefaultLimitsFitRealClients: what the public pricing page, the admin users table at the
 // largest page and the playground ask for is answered under the default limits.
 func TestDefaultLimitsFitRealClients(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, admin, _ := limitsWorld(t, b)
 		pricing := `{ plans { id name description price currency interval features isActive displayOrder
 			quotas { metric limit } translations { locale name description } } }`

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -35,7 +35,7 @@ func waitGoroutines(t *testing.T, want int) {
 }
 
 func TestSubscriptionsOverBothWebsocketProtocols(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
 			t.Run(proto, func(t *testing.T) {
 				s := st.New(t, b)
@@ -66,10 +66,10 @@ func TestSubscriptionsOverBothWebsocketProtocols(t *testing.T) {
 }
 
 func TestSubscriptionAuthorization(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testSubscriptionAuthorization(t, b) })
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) { testSubscriptionAuthorization(t, b) })
 }
 
-func testSubscriptionAuthorization(t *testing.T, b db.Backend) {
+func testSubscriptionAuthorization(t *testing.T, b dbtest.Backend) {
 	s := st.New(t, b)
 	admin := s.Signup(t, "Ada")
 	bob := s.Signup(t, "Bob")
@@ -114,7 +114,7 @@ func testSubscriptionAuthorization(t *testing.T, b db.Backend) {
 			t.Fatalf("init: %+v, %v", ack, err)
 		}
 		ws.Subscribe(t, "c", auditSub, nil)
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond) // let the subscription register (slower on a busy PostgreSQL)
 		changeDefaults(t, s, admin.Token, true)
 		if m, err := ws.Next(5 * time.Second); err != nil || m.Type != "next" {
 			t.Fatalf("got %+v, %v; want next", m, err)
@@ -123,7 +123,7 @@ func testSubscriptionAuthorization(t *testing.T, b db.Backend) {
 }
 
 func TestRevokedTokenEndsSubscriptions(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		watcher := s.Signin(t, admin)
@@ -142,7 +142,7 @@ func TestRevokedTokenEndsSubscriptions(t *testing.T) {
 }
 
 func TestRevokedTokenRunsNothingMoreOverItsWebsocket(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
@@ -180,10 +180,10 @@ func TestRevokedTokenRunsNothingMoreOverItsWebsocket(t *testing.T) {
 }
 
 func TestSubscriptionOverSSE(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) { testSubscriptionOverSSE(t, b) })
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) { testSubscriptionOverSSE(t, b) })
 }
 
-func testSubscriptionOverSSE(t *testing.T, b db.Backend) {
+func testSubscriptionOverSSE(t *testing.T, b dbtest.Backend) {
 	s := st.New(t, b)
 	admin := s.Signup(t, "Ada")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -208,7 +208,7 @@ func testSubscriptionOverSSE(t *testing.T, b db.Backend) {
 
 // TestWebsocketKeepAlive: idle connections get pings in both protocols, so proxies keep them open.
 func TestWebsocketKeepAlive(t *testing.T) {
-	s := st.New(t, db.SQLite, st.WithKeepAlive(50*time.Millisecond))
+	s := st.New(t, dbtest.SQLite, st.WithKeepAlive(50*time.Millisecond))
 	admin := s.Signup(t, "Ada")
 	for proto, ping := range map[string]string{st.ProtoTransportWS: "ping", st.ProtoLegacyWS: "ka"} {
 		t.Run(proto, func(t *testing.T) {
@@ -230,7 +230,7 @@ func TestWebsocketKeepAlive(t *testing.T) {
 // TestQueriesAndMutationsOverWebsocket: operations other than subscriptions run over a websocket
 // as over HTTP, a mutation in its own committed transaction.
 func TestQueriesAndMutationsOverWebsocket(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		for _, proto := range []string{st.ProtoTransportWS, st.ProtoLegacyWS} {
 			t.Run(proto, func(t *testing.T) {
 				s := st.New(t, b)
@@ -274,7 +274,7 @@ func TestQueriesAndMutationsOverWebsocket(t *testing.T) {
 // TestWebsocketOrigins: browsers of other origins may open a websocket only when allowed, since
 // a websocket is not subject to CORS (see STACK.md).
 func TestWebsocketOrigins(t *testing.T) {
-	s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"CORS_ALLOW_ORIGIN": "https://app.example.com"}))
+	s := st.New(t, dbtest.SQLite, st.WithEnv(map[string]string{"CORS_ALLOW_ORIGIN": "https://app.example.com"}))
 	tests := []struct {
 		name, origin string
 		allowed      bool

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -31,7 +31,7 @@ func nextData(t *testing.T, ws *st.WS) map[string]any {
 }
 
 func TestLiveUsageAndQuotaAlerts(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		plan := w.createPlan(t, map[string]any{"quotas": []map[string]any{{"metric": "REQUESTS", "limit": 10}}})
 		w.assign(t, w.bob.ID, plan)
@@ -85,7 +85,7 @@ func TestLiveUsageAndQuotaAlerts(t *testing.T) {
 }
 
 func TestLiveUsageAuthorization(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newBillingWorld(t, b)
 		ws, ack, err := w.s.DialWS(t, st.ProtoTransportWS, map[string]any{"token": w.bob.Token}, nil)
 		if err != nil || ack.Type != "connection_ack" {

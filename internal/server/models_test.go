@@ -5,7 +5,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -38,7 +38,7 @@ func userNames(t *testing.T, s *st.Server, token, modelID, access string) string
 // TestModelAccessScenario is the seeds' use case: every user may chat with llama3, only one
 // group with gpt-4-turbo.
 func TestModelAccessScenario(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -164,7 +164,7 @@ func TestModelAccessScenario(t *testing.T) {
 }
 
 func TestAdminAccessControlBypass(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		for _, c := range []struct {
 			env  string
 			want string

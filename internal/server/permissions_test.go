@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -13,7 +13,7 @@ import (
 // it, so these tests of the permission engine do not depend on the group admin API.
 func addGroup(t *testing.T, s *st.Server, name string, perms map[string]any, denied []string, members ...string) string {
 	t.Helper()
-	ctx := auth.System(context.Background())
+	ctx := authz.AsOperator(context.Background())
 	c := s.App.DB.Client
 	g, err := c.Group.Create().SetName(name).SetPermissions(perms).SetDeniedPermissions(denied).Save(ctx)
 	if err != nil {
@@ -28,7 +28,7 @@ func addGroup(t *testing.T, s *st.Server, name string, perms map[string]any, den
 }
 
 func TestPermissionMerge(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		users := map[string]st.Account{}
@@ -82,7 +82,7 @@ func TestPermissionMerge(t *testing.T) {
 }
 
 func TestDefaultPermissions(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/server"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -14,7 +15,7 @@ import (
 // queryCacheWorld is a server with a settable clock and Bob, a user whose sign-in bookkeeping
 // (last-used and last-active writes, which run in the background) has landed, so that no write
 // the test did not make moves the write count under it.
-func queryCacheWorld(t *testing.T, b db.Backend, opts ...st.Option) (s *st.Server, clock *st.Clock, bob st.Account, name func() string) {
+func queryCacheWorld(t *testing.T, b dbtest.Backend, opts ...st.Option) (s *st.Server, clock *st.Clock, bob st.Account, name func() string) {
 	t.Helper()
 	clock = st.NewClock(time.Now())
 	s = st.New(t, b, append(opts, st.WithClock(clock.Now))...)
@@ -60,7 +61,7 @@ func renameBehindTheService(t *testing.T, s *st.Server, userID, name string) {
 }
 
 func TestQueryCache(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s, clock, bob, name := queryCacheWorld(t, b)
 		if got := name(); got != "Bob" {
 			t.Fatalf("name = %q", got)
@@ -88,7 +89,7 @@ func TestQueryCache(t *testing.T) {
 }
 
 func TestQueryCacheIsOffWithReplicas(t *testing.T) {
-	s, _, bob, name := queryCacheWorld(t, db.SQLite, st.WithRedis(t, "querycache-test:"))
+	s, _, bob, name := queryCacheWorld(t, dbtest.SQLite, st.WithRedis(t, "querycache-test:"))
 	name()
 	renameBehindTheService(t, s, bob.ID, "Robert") // as a replica would
 	if got := name(); got != "Robert" {
@@ -99,7 +100,7 @@ func TestQueryCacheIsOffWithReplicas(t *testing.T) {
 // TestConcurrentErroringQueriesEachGetTheirAnswer: identical queries that miss the cache together
 // run once, and the one that ran an answer with an error used to answer `null` to its own client.
 func TestConcurrentErroringQueriesEachGetTheirAnswer(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		s.HTTP.Timeout = 10 * time.Second
 		s.Signup(t, "Ada")

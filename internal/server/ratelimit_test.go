@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -55,7 +55,7 @@ func codes(r *st.Response) map[string]int {
 }
 
 func TestSigninRateLimitCountsEveryAttempt(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b, st.WithRateLimits(limits(func(r *settings.RateLimits) {
 			r.SigninPerEmail = settings.RateRule{Rate: 15, PeriodSeconds: 180}
 		})))
@@ -89,7 +89,7 @@ func TestSigninRateLimitCountsEveryAttempt(t *testing.T) {
 }
 
 func TestRateLimitRules(t *testing.T) {
-	s := st.New(t, db.SQLite, st.WithRateLimits(limits(func(r *settings.RateLimits) {
+	s := st.New(t, dbtest.SQLite, st.WithRateLimits(limits(func(r *settings.RateLimits) {
 		r.SigninPerIP = settings.RateRule{Rate: 4, PeriodSeconds: 60}
 		r.SignupPerIP = settings.RateRule{Rate: 3, PeriodSeconds: 3600}
 		r.MutationsPerUser = settings.RateRule{Rate: 3, PeriodSeconds: 60}
@@ -138,7 +138,7 @@ func TestRateLimitRules(t *testing.T) {
 }
 
 func TestRequestsPerIPCeiling(t *testing.T) {
-	s := st.New(t, db.SQLite, st.WithRateLimits(limits(func(r *settings.RateLimits) {
+	s := st.New(t, dbtest.SQLite, st.WithRateLimits(limits(func(r *settings.RateLimits) {
 		r.RequestsPerIP = settings.RateRule{Rate: 3, PeriodSeconds: 60}
 	})))
 	for i := range 3 {
@@ -160,7 +160,7 @@ func TestRequestsPerIPCeiling(t *testing.T) {
 const lockQuery = `query($id: ID!) { node(id: $id) { ... on User { lockedUntil failedSignins } } }`
 
 func TestSigninLockout(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 		s := st.New(t, b, st.WithClock(clock.Now))
 		admin := s.Signup(t, "Ada")
@@ -243,7 +243,7 @@ func TestSigninLockout(t *testing.T) {
 // users with one API key from one address. The per-user mutation limit and the per-address
 // ceiling are sized for people, so metering and API-key requests skip them.
 func TestGatewayTrafficIsNotThrottledLikePeople(t *testing.T) {
-	s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"}), st.WithRateLimits(limits(func(r *settings.RateLimits) {
+	s := st.New(t, dbtest.SQLite, st.WithEnv(map[string]string{"ENABLE_API_KEYS": "true"}), st.WithRateLimits(limits(func(r *settings.RateLimits) {
 		r.MutationsPerUser = settings.RateRule{Rate: 3, PeriodSeconds: 60}
 		r.RequestsPerIP = settings.RateRule{Rate: 20, PeriodSeconds: 60}
 	})))

@@ -11,13 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
 
 // replicas starts two servers on one database and one Redis prefix, as two replicas.
-func replicas(t *testing.T, b db.Backend, opts ...st.Option) (*st.Server, *st.Server) {
+func replicas(t *testing.T, b dbtest.Backend, opts ...st.Option) (*st.Server, *st.Server) {
 	t.Helper()
 	prefix := "steward-test:" + rand.Text() + ":"
 	a := st.New(t, b, append([]st.Option{st.WithRedis(t, prefix)}, opts...)...)
@@ -26,7 +26,7 @@ func replicas(t *testing.T, b db.Backend, opts ...st.Option) (*st.Server, *st.Se
 }
 
 func TestConfigPropagatesAcrossReplicas(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		a, c := replicas(t, b)
 		admin := a.Signup(t, "Ada")
 		// Both replicas cache the section.
@@ -63,7 +63,7 @@ func TestConfigPropagatesAcrossReplicas(t *testing.T) {
 }
 
 func TestRateLimitSharedAcrossReplicas(t *testing.T) {
-	a, c := replicas(t, db.SQLite, st.WithRateLimits(limits(func(r *settings.RateLimits) {
+	a, c := replicas(t, dbtest.SQLite, st.WithRateLimits(limits(func(r *settings.RateLimits) {
 		r.SigninPerEmail = settings.RateRule{Rate: 4, PeriodSeconds: 180}
 	})))
 	ada := a.Signup(t, "Ada")
@@ -140,7 +140,7 @@ func TestRateLimitFallsBackWhenRedisFails(t *testing.T) {
 	}
 	px := newProxy(t, u.Host)
 	u.Host = px.ln.Addr().String()
-	s := st.New(t, db.SQLite, st.WithRedis(t, "steward-test:"+rand.Text()+":"),
+	s := st.New(t, dbtest.SQLite, st.WithRedis(t, "steward-test:"+rand.Text()+":"),
 		func(c *config.Config, _ *server.Options) { c.RedisURL = u.String() },
 		st.WithRateLimits(limits(func(r *settings.RateLimits) {
 			r.SigninPerEmail = settings.RateRule{Rate: 3, PeriodSeconds: 180}

@@ -20,8 +20,10 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
 // countingDriver counts every statement ent sends, in or out of a transaction.
@@ -91,12 +93,12 @@ func (t countingTx) QueryContext(ctx context.Context, q string, args ...any) (*s
 // users with their groups and each group's member count costs as many SQL statements as a page
 // of 10, a small constant.
 func TestUsersPageStatementCount(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
 			post, n, database, token := countingServer(t, b)
 			ctx := context.Background()
 
-			sys := auth.System(ctx)
+			sys := authz.AsOperator(ctx)
 			c := database.Client
 			var groupIDs []string
 			for i := 0; i < 5; i++ {
@@ -154,11 +156,11 @@ func TestUsersPageStatementCount(t *testing.T) {
 
 // countingServer starts a server whose ent driver counts every SQL statement, signs up its
 // admin and returns a poster for GraphQL requests, the counter, the database and the token.
-func countingServer(t *testing.T, b db.Backend) (post func(token, query string) map[string]any, n *atomic.Int64, database *db.DB, token string) {
+func countingServer(t *testing.T, b dbtest.Backend) (post func(token, query string) map[string]any, n *atomic.Int64, database *db.DB, token string) {
 	t.Helper()
 	n = new(atomic.Int64)
 	ctx := context.Background()
-	database, err := db.Open(ctx, db.Config{URL: db.NewTestURL(t, b)})
+	database, err := db.Open(ctx, db.Config{URL: dbtest.NewURL(t, b)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,10 +213,10 @@ func countingServer(t *testing.T, b db.Backend) (post func(token, query string) 
 // TestPlansStatsStatementCount: plans with their statistics cost the same statements for 3 plans
 // as for 30, and a page of subscribers with their users and usage the same for 2 as for 20.
 func TestPlansStatsStatementCount(t *testing.T) {
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
 			post, n, database, token := countingServer(t, b)
-			sys := auth.System(context.Background())
+			sys := authz.AsOperator(context.Background())
 			c := database.Client
 			now := time.Now().UTC()
 			users := make([]*ent.UserCreate, 40)

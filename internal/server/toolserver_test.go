@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -76,7 +76,7 @@ func toolServer(t *testing.T) *httptest.Server {
 
 func TestVerifyToolServer(t *testing.T) {
 	tools := toolServer(t)
-	s := st.New(t, db.SQLite, st.WithEnv(map[string]string{"STEWARD_ALLOW_PRIVATE_TOOL_SERVERS": "true"}), st.WithVerifyTimeout(300*time.Millisecond))
+	s := st.New(t, dbtest.SQLite, st.WithEnv(map[string]string{"STEWARD_ALLOW_PRIVATE_TOOL_SERVERS": "true"}), st.WithVerifyTimeout(300*time.Millisecond))
 	admin := s.Signup(t, "Ada")
 	// A stored key is used when the input carries none.
 	s.MustQuery(t, admin.Token, `mutation($u: String!) { setToolServers(servers: [{id: "w", url: $u, type: OPENAPI, key: "tool-key"}]) { id } }`, "u", tools.URL)
@@ -134,7 +134,7 @@ func TestVerifyToolServer(t *testing.T) {
 // link-local addresses are refused at dial time, whatever the host name resolves to.
 func TestVerifyToolServerRefusesPrivateAddresses(t *testing.T) {
 	tools := toolServer(t)
-	s := st.New(t, db.SQLite)
+	s := st.New(t, dbtest.SQLite)
 	admin := s.Signup(t, "Ada")
 	port := tools.URL[strings.LastIndex(tools.URL, ":"):]
 	for _, u := range []string{

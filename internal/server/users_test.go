@@ -12,8 +12,8 @@ import (
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/ent/user"
-	"github.com/steward-dev/steward/internal/auth"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
@@ -27,7 +27,7 @@ const (
 func auditActions(t *testing.T, s *st.Server, entityID string) []string {
 	t.Helper()
 	rows, err := s.App.DB.Client.AuditLog.Query().Where(auditlog.EntityID(entityID)).
-		Order(auditlog.BySeq()).All(auth.System(context.Background()))
+		Order(auditlog.BySeq()).All(authz.AsOperator(context.Background()))
 	if err != nil {
 		t.Fatalf("reading audit log: %v", err)
 	}
@@ -39,7 +39,7 @@ func auditActions(t *testing.T, s *st.Server, entityID string) []string {
 }
 
 func TestAdminSafeguards(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		primary := s.Signup(t, "Ada")
 		second := s.Signup(t, "Bea")
@@ -117,7 +117,7 @@ func TestAdminSafeguards(t *testing.T) {
 }
 
 func TestAdminUpdateUserAuditAndPassword(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -135,7 +135,7 @@ func TestAdminUpdateUserAuditAndPassword(t *testing.T) {
 		wantCode(t, s.Query(t, "", signin, "e", "robert@example.com", "p", bob.Password), "UNAUTHENTICATED")
 		s.MustQuery(t, "", signin, "e", "robert@example.com", "p", "a brand new password")
 
-		rows, err := s.App.DB.Client.AuditLog.Query().Where(auditlog.EntityID(bob.ID)).All(auth.System(context.Background()))
+		rows, err := s.App.DB.Client.AuditLog.Query().Where(auditlog.EntityID(bob.ID)).All(authz.AsOperator(context.Background()))
 		if err != nil || len(rows) != 1 {
 			t.Fatalf("audit rows = %d (%v), want 1 USER_UPDATED (role unchanged)", len(rows), err)
 		}
@@ -164,10 +164,10 @@ func TestAdminUpdateUserAuditAndPassword(t *testing.T) {
 }
 
 func TestCreateAndDeleteUsers(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 
 		d := s.MustQuery(t, admin.Token, createUserMutation, "in", map[string]any{
 			"name": "Cy", "email": "cy@example.com", "password": "long enough pw", "role": "USER"})
@@ -223,10 +223,10 @@ func TestCreateAndDeleteUsers(t *testing.T) {
 }
 
 func TestUsersConnection(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		names := []string{"Bob", "Carol", "Dave", "Erin", "Frank"}
 		ids := map[string]string{"Ada": admin.ID}
 		// Created after Ada (whose creation time is the real clock's), an hour apart in pairs.
@@ -308,7 +308,7 @@ func TestUsersConnection(t *testing.T) {
 }
 
 func TestPublicProfileOfOtherUsers(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -348,7 +348,7 @@ func TestPublicProfileOfOtherUsers(t *testing.T) {
 }
 
 func TestUserSettingsMerge(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		s := st.New(t, b)
 		s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
@@ -371,13 +371,13 @@ func TestUserSettingsMerge(t *testing.T) {
 }
 
 func TestLastActiveAt(t *testing.T) {
-	st.ForEachBackend(t, func(t *testing.T, b db.Backend) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 		s := st.New(t, b, st.WithClock(clock.Now))
 		admin := s.Signup(t, "Ada")
 		bob := s.Signup(t, "Bob")
 		s.SetRole(t, bob.ID, "USER")
-		ctx := auth.System(context.Background())
+		ctx := authz.AsOperator(context.Background())
 		lastActive := func() time.Time {
 			u, err := s.App.DB.Client.User.Get(ctx, bob.ID)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/payments"
@@ -37,7 +38,7 @@ func yookassaWebhook(bill *billing.Service, logger *slog.Logger) http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		err = bill.ProcessPayment(r.Context(), paymentID)
+		err = bill.ProcessPayment(authz.As(r.Context(), authz.Webhook), paymentID)
 		switch {
 		case err == nil:
 			w.WriteHeader(http.StatusOK)

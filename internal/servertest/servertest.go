@@ -23,8 +23,9 @@ import (
 
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/config"
-	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/server"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -36,7 +37,7 @@ const TestSecret = "test-secret-key-0123456789abcdef0123456789"
 type Server struct {
 	URL     string
 	App     *server.App
-	Backend db.Backend
+	Backend dbtest.Backend
 	Config  config.Config
 	HTTP    *http.Client
 }
@@ -159,15 +160,15 @@ func hasRateLimitEnv(env map[string]string) bool {
 }
 
 // ForEachBackend runs fn as a subtest on SQLite and, when configured, on PostgreSQL.
-func ForEachBackend(t *testing.T, fn func(t *testing.T, b db.Backend)) {
+func ForEachBackend(t *testing.T, fn func(t *testing.T, b dbtest.Backend)) {
 	t.Helper()
-	for _, b := range db.TestBackends() {
+	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) { fn(t, b) })
 	}
 }
 
 // New starts a server on a fresh database of backend b.
-func New(t testing.TB, b db.Backend, opts ...Option) *Server {
+func New(t testing.TB, b dbtest.Backend, opts ...Option) *Server {
 	t.Helper()
 	cfg, err := config.Load(nil, func(string) string { return "" })
 	if err != nil {
@@ -185,7 +186,7 @@ func New(t testing.TB, b db.Backend, opts ...Option) *Server {
 		o(&cfg, &sopts)
 	}
 	if cfg.DatabaseURL == "" {
-		cfg.DatabaseURL = db.NewTestURL(t, b)
+		cfg.DatabaseURL = dbtest.NewURL(t, b)
 	}
 	app, err := server.New(context.Background(), cfg, sopts)
 	if err != nil {
@@ -308,7 +309,7 @@ func (s *Server) Signup(t testing.TB, name string) Account {
 func (s *Server) SetRole(t testing.TB, userID, role string) {
 	t.Helper()
 	ctx := context.Background()
-	err := s.App.DB.Client.User.UpdateOneID(userID).SetRole(user.Role(role)).Exec(auth.System(ctx))
+	err := s.App.DB.Client.User.UpdateOneID(userID).SetRole(user.Role(role)).Exec(authz.As(ctx, authz.Operator))
 	if err != nil {
 		t.Fatalf("setting role: %v", err)
 	}

@@ -12,9 +12,11 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/apikey"
+	"github.com/steward-dev/steward/ent/privacy"
 	"github.com/steward-dev/steward/ent/session"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/events"
@@ -103,6 +105,9 @@ type Issued struct {
 
 // Issue creates a session row for userID and signs its token, in ctx's transaction.
 func (s *Service) Issue(ctx context.Context, userID string) (Issued, error) {
+	if err := authz.Require(ctx, authz.IssueSessions); err != nil {
+		return Issued{}, err
+	}
 	a, err := s.settings.Auth(ctx)
 	if err != nil {
 		return Issued{}, err
@@ -117,7 +122,7 @@ func (s *Service) Issue(ctx context.Context, userID string) (Issued, error) {
 		expires = &e
 		create.SetExpiresAt(e)
 	}
-	row, err := create.Save(auth.System(ctx))
+	row, err := create.Save(authz.As(ctx, authz.Credentials))
 	if err != nil {
 		return Issued{}, fmt.Errorf("creating session: %w", err)
 	}
@@ -136,7 +141,7 @@ var errBadCredential = errs.Unauthenticated("invalid or expired credentials")
 // current role. Revoked or expired sessions and keys, deleted users and tampered tokens are all
 // UNAUTHENTICATED.
 func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Viewer, error) {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Credentials)
 	now := s.now().UTC()
 	if auth.LooksLikeAPIKey(credential) {
 		return s.authenticateAPIKey(ctx, credential, now)
@@ -200,7 +205,7 @@ func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now tim
 		return v, nil
 	}
 	gen := s.cache.begin()
-	key, err := s.client.APIKey.Query().Where(apikey.KeyHash(hash)).WithUser().Only(auth.System(ctx))
+	key, err := s.client.APIKey.Query().Where(apikey.KeyHash(hash)).WithUser().Only(authz.As(ctx, authz.Credentials))
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return nil, errBadCredential
@@ -231,7 +236,7 @@ func (s *Service) touch(ctx context.Context, key string, now time.Time, write fu
 		s.lastTouch = map[string]time.Time{key: now}
 	}
 	s.touchMu.Unlock()
-	bg := auth.System(context.WithoutCancel(ctx))
+	bg := authz.As(context.WithoutCancel(ctx), authz.Credentials)
 	go func() {
 		c, cancel := context.WithTimeout(bg, 5*time.Second)
 		defer cancel()
@@ -239,24 +244,30 @@ func (s *Service) touch(ctx context.Context, key string, now time.Time, write fu
 	}()
 }
 
-// Revoke revokes one session. Non-admins may revoke only their own.
+// Revoke revokes one session: ManageCredentials of its owner. A session the caller may not see is
+// NOT_FOUND, like one that does not exist.
 func (s *Service) Revoke(ctx context.Context, id string) error {
+	return db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error { return s.revoke(ctx, id) })
+}
+
+// revoke is Revoke inside its transaction.
+func (s *Service) revoke(ctx context.Context, id string) error {
 	v := auth.ViewerFrom(ctx)
 	c := db.ClientFrom(ctx, s.client)
 	row, err := c.Session.Get(ctx, id) // privacy narrows non-admins to their own rows
-	if ent.IsNotFound(err) {
+	if ent.IsNotFound(err) || errors.Is(err, privacy.Deny) {
 		return errs.NotFound("session")
 	}
 	if err != nil {
 		return fmt.Errorf("loading session: %w", err)
 	}
-	if !v.SelfOrAdmin(row.UserID) {
+	if err := authz.Require(ctx, authz.ManageCredentials(row.UserID)); err != nil {
 		return errs.NotFound("session")
 	}
 	if row.RevokedAt != nil {
 		return nil
 	}
-	if err := c.Session.UpdateOneID(id).SetRevokedAt(s.now().UTC()).Exec(auth.System(ctx)); err != nil {
+	if err := c.Session.UpdateOneID(id).SetRevokedAt(s.now().UTC()).Exec(authz.As(ctx, authz.Credentials)); err != nil {
 		return fmt.Errorf("revoking session: %w", err)
 	}
 	s.announce(ctx, row.UserID)
@@ -267,14 +278,23 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 		Description: "admin revoked a session of user " + row.UserID})
 }
 
-// RevokeAll revokes every live session of userID except keep (which may be empty).
+// RevokeAll revokes every live session of userID except keep (which may be empty):
+// ManageCredentials of userID.
 func (s *Service) RevokeAll(ctx context.Context, userID, keep string) (int, error) {
+	if err := authz.Require(ctx, authz.ManageCredentials(userID)); err != nil {
+		return 0, err
+	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (int, error) { return s.revokeAll(ctx, userID, keep) })
+}
+
+// revokeAll is RevokeAll inside its transaction.
+func (s *Service) revokeAll(ctx context.Context, userID, keep string) (int, error) {
 	q := db.ClientFrom(ctx, s.client).Session.Update().
 		Where(session.UserID(userID), session.RevokedAtIsNil())
 	if keep != "" {
 		q.Where(session.IDNEQ(keep))
 	}
-	n, err := q.SetRevokedAt(s.now().UTC()).Save(auth.System(ctx))
+	n, err := q.SetRevokedAt(s.now().UTC()).Save(authz.As(ctx, authz.Credentials))
 	if err != nil {
 		return 0, fmt.Errorf("revoking sessions: %w", err)
 	}
@@ -282,9 +302,9 @@ func (s *Service) RevokeAll(ctx context.Context, userID, keep string) (int, erro
 	return n, nil
 }
 
-// List returns the sessions of userID, newest first. Only admins may list another user's.
+// List returns the sessions of userID, newest first: ManageCredentials of userID.
 func (s *Service) List(ctx context.Context, userID string, includeRevoked bool) ([]*ent.Session, error) {
-	if err := ownOrAdmin(ctx, userID); err != nil {
+	if err := authz.Require(ctx, authz.ManageCredentials(userID)); err != nil {
 		return nil, err
 	}
 	q := db.ClientFrom(ctx, s.client).Session.Query().Where(session.UserID(userID))
@@ -311,9 +331,12 @@ func (in CreateAPIKeyInput) Validate(now time.Time) error {
 	return nil
 }
 
-// CreateAPIKey creates a key for the viewer and returns its secret, the only time it is shown.
-// It needs ENABLE_API_KEYS and the features.api_keys permission; admins always may.
+// CreateAPIKey creates a key for the viewer and returns its secret, the only time it is shown:
+// CreateAPIKeys (admins, and users with features.api_keys), and ENABLE_API_KEYS on.
 func (s *Service) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (string, *ent.APIKey, error) {
+	if err := authz.Require(ctx, authz.CreateAPIKeys(s.perms)); err != nil {
+		return "", nil, err
+	}
 	v := auth.ViewerFrom(ctx)
 	a, err := s.settings.Auth(ctx)
 	if err != nil {
@@ -321,13 +344,6 @@ func (s *Service) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (strin
 	}
 	if !a.EnableAPIKeys {
 		return "", nil, errs.Forbidden("API keys are disabled on this server (ENABLE_API_KEYS)")
-	}
-	ok, err := s.perms.Has(ctx, v, "features.api_keys")
-	if err != nil {
-		return "", nil, err
-	}
-	if !ok {
-		return "", nil, errs.Forbidden("you need the features.api_keys permission to create API keys")
 	}
 	if err := in.Validate(s.now()); err != nil {
 		return "", nil, err
@@ -338,34 +354,41 @@ func (s *Service) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (strin
 	}
 	key, err := db.ClientFrom(ctx, s.client).APIKey.Create().SetUserID(v.UserID).
 		SetName(strings.TrimSpace(in.Name)).SetPrefix(display).SetKeyHash(hash).
-		SetNillableExpiresAt(in.ExpiresAt).Save(auth.System(ctx))
+		SetNillableExpiresAt(in.ExpiresAt).Save(authz.As(ctx, authz.Credentials))
 	if err != nil {
 		return "", nil, fmt.Errorf("creating API key: %w", err)
 	}
 	return secret, key, nil
 }
 
-// ListAPIKeys returns the keys of userID. Only admins may list another user's.
+// ListAPIKeys returns the keys of userID: ManageCredentials of userID.
 func (s *Service) ListAPIKeys(ctx context.Context, userID string) ([]*ent.APIKey, error) {
-	if err := ownOrAdmin(ctx, userID); err != nil {
+	if err := authz.Require(ctx, authz.ManageCredentials(userID)); err != nil {
 		return nil, err
 	}
 	return db.ClientFrom(ctx, s.client).APIKey.Query().Where(apikey.UserID(userID)).
 		Order(ent.Desc(apikey.FieldCreatedAt), ent.Desc(apikey.FieldID)).All(ctx)
 }
 
-// RevokeAPIKey deletes a key. Non-admins may revoke only their own.
+// RevokeAPIKey deletes a key: ManageCredentials of its owner. A key the caller may not see is
+// NOT_FOUND, like one that does not exist.
 func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.APIKey, error) { return s.revokeAPIKey(ctx, id) })
+}
+
+// revokeAPIKey is RevokeAPIKey inside its transaction.
+func (s *Service) revokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
 	v := auth.ViewerFrom(ctx)
 	c := db.ClientFrom(ctx, s.client)
 	key, err := c.APIKey.Get(ctx, id)
-	if ent.IsNotFound(err) || (err == nil && !v.SelfOrAdmin(key.UserID)) {
+	if ent.IsNotFound(err) || errors.Is(err, privacy.Deny) ||
+		(err == nil && authz.Require(ctx, authz.ManageCredentials(key.UserID)) != nil) {
 		return nil, errs.NotFound("API key")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("loading API key: %w", err)
 	}
-	if err := c.APIKey.DeleteOneID(id).Exec(auth.System(ctx)); err != nil {
+	if err := c.APIKey.DeleteOneID(id).Exec(authz.As(ctx, authz.Credentials)); err != nil {
 		return nil, fmt.Errorf("revoking API key: %w", err)
 	}
 	s.announce(ctx, key.UserID)
@@ -393,7 +416,7 @@ func (s *Service) CredentialsChanged(ctx context.Context, userID string) {
 // subscriptions end when it does not. A database error counts as valid, so a blip does not drop
 // every subscriber; the next check decides.
 func (s *Service) StillValid(ctx context.Context, v *auth.Viewer) bool {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Credentials)
 	now := s.now().UTC()
 	var u *ent.User
 	switch {
@@ -419,17 +442,6 @@ func (s *Service) StillValid(ctx context.Context, v *auth.Viewer) bool {
 		return false
 	}
 	return u != nil && auth.Role(u.Role) == v.Role
-}
-
-func ownOrAdmin(ctx context.Context, userID string) error {
-	v, err := auth.Require(ctx, auth.RolePending)
-	if err != nil {
-		return err
-	}
-	if !v.SelfOrAdmin(userID) {
-		return errs.Forbidden("only admins may act on another user's credentials")
-	}
-	return nil
 }
 
 func truncate(s string, n int) string {

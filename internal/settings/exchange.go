@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -116,20 +117,17 @@ func (s *Service) Import(ctx context.Context, doc map[string]any, dryRun bool) (
 	if dryRun {
 		return res, nil
 	}
-	// Every section is valid: apply them all in the caller's transaction, one audit entry each.
-	for _, p := range todo {
-		if _, err := s.save(ctx, p.key, p.cur, p.next); err != nil {
-			return ImportResult{}, err
+	// Every section is valid: apply them all in one transaction, one audit entry each.
+	err := db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error {
+		for _, p := range todo {
+			if _, err := s.save(ctx, p.key, p.cur, p.next); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, err
 	}
 	return res, nil
-}
-
-// SectionKeys lists the section names in export order.
-func SectionKeys() []string {
-	keys := make([]string, len(sections))
-	for i, s := range sections {
-		keys[i] = s.key
-	}
-	return slices.Clip(keys)
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -76,10 +77,8 @@ type SystemConfig struct {
 	RateLimits        RateLimits
 }
 
-func requireAdmin(ctx context.Context) error {
-	_, err := auth.Require(ctx, auth.RoleAdmin)
-	return err
-}
+// requireAdmin is the capability every configuration method asks for.
+func requireAdmin(ctx context.Context) error { return authz.Require(ctx, authz.ManageConfig) }
 
 // load returns section key's current value as T.
 func load[T any](ctx context.Context, s *Service, key string) (T, error) {
@@ -120,7 +119,7 @@ func (s *Service) validate(ctx context.Context, key string, v any) error {
 		return err
 	}
 	if a, ok := v.(Auth); ok && a.DefaultGroupID != "" {
-		exists, err := s.client.Group.Query().Where(group.ID(a.DefaultGroupID)).Exist(auth.System(ctx))
+		exists, err := s.client.Group.Query().Where(group.ID(a.DefaultGroupID)).Exist(authz.As(ctx, authz.Directory))
 		if err != nil {
 			return fmt.Errorf("checking default group: %w", err)
 		}
@@ -141,13 +140,15 @@ func (s *Service) save(ctx context.Context, key string, cur, next any) ([]Change
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	if err := s.store.Set(ctx, key, next); err != nil {
-		return nil, err
-	}
-	err = s.audit.Record(ctx, audit.Entry{
-		Action: audit.ConfigUpdated, EntityType: "Config", EntityID: key,
-		Description: fmt.Sprintf("%s settings updated (%d %s changed)", key, len(changes), plural(len(changes), "field")),
-		Changes:     auditChanges(changes),
+	err = db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error {
+		if err := s.store.Set(ctx, key, next); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{
+			Action: audit.ConfigUpdated, EntityType: "Config", EntityID: key,
+			Description: fmt.Sprintf("%s settings updated (%d %s changed)", key, len(changes), plural(len(changes), "field")),
+			Changes:     auditChanges(changes),
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -228,10 +229,10 @@ func (s *Service) SetBanners(ctx context.Context, in []BannerInput) (Banners, er
 	return out, prefixField(err, "banners")
 }
 
-// Banners returns the banners; every verified user may read them.
+// Banners returns the banners: UseAccount (every verified user).
 func (s *Service) Banners(ctx context.Context) (Banners, error) {
-	if !auth.ViewerFrom(ctx).IsVerified() {
-		return nil, errs.Forbidden("only verified users see banners")
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
 	}
 	return load[Banners](ctx, s, BannersKey)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 )
 
@@ -36,7 +37,7 @@ func (s *Store) Get(ctx context.Context, key string, dst any) (found bool, err e
 	raw, ok := s.cache[key]
 	s.mu.RUnlock()
 	if !ok {
-		e, err := s.client.ConfigEntry.Get(auth.System(ctx), key)
+		e, err := s.client.ConfigEntry.Get(authz.As(ctx, authz.Settings), key)
 		if ent.IsNotFound(err) {
 			return false, nil
 		}
@@ -74,7 +75,7 @@ func (s *Store) Set(ctx context.Context, key string, value any) error {
 			u.UpdateUpdatedAt()
 			u.AddVersion(1)
 		}).
-		Exec(auth.System(ctx))
+		Exec(authz.As(ctx, authz.Settings))
 	if err != nil {
 		return fmt.Errorf("storing setting %s: %w", key, err)
 	}
@@ -93,12 +94,15 @@ func (s *Store) Set(ctx context.Context, key string, value any) error {
 // Seed stores value as section key only when the key has never been stored: environment values
 // seed the database once, and the database wins after that.
 func (s *Store) Seed(ctx context.Context, key string, value any) error {
+	if err := authz.Require(ctx, authz.SeedSettings); err != nil {
+		return err
+	}
 	raw, err := json.Marshal(value)
 	if err != nil {
 		return fmt.Errorf("encoding setting %s: %w", key, err)
 	}
 	err = s.client.ConfigEntry.Create().SetID(key).SetValue(raw).
-		OnConflictColumns("id").Ignore().Exec(auth.System(ctx))
+		OnConflictColumns("id").Ignore().Exec(authz.As(ctx, authz.Settings))
 	if err != nil {
 		return fmt.Errorf("seeding setting %s: %w", key, err)
 	}

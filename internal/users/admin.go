@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/sessions"
@@ -87,6 +88,9 @@ const maxPage = 1000
 // List returns a page of accounts, newest first by default. The pager always breaks ties by id,
 // so the order is stable whatever the sort field.
 func (a *Admin) List(ctx context.Context, in ListInput) (*ent.UserConnection, error) {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
 	if err := checkPage(in.First, in.Last); err != nil {
 		return nil, err
 	}
@@ -139,6 +143,9 @@ func pageError(err error) error {
 
 // Get returns one account.
 func (a *Admin) Get(ctx context.Context, id string) (*ent.User, error) {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
 	u, err := db.ClientFrom(ctx, a.client).User.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("user")
@@ -157,8 +164,11 @@ type CreateInput struct {
 	ProfileImageURL *string
 }
 
-// Create adds an account with a password and a role.
+// Create adds an account with a password and a role: ManageUsers.
 func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
 	settingsAuth, err := a.settings.Auth(ctx)
 	if err != nil {
 		return nil, err
@@ -192,7 +202,7 @@ func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 	}
 	var u *ent.User
 	err = db.InTx(ctx, a.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.Accounts)
 		if err := a.emailFree(ctx, c, email, ""); err != nil {
 			return err
 		}
@@ -233,6 +243,9 @@ type UpdateInput struct {
 // Update changes an account under the safeguards. A new password revokes every session of the
 // user. The role change is audited as USER_ROLE_CHANGED, the other fields as USER_UPDATED.
 func (a *Admin) Update(ctx context.Context, id string, in UpdateInput) (*ent.User, error) {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
 	v := auth.ViewerFrom(ctx)
 	settingsAuth, err := a.settings.Auth(ctx)
 	if err != nil {
@@ -270,7 +283,7 @@ func (a *Admin) Update(ctx context.Context, id string, in UpdateInput) (*ent.Use
 	}
 	var out *ent.User
 	err = db.InTx(ctx, a.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.Accounts)
 		if err := a.lockAdmins(ctx, c); err != nil {
 			return err
 		}
@@ -362,7 +375,7 @@ func (a *Admin) Update(ctx context.Context, id string, in UpdateInput) (*ent.Use
 // OAuth account) and revokes every session but keepSession, so whoever knew the old password is
 // signed out.
 func (a *Admin) setPassword(ctx context.Context, c *ent.Client, userID, hash, keepSession string) error {
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Accounts)
 	n, err := c.Credential.Update().Where(credential.UserID(userID)).SetPasswordHash(hash).Save(sys)
 	if err != nil {
 		return fmt.Errorf("storing password: %w", err)
@@ -379,12 +392,15 @@ func (a *Admin) setPassword(ctx context.Context, c *ent.Client, userID, hash, ke
 // Delete removes an account. Its sessions, API keys and memberships go with it (foreign key
 // cascades); its billing and audit rows stay, as they do not reference the users table.
 func (a *Admin) Delete(ctx context.Context, id string) error {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return err
+	}
 	v := auth.ViewerFrom(ctx)
 	if v != nil && v.UserID == id {
 		return errs.Forbidden("you cannot delete your own account")
 	}
 	return db.InTx(ctx, a.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.Accounts)
 		if err := a.lockAdmins(ctx, c); err != nil {
 			return err
 		}
@@ -434,6 +450,9 @@ const maxBulk = 500
 // primary or last admin, unknown id) is reported for that id and the others go on; any other
 // error aborts the whole call, which then changes nothing. Repeated ids are reported once.
 func (a *Admin) DeleteMany(ctx context.Context, ids []string) ([]DeleteResult, error) {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
 	if len(ids) > maxBulk {
 		return nil, errs.Invalid("ids", fmt.Sprintf("at most %d ids per call", maxBulk))
 	}
@@ -480,7 +499,7 @@ func (a *Admin) lockAdmins(ctx context.Context, c *ent.Client) error {
 // primaryAdminID returns the earliest admin (ties broken by id), or "" when there is none.
 func (a *Admin) primaryAdminID(ctx context.Context, c *ent.Client) (string, error) {
 	id, err := c.User.Query().Where(user.RoleEQ(user.RoleADMIN)).
-		Order(ent.Asc(user.FieldCreatedAt), ent.Asc(user.FieldID)).FirstID(auth.System(ctx))
+		Order(ent.Asc(user.FieldCreatedAt), ent.Asc(user.FieldID)).FirstID(authz.As(ctx, authz.Directory))
 	if ent.IsNotFound(err) {
 		return "", nil
 	}
@@ -491,7 +510,7 @@ func (a *Admin) primaryAdminID(ctx context.Context, c *ent.Client) (string, erro
 }
 
 func (a *Admin) notLastAdmin(ctx context.Context, c *ent.Client, what string) error {
-	n, err := c.User.Query().Where(user.RoleEQ(user.RoleADMIN)).Count(auth.System(ctx))
+	n, err := c.User.Query().Where(user.RoleEQ(user.RoleADMIN)).Count(authz.As(ctx, authz.Directory))
 	if err != nil {
 		return fmt.Errorf("counting admins: %w", err)
 	}
@@ -507,7 +526,7 @@ func (a *Admin) emailFree(ctx context.Context, c *ent.Client, email, except stri
 	if except != "" {
 		q.Where(user.IDNEQ(except))
 	}
-	taken, err := q.Exist(auth.System(ctx))
+	taken, err := q.Exist(authz.As(ctx, authz.Directory))
 	if err != nil {
 		return fmt.Errorf("checking email: %w", err)
 	}
@@ -539,7 +558,7 @@ func joinGroup(ctx context.Context, c *ent.Client, groupID, userID string) error
 	if groupID == "" {
 		return nil
 	}
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Accounts)
 	exists, err := c.Group.Query().Where(group.ID(groupID)).Exist(sys)
 	if err != nil {
 		return fmt.Errorf("checking default group: %w", err)

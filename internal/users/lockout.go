@@ -9,7 +9,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -70,7 +70,7 @@ func lockedError(until, now time.Time) error {
 // that transaction has ended, because on SQLite the transaction holds the write lock until then.
 func (s *Service) recordFailedSignin(ctx context.Context, u *ent.User) {
 	now := s.now().UTC()
-	bg := auth.System(db.WithoutTx(context.WithoutCancel(ctx)))
+	bg := authz.As(db.WithoutTx(context.WithoutCancel(ctx)), authz.Accounts)
 	db.AfterTx(ctx, func() {
 		if err := s.countFailure(bg, u, now); err != nil {
 			s.logger.ErrorContext(bg, "recording a failed sign-in", "err", err, "user", u.ID)
@@ -139,14 +139,18 @@ func (s *Service) LockedUntil(u *ent.User) *time.Time {
 	return u.LockedUntil
 }
 
-// Unlock clears a user's sign-in lock and failure count (admins only), with an audit entry.
+// Unlock clears a user's sign-in lock and failure count, with an audit entry: ManageUsers.
 func (s *Service) Unlock(ctx context.Context, id string) (*ent.User, error) {
-	if _, err := auth.Require(ctx, auth.RoleAdmin); err != nil {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
 		return nil, err
 	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.User, error) { return s.unlock(ctx, id) })
+}
+
+// unlock is Unlock inside its transaction.
+func (s *Service) unlock(ctx context.Context, id string) (*ent.User, error) {
 	c := db.ClientFrom(ctx, s.client)
-	sys := auth.System(ctx)
-	u, err := c.User.Get(sys, id)
+	u, err := c.User.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("user")
 	}

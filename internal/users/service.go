@@ -15,6 +15,7 @@ import (
 	"github.com/steward-dev/steward/ent/credential"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/sessions"
@@ -141,7 +142,8 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (AuthResult, error
 	}
 	var res AuthResult
 	err = db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		ctx = authz.As(ctx, authz.Accounts)
+		sys := ctx
 		if s.db.Dialect == dialect.Postgres {
 			if _, err := c.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(signupLockKey)); err != nil {
 				return fmt.Errorf("locking sign-up: %w", err)
@@ -208,7 +210,13 @@ func (s *Service) Signin(ctx context.Context, in SigninInput) (AuthResult, error
 			return AuthResult{}, err
 		}
 	}
-	sys := auth.System(ctx)
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (AuthResult, error) { return s.signin(ctx, in) })
+}
+
+// signin is Signin inside its transaction.
+func (s *Service) signin(ctx context.Context, in SigninInput) (AuthResult, error) {
+	ctx = authz.As(ctx, authz.Accounts)
+	sys := ctx
 	c := db.ClientFrom(ctx, s.client)
 	email, err := NormalizeEmail("email", in.Email)
 	if err != nil {
@@ -255,14 +263,23 @@ func (s *Service) Signin(ctx context.Context, in SigninInput) (AuthResult, error
 // UpdatePasswordInput is the current password and the new one.
 type UpdatePasswordInput struct{ Password, NewPassword string }
 
-// UpdatePassword changes the viewer's password and revokes every other session of theirs.
+// UpdatePassword changes the viewer's password and revokes every other session of theirs:
+// UseAccount.
 func (s *Service) UpdatePassword(ctx context.Context, in UpdatePasswordInput) error {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return err
+	}
+	return db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error { return s.updatePassword(ctx, in) })
+}
+
+// updatePassword is UpdatePassword inside its transaction.
+func (s *Service) updatePassword(ctx context.Context, in UpdatePasswordInput) error {
 	v := auth.ViewerFrom(ctx)
 	a, err := s.settings.Auth(ctx)
 	if err != nil {
 		return err
 	}
-	sys := auth.System(ctx)
+	sys := authz.As(ctx, authz.Accounts)
 	c := db.ClientFrom(ctx, s.client)
 	cred, err := c.Credential.Query().Where(credential.UserID(v.UserID)).Only(sys)
 	if ent.IsNotFound(err) {
@@ -294,8 +311,16 @@ type ProfileInput struct {
 	StatusExpiresAt                                   *time.Time
 }
 
-// UpdateProfile applies in to the viewer's account.
+// UpdateProfile applies in to the viewer's account: UseAccount.
 func (s *Service) UpdateProfile(ctx context.Context, in ProfileInput) (*ent.User, error) {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
+	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.User, error) { return s.updateProfile(ctx, in) })
+}
+
+// updateProfile is UpdateProfile inside its transaction.
+func (s *Service) updateProfile(ctx context.Context, in ProfileInput) (*ent.User, error) {
 	v := auth.ViewerFrom(ctx)
 	upd := db.ClientFrom(ctx, s.client).User.UpdateOneID(v.UserID)
 	if in.Name != nil {
@@ -327,7 +352,7 @@ func (s *Service) UpdateProfile(ctx context.Context, in ProfileInput) (*ent.User
 	if in.StatusExpiresAt != nil {
 		upd.SetStatusExpiresAt(in.StatusExpiresAt.UTC())
 	}
-	u, err := upd.Save(auth.System(ctx))
+	u, err := upd.Save(authz.As(ctx, authz.Accounts))
 	if ent.IsNotFound(err) {
 		return nil, errs.NotFound("user")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -31,16 +32,16 @@ func (a *Admin) MergeInfo(ctx context.Context, patch map[string]any) (map[string
 }
 
 func (a *Admin) mergeDocument(ctx context.Context, field string, patch map[string]any) (map[string]any, error) {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
-		return nil, errs.Unauthenticated("sign in first")
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return nil, err
 	}
+	v := auth.ViewerFrom(ctx)
 	if patch == nil {
 		return nil, errs.Invalid(field, "must be an object")
 	}
 	var out map[string]any
 	err := db.InTx(ctx, a.client, func(ctx context.Context, c *ent.Client) error {
-		sys := auth.System(ctx)
+		sys := authz.As(ctx, authz.Accounts)
 		q := c.User.Query().Where(user.ID(v.UserID))
 		if a.db.Dialect == dialect.Postgres {
 			// Read-modify-write: lock the row so concurrent merges do not lose each other's keys.

@@ -17,7 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/internal/analytics"
-	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/metric"
 )
 
@@ -69,7 +69,7 @@ func Seed(ctx context.Context, client *ent.Client, users, subscriptions, usageEv
 	if users <= 0 || subscriptions < 0 || usageEvents < 0 {
 		return errors.New("analyticsbench: users must be positive, the other counts non-negative")
 	}
-	ctx = auth.System(ctx)
+	ctx = authz.As(ctx, authz.Operator)
 	now := time.Now().UTC()
 	rng := rand.New(rand.NewPCG(uint64(users), uint64(subscriptions)))
 
@@ -259,7 +259,7 @@ const Runs = 20
 // Measure times svc.Overview for the last year and svc.PlanStats for every plan, and returns the
 // median of Runs calls each, after a warm-up call that fills the caches.
 func Measure(ctx context.Context, svc *analytics.Service, client *ent.Client) (overview, planStats time.Duration, err error) {
-	ctx = auth.System(ctx)
+	ctx = authz.As(ctx, authz.Operator)
 	ids, err := client.Plan.Query().IDs(ctx)
 	if err != nil {
 		return 0, 0, fmt.Errorf("listing plans: %w", err)

@@ -1,4 +1,7 @@
-package db
+// Package dbtest makes throwaway databases for tests: SQLite files always, PostgreSQL databases when
+// STEWARD_TEST_POSTGRES_URL names a server. It lives apart from internal/db so that the binary
+// does not link the testing package.
+package dbtest
 
 import (
 	"context"
@@ -11,10 +14,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/steward-dev/steward/internal/db"
 )
 
-// TestPostgresEnv names the variable that points tests at a PostgreSQL server.
-const TestPostgresEnv = "STEWARD_TEST_POSTGRES_URL"
+// PostgresEnv names the variable that points tests at a PostgreSQL server.
+const PostgresEnv = "STEWARD_TEST_POSTGRES_URL"
 
 // Backend is a database kind tests run against.
 type Backend string
@@ -25,24 +30,24 @@ const (
 	Postgres Backend = "postgres"
 )
 
-// TestBackends lists SQLite always, and PostgreSQL when STEWARD_TEST_POSTGRES_URL is set, so a
+// Backends lists SQLite always, and PostgreSQL when STEWARD_TEST_POSTGRES_URL is set, so a
 // suite that loops over it runs on both in CI.
-func TestBackends() []Backend {
-	if os.Getenv(TestPostgresEnv) != "" {
+func Backends() []Backend {
+	if os.Getenv(PostgresEnv) != "" {
 		return []Backend{SQLite, Postgres}
 	}
 	return []Backend{SQLite}
 }
 
-// NewTestURL creates a throwaway database of the given backend and returns its URL; it is removed
+// NewURL creates a throwaway database of the given backend and returns its URL; it is removed
 // when the test ends. PostgreSQL tests skip with a message when the server is not configured.
-func NewTestURL(t testing.TB, b Backend) string {
+func NewURL(t testing.TB, b Backend) string {
 	t.Helper()
 	switch b {
 	case Postgres:
-		base := os.Getenv(TestPostgresEnv)
+		base := os.Getenv(PostgresEnv)
 		if base == "" {
-			t.Skipf("%s not set: skipping PostgreSQL test", TestPostgresEnv)
+			t.Skipf("%s not set: skipping PostgreSQL test", PostgresEnv)
 		}
 		return newPostgresDatabase(t, base)
 	default:
@@ -50,11 +55,11 @@ func NewTestURL(t testing.TB, b Backend) string {
 	}
 }
 
-// NewTestDB opens and migrates a throwaway database.
-func NewTestDB(t testing.TB, b Backend) *DB {
+// NewDB opens and migrates a throwaway database.
+func NewDB(t testing.TB, b Backend) *db.DB {
 	t.Helper()
 	ctx := context.Background()
-	d, err := Open(ctx, Config{URL: NewTestURL(t, b)})
+	d, err := db.Open(ctx, db.Config{URL: NewURL(t, b)})
 	if err != nil {
 		t.Fatalf("opening test database: %v", err)
 	}
@@ -69,7 +74,7 @@ func newPostgresDatabase(t testing.TB, base string) string {
 	t.Helper()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
-		t.Fatalf("opening %s: %v", TestPostgresEnv, err)
+		t.Fatalf("opening %s: %v", PostgresEnv, err)
 	}
 	defer admin.Close()
 	suffix := make([]byte, 6)
@@ -90,7 +95,7 @@ func newPostgresDatabase(t testing.TB, base string) string {
 	})
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("parsing %s: %v", TestPostgresEnv, err)
+		t.Fatalf("parsing %s: %v", PostgresEnv, err)
 	}
 	u.Path = "/" + name
 	if !strings.Contains(u.RawQuery, "sslmode") {
