@@ -49,7 +49,8 @@ func (t Timeout) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 }
 
 // ResponseLimit refuses an answer larger than Bytes with QUERY_TOO_LARGE. Added after the
-// extension that opens transactions, a mutation whose answer is refused is rolled back.
+// extension that opens the shared transaction of a mutation with several fields, such a mutation
+// whose answer is refused is rolled back; a one-field mutation has committed in its domain method.
 type ResponseLimit struct {
 	// Bytes bounds the data of one answer; zero or less turns it off.
 	Bytes int
