@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/steward-dev/steward/internal/gqllimit"
 	"github.com/steward-dev/steward/internal/settings"
 )
 
@@ -75,6 +76,80 @@ type Config struct {
 	// YooKassa holds the payment provider's credentials (YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY,
 	// YOOKASSA_API_URL); without them payments are off.
 	YooKassa YooKassa
+	// Limits bound what one request may cost.
+	Limits Limits
+	// Production is STEWARD_ENV=production: introspection and suggestions default to off.
+	Production bool
+	// Introspection lets every caller, not only admins, introspect the schema and see "Did you
+	// mean" suggestions (STEWARD_INTROSPECTION; defaults to true outside production).
+	Introspection bool
+	// PersistedOnly runs only persisted operations, except for admins (STEWARD_PERSISTED_ONLY).
+	PersistedOnly bool
+	// PersistedOperations is a JSON file mapping SHA-256 hashes to allowed operations
+	// (STEWARD_PERSISTED_OPERATIONS).
+	PersistedOperations string
+}
+
+// Limits bound every GraphQL request; see internal/gqllimit.
+type Limits struct {
+	// BodyBytes bounds a request body (STEWARD_MAX_BODY_BYTES).
+	BodyBytes int64
+	// ResponseBytes bounds an answer's data (STEWARD_MAX_RESPONSE_BYTES).
+	ResponseBytes int
+	// Timeout is the deadline of a query or mutation (STEWARD_REQUEST_TIMEOUT).
+	Timeout time.Duration
+	// SignedIn and Anonymous bound the operation document (STEWARD_QUERY_LIMITS and
+	// STEWARD_ANONYMOUS_QUERY_LIMITS, e.g. "depth=12,complexity=20000").
+	SignedIn, Anonymous gqllimit.Limits
+	// Pages are the default and maximum page sizes (STEWARD_DEFAULT_PAGE_SIZE, STEWARD_MAX_PAGE_SIZE).
+	Pages gqllimit.Pages
+}
+
+// DefaultLimits are the limits without configuration.
+func DefaultLimits() Limits {
+	return Limits{BodyBytes: 1 << 20, ResponseBytes: 8 << 20, Timeout: 30 * time.Second,
+		SignedIn: gqllimit.DefaultLimits(), Anonymous: gqllimit.DefaultAnonymousLimits(), Pages: gqllimit.DefaultPages()}
+}
+
+// Validate reports every limit out of range.
+func (l Limits) Validate() error {
+	var problems []error
+	if l.BodyBytes <= 0 || l.ResponseBytes <= 0 || l.Timeout <= 0 {
+		problems = append(problems, errors.New("body size, response size and request timeout must be positive"))
+	}
+	if err := l.SignedIn.Validate(); err != nil {
+		problems = append(problems, fmt.Errorf("STEWARD_QUERY_LIMITS: %w", err))
+	}
+	if err := l.Anonymous.Validate(); err != nil {
+		problems = append(problems, fmt.Errorf("STEWARD_ANONYMOUS_QUERY_LIMITS: %w", err))
+	}
+	if err := l.Pages.Validate(); err != nil {
+		problems = append(problems, err)
+	}
+	return errors.Join(problems...)
+}
+
+// parseQueryLimits applies "key=value,..." (keys: bytes, tokens, depth, aliases, spreads,
+// repeats, complexity) over l; keys left out keep their value.
+func parseQueryLimits(s string, l gqllimit.Limits) (gqllimit.Limits, error) {
+	fields := map[string]*int{"bytes": &l.QueryBytes, "tokens": &l.Tokens, "depth": &l.Depth, "aliases": &l.Aliases,
+		"spreads": &l.Spreads, "repeats": &l.Repeats, "complexity": &l.Complexity}
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		dst, ok := fields[strings.TrimSpace(k)]
+		if !ok {
+			return l, fmt.Errorf("unknown limit %q (want bytes, tokens, depth, aliases, spreads, repeats or complexity)", k)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return l, fmt.Errorf("limit %q: %q is not a number", k, v)
+		}
+		*dst = n
+	}
+	return l, nil
 }
 
 // YooKassa is the configuration of the YooKassa payment provider.
@@ -130,7 +205,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	cfg.BypassAdminAccessControl = true
 	boolVar("BYPASS_ADMIN_ACCESS_CONTROL", &cfg.BypassAdminAccessControl)
-	cfg.Env = env("STEWARD_ENV", "development")
+	cfg.Env = strings.ToLower(strings.TrimSpace(env("STEWARD_ENV", "development")))
 	cfg.CookieSecure = cfg.Env == "production"
 	proxies, err := ParsePrefixes(getenv("STEWARD_TRUSTED_PROXIES"))
 	if err != nil {
@@ -188,6 +263,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if err := cfg.Auth.Validate(); err != nil {
 		problems = append(problems, fmt.Errorf("authentication settings: %w", err))
 	}
+	problems = append(problems, loadLimits(&cfg, getenv, boolVar)...)
 	return cfg, errors.Join(problems...)
 }
 
@@ -214,6 +290,56 @@ func ParsePrefixes(list string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
 	}
 	return out, nil
+}
+
+// loadLimits reads the request limits and the production switches.
+func loadLimits(cfg *Config, getenv func(string) string, boolVar func(string, *bool)) []error {
+	var problems []error
+	intVar := func(name string, set func(int64)) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				problems = append(problems, fmt.Errorf("%s=%q is not a number", name, v))
+				return
+			}
+			set(n)
+		}
+	}
+	l := DefaultLimits()
+	intVar("STEWARD_MAX_BODY_BYTES", func(n int64) { l.BodyBytes = n })
+	intVar("STEWARD_MAX_RESPONSE_BYTES", func(n int64) { l.ResponseBytes = int(n) })
+	intVar("STEWARD_DEFAULT_PAGE_SIZE", func(n int64) { l.Pages.Default = int(n) })
+	intVar("STEWARD_MAX_PAGE_SIZE", func(n int64) { l.Pages.Max = int(n) })
+	if v := strings.TrimSpace(getenv("STEWARD_REQUEST_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("STEWARD_REQUEST_TIMEOUT=%q is not a duration (e.g. 30s)", v))
+		}
+		l.Timeout = d
+	}
+	var err error
+	if l.SignedIn, err = parseQueryLimits(getenv("STEWARD_QUERY_LIMITS"), l.SignedIn); err != nil {
+		problems = append(problems, fmt.Errorf("STEWARD_QUERY_LIMITS: %w", err))
+	}
+	if l.Anonymous, err = parseQueryLimits(getenv("STEWARD_ANONYMOUS_QUERY_LIMITS"), l.Anonymous); err != nil {
+		problems = append(problems, fmt.Errorf("STEWARD_ANONYMOUS_QUERY_LIMITS: %w", err))
+	}
+	if err := l.Validate(); err != nil {
+		problems = append(problems, err)
+	}
+	cfg.Limits = l
+	switch cfg.Env {
+	case "development":
+	case "production":
+		cfg.Production = true
+	default:
+		problems = append(problems, fmt.Errorf("STEWARD_ENV=%q: want production or development", cfg.Env))
+	}
+	cfg.Introspection = !cfg.Production
+	boolVar("STEWARD_INTROSPECTION", &cfg.Introspection)
+	boolVar("STEWARD_PERSISTED_ONLY", &cfg.PersistedOnly)
+	cfg.PersistedOperations = strings.TrimSpace(getenv("STEWARD_PERSISTED_OPERATIONS"))
+	return problems
 }
 
 // defaultSecretKeyFile keeps the generated key beside a SQLite database, or in the working folder.

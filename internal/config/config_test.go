@@ -65,6 +65,40 @@ func TestLoad(t *testing.T) {
 		{name: "bad boolean", env: map[string]string{"ENABLE_SIGNUP": "maybe"}, wantErr: "ENABLE_SIGNUP"},
 		{name: "bad expiry", env: map[string]string{"JWT_EXPIRES_IN": "soon"}, wantErr: "jwtExpiresIn"},
 		{name: "weak password policy", env: map[string]string{"STEWARD_PASSWORD_MIN_LENGTH": "4"}, wantErr: "passwordMinLength"},
+		{name: "limit defaults", check: func(t *testing.T, c Config) {
+			if got, want := c.Limits, DefaultLimits(); got != want {
+				t.Fatalf("limits = %+v, want %+v", got, want)
+			}
+			if c.Production || !c.Introspection || c.PersistedOnly {
+				t.Fatalf("production %v, introspection %v, persisted only %v; want false, true, false", c.Production, c.Introspection, c.PersistedOnly)
+			}
+		}},
+		{name: "limits", env: map[string]string{"STEWARD_QUERY_LIMITS": "depth=20, complexity=50000", "STEWARD_ANONYMOUS_QUERY_LIMITS": "aliases=2",
+			"STEWARD_MAX_BODY_BYTES": "2048", "STEWARD_REQUEST_TIMEOUT": "5s", "STEWARD_DEFAULT_PAGE_SIZE": "20", "STEWARD_MAX_PAGE_SIZE": "500"},
+			check: func(t *testing.T, c Config) {
+				l := c.Limits
+				if l.SignedIn.Depth != 20 || l.SignedIn.Complexity != 50000 || l.SignedIn.Aliases != DefaultLimits().SignedIn.Aliases ||
+					l.Anonymous.Aliases != 2 || l.BodyBytes != 2048 || l.Timeout != 5*time.Second || l.Pages.Default != 20 || l.Pages.Max != 500 {
+					t.Fatalf("limits = %+v", l)
+				}
+			}},
+		{name: "unknown limit", env: map[string]string{"STEWARD_QUERY_LIMITS": "width=3"}, wantErr: "width"},
+		{name: "zero limit", env: map[string]string{"STEWARD_ANONYMOUS_QUERY_LIMITS": "depth=0"}, wantErr: "depth must be positive"},
+		{name: "default page above max", env: map[string]string{"STEWARD_DEFAULT_PAGE_SIZE": "300"}, wantErr: "above the maximum"},
+		{name: "bad timeout", env: map[string]string{"STEWARD_REQUEST_TIMEOUT": "30"}, wantErr: "STEWARD_REQUEST_TIMEOUT"},
+		{name: "production", env: map[string]string{"STEWARD_ENV": "production", "STEWARD_PERSISTED_ONLY": "true", "STEWARD_PERSISTED_OPERATIONS": "ops.json"},
+			check: func(t *testing.T, c Config) {
+				if !c.Production || c.Introspection || !c.PersistedOnly || c.PersistedOperations != "ops.json" {
+					t.Fatalf("production %v, introspection %v, persisted only %v %q", c.Production, c.Introspection, c.PersistedOnly, c.PersistedOperations)
+				}
+			}},
+		{name: "production with introspection", env: map[string]string{"STEWARD_ENV": "production", "STEWARD_INTROSPECTION": "true"},
+			check: func(t *testing.T, c Config) {
+				if !c.Production || !c.Introspection {
+					t.Fatalf("production %v, introspection %v, want both", c.Production, c.Introspection)
+				}
+			}},
+		{name: "unknown environment", env: map[string]string{"STEWARD_ENV": "prod"}, wantErr: "STEWARD_ENV"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -26,6 +26,21 @@ const (
 	CodeInternal           Code = "INTERNAL_SERVER_ERROR"
 )
 
+// The refusals of a request's bounds (internal/gqllimit), decided before any resolver runs.
+const (
+	// CodeQueryTooLarge: the body, the query text, its tokens or the answer exceed a size limit.
+	CodeQueryTooLarge Code = "QUERY_TOO_LARGE"
+	// CodeQueryTooComplex: depth, aliases, fragment spreads, repeated fields or complexity.
+	CodeQueryTooComplex Code = "QUERY_TOO_COMPLEX"
+	// CodeTimeout: the operation ran past its deadline; nothing it changed was kept.
+	CodeTimeout Code = "TIMEOUT"
+	// CodePersistedQueryNotFound: a persisted-query hash the server does not know (the name
+	// Apollo's automatic persisted queries use, so clients then send the text).
+	CodePersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	// CodePersistedQueryRequired: query text that is not among the allowed operations.
+	CodePersistedQueryRequired Code = "PERSISTED_QUERY_REQUIRED"
+)
+
 // Error is a categorised error whose Message is safe to show to a client.
 type Error struct {
 	Code    Code

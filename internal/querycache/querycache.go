@@ -104,7 +104,9 @@ func (c *Cache) InterceptOperation(ctx context.Context, next graphql.OperationHa
 		first = false
 		// Identical queries that miss together run once: after a write, every client polling a
 		// page misses at the same moment, and each would compute the same answer.
-		v, _, shared := c.flights.Do(key+"\x00"+strconv.FormatUint(writes, 10), func() (any, error) {
+		ran := false
+		v, _, _ := c.flights.Do(key+"\x00"+strconv.FormatUint(writes, 10), func() (any, error) {
+			ran = true
 			if a, ok := c.fresh(ctx, key, writes, now); ok {
 				return &graphql.Response{Data: a.data}, nil // kept by a flight that just ended
 			}
@@ -115,7 +117,10 @@ func (c *Cache) InterceptOperation(ctx context.Context, next graphql.OperationHa
 			return resp, nil
 		})
 		resp := v.(*graphql.Response)
-		if !shared {
+		// singleflight reports the flight as shared to the caller that ran it as well, whose
+		// respond has then been used up (a second call answers nil, sent as `null`): what a
+		// caller ran is its own answer, whatever it holds.
+		if ran {
 			return resp
 		}
 		if !keepable(resp) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"regexp"
 	"strings"
 	"time"
 
@@ -33,9 +34,15 @@ var errUnavailable = errs.Unavailable("the database is unavailable; retry later"
 // SERVICE_UNAVAILABLE; anything else is a bare INTERNAL_SERVER_ERROR with the request id, and its
 // cause goes to the log only. gqlgen wraps every resolver error in a *gqlerror.Error, so being one
 // says nothing about safety.
-func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+//
+// Callers not allowed to introspect (suggestions) do not get validation's "Did you mean" hints,
+// which would spell out the schema one field at a time.
+func presentError(logger *slog.Logger, suggestions func(ctx context.Context) bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if !suggestions(ctx) {
+			gqlErr.Message = stripSuggestion(gqlErr.Message)
+		}
 		if e, ok := categorise(err); ok {
 			if e.Code == errs.CodeServiceUnavailable {
 				logger.ErrorContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
@@ -68,9 +75,9 @@ func categorise(err error) (*errs.Error, bool) {
 	case db.IsUnavailable(err):
 		return errUnavailable, true
 	case errors.Is(err, context.DeadlineExceeded):
-		// The request's deadline (withDeadline) ended while it waited for the database or another
-		// dependency: the service is overloaded or a dependency hangs, and a retry may succeed.
-		return errs.Unavailable("the service did not answer in time; try again later", unavailableRetry, err), true
+		// The request's deadline (gqllimit.Timeout) ended, whatever held it: a slow operation or
+		// a dependency that stopped answering.
+		return &errs.Error{Code: errs.CodeTimeout, Message: "the request took too long and was stopped"}, true
 	case ent.IsNotFound(err):
 		return errs.NotFound("entity"), true
 	case errors.Is(err, privacy.Deny):
@@ -154,6 +161,11 @@ func errorBoundary(logger *slog.Logger) graphql.ResponseMiddleware {
 		return resp
 	}
 }
+
+// suggestion is the hint gqlparser's validation rules end their messages with.
+var suggestion = regexp.MustCompile(`\s*Did you mean .*\?$`)
+
+func stripSuggestion(msg string) string { return suggestion.ReplaceAllString(msg, "") }
 
 // variableError turns a variable that failed coercion (an unknown enum value, a string where a
 // number belongs) into BAD_USER_INPUT naming the input field, like every other bad input: its path

@@ -69,7 +69,7 @@ func TestPresentError(t *testing.T) {
 			if c.name != "validation" && c.name != "argument coercion" {
 				err = asResolverError(ctx, err)
 			}
-			got := presentError(logger)(ctx, err)
+			got := presentError(logger, func(context.Context) bool { return true })(ctx, err)
 			if code := got.Extensions["code"]; code != c.wantCode {
 				t.Fatalf("code = %v, want %s (message %q)", code, c.wantCode, got.Message)
 			}

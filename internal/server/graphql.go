@@ -10,15 +10,17 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/gqllimit"
 	"github.com/steward-dev/steward/internal/inputs"
 	"github.com/steward-dev/steward/internal/metrics"
+	"github.com/steward-dev/steward/internal/persisted"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/wsgraphql"
 )
@@ -53,6 +55,12 @@ type graphqlDeps struct {
 	// websocket may stay without a signed-in viewer (0: wsgraphql.DefaultAuthTimeout).
 	wsMaxPerIP    int
 	wsAuthTimeout time.Duration
+	// bounds are the request limits; introspection lets non-admins introspect and see
+	// suggestions; persistedOnly and persistedFile configure persisted operations.
+	bounds        config.Limits
+	introspection bool
+	persistedOnly bool
+	persistedFile string
 }
 
 // graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (websockets
@@ -70,6 +78,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		OperationContext: wsOperationContext,
 		Authorize:        wsAuthorize(d.authn),
 		KeepAlive:        d.keepAlive,
+		ReadLimit:        d.bounds.BodyBytes,
 		InitTimeout:      10 * time.Second,
 		Authenticated:    func(ctx context.Context) bool { return auth.ViewerFrom(ctx) != nil },
 		AuthTimeout:      d.wsAuthTimeout,
@@ -79,6 +88,17 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		OnSubscription:   d.metrics.Subscriptions,
 		OnDropped:        d.metrics.WebsocketDropped,
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	mayIntrospect := func(ctx context.Context) bool { return d.introspection || auth.ViewerFrom(ctx).IsAdmin() }
+	limiter, err := gqllimit.New(gqllimit.Config{SignedIn: d.bounds.SignedIn, Anonymous: d.bounds.Anonymous, Pages: d.bounds.Pages,
+		Once: passwordFields, IsSignedIn: func(ctx context.Context) bool { return auth.ViewerFrom(ctx).IsVerified() },
+		Introspection: mayIntrospect})
+	if err != nil {
+		return nil, nil, err
+	}
+	operations, err := newPersisted(d.persistedOnly, d.persistedFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,16 +113,39 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(2000))
+	srv.SetQueryCache(gqllimit.NewDocumentCache(lru.New[*ast.QueryDocument](1000), d.bounds.Pages))
+	// The limiter parses with the caller's token limit first; this bounds gqlgen's own parse too.
+	srv.SetParserTokenLimit(max(d.bounds.SignedIn.Tokens, d.bounds.Anonymous.Tokens))
+	// Order matters: the query text is known once persisted operations are resolved, and is
+	// measured before gqlgen parses and validates it; transactions open under the deadline, and
+	// an answer refused for its size rolls back a mutation of several fields.
+	srv.Use(operations)
+	srv.Use(limiter)
+	srv.Use(gqllimit.Timeout{Limit: d.bounds.Timeout})
 	srv.Use(&inputs.Extension{})
 	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: singleField}})
+	srv.Use(gqllimit.ResponseLimit{Bytes: d.bounds.ResponseBytes})
 	srv.AroundFields(limitMutations(limits))
-	srv.SetErrorPresenter(presentError(logger))
+	srv.SetErrorPresenter(presentError(logger, mayIntrospect))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv, ws, nil
+}
+
+// newPersisted builds the persisted operations: those of file (STEWARD_PERSISTED_OPERATIONS), and APQ
+// registrations, which only admins may make when only persisted operations run.
+func newPersisted(only bool, file string) (*persisted.Store, error) {
+	var ops map[string]string
+	if file != "" {
+		var err error
+		if ops, err = persisted.Load(file); err != nil {
+			return nil, err
+		}
+	}
+	c := persisted.Config{Operations: ops, Only: only}
+	if only {
+		c.MayRegister = func(ctx context.Context) bool { return auth.ViewerFrom(ctx).IsAdmin() }
+	}
+	return persisted.New(c)
 }
 
 // originPatterns converts allowed origins ("https://app.example.com") to the host patterns the
@@ -172,6 +215,11 @@ func wsInit(authn authenticator) transport.WebsocketInitFunc {
 // operation with several fields runs in one transaction that every domain method joins, so that
 // it is all or nothing.
 func singleField(op *ast.OperationDefinition) bool { return len(op.SelectionSet) <= 1 }
+
+// passwordFields each hash a password: an operation may hold one, so that aliases cannot make one
+// request hash many passwords before the sign-in and sign-up rate limits (counted per field as it
+// runs) see them.
+var passwordFields = []string{"signin", "signup", "updatePassword"}
 
 // limitMutations counts every mutation field of a person signed in with a token against the
 // per-user limit; aliases and batches count once each. Callers with an API key are programs (the

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net"
@@ -62,16 +66,13 @@ func plainID(id string) bool {
 	return true
 }
 
-// requestTimeout bounds a GraphQL request over plain HTTP, waits for a database connection and
-// statements included, so that a database that stops answering fails requests with
-// SERVICE_UNAVAILABLE instead of piling them up. Websockets and SSE streams stay open as long as
-// their clients listen.
-const requestTimeout = 20 * time.Second
-
-// withDeadline gives plain HTTP requests a deadline of d.
+// withDeadline gives plain HTTP requests a deadline of d (STEWARD_REQUEST_TIMEOUT), authentication
+// included, so that a database that stops answering fails requests instead of piling them up; the
+// operation itself gets the same deadline from gqllimit.Timeout, over websockets too. Websockets
+// and SSE streams stay open as long as their clients listen. Zero or less is no deadline.
 func withDeadline(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isStream(r) {
+		if d <= 0 || isStream(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -257,6 +258,32 @@ func writeError(w http.ResponseWriter, status int, e *errs.Error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": e.Message, "extensions": ext}}})
+}
+
+// withBodyLimit refuses a body larger than limit with 413 before anything reads it: a declared
+// length at once, and otherwise as soon as the read passes the limit, so an oversized body is
+// never held in memory.
+func withBodyLimit(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tooLarge := &errs.Error{Code: errs.CodeQueryTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
+		if r.ContentLength > limit {
+			writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+			return
+		}
+		if r.Method == http.MethodPost && r.Body != nil {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+			if err != nil {
+				if mbe := new(http.MaxBytesError); errors.As(err, &mbe) {
+					writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+					return
+				}
+				writeError(w, http.StatusBadRequest, errs.Invalid("", "could not read the request body"))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // withCORS answers browsers from other origins. An origin of the allow-list may call the API

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,4 +95,34 @@ func TestQueryCacheIsOffWithReplicas(t *testing.T) {
 	if got := name(); got != "Robert" {
 		t.Errorf("name after another replica's change = %q, want %q", got, "Robert")
 	}
+}
+
+// TestConcurrentErroringQueriesEachGetTheirAnswer: identical queries that miss the cache together
+// run once, and the one that ran an answer with an error used to answer `null` to its own client.
+func TestConcurrentErroringQueriesEachGetTheirAnswer(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		s := st.New(t, b)
+		s.HTTP.Timeout = 10 * time.Second
+		s.Signup(t, "Ada")
+		bob := s.Signup(t, "Bob")
+		s.SetRole(t, bob.ID, "USER")
+		// users is for admins: bob's identical queries all fail on that field, while `me` answers.
+		const q = `{ me { id } users { totalCount } }`
+		const n = 60
+		var wg sync.WaitGroup
+		results := make([]*st.Response, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				results[i] = s.Query(t, bob.Token, q)
+			}(i)
+		}
+		wg.Wait()
+		for i, r := range results {
+			if r.Raw == "null" || r.Code() != "FORBIDDEN" {
+				t.Fatalf("answer %d = %s, want a FORBIDDEN error", i, r.Raw)
+			}
+		}
+	})
 }

@@ -228,7 +228,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: database.Client, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, metrics: m, keepAlive: opts.KeepAlive,
-		wsMaxPerIP: cfg.WSMaxPerIP, wsAuthTimeout: cfg.WSAuthTimeout})
+		wsMaxPerIP: cfg.WSMaxPerIP, wsAuthTimeout: cfg.WSAuthTimeout,
+		bounds: cfg.Limits, introspection: cfg.Introspection, persistedOnly: cfg.PersistedOnly, persistedFile: cfg.PersistedOperations})
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withDeadline(requestTimeout, withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql)))))
+	mux.Handle("/graphql", withBodyLimit(cfg.Limits.BodyBytes, withDeadline(cfg.Limits.Timeout,
+		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
 	playground, playgroundPolicy := playgroundPage("/graphql")
 	mux.Handle("GET /{$}", playground)
