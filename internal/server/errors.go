@@ -72,12 +72,12 @@ func categorise(err error) (*errs.Error, bool) {
 		return e, true
 	}
 	switch {
-	case db.IsUnavailable(err):
-		return errUnavailable, true
 	case errors.Is(err, context.DeadlineExceeded):
 		// The request's deadline (gqllimit.Timeout) ended, whatever held it: a slow operation or
 		// a dependency that stopped answering.
 		return &errs.Error{Code: errs.CodeTimeout, Message: "the request took too long and was stopped"}, true
+	case db.IsUnavailable(err):
+		return errUnavailable, true
 	case ent.IsNotFound(err):
 		return errs.NotFound("entity"), true
 	case errors.Is(err, privacy.Deny):

@@ -66,10 +66,19 @@ func plainID(id string) bool {
 	return true
 }
 
-// withDeadline gives plain HTTP requests a deadline of d (STEWARD_REQUEST_TIMEOUT), authentication
-// included, so that a database that stops answering fails requests instead of piling them up; the
-// operation itself gets the same deadline from gqllimit.Timeout, over websockets too. Websockets
-// and SSE streams stay open as long as their clients listen. Zero or less is no deadline.
+// outerDeadline is the deadline of a whole HTTP request: the operation's own (gqllimit.Timeout,
+// which answers TIMEOUT) plus a margin, so that the operation's decides first while this one
+// still bounds what comes before it (authenticating the credential). Zero means none.
+func outerDeadline(operation time.Duration) time.Duration {
+	if operation <= 0 {
+		return 0
+	}
+	return operation + 5*time.Second
+}
+
+// withDeadline gives plain HTTP requests a deadline of d, so that a database that stops answering
+// fails requests instead of piling them up. Websockets and SSE streams stay open as long as their
+// clients listen. Zero or less is no deadline.
 func withDeadline(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d <= 0 || isStream(r) {

@@ -243,7 +243,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withBodyLimit(cfg.Limits.BodyBytes, withDeadline(cfg.Limits.Timeout,
+	mux.Handle("/graphql", withBodyLimit(cfg.Limits.BodyBytes, withDeadline(outerDeadline(cfg.Limits.Timeout),
 		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
 	playground, playgroundPolicy := playgroundPage("/graphql")
