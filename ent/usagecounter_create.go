@@ -12,7 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/steward-dev/steward/ent/usagecounter"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // UsageCounterCreate is the builder for creating a UsageCounter entity.

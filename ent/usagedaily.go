@@ -10,7 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/steward-dev/steward/ent/usagedaily"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // UsageDaily is the model entity for the UsageDaily schema.

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/steward-dev/steward/ent/usageevent"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // UsageEvent is the model entity for the UsageEvent schema.

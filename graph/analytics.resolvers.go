@@ -13,8 +13,8 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/analytics"
-	"github.com/steward-dev/steward/internal/billing/money"
 	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/internal/money"
 )
 
 // Amount is the resolver for the amount field.

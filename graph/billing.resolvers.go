@@ -12,9 +12,9 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/billing"
-	"github.com/steward-dev/steward/internal/billing/metric"
-	"github.com/steward-dev/steward/internal/billing/money"
 	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/money"
 )
 
 // CreatePlan is the resolver for the createPlan field.

@@ -26,8 +26,8 @@ import (
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
-	"github.com/steward-dev/steward/internal/billing/metric"
-	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/settings"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -5840,7 +5840,7 @@ func (ec *executionContext) field_Mutation_reserveQuota_args(ctx context.Context
 	args["userId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
 		func(ctx context.Context, v any) (metric.Metric, error) {
-			return ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, v)
+			return ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6446,7 +6446,7 @@ func (ec *executionContext) field_Query_checkQuota_args(ctx context.Context, raw
 	args["userId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
 		func(ctx context.Context, v any) (metric.Metric, error) {
-			return ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, v)
+			return ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10098,7 +10098,7 @@ func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx, selections, v)
+			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13796,7 +13796,7 @@ func (ec *executionContext) _Plan_price(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx, selections, v)
+			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13927,7 +13927,7 @@ func (ec *executionContext) _PlanQuota_metric(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
-			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16755,7 +16755,7 @@ func (ec *executionContext) _QuotaAlert_metric(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
-			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16916,7 +16916,7 @@ func (ec *executionContext) _QuotaCheck_metric(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
-			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17261,7 +17261,7 @@ func (ec *executionContext) _QuotaReservation_metric(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
-			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19243,7 +19243,7 @@ func (ec *executionContext) _Transaction_amount(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx, selections, v)
+			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19532,7 +19532,7 @@ func (ec *executionContext) _UsageEvent_metric(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
-			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19945,7 +19945,7 @@ func (ec *executionContext) _UsageTotal_metric(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
-			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20014,7 +20014,7 @@ func (ec *executionContext) _UsageUpdate_metric(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
-			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, selections, v)
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22560,7 +22560,7 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 			it.Translations = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23330,7 +23330,7 @@ func (ec *executionContext) unmarshalInputPlanQuotaInput(ctx context.Context, ob
 		switch k {
 		case "metric":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
-			data, err := ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, v)
+			data, err := ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24444,7 +24444,7 @@ func (ec *executionContext) unmarshalInputRecordUsageInput(ctx context.Context, 
 			it.UserID = data
 		case "metric":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
-			data, err := ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, v)
+			data, err := ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26223,7 +26223,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 			it.Translations = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26802,28 +26802,28 @@ func (ec *executionContext) unmarshalInputUsageEventWhereInput(ctx context.Conte
 			it.SubscriptionIDContainsFold = data
 		case "metric":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
-			data, err := ec.unmarshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, v)
+			data, err := ec.unmarshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Metric = data
 		case "metricNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricNEQ"))
-			data, err := ec.unmarshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, v)
+			data, err := ec.unmarshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MetricNEQ = data
 		case "metricIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricIn"))
-			data, err := ec.unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetricᚄ(ctx, v)
+			data, err := ec.unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetricᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MetricIn = data
 		case "metricNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricNotIn"))
-			data, err := ec.unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetricᚄ(ctx, v)
+			data, err := ec.unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetricᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34539,13 +34539,13 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
-func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx context.Context, v any) (money.Decimal, error) {
+func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (money.Decimal, error) {
 	var res money.Decimal
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v money.Decimal) graphql.Marshaler {
+func (ec *executionContext) marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v money.Decimal) graphql.Marshaler {
 	return v
 }
 
@@ -35656,13 +35656,13 @@ func (ec *executionContext) unmarshalNUsageEventWhereInput2ᚖgithubᚗcomᚋste
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx context.Context, v any) (metric.Metric, error) {
+func (ec *executionContext) unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx context.Context, v any) (metric.Metric, error) {
 	var res metric.Metric
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx context.Context, sel ast.SelectionSet, v metric.Metric) graphql.Marshaler {
+func (ec *executionContext) marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx context.Context, sel ast.SelectionSet, v metric.Metric) graphql.Marshaler {
 	return v
 }
 
@@ -36040,7 +36040,7 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	return v
 }
 
-func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx context.Context, v any) (*money.Decimal, error) {
+func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (*money.Decimal, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -36049,7 +36049,7 @@ func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
+func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -36893,7 +36893,7 @@ func (ec *executionContext) unmarshalOUsageEventWhereInput2ᚖgithubᚗcomᚋste
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetricᚄ(ctx context.Context, v any) ([]metric.Metric, error) {
+func (ec *executionContext) unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetricᚄ(ctx context.Context, v any) ([]metric.Metric, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -36902,7 +36902,7 @@ func (ec *executionContext) unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑde
 	res := make([]metric.Metric, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -36910,14 +36910,14 @@ func (ec *executionContext) unmarshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑde
 	return res, nil
 }
 
-func (ec *executionContext) marshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []metric.Metric) graphql.Marshaler {
+func (ec *executionContext) marshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []metric.Metric) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx, sel, v[i])
+		return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -36929,7 +36929,7 @@ func (ec *executionContext) marshalOUsageMetric2ᚕgithubᚗcomᚋstewardᚑdev�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx context.Context, v any) (*metric.Metric, error) {
+func (ec *executionContext) unmarshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx context.Context, v any) (*metric.Metric, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -36938,7 +36938,7 @@ func (ec *executionContext) unmarshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑde
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚋmetricᚐMetric(ctx context.Context, sel ast.SelectionSet, v *metric.Metric) graphql.Marshaler {
+func (ec *executionContext) marshalOUsageMetric2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx context.Context, sel ast.SelectionSet, v *metric.Metric) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/steward-dev/steward/ent/usagedaily"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // UsageEvent is one reported usage. The idempotency key makes a gateway's retries count once.

@@ -7,7 +7,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/steward-dev/steward/ent/predicate"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // ID filters vertices based on their ID field.

@@ -16,8 +16,8 @@ import (
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
-	"github.com/steward-dev/steward/internal/billing/metric"
-	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/money"
 )
 
 // The result of walking the audit chain.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent/plansubscription"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/errs"
 )
 

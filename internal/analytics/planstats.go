@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/steward-dev/steward/ent/plansubscription"
-	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/money"
 )
 
 // planCounts is one plan with its price and its number of subscriptions per status.

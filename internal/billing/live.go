@@ -8,7 +8,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
 )

@@ -6,7 +6,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // repairUsage brings usage counters and daily rollups that an unbounded amount corrupted back

@@ -2,7 +2,7 @@
 // object field, variables and JSON scalar contents included, before any resolver runs. Strings
 // must be valid UTF-8 without control characters (tabs and line breaks only in free text) and
 // within a length per field; usage amounts, quotas and prices must be within the bounds that
-// their leaf packages (internal/billing/metric, internal/billing/money) set so that no counter,
+// their leaf packages (internal/metric, internal/money) set so that no counter,
 // rollup or sum can overflow.
 //
 // It is a gqlgen operation context mutator rather than a field middleware or input directives:
@@ -25,8 +25,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/steward-dev/steward/internal/billing/metric"
-	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/errs"
 )
 

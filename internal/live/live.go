@@ -20,10 +20,6 @@ import (
 	"github.com/steward-dev/steward/internal/events"
 )
 
-// CredentialsTopic carries "this user's credentials changed" events (sign-out, revocation, role
-// change, deletion), keyed by user id. Streams of that user re-check their credential on each.
-const CredentialsTopic = "credentials"
-
 // RecheckEvery bounds how long a stream outlives a credential that expired or changed without
 // an event (an API key reaching its expiry, a change on a replica whose event was lost).
 const RecheckEvery = 30 * time.Second
@@ -78,7 +74,7 @@ func (r *Registration) Listen(fn func(events.Event)) (stop func(), err error) {
 // ListenCredentials calls fn whenever the subscriber's credentials may have changed, until stop
 // is called; fn runs in the publisher's goroutine and must not block. Check StillValid then.
 func (r *Registration) ListenCredentials(fn func()) (stop func(), err error) {
-	return r.src.Bus.Listen(CredentialsTopic, r.viewer.UserID, func(events.Event) { fn() })
+	return r.src.Bus.Listen(events.CredentialsTopic, r.viewer.UserID, func(events.Event) { fn() })
 }
 
 // StillValid reports whether the subscriber's credential still authenticates with the role it
@@ -117,7 +113,7 @@ func Stream[T any](ctx context.Context, src Source, topic, key string, convert f
 		cancel()
 		return nil, err
 	}
-	creds, err := src.Bus.Subscribe(ctx, CredentialsTopic, v.UserID)
+	creds, err := src.Bus.Subscribe(ctx, events.CredentialsTopic, v.UserID)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -160,9 +156,4 @@ func Stream[T any](ctx context.Context, src Source, topic, key string, convert f
 		}
 	}()
 	return out, nil
-}
-
-// CredentialsChanged announces that userID's credentials changed; publish it after commit.
-func CredentialsChanged(ctx context.Context, bus events.Bus, userID string) error {
-	return bus.Publish(ctx, events.Event{Topic: CredentialsTopic, Key: userID})
 }

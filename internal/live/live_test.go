@@ -91,10 +91,10 @@ func TestRegister(t *testing.T) {
 	}
 	publish(t, src.Bus, "ticks", "bob", "b")
 	publish(t, src.Bus, "ticks", "alice", "a")
-	if err := live.CredentialsChanged(t.Context(), src.Bus, "bob"); err != nil {
+	if err := events.CredentialsChanged(t.Context(), src.Bus, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	if err := live.CredentialsChanged(t.Context(), src.Bus, "alice"); err != nil {
+	if err := events.CredentialsChanged(t.Context(), src.Bus, "alice"); err != nil {
 		t.Fatal(err)
 	}
 	stop()
@@ -157,7 +157,7 @@ func TestStreamEndsWhenCredentialIsRevoked(t *testing.T) {
 		t.Fatalf("got %q, want a", got)
 	}
 	creds.invalid.Store(true)
-	if err := live.CredentialsChanged(t.Context(), src.Bus, "alice"); err != nil {
+	if err := events.CredentialsChanged(t.Context(), src.Bus, "alice"); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -12,7 +12,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/errs"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )

@@ -20,7 +20,6 @@ import (
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/events"
-	"github.com/steward-dev/steward/internal/live"
 	"github.com/steward-dev/steward/internal/settings"
 )
 
@@ -408,7 +407,7 @@ func (s *Service) announce(ctx context.Context, userID string) { s.CredentialsCh
 func (s *Service) CredentialsChanged(ctx context.Context, userID string) {
 	db.AfterCommit(ctx, func() {
 		s.cache.invalidate(userID)
-		_ = live.CredentialsChanged(context.WithoutCancel(ctx), s.bus, userID) // best effort: streams also re-check periodically
+		_ = events.CredentialsChanged(context.WithoutCancel(ctx), s.bus, userID) // best effort: streams also re-check periodically
 	})
 }
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/steward-dev/steward/internal/live"
+	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/wsgraphql"
 )
 
@@ -158,7 +158,7 @@ func TestRevokedCredentialEndsSubscriptions(t *testing.T) {
 	c.subscribe("2", "")
 	c.sync()
 	w.creds.revoke("alice")
-	if err := live.CredentialsChanged(t.Context(), w.bus, "alice"); err != nil {
+	if err := events.CredentialsChanged(t.Context(), w.bus, "alice"); err != nil {
 		t.Fatal(err)
 	}
 	ended := map[string]bool{}

@@ -18,7 +18,7 @@ import (
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/billing/metric"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // batch is the number of rows per bulk insert: about 20,000 bind parameters for the widest

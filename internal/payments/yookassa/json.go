@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/payments"
 )
 

@@ -20,7 +20,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/steward-dev/steward/internal/billing/money"
+	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/payments"
 )
