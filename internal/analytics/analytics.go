@@ -26,9 +26,9 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // MaxYears is the longest range Overview and PlanAnalytics accept, in calendar years: five (61

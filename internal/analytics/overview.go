@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent/plansubscription"
-	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // Overview describes [from, to) across every plan. See the Overview type for each figure.

@@ -8,9 +8,9 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // Topics of the live billing events; each event's Key is the user id.

@@ -15,10 +15,10 @@ import (
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/payments"
 )
 

@@ -15,11 +15,11 @@ import (
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/metric"
-	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/billing/slug"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/money"
 )
 
 // Translation is a plan's name and description in one locale.

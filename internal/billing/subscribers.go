@@ -11,9 +11,9 @@ import (
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // Subscriber is one subscription of a plan with its user and usage so far this period.

@@ -16,10 +16,10 @@ import (
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
 )
 
 // RecordInput is one usage report from the gateway.

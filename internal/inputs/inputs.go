@@ -25,9 +25,9 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
-	"github.com/steward-dev/steward/internal/errs"
 )
 
 // Text is the rule for one kind of string field.

@@ -12,8 +12,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/money"
 )
 
 // Status is the state of a payment as the provider reports it.

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/internal/authz"
-	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/db/dbtest"
+	"github.com/steward-dev/steward/internal/metric"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 

@@ -20,8 +20,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/payments"
 )
 
