@@ -4063,7 +4063,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "../schema.graphql", Input: `# steward's hand-written GraphQL operations. Entity types, connections, orders and where-inputs are
 # generated from ent/schema into graph/ent.graphqls; this file and graph/*.graphqls add the
-# operations, inputs and payloads. Names here are the API contract of DESIGN.md.
+# operations, inputs and payloads. Names here are the API contract clients rely on: add, never rename.
 
 "Money as a decimal string (e.g. \"199.00\"); stored as integer minor units, never a float."
 scalar Decimal

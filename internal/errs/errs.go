@@ -12,7 +12,7 @@ import (
 // Code is the category of an error, the value clients see as extensions.code.
 type Code string
 
-// The categories of DESIGN.md's API contract.
+// The categories every error a client sees carries, as extensions.code.
 const (
 	CodeUnauthenticated Code = "UNAUTHENTICATED"
 	CodeForbidden       Code = "FORBIDDEN"

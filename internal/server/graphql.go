@@ -63,7 +63,7 @@ type graphqlDeps struct {
 	persistedFile string
 }
 
-// graphqlHandler builds the gqlgen server: transports in the order STACK.md gives (websockets
+// graphqlHandler builds the gqlgen server: transports in the order gqlgen needs (websockets
 // first, SSE before POST), one transaction per mutation, the error presenter and a bounded query
 // cache. The websocket transport is returned too, for the caller to close on shutdown.
 func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {

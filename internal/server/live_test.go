@@ -272,7 +272,7 @@ func TestQueriesAndMutationsOverWebsocket(t *testing.T) {
 }
 
 // TestWebsocketOrigins: browsers of other origins may open a websocket only when allowed, since
-// a websocket is not subject to CORS (see STACK.md).
+// a websocket is not subject to CORS.
 func TestWebsocketOrigins(t *testing.T) {
 	s := st.New(t, dbtest.SQLite, st.WithEnv(map[string]string{"CORS_ALLOW_ORIGIN": "https://app.example.com"}))
 	tests := []struct {
