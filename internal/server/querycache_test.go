@@ -29,7 +29,7 @@ func queryCacheWorld(t *testing.T, b dbtest.Backend, opts ...st.Option) (s *st.S
 	}
 	// The write count moves right after each of those writes returns: wait until it rests.
 	for prev := s.App.DB.Writes(); ; {
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // long enough for a late bookkeeping write under -race
 		cur := s.App.DB.Writes()
 		if cur == prev {
 			break
