@@ -47,7 +47,7 @@ func TestSubscriptionsOverBothWebsocketProtocols(t *testing.T) {
 					t.Fatalf("init: %+v, %v", ack, err)
 				}
 				ws.Subscribe(t, "1", auditSub, nil)
-				time.Sleep(100 * time.Millisecond) // let the subscription register before the change
+				time.Sleep(500 * time.Millisecond) // let the subscription register before the change
 				changeDefaults(t, s, admin.Token, false)
 				m, err := ws.Next(5 * time.Second)
 				if err != nil {
@@ -132,7 +132,7 @@ func TestRevokedTokenEndsSubscriptions(t *testing.T) {
 			t.Fatalf("init: %+v, %v", ack, err)
 		}
 		ws.Subscribe(t, "1", auditSub, nil)
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond)
 		s.MustQuery(t, watcher, `mutation { signout }`)
 		m, err := ws.Next(5 * time.Second)
 		if err != nil || m.Type != "complete" || m.ID != "1" {
