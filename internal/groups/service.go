@@ -89,7 +89,7 @@ func (s *Service) List(ctx context.Context, p Page, order *ent.GroupOrder, where
 	conn, err := db.ClientFrom(ctx, s.client).Group.Query().Paginate(ctx, p.After, p.First, p.Before, p.Last,
 		ent.WithGroupOrder(order), ent.WithGroupFilter(where.Filter))
 	if err != nil {
-		return nil, inputError(err)
+		return nil, db.PageError(err)
 	}
 	return conn, nil
 }
@@ -108,23 +108,9 @@ func (s *Service) Members(ctx context.Context, g *ent.Group, p Page, order []*en
 	conn, err := db.ClientFrom(ctx, s.client).User.Query().Where(user.HasGroupsWith(group.ID(g.ID))).
 		Paginate(ctx, p.After, p.First, p.Before, p.Last, ent.WithUserOrder(order), ent.WithUserFilter(where.Filter))
 	if err != nil {
-		return nil, inputError(err)
+		return nil, db.PageError(err)
 	}
 	return conn, nil
-}
-
-// inputError turns the pager's complaints about its input into BAD_USER_INPUT.
-func inputError(err error) error {
-	if _, ok := errs.As(err); ok {
-		return err
-	}
-	msg := err.Error()
-	for _, s := range []string{"cursor", "order", "empty predicate", "WhereInput"} {
-		if strings.Contains(msg, s) {
-			return errs.Invalid("", msg).Wrap(err)
-		}
-	}
-	return err
 }
 
 // Get returns one group: ManageGroups.

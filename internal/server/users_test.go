@@ -419,3 +419,18 @@ func TestLastActiveAt(t *testing.T) {
 		}
 	})
 }
+
+func TestUsersPageInputErrors(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		s := st.New(t, b)
+		admin := s.Signup(t, "Ada")
+		r := s.Query(t, admin.Token, `{ users(orderBy: [{field: NAME}, {field: NAME, direction: DESC}]) { totalCount } }`)
+		if r.Code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "orderBy" {
+			t.Fatalf("the same order field twice: %s; want BAD_USER_INPUT on orderBy", r.Raw)
+		}
+		r = s.Query(t, admin.Token, `{ users(first: 1, last: 1) { totalCount } }`)
+		if r.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("first and last together: %s; want BAD_USER_INPUT", r.Raw)
+		}
+	})
+}

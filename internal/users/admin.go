@@ -94,6 +94,9 @@ func (a *Admin) List(ctx context.Context, in ListInput) (*ent.UserConnection, er
 	if err := checkPage(in.First, in.Last); err != nil {
 		return nil, err
 	}
+	if err := checkOrder(in.OrderBy); err != nil {
+		return nil, err
+	}
 	order := in.OrderBy
 	if len(order) == 0 {
 		order = []*ent.UserOrder{{Direction: entgql.OrderDirectionDesc, Field: ent.UserOrderFieldCreatedAt}}
@@ -111,9 +114,24 @@ func (a *Admin) List(ctx context.Context, in ListInput) (*ent.UserConnection, er
 	conn, err := q.Paginate(ctx, in.After, in.First, in.Before, in.Last,
 		ent.WithUserOrder(order), ent.WithUserFilter(in.Where.Filter))
 	if err != nil {
-		return nil, pageError(err)
+		return nil, db.PageError(err)
 	}
 	return conn, nil
+}
+
+// checkOrder refuses an order that names one field twice, which ent's pager reports only as text.
+func checkOrder(order []*ent.UserOrder) error {
+	seen := map[string]bool{}
+	for _, o := range order {
+		if o == nil || o.Field == nil {
+			continue
+		}
+		if seen[o.Field.String()] {
+			return errs.Invalid("orderBy", "names the same field twice")
+		}
+		seen[o.Field.String()] = true
+	}
+	return nil
 }
 
 // checkPage refuses negative or oversized page sizes with a clear message.
@@ -126,20 +144,6 @@ func checkPage(first, last *int) error {
 	return nil
 }
 
-// pageError turns the pager's input errors (bad cursors, duplicate orders, empty where-inputs)
-// into BAD_USER_INPUT; anything else stays internal.
-func pageError(err error) error {
-	if _, ok := errs.As(err); ok {
-		return err
-	}
-	msg := err.Error()
-	for _, s := range []string{"cursor", "order", "empty predicate", "UserWhereInput", "GroupWhereInput"} {
-		if strings.Contains(msg, s) {
-			return errs.Invalid("", msg).Wrap(err)
-		}
-	}
-	return err
-}
 
 // Get returns one account.
 func (a *Admin) Get(ctx context.Context, id string) (*ent.User, error) {
