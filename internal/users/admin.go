@@ -144,7 +144,6 @@ func checkPage(first, last *int) error {
 	return nil
 }
 
-
 // Get returns one account.
 func (a *Admin) Get(ctx context.Context, id string) (*ent.User, error) {
 	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
