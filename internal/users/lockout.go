@@ -142,24 +142,33 @@ func (s *Service) countPairFailure(ctx context.Context, userID, client string, p
 		next = "1"
 	}
 	// One statement, so that concurrent failures from one address each count.
-	rows, err := s.client.QueryContext(ctx, s.query("INSERT INTO signin_failures (user_id, client, failures, last_failure_at) VALUES (?, ?, 1, ?) "+
-		"ON CONFLICT (user_id, client) DO UPDATE SET failures = "+next+", last_failure_at = excluded.last_failure_at RETURNING failures"),
+	n, err := s.returnedCount(ctx, "INSERT INTO signin_failures (user_id, client, failures, last_failure_at) VALUES (?, ?, 1, ?) "+
+		"ON CONFLICT (user_id, client) DO UPDATE SET failures = "+next+", last_failure_at = excluded.last_failure_at RETURNING failures",
 		userID, client, now)
 	if err != nil {
 		return err
 	}
-	n := 0
-	if rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-	}
-	rows.Close()
 	if d := s.lockout.duration(n); d > 0 {
 		_, err = s.client.ExecContext(ctx, s.query("UPDATE signin_failures SET locked_until = ? WHERE user_id = ? AND client = ?"), now.Add(d), userID, client)
 	}
 	return err
+}
+
+// returnedCount runs a counting statement (sql, with ? placeholders) whose RETURNING clause
+// gives the new count, and returns it; 0 when no row was touched.
+func (s *Service) returnedCount(ctx context.Context, sql string, args ...any) (int, error) {
+	rows, err := s.client.QueryContext(ctx, s.query(sql), args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, err
+		}
+	}
+	return n, rows.Err()
 }
 
 // countFailure adds one failure to u's account-wide count and locks the account when the count
@@ -172,18 +181,10 @@ func (s *Service) countFailure(ctx context.Context, u *ent.User, now time.Time) 
 	if u.LockedUntil != nil && now.Sub(*u.LockedUntil) > s.lockout.Forget {
 		reset = "1"
 	}
-	rows, err := s.client.QueryContext(ctx, q("UPDATE users SET failed_signins = "+reset+" WHERE id = ? RETURNING failed_signins"), u.ID)
+	n, err := s.returnedCount(ctx, "UPDATE users SET failed_signins = "+reset+" WHERE id = ? RETURNING failed_signins", u.ID)
 	if err != nil {
 		return err
 	}
-	n := 0
-	if rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-	}
-	rows.Close()
 	if d := s.lockout.accountDuration(n); d > 0 {
 		_, err = s.client.ExecContext(ctx, q("UPDATE users SET locked_until = ? WHERE id = ?"), now.Add(d), u.ID)
 	}
