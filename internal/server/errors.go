@@ -31,7 +31,7 @@ var errUnavailable = errs.Unavailable("the database is unavailable; retry later"
 // message only when the domain marked it safe (an internal/errs category, or one of ent's errors
 // that map to one, found on the unwrapped cause) or when gqlgen itself wrote it about the request
 // (parsing, validation, coercion of variables and arguments). A database that cannot answer is
-// SERVICE_UNAVAILABLE; anything else is a bare INTERNAL_SERVER_ERROR with the request id, and its
+// SERVICE_UNAVAILABLE, a request past its deadline TIMEOUT; anything else is a bare INTERNAL_SERVER_ERROR with the request id, and its
 // cause goes to the log only. gqlgen wraps every resolver error in a *gqlerror.Error, so being one
 // says nothing about safety.
 //
