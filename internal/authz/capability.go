@@ -60,6 +60,12 @@ var (
 	// password, groups, permissions, subscription, payments, banners), and with the models whose
 	// access list lets them (internal/access decides which).
 	UseAccount = Capability{Name: "UseAccount", Role: auth.RoleUser}
+	// Introspect: read the schema (introspection, "Did you mean" hints) where production mode hides
+	// it from everyone else.
+	Introspect = Capability{Name: "Introspect", Role: auth.RoleAdmin}
+	// RegisterOperations: register persisted operations, or send any text, when only persisted
+	// operations run.
+	RegisterOperations = Capability{Name: "RegisterOperations", Role: auth.RoleAdmin}
 	// RunBillingJobs: renew and expire subscriptions, expire reservations.
 	RunBillingJobs = Capability{Name: "RunBillingJobs"}
 	// ProcessPayments: apply a payment's state, as the provider reports it.

@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/gqllimit"
@@ -91,9 +92,9 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	mayIntrospect := func(ctx context.Context) bool { return d.introspection || auth.ViewerFrom(ctx).IsAdmin() }
+	mayIntrospect := func(ctx context.Context) bool { return d.introspection || authz.Allowed(ctx, authz.Introspect) }
 	limiter, err := gqllimit.New(gqllimit.Config{SignedIn: d.bounds.SignedIn, Anonymous: d.bounds.Anonymous, Pages: d.bounds.Pages,
-		Once: passwordFields, IsSignedIn: func(ctx context.Context) bool { return auth.ViewerFrom(ctx).IsVerified() },
+		Once: passwordFields, IsSignedIn: func(ctx context.Context) bool { return authz.Allowed(ctx, authz.UseAccount) },
 		Introspection: mayIntrospect})
 	if err != nil {
 		return nil, nil, err
@@ -143,7 +144,7 @@ func newPersisted(only bool, file string) (*persisted.Store, error) {
 	}
 	c := persisted.Config{Operations: ops, Only: only}
 	if only {
-		c.MayRegister = func(ctx context.Context) bool { return auth.ViewerFrom(ctx).IsAdmin() }
+		c.MayRegister = func(ctx context.Context) bool { return authz.Allowed(ctx, authz.RegisterOperations) }
 	}
 	return persisted.New(c)
 }
