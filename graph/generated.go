@@ -4084,6 +4084,12 @@ A private field of a type anyone may read: internal/authz's field table says who
 user it belongs to and admins, or admins only); anyone else reads null.
 """
 directive @private on FIELD_DEFINITION
+"""
+A mutation an operation may hold at most once (each hashes a password, and the rate limits count
+one attempt per field as it runs); more is RATE_LIMITED before any runs. Read by the request
+limits (internal/gqllimit); it costs nothing at run time.
+"""
+directive @oncePerOperation on FIELD_DEFINITION
 
 extend type Query {
   "The signed-in caller, or null when anonymous. Pending users may read it."
@@ -4104,15 +4110,15 @@ extend type Query {
 
 type Mutation {
   "Create an account. The first account becomes ADMIN; later ones get the default role."
-  signup(input: SignupInput!): AuthPayload!
+  signup(input: SignupInput!): AuthPayload! @oncePerOperation
   "Sign in with email and password. The token also comes back as an httpOnly ` + "`" + `token` + "`" + ` cookie."
-  signin(input: SigninInput!): AuthPayload!
+  signin(input: SigninInput!): AuthPayload! @oncePerOperation
   "Revoke the caller's current token."
   signout: Boolean!
   "Revoke every token of the caller."
   signoutEverywhere: Boolean!
   "Change the caller's password; every other session of the caller is revoked."
-  updatePassword(input: UpdatePasswordInput!): Boolean! @hasRole(role: USER)
+  updatePassword(input: UpdatePasswordInput!): Boolean! @hasRole(role: USER) @oncePerOperation
   "Update the caller's own profile."
   updateProfile(input: UpdateProfileInput!): User! @hasRole(role: USER)
   "Create an API key. Its secret is returned once, as ` + "`" + `key` + "`" + `, and never again."

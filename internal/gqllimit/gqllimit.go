@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -98,7 +99,8 @@ type Config struct {
 	SignedIn, Anonymous Limits
 	Pages               Pages
 	// Once names root mutation fields an operation may hold at most once, such as sign-in: each
-	// costs a password hash, and the rate limits count one attempt per field as it runs.
+	// costs a password hash, and the rate limits count one attempt per field as it runs. The
+	// mutations the schema marks @oncePerOperation are added to it.
 	Once []string
 	// IsSignedIn tells whether the caller of ctx gets the SignedIn limits; required.
 	IsSignedIn func(ctx context.Context) bool
@@ -157,6 +159,13 @@ func (l *Limiter) ExtensionName() string { return "RequestLimits" }
 // connections and lists apart.
 func (l *Limiter) Validate(s graphql.ExecutableSchema) error {
 	l.schema = s.Schema()
+	if m := l.schema.Mutation; m != nil {
+		for _, f := range m.Fields {
+			if f.Directives.ForName("oncePerOperation") != nil && !slices.Contains(l.cfg.Once, f.Name) {
+				l.cfg.Once = append(l.cfg.Once, f.Name)
+			}
+		}
+	}
 	return nil
 }
 

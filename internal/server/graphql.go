@@ -94,7 +94,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	}
 	mayIntrospect := func(ctx context.Context) bool { return d.introspection || authz.Allowed(ctx, authz.Introspect) }
 	limiter, err := gqllimit.New(gqllimit.Config{SignedIn: d.bounds.SignedIn, Anonymous: d.bounds.Anonymous, Pages: d.bounds.Pages,
-		Once: passwordFields, IsSignedIn: func(ctx context.Context) bool { return authz.Allowed(ctx, authz.UseAccount) },
+		IsSignedIn: func(ctx context.Context) bool { return authz.Allowed(ctx, authz.UseAccount) },
 		Introspection: mayIntrospect})
 	if err != nil {
 		return nil, nil, err
@@ -216,11 +216,6 @@ func wsInit(authn authenticator) transport.WebsocketInitFunc {
 // operation with several fields runs in one transaction that every domain method joins, so that
 // it is all or nothing.
 func singleField(op *ast.OperationDefinition) bool { return len(op.SelectionSet) <= 1 }
-
-// passwordFields each hash a password: an operation may hold one, so that aliases cannot make one
-// request hash many passwords before the sign-in and sign-up rate limits (counted per field as it
-// runs) see them.
-var passwordFields = []string{"signin", "signup", "updatePassword"}
 
 // limitMutations counts every mutation field of a person signed in with a token against the
 // per-user limit; aliases and batches count once each. Callers with an API key are programs (the
