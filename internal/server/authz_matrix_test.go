@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -347,7 +346,6 @@ func TestAuthorizationMatrixCoversTheSchema(t *testing.T) {
 	if err := graph.CheckFieldRules(schema); err != nil {
 		t.Error(err)
 	}
-	_ = context.Background
 }
 
 // gateOf renders a field's authorization directive as the matrix names it.
