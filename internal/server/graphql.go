@@ -94,7 +94,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	}
 	mayIntrospect := func(ctx context.Context) bool { return d.introspection || authz.Allowed(ctx, authz.Introspect) }
 	limiter, err := gqllimit.New(gqllimit.Config{SignedIn: d.bounds.SignedIn, Anonymous: d.bounds.Anonymous, Pages: d.bounds.Pages,
-		IsSignedIn: func(ctx context.Context) bool { return authz.Allowed(ctx, authz.UseAccount) },
+		IsSignedIn:    func(ctx context.Context) bool { return authz.Allowed(ctx, authz.UseAccount) },
 		Introspection: mayIntrospect})
 	if err != nil {
 		return nil, nil, err
