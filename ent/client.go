@@ -22,6 +22,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
@@ -56,6 +57,8 @@ type Client struct {
 	Membership *MembershipClient
 	// Model is the client for interacting with the Model builders.
 	Model *ModelClient
+	// ModelGrant is the client for interacting with the ModelGrant builders.
+	ModelGrant *ModelGrantClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanSubscription is the client for interacting with the PlanSubscription builders.
@@ -96,6 +99,7 @@ func (c *Client) init() {
 	c.Group = NewGroupClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Model = NewModelClient(c.config)
+	c.ModelGrant = NewModelGrantClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanSubscription = NewPlanSubscriptionClient(c.config)
 	c.QuotaReservation = NewQuotaReservationClient(c.config)
@@ -206,6 +210,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Group:            NewGroupClient(cfg),
 		Membership:       NewMembershipClient(cfg),
 		Model:            NewModelClient(cfg),
+		ModelGrant:       NewModelGrantClient(cfg),
 		Plan:             NewPlanClient(cfg),
 		PlanSubscription: NewPlanSubscriptionClient(cfg),
 		QuotaReservation: NewQuotaReservationClient(cfg),
@@ -243,6 +248,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Group:            NewGroupClient(cfg),
 		Membership:       NewMembershipClient(cfg),
 		Model:            NewModelClient(cfg),
+		ModelGrant:       NewModelGrantClient(cfg),
 		Plan:             NewPlanClient(cfg),
 		PlanSubscription: NewPlanSubscriptionClient(cfg),
 		QuotaReservation: NewQuotaReservationClient(cfg),
@@ -284,9 +290,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
-		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.RevenueDaily,
-		c.Session, c.SigninFailure, c.Transaction, c.UsageCounter, c.UsageDaily,
-		c.UsageEvent, c.User,
+		c.Model, c.ModelGrant, c.Plan, c.PlanSubscription, c.QuotaReservation,
+		c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction, c.UsageCounter,
+		c.UsageDaily, c.UsageEvent, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -297,9 +303,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
-		c.Model, c.Plan, c.PlanSubscription, c.QuotaReservation, c.RevenueDaily,
-		c.Session, c.SigninFailure, c.Transaction, c.UsageCounter, c.UsageDaily,
-		c.UsageEvent, c.User,
+		c.Model, c.ModelGrant, c.Plan, c.PlanSubscription, c.QuotaReservation,
+		c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction, c.UsageCounter,
+		c.UsageDaily, c.UsageEvent, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -322,6 +328,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Membership.mutate(ctx, m)
 	case *ModelMutation:
 		return c.Model.mutate(ctx, m)
+	case *ModelGrantMutation:
+		return c.ModelGrant.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *PlanSubscriptionMutation:
@@ -1389,6 +1397,22 @@ func (c *ModelClient) QueryOwner(_m *Model) *UserQuery {
 	return query
 }
 
+// QueryGrants queries the grants edge of a Model.
+func (c *ModelClient) QueryGrants(_m *Model) *ModelGrantQuery {
+	query := (&ModelGrantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(model.Table, model.FieldID, id),
+			sqlgraph.To(modelgrant.Table, modelgrant.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, model.GrantsTable, model.GrantsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ModelClient) Hooks() []Hook {
 	hooks := c.hooks.Model
@@ -1412,6 +1436,156 @@ func (c *ModelClient) mutate(ctx context.Context, m *ModelMutation) (Value, erro
 		return (&ModelDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Model mutation op: %q", m.Op())
+	}
+}
+
+// ModelGrantClient is a client for the ModelGrant schema.
+type ModelGrantClient struct {
+	config
+}
+
+// NewModelGrantClient returns a client for the ModelGrant from the given config.
+func NewModelGrantClient(c config) *ModelGrantClient {
+	return &ModelGrantClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `modelgrant.Hooks(f(g(h())))`.
+func (c *ModelGrantClient) Use(hooks ...Hook) {
+	c.hooks.ModelGrant = append(c.hooks.ModelGrant, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `modelgrant.Intercept(f(g(h())))`.
+func (c *ModelGrantClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ModelGrant = append(c.inters.ModelGrant, interceptors...)
+}
+
+// Create returns a builder for creating a ModelGrant entity.
+func (c *ModelGrantClient) Create() *ModelGrantCreate {
+	mutation := newModelGrantMutation(c.config, OpCreate)
+	return &ModelGrantCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ModelGrant entities.
+func (c *ModelGrantClient) CreateBulk(builders ...*ModelGrantCreate) *ModelGrantCreateBulk {
+	return &ModelGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ModelGrantClient) MapCreateBulk(slice any, setFunc func(*ModelGrantCreate, int)) *ModelGrantCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ModelGrantCreateBulk{err: fmt.Errorf("calling to ModelGrantClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ModelGrantCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ModelGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ModelGrant.
+func (c *ModelGrantClient) Update() *ModelGrantUpdate {
+	mutation := newModelGrantMutation(c.config, OpUpdate)
+	return &ModelGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ModelGrantClient) UpdateOne(_m *ModelGrant) *ModelGrantUpdateOne {
+	mutation := newModelGrantMutation(c.config, OpUpdateOne, withModelGrant(_m))
+	return &ModelGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ModelGrantClient) UpdateOneID(id int) *ModelGrantUpdateOne {
+	mutation := newModelGrantMutation(c.config, OpUpdateOne, withModelGrantID(id))
+	return &ModelGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ModelGrant.
+func (c *ModelGrantClient) Delete() *ModelGrantDelete {
+	mutation := newModelGrantMutation(c.config, OpDelete)
+	return &ModelGrantDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ModelGrantClient) DeleteOne(_m *ModelGrant) *ModelGrantDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ModelGrantClient) DeleteOneID(id int) *ModelGrantDeleteOne {
+	builder := c.Delete().Where(modelgrant.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ModelGrantDeleteOne{builder}
+}
+
+// Query returns a query builder for ModelGrant.
+func (c *ModelGrantClient) Query() *ModelGrantQuery {
+	return &ModelGrantQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeModelGrant},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ModelGrant entity by its id.
+func (c *ModelGrantClient) Get(ctx context.Context, id int) (*ModelGrant, error) {
+	return c.Query().Where(modelgrant.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ModelGrantClient) GetX(ctx context.Context, id int) *ModelGrant {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryModel queries the model edge of a ModelGrant.
+func (c *ModelGrantClient) QueryModel(_m *ModelGrant) *ModelQuery {
+	query := (&ModelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(modelgrant.Table, modelgrant.FieldID, id),
+			sqlgraph.To(model.Table, model.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, modelgrant.ModelTable, modelgrant.ModelColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ModelGrantClient) Hooks() []Hook {
+	hooks := c.hooks.ModelGrant
+	return append(hooks[:len(hooks):len(hooks)], modelgrant.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ModelGrantClient) Interceptors() []Interceptor {
+	return c.inters.ModelGrant
+}
+
+func (c *ModelGrantClient) mutate(ctx context.Context, m *ModelGrantMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ModelGrantCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ModelGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ModelGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ModelGrantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ModelGrant mutation op: %q", m.Op())
 	}
 }
 
@@ -3052,13 +3226,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, Plan,
-		PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
+		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, ModelGrant,
+		Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
 		Transaction, UsageCounter, UsageDaily, UsageEvent, User []ent.Hook
 	}
 	inters struct {
-		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, Plan,
-		PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
+		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, ModelGrant,
+		Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
 		Transaction, UsageCounter, UsageDaily, UsageEvent, User []ent.Interceptor
 	}
 )

@@ -19,6 +19,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
@@ -97,6 +98,7 @@ func checkColumn(t, c string) error {
 			group.Table:            group.ValidColumn,
 			membership.Table:       membership.ValidColumn,
 			model.Table:            model.ValidColumn,
+			modelgrant.Table:       modelgrant.ValidColumn,
 			plan.Table:             plan.ValidColumn,
 			plansubscription.Table: plansubscription.ValidColumn,
 			quotareservation.Table: quotareservation.ValidColumn,

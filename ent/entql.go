@@ -10,6 +10,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/predicate"
@@ -31,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -172,6 +173,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   modelgrant.Table,
+			Columns: modelgrant.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: modelgrant.FieldID,
+			},
+		},
+		Type: "ModelGrant",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			modelgrant.FieldModelID:    {Type: field.TypeString, Column: modelgrant.FieldModelID},
+			modelgrant.FieldPermission: {Type: field.TypeEnum, Column: modelgrant.FieldPermission},
+			modelgrant.FieldEveryone:   {Type: field.TypeBool, Column: modelgrant.FieldEveryone},
+			modelgrant.FieldUserID:     {Type: field.TypeString, Column: modelgrant.FieldUserID},
+			modelgrant.FieldGroupID:    {Type: field.TypeString, Column: modelgrant.FieldGroupID},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -196,7 +215,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldMetadata:     {Type: field.TypeJSON, Column: plan.FieldMetadata},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plansubscription.Table,
 			Columns: plansubscription.Columns,
@@ -222,7 +241,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plansubscription.FieldPaidThrough:        {Type: field.TypeTime, Column: plansubscription.FieldPaidThrough},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotareservation.Table,
 			Columns: quotareservation.Columns,
@@ -245,7 +264,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotareservation.FieldExpiresAt:      {Type: field.TypeTime, Column: quotareservation.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   revenuedaily.Table,
 			Columns: revenuedaily.Columns,
@@ -262,7 +281,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			revenuedaily.FieldTotalMinor: {Type: field.TypeInt64, Column: revenuedaily.FieldTotalMinor},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -282,7 +301,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signinfailure.Table,
 			Columns: signinfailure.Columns,
@@ -300,7 +319,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signinfailure.FieldLockedUntil:   {Type: field.TypeTime, Column: signinfailure.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transaction.Table,
 			Columns: transaction.Columns,
@@ -329,7 +348,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transaction.FieldProcessedAt:       {Type: field.TypeTime, Column: transaction.FieldProcessedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagecounter.Table,
 			Columns: usagecounter.Columns,
@@ -352,7 +371,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagecounter.FieldUpdatedAt:      {Type: field.TypeTime, Column: usagecounter.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagedaily.Table,
 			Columns: usagedaily.Columns,
@@ -369,7 +388,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagedaily.FieldTotal:  {Type: field.TypeInt64, Column: usagedaily.FieldTotal},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usageevent.Table,
 			Columns: usageevent.Columns,
@@ -392,7 +411,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usageevent.FieldMetadata:       {Type: field.TypeJSON, Column: usageevent.FieldMetadata},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -515,6 +534,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Model",
 		"User",
+	)
+	graph.MustAddE(
+		"grants",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+		},
+		"Model",
+		"ModelGrant",
+	)
+	graph.MustAddE(
+		"model",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   modelgrant.ModelTable,
+			Columns: []string{modelgrant.ModelColumn},
+			Bidi:    false,
+		},
+		"ModelGrant",
+		"Model",
 	)
 	graph.MustAddE(
 		"subscriptions",
@@ -1272,6 +1315,99 @@ func (f *ModelFilter) WhereHasOwnerWith(preds ...predicate.User) {
 	})))
 }
 
+// WhereHasGrants applies a predicate to check if query has an edge grants.
+func (f *ModelFilter) WhereHasGrants() {
+	f.Where(entql.HasEdge("grants"))
+}
+
+// WhereHasGrantsWith applies a predicate to check if query has an edge grants with a given conditions (other predicates).
+func (f *ModelFilter) WhereHasGrantsWith(preds ...predicate.ModelGrant) {
+	f.Where(entql.HasEdgeWith("grants", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ModelGrantQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ModelGrantQuery builder.
+func (_q *ModelGrantQuery) Filter() *ModelGrantFilter {
+	return &ModelGrantFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ModelGrantMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ModelGrantMutation builder.
+func (m *ModelGrantMutation) Filter() *ModelGrantFilter {
+	return &ModelGrantFilter{config: m.config, predicateAdder: m}
+}
+
+// ModelGrantFilter provides a generic filtering capability at runtime for ModelGrantQuery.
+type ModelGrantFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ModelGrantFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ModelGrantFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(modelgrant.FieldID))
+}
+
+// WhereModelID applies the entql string predicate on the model_id field.
+func (f *ModelGrantFilter) WhereModelID(p entql.StringP) {
+	f.Where(p.Field(modelgrant.FieldModelID))
+}
+
+// WherePermission applies the entql string predicate on the permission field.
+func (f *ModelGrantFilter) WherePermission(p entql.StringP) {
+	f.Where(p.Field(modelgrant.FieldPermission))
+}
+
+// WhereEveryone applies the entql bool predicate on the everyone field.
+func (f *ModelGrantFilter) WhereEveryone(p entql.BoolP) {
+	f.Where(p.Field(modelgrant.FieldEveryone))
+}
+
+// WhereUserID applies the entql string predicate on the user_id field.
+func (f *ModelGrantFilter) WhereUserID(p entql.StringP) {
+	f.Where(p.Field(modelgrant.FieldUserID))
+}
+
+// WhereGroupID applies the entql string predicate on the group_id field.
+func (f *ModelGrantFilter) WhereGroupID(p entql.StringP) {
+	f.Where(p.Field(modelgrant.FieldGroupID))
+}
+
+// WhereHasModel applies a predicate to check if query has an edge model.
+func (f *ModelGrantFilter) WhereHasModel() {
+	f.Where(entql.HasEdge("model"))
+}
+
+// WhereHasModelWith applies a predicate to check if query has an edge model with a given conditions (other predicates).
+func (f *ModelGrantFilter) WhereHasModelWith(preds ...predicate.Model) {
+	f.Where(entql.HasEdgeWith("model", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PlanQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1301,7 +1437,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1420,7 +1556,7 @@ type PlanSubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanSubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1539,7 +1675,7 @@ type QuotaReservationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaReservationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1629,7 +1765,7 @@ type RevenueDailyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RevenueDailyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1689,7 +1825,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1778,7 +1914,7 @@ type SigninFailureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigninFailureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1843,7 +1979,7 @@ type TransactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1963,7 +2099,7 @@ type UsageCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2053,7 +2189,7 @@ type UsageDailyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageDailyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2113,7 +2249,7 @@ type UsageEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2203,7 +2339,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -47,9 +47,13 @@ type Model struct {
 type ModelEdges struct {
 	// Owner holds the value of the owner edge.
 	Owner *User `json:"owner,omitempty"`
+	// Grants holds the value of the grants edge.
+	Grants []*ModelGrant `json:"grants,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
+
+	namedGrants map[string][]*ModelGrant
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -61,6 +65,15 @@ func (e ModelEdges) OwnerOrErr() (*User, error) {
 		return nil, &NotFoundError{label: user.Label}
 	}
 	return nil, &NotLoadedError{edge: "owner"}
+}
+
+// GrantsOrErr returns the Grants value or an error if the edge
+// was not loaded in eager-loading.
+func (e ModelEdges) GrantsOrErr() ([]*ModelGrant, error) {
+	if e.loadedTypes[1] {
+		return e.Grants, nil
+	}
+	return nil, &NotLoadedError{edge: "grants"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -177,6 +190,11 @@ func (_m *Model) QueryOwner() *UserQuery {
 	return NewModelClient(_m.config).QueryOwner(_m)
 }
 
+// QueryGrants queries the "grants" edge of the Model entity.
+func (_m *Model) QueryGrants() *ModelGrantQuery {
+	return NewModelClient(_m.config).QueryGrants(_m)
+}
+
 // Update returns a builder for updating this Model.
 // Note that you need to call Model.Unwrap() before calling this method if this Model
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -232,6 +250,30 @@ func (_m *Model) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.IsActive))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedGrants returns the Grants named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Model) NamedGrants(name string) ([]*ModelGrant, error) {
+	if _m.Edges.namedGrants == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedGrants[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Model) appendNamedGrants(name string, edges ...*ModelGrant) {
+	if _m.Edges.namedGrants == nil {
+		_m.Edges.namedGrants = make(map[string][]*ModelGrant)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedGrants[name] = []*ModelGrant{}
+	} else {
+		_m.Edges.namedGrants[name] = append(_m.Edges.namedGrants[name], edges...)
+	}
 }
 
 // Models is a parsable slice of Model.

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/user"
 )
 
@@ -127,6 +128,21 @@ func (_c *ModelCreate) SetID(v string) *ModelCreate {
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *ModelCreate) SetOwner(v *User) *ModelCreate {
 	return _c.SetOwnerID(v.ID)
+}
+
+// AddGrantIDs adds the "grants" edge to the ModelGrant entity by IDs.
+func (_c *ModelCreate) AddGrantIDs(ids ...int) *ModelCreate {
+	_c.mutation.AddGrantIDs(ids...)
+	return _c
+}
+
+// AddGrants adds the "grants" edges to the ModelGrant entity.
+func (_c *ModelCreate) AddGrants(v ...*ModelGrant) *ModelCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddGrantIDs(ids...)
 }
 
 // Mutation returns the ModelMutation object of the builder.
@@ -294,6 +310,22 @@ func (_c *ModelCreate) createSpec() (*Model, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.OwnerID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.GrantsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(modelgrant.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -14,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/ent/user"
 )
@@ -21,13 +23,15 @@ import (
 // ModelQuery is the builder for querying Model entities.
 type ModelQuery struct {
 	config
-	ctx        *QueryContext
-	order      []model.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Model
-	withOwner  *UserQuery
-	loadTotal  []func(context.Context, []*Model) error
-	modifiers  []func(*sql.Selector)
+	ctx             *QueryContext
+	order           []model.OrderOption
+	inters          []Interceptor
+	predicates      []predicate.Model
+	withOwner       *UserQuery
+	withGrants      *ModelGrantQuery
+	loadTotal       []func(context.Context, []*Model) error
+	modifiers       []func(*sql.Selector)
+	withNamedGrants map[string]*ModelGrantQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -79,6 +83,28 @@ func (_q *ModelQuery) QueryOwner() *UserQuery {
 			sqlgraph.From(model.Table, model.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, model.OwnerTable, model.OwnerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryGrants chains the current query on the "grants" edge.
+func (_q *ModelQuery) QueryGrants() *ModelGrantQuery {
+	query := (&ModelGrantClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(model.Table, model.FieldID, selector),
+			sqlgraph.To(modelgrant.Table, modelgrant.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, model.GrantsTable, model.GrantsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -279,6 +305,7 @@ func (_q *ModelQuery) Clone() *ModelQuery {
 		inters:     append([]Interceptor{}, _q.inters...),
 		predicates: append([]predicate.Model{}, _q.predicates...),
 		withOwner:  _q.withOwner.Clone(),
+		withGrants: _q.withGrants.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -294,6 +321,17 @@ func (_q *ModelQuery) WithOwner(opts ...func(*UserQuery)) *ModelQuery {
 		opt(query)
 	}
 	_q.withOwner = query
+	return _q
+}
+
+// WithGrants tells the query-builder to eager-load the nodes that are connected to
+// the "grants" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ModelQuery) WithGrants(opts ...func(*ModelGrantQuery)) *ModelQuery {
+	query := (&ModelGrantClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withGrants = query
 	return _q
 }
 
@@ -381,8 +419,9 @@ func (_q *ModelQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Model,
 	var (
 		nodes       = []*Model{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withOwner != nil,
+			_q.withGrants != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -409,6 +448,20 @@ func (_q *ModelQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Model,
 	if query := _q.withOwner; query != nil {
 		if err := _q.loadOwner(ctx, query, nodes, nil,
 			func(n *Model, e *User) { n.Edges.Owner = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withGrants; query != nil {
+		if err := _q.loadGrants(ctx, query, nodes,
+			func(n *Model) { n.Edges.Grants = []*ModelGrant{} },
+			func(n *Model, e *ModelGrant) { n.Edges.Grants = append(n.Edges.Grants, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedGrants {
+		if err := _q.loadGrants(ctx, query, nodes,
+			func(n *Model) { n.appendNamedGrants(name) },
+			func(n *Model, e *ModelGrant) { n.appendNamedGrants(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -449,6 +502,36 @@ func (_q *ModelQuery) loadOwner(ctx context.Context, query *UserQuery, nodes []*
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *ModelQuery) loadGrants(ctx context.Context, query *ModelGrantQuery, nodes []*Model, init func(*Model), assign func(*Model, *ModelGrant)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Model)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(modelgrant.FieldModelID)
+	}
+	query.Where(predicate.ModelGrant(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(model.GrantsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ModelID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "model_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -573,6 +656,20 @@ func (_q *ModelQuery) ForShare(opts ...sql.LockOption) *ModelQuery {
 func (_q *ModelQuery) Modify(modifiers ...func(s *sql.Selector)) *ModelSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedGrants tells the query-builder to eager-load the nodes that are connected to the "grants"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ModelQuery) WithNamedGrants(name string, opts ...func(*ModelGrantQuery)) *ModelQuery {
+	query := (&ModelGrantClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedGrants == nil {
+		_q.withNamedGrants = make(map[string]*ModelGrantQuery)
+	}
+	_q.withNamedGrants[name] = query
+	return _q
 }
 
 // ModelGroupBy is the group-by builder for Model entities.

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/ent/user"
 )
@@ -145,6 +146,21 @@ func (_u *ModelUpdate) SetOwner(v *User) *ModelUpdate {
 	return _u.SetOwnerID(v.ID)
 }
 
+// AddGrantIDs adds the "grants" edge to the ModelGrant entity by IDs.
+func (_u *ModelUpdate) AddGrantIDs(ids ...int) *ModelUpdate {
+	_u.mutation.AddGrantIDs(ids...)
+	return _u
+}
+
+// AddGrants adds the "grants" edges to the ModelGrant entity.
+func (_u *ModelUpdate) AddGrants(v ...*ModelGrant) *ModelUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGrantIDs(ids...)
+}
+
 // Mutation returns the ModelMutation object of the builder.
 func (_u *ModelUpdate) Mutation() *ModelMutation {
 	return _u.mutation
@@ -154,6 +170,27 @@ func (_u *ModelUpdate) Mutation() *ModelMutation {
 func (_u *ModelUpdate) ClearOwner() *ModelUpdate {
 	_u.mutation.ClearOwner()
 	return _u
+}
+
+// ClearGrants clears all "grants" edges to the ModelGrant entity.
+func (_u *ModelUpdate) ClearGrants() *ModelUpdate {
+	_u.mutation.ClearGrants()
+	return _u
+}
+
+// RemoveGrantIDs removes the "grants" edge to ModelGrant entities by IDs.
+func (_u *ModelUpdate) RemoveGrantIDs(ids ...int) *ModelUpdate {
+	_u.mutation.RemoveGrantIDs(ids...)
+	return _u
+}
+
+// RemoveGrants removes "grants" edges to ModelGrant entities.
+func (_u *ModelUpdate) RemoveGrants(v ...*ModelGrant) *ModelUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGrantIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -281,6 +318,51 @@ func (_u *ModelUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GrantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(modelgrant.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGrantsIDs(); len(nodes) > 0 && !_u.mutation.GrantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(modelgrant.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GrantsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(modelgrant.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -425,6 +507,21 @@ func (_u *ModelUpdateOne) SetOwner(v *User) *ModelUpdateOne {
 	return _u.SetOwnerID(v.ID)
 }
 
+// AddGrantIDs adds the "grants" edge to the ModelGrant entity by IDs.
+func (_u *ModelUpdateOne) AddGrantIDs(ids ...int) *ModelUpdateOne {
+	_u.mutation.AddGrantIDs(ids...)
+	return _u
+}
+
+// AddGrants adds the "grants" edges to the ModelGrant entity.
+func (_u *ModelUpdateOne) AddGrants(v ...*ModelGrant) *ModelUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGrantIDs(ids...)
+}
+
 // Mutation returns the ModelMutation object of the builder.
 func (_u *ModelUpdateOne) Mutation() *ModelMutation {
 	return _u.mutation
@@ -434,6 +531,27 @@ func (_u *ModelUpdateOne) Mutation() *ModelMutation {
 func (_u *ModelUpdateOne) ClearOwner() *ModelUpdateOne {
 	_u.mutation.ClearOwner()
 	return _u
+}
+
+// ClearGrants clears all "grants" edges to the ModelGrant entity.
+func (_u *ModelUpdateOne) ClearGrants() *ModelUpdateOne {
+	_u.mutation.ClearGrants()
+	return _u
+}
+
+// RemoveGrantIDs removes the "grants" edge to ModelGrant entities by IDs.
+func (_u *ModelUpdateOne) RemoveGrantIDs(ids ...int) *ModelUpdateOne {
+	_u.mutation.RemoveGrantIDs(ids...)
+	return _u
+}
+
+// RemoveGrants removes "grants" edges to ModelGrant entities.
+func (_u *ModelUpdateOne) RemoveGrants(v ...*ModelGrant) *ModelUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGrantIDs(ids...)
 }
 
 // Where appends a list predicates to the ModelUpdate builder.
@@ -591,6 +709,51 @@ func (_u *ModelUpdateOne) sqlSave(ctx context.Context) (_node *Model, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GrantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(modelgrant.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGrantsIDs(); len(nodes) > 0 && !_u.mutation.GrantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(modelgrant.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GrantsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   model.GrantsTable,
+			Columns: []string{model.GrantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(modelgrant.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

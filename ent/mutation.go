@@ -19,6 +19,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/predicate"
@@ -50,6 +51,7 @@ const (
 	TypeGroup            = "Group"
 	TypeMembership       = "Membership"
 	TypeModel            = "Model"
+	TypeModelGrant       = "ModelGrant"
 	TypePlan             = "Plan"
 	TypePlanSubscription = "PlanSubscription"
 	TypeQuotaReservation = "QuotaReservation"
@@ -4519,6 +4521,9 @@ type ModelMutation struct {
 	clearedFields  map[string]struct{}
 	owner          *string
 	clearedowner   bool
+	grants         map[int]struct{}
+	removedgrants  map[int]struct{}
+	clearedgrants  bool
 	done           bool
 	oldValue       func(context.Context) (*Model, error)
 	predicates     []predicate.Model
@@ -5044,6 +5049,60 @@ func (m *ModelMutation) ResetOwner() {
 	m.clearedowner = false
 }
 
+// AddGrantIDs adds the "grants" edge to the ModelGrant entity by ids.
+func (m *ModelMutation) AddGrantIDs(ids ...int) {
+	if m.grants == nil {
+		m.grants = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.grants[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGrants clears the "grants" edge to the ModelGrant entity.
+func (m *ModelMutation) ClearGrants() {
+	m.clearedgrants = true
+}
+
+// GrantsCleared reports if the "grants" edge to the ModelGrant entity was cleared.
+func (m *ModelMutation) GrantsCleared() bool {
+	return m.clearedgrants
+}
+
+// RemoveGrantIDs removes the "grants" edge to the ModelGrant entity by IDs.
+func (m *ModelMutation) RemoveGrantIDs(ids ...int) {
+	if m.removedgrants == nil {
+		m.removedgrants = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.grants, ids[i])
+		m.removedgrants[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGrants returns the removed IDs of the "grants" edge to the ModelGrant entity.
+func (m *ModelMutation) RemovedGrantsIDs() (ids []int) {
+	for id := range m.removedgrants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GrantsIDs returns the "grants" edge IDs in the mutation.
+func (m *ModelMutation) GrantsIDs() (ids []int) {
+	for id := range m.grants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGrants resets all changes to the "grants" edge.
+func (m *ModelMutation) ResetGrants() {
+	m.grants = nil
+	m.clearedgrants = false
+	m.removedgrants = nil
+}
+
 // Where appends a list predicates to the ModelMutation builder.
 func (m *ModelMutation) Where(ps ...predicate.Model) {
 	m.predicates = append(m.predicates, ps...)
@@ -5346,9 +5405,12 @@ func (m *ModelMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ModelMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.owner != nil {
 		edges = append(edges, model.EdgeOwner)
+	}
+	if m.grants != nil {
+		edges = append(edges, model.EdgeGrants)
 	}
 	return edges
 }
@@ -5361,27 +5423,47 @@ func (m *ModelMutation) AddedIDs(name string) []ent.Value {
 		if id := m.owner; id != nil {
 			return []ent.Value{*id}
 		}
+	case model.EdgeGrants:
+		ids := make([]ent.Value, 0, len(m.grants))
+		for id := range m.grants {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ModelMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedgrants != nil {
+		edges = append(edges, model.EdgeGrants)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ModelMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case model.EdgeGrants:
+		ids := make([]ent.Value, 0, len(m.removedgrants))
+		for id := range m.removedgrants {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ModelMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedowner {
 		edges = append(edges, model.EdgeOwner)
+	}
+	if m.clearedgrants {
+		edges = append(edges, model.EdgeGrants)
 	}
 	return edges
 }
@@ -5392,6 +5474,8 @@ func (m *ModelMutation) EdgeCleared(name string) bool {
 	switch name {
 	case model.EdgeOwner:
 		return m.clearedowner
+	case model.EdgeGrants:
+		return m.clearedgrants
 	}
 	return false
 }
@@ -5414,8 +5498,648 @@ func (m *ModelMutation) ResetEdge(name string) error {
 	case model.EdgeOwner:
 		m.ResetOwner()
 		return nil
+	case model.EdgeGrants:
+		m.ResetGrants()
+		return nil
 	}
 	return fmt.Errorf("unknown Model edge %s", name)
+}
+
+// ModelGrantMutation represents an operation that mutates the ModelGrant nodes in the graph.
+type ModelGrantMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	permission    *modelgrant.Permission
+	everyone      *bool
+	user_id       *string
+	group_id      *string
+	clearedFields map[string]struct{}
+	model         *string
+	clearedmodel  bool
+	done          bool
+	oldValue      func(context.Context) (*ModelGrant, error)
+	predicates    []predicate.ModelGrant
+}
+
+var _ ent.Mutation = (*ModelGrantMutation)(nil)
+
+// modelgrantOption allows management of the mutation configuration using functional options.
+type modelgrantOption func(*ModelGrantMutation)
+
+// newModelGrantMutation creates new mutation for the ModelGrant entity.
+func newModelGrantMutation(c config, op Op, opts ...modelgrantOption) *ModelGrantMutation {
+	m := &ModelGrantMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeModelGrant,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withModelGrantID sets the ID field of the mutation.
+func withModelGrantID(id int) modelgrantOption {
+	return func(m *ModelGrantMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ModelGrant
+		)
+		m.oldValue = func(ctx context.Context) (*ModelGrant, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ModelGrant.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withModelGrant sets the old ModelGrant of the mutation.
+func withModelGrant(node *ModelGrant) modelgrantOption {
+	return func(m *ModelGrantMutation) {
+		m.oldValue = func(context.Context) (*ModelGrant, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ModelGrantMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ModelGrantMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ModelGrantMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ModelGrantMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ModelGrant.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetModelID sets the "model_id" field.
+func (m *ModelGrantMutation) SetModelID(s string) {
+	m.model = &s
+}
+
+// ModelID returns the value of the "model_id" field in the mutation.
+func (m *ModelGrantMutation) ModelID() (r string, exists bool) {
+	v := m.model
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModelID returns the old "model_id" field's value of the ModelGrant entity.
+// If the ModelGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModelGrantMutation) OldModelID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModelID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModelID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModelID: %w", err)
+	}
+	return oldValue.ModelID, nil
+}
+
+// ResetModelID resets all changes to the "model_id" field.
+func (m *ModelGrantMutation) ResetModelID() {
+	m.model = nil
+}
+
+// SetPermission sets the "permission" field.
+func (m *ModelGrantMutation) SetPermission(value modelgrant.Permission) {
+	m.permission = &value
+}
+
+// Permission returns the value of the "permission" field in the mutation.
+func (m *ModelGrantMutation) Permission() (r modelgrant.Permission, exists bool) {
+	v := m.permission
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPermission returns the old "permission" field's value of the ModelGrant entity.
+// If the ModelGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModelGrantMutation) OldPermission(ctx context.Context) (v modelgrant.Permission, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPermission is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPermission requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPermission: %w", err)
+	}
+	return oldValue.Permission, nil
+}
+
+// ResetPermission resets all changes to the "permission" field.
+func (m *ModelGrantMutation) ResetPermission() {
+	m.permission = nil
+}
+
+// SetEveryone sets the "everyone" field.
+func (m *ModelGrantMutation) SetEveryone(b bool) {
+	m.everyone = &b
+}
+
+// Everyone returns the value of the "everyone" field in the mutation.
+func (m *ModelGrantMutation) Everyone() (r bool, exists bool) {
+	v := m.everyone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEveryone returns the old "everyone" field's value of the ModelGrant entity.
+// If the ModelGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModelGrantMutation) OldEveryone(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEveryone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEveryone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEveryone: %w", err)
+	}
+	return oldValue.Everyone, nil
+}
+
+// ResetEveryone resets all changes to the "everyone" field.
+func (m *ModelGrantMutation) ResetEveryone() {
+	m.everyone = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *ModelGrantMutation) SetUserID(s string) {
+	m.user_id = &s
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *ModelGrantMutation) UserID() (r string, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the ModelGrant entity.
+// If the ModelGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModelGrantMutation) OldUserID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *ModelGrantMutation) ClearUserID() {
+	m.user_id = nil
+	m.clearedFields[modelgrant.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *ModelGrantMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[modelgrant.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *ModelGrantMutation) ResetUserID() {
+	m.user_id = nil
+	delete(m.clearedFields, modelgrant.FieldUserID)
+}
+
+// SetGroupID sets the "group_id" field.
+func (m *ModelGrantMutation) SetGroupID(s string) {
+	m.group_id = &s
+}
+
+// GroupID returns the value of the "group_id" field in the mutation.
+func (m *ModelGrantMutation) GroupID() (r string, exists bool) {
+	v := m.group_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGroupID returns the old "group_id" field's value of the ModelGrant entity.
+// If the ModelGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModelGrantMutation) OldGroupID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGroupID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGroupID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGroupID: %w", err)
+	}
+	return oldValue.GroupID, nil
+}
+
+// ClearGroupID clears the value of the "group_id" field.
+func (m *ModelGrantMutation) ClearGroupID() {
+	m.group_id = nil
+	m.clearedFields[modelgrant.FieldGroupID] = struct{}{}
+}
+
+// GroupIDCleared returns if the "group_id" field was cleared in this mutation.
+func (m *ModelGrantMutation) GroupIDCleared() bool {
+	_, ok := m.clearedFields[modelgrant.FieldGroupID]
+	return ok
+}
+
+// ResetGroupID resets all changes to the "group_id" field.
+func (m *ModelGrantMutation) ResetGroupID() {
+	m.group_id = nil
+	delete(m.clearedFields, modelgrant.FieldGroupID)
+}
+
+// ClearModel clears the "model" edge to the Model entity.
+func (m *ModelGrantMutation) ClearModel() {
+	m.clearedmodel = true
+	m.clearedFields[modelgrant.FieldModelID] = struct{}{}
+}
+
+// ModelCleared reports if the "model" edge to the Model entity was cleared.
+func (m *ModelGrantMutation) ModelCleared() bool {
+	return m.clearedmodel
+}
+
+// ModelIDs returns the "model" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ModelID instead. It exists only for internal usage by the builders.
+func (m *ModelGrantMutation) ModelIDs() (ids []string) {
+	if id := m.model; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetModel resets all changes to the "model" edge.
+func (m *ModelGrantMutation) ResetModel() {
+	m.model = nil
+	m.clearedmodel = false
+}
+
+// Where appends a list predicates to the ModelGrantMutation builder.
+func (m *ModelGrantMutation) Where(ps ...predicate.ModelGrant) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ModelGrantMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ModelGrantMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ModelGrant, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ModelGrantMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ModelGrantMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ModelGrant).
+func (m *ModelGrantMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ModelGrantMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.model != nil {
+		fields = append(fields, modelgrant.FieldModelID)
+	}
+	if m.permission != nil {
+		fields = append(fields, modelgrant.FieldPermission)
+	}
+	if m.everyone != nil {
+		fields = append(fields, modelgrant.FieldEveryone)
+	}
+	if m.user_id != nil {
+		fields = append(fields, modelgrant.FieldUserID)
+	}
+	if m.group_id != nil {
+		fields = append(fields, modelgrant.FieldGroupID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ModelGrantMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case modelgrant.FieldModelID:
+		return m.ModelID()
+	case modelgrant.FieldPermission:
+		return m.Permission()
+	case modelgrant.FieldEveryone:
+		return m.Everyone()
+	case modelgrant.FieldUserID:
+		return m.UserID()
+	case modelgrant.FieldGroupID:
+		return m.GroupID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ModelGrantMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case modelgrant.FieldModelID:
+		return m.OldModelID(ctx)
+	case modelgrant.FieldPermission:
+		return m.OldPermission(ctx)
+	case modelgrant.FieldEveryone:
+		return m.OldEveryone(ctx)
+	case modelgrant.FieldUserID:
+		return m.OldUserID(ctx)
+	case modelgrant.FieldGroupID:
+		return m.OldGroupID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ModelGrant field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ModelGrantMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case modelgrant.FieldModelID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModelID(v)
+		return nil
+	case modelgrant.FieldPermission:
+		v, ok := value.(modelgrant.Permission)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPermission(v)
+		return nil
+	case modelgrant.FieldEveryone:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEveryone(v)
+		return nil
+	case modelgrant.FieldUserID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case modelgrant.FieldGroupID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGroupID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ModelGrant field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ModelGrantMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ModelGrantMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ModelGrantMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ModelGrant numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ModelGrantMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(modelgrant.FieldUserID) {
+		fields = append(fields, modelgrant.FieldUserID)
+	}
+	if m.FieldCleared(modelgrant.FieldGroupID) {
+		fields = append(fields, modelgrant.FieldGroupID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ModelGrantMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ModelGrantMutation) ClearField(name string) error {
+	switch name {
+	case modelgrant.FieldUserID:
+		m.ClearUserID()
+		return nil
+	case modelgrant.FieldGroupID:
+		m.ClearGroupID()
+		return nil
+	}
+	return fmt.Errorf("unknown ModelGrant nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ModelGrantMutation) ResetField(name string) error {
+	switch name {
+	case modelgrant.FieldModelID:
+		m.ResetModelID()
+		return nil
+	case modelgrant.FieldPermission:
+		m.ResetPermission()
+		return nil
+	case modelgrant.FieldEveryone:
+		m.ResetEveryone()
+		return nil
+	case modelgrant.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case modelgrant.FieldGroupID:
+		m.ResetGroupID()
+		return nil
+	}
+	return fmt.Errorf("unknown ModelGrant field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ModelGrantMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.model != nil {
+		edges = append(edges, modelgrant.EdgeModel)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ModelGrantMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case modelgrant.EdgeModel:
+		if id := m.model; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ModelGrantMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ModelGrantMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ModelGrantMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmodel {
+		edges = append(edges, modelgrant.EdgeModel)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ModelGrantMutation) EdgeCleared(name string) bool {
+	switch name {
+	case modelgrant.EdgeModel:
+		return m.clearedmodel
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ModelGrantMutation) ClearEdge(name string) error {
+	switch name {
+	case modelgrant.EdgeModel:
+		m.ClearModel()
+		return nil
+	}
+	return fmt.Errorf("unknown ModelGrant unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ModelGrantMutation) ResetEdge(name string) error {
+	switch name {
+	case modelgrant.EdgeModel:
+		m.ResetModel()
+		return nil
+	}
+	return fmt.Errorf("unknown ModelGrant edge %s", name)
 }
 
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.

@@ -28,6 +28,8 @@ type Tx struct {
 	Membership *MembershipClient
 	// Model is the client for interacting with the Model builders.
 	Model *ModelClient
+	// ModelGrant is the client for interacting with the ModelGrant builders.
+	ModelGrant *ModelGrantClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanSubscription is the client for interacting with the PlanSubscription builders.
@@ -188,6 +190,7 @@ func (tx *Tx) init() {
 	tx.Group = NewGroupClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Model = NewModelClient(tx.config)
+	tx.ModelGrant = NewModelGrantClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanSubscription = NewPlanSubscriptionClient(tx.config)
 	tx.QuotaReservation = NewQuotaReservationClient(tx.config)

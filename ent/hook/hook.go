@@ -93,6 +93,18 @@ func (f ModelFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ModelMutation", m)
 }
 
+// The ModelGrantFunc type is an adapter to allow the use of ordinary
+// function as ModelGrant mutator.
+type ModelGrantFunc func(context.Context, *ent.ModelGrantMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ModelGrantFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ModelGrantMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ModelGrantMutation", m)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary
 // function as Plan mutator.
 type PlanFunc func(context.Context, *ent.PlanMutation) (ent.Value, error)

@@ -15,6 +15,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/predicate"
@@ -272,6 +273,33 @@ func (f TraverseModel) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ModelQuery", q)
+}
+
+// The ModelGrantFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ModelGrantFunc func(context.Context, *ent.ModelGrantQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ModelGrantFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ModelGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ModelGrantQuery", q)
+}
+
+// The TraverseModelGrant type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseModelGrant func(context.Context, *ent.ModelGrantQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseModelGrant) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseModelGrant) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ModelGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ModelGrantQuery", q)
 }
 
 // The PlanFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -588,6 +616,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.ModelQuery:
 		return &query[*ent.ModelQuery, predicate.Model, model.OrderOption]{typ: ent.TypeModel, tq: q}, nil
+	case *ent.ModelGrantQuery:
+		return &query[*ent.ModelGrantQuery, predicate.ModelGrant, modelgrant.OrderOption]{typ: ent.TypeModelGrant, tq: q}, nil
 	case *ent.PlanQuery:
 		return &query[*ent.PlanQuery, predicate.Plan, plan.OrderOption]{typ: ent.TypePlan, tq: q}, nil
 	case *ent.PlanSubscriptionQuery:

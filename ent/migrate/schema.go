@@ -232,6 +232,46 @@ var (
 			},
 		},
 	}
+	// ModelGrantsColumns holds the columns for the "model_grants" table.
+	ModelGrantsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "permission", Type: field.TypeEnum, Enums: []string{"read", "write"}},
+		{Name: "everyone", Type: field.TypeBool, Default: false},
+		{Name: "user_id", Type: field.TypeString, Nullable: true},
+		{Name: "group_id", Type: field.TypeString, Nullable: true},
+		{Name: "model_id", Type: field.TypeString, Size: 255},
+	}
+	// ModelGrantsTable holds the schema information for the "model_grants" table.
+	ModelGrantsTable = &schema.Table{
+		Name:       "model_grants",
+		Columns:    ModelGrantsColumns,
+		PrimaryKey: []*schema.Column{ModelGrantsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "model_grants_models_grants",
+				Columns:    []*schema.Column{ModelGrantsColumns[5]},
+				RefColumns: []*schema.Column{ModelsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "modelgrant_model_id",
+				Unique:  false,
+				Columns: []*schema.Column{ModelGrantsColumns[5]},
+			},
+			{
+				Name:    "modelgrant_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{ModelGrantsColumns[3]},
+			},
+			{
+				Name:    "modelgrant_group_id",
+				Unique:  false,
+				Columns: []*schema.Column{ModelGrantsColumns[4]},
+			},
+		},
+	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 64},
@@ -649,6 +689,7 @@ var (
 		GroupsTable,
 		MembershipsTable,
 		ModelsTable,
+		ModelGrantsTable,
 		PlansTable,
 		PlanSubscriptionsTable,
 		QuotaReservationsTable,
@@ -670,6 +711,7 @@ func init() {
 	MembershipsTable.ForeignKeys[0].RefTable = UsersTable
 	MembershipsTable.ForeignKeys[1].RefTable = GroupsTable
 	ModelsTable.ForeignKeys[0].RefTable = UsersTable
+	ModelGrantsTable.ForeignKeys[0].RefTable = ModelsTable
 	PlanSubscriptionsTable.ForeignKeys[0].RefTable = PlansTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 }

@@ -27,6 +27,9 @@ type Membership func(*sql.Selector)
 // Model is the predicate function for model builders.
 type Model func(*sql.Selector)
 
+// ModelGrant is the predicate function for modelgrant builders.
+type ModelGrant func(*sql.Selector)
+
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 

@@ -279,6 +279,30 @@ func (f ModelMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ModelMutation", m)
 }
 
+// The ModelGrantQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ModelGrantQueryRuleFunc func(context.Context, *ent.ModelGrantQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ModelGrantQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ModelGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ModelGrantQuery", q)
+}
+
+// The ModelGrantMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ModelGrantMutationRuleFunc func(context.Context, *ent.ModelGrantMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ModelGrantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ModelGrantMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ModelGrantMutation", m)
+}
+
 // The PlanQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PlanQueryRuleFunc func(context.Context, *ent.PlanQuery) error
@@ -592,6 +616,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ModelQuery:
 		return q.Filter(), nil
+	case *ent.ModelGrantQuery:
+		return q.Filter(), nil
 	case *ent.PlanQuery:
 		return q.Filter(), nil
 	case *ent.PlanSubscriptionQuery:
@@ -634,6 +660,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.MembershipMutation:
 		return m.Filter(), nil
 	case *ent.ModelMutation:
+		return m.Filter(), nil
+	case *ent.ModelGrantMutation:
 		return m.Filter(), nil
 	case *ent.PlanMutation:
 		return m.Filter(), nil

@@ -13,6 +13,7 @@ import (
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
@@ -357,6 +358,21 @@ func init() {
 			return nil
 		}
 	}()
+	modelgrant.Policy = privacy.NewPolicies(schema.ModelGrant{})
+	modelgrant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := modelgrant.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	modelgrantFields := schema.ModelGrant{}.Fields()
+	_ = modelgrantFields
+	// modelgrantDescEveryone is the schema descriptor for everyone field.
+	modelgrantDescEveryone := modelgrantFields[2].Descriptor()
+	// modelgrant.DefaultEveryone holds the default value on creation for the everyone field.
+	modelgrant.DefaultEveryone = modelgrantDescEveryone.Default.(bool)
 	planMixin := schema.Plan{}.Mixin()
 	plan.Policy = privacy.NewPolicies(schema.Plan{})
 	plan.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -30,9 +30,11 @@ func (Group) Policy() ent.Policy { return authz.GroupRows() }
 // Policy of the Membership.
 func (Membership) Policy() ent.Policy { return authz.OwnedRows("Membership") }
 
-// Policy of the Model: which models a viewer reads is the access-control rule of internal/models,
-// applied to every query by its interceptor.
-func (Model) Policy() ent.Policy { return authz.PublicRows("Model") }
+// Policy of the Model: a viewer reads the models its access control admits them to.
+func (Model) Policy() ent.Policy { return authz.ModelRows() }
+
+// Policy of the ModelGrant: the models actor's bookkeeping, read by the Model rule in SQL.
+func (ModelGrant) Policy() ent.Policy { return authz.SecretRows("ModelGrant") }
 
 // Policy of the ConfigEntry.
 func (ConfigEntry) Policy() ent.Policy { return authz.AdminRows("ConfigEntry") }

@@ -68,11 +68,11 @@ var (
 	// groups and their grants.
 	Directory = &Actor{name: "directory",
 		reads: []string{"User", "Group", "Membership"}}
-	// Models reads every model's owner and access list to decide which ones a viewer may read or
-	// write (internal/access holds that rule) and the accounts that have access, and writes the
-	// models the viewer may change.
+	// Models checks that a new model's id is free and that an access list names accounts and
+	// groups that exist, lists the accounts that have access, writes the models the viewer may
+	// change and keeps each model's grants (the rows the Model read rule filters on) in step.
 	Models = &Actor{name: "models",
-		reads: []string{"Membership", "User", "Group"}, writes: []string{"Model"}}
+		reads: []string{"Model", "ModelGrant", "Membership", "User", "Group"}, writes: []string{"Model", "ModelGrant"}}
 )
 
 // Operator is whoever holds the database itself: operator commands, benchmarks and test
@@ -93,8 +93,20 @@ func ActorFrom(ctx context.Context) *Actor {
 	return a
 }
 
-// ActorReads reports whether ctx acts as an actor that reads every row of entity.
-func ActorReads(ctx context.Context, entity string) bool { return actorReads(ctx, entity) }
+type adminBypassKey struct{}
+
+// WithAdminBypass returns ctx carrying the deployment's BYPASS_ADMIN_ACCESS_CONTROL: whether
+// admins read and write every access-controlled resource. The server sets it on every request.
+func WithAdminBypass(ctx context.Context, on bool) context.Context {
+	return context.WithValue(ctx, adminBypassKey{}, on)
+}
+
+// AdminsBypass reports whether ctx's deployment lets admins bypass access control. Where the
+// setting is absent (a command, a job) admins follow access control like anyone: it fails closed.
+func AdminsBypass(ctx context.Context) bool {
+	on, _ := ctx.Value(adminBypassKey{}).(bool)
+	return on
+}
 
 func actorReads(ctx context.Context, entity string) bool {
 	a := ActorFrom(ctx)

@@ -3,9 +3,13 @@ package authz
 import (
 	"context"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/entql"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/membership"
+	"github.com/steward-dev/steward/ent/model"
+	"github.com/steward-dev/steward/ent/modelgrant"
 	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/ent/privacy"
 	"github.com/steward-dev/steward/ent/user"
@@ -65,6 +69,18 @@ func PlanRows() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{allowActorReads("Plan"), allowAdmin(), filterPlansToVisible(), privacy.AlwaysAllowRule()},
 		Mutation: privacy.MutationPolicy{allowActorWrites("Plan"), allowAdmin(), privacy.AlwaysDenyRule()},
+	}
+}
+
+// ModelRows: a viewer reads the models its access control admits them to (owner, a grant to
+// everyone, to them or to a group they belong to: the rule of access.Policy.Can for reading), as
+// a SQL filter on every query: models, model(id), node, nodes, edges, jobs. Admins read every
+// model when the deployment lets them bypass access control (WithAdminBypass); anonymous and
+// pending callers read none. Writers are the models actor and admins.
+func ModelRows() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{allowActorReads("Model"), allowBypassingAdmin(), filterModelsToReadable()},
+		Mutation: privacy.MutationPolicy{allowActorWrites("Model"), allowAdmin(), privacy.AlwaysDenyRule()},
 	}
 }
 
@@ -169,4 +185,44 @@ func filterToMemberGroups() privacy.QueryRule {
 		mf.WhereHasMembersWith(user.ID(v.UserID))
 		return privacy.Skip
 	})
+}
+
+func allowBypassingAdmin() privacy.QueryRule {
+	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+		if AdminsBypass(ctx) && auth.ViewerFrom(ctx).IsAdmin() {
+			return privacy.Allow
+		}
+		return privacy.Skip
+	})
+}
+
+// filterModelsToReadable narrows a model query to what the viewer may read. The grants are
+// derived from each model's access control when it is written (internal/models), so the rule is
+// one indexed SQL predicate, the same on SQLite and PostgreSQL.
+func filterModelsToReadable() privacy.QueryRule {
+	return privacy.ModelQueryRuleFunc(func(ctx context.Context, q *ent.ModelQuery) error {
+		v := auth.ViewerFrom(ctx)
+		if !v.IsVerified() {
+			q.Where(predicate.Model(func(s *sql.Selector) { s.Where(sql.False()) }))
+			return privacy.Allow
+		}
+		q.Where(model.Or(
+			model.OwnerID(v.UserID),
+			model.HasGrantsWith(modelgrant.Or(
+				modelgrant.Everyone(true),
+				modelgrant.UserID(v.UserID),
+				inGroupsOf(v.UserID),
+			)),
+		))
+		return privacy.Allow
+	})
+}
+
+// inGroupsOf matches grants to a group userID belongs to.
+func inGroupsOf(userID string) predicate.ModelGrant {
+	return func(s *sql.Selector) {
+		m := sql.Table(membership.Table)
+		s.Where(sql.In(s.C(modelgrant.FieldGroupID),
+			sql.Select(m.C(membership.FieldGroupID)).From(m).Where(sql.EQ(m.C(membership.FieldUserID), userID))))
+	}
 }

@@ -1,7 +1,8 @@
 // Package models holds the rules of Model, the first access-controlled resource: who may read,
-// change and share a model, decided by access.Policy.Can. Read access is enforced by one ent
-// interceptor on every Model query, so models, model(id), node(id), nodes(ids) and any future
-// path see exactly the models the viewer may read.
+// change and share a model, decided by access.Policy.Can. Read access is the Model row rule of
+// internal/authz, a SQL filter over the grants this package derives from each model's access
+// control in the transaction that writes it (grants.go), so models, model(id), node(id),
+// nodes(ids) and any future path see exactly the models the viewer may read.
 package models
 
 import (
@@ -12,11 +13,8 @@ import (
 	"slices"
 	"strings"
 
-	entsql "entgo.io/ent/dialect/sql"
-
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/group"
-	"github.com/steward-dev/steward/ent/intercept"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/predicate"
@@ -39,8 +37,6 @@ type Config struct {
 	Client *ent.Client
 	Audit  *audit.Log
 	Perms  PermissionChecker
-	// Policy holds BYPASS_ADMIN_ACCESS_CONTROL.
-	Policy access.Policy
 }
 
 // Validate reports a missing dependency.
@@ -56,71 +52,14 @@ type Service struct {
 	client *ent.Client
 	audit  *audit.Log
 	perms  PermissionChecker
-	policy access.Policy
 }
 
-// New returns a Service and registers its read filter on every Model query of cfg.Client.
+// New returns a Service.
 func New(cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Service{client: cfg.Client, audit: cfg.Audit, perms: cfg.Perms, policy: cfg.Policy}
-	cfg.Client.Model.Intercept(readFilter(s))
-	return s, nil
-}
-
-// readFilter narrows every Model query (lists, counts, node(id), edges) to the models the viewer
-// may read. Trusted system paths see everything; anonymous and pending callers see nothing.
-func readFilter(s *Service) ent.Interceptor {
-	return intercept.TraverseModel(func(ctx context.Context, mq *ent.ModelQuery) error {
-		if authz.ActorReads(ctx, "Model") {
-			return nil
-		}
-		v := auth.ViewerFrom(ctx)
-		if v.IsAdmin() && s.policy.BypassAdmin {
-			return nil
-		}
-		if !v.IsVerified() {
-			mq.Where(none())
-			return nil
-		}
-		ids, err := s.readableIDs(ctx, v)
-		if err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			mq.Where(none())
-			return nil
-		}
-		mq.Where(model.IDIn(ids...))
-		return nil
-	})
-}
-
-func none() predicate.Model {
-	return predicate.Model(func(s *entsql.Selector) { s.Where(entsql.False()) })
-}
-
-// readableIDs evaluates access.Policy.Can on every model. Models are few (an instance has tens,
-// not millions), so one small scan keeps the rule in Go, identical on SQLite and PostgreSQL.
-func (s *Service) readableIDs(ctx context.Context, v *auth.Viewer) ([]string, error) {
-	c := db.ClientFrom(ctx, s.client)
-	sys := authz.As(ctx, authz.Models)
-	subject, err := s.subject(ctx, c, v)
-	if err != nil {
-		return nil, err
-	}
-	all, err := c.Model.Query().Select(model.FieldID, model.FieldOwnerID, model.FieldAccessControl).All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("loading model access: %w", err)
-	}
-	ids := make([]string, 0, len(all))
-	for _, m := range all {
-		if s.policy.Can(subject, owner(m), controlOf(m), access.PermissionRead) {
-			ids = append(ids, m.ID)
-		}
-	}
-	return ids, nil
+	return &Service{client: cfg.Client, audit: cfg.Audit, perms: cfg.Perms}, nil
 }
 
 // subject describes the viewer for access.Policy.Can, with the groups they belong to.
@@ -235,6 +174,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Model, error
 			}
 			return fmt.Errorf("creating model: %w", err)
 		}
+		if err := writeGrants(sys, c, id, ac); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, audit.Entry{Action: audit.ModelCreated, EntityType: "Model", EntityID: id,
 			Description: fmt.Sprintf("model %q created (%s)", id, describeControl(ac)),
 			Changes:     map[string]audit.Change{"name": {New: name}, "accessControl": {New: stored}}})
@@ -268,6 +210,7 @@ func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*ent.M
 			return err
 		}
 		changes := map[string]audit.Change{}
+		var newControl *access.AccessControl
 		upd := c.Model.UpdateOneID(id)
 		if in.Name != nil {
 			name, err := validateName(*in.Name)
@@ -305,10 +248,17 @@ func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*ent.M
 			} else {
 				upd.SetAccessControl(stored)
 			}
+			newControl = ac
 			changes["accessControl"] = audit.Change{Old: m.AccessControl, New: stored}
 		}
 		if out, err = upd.Save(sys); err != nil {
 			return fmt.Errorf("updating model: %w", err)
+		}
+		// After the update, which holds the model's row: a concurrent RebuildGrants waits for it.
+		if in.SetAccessControl {
+			if err := writeGrants(sys, c, id, newControl); err != nil {
+				return err
+			}
 		}
 		if len(changes) == 0 {
 			return nil
@@ -375,7 +325,7 @@ func (s *Service) can(ctx context.Context, c *ent.Client, m *ent.Model, perm acc
 	if err != nil {
 		return false, err
 	}
-	return s.policy.Can(subject, owner(m), controlOf(m), perm), nil
+	return policyOf(ctx).Can(subject, owner(m), controlOf(m), perm), nil
 }
 
 // UsersWithAccess lists the verified users who may act with perm on a model, by name. Admins and
@@ -409,7 +359,7 @@ func (s *Service) UsersWithAccess(ctx context.Context, modelID string, perm acce
 		if o := owner(m); o != "" {
 			who = append(who, user.ID(o))
 		}
-		if s.policy.BypassAdmin {
+		if authz.AdminsBypass(ctx) {
 			who = append(who, user.RoleEQ(user.RoleADMIN))
 		}
 		if ac != nil {
@@ -499,4 +449,10 @@ func validateName(name string) (string, error) {
 		return "", errs.Invalid("name", "must be 1 to 255 characters")
 	}
 	return n, nil
+}
+
+// policyOf is the access policy of ctx's deployment (BYPASS_ADMIN_ACCESS_CONTROL), as the Model
+// row rule applies it.
+func policyOf(ctx context.Context) access.Policy {
+	return access.Policy{BypassAdmin: authz.AdminsBypass(ctx)}
 }

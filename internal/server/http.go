@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -148,6 +149,14 @@ func isTrusted(ip string, trusted []netip.Prefix) bool {
 
 // loopbackProxies is what the deprecated STEWARD_TRUST_PROXY=true means: a proxy on this machine.
 var loopbackProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
+// withAdminsBypass puts the deployment's BYPASS_ADMIN_ACCESS_CONTROL on every request, for the
+// Model row rule and internal/models (authz.AdminsBypass).
+func withAdminsBypass(on bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(authz.WithAdminBypass(r.Context(), on)))
+	})
+}
 
 // withViewer authenticates the request from `Authorization: Bearer` or the `token` cookie. A bad
 // header is answered at once with UNAUTHENTICATED; a bad cookie is cleared and the request goes on

@@ -19,7 +19,6 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph"
-	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
@@ -212,9 +211,11 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
-	modelService, err := models.New(models.Config{Client: database.Client, Audit: auditLog, Perms: perms,
-		Policy: access.Policy{BypassAdmin: cfg.BypassAdminAccessControl}})
+	modelService, err := models.New(models.Config{Client: database.Client, Audit: auditLog, Perms: perms})
 	if err != nil {
+		return err
+	}
+	if err := modelService.RebuildGrants(ctx); err != nil {
 		return err
 	}
 	insights, err := analytics.New(analytics.Config{Client: database.Client, DB: database, Now: opts.Now})
@@ -264,6 +265,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	h = withCORS(cfg.AllowedOrigins, h)
 	h = withSecurityHeaders(playgroundPolicy, cfg.Env == "production", h)
 	h = withRequestInfo(trustedProxies(cfg, logger), h)
+	h = withAdminsBypass(cfg.BypassAdminAccessControl, h)
 	h = withRecover(logger, h)
 	a.Billing, a.Renewer = bill, billing.NewRenewer(bill, opts.RenewEvery)
 	a.handler = h

@@ -129,9 +129,12 @@ func TestUsersPageStatementCount(t *testing.T) {
 				q := fmt.Sprintf(`{ users(first: %d) { totalCount edges { node { id name email currentSubscription { id } groups { id name memberCount creator { name } } } } } }`, first)
 				post(token, q) // warm up: the first request of a token also records its last use
 				time.Sleep(100 * time.Millisecond)
-				before := n.Load()
-				d := post(token, q)
-				got := n.Load() - before
+				var d map[string]any
+				got := fewestStatements(func() int64 {
+					before := n.Load()
+					d = post(token, q)
+					return n.Load() - before
+				})
 				edges := d["users"].(map[string]any)["edges"].([]any)
 				if len(edges) != first {
 					t.Fatalf("page size = %d, want %d", len(edges), first)
@@ -152,6 +155,17 @@ func TestUsersPageStatementCount(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fewestStatements is the fewest statements of three runs of one request. A dataloader batches
+// the keys that arrive within its wait, so on a loaded machine a stalled resolver can split one
+// run's batch in two; a request that is not batched costs a statement per row on every run.
+func fewestStatements(run func() int64) int64 {
+	fewest := run()
+	for range 2 {
+		fewest = min(fewest, run())
+	}
+	return fewest
 }
 
 // countingServer starts a server whose ent driver counts every SQL statement, signs up its
@@ -243,9 +257,12 @@ func TestPlansStatsStatementCount(t *testing.T) {
 			plansQuery := `{ plans(includeInactive: true) { id stats { activeSubscriptions totalSubscriptions mrr { currency amount } } } }`
 			count := func(q string) (int64, map[string]any) {
 				post(token, q)
-				before := n.Load()
-				d := post(token, q)
-				return n.Load() - before, d
+				var d map[string]any
+				return fewestStatements(func() int64 {
+					before := n.Load()
+					d = post(token, q)
+					return n.Load() - before
+				}), d
 			}
 			addPlans(0, 3)
 			few, _ := count(plansQuery)
