@@ -14,7 +14,6 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/schema"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"github.com/steward-dev/steward/ent"
@@ -136,14 +135,11 @@ var migrationLockKey = func() int64 {
 	return int64(h.Sum64() >> 1)
 }()
 
-// Migrate creates or upgrades the schema. On PostgreSQL it holds an advisory lock while it runs.
+// Migrate creates or upgrades the schema and records its version. It refuses a database that a
+// newer steward migrated (ErrNewerSchema). On PostgreSQL it holds an advisory lock while it runs.
 func (d *DB) Migrate(ctx context.Context) error {
-	opts := []schema.MigrateOption{migrate.WithDropIndex(true)}
 	if d.Dialect != dialect.Postgres {
-		if err := d.Client.Schema.Create(ctx, opts...); err != nil {
-			return err
-		}
-		return d.repairUsage(ctx)
+		return d.migrate(ctx, d.SQL)
 	}
 	conn, err := d.SQL.Conn(ctx)
 	if err != nil {
@@ -156,7 +152,17 @@ func (d *DB) Migrate(ctx context.Context) error {
 	defer func() {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey)
 	}()
-	if err := d.Client.Schema.Create(ctx, opts...); err != nil {
+	return d.migrate(ctx, conn)
+}
+
+func (d *DB) migrate(ctx context.Context, r sqlRunner) error {
+	if err := d.checkNotNewer(ctx, r); err != nil {
+		return err
+	}
+	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return err
+	}
+	if err := d.recordVersion(ctx, r); err != nil {
 		return err
 	}
 	return d.repairUsage(ctx)
