@@ -2,6 +2,7 @@
 //
 //	steward [serve] [--addr :8080] [--db steward.db]   run the server (the default)
 //	steward migrate                                   create or upgrade the schema and exit
+//	steward admin <command>                           account chores at the console (steward admin help)
 //	steward version                                   print the version
 package main
 
@@ -36,7 +37,11 @@ func run(args []string) error {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
-	cfg, err := config.Load(args, os.Getenv)
+	configArgs := args
+	if cmd == "admin" {
+		configArgs = nil // the admin commands parse their own flags, --db included
+	}
+	cfg, err := config.Load(configArgs, os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -45,6 +50,10 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch cmd {
+	case "admin":
+		// Only warnings and errors: the command's own output is what the operator reads.
+		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return runAdmin(ctx, cfg, quiet, args, os.Stdin, os.Stdout)
 	case "serve":
 		return serve(ctx, cfg, logger)
 	case "migrate":
@@ -62,7 +71,7 @@ func run(args []string) error {
 		fmt.Println("steward", version)
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (use serve, migrate or version)", cmd)
+		return fmt.Errorf("unknown command %q (use serve, migrate, admin or version)", cmd)
 	}
 }
 

@@ -92,11 +92,13 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 			Description: e.Description, Changes: changesMap(e.Changes), PrevHash: prev,
 			CreatedAt: l.now().UTC().Truncate(time.Microsecond),
 		}
+		req := auth.RequestFrom(ctx)
 		if v := auth.ViewerFrom(ctx); v != nil {
 			id := v.UserID
 			row.ActorID = &id
+		} else if req.Principal != "" {
+			row.ActorID = &req.Principal
 		}
-		req := auth.RequestFrom(ctx)
 		row.IP, row.UserAgent, row.RequestID = req.IP, truncate(req.UserAgent, 512), req.ID
 		row.Hash = Hash(row)
 		saved, err := c.AuditLog.Create().

@@ -73,6 +73,9 @@ type Request struct {
 	IP        string
 	UserAgent string
 	ID        string
+	// Principal names who acts when no user is signed in, for the audit log: "console" for the
+	// steward admin commands. Empty on requests.
+	Principal string
 }
 
 // WithRequest returns ctx carrying r.

@@ -75,6 +75,11 @@ var (
 		reads: []string{"Model", "ModelGrant", "Membership", "User", "Group"}, writes: []string{"Model", "ModelGrant"}}
 )
 
+// Console is an operator at the server's console (`steward admin`): it manages accounts without
+// signing in, so that whoever is locked out of the only admin account gets back in. Its changes
+// are audited with the actor "console" (auth.Request.Principal).
+var Console = &Actor{name: "console", caps: []string{ManageUsers.Name, "ManageCredentials"}}
+
 // Operator is whoever holds the database itself: operator commands, benchmarks and test
 // fixtures. It holds every capability and table. Nothing that serves a request may use it.
 var Operator = &Actor{name: "operator"}

@@ -79,6 +79,9 @@ type App struct {
 	Billing *billing.Service
 	// Credentials authenticates and revokes sessions and API keys.
 	Credentials *sessions.Service
+	// Accounts and UserAdmin manage accounts, for the steward admin commands.
+	Accounts  *users.Service
+	UserAdmin *users.Admin
 	// Renewer is the billing background job; Serve runs it, tests call RunOnce.
 	Renewer *billing.Renewer
 	handler http.Handler
@@ -268,6 +271,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	h = withAdminsBypass(cfg.BypassAdminAccessControl, h)
 	h = withRecover(logger, h)
 	a.Billing, a.Renewer = bill, billing.NewRenewer(bill, opts.RenewEvery)
+	a.Accounts, a.UserAdmin = accounts, userAdmin
 	a.handler = h
 	return nil
 }
