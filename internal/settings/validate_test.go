@@ -231,6 +231,15 @@ func TestBannersValidate(t *testing.T) {
 		})
 	}
 	t.Run("ids are unique", func(t *testing.T) { check(t, Banners{ok(), ok()}.Validate(), "1.id") })
+	t.Run("at most 50", func(t *testing.T) {
+		many := make(Banners, 51)
+		for i := range many {
+			many[i] = ok()
+			many[i].ID = fmt.Sprint(i)
+		}
+		check(t, many[:50].Validate(), "")
+		refused(t, many.Validate())
+	})
 }
 
 func TestRateLimitsValidate(t *testing.T) {
