@@ -159,53 +159,6 @@ func (a *Admin) Get(ctx context.Context, id string) (*ent.User, error) {
 	return u, nil
 }
 
-// CreateInput is a new account made by an admin.
-type CreateInput struct {
-	Name, Email, Password string
-	// Role defaults to the configured default role.
-	Role            *string
-	ProfileImageURL *string
-}
-
-// Validate checks everything about a new account that needs neither the database nor the
-// settings, and reports the first field at fault as a BAD_USER_INPUT error naming it. The
-// password is checked by the policy in the settings (its minimum length), and the email's
-// uniqueness when the account is stored.
-func (in CreateInput) Validate() error {
-	_, err := in.parse()
-	return err
-}
-
-// newAccount is a CreateInput after validation. role is nil when the default role applies.
-type newAccount struct {
-	name, email, image string
-	role               *user.Role
-}
-
-func (in CreateInput) parse() (newAccount, error) {
-	out := newAccount{image: "/user.png"}
-	var err error
-	if out.name, err = validateName("name", in.Name); err != nil {
-		return newAccount{}, err
-	}
-	if out.email, err = NormalizeEmail("email", in.Email); err != nil {
-		return newAccount{}, err
-	}
-	if in.Role != nil {
-		r, err := parseRole(*in.Role)
-		if err != nil {
-			return newAccount{}, err
-		}
-		out.role = &r
-	}
-	if in.ProfileImageURL != nil {
-		if out.image, err = validateImageURL("profileImageUrl", *in.ProfileImageURL); err != nil {
-			return newAccount{}, err
-		}
-	}
-	return out, nil
-}
-
 // Create adds an account with a password and a role: ManageUsers.
 func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
@@ -269,60 +222,6 @@ func (a *Admin) hashPassword(password string, minLength int) (string, error) {
 		return "", err
 	}
 	return a.hasher.Hash(password)
-}
-
-// UpdateInput changes an account; nil fields stay as they are.
-type UpdateInput struct {
-	Role, Name, Email, ProfileImageURL, Password *string
-}
-
-// Validate checks everything about an account change that needs neither the database nor the
-// settings, and reports the first field at fault as a BAD_USER_INPUT error naming it. A new
-// password is checked by the policy in the settings; the safeguards and the email's uniqueness
-// need the stored accounts.
-func (in UpdateInput) Validate() error {
-	_, err := in.parse()
-	return err
-}
-
-// accountEdit is an UpdateInput after validation; nil fields stay as they are.
-type accountEdit struct {
-	role               *user.Role
-	name, email, image *string
-	password           *string
-}
-
-func (in UpdateInput) parse() (accountEdit, error) {
-	out := accountEdit{password: in.Password}
-	if in.Role != nil {
-		r, err := parseRole(*in.Role)
-		if err != nil {
-			return accountEdit{}, err
-		}
-		out.role = &r
-	}
-	if in.Name != nil {
-		n, err := validateName("name", *in.Name)
-		if err != nil {
-			return accountEdit{}, err
-		}
-		out.name = &n
-	}
-	if in.Email != nil {
-		e, err := NormalizeEmail("email", *in.Email)
-		if err != nil {
-			return accountEdit{}, err
-		}
-		out.email = &e
-	}
-	if in.ProfileImageURL != nil {
-		u, err := validateImageURL("profileImageUrl", *in.ProfileImageURL)
-		if err != nil {
-			return accountEdit{}, err
-		}
-		out.image = &u
-	}
-	return out, nil
 }
 
 // Update changes an account under the safeguards. A new password revokes every session of the
@@ -398,6 +297,8 @@ func (a *Admin) checkSafeguards(ctx context.Context, c *ent.Client, u *ent.User,
 	if err := primaryRule(viewer, u.ID, primary, role); err != nil {
 		return err
 	}
+	// While primaryRule holds this never refuses (the last admin is always the primary one); it
+	// stays so that relaxing that rule can never leave the server without an admin.
 	if role != nil && u.Role == user.RoleADMIN && *role != user.RoleADMIN {
 		return a.notLastAdmin(ctx, c, "demoted")
 	}

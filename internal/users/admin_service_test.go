@@ -235,4 +235,53 @@ func TestAdminUpdateFields(t *testing.T) {
 	}
 }
 
+// TestAdminCreate: the role defaults to the setting, the password follows the settings' policy,
+// and a refused account leaves nothing behind.
+func TestAdminCreate(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			f := newFixture(t, b)
+			ctx := as(f.primary)
+			count := func() int {
+				n, err := f.client.User.Query().Count(f.op)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			before := count()
+			refused := []struct {
+				name  string
+				in    users.CreateInput
+				code  errs.Code
+				field string
+			}{
+				{"a password below the minimum", users.CreateInput{Name: "Nia", Email: "nia@example.com", Password: "1234567"}, errs.CodeBadUserInput, "password"},
+				{"an email in use, in another case", users.CreateInput{Name: "Nia", Email: "Member@Example.com", Password: "long enough"}, errs.CodeConflict, ""},
+				{"an unknown role", users.CreateInput{Name: "Nia", Email: "nia@example.com", Password: "long enough", Role: ptr("OWNER")}, errs.CodeBadUserInput, "role"},
+			}
+			for _, tt := range refused {
+				t.Run(tt.name, func(t *testing.T) {
+					_, err := f.admin.Create(ctx, tt.in)
+					e, ok := errs.As(err)
+					if !ok || e.Code != tt.code || e.Field != tt.field {
+						t.Fatalf("Create = %v, want %s on %q", err, tt.code, tt.field)
+					}
+				})
+			}
+			if n := count(); n != before {
+				t.Fatalf("refused creations stored %d accounts", n-before)
+			}
+			u, err := f.admin.Create(ctx, users.CreateInput{Name: " Nia ", Email: "NIA@example.com", Password: "12345678"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Name != "Nia" || u.Email != "nia@example.com" || u.Role != user.RolePENDING || u.ProfileImageURL != "/user.png" {
+				t.Errorf("created = %q %q %s %q; want trimmed name, lower-case email, the default role PENDING, the default avatar",
+					u.Name, u.Email, u.Role, u.ProfileImageURL)
+			}
+		})
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
