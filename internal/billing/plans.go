@@ -2,9 +2,7 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -20,68 +18,6 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
-)
-
-// Translation is a plan's name and description in one locale.
-type Translation struct {
-	Locale      string
-	Name        string
-	Description string
-}
-
-// Quota is a plan's limit on one metric per period. A metric without a Quota is unlimited.
-type Quota struct {
-	Metric metric.Metric
-	Limit  int64
-}
-
-// PlanInput creates a plan. Nil pointers take the defaults: a generated id, an empty description,
-// interval MONTH, active, display order 0.
-type PlanInput struct {
-	ID           *string
-	Name         string
-	Description  *string
-	Translations []Translation
-	// Price is a decimal string in Currency ("199.90").
-	Price        string
-	Currency     string
-	Interval     *plan.Interval
-	Quotas       []Quota
-	Features     []string
-	IsActive     *bool
-	DisplayOrder *int
-	Metadata     map[string]any
-}
-
-// PlanUpdate changes a plan. Nil fields (and nil slices and maps) stay as they are; an empty
-// slice clears. Quotas, when given, replaces the whole set: a metric left out becomes unlimited.
-type PlanUpdate struct {
-	Name         *string
-	Description  *string
-	Translations []Translation
-	Price        *string
-	Currency     *string
-	Interval     *plan.Interval
-	Quotas       []Quota
-	Features     []string
-	IsActive     *bool
-	DisplayOrder *int
-	Metadata     map[string]any
-}
-
-// Limits of plan fields, beyond those of the schema.
-const (
-	maxFeatures     = 100
-	maxFeatureLen   = 255
-	maxTranslations = 50
-	maxMetadataJSON = 16 << 10
-	maxNameLen      = 255
-	maxDescLen      = 4096
-)
-
-var (
-	planIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	localePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
 // quotaRestrictingStatuses are the statuses whose subscribers a quota cut would hurt (the issue's
@@ -122,75 +58,24 @@ func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (*ent.Plan, erro
 	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
-	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.createPlan(ctx, in) })
+	np, err := in.parse()
+	if err != nil {
+		return nil, err
+	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.createPlan(ctx, np) })
 }
 
-// createPlan is CreatePlan inside its transaction.
-func (s *Service) createPlan(ctx context.Context, in PlanInput) (*ent.Plan, error) {
-	name, err := validateText("name", in.Name, maxNameLen, true)
-	if err != nil {
-		return nil, err
-	}
-	desc := ""
-	if in.Description != nil {
-		if desc, err = validateText("description", *in.Description, maxDescLen, false); err != nil {
-			return nil, err
-		}
-	}
-	cur, err := money.ParseCurrency(in.Currency)
-	if err != nil {
-		return nil, err
-	}
-	price, err := money.ParseDecimal(in.Price, cur)
-	if err == nil {
-		err = money.CheckPrice(price, cur)
-	}
-	if err != nil {
-		return nil, err
-	}
-	interval := plan.IntervalMONTH
-	if in.Interval != nil {
-		if err := plan.IntervalValidator(*in.Interval); err != nil {
-			return nil, errs.Invalid("interval", "interval must be one of DAY, WEEK, MONTH, YEAR")
-		}
-		interval = *in.Interval
-	}
-	translations, err := validateTranslations(in.Translations)
-	if err != nil {
-		return nil, err
-	}
-	quotas, err := validateQuotas(in.Quotas)
-	if err != nil {
-		return nil, err
-	}
-	features, err := validateFeatures(in.Features)
-	if err != nil {
-		return nil, err
-	}
-	order := 0
-	if in.DisplayOrder != nil {
-		if *in.DisplayOrder < 0 {
-			return nil, errs.Invalid("displayOrder", "display order must not be negative")
-		}
-		order = *in.DisplayOrder
-	}
-	if err := validateMetadata(in.Metadata); err != nil {
-		return nil, err
-	}
-	active := true
-	if in.IsActive != nil {
-		active = *in.IsActive
-	}
+// createPlan is CreatePlan inside its transaction, with its input already validated.
+func (s *Service) createPlan(ctx context.Context, np newPlan) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
-	sys := authz.As(ctx, authz.Billing)
-	id, err := s.planID(ctx, c, in.ID, name)
+	id, err := s.planID(ctx, c, np.id, np.name)
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.Plan.Create().SetID(id).SetName(name).SetDescription(desc).SetTranslations(translations).
-		SetPriceMinor(price).SetCurrency(string(cur)).SetInterval(interval).SetQuotas(quotas).
-		SetFeatures(features).SetIsActive(active).SetDisplayOrder(order).SetMetadata(in.Metadata).
-		Save(sys)
+	p, err := c.Plan.Create().SetID(id).SetName(np.name).SetDescription(np.description).SetTranslations(np.translations).
+		SetPriceMinor(np.price).SetCurrency(string(np.currency)).SetInterval(np.interval).SetQuotas(np.quotas).
+		SetFeatures(np.features).SetIsActive(np.active).SetDisplayOrder(np.displayOrder).SetMetadata(np.metadata).
+		Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		if ent.IsConstraintError(err) {
 			return nil, errs.Conflict("a plan with this id already exists")
@@ -198,28 +83,26 @@ func (s *Service) createPlan(ctx context.Context, in PlanInput) (*ent.Plan, erro
 		return nil, fmt.Errorf("creating plan: %w", err)
 	}
 	err = s.audit.Record(ctx, audit.Entry{Action: audit.PlanCreated, EntityType: "Plan", EntityID: p.ID,
-		Description: fmt.Sprintf("created plan %q (%s %s per %s)", p.Name, money.FormatDecimal(price, cur), cur, strings.ToLower(string(interval)))})
+		Description: fmt.Sprintf("created plan %q (%s %s per %s)", p.Name, money.FormatDecimal(np.price, np.currency), np.currency, strings.ToLower(string(np.interval)))})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// planID returns the requested id after checking it, or a fresh readable one.
-func (s *Service) planID(ctx context.Context, c *ent.Client, want *string, name string) (string, error) {
+// planID returns want when it is free (PlanInput.Validate checked its form), or, when want is
+// empty, a fresh readable id made from the name.
+func (s *Service) planID(ctx context.Context, c *ent.Client, want, name string) (string, error) {
 	sys := authz.As(ctx, authz.Billing)
-	if want != nil && *want != "" {
-		if !planIDPattern.MatchString(*want) {
-			return "", errs.Invalid("id", "id must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
-		}
-		taken, err := c.Plan.Query().Where(plan.ID(*want)).Exist(sys)
+	if want != "" {
+		taken, err := c.Plan.Query().Where(plan.ID(want)).Exist(sys)
 		if err != nil {
 			return "", fmt.Errorf("checking plan id: %w", err)
 		}
 		if taken {
 			return "", errs.Conflict("a plan with this id already exists")
 		}
-		return *want, nil
+		return want, nil
 	}
 	// The random suffix makes a clash unlikely; checking first keeps a PostgreSQL transaction
 	// from being aborted by a unique violation.
@@ -243,173 +126,79 @@ func (s *Service) UpdatePlan(ctx context.Context, id string, in PlanUpdate) (*en
 	if err := authz.Require(ctx, authz.ManagePlans); err != nil {
 		return nil, err
 	}
-	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.updatePlan(ctx, id, in) })
+	// Bad input is refused before the transaction, so it never waits for the plan's lock.
+	edit, err := in.parse()
+	if err != nil {
+		return nil, err
+	}
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.updatePlan(ctx, id, edit) })
 }
 
-// updatePlan is UpdatePlan inside its transaction.
-func (s *Service) updatePlan(ctx context.Context, id string, in PlanUpdate) (*ent.Plan, error) {
+// updatePlan is UpdatePlan inside its transaction: load, resolve, check, apply, audit.
+func (s *Service) updatePlan(ctx context.Context, id string, edit planEdit) (*ent.Plan, error) {
 	c := s.clientFrom(ctx)
+	// Locked for the rest of the transaction, so no subscription to the plan can start between
+	// the subscriber check below and the write.
 	old, err := s.lockPlan(ctx, c, id, true)
 	if err != nil {
 		return nil, err
 	}
+	change, err := edit.against(old)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSubscribersKeepTerms(ctx, c, old, change); err != nil {
+		return nil, err
+	}
 	upd := c.Plan.UpdateOne(old)
-	changes := map[string]audit.Change{}
-	if in.Name != nil {
-		n, err := validateText("name", *in.Name, maxNameLen, true)
-		if err != nil {
-			return nil, err
-		}
-		if n != old.Name {
-			upd.SetName(n)
-			changes["name"] = audit.Change{Old: old.Name, New: n}
-		}
-	}
-	if in.Description != nil {
-		d, err := validateText("description", *in.Description, maxDescLen, false)
-		if err != nil {
-			return nil, err
-		}
-		if d != old.Description {
-			upd.SetDescription(d)
-			changes["description"] = audit.Change{Old: old.Description, New: d}
-		}
-	}
-	if in.Translations != nil {
-		t, err := validateTranslations(in.Translations)
-		if err != nil {
-			return nil, err
-		}
-		upd.SetTranslations(t)
-		changes["translations"] = audit.Change{Old: old.Translations, New: t}
-	}
-	oldCur := money.Currency(old.Currency)
-	cur := oldCur
-	if in.Currency != nil {
-		if cur, err = money.ParseCurrency(*in.Currency); err != nil {
-			return nil, err
-		}
-	}
-	if in.Price != nil || cur != oldCur {
-		text := money.FormatDecimal(old.PriceMinor, oldCur)
-		if in.Price != nil {
-			text = *in.Price
-		}
-		price, err := money.ParseDecimal(text, cur)
-		if err == nil && in.Price != nil {
-			err = money.CheckPrice(price, cur)
-		}
-		if err != nil {
-			if in.Price == nil {
-				return nil, errs.Invalid("price", "the current price is not valid in "+string(cur)+"; give a new price with the currency")
-			}
-			return nil, err
-		}
-		if price != old.PriceMinor || cur != oldCur {
-			upd.SetPriceMinor(price).SetCurrency(string(cur))
-			changes["price"] = audit.Change{Old: money.FormatDecimal(old.PriceMinor, oldCur) + " " + string(oldCur), New: money.FormatDecimal(price, cur) + " " + string(cur)}
-		}
-	}
-	if in.Features != nil {
-		f, err := validateFeatures(in.Features)
-		if err != nil {
-			return nil, err
-		}
-		upd.SetFeatures(f)
-		changes["features"] = audit.Change{Old: old.Features, New: f}
-	}
-	if in.DisplayOrder != nil {
-		if *in.DisplayOrder < 0 {
-			return nil, errs.Invalid("displayOrder", "display order must not be negative")
-		}
-		if *in.DisplayOrder != old.DisplayOrder {
-			upd.SetDisplayOrder(*in.DisplayOrder)
-			changes["displayOrder"] = audit.Change{Old: old.DisplayOrder, New: *in.DisplayOrder}
-		}
-	}
-	if in.Metadata != nil {
-		if err := validateMetadata(in.Metadata); err != nil {
-			return nil, err
-		}
-		upd.SetMetadata(in.Metadata)
-		changes["metadata"] = audit.Change{Old: old.Metadata, New: in.Metadata}
-	}
-	if in.IsActive != nil && *in.IsActive != old.IsActive {
-		upd.SetIsActive(*in.IsActive)
-		changes["isActive"] = audit.Change{Old: old.IsActive, New: *in.IsActive}
-	}
-	var quotas map[string]int64
-	if in.Quotas != nil {
-		if quotas, err = validateQuotas(in.Quotas); err != nil {
-			return nil, err
-		}
-	}
-	intervalChanged := in.Interval != nil && *in.Interval != old.Interval
-	if intervalChanged {
-		if err := plan.IntervalValidator(*in.Interval); err != nil {
-			return nil, errs.Invalid("interval", "interval must be one of DAY, WEEK, MONTH, YEAR")
-		}
-	}
-	lowered := loweredQuota(old.Quotas, quotas, in.Quotas != nil)
-	if lowered != nil || intervalChanged {
-		live, err := c.PlanSubscription.Query().
-			Where(plansubscription.PlanID(id), plansubscription.StatusIn(quotaRestrictingStatuses...)).
-			Count(authz.As(ctx, authz.Billing))
-		if err != nil {
-			return nil, fmt.Errorf("counting subscriptions: %w", err)
-		}
-		if live > 0 && lowered != nil {
-			return nil, &errs.Error{Code: errs.CodeConflict,
-				Message: fmt.Sprintf("cannot lower the %s quota from %d to %d: %d live subscription(s) use this plan; create a new plan with the lower quota and move subscribers to it instead",
-					lowered.Metric, lowered.Old, lowered.New, live),
-				Extra: map[string]any{"metric": string(lowered.Metric), "oldLimit": lowered.Old, "newLimit": lowered.New}}
-		}
-		if live > 0 && intervalChanged {
-			return nil, errs.Conflict(fmt.Sprintf("cannot change the interval from %s to %s: %d live subscription(s) use this plan; create a new plan instead",
-				old.Interval, *in.Interval, live))
-		}
-	}
-	if intervalChanged {
-		upd.SetInterval(*in.Interval)
-		changes["interval"] = audit.Change{Old: old.Interval, New: *in.Interval}
-	}
-	if in.Quotas != nil {
-		upd.SetQuotas(quotas)
-		changes["quotas"] = audit.Change{Old: old.Quotas, New: quotas}
-	}
+	change.set(upd)
 	p, err := upd.Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return nil, fmt.Errorf("updating plan: %w", err)
 	}
-	if len(changes) > 0 {
-		err = s.audit.Record(ctx, audit.Entry{Action: audit.PlanUpdated, EntityType: "Plan", EntityID: id,
-			Description: fmt.Sprintf("updated plan %q", p.Name), Changes: changes})
-		if err != nil {
-			return nil, err
-		}
+	// A no-op update (every given value equal to the stored one) leaves no audit entry.
+	if len(change.changes) == 0 {
+		return p, nil
+	}
+	err = s.audit.Record(ctx, audit.Entry{Action: audit.PlanUpdated, EntityType: "Plan", EntityID: id,
+		Description: fmt.Sprintf("updated plan %q", p.Name), Changes: change.changes})
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
-// quotaCut is the first quota an update would lower.
-type quotaCut struct {
-	Metric   metric.Metric
-	Old, New int64
-}
-
-// loweredQuota finds a metric whose limit would go down. A metric left out becomes unlimited
-// (a raise); a metric that was unlimited and gets a limit counts as "adding a metric", which the
-// rules allow.
-func loweredQuota(old, updated map[string]int64, replacing bool) *quotaCut {
-	if !replacing {
+// checkSubscribersKeepTerms refuses a change that would take from live subscribers what they
+// signed up for: a lower quota or another interval. It counts subscribers only when the change
+// does either, so the common edits (text, price, raises) cost no query.
+func (s *Service) checkSubscribersKeepTerms(ctx context.Context, c *ent.Client, old *ent.Plan, change planChange) error {
+	if change.cut == nil && change.newInterval == nil {
 		return nil
 	}
-	for _, m := range metric.All {
-		o, had := old[string(m)]
-		n, has := updated[string(m)]
-		if had && has && n < o {
-			return &quotaCut{Metric: m, Old: o, New: n}
-		}
+	live, err := c.PlanSubscription.Query().
+		Where(plansubscription.PlanID(old.ID), plansubscription.StatusIn(quotaRestrictingStatuses...)).
+		Count(authz.As(ctx, authz.Billing))
+	if err != nil {
+		return fmt.Errorf("counting subscriptions: %w", err)
+	}
+	return subscriberTermsRule(live, old.Interval, change)
+}
+
+// subscriberTermsRule is the rule itself, given the number of live subscriptions: a quota cut is
+// reported before an interval change, with the numbers a client needs to explain it.
+func subscriberTermsRule(live int, oldInterval plan.Interval, change planChange) error {
+	if live == 0 {
+		return nil
+	}
+	if cut := change.cut; cut != nil {
+		return &errs.Error{Code: errs.CodeConflict,
+			Message: fmt.Sprintf("cannot lower the %s quota from %d to %d: %d live subscription(s) use this plan; create a new plan with the lower quota and move subscribers to it instead",
+				cut.Metric, cut.Old, cut.New, live),
+			Extra: map[string]any{"metric": string(cut.Metric), "oldLimit": cut.Old, "newLimit": cut.New}}
+	}
+	if change.newInterval != nil {
+		return errs.Conflict(fmt.Sprintf("cannot change the interval from %s to %s: %d live subscription(s) use this plan; create a new plan instead",
+			oldInterval, *change.newInterval, live))
 	}
 	return nil
 }
@@ -564,7 +353,7 @@ func (s *Service) duplicatePlan(ctx context.Context, id string) (*ent.Plan, erro
 			translations[loc] = cp
 		}
 	}
-	newID, err := s.planID(ctx, c, nil, src.Name)
+	newID, err := s.planID(ctx, c, "", src.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -583,100 +372,6 @@ func (s *Service) duplicatePlan(ctx context.Context, id string) (*ent.Plan, erro
 		return nil, err
 	}
 	return p, nil
-}
-
-func validateText(field, v string, max int, required bool) (string, error) {
-	v = strings.TrimSpace(v)
-	if required && v == "" {
-		return "", errs.Invalid(field, "must not be empty")
-	}
-	if !utf8.ValidString(v) {
-		return "", errs.Invalid(field, "must be valid UTF-8")
-	}
-	if utf8.RuneCountInString(v) > max {
-		return "", errs.Invalid(field, fmt.Sprintf("must be at most %d characters", max))
-	}
-	return v, nil
-}
-
-func validateTranslations(in []Translation) (map[string]map[string]string, error) {
-	if len(in) == 0 {
-		return nil, nil
-	}
-	if len(in) > maxTranslations {
-		return nil, errs.Invalid("translations", fmt.Sprintf("at most %d translations", maxTranslations))
-	}
-	out := make(map[string]map[string]string, len(in))
-	for _, t := range in {
-		if !localePattern.MatchString(t.Locale) {
-			return nil, errs.Invalid("translations", fmt.Sprintf("locale %q is not a language tag such as \"ru\" or \"pt-BR\"", t.Locale))
-		}
-		if _, dup := out[t.Locale]; dup {
-			return nil, errs.Invalid("translations", fmt.Sprintf("locale %q is given twice", t.Locale))
-		}
-		name, err := validateText("translations", t.Name, maxNameLen, false)
-		if err != nil {
-			return nil, err
-		}
-		desc, err := validateText("translations", t.Description, maxDescLen, false)
-		if err != nil {
-			return nil, err
-		}
-		if name == "" && desc == "" {
-			return nil, errs.Invalid("translations", fmt.Sprintf("translation %q has neither name nor description", t.Locale))
-		}
-		out[t.Locale] = map[string]string{"name": name, "description": desc}
-	}
-	return out, nil
-}
-
-func validateQuotas(in []Quota) (map[string]int64, error) {
-	out := make(map[string]int64, len(in))
-	for _, q := range in {
-		if !q.Metric.Valid() {
-			return nil, errs.Invalid("quotas", fmt.Sprintf("unknown metric %q", q.Metric))
-		}
-		if q.Limit < 0 {
-			return nil, errs.Invalid("quotas", fmt.Sprintf("the %s quota must not be negative", q.Metric))
-		}
-		if err := metric.CheckLimit(q.Limit); err != nil {
-			return nil, errs.Invalid("quotas", fmt.Sprintf("the %s quota %s", q.Metric, err))
-		}
-		if _, dup := out[string(q.Metric)]; dup {
-			return nil, errs.Invalid("quotas", fmt.Sprintf("metric %s is given twice", q.Metric))
-		}
-		out[string(q.Metric)] = q.Limit
-	}
-	return out, nil
-}
-
-func validateFeatures(in []string) ([]string, error) {
-	if len(in) > maxFeatures {
-		return nil, errs.Invalid("features", fmt.Sprintf("at most %d features", maxFeatures))
-	}
-	out := make([]string, 0, len(in))
-	for _, f := range in {
-		f, err := validateText("features", f, maxFeatureLen, true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, nil
-}
-
-func validateMetadata(m map[string]any) error {
-	if m == nil {
-		return nil
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return errs.Invalid("metadata", "must be a JSON object")
-	}
-	if len(b) > maxMetadataJSON {
-		return errs.Invalid("metadata", fmt.Sprintf("must be at most %d bytes of JSON", maxMetadataJSON))
-	}
-	return nil
 }
 
 // PriceOf returns a plan's price as a decimal string in its currency.

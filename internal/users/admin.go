@@ -159,58 +159,36 @@ func (a *Admin) Get(ctx context.Context, id string) (*ent.User, error) {
 	return u, nil
 }
 
-// CreateInput is a new account made by an admin.
-type CreateInput struct {
-	Name, Email, Password string
-	// Role defaults to the configured default role.
-	Role            *string
-	ProfileImageURL *string
-}
-
 // Create adds an account with a password and a role: ManageUsers.
 func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
+	acct, err := in.parse()
+	if err != nil {
 		return nil, err
 	}
 	settingsAuth, err := a.settings.Auth(ctx)
 	if err != nil {
 		return nil, err
 	}
-	name, err := validateName("name", in.Name)
-	if err != nil {
-		return nil, err
-	}
-	email, err := NormalizeEmail("email", in.Email)
-	if err != nil {
-		return nil, err
-	}
 	role := user.Role(settingsAuth.DefaultUserRole)
-	if in.Role != nil {
-		if role, err = parseRole(*in.Role); err != nil {
-			return nil, err
-		}
+	if acct.role != nil {
+		role = *acct.role
 	}
-	if err := validatePassword("password", in.Password, settingsAuth.PasswordMinLength); err != nil {
-		return nil, err
-	}
-	image := "/user.png"
-	if in.ProfileImageURL != nil {
-		if image, err = validateImageURL("profileImageUrl", *in.ProfileImageURL); err != nil {
-			return nil, err
-		}
-	}
-	hash, err := a.hasher.Hash(in.Password)
+	// Hashed before the transaction: it is deliberately slow and needs no lock.
+	hash, err := a.hashPassword(in.Password, settingsAuth.PasswordMinLength)
 	if err != nil {
 		return nil, err
 	}
 	var u *ent.User
 	err = db.InTx(ctx, a.client, func(ctx context.Context, c *ent.Client) error {
 		sys := authz.As(ctx, authz.Accounts)
-		if err := a.emailFree(ctx, c, email, ""); err != nil {
+		if err := a.emailFree(ctx, c, acct.email, ""); err != nil {
 			return err
 		}
-		u, err = c.User.Create().SetName(name).SetEmail(email).SetRole(role).
-			SetProfileImageURL(image).SetLastActiveAt(a.now().UTC()).Save(sys)
+		u, err = c.User.Create().SetName(acct.name).SetEmail(acct.email).SetRole(role).
+			SetProfileImageURL(acct.image).SetLastActiveAt(a.now().UTC()).Save(sys)
 		if err != nil {
 			return conflictOr(err, "creating user")
 		}
@@ -227,9 +205,9 @@ func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 			}
 		}
 		return a.audit.Record(ctx, audit.Entry{Action: audit.UserCreated, EntityType: "User", EntityID: u.ID,
-			Description: fmt.Sprintf("admin created account %s with role %s", email, role),
+			Description: fmt.Sprintf("admin created account %s with role %s", acct.email, role),
 			Changes: map[string]audit.Change{
-				"name": {New: name}, "email": {New: email}, "role": {New: string(role)}, "password": audit.Redacted(),
+				"name": {New: acct.name}, "email": {New: acct.email}, "role": {New: string(role)}, "password": audit.Redacted(),
 			}})
 	})
 	if err != nil {
@@ -238,9 +216,12 @@ func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 	return u, nil
 }
 
-// UpdateInput changes an account; nil fields stay as they are.
-type UpdateInput struct {
-	Role, Name, Email, ProfileImageURL, Password *string
+// hashPassword applies the password policy (its minimum length is a setting) and hashes password.
+func (a *Admin) hashPassword(password string, minLength int) (string, error) {
+	if err := validatePassword("password", password, minLength); err != nil {
+		return "", err
+	}
+	return a.hasher.Hash(password)
 }
 
 // Update changes an account under the safeguards. A new password revokes every session of the
@@ -249,131 +230,165 @@ func (a *Admin) Update(ctx context.Context, id string, in UpdateInput) (*ent.Use
 	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
 		return nil, err
 	}
-	v := auth.ViewerFrom(ctx)
-	settingsAuth, err := a.settings.Auth(ctx)
+	edit, err := in.parse()
 	if err != nil {
 		return nil, err
 	}
-	var role user.Role
-	if in.Role != nil {
-		if role, err = parseRole(*in.Role); err != nil {
+	hash := ""
+	if edit.password != nil {
+		settingsAuth, err := a.settings.Auth(ctx)
+		if err != nil {
 			return nil, err
 		}
-	}
-	var name, email, image, hash string
-	if in.Name != nil {
-		if name, err = validateName("name", *in.Name); err != nil {
-			return nil, err
-		}
-	}
-	if in.Email != nil {
-		if email, err = NormalizeEmail("email", *in.Email); err != nil {
-			return nil, err
-		}
-	}
-	if in.ProfileImageURL != nil {
-		if image, err = validateImageURL("profileImageUrl", *in.ProfileImageURL); err != nil {
-			return nil, err
-		}
-	}
-	if in.Password != nil {
-		if err := validatePassword("password", *in.Password, settingsAuth.PasswordMinLength); err != nil {
-			return nil, err
-		}
-		if hash, err = a.hasher.Hash(*in.Password); err != nil {
+		// Hashed before the transaction: it is deliberately slow and must not hold the admins' lock.
+		if hash, err = a.hashPassword(*edit.password, settingsAuth.PasswordMinLength); err != nil {
 			return nil, err
 		}
 	}
 	var out *ent.User
 	err = db.InTx(ctx, a.client, func(ctx context.Context, c *ent.Client) error {
-		sys := authz.As(ctx, authz.Accounts)
+		// Taken before reading anything, so two admins demoting each other cannot both pass the
+		// last-admin check.
 		if err := a.lockAdmins(ctx, c); err != nil {
 			return err
 		}
-		u, err := c.User.Get(sys, id)
-		if ent.IsNotFound(err) {
-			return errs.NotFound("user")
-		}
-		if err != nil {
-			return fmt.Errorf("loading user: %w", err)
-		}
-		primary, err := a.primaryAdminID(ctx, c)
+		u, err := a.load(ctx, c, id)
 		if err != nil {
 			return err
 		}
-		if u.ID == primary {
-			// The operator at the console (steward admin) may: that is how a locked-out owner
-			// gets back in.
-			if v == nil && authz.ActorFrom(ctx) != authz.Console || v != nil && v.UserID != u.ID {
-				return errs.Forbidden("the primary admin (the earliest admin account) can be changed only by itself")
-			}
-			if in.Role != nil && role != user.RoleADMIN {
-				return errs.Forbidden("the primary admin (the earliest admin account) must stay ADMIN")
-			}
+		if err := a.checkSafeguards(ctx, c, u, edit.role); err != nil {
+			return err
 		}
-		if in.Role != nil && u.Role == user.RoleADMIN && role != user.RoleADMIN {
-			if err := a.notLastAdmin(ctx, c, "demoted"); err != nil {
-				return err
-			}
+		var changes map[string]audit.Change
+		if out, changes, err = a.apply(ctx, c, u, edit, hash); err != nil {
+			return err
 		}
-		changes := map[string]audit.Change{}
-		upd := c.User.UpdateOneID(id)
-		if in.Name != nil && name != u.Name {
-			upd.SetName(name)
-			changes["name"] = audit.Change{Old: u.Name, New: name}
-		}
-		if in.Email != nil && email != u.Email {
-			if err := a.emailFree(ctx, c, email, u.ID); err != nil {
-				return err
-			}
-			upd.SetEmail(email)
-			changes["email"] = audit.Change{Old: u.Email, New: email}
-		}
-		if in.ProfileImageURL != nil && image != u.ProfileImageURL {
-			upd.SetProfileImageURL(image)
-			changes["profileImageUrl"] = audit.Change{Old: truncateForAudit(u.ProfileImageURL), New: truncateForAudit(image)}
-		}
-		roleChanged := in.Role != nil && role != u.Role
-		if roleChanged {
-			upd.SetRole(role)
-		}
-		if out, err = upd.Save(sys); err != nil {
-			return conflictOr(err, "updating user")
-		}
-		if roleChanged {
-			a.sessions.CredentialsChanged(ctx, id) // the sessions now carry another role
-		}
-		if in.Password != nil {
-			// An admin changing their own password stays signed in on this session, as with
-			// updatePassword; every other session of the account is revoked.
-			keep := ""
-			if v != nil && v.UserID == id {
-				keep = v.SessionID
-			}
-			if err := a.setPassword(ctx, c, id, hash, keep); err != nil {
-				return err
-			}
-			changes["password"] = audit.Redacted()
-		}
-		if roleChanged {
-			err := a.audit.Record(ctx, audit.Entry{Action: audit.UserRoleChanged, EntityType: "User", EntityID: id,
-				Description: fmt.Sprintf("role of %s changed from %s to %s", u.Email, u.Role, role),
-				Changes:     map[string]audit.Change{"role": {Old: string(u.Role), New: string(role)}}})
-			if err != nil {
-				return err
-			}
-		}
-		if len(changes) == 0 {
-			return nil
-		}
-		return a.audit.Record(ctx, audit.Entry{Action: audit.UserUpdated, EntityType: "User", EntityID: id,
-			Description: fmt.Sprintf("admin updated %s of %s", strings.Join(sortedKeys(changes), ", "), u.Email),
-			Changes:     changes})
+		return a.auditUpdate(ctx, u, edit.role, changes)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// load reads one account for a change, NOT_FOUND when there is none.
+func (a *Admin) load(ctx context.Context, c *ent.Client, id string) (*ent.User, error) {
+	u, err := c.User.Get(authz.As(ctx, authz.Accounts), id)
+	if ent.IsNotFound(err) {
+		return nil, errs.NotFound("user")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading user: %w", err)
+	}
+	return u, nil
+}
+
+// checkSafeguards applies the rules that keep the server administrable: the primary admin
+// (see primaryRule) and, when an admin would lose the role, that another admin remains.
+func (a *Admin) checkSafeguards(ctx context.Context, c *ent.Client, u *ent.User, role *user.Role) error {
+	primary, err := a.primaryAdminID(ctx, c)
+	if err != nil {
+		return err
+	}
+	viewer := ""
+	if v := auth.ViewerFrom(ctx); v != nil {
+		viewer = v.UserID
+	} else if authz.ActorFrom(ctx) == authz.Console {
+		// The operator at the console (steward admin) may change the primary admin as it may
+		// itself: that is how a locked-out owner gets back in.
+		viewer = primary
+	}
+	if err := primaryRule(viewer, u.ID, primary, role); err != nil {
+		return err
+	}
+	// While primaryRule holds this never refuses (the last admin is always the primary one); it
+	// stays so that relaxing that rule can never leave the server without an admin.
+	if role != nil && u.Role == user.RoleADMIN && *role != user.RoleADMIN {
+		return a.notLastAdmin(ctx, c, "demoted")
+	}
+	return nil
+}
+
+// primaryRule is Open WebUI's safeguard of the primary admin (the earliest admin account): only
+// it may change itself, and it stays ADMIN, so the server always keeps one administrator nobody
+// else can lock out. role is the requested role, nil when unchanged.
+func primaryRule(viewerID, targetID, primaryID string, role *user.Role) error {
+	if targetID != primaryID {
+		return nil
+	}
+	if viewerID != targetID {
+		return errs.Forbidden("the primary admin (the earliest admin account) can be changed only by itself")
+	}
+	if role != nil && *role != user.RoleADMIN {
+		return errs.Forbidden("the primary admin (the earliest admin account) must stay ADMIN")
+	}
+	return nil
+}
+
+// apply writes the fields of edit that differ from u and returns the account and the changes
+// for the USER_UPDATED entry. A role change ends the sessions' cached role; a new password revokes
+// every other session.
+func (a *Admin) apply(ctx context.Context, c *ent.Client, u *ent.User, edit accountEdit, hash string) (*ent.User, map[string]audit.Change, error) {
+	changes := map[string]audit.Change{}
+	upd := c.User.UpdateOneID(u.ID)
+	if edit.name != nil && *edit.name != u.Name {
+		upd.SetName(*edit.name)
+		changes["name"] = audit.Change{Old: u.Name, New: *edit.name}
+	}
+	if edit.email != nil && *edit.email != u.Email {
+		if err := a.emailFree(ctx, c, *edit.email, u.ID); err != nil {
+			return nil, nil, err
+		}
+		upd.SetEmail(*edit.email)
+		changes["email"] = audit.Change{Old: u.Email, New: *edit.email}
+	}
+	if edit.image != nil && *edit.image != u.ProfileImageURL {
+		upd.SetProfileImageURL(*edit.image)
+		changes["profileImageUrl"] = audit.Change{Old: truncateForAudit(u.ProfileImageURL), New: truncateForAudit(*edit.image)}
+	}
+	roleChanged := edit.role != nil && *edit.role != u.Role
+	if roleChanged {
+		upd.SetRole(*edit.role)
+	}
+	out, err := upd.Save(authz.As(ctx, authz.Accounts))
+	if err != nil {
+		return nil, nil, conflictOr(err, "updating user")
+	}
+	if roleChanged {
+		a.sessions.CredentialsChanged(ctx, u.ID) // the sessions now carry another role
+	}
+	if edit.password != nil {
+		// An admin changing their own password stays signed in on this session, as with
+		// updatePassword; every other session of the account is revoked.
+		keep := ""
+		if v := auth.ViewerFrom(ctx); v != nil && v.UserID == u.ID {
+			keep = v.SessionID
+		}
+		if err := a.setPassword(ctx, c, u.ID, hash, keep); err != nil {
+			return nil, nil, err
+		}
+		changes["password"] = audit.Redacted()
+	}
+	return out, changes, nil
+}
+
+// auditUpdate records a role change as its own USER_ROLE_CHANGED entry (the one security reviews
+// look for) and everything else as one USER_UPDATED entry; a change of nothing records nothing.
+func (a *Admin) auditUpdate(ctx context.Context, u *ent.User, role *user.Role, changes map[string]audit.Change) error {
+	if role != nil && *role != u.Role {
+		err := a.audit.Record(ctx, audit.Entry{Action: audit.UserRoleChanged, EntityType: "User", EntityID: u.ID,
+			Description: fmt.Sprintf("role of %s changed from %s to %s", u.Email, u.Role, *role),
+			Changes:     map[string]audit.Change{"role": {Old: string(u.Role), New: string(*role)}}})
+		if err != nil {
+			return err
+		}
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	return a.audit.Record(ctx, audit.Entry{Action: audit.UserUpdated, EntityType: "User", EntityID: u.ID,
+		Description: fmt.Sprintf("admin updated %s of %s", strings.Join(sortedKeys(changes), ", "), u.Email),
+		Changes:     changes})
 }
 
 // setPassword stores a new hash (creating the credential of an account that had none, such as an
@@ -409,12 +424,9 @@ func (a *Admin) Delete(ctx context.Context, id string) error {
 		if err := a.lockAdmins(ctx, c); err != nil {
 			return err
 		}
-		u, err := c.User.Get(sys, id)
-		if ent.IsNotFound(err) {
-			return errs.NotFound("user")
-		}
+		u, err := a.load(ctx, c, id)
 		if err != nil {
-			return fmt.Errorf("loading user: %w", err)
+			return err
 		}
 		if u.Role == user.RoleADMIN {
 			primary, err := a.primaryAdminID(ctx, c)
