@@ -50,6 +50,9 @@ var nonLimitCodes = map[string]bool{
 	"UNAUTHENTICATED": true, "FORBIDDEN": true, "BAD_USER_INPUT": true, "NOT_FOUND": true,
 	"CONFLICT": true, "SERVICE_UNAVAILABLE": true, "INTERNAL_SERVER_ERROR": true,
 	"GRAPHQL_PARSE_FAILED": true, "GRAPHQL_VALIDATION_FAILED": true,
+	// A step of automatic persisted queries: the client sends the hash alone, learns the server
+	// does not know it yet and sends the text. Nothing was refused.
+	"PERSISTED_QUERY_NOT_FOUND": true,
 }
 
 // New creates the collectors and registers them, and a collector of pool's statistics, in reg.

@@ -29,7 +29,7 @@ type otlpReceiver struct {
 	services []string
 }
 
-func newOTLPReceiver(t *testing.T) (*otlpReceiver, string) {
+func newOTLPReceiver(t testing.TB) (*otlpReceiver, string) {
 	rc := &otlpReceiver{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v1/traces" || r.Header.Get("Content-Type") != "application/x-protobuf" {
