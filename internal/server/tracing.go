@@ -15,12 +15,22 @@ import (
 // boundary puts in internal errors and every log line of the request carries.
 const requestIDKey = attribute.Key("steward.request_id")
 
-// requestAttributes are the attributes of every span started while serving a request.
+// clientAddressKey is OpenTelemetry's name for the caller's address.
+const clientAddressKey = attribute.Key("client.address")
+
+// requestAttributes are the attributes of every span started while serving a request: its id, and
+// the caller's address as the server decided it (STEWARD_TRUSTED_PROXIES), which replaces the one
+// the HTTP instrumentation takes from any X-Forwarded-For a client may write.
 func requestAttributes(ctx context.Context) []attribute.KeyValue {
-	if id := auth.RequestFrom(ctx).ID; id != "" {
-		return []attribute.KeyValue{requestIDKey.String(id)}
+	req := auth.RequestFrom(ctx)
+	var attrs []attribute.KeyValue
+	if req.ID != "" {
+		attrs = append(attrs, requestIDKey.String(req.ID))
 	}
-	return nil
+	if req.IP != "" {
+		attrs = append(attrs, clientAddressKey.String(req.IP))
+	}
+	return attrs
 }
 
 // flushTraces exports the spans still buffered, giving up after a few seconds: a collector that

@@ -112,7 +112,7 @@ func TestTracesAreExportedWithoutSecrets(t *testing.T) {
 		signin := s.Do(t, st.Request{
 			Query:     `mutation SignIn($e: String!, $p: String!) { signin(input: {email: $e, password: $p}) { token } }`,
 			Variables: map[string]any{"e": admin.Email, "p": admin.Password},
-			Header:    map[string]string{"traceparent": "00-" + traceID + "-" + parentID + "-01"},
+			Header:    map[string]string{"traceparent": "00-" + traceID + "-" + parentID + "-01", "X-Forwarded-For": "203.0.113.9"},
 		})
 		token, _ := st.Get(signin.Data, "signin.token").(string)
 		if token == "" {
@@ -153,7 +153,11 @@ func TestTracesAreExportedWithoutSecrets(t *testing.T) {
 			}
 		}
 		if httpSpan == nil || httpSpan.Kind != tracepb.Span_SPAN_KIND_SERVER || hex.EncodeToString(httpSpan.ParentSpanId) != parentID {
-			t.Errorf("SignIn's parent %v, want the HTTP server span, child of the caller's span %s", httpSpan, parentID)
+			t.Fatalf("SignIn's parent %v, want the HTTP server span, child of the caller's span %s", httpSpan, parentID)
+		}
+		// No proxy is trusted, so the forwarded address a client wrote is not its address.
+		if got := attr(httpSpan, "client.address").GetStringValue(); got != "127.0.0.1" {
+			t.Errorf("the HTTP span's client.address %q, want the peer 127.0.0.1", got)
 		}
 		fields := rc.named("Mutation/signin")
 		if len(fields) != 3 {
