@@ -236,6 +236,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		wsMaxPerIP: cfg.WSMaxPerIP, wsAuthTimeout: cfg.WSAuthTimeout,
 		bounds: cfg.Limits, introspection: cfg.Introspection, persistedOnly: cfg.PersistedOnly, persistedFile: cfg.PersistedOperations})
 	if err != nil {
+		flushTraces(traces, logger) // stops the exporter's goroutine
 		return err
 	}
 	a.closers = append(a.closers, func() { _ = ws.Close() })
