@@ -17,6 +17,7 @@ import (
 
 	"github.com/steward-dev/steward/internal/gqllimit"
 	"github.com/steward-dev/steward/internal/settings"
+	"github.com/steward-dev/steward/internal/tracing"
 )
 
 // Config is everything steward needs to start.
@@ -78,6 +79,9 @@ type Config struct {
 	YooKassa YooKassa
 	// Limits bound what one request may cost.
 	Limits Limits
+	// Tracing says where OpenTelemetry traces go (OTEL_EXPORTER_OTLP_ENDPOINT and the other
+	// standard variables); without an endpoint tracing is off.
+	Tracing tracing.Config
 	// Production is STEWARD_ENV=production: introspection and suggestions default to off.
 	Production bool
 	// Introspection lets every caller, not only admins, introspect the schema and see "Did you
@@ -215,6 +219,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	boolVar("WEBUI_SESSION_COOKIE_SECURE", &cfg.CookieSecure)
 	boolVar("STEWARD_TRUST_PROXY", &cfg.TrustProxy)
 	boolVar("STEWARD_ALLOW_PRIVATE_TOOL_SERVERS", &cfg.AllowPrivateToolServers)
+	if cfg.Tracing, err = tracing.FromEnv(getenv); err != nil {
+		problems = append(problems, err)
+	}
 	seeds, err := settings.SeedsFromEnv(getenv)
 	if err != nil {
 		problems = append(problems, err)

@@ -21,7 +21,27 @@ type Metrics struct {
 	subscriptions prometheus.Gauge
 	dropped       *prometheus.CounterVec
 	usageBatch    prometheus.Histogram
+	httpRefusals  *prometheus.CounterVec
 }
+
+// Reasons an HTTP request is refused before GraphQL runs, the values of
+// steward_http_refusals_total's reason label. The set is fixed so that no client can add series.
+const (
+	RefusedBodyTooLarge       = "body_too_large"         // 413: the body is over STEWARD_MAX_BODY_BYTES
+	RefusedMethod             = "method_not_allowed"     // 405: not GET/POST/OPTIONS, or a mutation over GET
+	RefusedMediaType          = "unsupported_media_type" // 415: a POST that is not JSON
+	RefusedBadRequest         = "bad_request"            // 400: a body that is not JSON or has no query
+	RefusedUnauthenticated    = "unauthenticated"        // 401: a bad or revoked bearer credential
+	RefusedCSRF               = "csrf"                   // 403: the token cookie sent cross-site or from a form
+	RefusedCORS               = "cors"                   // a preflight from an origin that is not allowed
+	RefusedRateLimited        = "rate_limited"           // 429: the per-address request ceiling
+	RefusedWebsocketLimit     = "websocket_limit"        // 429: too many websockets from one address
+	RefusedWebhookRateLimited = "webhook_rate_limited"   // 429: the payment webhook's per-address limit
+)
+
+// refusalReasons are every reason, created at zero when the metrics are.
+var refusalReasons = []string{RefusedBodyTooLarge, RefusedMethod, RefusedMediaType, RefusedBadRequest, RefusedUnauthenticated,
+	RefusedCSRF, RefusedCORS, RefusedRateLimited, RefusedWebsocketLimit, RefusedWebhookRateLimited}
 
 // nonLimitCodes are the error codes that are not a limit refusing work; every other code
 // (RATE_LIMITED, QUOTA_EXCEEDED, gqlgen's COMPLEXITY_LIMIT_EXCEEDED and whatever limits come
@@ -30,6 +50,9 @@ var nonLimitCodes = map[string]bool{
 	"UNAUTHENTICATED": true, "FORBIDDEN": true, "BAD_USER_INPUT": true, "NOT_FOUND": true,
 	"CONFLICT": true, "SERVICE_UNAVAILABLE": true, "INTERNAL_SERVER_ERROR": true,
 	"GRAPHQL_PARSE_FAILED": true, "GRAPHQL_VALIDATION_FAILED": true,
+	// A step of automatic persisted queries: the client sends the hash alone, learns the server
+	// does not know it yet and sends the text. Nothing was refused.
+	"PERSISTED_QUERY_NOT_FOUND": true,
 }
 
 // New creates the collectors and registers them, and a collector of pool's statistics, in reg.
@@ -58,7 +81,7 @@ func New(reg prometheus.Registerer, pool *sql.DB) (*Metrics, error) {
 		}, []string{"rule"}),
 		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "steward_subscriptions_open",
-			Help: "GraphQL subscriptions listening for events over websockets.",
+			Help: "GraphQL subscriptions listening for events, over websockets and SSE.",
 		}),
 		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "steward_events_dropped_total",
@@ -69,11 +92,18 @@ func New(reg prometheus.Registerer, pool *sql.DB) (*Metrics, error) {
 			Help:    "Usage reports committed together in one transaction.",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
 		}),
+		httpRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "steward_http_refusals_total",
+			Help: "HTTP requests refused before GraphQL ran (size, method, media type, CSRF, CORS, rate and connection limits), by reason.",
+		}, []string{"reason"}),
+	}
+	for _, r := range refusalReasons {
+		m.httpRefusals.WithLabelValues(r)
 	}
 	// Both series exist from the start, so a scrape tells "nothing dropped" from "not measured".
 	m.dropped.WithLabelValues("bus")
 	m.dropped.WithLabelValues("websocket")
-	cs := []prometheus.Collector{m.requests, m.duration, m.errors, m.refusals, m.rateLimited, m.subscriptions, m.dropped, m.usageBatch}
+	cs := []prometheus.Collector{m.requests, m.duration, m.errors, m.refusals, m.rateLimited, m.subscriptions, m.dropped, m.usageBatch, m.httpRefusals}
 	if pool != nil {
 		cs = append(cs, collectors.NewDBStatsCollector(pool, "steward"))
 	}
@@ -146,5 +176,13 @@ func (m *Metrics) WebsocketDropped(n int) {
 func (m *Metrics) UsageBatch(size int) {
 	if m != nil {
 		m.usageBatch.Observe(float64(size))
+	}
+}
+
+// HTTPRefusal records one request refused before GraphQL ran, for reason (one of the Refused
+// constants).
+func (m *Metrics) HTTPRefusal(reason string) {
+	if m != nil {
+		m.httpRefusals.WithLabelValues(reason).Inc()
 	}
 }

@@ -37,6 +37,8 @@ func TestErrorCountsLimitRefusalsByCode(t *testing.T) {
 		{"QUOTA_EXCEEDED", true},
 		{"COMPLEXITY_LIMIT_EXCEEDED", true},
 		{"A_LIMIT_ADDED_LATER", true},
+		{"PERSISTED_QUERY_REQUIRED", true},
+		{"PERSISTED_QUERY_NOT_FOUND", false},
 		{"BAD_USER_INPUT", false},
 		{"FORBIDDEN", false},
 		{"INTERNAL_SERVER_ERROR", false},
@@ -79,4 +81,43 @@ func TestNilMetricsRecordNothing(t *testing.T) {
 	m.BusDropped("usage")
 	m.WebsocketDropped(2)
 	m.UsageBatch(3)
+}
+
+// TestHTTPRefusalsStartAtZero: every reason's series exists from the start, so that a scrape tells
+// "nothing refused" from "not measured", and each reason counts only its own refusals.
+func TestHTTPRefusalsStartAtZero(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := New(reg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.HTTPRefusal(RefusedCSRF)
+	m.HTTPRefusal(RefusedCSRF)
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		if f.GetName() != "steward_http_refusals_total" {
+			continue
+		}
+		for _, s := range f.GetMetric() {
+			got[s.GetLabel()[0].GetValue()] = s.GetCounter().GetValue()
+		}
+	}
+	if len(got) != len(refusalReasons) {
+		t.Errorf("%d reasons exported, want %d: %v", len(got), len(refusalReasons), got)
+	}
+	for _, r := range refusalReasons {
+		want := 0.0
+		if r == RefusedCSRF {
+			want = 2
+		}
+		if v, ok := got[r]; !ok || v != want {
+			t.Errorf("reason %s = %v (present %v), want %v", r, v, ok, want)
+		}
+	}
+	var none *Metrics
+	none.HTTPRefusal(RefusedCSRF) // a nil *Metrics records nothing and does not panic
 }

@@ -62,6 +62,8 @@ type graphqlDeps struct {
 	introspection bool
 	persistedOnly bool
 	persistedFile string
+	// tracer traces operations (internal/tracing); nil when tracing is off.
+	tracer graphql.HandlerExtension
 }
 
 // graphqlHandler builds the gqlgen server: transports in the order gqlgen needs (websockets
@@ -88,6 +90,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		Logger:           logger,
 		OnSubscription:   d.metrics.Subscriptions,
 		OnDropped:        d.metrics.WebsocketDropped,
+		OnTooMany:        func(r *http.Request) { refused(r, metrics.RefusedWebsocketLimit) },
 	})
 	if err != nil {
 		return nil, nil, err
@@ -106,12 +109,15 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv := handler.New(d.schema)
 	// First, so that they run outermost (gqlgen runs the first registered outermost) and see what
 	// every later interceptor wrote; observe counts the codes errorBoundary leaves.
+	if d.tracer != nil {
+		srv.Use(d.tracer) // outermost of all: its span covers every other extension's work
+	}
 	srv.AroundResponses(observe(d.metrics))
 	srv.AroundResponses(errorBoundary(logger))
 	// Every transport shares srv's executor, so operations over websockets get the same
 	// extensions, presenter and transactions as over HTTP.
 	srv.AddTransport(ws)
-	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(sseTransport{onSubscription: d.metrics.Subscriptions})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(gqllimit.NewDocumentCache(lru.New[*ast.QueryDocument](1000), d.bounds.Pages))

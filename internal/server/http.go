@@ -174,17 +174,22 @@ func withViewer(authn authenticator, cookieSecure bool, origins []string, logger
 		if h := r.Header.Get("Authorization"); h != "" {
 			scheme, cred, _ := strings.Cut(h, " ")
 			if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(cred) == "" {
+				refused(r, refusedUnauthenticated)
 				writeError(w, http.StatusUnauthorized, errs.Unauthenticated("use Authorization: Bearer <token or API key>"))
 				return
 			}
 			v, err := authn.Authenticate(ctx, strings.TrimSpace(cred))
 			if err != nil {
+				if errs.CodeOf(err) == errs.CodeUnauthenticated {
+					refused(r, refusedUnauthenticated)
+				}
 				writeAuthError(ctx, w, logger, err)
 				return
 			}
 			viewer = v
 		} else if c, err := r.Cookie(tokenCookie); err == nil && c.Value != "" {
 			if reason := crossSiteCookie(r, origins); reason != "" {
+				refused(r, refusedCSRF)
 				writeError(w, http.StatusForbidden, errs.Forbidden(reason))
 				return
 			}
@@ -285,6 +290,7 @@ func withBodyLimit(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tooLarge := &errs.Error{Code: errs.CodeQueryTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
 		if r.ContentLength > limit {
+			refused(r, refusedBodyTooLarge)
 			writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
 			return
 		}
@@ -292,9 +298,11 @@ func withBodyLimit(limit int64, next http.Handler) http.Handler {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 			if err != nil {
 				if mbe := new(http.MaxBytesError); errors.As(err, &mbe) {
+					refused(r, refusedBodyTooLarge)
 					writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
 					return
 				}
+				refused(r, refusedBadRequest)
 				writeError(w, http.StatusBadRequest, errs.Invalid("", "could not read the request body"))
 				return
 			}
@@ -325,6 +333,9 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 		case wildcard:
 			h.Set("Access-Control-Allow-Origin", "*")
 		default:
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" && !sameOrigin(origin, r.Host) {
+				refused(r, refusedCORS) // answered without CORS headers, so the browser refuses the call
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -349,10 +360,12 @@ func withGraphQLRequests(next http.Handler) http.Handler {
 		case http.MethodGet, http.MethodOptions:
 		case http.MethodPost:
 			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaJSON {
+				refused(r, refusedMediaType)
 				writeError(w, http.StatusUnsupportedMediaType, errs.Invalid("", "send GraphQL requests as application/json"))
 				return
 			}
 		default:
+			refused(r, refusedMethod)
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			writeError(w, http.StatusMethodNotAllowed, errs.Invalid("", "use POST, or GET for queries"))
 			return

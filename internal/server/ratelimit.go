@@ -63,6 +63,7 @@ func withRateLimit(limits *ratelimit.Policy, next http.Handler) http.Handler {
 		}
 		if err := limits.Request(ctx); err != nil {
 			e, _ := errs.As(err)
+			refused(r, refusedRateLimited)
 			writeError(w, http.StatusTooManyRequests, e)
 			return
 		}

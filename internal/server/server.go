@@ -38,6 +38,7 @@ import (
 	"github.com/steward-dev/steward/internal/redisguard"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
+	"github.com/steward-dev/steward/internal/tracing"
 	"github.com/steward-dev/steward/internal/users"
 )
 
@@ -230,11 +231,16 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
-	gql, ws, err := graphqlHandler(graphqlDeps{schema: schema, txOpener: database.Client, authn: sess,
+	traces, err := tracing.New(ctx, cfg.Tracing, tracing.Options{Logger: logger, Attributes: requestAttributes})
+	if err != nil {
+		return err
+	}
+	gql, ws, err := graphqlHandler(graphqlDeps{tracer: traces.GraphQL(), schema: schema, txOpener: database.Client, authn: sess,
 		origins: cfg.AllowedOrigins, limits: limits, logger: logger, metrics: m, keepAlive: opts.KeepAlive,
 		wsMaxPerIP: cfg.WSMaxPerIP, wsAuthTimeout: cfg.WSAuthTimeout,
 		bounds: cfg.Limits, introspection: cfg.Introspection, persistedOnly: cfg.PersistedOnly, persistedFile: cfg.PersistedOperations})
 	if err != nil {
+		flushTraces(traces, logger) // stops the exporter's goroutine
 		return err
 	}
 	a.closers = append(a.closers, func() { _ = ws.Close() })
@@ -267,12 +273,16 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	var h http.Handler = mux
 	h = withCORS(cfg.AllowedOrigins, h)
 	h = withSecurityHeaders(playgroundPolicy, cfg.Env == "production", h)
-	h = withRequestInfo(trustedProxies(cfg, logger), h)
+	h = withRefusalCounts(m, h)
+	// Inside withRequestInfo, so that the request id is known when the request's span starts.
+	h = withRequestInfo(trustedProxies(cfg, logger), traces.HTTP(h))
 	h = withAdminsBypass(cfg.BypassAdminAccessControl, h)
 	h = withRecover(logger, h)
 	a.Billing, a.Renewer = bill, billing.NewRenewer(bill, opts.RenewEvery)
 	a.Accounts, a.UserAdmin = accounts, userAdmin
 	a.handler = h
+	// Last, so that Close flushes the spans of everything that stops before it.
+	a.closers = append(a.closers, func() { flushTraces(traces, logger) })
 	return nil
 }
 

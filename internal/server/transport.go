@@ -58,10 +58,12 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	w.Header().Set("Content-Type", media)
 	params, problem := readParams(r)
 	if problem != "" {
+		refused(r, refusedBadRequest)
 		writeRequestError(w, http.StatusBadRequest, gqlerror.List{{Message: problem, Extensions: map[string]any{"code": string(errs.CodeBadUserInput)}}})
 		return
 	}
 	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
+		refused(r, refusedBadRequest)
 		writeRequestError(w, http.StatusBadRequest, gqlerror.List{{Message: "the request has no query", Extensions: map[string]any{"code": string(errs.CodeBadUserInput)}}})
 		return
 	}
@@ -80,6 +82,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
+		refused(r, refusedMethod)
 		w.Header().Set("Allow", http.MethodPost)
 		writeRequestError(w, http.StatusMethodNotAllowed, gqlerror.List{{
 			Message:    "only queries may be sent with GET; send " + string(opCtx.Operation.Operation) + "s with POST",

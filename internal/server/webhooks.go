@@ -28,6 +28,7 @@ func yookassaWebhook(bill *billing.Service, limits *ratelimit.Policy, logger *sl
 		ctx := ratelimit.WithHeaders(r.Context(), ratelimit.NewHeaderSink(w.Header().Set))
 		if err := limits.Webhook(ctx); err != nil {
 			e, _ := errs.As(err)
+			refused(r, refusedWebhookRateLimited)
 			writeError(w, http.StatusTooManyRequests, e)
 			return
 		}

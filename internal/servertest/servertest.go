@@ -73,6 +73,11 @@ func WithKeepAlive(d time.Duration) Option {
 	return func(_ *config.Config, o *server.Options) { o.KeepAlive = d }
 }
 
+// WithLogger sends the server's logs to logger instead of discarding them, for tests that read them.
+func WithLogger(logger *slog.Logger) Option {
+	return func(_ *config.Config, o *server.Options) { o.Logger = logger }
+}
+
 // WithGatesOff turns the schema's @hasRole and @hasPermission gates off (see server.Options).
 func WithGatesOff() Option {
 	return func(_ *config.Config, o *server.Options) { o.GatesOff = true }

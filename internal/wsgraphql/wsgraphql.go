@@ -114,6 +114,9 @@ type Config struct {
 	// stops (for metrics); OnDropped is told how many events a client that fell behind lost.
 	OnSubscription func(delta int)
 	OnDropped      func(n int)
+	// OnTooMany, when set, is told of each upgrade refused because its client had MaxPerClient
+	// connections open (for metrics).
+	OnTooMany func(r *http.Request)
 }
 
 // Validate reports whether c is usable.
@@ -207,6 +210,9 @@ func (s *Server) Supports(r *http.Request) bool { return r.Header.Get("Upgrade")
 func (s *Server) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	client := s.cfg.ClientKey(r)
 	if !s.reserve(client) {
+		if s.cfg.OnTooMany != nil {
+			s.cfg.OnTooMany(r)
+		}
 		w.Header().Set("Retry-After", "60")
 		http.Error(w, "too many websocket connections from this address", http.StatusTooManyRequests)
 		return
