@@ -73,6 +73,10 @@ var (
 	// models the viewer may change.
 	Models = &Actor{name: "models",
 		reads: []string{"Membership", "User", "Group"}, writes: []string{"Model"}}
+	// Gateway meters the model calls it forwards (reserve, settle, release) for the user a call is
+	// made for, once that user was checked for CallModels, and finds the user a service key's
+	// forwarded headers name.
+	Gateway = &Actor{name: "gateway", caps: []string{MeterUsage(nil).Name}, reads: []string{"User"}}
 )
 
 // Operator is whoever holds the database itself: operator commands, benchmarks and test
