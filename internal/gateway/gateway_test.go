@@ -40,7 +40,7 @@ func newWorld(t *testing.T, b dbtest.Backend, env map[string]string) *world {
 	t.Cleanup(up.Close)
 	e := map[string]string{"OPENAI_API_BASE_URLS": up.BaseURL(), "OPENAI_API_KEYS": upstreamKey, "ENABLE_API_KEYS": "true"}
 	for k, v := range env {
-		e[k] = v
+		e[k] = strings.ReplaceAll(v, "{fake}", up.BaseURL())
 	}
 	s := st.New(t, b, st.WithEnv(e))
 	w := &world{s: s, up: up, admin: s.Signup(t, "Ada"), user: s.Signup(t, "Bob")}
