@@ -4,9 +4,12 @@
 package fakeupstream
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -125,8 +128,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	model, _ := body["model"].(string)
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/embeddings"):
+		vector := []float32{0.1, 0.2, 0.3}
+		var embedding any = vector
+		if body["encoding_format"] == "base64" { // what the official clients ask for by default
+			buf := make([]byte, 0, 4*len(vector))
+			for _, f := range vector {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(f))
+			}
+			embedding = base64.StdEncoding.EncodeToString(buf)
+		}
 		s.answerJSON(w, b, map[string]any{"object": "list", "model": model,
-			"data": []any{map[string]any{"object": "embedding", "index": 0, "embedding": []float64{0.1, 0.2, 0.3}}}}, true)
+			"data": []any{map[string]any{"object": "embedding", "index": 0, "embedding": embedding}}}, true)
 	case body["stream"] == true:
 		s.stream(w, r, b, model, strings.HasSuffix(r.URL.Path, "/chat/completions"), body)
 	case strings.HasSuffix(r.URL.Path, "/chat/completions"):
