@@ -49,8 +49,9 @@ func (s *Service) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 	if len(in.Amounts) == 0 {
 		return Call{}, errs.Invalid("amounts", "at least one metric is required")
 	}
-	return db.InTxResult(ctx, s.client, func(ctx context.Context) (Call, error) {
-		call := Call{UserID: in.UserID, Reservations: make(map[metric.Metric]string, len(in.Amounts))}
+	var call Call
+	err := s.callTx(ctx, in.UserID, func(ctx context.Context) error {
+		call = Call{UserID: in.UserID, Reservations: make(map[metric.Metric]string, len(in.Amounts))}
 		for _, m := range metric.All {
 			amount, ok := in.Amounts[m]
 			if !ok {
@@ -58,15 +59,30 @@ func (s *Service) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 			}
 			r, err := s.reserveQuota(ctx, ReserveInput{UserID: in.UserID, Metric: m, Amount: amount, TTL: in.TTL})
 			if err != nil {
-				return Call{}, err
+				return err
 			}
 			call.Reservations[m] = r.Reservation.ID
 		}
 		if len(call.Reservations) != len(in.Amounts) {
-			return Call{}, errs.Invalid("amounts", "unknown metric")
+			return errs.Invalid("amounts", "unknown metric")
 		}
-		return call, nil
+		return nil
 	})
+	if err != nil {
+		return Call{}, err
+	}
+	return call, nil
+}
+
+// callTx runs fn in one transaction: the caller's when there is one, else a savepoint of a
+// group commit (see db.Batcher; keyed by user, whose counters fn locks), so that a gateway
+// under load shares commits the way recordUsage does.
+func (s *Service) callTx(ctx context.Context, userID string, fn func(ctx context.Context) error) error {
+	run := func(ctx context.Context, _ *ent.Client) error { return fn(ctx) }
+	if s.batch != nil && ent.TxFromContext(ctx) == nil {
+		return s.batch.Do(ctx, userID, run)
+	}
+	return db.InTx(ctx, s.client, run)
 }
 
 // SettleCall records what a held call used, one usage event per held metric (a metric missing
@@ -76,7 +92,7 @@ func (s *Service) SettleCall(ctx context.Context, c Call, u CallUsage) error {
 	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return err
 	}
-	return db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error {
+	return s.callTx(ctx, c.UserID, func(ctx context.Context) error {
 		for _, m := range metric.All {
 			id, ok := c.Reservations[m]
 			if !ok {
@@ -97,7 +113,7 @@ func (s *Service) ReleaseCall(ctx context.Context, c Call) error {
 	if err := authz.Require(ctx, authz.MeterUsage(s.perms)); err != nil {
 		return err
 	}
-	return db.InTx(ctx, s.client, func(ctx context.Context, _ *ent.Client) error {
+	return s.callTx(ctx, c.UserID, func(ctx context.Context) error {
 		for _, m := range metric.All {
 			if id, ok := c.Reservations[m]; ok {
 				if _, err := s.releaseReservation(ctx, id); err != nil {

@@ -155,13 +155,29 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 	if c.chatID != "" {
 		chat = &c.chatID
 	}
+	// The answer is complete: settle after the handler returns, so that the client's response
+	// ends now rather than after the settlement's transaction. Close waits for these.
+	settled = true
+	g.settling.Add(1)
+	go func() {
+		defer g.settling.Done()
+		g.settle(ctx, meterCtx, call, billing.CallUsage{Amounts: used, ModelID: &m.ID, ChatID: chat, Metadata: meta})
+	}()
+}
+
+// settle records a finished call's usage, on a context the client's departure does not cancel;
+// if that fails it releases the hold (which otherwise expires by itself).
+func (g *Gateway) settle(ctx, meterCtx context.Context, call billing.Call, u billing.CallUsage) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(meterCtx), settleTimeout)
 	defer cancel()
-	if err := g.cfg.Meter.SettleCall(sctx, call, billing.CallUsage{Amounts: used, ModelID: &m.ID, ChatID: chat, Metadata: meta}); err != nil {
-		g.logger.ErrorContext(ctx, "settling a gateway call", "err", err, "user", c.userID, "model", m.ID)
-		return // the deferred release frees the hold
+	err := g.cfg.Meter.SettleCall(sctx, call, u)
+	if err == nil {
+		return
 	}
-	settled = true
+	g.logger.ErrorContext(ctx, "settling a gateway call", "err", err, "user", call.UserID)
+	if err := g.cfg.Meter.ReleaseCall(sctx, call); err != nil {
+		g.logger.ErrorContext(ctx, "releasing a gateway call's quota hold (it expires by itself)", "err", err)
+	}
 }
 
 // usageOf is what a call used: the upstream's report, or the counted prompt and answer.

@@ -20,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/steward-dev/steward/ent"
@@ -115,7 +116,13 @@ type Gateway struct {
 	logger *slog.Logger
 	now    func() time.Time
 	mux    *http.ServeMux
+	// settling counts the settlements still running after their responses ended.
+	settling sync.WaitGroup
 }
+
+// Close waits for the settlements of calls that have already answered; call it after the HTTP
+// server has stopped and before the database closes.
+func (g *Gateway) Close() { g.settling.Wait() }
 
 // New returns a Gateway; its handler serves paths under /v1.
 func New(cfg Config) (*Gateway, error) {

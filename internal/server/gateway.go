@@ -2,7 +2,6 @@ package server
 
 import (
 	"log/slog"
-	"net/http"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/authz"
@@ -16,7 +15,7 @@ import (
 
 // gatewayHandler builds the OpenAI-compatible API served at /v1.
 func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn *sessions.Service, perms authz.Permissions,
-	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client) (http.Handler, error) {
+	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client) (*gateway.Gateway, error) {
 	g := cfg.Gateway
 	return gateway.New(gateway.Config{
 		Authn: authn, Perms: perms, Models: modelService, Meter: bill, Upstreams: gateway.FromSettings{Source: store}, Users: client,

@@ -251,6 +251,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	mux.Handle("/v1/", gw)
+	a.closers = append(a.closers, gw.Close)
 	playground, playgroundPolicy := playgroundPage("/graphql")
 	mux.Handle("GET /{$}", playground)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

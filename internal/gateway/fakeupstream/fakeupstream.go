@@ -39,6 +39,8 @@ type Behaviour struct {
 	HoldAfter int
 	// Gate, when set, is waited on after the first chunk of a stream.
 	Gate chan struct{}
+	// ChunkDelay is waited before each streamed chunk after the first, as a model generates.
+	ChunkDelay time.Duration
 }
 
 // Call is what one call sent.
@@ -187,6 +189,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, b Behaviour, mod
 			case <-s.release:
 			}
 			return
+		}
+		if i > 0 && b.ChunkDelay > 0 {
+			select {
+			case <-time.After(b.ChunkDelay):
+			case <-r.Context().Done():
+				return
+			}
 		}
 		var choice map[string]any
 		if chat {
