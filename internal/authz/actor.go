@@ -74,9 +74,9 @@ var (
 	Models = &Actor{name: "models",
 		reads: []string{"Membership", "User", "Group"}, writes: []string{"Model"}}
 	// Gateway meters the model calls it forwards (reserve, settle, release) for the user a call is
-	// made for, once that user was checked for CallModels, and finds the user a service key's
-	// forwarded headers name.
-	Gateway = &Actor{name: "gateway", caps: []string{MeterUsage(nil).Name}, reads: []string{"User"}}
+	// made for, once that user was checked for CallModels, finds the user a service key's
+	// forwarded headers name, and registers an unknown one as pending when configured to.
+	Gateway = &Actor{name: "gateway", caps: []string{MeterUsage(nil).Name, RegisterForwardedUsers.Name}, reads: []string{"User"}}
 )
 
 // Operator is whoever holds the database itself: operator commands, benchmarks and test

@@ -77,6 +77,9 @@ var (
 	// CallModels: call models through the OpenAI-compatible gateway (internal/gateway), metered as
 	// the calling user's own usage; which models is decided by each model's access list.
 	CallModels = Capability{Name: "CallModels", Role: auth.RoleUser}
+	// RegisterForwardedUsers: create a pending account for a user the gateway's forwarded
+	// headers name and steward does not know (only the gateway actor holds it).
+	RegisterForwardedUsers = Capability{Name: "RegisterForwardedUsers"}
 )
 
 // ForwardUserPermission is the permission of a service key (Open WebUI's connection key) whose

@@ -442,3 +442,28 @@ func TestForwardedUserHeaders(t *testing.T) {
 		}
 	})
 }
+
+func TestUnknownForwardedUsersCanBeRegisteredAsPending(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite, map[string]string{"STEWARD_GATEWAY_UNKNOWN_USERS": "pending"})
+	resp := w.post(t, "/v1/chat/completions", w.adminKey, chat(false),
+		gateway.HeaderUserID, "owui-42", gateway.HeaderUserEmail, "New.Person@Example.com", gateway.HeaderUserName, "New Person")
+	v := wantError(t, resp, http.StatusForbidden, "invalid_request_error", "permission_denied")
+	if m, _ := st.Get(v, "error.message").(string); !strings.Contains(m, "approval") {
+		t.Errorf("message %q, want the account to await approval", m)
+	}
+	d := w.s.MustQuery(t, w.admin.Token, `{ users(query: "new.person") { edges { node { name email role } } } }`)
+	if got := st.Get(d, "users.edges.0.node"); got == nil || st.Get(got, "role") != "PENDING" || st.Get(got, "name") != "New Person" {
+		t.Fatalf("registered account %v, want New Person, pending", d)
+	}
+	// Once approved, the same headers are served and metered as that account.
+	id := w.s.MustQuery(t, w.admin.Token, `{ users(query: "new.person") { edges { node { id } } } }`)
+	w.s.SetRole(t, st.Get(id, "users.edges.0.node.id").(string), "USER")
+	resp = w.post(t, "/v1/chat/completions", w.adminKey, chat(false), gateway.HeaderUserEmail, "new.person@example.com")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d after approval", resp.StatusCode)
+	}
+	resp.Body.Close()
+	if got := w.up.Count(); got != 1 {
+		t.Errorf("upstream got %d calls, want 1", got)
+	}
+}
