@@ -174,6 +174,7 @@ func (g *Gateway) settle(ctx, meterCtx context.Context, call billing.Call, u bil
 	if err == nil {
 		return
 	}
+	g.metrics.settleFailed()
 	g.logger.ErrorContext(ctx, "settling a gateway call", "err", err, "user", call.UserID)
 	if err := g.cfg.Meter.ReleaseCall(sctx, call); err != nil {
 		g.logger.ErrorContext(ctx, "releasing a gateway call's quota hold (it expires by itself)", "err", err)

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
@@ -78,6 +80,8 @@ type Config struct {
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// Metrics registers the gateway's Prometheus series; nil records none.
+	Metrics prometheus.Registerer
 }
 
 // UnknownUserPolicy is what happens to a forwarded user that steward does not know.
@@ -111,11 +115,12 @@ func (c Config) Validate() error {
 
 // Gateway serves the OpenAI-compatible API. It is safe for concurrent use.
 type Gateway struct {
-	cfg    Config
-	client *http.Client
-	logger *slog.Logger
-	now    func() time.Time
-	mux    *http.ServeMux
+	cfg     Config
+	client  *http.Client
+	logger  *slog.Logger
+	now     func() time.Time
+	mux     *http.ServeMux
+	metrics *metrics
 	// settling counts the settlements still running after their responses ended.
 	settling sync.WaitGroup
 }
@@ -155,13 +160,17 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	g := &Gateway{cfg: cfg, client: &http.Client{Transport: cfg.Transport}, logger: cfg.Logger, now: cfg.Now}
+	m, err := newMetrics(cfg.Metrics)
+	if err != nil {
+		return nil, fmt.Errorf("gateway metrics: %w", err)
+	}
+	g := &Gateway{cfg: cfg, client: &http.Client{Transport: cfg.Transport}, logger: cfg.Logger, now: cfg.Now, metrics: m}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/models", g.listModels)
-	mux.HandleFunc("GET /v1/models/{id...}", g.getModel)
-	mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) { g.serveCall(w, r, chatCompletions) })
-	mux.HandleFunc("POST /v1/completions", func(w http.ResponseWriter, r *http.Request) { g.serveCall(w, r, completions) })
-	mux.HandleFunc("POST /v1/embeddings", func(w http.ResponseWriter, r *http.Request) { g.serveCall(w, r, embeddings) })
+	mux.HandleFunc("GET /v1/models", m.counted("models", g.listModels))
+	mux.HandleFunc("GET /v1/models/{id...}", m.counted("models", g.getModel))
+	for _, k := range []kind{chatCompletions, completions, embeddings} {
+		mux.HandleFunc("POST /v1"+k.path(), m.counted(k.path(), func(w http.ResponseWriter, r *http.Request) { g.serveCall(w, r, k) }))
+	}
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		(&apiError{Status: http.StatusNotFound, Type: "invalid_request_error",
 			Message: fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path)}).write(w)

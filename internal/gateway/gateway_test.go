@@ -345,6 +345,19 @@ func TestQuotaOfNRequestsAdmitsExactlyNOf200ConcurrentCalls(t *testing.T) {
 			t.Errorf("upstream got %d calls, want %d: refused calls must not reach it", got, n)
 		}
 		w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": n})
+		resp, err := w.s.HTTP.Get(w.s.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics := readAll(resp)
+		for _, line := range []string{
+			`steward_gateway_calls_total{endpoint="/chat/completions",status="200"} 7`,
+			`steward_gateway_calls_total{endpoint="/chat/completions",status="429"} 193`,
+		} {
+			if !strings.Contains(metrics, line) {
+				t.Errorf("/metrics lacks %s", line)
+			}
+		}
 	})
 }
 

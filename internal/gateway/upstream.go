@@ -130,8 +130,12 @@ func (g *Gateway) try(ctx context.Context, up Upstream, path string, body []byte
 	if up.Key != "" {
 		req.Header.Set("Authorization", "Bearer "+up.Key)
 	}
+	start := time.Now()
 	resp, err := g.client.Do(req)
 	stopped := timer.Stop()
+	if err == nil {
+		g.metrics.observeUpstream(up.ID, time.Since(start))
+	}
 	if err != nil {
 		cancel()
 		if !stopped && timedOut.Load() {

@@ -246,7 +246,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	mux.Handle("/graphql", withBodyLimit(cfg.Limits.BodyBytes, withDeadline(outerDeadline(cfg.Limits.Timeout),
 		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
-	gw, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin)
+	gw, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry)
 	if err != nil {
 		return err
 	}
