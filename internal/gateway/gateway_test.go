@@ -480,3 +480,20 @@ func TestUnknownForwardedUsersCanBeRegisteredAsPending(t *testing.T) {
 		t.Errorf("upstream got %d calls, want 1", got)
 	}
 }
+
+func TestUpstreamDroppingMidStreamSettlesWhatWasStreamed(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		w := newWorld(t, b, nil)
+		w.plan(t, w.user.ID, roomy)
+		w.up.Set(fakeupstream.Behaviour{Chunks: []string{"alpha beta", " gamma", " delta"}, DropAfter: 2})
+		resp := w.post(t, "/v1/chat/completions", w.userKey, chat(true))
+		evs := events(t, resp.Body)
+		resp.Body.Close()
+		if len(evs) != 2 || evs[len(evs)-1] == "[DONE]" {
+			t.Fatalf("events %v, want the two chunks sent before the upstream broke, and no [DONE]", evs)
+		}
+		var tk gateway.Tiktoken
+		prompt := int64(3 + 3 + tk.Count("gpt-test", "user") + tk.Count("gpt-test", "Say hello to the world"))
+		w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": 1, "TOKENS_INPUT": prompt, "TOKENS_OUTPUT": int64(tk.Count("gpt-test", "alpha beta gamma"))})
+	})
+}

@@ -41,6 +41,9 @@ type Behaviour struct {
 	Gate chan struct{}
 	// ChunkDelay is waited before each streamed chunk after the first, as a model generates.
 	ChunkDelay time.Duration
+	// DropAfter, when > 0, makes a stream break its connection after that many chunks, as a
+	// crashing upstream does.
+	DropAfter int
 }
 
 // Call is what one call sent.
@@ -182,6 +185,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, b Behaviour, mod
 		includeUsage, _ = so["include_usage"].(bool)
 	}
 	for i, c := range b.Chunks {
+		if b.DropAfter > 0 && i == b.DropAfter {
+			panic(http.ErrAbortHandler) // the server closes the connection mid-response
+		}
 		if b.HoldAfter > 0 && i == b.HoldAfter {
 			select {
 			case <-r.Context().Done():
