@@ -129,7 +129,11 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 	}
 	var out outcome
 	if req.stream {
-		out = g.relayStream(w, a.resp, req)
+		idle := a.upstream.Timeout
+		if idle <= 0 {
+			idle = DefaultUpstreamTimeout
+		}
+		out = g.relayStream(w, a.resp, req, idle, a.cancel)
 	} else {
 		out, err = g.relayJSON(r.Context(), w, a.resp, k)
 		if err != nil {

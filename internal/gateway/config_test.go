@@ -71,3 +71,26 @@ func TestConnectionsConfigDrivesTheUpstreamsAndKeepsKeysWriteOnly(t *testing.T) 
 		w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": 2})
 	})
 }
+
+func TestAStalledUpstreamStreamIsGivenUpAfterItsTimeout(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite, nil)
+	w.plan(t, w.user.ID, roomy)
+	w.s.MustQuery(t, w.admin.Token, setConnections, "in", map[string]any{"openai": []any{
+		map[string]any{"id": "main", "url": w.up.BaseURL(), "timeoutSeconds": 1},
+	}})
+	w.up.Set(fakeupstream.Behaviour{Chunks: []string{"first words", " never sent"}, HoldAfter: 1})
+	resp := w.post(t, "/v1/chat/completions", w.userKey, chat(true))
+	evs := events(t, resp.Body) // returns once the gateway gives up on the silent upstream
+	resp.Body.Close()
+	if len(evs) != 1 || !strings.Contains(evs[0], "first words") {
+		t.Fatalf("events %v, want the one chunk sent", evs)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for w.up.Cancelled() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the stalled upstream call was not cancelled")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": 1, "TOKENS_OUTPUT": 2})
+}

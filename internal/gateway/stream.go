@@ -3,11 +3,13 @@ package gateway
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // maxEventLine bounds one line of an upstream's event stream.
@@ -18,7 +20,10 @@ const maxEventLine = 8 << 20
 // the gateway asked for is left out when the client did not ask for it itself, so the client
 // sees the stream it requested. It returns when the upstream ends, fails, or the client leaves
 // (whose request context then cancels the upstream call, ending the read).
-func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *request) outcome {
+//
+// An upstream that sends nothing for idle (its connection's timeout) is given up: a hung
+// provider must not hold the client, the connection and the quota hold for ever.
+func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *request, idle time.Duration, giveUp context.CancelFunc) outcome {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
@@ -35,8 +40,11 @@ func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *r
 		done    bool // the upstream sent [DONE]
 	)
 	br := bufio.NewReaderSize(resp.Body, 32<<10)
+	watchdog := time.AfterFunc(idle, giveUp)
+	defer watchdog.Stop()
 	for {
 		line, err := readLine(br)
+		watchdog.Reset(idle)
 		if len(line) > 0 || err == nil {
 			trimmed := bytes.TrimRight(line, "\r\n")
 			if len(trimmed) == 0 {

@@ -22,8 +22,9 @@ type Upstream struct {
 	BaseURL string
 	// Key is sent as Authorization: Bearer when set.
 	Key string
-	// Timeout bounds the wait for the upstream's response headers (its first byte for streams);
-	// 0 means DefaultUpstreamTimeout. A stream then runs as long as the upstream sends.
+	// Timeout bounds the wait for the upstream's response headers (its first byte for streams),
+	// and then the silence between two chunks of a stream; 0 means DefaultUpstreamTimeout. A
+	// stream runs as long as the upstream keeps sending.
 	Timeout time.Duration
 }
 
