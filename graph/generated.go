@@ -175,6 +175,7 @@ type ComplexityRoot struct {
 	ConnectionsConfig struct {
 		EnableBaseModelsCache   func(childComplexity int) int
 		EnableDirectConnections func(childComplexity int) int
+		OpenAI                  func(childComplexity int) int
 	}
 
 	CreateAPIKeyPayload struct {
@@ -313,6 +314,15 @@ type ComplexityRoot struct {
 		UpdateUserInfo            func(childComplexity int, info map[string]any) int
 		UpdateUserSettings        func(childComplexity int, settings map[string]any) int
 		VerifyToolServer          func(childComplexity int, input settings.ToolServerInput) int
+	}
+
+	OpenAIConnection struct {
+		Enabled        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		KeySet         func(childComplexity int) int
+		ModelIDs       func(childComplexity int) int
+		TimeoutSeconds func(childComplexity int) int
+		URL            func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -1330,6 +1340,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConnectionsConfig.EnableDirectConnections(childComplexity), true
+	case "ConnectionsConfig.openai":
+		if e.ComplexityRoot.ConnectionsConfig.OpenAI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionsConfig.OpenAI(childComplexity), true
 
 	case "CreateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateAPIKeyPayload.APIKey == nil {
@@ -2177,6 +2193,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyToolServer(childComplexity, args["input"].(settings.ToolServerInput)), true
+
+	case "OpenAIConnection.enabled":
+		if e.ComplexityRoot.OpenAIConnection.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAIConnection.Enabled(childComplexity), true
+	case "OpenAIConnection.id":
+		if e.ComplexityRoot.OpenAIConnection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAIConnection.ID(childComplexity), true
+	case "OpenAIConnection.keySet":
+		if e.ComplexityRoot.OpenAIConnection.KeySet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAIConnection.KeySet(childComplexity), true
+	case "OpenAIConnection.modelIds":
+		if e.ComplexityRoot.OpenAIConnection.ModelIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAIConnection.ModelIDs(childComplexity), true
+	case "OpenAIConnection.timeoutSeconds":
+		if e.ComplexityRoot.OpenAIConnection.TimeoutSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAIConnection.TimeoutSeconds(childComplexity), true
+	case "OpenAIConnection.url":
+		if e.ComplexityRoot.OpenAIConnection.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAIConnection.URL(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3934,6 +3987,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputJupyterConfigInput,
 		ec.unmarshalInputModelOrder,
 		ec.unmarshalInputModelsConfigInput,
+		ec.unmarshalInputOpenAIConnectionInput,
 		ec.unmarshalInputPlanOrder,
 		ec.unmarshalInputPlanQuotaInput,
 		ec.unmarshalInputPlanSubscriptionOrder,
@@ -4451,6 +4505,8 @@ func (ec *executionContext) childFields_ConnectionsConfig(ctx context.Context, f
 		return ec.fieldContext_ConnectionsConfig_enableDirectConnections(ctx, field)
 	case "enableBaseModelsCache":
 		return ec.fieldContext_ConnectionsConfig_enableBaseModelsCache(ctx, field)
+	case "openai":
+		return ec.fieldContext_ConnectionsConfig_openai(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConnectionsConfig", field.Name)
 }
@@ -4625,6 +4681,24 @@ func (ec *executionContext) childFields_MonthRevenue(ctx context.Context, field 
 		return ec.fieldContext_MonthRevenue_amounts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonthRevenue", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenAIConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OpenAIConnection_id(ctx, field)
+	case "url":
+		return ec.fieldContext_OpenAIConnection_url(ctx, field)
+	case "keySet":
+		return ec.fieldContext_OpenAIConnection_keySet(ctx, field)
+	case "enabled":
+		return ec.fieldContext_OpenAIConnection_enabled(ctx, field)
+	case "modelIds":
+		return ec.fieldContext_OpenAIConnection_modelIds(ctx, field)
+	case "timeoutSeconds":
+		return ec.fieldContext_OpenAIConnection_timeoutSeconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenAIConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8922,6 +8996,38 @@ func (ec *executionContext) fieldContext_ConnectionsConfig_enableBaseModelsCache
 	return graphql.NewScalarFieldContext("ConnectionsConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _ConnectionsConfig_openai(ctx context.Context, field graphql.CollectedField, obj *settings.Connections) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionsConfig_openai(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenAI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []settings.OpenAIConnection) graphql.Marshaler {
+			return ec.marshalNOpenAIConnection2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionsConfig_openai(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConnectionsConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenAIConnection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateAPIKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13114,6 +13220,144 @@ func (ec *executionContext) fieldContext_Mutation_updateUserInfo(ctx context.Con
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OpenAIConnection_id(ctx context.Context, field graphql.CollectedField, obj *settings.OpenAIConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAIConnection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAIConnection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAIConnection", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OpenAIConnection_url(ctx context.Context, field graphql.CollectedField, obj *settings.OpenAIConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAIConnection_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAIConnection_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAIConnection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OpenAIConnection_keySet(ctx context.Context, field graphql.CollectedField, obj *settings.OpenAIConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAIConnection_keySet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeySet(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAIConnection_keySet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAIConnection", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OpenAIConnection_enabled(ctx context.Context, field graphql.CollectedField, obj *settings.OpenAIConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAIConnection_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAIConnection_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAIConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OpenAIConnection_modelIds(ctx context.Context, field graphql.CollectedField, obj *settings.OpenAIConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAIConnection_modelIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAIConnection_modelIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAIConnection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OpenAIConnection_timeoutSeconds(ctx context.Context, field graphql.CollectedField, obj *settings.OpenAIConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAIConnection_timeoutSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeoutSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAIConnection_timeoutSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAIConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
@@ -22332,7 +22576,7 @@ func (ec *executionContext) unmarshalInputConnectionsConfigInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"enableDirectConnections", "enableBaseModelsCache"}
+	fieldsInOrder := [...]string{"enableDirectConnections", "enableBaseModelsCache", "openai"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22353,6 +22597,13 @@ func (ec *executionContext) unmarshalInputConnectionsConfigInput(ctx context.Con
 				return it, err
 			}
 			it.EnableBaseModelsCache = data
+		case "openai":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openai"))
+			data, err := ec.unmarshalOOpenAIConnectionInput2ᚖᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenAI = data
 		}
 	}
 	return it, nil
@@ -23270,6 +23521,71 @@ func (ec *executionContext) unmarshalInputModelsConfigInput(ctx context.Context,
 				return it, err
 			}
 			it.ModelOrderList = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpenAIConnectionInput(ctx context.Context, obj any) (settings.OpenAIConnectionInput, error) {
+	var it settings.OpenAIConnectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "url", "key", "enabled", "modelIds", "timeoutSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "modelIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelIDs = data
+		case "timeoutSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeoutSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeoutSeconds = data
 		}
 	}
 	return it, nil
@@ -28687,6 +29003,11 @@ func (ec *executionContext) _ConnectionsConfig(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "openai":
+			out.Values[i] = ec._ConnectionsConfig_openai(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29879,6 +30200,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUserInfo(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openAIConnectionImplementors = []string{"OpenAIConnection"}
+
+func (ec *executionContext) _OpenAIConnection(ctx context.Context, sel ast.SelectionSet, obj *settings.OpenAIConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openAIConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenAIConnection")
+		case "id":
+			out.Values[i] = ec._OpenAIConnection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._OpenAIConnection_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keySet":
+			out.Values[i] = ec._OpenAIConnection_keySet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enabled":
+			out.Values[i] = ec._OpenAIConnection_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modelIds":
+			out.Values[i] = ec._OpenAIConnection_modelIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeoutSeconds":
+			out.Values[i] = ec._OpenAIConnection_timeoutSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34905,6 +35289,31 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋstewardᚑdevᚋstewa
 	return ret
 }
 
+func (ec *executionContext) marshalNOpenAIConnection2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnection(ctx context.Context, sel ast.SelectionSet, v settings.OpenAIConnection) graphql.Marshaler {
+	return ec._OpenAIConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOpenAIConnection2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionᚄ(ctx context.Context, sel ast.SelectionSet, v []settings.OpenAIConnection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOpenAIConnection2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNOpenAIConnectionInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionInput(ctx context.Context, v any) (settings.OpenAIConnectionInput, error) {
+	res, err := ec.unmarshalInputOpenAIConnectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -36369,6 +36778,31 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋstewardᚑdevᚋsteward�
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOpenAIConnectionInput2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionInputᚄ(ctx context.Context, v any) ([]settings.OpenAIConnectionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]settings.OpenAIConnectionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOpenAIConnectionInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOpenAIConnectionInput2ᚖᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionInputᚄ(ctx context.Context, v any) (*[]settings.OpenAIConnectionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalOOpenAIConnectionInput2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnectionInputᚄ(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPlan2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlan(ctx context.Context, sel ast.SelectionSet, v *ent.Plan) graphql.Marshaler {

@@ -89,6 +89,11 @@ func defaultTree() map[string]any {
 				"write": false,
 			},
 		},
+		// gateway.forward_user lets a service key name the user of a gateway call in Open WebUI's
+		// forwarded headers (internal/gateway).
+		"gateway": map[string]any{
+			"forward_user": false,
+		},
 	}
 }
 

@@ -67,7 +67,7 @@ func TestDefaults(t *testing.T) {
 	wantKeys(t, Defaults(), defaultTrue...)
 
 	// 10 workspace + 10 sharing + 19 chat + 8 features + 1 billing.
-	if got, want := len(Keys()), 48; got != want {
+	if got, want := len(Keys()), 49; got != want {
 		t.Errorf("got %d keys, want %d", got, want)
 	}
 	if !slices.IsSorted(Keys()) {

@@ -73,6 +73,10 @@ var (
 	// change and keeps each model's grants (the rows the Model read rule filters on) in step.
 	Models = &Actor{name: "models",
 		reads: []string{"Model", "ModelGrant", "Membership", "User", "Group"}, writes: []string{"Model", "ModelGrant"}}
+	// Gateway meters the model calls it forwards (reserve, settle, release) for the user a call is
+	// made for, once that user was checked for CallModels, finds the user a service key's
+	// forwarded headers name, and registers an unknown one as pending when configured to.
+	Gateway = &Actor{name: "gateway", caps: []string{MeterUsage(nil).Name, RegisterForwardedUsers.Name}, reads: []string{"User"}}
 )
 
 // Console is an operator at the server's console (`steward admin`): it manages accounts without

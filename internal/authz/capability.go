@@ -74,7 +74,23 @@ var (
 	IssueSessions = Capability{Name: "IssueSessions"}
 	// SeedSettings: write configuration defaults on first start.
 	SeedSettings = Capability{Name: "SeedSettings"}
+	// CallModels: call models through the OpenAI-compatible gateway (internal/gateway), metered as
+	// the calling user's own usage; which models is decided by each model's access list.
+	CallModels = Capability{Name: "CallModels", Role: auth.RoleUser}
+	// RegisterForwardedUsers: create a pending account for a user the gateway's forwarded
+	// headers name and steward does not know (only the gateway actor holds it).
+	RegisterForwardedUsers = Capability{Name: "RegisterForwardedUsers"}
 )
+
+// ForwardUserPermission is the permission of a service key (Open WebUI's connection key) whose
+// gateway calls name the user they are made for in X-OpenWebUI-User-* headers.
+const ForwardUserPermission = "gateway.forward_user"
+
+// ForwardUser lets a caller of the gateway act for another user named in the forwarded headers:
+// admins and holders of gateway.forward_user. Without it the headers are ignored.
+func ForwardUser(p Permissions) Capability {
+	return Capability{Name: "ForwardUser", Role: auth.RoleAdmin, Permission: ForwardUserPermission, perms: p}
+}
 
 // ManageCredentials lets a caller list and revoke userID's sessions and API keys: the user
 // themselves (pending users included, so that they can sign out) and admins.

@@ -92,6 +92,8 @@ type Config struct {
 	// PersistedOperations is a JSON file mapping SHA-256 hashes to allowed operations
 	// (STEWARD_PERSISTED_OPERATIONS).
 	PersistedOperations string
+	// Gateway configures the OpenAI-compatible API at /v1 (STEWARD_GATEWAY_*, see gateway.go).
+	Gateway Gateway
 }
 
 // Limits bound every GraphQL request; see internal/gqllimit.
@@ -346,6 +348,7 @@ func loadLimits(cfg *Config, getenv func(string) string, boolVar func(string, *b
 	boolVar("STEWARD_INTROSPECTION", &cfg.Introspection)
 	boolVar("STEWARD_PERSISTED_ONLY", &cfg.PersistedOnly)
 	cfg.PersistedOperations = strings.TrimSpace(getenv("STEWARD_PERSISTED_OPERATIONS"))
+	problems = append(problems, loadGateway(getenv, &cfg.Gateway)...)
 	return problems
 }
 

@@ -256,6 +256,12 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	mux.Handle("/graphql", withBodyLimit(cfg.Limits.BodyBytes, withDeadline(outerDeadline(cfg.Limits.Timeout),
 		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))))
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
+	gw, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/v1/", gw)
+	a.closers = append(a.closers, gw.Close)
 	playground, playgroundPolicy := playgroundPage("/graphql")
 	mux.Handle("GET /{$}", playground)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

@@ -92,6 +92,7 @@ func SeedsFromEnv(getenv func(string) string) (Seeds, error) {
 
 	boolVar("ENABLE_DIRECT_CONNECTIONS", &s.Connections.EnableDirectConnections)
 	boolVar("ENABLE_BASE_MODELS_CACHE", &s.Connections.EnableBaseModelsCache)
+	s.Connections.OpenAI = openAIFromEnv(get)
 	jsonVar("TOOL_SERVER_CONNECTIONS", &s.ToolServers)
 	for i := range s.ToolServers {
 		t := &s.ToolServers[i]
@@ -184,4 +185,49 @@ func (s *Store) SeedAll(ctx context.Context, a Auth, seeds Seeds) error {
 		}
 	}
 	return nil
+}
+
+// openAIFromEnv reads Open WebUI's upstream variables: OPENAI_API_BASE_URLS and OPENAI_API_KEYS
+// (';'-separated, paired by position), or the single OPENAI_API_BASE_URL and OPENAI_API_KEY; a
+// key alone means OpenAI's own API. ENABLE_OPENAI_API=false seeds them disabled.
+func openAIFromEnv(get func(string) (string, bool)) []OpenAIConnection {
+	split := func(v string) []string {
+		parts := strings.Split(v, ";")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		return parts
+	}
+	var urls, keys []string
+	if v, ok := get("OPENAI_API_BASE_URLS"); ok {
+		urls = split(v)
+	} else if v, ok := get("OPENAI_API_BASE_URL"); ok {
+		urls = []string{v}
+	}
+	if v, ok := get("OPENAI_API_KEYS"); ok {
+		keys = split(v)
+	} else if v, ok := get("OPENAI_API_KEY"); ok {
+		keys = []string{v}
+	}
+	if len(urls) == 0 && len(keys) > 0 {
+		urls = []string{"https://api.openai.com/v1"}
+	}
+	enabled := true
+	if v, ok := get("ENABLE_OPENAI_API"); ok {
+		if b, err := strconv.ParseBool(v); err == nil {
+			enabled = b
+		}
+	}
+	var out []OpenAIConnection
+	for i, u := range urls {
+		if u == "" {
+			continue
+		}
+		c := OpenAIConnection{ID: fmt.Sprintf("openai-%d", i), URL: u, Enabled: enabled}
+		if i < len(keys) {
+			c.Key = keys[i]
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -74,7 +74,7 @@ func jsonProblem(err error) string {
 // sections lists every section in export order.
 var sections = []section{
 	newSection(AuthKey, DefaultAuth, nil, nil, nil),
-	newSection(ConnectionsKey, DefaultConnections, nil, nil, nil),
+	newSection(ConnectionsKey, DefaultConnections, nil, Connections.keepSecrets, Connections.masked),
 	newSection(ToolServersKey, DefaultToolServers, ToolServers.normalized, ToolServers.keepSecrets, ToolServers.masked),
 	newSection(CodeExecutionKey, DefaultCodeExecution, nil, CodeExecution.keepSecrets, CodeExecution.masked),
 	newSection(ModelsKey, DefaultModelsConfig, Models.normalized, nil, nil),

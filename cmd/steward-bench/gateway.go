@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/steward-dev/steward/internal/gateway"
+	"github.com/steward-dev/steward/internal/gateway/fakeupstream"
+)
+
+func init() {
+	register(Scenario{Name: "gateway", Summary: "latency the /v1 gateway adds to streamed chat completions, against calling the upstream directly", Run: runGateway})
+}
+
+// runGateway measures what steward's gateway adds to a model call: the same streamed chat
+// completion is read to its end straight from a fake upstream in this process and through
+// steward (authentication, access check, quota hold, relay, settlement), side by side at each
+// concurrency. The calls are made with a service key and Open WebUI's forwarded user headers,
+// spread over --users users on a plan with quotas, as an Open WebUI deployment makes them.
+func runGateway(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	var (
+		tf targetFlags
+		lf loadFlags
+	)
+	tf.register(fs)
+	lf.register(fs, 1)
+	users := fs.Int("users", 50, "users the calls are made for")
+	levels := fs.String("concurrency", "1,200", "comma-separated numbers of concurrent streams to measure")
+	chunks := fs.Int("chunks", 20, "chunks per streamed answer")
+	chunkDelay := fs.Duration("chunk-delay", 5*time.Millisecond, "delay between chunks at the upstream (a model generating)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if tf.url != "" {
+		return fmt.Errorf("the gateway scenario starts its own steward: --url is not supported")
+	}
+	var conc []int
+	for _, s := range strings.Split(*levels, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("--concurrency %q: want positive numbers", *levels)
+		}
+		conc = append(conc, n)
+	}
+	up := fakeupstream.New()
+	defer up.Close()
+	up.Record = false
+	parts := make([]string, *chunks)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(" word%d", i)
+	}
+	up.Set(fakeupstream.Behaviour{Chunks: parts, ChunkDelay: *chunkDelay})
+	os.Setenv("OPENAI_API_BASE_URLS", up.BaseURL())
+	os.Setenv("ENABLE_API_KEYS", "true")
+	maxConc := 0
+	for _, c := range conc {
+		maxConc = max(maxConc, c)
+	}
+	tg, err := tf.open(ctx, maxConc)
+	if err != nil {
+		return err
+	}
+	defer tg.Close()
+	tg.HTTP.Timeout = 0 // streams are bounded by the load loop's deadline
+	tg.HTTP.Transport.(*http.Transport).MaxIdleConnsPerHost = 2*maxConc + 16
+	tg.HTTP.Transport.(*http.Transport).MaxIdleConns = 4*maxConc + 16
+	userIDs, err := setupUsage(ctx, tg, *users)
+	if err != nil {
+		return fmt.Errorf("setting up users: %w", err)
+	}
+	var key struct {
+		CreateAPIKey struct{ Key string } `json:"createAPIKey"`
+	}
+	if err := tg.graphql(ctx, tg.Token, `mutation { createAPIKey(input: {name: "open-webui"}) { key } }`, nil, &key); err != nil {
+		return fmt.Errorf("creating the service key: %w", err)
+	}
+	if err := tg.graphql(ctx, tg.Token, `mutation { createModel(input: {id: "bench-model", name: "Bench"}) { id } }`, nil, nil); err != nil {
+		return fmt.Errorf("creating the model: %w", err)
+	}
+	body, _ := json.Marshal(map[string]any{"model": "bench-model", "stream": true, "max_tokens": 256,
+		"messages": []any{map[string]any{"role": "user", "content": "Write a short poem about quotas that hold."}}})
+	var seq atomic.Int64
+	stream := func(url string, headers func(h http.Header)) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Content-Type", "application/json")
+			headers(req.Header)
+			resp, err := tg.HTTP.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				raw, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+				return fmt.Errorf("HTTP %d: %s", resp.StatusCode, raw)
+			}
+			sc := bufio.NewScanner(resp.Body)
+			n := 0
+			for sc.Scan() {
+				if strings.HasPrefix(sc.Text(), "data: ") {
+					n++
+				}
+			}
+			if n < *chunks+1 {
+				return fmt.Errorf("stream ended after %d events: %v", n, sc.Err())
+			}
+			return sc.Err()
+		}
+	}
+	direct := stream(up.BaseURL()+"/chat/completions", func(http.Header) {})
+	through := stream(tg.URL+"/v1/chat/completions", func(h http.Header) {
+		h.Set("Authorization", "Bearer "+key.CreateAPIKey.Key)
+		h.Set(gateway.HeaderUserID, userIDs[int(seq.Add(1))%len(userIDs)])
+		h.Set(gateway.HeaderChatID, "bench-chat")
+	})
+	fmt.Printf("gateway: streams of %d chunks %s apart, %d users, %s\n", *chunks, *chunkDelay, len(userIDs), tg.DB.Dialect)
+	for _, c := range conc {
+		l := lf
+		l.clients = c
+		d := hammer(ctx, "direct to the upstream", l, direct)
+		g := hammer(ctx, "through steward /v1", l, through)
+		d.report(os.Stdout, lf.json)
+		g.report(os.Stdout, lf.json)
+		fmt.Printf("  added at %d concurrent streams: p50 %+.2f ms, p99 %+.2f ms\n", c, g.P50ms-d.P50ms, g.P99ms-d.P99ms)
+	}
+	return nil
+}

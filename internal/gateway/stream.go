@@ -1,0 +1,139 @@
+package gateway
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// maxEventLine bounds one line of an upstream's event stream.
+const maxEventLine = 8 << 20
+
+// relayStream passes an upstream's server-sent events to the client as they arrive, flushing
+// after each event, and reads the usage and the text from them on the way. The usage-only chunk
+// the gateway asked for is left out when the client did not ask for it itself, so the client
+// sees the stream it requested. It returns when the upstream ends, fails, or the client leaves
+// (whose request context then cancels the upstream call, ending the read).
+//
+// An upstream that sends nothing for idle (its connection's timeout) is given up: a hung
+// provider must not hold the client, the connection and the quota hold for ever.
+func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *request, idle time.Duration, giveUp context.CancelFunc) outcome {
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+
+	var (
+		out     outcome
+		text    strings.Builder
+		skip    bool // inside an event that is not passed on
+		pending bool // bytes written since the last flush
+		done    bool // the upstream sent [DONE]
+	)
+	br := bufio.NewReaderSize(resp.Body, 32<<10)
+	watchdog := time.AfterFunc(idle, giveUp)
+	defer watchdog.Stop()
+	for {
+		line, err := readLine(br)
+		watchdog.Reset(idle)
+		if len(line) > 0 || err == nil {
+			trimmed := bytes.TrimRight(line, "\r\n")
+			if len(trimmed) == 0 {
+				// An event ends: pass the blank line on and flush, unless the event was left out.
+				if !skip && pending {
+					if _, werr := w.Write(line); werr != nil || rc.Flush() != nil {
+						out.interrupted = true
+						break
+					}
+					pending = false
+				}
+				skip = false
+			} else {
+				if data, ok := bytes.CutPrefix(trimmed, []byte("data:")); ok {
+					data = bytes.TrimSpace(data)
+					if string(data) == "[DONE]" {
+						done = true
+					} else if hideUsage := g.readChunk(data, req, &out, &text); hideUsage {
+						skip = true
+					}
+				}
+				if !skip {
+					if _, werr := w.Write(line); werr != nil {
+						out.interrupted = true
+						break
+					}
+					pending = true
+				}
+			}
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) || !done {
+				out.interrupted = !done
+			}
+			break
+		}
+	}
+	if pending {
+		_ = rc.Flush()
+	}
+	out.text = text.String()
+	return out
+}
+
+// readChunk reads a chunk's usage and text; it reports whether the chunk is the usage-only chunk
+// that the client did not ask for.
+func (g *Gateway) readChunk(data []byte, req *request, out *outcome, text *strings.Builder) bool {
+	var c struct {
+		Usage   *usage `json:"usage"`
+		Choices []struct {
+			Text  string `json:"text"`
+			Delta struct {
+				Content          string          `json:"content"`
+				ReasoningContent string          `json:"reasoning_content"`
+				ToolCalls        json.RawMessage `json:"tool_calls"`
+			} `json:"delta"`
+		} `json:"choices"`
+	}
+	if json.Unmarshal(data, &c) != nil {
+		return false
+	}
+	for _, ch := range c.Choices {
+		text.WriteString(ch.Text)
+		text.WriteString(ch.Delta.Content)
+		text.WriteString(ch.Delta.ReasoningContent)
+		if len(ch.Delta.ToolCalls) > 0 && string(ch.Delta.ToolCalls) != "null" {
+			text.Write(ch.Delta.ToolCalls)
+		}
+	}
+	if c.Usage != nil {
+		out.reported = c.Usage
+		return len(c.Choices) == 0 && !req.clientUsage
+	}
+	return false
+}
+
+// readLine reads one line, however long, up to maxEventLine.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	buf := append([]byte(nil), line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		if len(buf) > maxEventLine {
+			return buf, errors.New("event stream line too long")
+		}
+		line, err = br.ReadSlice('\n')
+		buf = append(buf, line...)
+	}
+	return buf, err
+}

@@ -1,0 +1,74 @@
+package gateway
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/pkoukk/tiktoken-go"
+	tiktokenloader "github.com/pkoukk/tiktoken-go-loader"
+)
+
+// Counter counts the tokens of text for a model. The gateway reserves what it counts before a
+// call, and counts the streamed answer when the upstream reports no usage.
+type Counter interface {
+	Count(model, text string) int
+}
+
+// Tiktoken counts with OpenAI's BPE encodings, embedded in the binary (no download at run time):
+// o200k_base for the GPT-4o and o-series families, cl100k_base for every other model. For models
+// of other families (Llama, Mistral, ...) it is an estimate within a few percent of their own
+// tokenizers on English text, which is what a reservation needs; the upstream's reported usage is
+// what gets settled whenever there is one.
+type Tiktoken struct {
+	once sync.Once
+	o200 *tiktoken.Tiktoken
+	cl   *tiktoken.Tiktoken
+	err  error
+}
+
+var _ Counter = (*Tiktoken)(nil)
+
+// loadEncodings reads the embedded encodings once; it takes a few hundred milliseconds, so the
+// gateway calls it at start rather than in the first request.
+func (t *Tiktoken) loadEncodings() {
+	t.once.Do(func() {
+		tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
+		if t.o200, t.err = tiktoken.GetEncoding("o200k_base"); t.err != nil {
+			return
+		}
+		t.cl, t.err = tiktoken.GetEncoding("cl100k_base")
+	})
+}
+
+// Count returns the number of tokens of text; bytes/4 rounded up if the encodings failed to load.
+func (t *Tiktoken) Count(model, text string) int {
+	if text == "" {
+		return 0
+	}
+	t.loadEncodings()
+	if t.err != nil {
+		return ByteEstimate{}.Count(model, text)
+	}
+	enc := t.cl
+	if usesO200k(model) {
+		enc = t.o200
+	}
+	return len(enc.EncodeOrdinary(text))
+}
+
+// usesO200k reports whether model belongs to the families tokenized with o200k_base.
+func usesO200k(model string) bool {
+	m := strings.ToLower(model)
+	for _, p := range []string{"gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss"} {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ByteEstimate counts a token per 4 bytes, rounded up: OpenAI's rule of thumb for English text.
+type ByteEstimate struct{}
+
+// Count returns ceil(len(text)/4).
+func (ByteEstimate) Count(_ string, text string) int { return (len(text) + 3) / 4 }

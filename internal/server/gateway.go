@@ -1,0 +1,37 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/config"
+	"github.com/steward-dev/steward/internal/gateway"
+	"github.com/steward-dev/steward/internal/models"
+	"github.com/steward-dev/steward/internal/sessions"
+	"github.com/steward-dev/steward/internal/settings"
+	"github.com/steward-dev/steward/internal/users"
+)
+
+// gatewayHandler builds the OpenAI-compatible API served at /v1.
+func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn *sessions.Service, perms authz.Permissions,
+	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer) (*gateway.Gateway, error) {
+	g := cfg.Gateway
+	register := func(ctx context.Context, name, email string) (string, error) {
+		u, err := userAdmin.RegisterForwarded(authz.As(ctx, authz.Gateway), name, email)
+		if err != nil {
+			return "", err
+		}
+		return u.ID, nil
+	}
+	return gateway.New(gateway.Config{
+		Authn: authn, Perms: perms, Models: modelService, Meter: bill, Upstreams: gateway.FromSettings{Source: store}, Users: client,
+		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,
+		UnknownUsers: gateway.UnknownUserPolicy(g.UnknownUsers), CreatePending: register, Logger: logger, Now: opts.Now,
+		Metrics: registry,
+	})
+}
