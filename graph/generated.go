@@ -26,6 +26,7 @@ import (
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/externalauth"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/settings"
@@ -452,6 +453,7 @@ type ComplexityRoot struct {
 		PlanAnalytics      func(childComplexity int, planID string, from time.Time, to time.Time) int
 		Plans              func(childComplexity int, includeInactive *bool) int
 		Sessions           func(childComplexity int, userID *string, includeRevoked *bool) int
+		SignInMethods      func(childComplexity int) int
 		Subscriptions      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PlanSubscriptionOrder, where *ent.PlanSubscriptionWhereInput) int
 		Transactions       func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TransactionOrder, where *ent.TransactionWhereInput) int
 		User               func(childComplexity int, id string) int
@@ -537,6 +539,20 @@ type ComplexityRoot struct {
 		Event       func(childComplexity int) int
 		Quota       func(childComplexity int) int
 		Reservation func(childComplexity int) int
+	}
+
+	SignInMethods struct {
+		LDAP          func(childComplexity int) int
+		Password      func(childComplexity int) int
+		Providers     func(childComplexity int) int
+		SignupEnabled func(childComplexity int) int
+	}
+
+	SignInProvider struct {
+		ID            func(childComplexity int) int
+		LoginURL      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		SignupEnabled func(childComplexity int) int
 	}
 
 	SubscribePayload struct {
@@ -810,6 +826,7 @@ type QueryResolver interface {
 	Models(ctx context.Context) ([]*ent.Model, error)
 	Model(ctx context.Context, id string) (*ent.Model, error)
 	UsersWithAccess(ctx context.Context, modelID string, access model.ResourceAccess) ([]*ent.User, error)
+	SignInMethods(ctx context.Context) (*externalauth.Methods, error)
 	Users(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput, query *string) (*ent.UserConnection, error)
 	User(ctx context.Context, id string) (*ent.User, error)
 	MyGroups(ctx context.Context) ([]*ent.Group, error)
@@ -2852,6 +2869,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sessions(childComplexity, args["userId"].(*string), args["includeRevoked"].(*bool)), true
+	case "Query.signInMethods":
+		if e.ComplexityRoot.Query.SignInMethods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SignInMethods(childComplexity), true
 	case "Query.subscriptions":
 		if e.ComplexityRoot.Query.Subscriptions == nil {
 			break
@@ -3234,6 +3257,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SettleReservationPayload.Reservation(childComplexity), true
+
+	case "SignInMethods.ldap":
+		if e.ComplexityRoot.SignInMethods.LDAP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.LDAP(childComplexity), true
+	case "SignInMethods.password":
+		if e.ComplexityRoot.SignInMethods.Password == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.Password(childComplexity), true
+	case "SignInMethods.providers":
+		if e.ComplexityRoot.SignInMethods.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.Providers(childComplexity), true
+	case "SignInMethods.signupEnabled":
+		if e.ComplexityRoot.SignInMethods.SignupEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.SignupEnabled(childComplexity), true
+
+	case "SignInProvider.id":
+		if e.ComplexityRoot.SignInProvider.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.ID(childComplexity), true
+	case "SignInProvider.loginUrl":
+		if e.ComplexityRoot.SignInProvider.LoginURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.LoginURL(childComplexity), true
+	case "SignInProvider.name":
+		if e.ComplexityRoot.SignInProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Name(childComplexity), true
+	case "SignInProvider.signupEnabled":
+		if e.ComplexityRoot.SignInProvider.SignupEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.SignupEnabled(childComplexity), true
 
 	case "SubscribePayload.confirmationUrl":
 		if e.ComplexityRoot.SubscribePayload.ConfirmationURL == nil {
@@ -4049,7 +4122,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "analytics.graphqls" "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "users.graphqls"
+//go:embed "analytics.graphqls" "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "signin.graphqls" "users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4223,6 +4296,7 @@ type Subscription {
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "groups.graphqls", Input: sourceData("groups.graphqls"), BuiltIn: false},
 	{Name: "models.graphqls", Input: sourceData("models.graphqls"), BuiltIn: false},
+	{Name: "signin.graphqls", Input: sourceData("signin.graphqls"), BuiltIn: false},
 	{Name: "users.graphqls", Input: sourceData("users.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5003,6 +5077,34 @@ func (ec *executionContext) childFields_SettleReservationPayload(ctx context.Con
 		return ec.fieldContext_SettleReservationPayload_quota(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SettleReservationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SignInMethods(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "password":
+		return ec.fieldContext_SignInMethods_password(ctx, field)
+	case "signupEnabled":
+		return ec.fieldContext_SignInMethods_signupEnabled(ctx, field)
+	case "providers":
+		return ec.fieldContext_SignInMethods_providers(ctx, field)
+	case "ldap":
+		return ec.fieldContext_SignInMethods_ldap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignInMethods", field.Name)
+}
+
+func (ec *executionContext) childFields_SignInProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SignInProvider_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SignInProvider_name(ctx, field)
+	case "loginUrl":
+		return ec.fieldContext_SignInProvider_loginUrl(ctx, field)
+	case "signupEnabled":
+		return ec.fieldContext_SignInProvider_signupEnabled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignInProvider", field.Name)
 }
 
 func (ec *executionContext) childFields_SubscribePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16475,6 +16577,38 @@ func (ec *executionContext) fieldContext_Query_usersWithAccess(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_signInMethods(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_signInMethods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SignInMethods(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *externalauth.Methods) graphql.Marshaler {
+			return ec.marshalNSignInMethods2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐMethods(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_signInMethods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignInMethods(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18027,6 +18161,199 @@ func (ec *executionContext) fieldContext_SettleReservationPayload_quota(_ contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SignInMethods_password(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_password(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Password, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInMethods", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SignInMethods_signupEnabled(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_signupEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignupEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_signupEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInMethods", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SignInMethods_providers(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []externalauth.ProviderMethod) graphql.Marshaler {
+			return ec.marshalNSignInProvider2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignInMethods",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignInProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignInMethods_ldap(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_ldap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LDAP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_ldap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInMethods", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_id(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_name(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_loginUrl(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_loginUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoginURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_loginUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_signupEnabled(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_signupEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignupEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_signupEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _SubscribePayload_transaction(ctx context.Context, field graphql.CollectedField, obj *billing.SubscribeResult) (ret graphql.Marshaler) {
@@ -31594,6 +31921,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "signInMethods":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_signInMethods(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "users":
 			field := field
 
@@ -32228,6 +32577,112 @@ func (ec *executionContext) _SettleReservationPayload(ctx context.Context, sel a
 			}
 		case "quota":
 			out.Values[i] = ec._SettleReservationPayload_quota(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var signInMethodsImplementors = []string{"SignInMethods"}
+
+func (ec *executionContext) _SignInMethods(ctx context.Context, sel ast.SelectionSet, obj *externalauth.Methods) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signInMethodsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignInMethods")
+		case "password":
+			out.Values[i] = ec._SignInMethods_password(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signupEnabled":
+			out.Values[i] = ec._SignInMethods_signupEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "providers":
+			out.Values[i] = ec._SignInMethods_providers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ldap":
+			out.Values[i] = ec._SignInMethods_ldap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var signInProviderImplementors = []string{"SignInProvider"}
+
+func (ec *executionContext) _SignInProvider(ctx context.Context, sel ast.SelectionSet, obj *externalauth.ProviderMethod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signInProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignInProvider")
+		case "id":
+			out.Values[i] = ec._SignInProvider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SignInProvider_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loginUrl":
+			out.Values[i] = ec._SignInProvider_loginUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signupEnabled":
+			out.Values[i] = ec._SignInProvider_signupEnabled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35363,6 +35818,36 @@ func (ec *executionContext) marshalNSettleReservationPayload2ᚖgithubᚗcomᚋs
 		return graphql.Null
 	}
 	return ec._SettleReservationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignInMethods2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐMethods(ctx context.Context, sel ast.SelectionSet, v *externalauth.Methods) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SignInMethods(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignInProvider2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethod(ctx context.Context, sel ast.SelectionSet, v externalauth.ProviderMethod) graphql.Marshaler {
+	return ec._SignInProvider(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSignInProvider2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []externalauth.ProviderMethod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignInProvider2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSigninInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐSigninInput(ctx context.Context, v any) (model.SigninInput, error) {

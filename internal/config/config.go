@@ -88,6 +88,8 @@ type Config struct {
 	// PersistedOperations is a JSON file mapping SHA-256 hashes to allowed operations
 	// (STEWARD_PERSISTED_OPERATIONS).
 	PersistedOperations string
+	// External configures sign-in through external identities (WEBUI_URL, trusted headers).
+	External External
 }
 
 // Limits bound every GraphQL request; see internal/gqllimit.
@@ -182,6 +184,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	cfg.LogFormat = env("STEWARD_LOG_FORMAT", "text")
 	cfg.PprofAddr = env("STEWARD_PPROF_ADDR", "")
 	cfg.DefaultPlanID = env("STEWARD_DEFAULT_PLAN_ID", "")
+	cfg.External = loadExternal(getenv)
 	cfg.YooKassa = YooKassa{ShopID: env("YOOKASSA_SHOP_ID", ""), SecretKey: env("YOOKASSA_SECRET_KEY", ""), APIURL: env("YOOKASSA_API_URL", "")}
 	if o := env("CORS_ALLOW_ORIGIN", ""); o != "" {
 		for _, p := range strings.Split(o, ",") {

@@ -21,6 +21,7 @@ type Seeds struct {
 	PromptSuggestions PromptSuggestions
 	Banners           Banners
 	RateLimits        RateLimits
+	OAuth             OAuth
 }
 
 // DefaultSeeds are every section's defaults.
@@ -28,7 +29,7 @@ func DefaultSeeds() Seeds {
 	return Seeds{
 		Connections: DefaultConnections(), ToolServers: DefaultToolServers(), CodeExecution: DefaultCodeExecution(),
 		Models: DefaultModelsConfig(), PromptSuggestions: DefaultPromptSuggestions(), Banners: DefaultBanners(),
-		RateLimits: DefaultRateLimits(),
+		RateLimits: DefaultRateLimits(), OAuth: DefaultOAuth(),
 	}
 }
 
@@ -147,6 +148,12 @@ func SeedsFromEnv(getenv func(string) string) (Seeds, error) {
 		}
 	}
 
+	oauth, err := oauthFromEnv(get, boolVar, listVar)
+	if err != nil {
+		problems = append(problems, fmt.Errorf("OAuth settings: %w", err))
+	}
+	s.OAuth = oauth
+
 	for _, v := range []struct {
 		name string
 		v    validator
@@ -177,7 +184,7 @@ func (s *Store) SeedAll(ctx context.Context, a Auth, seeds Seeds) error {
 		AuthKey: a, ConnectionsKey: seeds.Connections, ToolServersKey: seeds.ToolServers.normalized(),
 		CodeExecutionKey: seeds.CodeExecution, ModelsKey: seeds.Models.normalized(),
 		PromptSuggestionsKey: seeds.PromptSuggestions.normalized(), BannersKey: seeds.Banners.normalized(),
-		RateLimitsKey: seeds.RateLimits,
+		RateLimitsKey: seeds.RateLimits, OAuthKey: seeds.OAuth.normalized(),
 	} {
 		if err := s.Seed(ctx, key, v); err != nil {
 			return err
