@@ -111,6 +111,7 @@ func matrixRows() []matrixRow {
 	return []matrixRow{
 		// Identity and credentials.
 		{"Query.me", "", `{ me { id } }`, noVars, anyone, ""},
+		{"Query.signInMethods", "", `{ signInMethods { password } }`, noVars, anyone, ""},
 		{"Query.myPermissions", "hasRole(USER)", `{ myPermissions }`, noVars, verified, ""},
 		{"Query.hasPermission", "hasRole(USER)", `{ hasPermission(key: "chat.delete") }`, noVars, verified, ""},
 		{"Query.apiKeys", "hasRole(USER)", `query($id: ID) { apiKeys(userId: $id) { id } }`, aliceID, with(aliceOnly, pending, forbid), ""},
