@@ -282,6 +282,7 @@ type ComplexityRoot struct {
 		DuplicatePlan             func(childComplexity int, id string) int
 		ExportConfig              func(childComplexity int, includeSecrets *bool) int
 		ImportConfig              func(childComplexity int, config map[string]any, dryRun *bool) int
+		LdapSignin                func(childComplexity int, input model.LdapSigninInput) int
 		RecordUsage               func(childComplexity int, input model.RecordUsageInput) int
 		ReleaseReservation        func(childComplexity int, id string) int
 		RemoveGroupMembers        func(childComplexity int, groupID string, userIds []string) int
@@ -781,6 +782,7 @@ type MutationResolver interface {
 	CreateModel(ctx context.Context, input model.CreateModelInput) (*ent.Model, error)
 	UpdateModel(ctx context.Context, id string, input model.UpdateModelInput) (*ent.Model, error)
 	DeleteModel(ctx context.Context, id string) (bool, error)
+	LdapSignin(ctx context.Context, input model.LdapSigninInput) (*model.AuthPayload, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error)
 	UpdateUser(ctx context.Context, id string, input model.UpdateUserInput) (*ent.User, error)
 	DeleteUser(ctx context.Context, id string) (bool, error)
@@ -1852,6 +1854,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportConfig(childComplexity, args["config"].(map[string]any), args["dryRun"].(*bool)), true
+	case "Mutation.ldapSignin":
+		if e.ComplexityRoot.Mutation.LdapSignin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ldapSignin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LdapSignin(childComplexity, args["input"].(model.LdapSigninInput)), true
 	case "Mutation.recordUsage":
 		if e.ComplexityRoot.Mutation.RecordUsage == nil {
 			break
@@ -4005,6 +4018,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputGroupOrder,
 		ec.unmarshalInputGroupWhereInput,
 		ec.unmarshalInputJupyterConfigInput,
+		ec.unmarshalInputLdapSigninInput,
 		ec.unmarshalInputModelOrder,
 		ec.unmarshalInputModelsConfigInput,
 		ec.unmarshalInputPlanOrder,
@@ -5882,6 +5896,20 @@ func (ec *executionContext) field_Mutation_importConfig_args(ctx context.Context
 		return nil, err
 	}
 	args["dryRun"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_ldapSignin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LdapSigninInput, error) {
+			return ec.unmarshalNLdapSigninInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐLdapSigninInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -12840,6 +12868,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteModel(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteModel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_ldapSignin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ldapSignin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LdapSignin(ctx, fc.Args["input"].(model.LdapSigninInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
+			return ec.marshalNAuthPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐAuthPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ldapSignin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ldapSignin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23517,6 +23589,43 @@ func (ec *executionContext) unmarshalInputJupyterConfigInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputLdapSigninInput(ctx context.Context, obj any) (model.LdapSigninInput, error) {
+	var it model.LdapSigninInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"username", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputModelOrder(ctx context.Context, obj any) (ent.ModelOrder, error) {
 	var it ent.ModelOrder
 	if obj == nil {
@@ -30167,6 +30276,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ldapSignin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ldapSignin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
@@ -35247,6 +35363,11 @@ func (ec *executionContext) marshalNJupyterAuth2githubᚗcomᚋstewardᚑdevᚋs
 
 func (ec *executionContext) marshalNJupyterConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐJupyter(ctx context.Context, sel ast.SelectionSet, v settings.Jupyter) graphql.Marshaler {
 	return ec._JupyterConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNLdapSigninInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐLdapSigninInput(ctx context.Context, v any) (model.LdapSigninInput, error) {
+	res, err := ec.unmarshalInputLdapSigninInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNModel2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐModelᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Model) graphql.Marshaler {

@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/internal/events"
 	"github.com/steward-dev/steward/internal/externalauth"
 	"github.com/steward-dev/steward/internal/groups"
+	"github.com/steward-dev/steward/internal/ldapauth"
 	"github.com/steward-dev/steward/internal/live"
 	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/permissions"
@@ -43,6 +44,8 @@ type Resolver struct {
 	Analytics    *analytics.Service
 	// External signs in external identities and lists the sign-in methods.
 	External *externalauth.Service
+	// LDAP is ldapSignin.
+	LDAP *ldapauth.Service
 	// Now is the clock (isActive); nil means time.Now.
 	Now func() time.Time
 	// GatesOff makes @hasRole and @hasPermission let every call through, for the tests that

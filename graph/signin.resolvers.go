@@ -8,8 +8,19 @@ package graph
 import (
 	"context"
 
+	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/externalauth"
+	"github.com/steward-dev/steward/internal/users"
 )
+
+// LdapSignin is the resolver for the ldapSignin field.
+func (r *mutationResolver) LdapSignin(ctx context.Context, input model.LdapSigninInput) (*model.AuthPayload, error) {
+	res, err := r.LDAP.SignIn(ctx, input.Username, input.Password)
+	if err != nil {
+		return nil, err
+	}
+	return r.authPayload(ctx, users.AuthResult{User: res.User, Issued: res.Issued})
+}
 
 // SignInMethods is the resolver for the signInMethods field.
 func (r *queryResolver) SignInMethods(ctx context.Context) (*externalauth.Methods, error) {

@@ -121,8 +121,6 @@ type Config struct {
 	// OnSignup runs in the sign-up transaction after the account is created (billing's default
 	// plan), as users.Config.OnSignup.
 	OnSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
-	// LDAP says whether LDAP sign-in is configured, for Methods.
-	LDAP bool
 }
 
 // Validate reports a missing dependency.
@@ -142,7 +140,6 @@ type Service struct {
 	logger   *slog.Logger
 	now      func() time.Time
 	onSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
-	ldap     bool
 }
 
 // New returns a Service.
@@ -157,7 +154,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Now = time.Now
 	}
 	return &Service{db: cfg.DB, sessions: cfg.Sessions, settings: cfg.Settings, audit: cfg.Audit,
-		logger: cfg.Logger, now: cfg.Now, onSignup: cfg.OnSignup, ldap: cfg.LDAP}, nil
+		logger: cfg.Logger, now: cfg.Now, onSignup: cfg.OnSignup}, nil
 }
 
 // signupLockKey is users' sign-up lock: external and password sign-ups serialise on it, so two

@@ -37,7 +37,11 @@ func (s *Service) Methods(ctx context.Context) (Methods, error) {
 	if err != nil {
 		return Methods{}, err
 	}
-	m := Methods{Password: true, SignupEnabled: a.EnableSignup, Providers: make([]ProviderMethod, 0, len(o.Providers)), LDAP: s.ldap}
+	l, err := s.settings.LDAP(ctx)
+	if err != nil {
+		return Methods{}, err
+	}
+	m := Methods{Password: true, SignupEnabled: a.EnableSignup, Providers: make([]ProviderMethod, 0, len(o.Providers)), LDAP: l.Enabled}
 	for _, p := range o.Providers {
 		m.Providers = append(m.Providers, ProviderMethod{ID: p.ID, Name: p.Name,
 			LoginURL: "/oauth/" + url.PathEscape(p.ID) + "/login", SignupEnabled: p.EnableSignup})

@@ -12,6 +12,7 @@ import (
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/externalauth"
+	"github.com/steward-dev/steward/internal/ldapauth"
 	"github.com/steward-dev/steward/internal/oidc"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
@@ -22,6 +23,7 @@ import (
 // flow and the trusted-header middleware (nil when the headers are not configured).
 type external struct {
 	service *externalauth.Service
+	ldap    *ldapauth.Service
 	oidc    *oidc.Handler
 	header  *trustedheader.Middleware
 	timeout time.Duration
@@ -34,6 +36,7 @@ type externalDeps struct {
 	sessions *sessions.Service
 	audit    *audit.Log
 	onSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
+	limits   ldapauth.Limiter
 	logger   *slog.Logger
 	now      func() time.Time
 }
@@ -67,7 +70,11 @@ func newExternal(d externalDeps) (*external, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trusted header sign-in: %w", err)
 	}
-	return &external{service: svc, oidc: flow, header: header, timeout: outerDeadline(d.cfg.Limits.Timeout)}, nil
+	directory, err := ldapauth.NewService(ldapauth.Config{Settings: d.store, SignIn: svc, Limits: d.limits, Logger: d.logger})
+	if err != nil {
+		return nil, err
+	}
+	return &external{service: svc, ldap: directory, oidc: flow, header: header, timeout: outerDeadline(d.cfg.Limits.Timeout)}, nil
 }
 
 // mount adds the browser flow's routes (the API contract's /oauth/{provider}/login and

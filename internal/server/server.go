@@ -199,7 +199,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	ext, err := newExternal(externalDeps{cfg: cfg, db: database, store: store, sessions: sess, audit: auditLog,
-		onSignup: bill.OnSignup, logger: logger, now: opts.Now})
+		onSignup: bill.OnSignup, limits: limits, logger: logger, now: opts.Now})
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	schema, err := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now, GatesOff: opts.GatesOff,
-		External: ext.service})
+		External: ext.service, LDAP: ext.ldap})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type Seeds struct {
 	Banners           Banners
 	RateLimits        RateLimits
 	OAuth             OAuth
+	LDAP              LDAP
 }
 
 // DefaultSeeds are every section's defaults.
@@ -29,7 +30,7 @@ func DefaultSeeds() Seeds {
 	return Seeds{
 		Connections: DefaultConnections(), ToolServers: DefaultToolServers(), CodeExecution: DefaultCodeExecution(),
 		Models: DefaultModelsConfig(), PromptSuggestions: DefaultPromptSuggestions(), Banners: DefaultBanners(),
-		RateLimits: DefaultRateLimits(), OAuth: DefaultOAuth(),
+		RateLimits: DefaultRateLimits(), OAuth: DefaultOAuth(), LDAP: DefaultLDAP(),
 	}
 }
 
@@ -153,6 +154,11 @@ func SeedsFromEnv(getenv func(string) string) (Seeds, error) {
 		problems = append(problems, fmt.Errorf("OAuth settings: %w", err))
 	}
 	s.OAuth = oauth
+	ldap, err := ldapFromEnv(get, boolVar, intVar, listVar)
+	if err != nil {
+		problems = append(problems, fmt.Errorf("LDAP settings: %w", err))
+	}
+	s.LDAP = ldap
 
 	for _, v := range []struct {
 		name string
@@ -185,6 +191,7 @@ func (s *Store) SeedAll(ctx context.Context, a Auth, seeds Seeds) error {
 		CodeExecutionKey: seeds.CodeExecution, ModelsKey: seeds.Models.normalized(),
 		PromptSuggestionsKey: seeds.PromptSuggestions.normalized(), BannersKey: seeds.Banners.normalized(),
 		RateLimitsKey: seeds.RateLimits, OAuthKey: seeds.OAuth.normalized(),
+		LDAPKey: seeds.LDAP,
 	} {
 		if err := s.Seed(ctx, key, v); err != nil {
 			return err

@@ -82,6 +82,7 @@ var sections = []section{
 	newSection(BannersKey, DefaultBanners, Banners.normalized, nil, nil),
 	newSection(RateLimitsKey, DefaultRateLimits, nil, nil, nil),
 	newSection(OAuthKey, DefaultOAuth, OAuth.normalized, OAuth.keepSecrets, OAuth.masked),
+	newSection(LDAPKey, DefaultLDAP, nil, LDAP.keepSecrets, LDAP.masked),
 }
 
 func sectionByKey(key string) (section, bool) {
