@@ -118,6 +118,7 @@ func matrixRows() []matrixRow {
 		{"Query.sessions", "hasRole(USER)", `query($id: ID) { sessions(userId: $id) { id } }`, aliceID, with(aliceOnly, pending, forbid), ""},
 		{"Query.defaultPermissions", "hasRole(ADMIN)", `{ defaultPermissions }`, noVars, adminOnly, ""},
 		{"Query.explainPermission", "hasRole(ADMIN)", `query($id: ID!) { explainPermission(userId: $id, key: "chat.delete") { granted } }`, aliceID, adminOnly, ""},
+		{"Mutation.ldapSignin", "", `mutation { ldapSignin(input: {username: "nobody", password: "wrong password"}) { token } }`, noVars, expect(forbid, forbid, forbid, forbid, forbid, forbid, forbid), ""},
 		{"Mutation.signup", "", `mutation { signup(input: {name: "", email: "x", password: "x"}) { token } }`, noVars, anyone, ""},
 		{"Mutation.signin", "", `mutation { signin(input: {email: "nobody@example.com", password: "wrong password"}) { token } }`, noVars,
 			expect(unauth, unauth, unauth, unauth, unauth, unauth, unauth), ""}, // everyone gets the wrong-password answer
