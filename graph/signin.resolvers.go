@@ -10,6 +10,7 @@ import (
 
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/externalauth"
+	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/users"
 )
 
@@ -20,6 +21,21 @@ func (r *mutationResolver) LdapSignin(ctx context.Context, input model.LdapSigni
 		return nil, err
 	}
 	return r.authPayload(ctx, users.AuthResult{User: res.User, Issued: res.Issued})
+}
+
+// SetOAuthProviders is the resolver for the setOAuthProviders field.
+func (r *mutationResolver) SetOAuthProviders(ctx context.Context, providers []*settings.OAuthProvider) ([]*settings.OAuthProvider, error) {
+	out, err := r.Settings.SetOAuthProviders(ctx, values(providers))
+	return ptrs(out.Providers), err
+}
+
+// SetLDAPConfig is the resolver for the setLDAPConfig field.
+func (r *mutationResolver) SetLDAPConfig(ctx context.Context, input settings.LDAP) (*settings.LDAP, error) {
+	out, err := r.Settings.SetLDAP(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // SignInMethods is the resolver for the signInMethods field.

@@ -548,3 +548,66 @@ func TestSignInMethods(t *testing.T) {
 		}
 	})
 }
+
+func TestOAuthAndLDAPConfig(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		e := newOIDCEnv(t, b, nil)
+		admin := e.s.Signup(t, "Admin")
+		set := `mutation($p: [OAuthProviderInput!]!) { setOAuthProviders(providers: $p) { id clientSecretSet issuerUrl } }`
+		provider := map[string]any{"id": "kc", "name": "Keycloak", "issuerUrl": e.idp.Issuer(), "clientId": e.idp.ClientID,
+			"scopes": []any{"openid", "email"}, "redirectUri": e.s.URL + "/oauth/kc/callback",
+			"usernameClaim": "name", "emailClaim": "email", "pictureClaim": "picture", "rolesClaim": "roles", "groupsClaim": "groups",
+			"claimSeparator": ",", "enableSignup": true, "mergeAccountsByEmail": false, "allowedDomains": []any{},
+			"roleManagement": false, "allowedRoles": []any{}, "adminRoles": []any{}, "groupManagement": false, "groupCreation": false, "blockedGroups": []any{}}
+		// No clientSecret: the stored one is kept, and sign-in still works with it.
+		r := e.s.Query(t, admin.Token, set, "p", []any{provider})
+		if r.Code() != "" || st.Get(r.Data, "setOAuthProviders.0.clientSecretSet") != true {
+			t.Fatalf("setOAuthProviders without a secret answered %s, want the stored secret kept", r.Raw)
+		}
+		mustSignIn(t, e, person("s1", "ada@example.com"))
+
+		bad := map[string]any{}
+		for k, v := range provider {
+			bad[k] = v
+		}
+		bad["roleManagement"] = true
+		r = e.s.Query(t, admin.Token, set, "p", []any{bad})
+		if r.Code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "providers.0.allowedRoles" {
+			t.Errorf("role management without roles answered %s, want BAD_USER_INPUT on providers.0.allowedRoles", r.Raw)
+		}
+		secret := map[string]any{}
+		for k, v := range provider {
+			secret[k] = v
+		}
+		secret["clientSecret"] = "rotated-secret-value"
+		r = e.s.Query(t, admin.Token, set, "p", []any{secret})
+		if r.Code() != "" || strings.Contains(r.Raw, "rotated-secret-value") {
+			t.Errorf("setOAuthProviders with a secret answered %s, want it accepted and not shown", r.Raw)
+		}
+		cfg := e.s.Query(t, admin.Token, `{ config { oauth { providers { id clientSecretSet } } ldap { enabled appPasswordSet } } auditLogs(first: 5, where: {action: CONFIG_UPDATED}) { edges { node { changes } } } }`)
+		if cfg.Code() != "" || strings.Contains(cfg.Raw, "rotated-secret-value") || strings.Contains(cfg.Raw, e.idp.ClientSecret) {
+			t.Errorf("config or its audit shows a client secret: %s", cfg.Raw)
+		}
+		// The rotated secret is not the provider's: the code exchange now fails, and the browser is told.
+		loc, token := e.signIn(t, person("s1", "ada@example.com"), "")
+		if loc.Query().Get("error") != "invalid_token" || token != "" {
+			t.Errorf("sign-in with a wrong client secret ended at %s, want error=invalid_token", loc)
+		}
+
+		ldapIn := map[string]any{"enabled": true, "host": "ldap.example.org", "port": 636, "useTls": true, "validateCert": true,
+			"appDn": "cn=steward,dc=example,dc=org", "appPassword": "ldap-service-secret", "searchBase": "ou=people,dc=example,dc=org",
+			"attributeForUsername": "uid", "attributeForMail": "mail", "groupManagement": true, "attributeForGroups": "memberOf",
+			"groupCreation": false, "blockedGroups": []any{}, "enableSignup": true}
+		r = e.s.Query(t, admin.Token, `mutation($in: LDAPConfigInput!) { setLDAPConfig(input: $in) { enabled appPasswordSet port } }`, "in", ldapIn)
+		if r.Code() != "" || st.Get(r.Data, "setLDAPConfig.appPasswordSet") != true || strings.Contains(r.Raw, "ldap-service-secret") {
+			t.Errorf("setLDAPConfig answered %s", r.Raw)
+		}
+		ldapIn["port"] = 0
+		if r := e.s.Query(t, admin.Token, `mutation($in: LDAPConfigInput!) { setLDAPConfig(input: $in) { enabled } }`, "in", ldapIn); r.Code() != "BAD_USER_INPUT" {
+			t.Errorf("setLDAPConfig with port 0 answered %s, want BAD_USER_INPUT", r.Raw)
+		}
+		if m := e.s.MustQuery(t, "", `{ signInMethods { ldap } }`); st.Get(m, "signInMethods.ldap") != true {
+			t.Error("signInMethods.ldap is false after LDAP was turned on")
+		}
+	})
+}

@@ -120,3 +120,13 @@ func ldapFromEnv(get func(string) (string, bool), boolVar func(string, *bool), i
 	listVar("LDAP_BLOCKED_GROUPS", &l.BlockedGroups)
 	return l, l.Validate()
 }
+
+// SetLDAP replaces the LDAP settings; without an app password the stored one is kept.
+func (s *Service) SetLDAP(ctx context.Context, in LDAP) (LDAP, error) {
+	return update(ctx, s, LDAPKey, func(cur LDAP) (LDAP, error) {
+		if in.BlockedGroups == nil {
+			in.BlockedGroups = []string{}
+		}
+		return in.keepSecrets(cur), nil
+	})
+}

@@ -279,3 +279,11 @@ func oauthFromEnv(get func(string) (string, bool), boolVar func(string, *bool), 
 	o = o.normalized()
 	return o, o.Validate()
 }
+
+// SetOAuthProviders replaces the OpenID Connect providers. A provider without a client secret
+// keeps the stored secret of the provider with the same id.
+func (s *Service) SetOAuthProviders(ctx context.Context, in []OAuthProvider) (OAuth, error) {
+	return update(ctx, s, OAuthKey, func(cur OAuth) (OAuth, error) {
+		return OAuth{Providers: slices.Clone(in)}.keepSecrets(cur).normalized(), nil
+	})
+}
