@@ -98,7 +98,10 @@ func (d *Directory) Authenticate(ctx context.Context, l settings.LDAP, username,
 		d.logger.WarnContext(ctx, "LDAP sign-in refused: wrong password", "dn", entry.DN)
 		return externalauth.Identity{}, ErrBadLogin
 	}
-	id := externalauth.Identity{Method: "ldap", Provider: Provider, Subject: strings.ToLower(entry.DN),
+	// The username is the subject rather than the DN: a user moved to another OU keeps their
+	// account (the DN changes, the username does not).
+	subject := strings.ToLower(firstOf(entry.GetAttributeValue(l.AttributeForUsername), entry.DN))
+	id := externalauth.Identity{Method: "ldap", Provider: Provider, Subject: subject,
 		Email: entry.GetAttributeValue(l.AttributeForMail), EmailVerified: true,
 		Name: firstOf(entry.GetAttributeValue("displayName"), entry.GetAttributeValue("cn"), username)}
 	if l.GroupManagement {
