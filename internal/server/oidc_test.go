@@ -384,7 +384,7 @@ func TestOIDCGroupSync(t *testing.T) {
 		if got := memberships(t, e, id); len(got) != 2 || got["eng"] != "oidc:kc" || got["ops"] != "oidc:kc" {
 			t.Fatalf("after the first sign-in memberships = %v, want eng and ops from oidc:kc", got)
 		}
-		created := e.s.MustQuery(t, token, `{ groups(first: 10) { edges { node { name permissions } } } }`)
+		created := e.s.MustQuery(t, token, `{ groups(first: 10) { edges { node { id name permissions } } } }`)
 		for _, edge := range st.Get(created, "groups.edges").([]any) {
 			if p, _ := st.Get(edge, "node.permissions").(map[string]any); len(p) != 0 {
 				t.Errorf("created group %v has grants %v, want none", st.Get(edge, "node.name"), p)
@@ -393,23 +393,30 @@ func TestOIDCGroupSync(t *testing.T) {
 				t.Error("a blocked group was created")
 			}
 		}
-		// An admin adds Ada to a group by hand, and to a blocked one.
+		// An admin adds Ada to a group by hand, to a blocked one, and to ops, which the sync had
+		// put her in: that membership becomes the admin's.
 		manual := e.s.MustQuery(t, token, `mutation { createGroup(input: {name: "manual"}) { id } }`)
 		blocked := e.s.MustQuery(t, token, `mutation { createGroup(input: {name: "blocked"}) { id } }`)
-		for _, g := range []string{st.Get(manual, "createGroup.id").(string), st.Get(blocked, "createGroup.id").(string)} {
+		var opsID string
+		for _, edge := range st.Get(created, "groups.edges").([]any) {
+			if st.Get(edge, "node.name") == "ops" {
+				opsID = st.Get(edge, "node.id").(string)
+			}
+		}
+		for _, g := range []string{st.Get(manual, "createGroup.id").(string), st.Get(blocked, "createGroup.id").(string), opsID} {
 			e.s.MustQuery(t, token, `mutation($g: ID!, $u: [ID!]!) { addGroupMembers(groupId: $g, userIds: $u) { group { id } } }`, "g", g, "u", []any{id})
 		}
 
-		// The claim drops ops and names eng twice: ops goes, the hand-made ones stay.
+		// The claim drops ops and names eng twice: the hand-made memberships stay.
 		mustSignIn(t, e, groups("eng", "eng"))
 		got := memberships(t, e, id)
-		want := map[string]string{"eng": "oidc:kc", "manual": "manual", "blocked": "manual"}
+		want := map[string]string{"eng": "oidc:kc", "ops": "manual", "manual": "manual", "blocked": "manual"}
 		if !mapsEqual(got, want) {
 			t.Errorf("after the claim dropped ops memberships = %v, want %v", got, want)
 		}
 		// An empty claim removes every synced membership, and a missing one too.
 		mustSignIn(t, e, groups())
-		if got := memberships(t, e, id); !mapsEqual(got, map[string]string{"manual": "manual", "blocked": "manual"}) {
+		if got := memberships(t, e, id); !mapsEqual(got, map[string]string{"ops": "manual", "manual": "manual", "blocked": "manual"}) {
 			t.Errorf("after an empty claim memberships = %v, want only the hand-made ones", got)
 		}
 		mustSignIn(t, e, groups("eng"))
@@ -438,8 +445,8 @@ func TestOIDCGroupSync(t *testing.T) {
 			names = append(names, st.Get(x, "name").(string))
 		}
 		slices.Sort(names)
-		if !slices.Equal(names, []string{"blocked", "eng", "manual"}) {
-			t.Errorf("User.groups = %v, want blocked, eng, manual", names)
+		if !slices.Equal(names, []string{"blocked", "eng", "manual", "ops"}) {
+			t.Errorf("User.groups = %v, want blocked, eng, manual, ops", names)
 		}
 	})
 }
