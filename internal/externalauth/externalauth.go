@@ -177,6 +177,13 @@ func (s *Service) SignIn(ctx context.Context, id Identity, p Policy) (Result, er
 	return res, err
 }
 
+// Refused logs and audits a sign-in that a method refused before these rules ran (an ID token
+// that failed verification after a code exchange). Only call it for failures an outsider cannot
+// cause at will, so the audit log cannot be flooded.
+func (s *Service) Refused(ctx context.Context, id Identity, reason string, cause error) {
+	s.refused(ctx, id, reason, cause)
+}
+
 // refused logs and audits a refusal, in a transaction of its own: the sign-in's rolled back.
 func (s *Service) refused(ctx context.Context, id Identity, reason string, err error) {
 	s.logger.WarnContext(ctx, "external sign-in refused", "method", id.Method, "provider", id.Provider,

@@ -242,7 +242,13 @@ func (h *Handler) Callback(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := h.identity(r, p, st)
 	if err != nil {
-		h.cfg.Logger.WarnContext(ctx, "OAuth callback refused", "provider", p.ID, "reason", "invalid_token", "cause", err.Error())
+		var bad *badIDToken
+		if errors.As(err, &bad) {
+			// The provider issued a code for this flow, so this is no outsider's noise: audit it.
+			h.cfg.SignIn.Refused(ctx, externalauth.Identity{Method: "oidc", Provider: p.Source(), Subject: bad.subject}, "invalid_token", err)
+		} else {
+			h.cfg.Logger.WarnContext(ctx, "OAuth callback refused", "provider", p.ID, "reason", "invalid_token", "cause", err.Error())
+		}
 		h.fail(w, r, st.Return, "invalid_token")
 		return
 	}
@@ -305,10 +311,10 @@ func (h *Handler) identity(r *http.Request, p settings.OAuthProvider, st flowSta
 	}
 	idt, err := op.Verifier(&gooidc.Config{ClientID: p.ClientID, Now: h.cfg.Now}).Verify(ctx, raw)
 	if err != nil {
-		return externalauth.Identity{}, fmt.Errorf("verifying the ID token: %w", err)
+		return externalauth.Identity{}, &badIDToken{cause: fmt.Errorf("verifying the ID token: %w", err)}
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(st.Nonce)) != 1 {
-		return externalauth.Identity{}, errors.New("the ID token's nonce does not match the flow")
+		return externalauth.Identity{}, &badIDToken{subject: idt.Subject, cause: errors.New("the ID token's nonce does not match the flow")}
 	}
 	claims := map[string]any{}
 	if err := idt.Claims(&claims); err != nil {
@@ -335,6 +341,16 @@ func (h *Handler) identity(r *http.Request, p settings.OAuthProvider, st flowSta
 	}
 	return IdentityFrom(p, idt.Subject, claims), nil
 }
+
+// badIDToken is an ID token that the code exchange returned but that failed verification: a
+// forged or replayed token, or a misconfigured provider.
+type badIDToken struct {
+	subject string
+	cause   error
+}
+
+func (e *badIDToken) Error() string { return e.cause.Error() }
+func (e *badIDToken) Unwrap() error { return e.cause }
 
 // IdentityFrom maps a provider's verified claims to an identity, reading each claim at the
 // configured dotted path.

@@ -14,8 +14,10 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/oauth2-proxy/mockoidc"
 
+	"github.com/steward-dev/steward/ent/auditlog"
 	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
+	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db/dbtest"
@@ -326,6 +328,14 @@ func TestOIDCSignin(t *testing.T) {
 			refusedWith(t, e, forged, "invalid_token")
 			if n := countUsers(t, e); n != 0 {
 				t.Errorf("forged flows created %d accounts", n)
+			}
+			entries, err := e.s.App.DB.Client.AuditLog.Query().Where(auditlog.Action(string(audit.ExternalSigninRefused))).
+				All(authz.AsOperator(context.Background()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || !strings.Contains(entries[0].Description, "invalid_token") {
+				t.Errorf("refusal entries = %d, want one for the forged nonce (forged states are only logged)", len(entries))
 			}
 		})
 
