@@ -11,9 +11,11 @@ import (
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/externalauth"
 	"github.com/steward-dev/steward/internal/ldapauth"
 	"github.com/steward-dev/steward/internal/oidc"
+	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/trustedheader"
@@ -26,6 +28,7 @@ type external struct {
 	ldap    *ldapauth.Service
 	oidc    *oidc.Handler
 	header  *trustedheader.Middleware
+	limits  *ratelimit.Policy
 	timeout time.Duration
 }
 
@@ -36,7 +39,7 @@ type externalDeps struct {
 	sessions *sessions.Service
 	audit    *audit.Log
 	onSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
-	limits   ldapauth.Limiter
+	limits   *ratelimit.Policy
 	logger   *slog.Logger
 	now      func() time.Time
 }
@@ -74,13 +77,33 @@ func newExternal(d externalDeps) (*external, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &external{service: svc, ldap: directory, oidc: flow, header: header, timeout: outerDeadline(d.cfg.Limits.Timeout)}, nil
+	return &external{service: svc, ldap: directory, oidc: flow, header: header, limits: d.limits, timeout: outerDeadline(d.cfg.Limits.Timeout)}, nil
 }
 
 // mount adds the browser flow's routes (the API contract's /oauth/{provider}/login and
 // /callback) and the provider's back-channel logout.
 func (e *external) mount(mux *http.ServeMux) {
-	mux.Handle("GET /oauth/{provider}/login", withDeadline(e.timeout, http.HandlerFunc(e.oidc.Login)))
-	mux.Handle("GET /oauth/{provider}/callback", withDeadline(e.timeout, http.HandlerFunc(e.oidc.Callback)))
-	mux.Handle("POST /oauth/{provider}/backchannel-logout", withDeadline(e.timeout, http.HandlerFunc(e.oidc.BackchannelLogout)))
+	route := func(f http.HandlerFunc) http.Handler { return withDeadline(e.timeout, withRequestLimit(e.limits, f)) }
+	mux.Handle("GET /oauth/{provider}/login", route(e.oidc.Login))
+	mux.Handle("GET /oauth/{provider}/callback", route(e.oidc.Callback))
+	mux.Handle("POST /oauth/{provider}/backchannel-logout", route(e.oidc.BackchannelLogout))
+}
+
+// withRequestLimit counts the request against its address's request ceiling, as GraphQL requests
+// are: each of these routes may cost a call to the identity provider.
+func withRequestLimit(limits *ratelimit.Policy, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if limits != nil {
+			ctx := ratelimit.WithHeaders(r.Context(), ratelimit.NewHeaderSink(w.Header().Set))
+			if err := limits.Request(ctx); err != nil {
+				e, ok := errs.As(err)
+				if !ok {
+					e = &errs.Error{Code: errs.CodeRateLimited, Message: "too many requests from this address"}
+				}
+				writeError(w, http.StatusTooManyRequests, e)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -628,3 +628,33 @@ func TestOAuthAndLDAPConfig(t *testing.T) {
 		}
 	})
 }
+
+func TestOIDCRoutesAreRateLimited(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		idp, err := mockoidc.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = idp.Shutdown() })
+		p := settings.DefaultOAuthProvider()
+		p.ID, p.IssuerURL, p.ClientID = "kc", idp.Issuer(), idp.ClientID
+		limits := st.LooseRateLimits()
+		limits.RequestsPerIP.Rate = 2
+		s := st.New(t, b, st.WithRateLimits(limits), func(c *config.Config, _ *server.Options) {
+			c.Seeds.OAuth = settings.OAuth{Providers: []settings.OAuthProvider{p}}
+		})
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		var codes []int
+		for range 3 {
+			resp, err := client.Get(s.URL + "/oauth/kc/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			codes = append(codes, resp.StatusCode)
+		}
+		if !slices.Equal(codes, []int{http.StatusFound, http.StatusFound, http.StatusTooManyRequests}) {
+			t.Errorf("three logins from one address answered %v, want 302, 302, 429", codes)
+		}
+	})
+}
