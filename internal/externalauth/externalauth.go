@@ -121,6 +121,9 @@ type Config struct {
 	// OnSignup runs in the sign-up transaction after the account is created (billing's default
 	// plan), as users.Config.OnSignup.
 	OnSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
+	// Observe, when set, counts each sign-in by method and outcome ("ok", a refusal's reason, or
+	// "error").
+	Observe func(method, outcome string)
 }
 
 // Validate reports a missing dependency.
@@ -140,6 +143,7 @@ type Service struct {
 	logger   *slog.Logger
 	now      func() time.Time
 	onSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
+	observe  func(method, outcome string)
 }
 
 // New returns a Service.
@@ -153,8 +157,11 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Observe == nil {
+		cfg.Observe = func(string, string) {}
+	}
 	return &Service{db: cfg.DB, sessions: cfg.Sessions, settings: cfg.Settings, audit: cfg.Audit,
-		logger: cfg.Logger, now: cfg.Now, onSignup: cfg.OnSignup}, nil
+		logger: cfg.Logger, now: cfg.Now, onSignup: cfg.OnSignup, observe: cfg.Observe}, nil
 }
 
 // signupLockKey is users' sign-up lock: external and password sign-ups serialise on it, so two
@@ -171,8 +178,13 @@ func (s *Service) SignIn(ctx context.Context, id Identity, p Policy) (Result, er
 	res, err := db.InTxResult(ctx, s.db.Client, func(ctx context.Context) (Result, error) {
 		return s.signIn(authz.As(ctx, authz.ExternalSignin), id, p)
 	})
-	if reason := ReasonOf(err); reason != "" {
+	switch reason := ReasonOf(err); {
+	case err == nil:
+		s.observe(id.Method, "ok")
+	case reason != "":
 		s.refused(ctx, id, reason, err)
+	default:
+		s.observe(id.Method, "error")
 	}
 	return res, err
 }
@@ -186,6 +198,7 @@ func (s *Service) Refused(ctx context.Context, id Identity, reason string, cause
 
 // refused logs and audits a refusal, in a transaction of its own: the sign-in's rolled back.
 func (s *Service) refused(ctx context.Context, id Identity, reason string, err error) {
+	s.observe(id.Method, reason)
 	s.logger.WarnContext(ctx, "external sign-in refused", "method", id.Method, "provider", id.Provider,
 		"subject", id.Subject, "email", id.Email, "reason", reason, "cause", err.Error())
 	if aerr := s.audit.Record(ctx, audit.Entry{Action: audit.ExternalSigninRefused, EntityType: "User",

@@ -14,6 +14,7 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/externalauth"
 	"github.com/steward-dev/steward/internal/ldapauth"
+	"github.com/steward-dev/steward/internal/metrics"
 	"github.com/steward-dev/steward/internal/oidc"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/sessions"
@@ -40,13 +41,14 @@ type externalDeps struct {
 	audit    *audit.Log
 	onSignup func(ctx context.Context, c *ent.Client, u *ent.User) error
 	limits   *ratelimit.Policy
+	metrics  *metrics.ExternalSignins
 	logger   *slog.Logger
 	now      func() time.Time
 }
 
 func newExternal(d externalDeps) (*external, error) {
 	svc, err := externalauth.New(externalauth.Config{DB: d.db, Sessions: d.sessions, Settings: d.store, Audit: d.audit,
-		Logger: d.logger, Now: d.now, OnSignup: d.onSignup})
+		Logger: d.logger, Now: d.now, OnSignup: d.onSignup, Observe: d.metrics.Observe})
 	if err != nil {
 		return nil, err
 	}

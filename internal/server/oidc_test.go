@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -537,6 +538,15 @@ func TestOIDCBackchannelLogout(t *testing.T) {
 		}
 		if got := post(sign(claims("sub", "never-signed-in"))); got != http.StatusOK {
 			t.Errorf("logout of an unknown subject answered %d, want 200", got)
+		}
+		resp, err := e.s.HTTP.Get(e.s.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `steward_external_signins_total{method="oidc",outcome="ok"} 2`) {
+			t.Error("/metrics does not count the two OpenID Connect sign-ins")
 		}
 	})
 }

@@ -198,8 +198,12 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	signins, err := metrics.NewExternalSignins(registry)
+	if err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
 	ext, err := newExternal(externalDeps{cfg: cfg, db: database, store: store, sessions: sess, audit: auditLog,
-		onSignup: bill.OnSignup, limits: limits, logger: logger, now: opts.Now})
+		onSignup: bill.OnSignup, limits: limits, metrics: signins, logger: logger, now: opts.Now})
 	if err != nil {
 		return err
 	}
