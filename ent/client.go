@@ -20,6 +20,7 @@ import (
 	"github.com/steward-dev/steward/ent/configentry"
 	"github.com/steward-dev/steward/ent/credential"
 	"github.com/steward-dev/steward/ent/group"
+	"github.com/steward-dev/steward/ent/identity"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
@@ -53,6 +54,8 @@ type Client struct {
 	Credential *CredentialClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// Identity is the client for interacting with the Identity builders.
+	Identity *IdentityClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Model is the client for interacting with the Model builders.
@@ -97,6 +100,7 @@ func (c *Client) init() {
 	c.ConfigEntry = NewConfigEntryClient(c.config)
 	c.Credential = NewCredentialClient(c.config)
 	c.Group = NewGroupClient(c.config)
+	c.Identity = NewIdentityClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Model = NewModelClient(c.config)
 	c.ModelGrant = NewModelGrantClient(c.config)
@@ -208,6 +212,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ConfigEntry:      NewConfigEntryClient(cfg),
 		Credential:       NewCredentialClient(cfg),
 		Group:            NewGroupClient(cfg),
+		Identity:         NewIdentityClient(cfg),
 		Membership:       NewMembershipClient(cfg),
 		Model:            NewModelClient(cfg),
 		ModelGrant:       NewModelGrantClient(cfg),
@@ -246,6 +251,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ConfigEntry:      NewConfigEntryClient(cfg),
 		Credential:       NewCredentialClient(cfg),
 		Group:            NewGroupClient(cfg),
+		Identity:         NewIdentityClient(cfg),
 		Membership:       NewMembershipClient(cfg),
 		Model:            NewModelClient(cfg),
 		ModelGrant:       NewModelGrantClient(cfg),
@@ -289,10 +295,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
-		c.Model, c.ModelGrant, c.Plan, c.PlanSubscription, c.QuotaReservation,
-		c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction, c.UsageCounter,
-		c.UsageDaily, c.UsageEvent, c.User,
+		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Identity,
+		c.Membership, c.Model, c.ModelGrant, c.Plan, c.PlanSubscription,
+		c.QuotaReservation, c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction,
+		c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -302,10 +308,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Membership,
-		c.Model, c.ModelGrant, c.Plan, c.PlanSubscription, c.QuotaReservation,
-		c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction, c.UsageCounter,
-		c.UsageDaily, c.UsageEvent, c.User,
+		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Identity,
+		c.Membership, c.Model, c.ModelGrant, c.Plan, c.PlanSubscription,
+		c.QuotaReservation, c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction,
+		c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -324,6 +330,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Credential.mutate(ctx, m)
 	case *GroupMutation:
 		return c.Group.mutate(ctx, m)
+	case *IdentityMutation:
+		return c.Identity.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *ModelMutation:
@@ -1104,6 +1112,156 @@ func (c *GroupClient) mutate(ctx context.Context, m *GroupMutation) (Value, erro
 		return (&GroupDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Group mutation op: %q", m.Op())
+	}
+}
+
+// IdentityClient is a client for the Identity schema.
+type IdentityClient struct {
+	config
+}
+
+// NewIdentityClient returns a client for the Identity from the given config.
+func NewIdentityClient(c config) *IdentityClient {
+	return &IdentityClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `identity.Hooks(f(g(h())))`.
+func (c *IdentityClient) Use(hooks ...Hook) {
+	c.hooks.Identity = append(c.hooks.Identity, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `identity.Intercept(f(g(h())))`.
+func (c *IdentityClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Identity = append(c.inters.Identity, interceptors...)
+}
+
+// Create returns a builder for creating a Identity entity.
+func (c *IdentityClient) Create() *IdentityCreate {
+	mutation := newIdentityMutation(c.config, OpCreate)
+	return &IdentityCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Identity entities.
+func (c *IdentityClient) CreateBulk(builders ...*IdentityCreate) *IdentityCreateBulk {
+	return &IdentityCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IdentityClient) MapCreateBulk(slice any, setFunc func(*IdentityCreate, int)) *IdentityCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IdentityCreateBulk{err: fmt.Errorf("calling to IdentityClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IdentityCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IdentityCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Identity.
+func (c *IdentityClient) Update() *IdentityUpdate {
+	mutation := newIdentityMutation(c.config, OpUpdate)
+	return &IdentityUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IdentityClient) UpdateOne(_m *Identity) *IdentityUpdateOne {
+	mutation := newIdentityMutation(c.config, OpUpdateOne, withIdentity(_m))
+	return &IdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IdentityClient) UpdateOneID(id string) *IdentityUpdateOne {
+	mutation := newIdentityMutation(c.config, OpUpdateOne, withIdentityID(id))
+	return &IdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Identity.
+func (c *IdentityClient) Delete() *IdentityDelete {
+	mutation := newIdentityMutation(c.config, OpDelete)
+	return &IdentityDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IdentityClient) DeleteOne(_m *Identity) *IdentityDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IdentityClient) DeleteOneID(id string) *IdentityDeleteOne {
+	builder := c.Delete().Where(identity.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IdentityDeleteOne{builder}
+}
+
+// Query returns a query builder for Identity.
+func (c *IdentityClient) Query() *IdentityQuery {
+	return &IdentityQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIdentity},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Identity entity by its id.
+func (c *IdentityClient) Get(ctx context.Context, id string) (*Identity, error) {
+	return c.Query().Where(identity.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IdentityClient) GetX(ctx context.Context, id string) *Identity {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a Identity.
+func (c *IdentityClient) QueryUser(_m *Identity) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(identity.Table, identity.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, identity.UserTable, identity.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IdentityClient) Hooks() []Hook {
+	hooks := c.hooks.Identity
+	return append(hooks[:len(hooks):len(hooks)], identity.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IdentityClient) Interceptors() []Interceptor {
+	return c.inters.Identity
+}
+
+func (c *IdentityClient) mutate(ctx context.Context, m *IdentityMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IdentityCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IdentityUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IdentityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Identity mutation op: %q", m.Op())
 	}
 }
 
@@ -3133,6 +3291,22 @@ func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	return query
 }
 
+// QueryIdentities queries the identities edge of a User.
+func (c *UserClient) QueryIdentities(_m *User) *IdentityQuery {
+	query := (&IdentityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(identity.Table, identity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.IdentitiesTable, user.IdentitiesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryGroups queries the groups edge of a User.
 func (c *UserClient) QueryGroups(_m *User) *GroupQuery {
 	query := (&GroupClient{config: c.config}).Query()
@@ -3226,14 +3400,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, ModelGrant,
-		Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
-		Transaction, UsageCounter, UsageDaily, UsageEvent, User []ent.Hook
+		APIKey, AuditLog, ConfigEntry, Credential, Group, Identity, Membership, Model,
+		ModelGrant, Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session,
+		SigninFailure, Transaction, UsageCounter, UsageDaily, UsageEvent,
+		User []ent.Hook
 	}
 	inters struct {
-		APIKey, AuditLog, ConfigEntry, Credential, Group, Membership, Model, ModelGrant,
-		Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session, SigninFailure,
-		Transaction, UsageCounter, UsageDaily, UsageEvent, User []ent.Interceptor
+		APIKey, AuditLog, ConfigEntry, Credential, Group, Identity, Membership, Model,
+		ModelGrant, Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session,
+		SigninFailure, Transaction, UsageCounter, UsageDaily, UsageEvent,
+		User []ent.Interceptor
 	}
 )
 

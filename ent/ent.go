@@ -17,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent/configentry"
 	"github.com/steward-dev/steward/ent/credential"
 	"github.com/steward-dev/steward/ent/group"
+	"github.com/steward-dev/steward/ent/identity"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
@@ -96,6 +97,7 @@ func checkColumn(t, c string) error {
 			configentry.Table:      configentry.ValidColumn,
 			credential.Table:       credential.ValidColumn,
 			group.Table:            group.ValidColumn,
+			identity.Table:         identity.ValidColumn,
 			membership.Table:       membership.ValidColumn,
 			model.Table:            model.ValidColumn,
 			modelgrant.Table:       modelgrant.ValidColumn,

@@ -8,6 +8,7 @@ import (
 	"github.com/steward-dev/steward/ent/configentry"
 	"github.com/steward-dev/steward/ent/credential"
 	"github.com/steward-dev/steward/ent/group"
+	"github.com/steward-dev/steward/ent/identity"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
@@ -32,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -135,6 +136,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   identity.Table,
+			Columns: identity.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: identity.FieldID,
+			},
+		},
+		Type: "Identity",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			identity.FieldCreatedAt:    {Type: field.TypeTime, Column: identity.FieldCreatedAt},
+			identity.FieldUserID:       {Type: field.TypeString, Column: identity.FieldUserID},
+			identity.FieldProvider:     {Type: field.TypeString, Column: identity.FieldProvider},
+			identity.FieldSubject:      {Type: field.TypeString, Column: identity.FieldSubject},
+			identity.FieldEmail:        {Type: field.TypeString, Column: identity.FieldEmail},
+			identity.FieldLastSigninAt: {Type: field.TypeTime, Column: identity.FieldLastSigninAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -147,9 +167,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldCreatedAt: {Type: field.TypeTime, Column: membership.FieldCreatedAt},
 			membership.FieldUserID:    {Type: field.TypeString, Column: membership.FieldUserID},
 			membership.FieldGroupID:   {Type: field.TypeString, Column: membership.FieldGroupID},
+			membership.FieldSource:    {Type: field.TypeString, Column: membership.FieldSource},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   model.Table,
 			Columns: model.Columns,
@@ -171,7 +192,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			model.FieldIsActive:      {Type: field.TypeBool, Column: model.FieldIsActive},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   modelgrant.Table,
 			Columns: modelgrant.Columns,
@@ -189,7 +210,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			modelgrant.FieldGroupID:    {Type: field.TypeString, Column: modelgrant.FieldGroupID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
@@ -215,7 +236,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldMetadata:     {Type: field.TypeJSON, Column: plan.FieldMetadata},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plansubscription.Table,
 			Columns: plansubscription.Columns,
@@ -241,7 +262,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plansubscription.FieldPaidThrough:        {Type: field.TypeTime, Column: plansubscription.FieldPaidThrough},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotareservation.Table,
 			Columns: quotareservation.Columns,
@@ -264,7 +285,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotareservation.FieldExpiresAt:      {Type: field.TypeTime, Column: quotareservation.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   revenuedaily.Table,
 			Columns: revenuedaily.Columns,
@@ -281,7 +302,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			revenuedaily.FieldTotalMinor: {Type: field.TypeInt64, Column: revenuedaily.FieldTotalMinor},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -301,7 +322,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signinfailure.Table,
 			Columns: signinfailure.Columns,
@@ -319,7 +340,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signinfailure.FieldLockedUntil:   {Type: field.TypeTime, Column: signinfailure.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transaction.Table,
 			Columns: transaction.Columns,
@@ -348,7 +369,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transaction.FieldProcessedAt:       {Type: field.TypeTime, Column: transaction.FieldProcessedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagecounter.Table,
 			Columns: usagecounter.Columns,
@@ -371,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagecounter.FieldUpdatedAt:      {Type: field.TypeTime, Column: usagecounter.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagedaily.Table,
 			Columns: usagedaily.Columns,
@@ -388,7 +409,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagedaily.FieldTotal:  {Type: field.TypeInt64, Column: usagedaily.FieldTotal},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usageevent.Table,
 			Columns: usageevent.Columns,
@@ -411,7 +432,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usageevent.FieldMetadata:       {Type: field.TypeJSON, Column: usageevent.FieldMetadata},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -498,6 +519,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Group",
 		"Membership",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   identity.UserTable,
+			Columns: []string{identity.UserColumn},
+			Bidi:    false,
+		},
+		"Identity",
+		"User",
 	)
 	graph.MustAddE(
 		"user",
@@ -630,6 +663,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"Session",
+	)
+	graph.MustAddE(
+		"identities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.IdentitiesTable,
+			Columns: []string{user.IdentitiesColumn},
+			Bidi:    false,
+		},
+		"User",
+		"Identity",
 	)
 	graph.MustAddE(
 		"groups",
@@ -1134,6 +1179,90 @@ func (f *GroupFilter) WhereHasMembershipsWith(preds ...predicate.Membership) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *IdentityQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the IdentityQuery builder.
+func (_q *IdentityQuery) Filter() *IdentityFilter {
+	return &IdentityFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *IdentityMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the IdentityMutation builder.
+func (m *IdentityMutation) Filter() *IdentityFilter {
+	return &IdentityFilter{config: m.config, predicateAdder: m}
+}
+
+// IdentityFilter provides a generic filtering capability at runtime for IdentityQuery.
+type IdentityFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *IdentityFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *IdentityFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(identity.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *IdentityFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(identity.FieldCreatedAt))
+}
+
+// WhereUserID applies the entql string predicate on the user_id field.
+func (f *IdentityFilter) WhereUserID(p entql.StringP) {
+	f.Where(p.Field(identity.FieldUserID))
+}
+
+// WhereProvider applies the entql string predicate on the provider field.
+func (f *IdentityFilter) WhereProvider(p entql.StringP) {
+	f.Where(p.Field(identity.FieldProvider))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *IdentityFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(identity.FieldSubject))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *IdentityFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(identity.FieldEmail))
+}
+
+// WhereLastSigninAt applies the entql time.Time predicate on the last_signin_at field.
+func (f *IdentityFilter) WhereLastSigninAt(p entql.TimeP) {
+	f.Where(p.Field(identity.FieldLastSigninAt))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *IdentityFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *IdentityFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MembershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1162,7 +1291,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1186,6 +1315,11 @@ func (f *MembershipFilter) WhereUserID(p entql.StringP) {
 // WhereGroupID applies the entql string predicate on the group_id field.
 func (f *MembershipFilter) WhereGroupID(p entql.StringP) {
 	f.Where(p.Field(membership.FieldGroupID))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *MembershipFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(membership.FieldSource))
 }
 
 // WhereHasUser applies a predicate to check if query has an edge user.
@@ -1245,7 +1379,7 @@ type ModelFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ModelFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1358,7 +1492,7 @@ type ModelGrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ModelGrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1437,7 +1571,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1556,7 +1690,7 @@ type PlanSubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanSubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1675,7 +1809,7 @@ type QuotaReservationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaReservationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1765,7 +1899,7 @@ type RevenueDailyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RevenueDailyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1825,7 +1959,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1914,7 +2048,7 @@ type SigninFailureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigninFailureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1979,7 +2113,7 @@ type TransactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2099,7 +2233,7 @@ type UsageCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2189,7 +2323,7 @@ type UsageDailyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageDailyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2249,7 +2383,7 @@ type UsageEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2339,7 +2473,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2461,6 +2595,20 @@ func (f *UserFilter) WhereHasSessions() {
 // WhereHasSessionsWith applies a predicate to check if query has an edge sessions with a given conditions (other predicates).
 func (f *UserFilter) WhereHasSessionsWith(preds ...predicate.Session) {
 	f.Where(entql.HasEdgeWith("sessions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIdentities applies a predicate to check if query has an edge identities.
+func (f *UserFilter) WhereHasIdentities() {
+	f.Where(entql.HasEdge("identities"))
+}
+
+// WhereHasIdentitiesWith applies a predicate to check if query has an edge identities with a given conditions (other predicates).
+func (f *UserFilter) WhereHasIdentitiesWith(preds ...predicate.Identity) {
+	f.Where(entql.HasEdgeWith("identities", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -50,6 +50,20 @@ func (_c *MembershipCreate) SetGroupID(v string) *MembershipCreate {
 	return _c
 }
 
+// SetSource sets the "source" field.
+func (_c *MembershipCreate) SetSource(v string) *MembershipCreate {
+	_c.mutation.SetSource(v)
+	return _c
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillableSource(v *string) *MembershipCreate {
+	if v != nil {
+		_c.SetSource(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *MembershipCreate) SetUser(v *User) *MembershipCreate {
 	return _c.SetUserID(v.ID)
@@ -104,6 +118,10 @@ func (_c *MembershipCreate) defaults() error {
 		v := membership.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.Source(); !ok {
+		v := membership.DefaultSource
+		_c.mutation.SetSource(v)
+	}
 	return nil
 }
 
@@ -117,6 +135,14 @@ func (_c *MembershipCreate) check() error {
 	}
 	if _, ok := _c.mutation.GroupID(); !ok {
 		return &ValidationError{Name: "group_id", err: errors.New(`ent: missing required field "Membership.group_id"`)}
+	}
+	if _, ok := _c.mutation.Source(); !ok {
+		return &ValidationError{Name: "source", err: errors.New(`ent: missing required field "Membership.source"`)}
+	}
+	if v, ok := _c.mutation.Source(); ok {
+		if err := membership.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Membership.source": %w`, err)}
+		}
 	}
 	if len(_c.mutation.UserIDs()) == 0 {
 		return &ValidationError{Name: "user", err: errors.New(`ent: missing required edge "Membership.user"`)}
@@ -154,6 +180,10 @@ func (_c *MembershipCreate) createSpec() (*Membership, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(membership.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
+	}
+	if value, ok := _c.mutation.Source(); ok {
+		_spec.SetField(membership.FieldSource, field.TypeString, value)
+		_node.Source = value
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -265,6 +295,18 @@ func (u *MembershipUpsert) UpdateGroupID() *MembershipUpsert {
 	return u
 }
 
+// SetSource sets the "source" field.
+func (u *MembershipUpsert) SetSource(v string) *MembershipUpsert {
+	u.Set(membership.FieldSource, v)
+	return u
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdateSource() *MembershipUpsert {
+	u.SetExcluded(membership.FieldSource)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -335,6 +377,20 @@ func (u *MembershipUpsertOne) SetGroupID(v string) *MembershipUpsertOne {
 func (u *MembershipUpsertOne) UpdateGroupID() *MembershipUpsertOne {
 	return u.Update(func(s *MembershipUpsert) {
 		s.UpdateGroupID()
+	})
+}
+
+// SetSource sets the "source" field.
+func (u *MembershipUpsertOne) SetSource(v string) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetSource(v)
+	})
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdateSource() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateSource()
 	})
 }
 
@@ -574,6 +630,20 @@ func (u *MembershipUpsertBulk) SetGroupID(v string) *MembershipUpsertBulk {
 func (u *MembershipUpsertBulk) UpdateGroupID() *MembershipUpsertBulk {
 	return u.Update(func(s *MembershipUpsert) {
 		s.UpdateGroupID()
+	})
+}
+
+// SetSource sets the "source" field.
+func (u *MembershipUpsertBulk) SetSource(v string) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetSource(v)
+	})
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdateSource() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateSource()
 	})
 }
 

@@ -58,6 +58,20 @@ func (_u *MembershipUpdate) SetNillableGroupID(v *string) *MembershipUpdate {
 	return _u
 }
 
+// SetSource sets the "source" field.
+func (_u *MembershipUpdate) SetSource(v string) *MembershipUpdate {
+	_u.mutation.SetSource(v)
+	return _u
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillableSource(v *string) *MembershipUpdate {
+	if v != nil {
+		_u.SetSource(*v)
+	}
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *MembershipUpdate) SetUser(v *User) *MembershipUpdate {
 	return _u.SetUserID(v.ID)
@@ -114,6 +128,11 @@ func (_u *MembershipUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MembershipUpdate) check() error {
+	if v, ok := _u.mutation.Source(); ok {
+		if err := membership.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Membership.source": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Membership.user"`)
 	}
@@ -140,6 +159,9 @@ func (_u *MembershipUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.Source(); ok {
+		_spec.SetField(membership.FieldSource, field.TypeString, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -249,6 +271,20 @@ func (_u *MembershipUpdateOne) SetNillableGroupID(v *string) *MembershipUpdateOn
 	return _u
 }
 
+// SetSource sets the "source" field.
+func (_u *MembershipUpdateOne) SetSource(v string) *MembershipUpdateOne {
+	_u.mutation.SetSource(v)
+	return _u
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillableSource(v *string) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetSource(*v)
+	}
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *MembershipUpdateOne) SetUser(v *User) *MembershipUpdateOne {
 	return _u.SetUserID(v.ID)
@@ -318,6 +354,11 @@ func (_u *MembershipUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MembershipUpdateOne) check() error {
+	if v, ok := _u.mutation.Source(); ok {
+		if err := membership.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Membership.source": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Membership.user"`)
 	}
@@ -361,6 +402,9 @@ func (_u *MembershipUpdateOne) sqlSave(ctx context.Context) (_node *Membership, 
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.Source(); ok {
+		_spec.SetField(membership.FieldSource, field.TypeString, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -24,6 +24,8 @@ type Tx struct {
 	Credential *CredentialClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// Identity is the client for interacting with the Identity builders.
+	Identity *IdentityClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Model is the client for interacting with the Model builders.
@@ -188,6 +190,7 @@ func (tx *Tx) init() {
 	tx.ConfigEntry = NewConfigEntryClient(tx.config)
 	tx.Credential = NewCredentialClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
+	tx.Identity = NewIdentityClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Model = NewModelClient(tx.config)
 	tx.ModelGrant = NewModelGrantClient(tx.config)

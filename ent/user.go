@@ -63,6 +63,8 @@ type UserEdges struct {
 	APIKeys []*APIKey `json:"api_keys,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
+	// Identities holds the value of the identities edge.
+	Identities []*Identity `json:"identities,omitempty"`
 	// Groups holds the value of the groups edge.
 	Groups []*Group `json:"groups,omitempty"`
 	// OwnedModels holds the value of the owned_models edge.
@@ -73,10 +75,11 @@ type UserEdges struct {
 	Memberships []*Membership `json:"memberships,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 
 	namedAPIKeys       map[string][]*APIKey
 	namedSessions      map[string][]*Session
+	namedIdentities    map[string][]*Identity
 	namedGroups        map[string][]*Group
 	namedOwnedModels   map[string][]*Model
 	namedCreatedGroups map[string][]*Group
@@ -112,10 +115,19 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 	return nil, &NotLoadedError{edge: "sessions"}
 }
 
+// IdentitiesOrErr returns the Identities value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) IdentitiesOrErr() ([]*Identity, error) {
+	if e.loadedTypes[3] {
+		return e.Identities, nil
+	}
+	return nil, &NotLoadedError{edge: "identities"}
+}
+
 // GroupsOrErr returns the Groups value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) GroupsOrErr() ([]*Group, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Groups, nil
 	}
 	return nil, &NotLoadedError{edge: "groups"}
@@ -124,7 +136,7 @@ func (e UserEdges) GroupsOrErr() ([]*Group, error) {
 // OwnedModelsOrErr returns the OwnedModels value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) OwnedModelsOrErr() ([]*Model, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.OwnedModels, nil
 	}
 	return nil, &NotLoadedError{edge: "owned_models"}
@@ -133,7 +145,7 @@ func (e UserEdges) OwnedModelsOrErr() ([]*Model, error) {
 // CreatedGroupsOrErr returns the CreatedGroups value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) CreatedGroupsOrErr() ([]*Group, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.CreatedGroups, nil
 	}
 	return nil, &NotLoadedError{edge: "created_groups"}
@@ -142,7 +154,7 @@ func (e UserEdges) CreatedGroupsOrErr() ([]*Group, error) {
 // MembershipsOrErr returns the Memberships value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) MembershipsOrErr() ([]*Membership, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.Memberships, nil
 	}
 	return nil, &NotLoadedError{edge: "memberships"}
@@ -308,6 +320,11 @@ func (_m *User) QuerySessions() *SessionQuery {
 	return NewUserClient(_m.config).QuerySessions(_m)
 }
 
+// QueryIdentities queries the "identities" edge of the User entity.
+func (_m *User) QueryIdentities() *IdentityQuery {
+	return NewUserClient(_m.config).QueryIdentities(_m)
+}
+
 // QueryGroups queries the "groups" edge of the User entity.
 func (_m *User) QueryGroups() *GroupQuery {
 	return NewUserClient(_m.config).QueryGroups(_m)
@@ -448,6 +465,30 @@ func (_m *User) appendNamedSessions(name string, edges ...*Session) {
 		_m.Edges.namedSessions[name] = []*Session{}
 	} else {
 		_m.Edges.namedSessions[name] = append(_m.Edges.namedSessions[name], edges...)
+	}
+}
+
+// NamedIdentities returns the Identities named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedIdentities(name string) ([]*Identity, error) {
+	if _m.Edges.namedIdentities == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedIdentities[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedIdentities(name string, edges ...*Identity) {
+	if _m.Edges.namedIdentities == nil {
+		_m.Edges.namedIdentities = make(map[string][]*Identity)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedIdentities[name] = []*Identity{}
+	} else {
+		_m.Edges.namedIdentities[name] = append(_m.Edges.namedIdentities[name], edges...)
 	}
 }
 

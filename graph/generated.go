@@ -26,6 +26,7 @@ import (
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/externalauth"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
 	"github.com/steward-dev/steward/internal/settings"
@@ -233,6 +234,26 @@ type ComplexityRoot struct {
 		URL         func(childComplexity int) int
 	}
 
+	LDAPConfig struct {
+		AppDN                func(childComplexity int) int
+		AppPasswordSet       func(childComplexity int) int
+		AttributeForGroups   func(childComplexity int) int
+		AttributeForMail     func(childComplexity int) int
+		AttributeForUsername func(childComplexity int) int
+		BlockedGroups        func(childComplexity int) int
+		CACertFile           func(childComplexity int) int
+		EnableSignup         func(childComplexity int) int
+		Enabled              func(childComplexity int) int
+		GroupCreation        func(childComplexity int) int
+		GroupManagement      func(childComplexity int) int
+		Host                 func(childComplexity int) int
+		Port                 func(childComplexity int) int
+		SearchBase           func(childComplexity int) int
+		SearchFilters        func(childComplexity int) int
+		UseTLS               func(childComplexity int) int
+		ValidateCert         func(childComplexity int) int
+	}
+
 	Model struct {
 		AccessControl func(childComplexity int) int
 		BaseModelID   func(childComplexity int) int
@@ -282,6 +303,7 @@ type ComplexityRoot struct {
 		DuplicatePlan             func(childComplexity int, id string) int
 		ExportConfig              func(childComplexity int, includeSecrets *bool) int
 		ImportConfig              func(childComplexity int, config map[string]any, dryRun *bool) int
+		LdapSignin                func(childComplexity int, input model.LdapSigninInput) int
 		RecordUsage               func(childComplexity int, input model.RecordUsageInput) int
 		ReleaseReservation        func(childComplexity int, id string) int
 		RemoveGroupMembers        func(childComplexity int, groupID string, userIds []string) int
@@ -289,6 +311,8 @@ type ComplexityRoot struct {
 		RevokeAPIKey              func(childComplexity int, id string) int
 		RevokeSession             func(childComplexity int, id string) int
 		SetBanners                func(childComplexity int, banners []*settings.BannerInput) int
+		SetLDAPConfig             func(childComplexity int, input settings.LDAP) int
+		SetOAuthProviders         func(childComplexity int, providers []*settings.OAuthProvider) int
 		SetPromptSuggestions      func(childComplexity int, suggestions []*settings.PromptSuggestion) int
 		SetToolServers            func(childComplexity int, servers []*settings.ToolServerInput) int
 		SettleReservation         func(childComplexity int, id string, actualAmount int, modelID *string, chatID *string, metadata map[string]any) int
@@ -314,6 +338,35 @@ type ComplexityRoot struct {
 		UpdateUserInfo            func(childComplexity int, info map[string]any) int
 		UpdateUserSettings        func(childComplexity int, settings map[string]any) int
 		VerifyToolServer          func(childComplexity int, input settings.ToolServerInput) int
+	}
+
+	OAuthConfig struct {
+		Providers func(childComplexity int) int
+	}
+
+	OAuthProvider struct {
+		AdminRoles           func(childComplexity int) int
+		AllowedDomains       func(childComplexity int) int
+		AllowedRoles         func(childComplexity int) int
+		BlockedGroups        func(childComplexity int) int
+		ClaimSeparator       func(childComplexity int) int
+		ClientID             func(childComplexity int) int
+		ClientSecretSet      func(childComplexity int) int
+		EmailClaim           func(childComplexity int) int
+		EnableSignup         func(childComplexity int) int
+		GroupCreation        func(childComplexity int) int
+		GroupManagement      func(childComplexity int) int
+		GroupsClaim          func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IssuerURL            func(childComplexity int) int
+		MergeAccountsByEmail func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		PictureClaim         func(childComplexity int) int
+		RedirectURI          func(childComplexity int) int
+		RoleManagement       func(childComplexity int) int
+		RolesClaim           func(childComplexity int) int
+		Scopes               func(childComplexity int) int
+		UsernameClaim        func(childComplexity int) int
 	}
 
 	OpenAIConnection struct {
@@ -462,6 +515,7 @@ type ComplexityRoot struct {
 		PlanAnalytics      func(childComplexity int, planID string, from time.Time, to time.Time) int
 		Plans              func(childComplexity int, includeInactive *bool) int
 		Sessions           func(childComplexity int, userID *string, includeRevoked *bool) int
+		SignInMethods      func(childComplexity int) int
 		Subscriptions      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PlanSubscriptionOrder, where *ent.PlanSubscriptionWhereInput) int
 		Transactions       func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TransactionOrder, where *ent.TransactionWhereInput) int
 		User               func(childComplexity int, id string) int
@@ -549,6 +603,20 @@ type ComplexityRoot struct {
 		Reservation func(childComplexity int) int
 	}
 
+	SignInMethods struct {
+		LDAP          func(childComplexity int) int
+		Password      func(childComplexity int) int
+		Providers     func(childComplexity int) int
+		SignupEnabled func(childComplexity int) int
+	}
+
+	SignInProvider struct {
+		ID            func(childComplexity int) int
+		LoginURL      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		SignupEnabled func(childComplexity int) int
+	}
+
 	SubscribePayload struct {
 		ConfirmationURL func(childComplexity int) int
 		Subscription    func(childComplexity int) int
@@ -566,7 +634,9 @@ type ComplexityRoot struct {
 		Banners           func(childComplexity int) int
 		CodeExecution     func(childComplexity int) int
 		Connections       func(childComplexity int) int
+		LDAP              func(childComplexity int) int
 		Models            func(childComplexity int) int
+		OAuth             func(childComplexity int) int
 		PromptSuggestions func(childComplexity int) int
 		RateLimits        func(childComplexity int) int
 		ToolServers       func(childComplexity int) int
@@ -775,6 +845,9 @@ type MutationResolver interface {
 	CreateModel(ctx context.Context, input model.CreateModelInput) (*ent.Model, error)
 	UpdateModel(ctx context.Context, id string, input model.UpdateModelInput) (*ent.Model, error)
 	DeleteModel(ctx context.Context, id string) (bool, error)
+	LdapSignin(ctx context.Context, input model.LdapSigninInput) (*model.AuthPayload, error)
+	SetOAuthProviders(ctx context.Context, providers []*settings.OAuthProvider) ([]*settings.OAuthProvider, error)
+	SetLDAPConfig(ctx context.Context, input settings.LDAP) (*settings.LDAP, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error)
 	UpdateUser(ctx context.Context, id string, input model.UpdateUserInput) (*ent.User, error)
 	DeleteUser(ctx context.Context, id string) (bool, error)
@@ -820,6 +893,7 @@ type QueryResolver interface {
 	Models(ctx context.Context) ([]*ent.Model, error)
 	Model(ctx context.Context, id string) (*ent.Model, error)
 	UsersWithAccess(ctx context.Context, modelID string, access model.ResourceAccess) ([]*ent.User, error)
+	SignInMethods(ctx context.Context) (*externalauth.Methods, error)
 	Users(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput, query *string) (*ent.UserConnection, error)
 	User(ctx context.Context, id string) (*ent.User, error)
 	MyGroups(ctx context.Context) ([]*ent.Group, error)
@@ -1546,6 +1620,109 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.JupyterConfig.URL(childComplexity), true
 
+	case "LDAPConfig.appDn":
+		if e.ComplexityRoot.LDAPConfig.AppDN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.AppDN(childComplexity), true
+	case "LDAPConfig.appPasswordSet":
+		if e.ComplexityRoot.LDAPConfig.AppPasswordSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.AppPasswordSet(childComplexity), true
+	case "LDAPConfig.attributeForGroups":
+		if e.ComplexityRoot.LDAPConfig.AttributeForGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.AttributeForGroups(childComplexity), true
+	case "LDAPConfig.attributeForMail":
+		if e.ComplexityRoot.LDAPConfig.AttributeForMail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.AttributeForMail(childComplexity), true
+	case "LDAPConfig.attributeForUsername":
+		if e.ComplexityRoot.LDAPConfig.AttributeForUsername == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.AttributeForUsername(childComplexity), true
+	case "LDAPConfig.blockedGroups":
+		if e.ComplexityRoot.LDAPConfig.BlockedGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.BlockedGroups(childComplexity), true
+	case "LDAPConfig.caCertFile":
+		if e.ComplexityRoot.LDAPConfig.CACertFile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.CACertFile(childComplexity), true
+	case "LDAPConfig.enableSignup":
+		if e.ComplexityRoot.LDAPConfig.EnableSignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.EnableSignup(childComplexity), true
+	case "LDAPConfig.enabled":
+		if e.ComplexityRoot.LDAPConfig.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.Enabled(childComplexity), true
+	case "LDAPConfig.groupCreation":
+		if e.ComplexityRoot.LDAPConfig.GroupCreation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.GroupCreation(childComplexity), true
+	case "LDAPConfig.groupManagement":
+		if e.ComplexityRoot.LDAPConfig.GroupManagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.GroupManagement(childComplexity), true
+	case "LDAPConfig.host":
+		if e.ComplexityRoot.LDAPConfig.Host == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.Host(childComplexity), true
+	case "LDAPConfig.port":
+		if e.ComplexityRoot.LDAPConfig.Port == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.Port(childComplexity), true
+	case "LDAPConfig.searchBase":
+		if e.ComplexityRoot.LDAPConfig.SearchBase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.SearchBase(childComplexity), true
+	case "LDAPConfig.searchFilters":
+		if e.ComplexityRoot.LDAPConfig.SearchFilters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.SearchFilters(childComplexity), true
+	case "LDAPConfig.useTls":
+		if e.ComplexityRoot.LDAPConfig.UseTLS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.UseTLS(childComplexity), true
+	case "LDAPConfig.validateCert":
+		if e.ComplexityRoot.LDAPConfig.ValidateCert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LDAPConfig.ValidateCert(childComplexity), true
+
 	case "Model.accessControl":
 		if e.ComplexityRoot.Model.AccessControl == nil {
 			break
@@ -1851,6 +2028,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportConfig(childComplexity, args["config"].(map[string]any), args["dryRun"].(*bool)), true
+	case "Mutation.ldapSignin":
+		if e.ComplexityRoot.Mutation.LdapSignin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ldapSignin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LdapSignin(childComplexity, args["input"].(model.LdapSigninInput)), true
 	case "Mutation.recordUsage":
 		if e.ComplexityRoot.Mutation.RecordUsage == nil {
 			break
@@ -1928,6 +2116,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetBanners(childComplexity, args["banners"].([]*settings.BannerInput)), true
+	case "Mutation.setLDAPConfig":
+		if e.ComplexityRoot.Mutation.SetLDAPConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setLDAPConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetLDAPConfig(childComplexity, args["input"].(settings.LDAP)), true
+	case "Mutation.setOAuthProviders":
+		if e.ComplexityRoot.Mutation.SetOAuthProviders == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setOAuthProviders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetOAuthProviders(childComplexity, args["providers"].([]*settings.OAuthProvider)), true
 	case "Mutation.setPromptSuggestions":
 		if e.ComplexityRoot.Mutation.SetPromptSuggestions == nil {
 			break
@@ -2193,6 +2403,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyToolServer(childComplexity, args["input"].(settings.ToolServerInput)), true
+
+	case "OAuthConfig.providers":
+		if e.ComplexityRoot.OAuthConfig.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthConfig.Providers(childComplexity), true
+
+	case "OAuthProvider.adminRoles":
+		if e.ComplexityRoot.OAuthProvider.AdminRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.AdminRoles(childComplexity), true
+	case "OAuthProvider.allowedDomains":
+		if e.ComplexityRoot.OAuthProvider.AllowedDomains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.AllowedDomains(childComplexity), true
+	case "OAuthProvider.allowedRoles":
+		if e.ComplexityRoot.OAuthProvider.AllowedRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.AllowedRoles(childComplexity), true
+	case "OAuthProvider.blockedGroups":
+		if e.ComplexityRoot.OAuthProvider.BlockedGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.BlockedGroups(childComplexity), true
+	case "OAuthProvider.claimSeparator":
+		if e.ComplexityRoot.OAuthProvider.ClaimSeparator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.ClaimSeparator(childComplexity), true
+	case "OAuthProvider.clientId":
+		if e.ComplexityRoot.OAuthProvider.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.ClientID(childComplexity), true
+	case "OAuthProvider.clientSecretSet":
+		if e.ComplexityRoot.OAuthProvider.ClientSecretSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.ClientSecretSet(childComplexity), true
+	case "OAuthProvider.emailClaim":
+		if e.ComplexityRoot.OAuthProvider.EmailClaim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.EmailClaim(childComplexity), true
+	case "OAuthProvider.enableSignup":
+		if e.ComplexityRoot.OAuthProvider.EnableSignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.EnableSignup(childComplexity), true
+	case "OAuthProvider.groupCreation":
+		if e.ComplexityRoot.OAuthProvider.GroupCreation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.GroupCreation(childComplexity), true
+	case "OAuthProvider.groupManagement":
+		if e.ComplexityRoot.OAuthProvider.GroupManagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.GroupManagement(childComplexity), true
+	case "OAuthProvider.groupsClaim":
+		if e.ComplexityRoot.OAuthProvider.GroupsClaim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.GroupsClaim(childComplexity), true
+	case "OAuthProvider.id":
+		if e.ComplexityRoot.OAuthProvider.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.ID(childComplexity), true
+	case "OAuthProvider.issuerUrl":
+		if e.ComplexityRoot.OAuthProvider.IssuerURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.IssuerURL(childComplexity), true
+	case "OAuthProvider.mergeAccountsByEmail":
+		if e.ComplexityRoot.OAuthProvider.MergeAccountsByEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.MergeAccountsByEmail(childComplexity), true
+	case "OAuthProvider.name":
+		if e.ComplexityRoot.OAuthProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.Name(childComplexity), true
+	case "OAuthProvider.pictureClaim":
+		if e.ComplexityRoot.OAuthProvider.PictureClaim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.PictureClaim(childComplexity), true
+	case "OAuthProvider.redirectUri":
+		if e.ComplexityRoot.OAuthProvider.RedirectURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.RedirectURI(childComplexity), true
+	case "OAuthProvider.roleManagement":
+		if e.ComplexityRoot.OAuthProvider.RoleManagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.RoleManagement(childComplexity), true
+	case "OAuthProvider.rolesClaim":
+		if e.ComplexityRoot.OAuthProvider.RolesClaim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.RolesClaim(childComplexity), true
+	case "OAuthProvider.scopes":
+		if e.ComplexityRoot.OAuthProvider.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.Scopes(childComplexity), true
+	case "OAuthProvider.usernameClaim":
+		if e.ComplexityRoot.OAuthProvider.UsernameClaim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuthProvider.UsernameClaim(childComplexity), true
 
 	case "OpenAIConnection.enabled":
 		if e.ComplexityRoot.OpenAIConnection.Enabled == nil {
@@ -2905,6 +3255,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sessions(childComplexity, args["userId"].(*string), args["includeRevoked"].(*bool)), true
+	case "Query.signInMethods":
+		if e.ComplexityRoot.Query.SignInMethods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SignInMethods(childComplexity), true
 	case "Query.subscriptions":
 		if e.ComplexityRoot.Query.Subscriptions == nil {
 			break
@@ -3288,6 +3644,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SettleReservationPayload.Reservation(childComplexity), true
 
+	case "SignInMethods.ldap":
+		if e.ComplexityRoot.SignInMethods.LDAP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.LDAP(childComplexity), true
+	case "SignInMethods.password":
+		if e.ComplexityRoot.SignInMethods.Password == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.Password(childComplexity), true
+	case "SignInMethods.providers":
+		if e.ComplexityRoot.SignInMethods.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.Providers(childComplexity), true
+	case "SignInMethods.signupEnabled":
+		if e.ComplexityRoot.SignInMethods.SignupEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInMethods.SignupEnabled(childComplexity), true
+
+	case "SignInProvider.id":
+		if e.ComplexityRoot.SignInProvider.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.ID(childComplexity), true
+	case "SignInProvider.loginUrl":
+		if e.ComplexityRoot.SignInProvider.LoginURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.LoginURL(childComplexity), true
+	case "SignInProvider.name":
+		if e.ComplexityRoot.SignInProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Name(childComplexity), true
+	case "SignInProvider.signupEnabled":
+		if e.ComplexityRoot.SignInProvider.SignupEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.SignupEnabled(childComplexity), true
+
 	case "SubscribePayload.confirmationUrl":
 		if e.ComplexityRoot.SubscribePayload.ConfirmationURL == nil {
 			break
@@ -3360,12 +3766,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SystemConfig.Connections(childComplexity), true
+	case "SystemConfig.ldap":
+		if e.ComplexityRoot.SystemConfig.LDAP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.LDAP(childComplexity), true
 	case "SystemConfig.models":
 		if e.ComplexityRoot.SystemConfig.Models == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SystemConfig.Models(childComplexity), true
+	case "SystemConfig.oauth":
+		if e.ComplexityRoot.SystemConfig.OAuth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.OAuth(childComplexity), true
 	case "SystemConfig.promptSuggestions":
 		if e.ComplexityRoot.SystemConfig.PromptSuggestions == nil {
 			break
@@ -3985,8 +4403,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputGroupOrder,
 		ec.unmarshalInputGroupWhereInput,
 		ec.unmarshalInputJupyterConfigInput,
+		ec.unmarshalInputLDAPConfigInput,
+		ec.unmarshalInputLdapSigninInput,
 		ec.unmarshalInputModelOrder,
 		ec.unmarshalInputModelsConfigInput,
+		ec.unmarshalInputOAuthProviderInput,
 		ec.unmarshalInputOpenAIConnectionInput,
 		ec.unmarshalInputPlanOrder,
 		ec.unmarshalInputPlanQuotaInput,
@@ -4103,7 +4524,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "analytics.graphqls" "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "users.graphqls"
+//go:embed "analytics.graphqls" "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "signin.graphqls" "users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4277,6 +4698,7 @@ type Subscription {
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "groups.graphqls", Input: sourceData("groups.graphqls"), BuiltIn: false},
 	{Name: "models.graphqls", Input: sourceData("models.graphqls"), BuiltIn: false},
+	{Name: "signin.graphqls", Input: sourceData("signin.graphqls"), BuiltIn: false},
 	{Name: "users.graphqls", Input: sourceData("users.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4621,6 +5043,46 @@ func (ec *executionContext) childFields_JupyterConfig(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type JupyterConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_LDAPConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enabled":
+		return ec.fieldContext_LDAPConfig_enabled(ctx, field)
+	case "host":
+		return ec.fieldContext_LDAPConfig_host(ctx, field)
+	case "port":
+		return ec.fieldContext_LDAPConfig_port(ctx, field)
+	case "useTls":
+		return ec.fieldContext_LDAPConfig_useTls(ctx, field)
+	case "caCertFile":
+		return ec.fieldContext_LDAPConfig_caCertFile(ctx, field)
+	case "validateCert":
+		return ec.fieldContext_LDAPConfig_validateCert(ctx, field)
+	case "appDn":
+		return ec.fieldContext_LDAPConfig_appDn(ctx, field)
+	case "appPasswordSet":
+		return ec.fieldContext_LDAPConfig_appPasswordSet(ctx, field)
+	case "searchBase":
+		return ec.fieldContext_LDAPConfig_searchBase(ctx, field)
+	case "searchFilters":
+		return ec.fieldContext_LDAPConfig_searchFilters(ctx, field)
+	case "attributeForUsername":
+		return ec.fieldContext_LDAPConfig_attributeForUsername(ctx, field)
+	case "attributeForMail":
+		return ec.fieldContext_LDAPConfig_attributeForMail(ctx, field)
+	case "groupManagement":
+		return ec.fieldContext_LDAPConfig_groupManagement(ctx, field)
+	case "attributeForGroups":
+		return ec.fieldContext_LDAPConfig_attributeForGroups(ctx, field)
+	case "groupCreation":
+		return ec.fieldContext_LDAPConfig_groupCreation(ctx, field)
+	case "blockedGroups":
+		return ec.fieldContext_LDAPConfig_blockedGroups(ctx, field)
+	case "enableSignup":
+		return ec.fieldContext_LDAPConfig_enableSignup(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LDAPConfig", field.Name)
+}
+
 func (ec *executionContext) childFields_Model(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4681,6 +5143,64 @@ func (ec *executionContext) childFields_MonthRevenue(ctx context.Context, field 
 		return ec.fieldContext_MonthRevenue_amounts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonthRevenue", field.Name)
+}
+
+func (ec *executionContext) childFields_OAuthConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "providers":
+		return ec.fieldContext_OAuthConfig_providers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OAuthConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_OAuthProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OAuthProvider_id(ctx, field)
+	case "name":
+		return ec.fieldContext_OAuthProvider_name(ctx, field)
+	case "issuerUrl":
+		return ec.fieldContext_OAuthProvider_issuerUrl(ctx, field)
+	case "clientId":
+		return ec.fieldContext_OAuthProvider_clientId(ctx, field)
+	case "clientSecretSet":
+		return ec.fieldContext_OAuthProvider_clientSecretSet(ctx, field)
+	case "scopes":
+		return ec.fieldContext_OAuthProvider_scopes(ctx, field)
+	case "redirectUri":
+		return ec.fieldContext_OAuthProvider_redirectUri(ctx, field)
+	case "usernameClaim":
+		return ec.fieldContext_OAuthProvider_usernameClaim(ctx, field)
+	case "emailClaim":
+		return ec.fieldContext_OAuthProvider_emailClaim(ctx, field)
+	case "pictureClaim":
+		return ec.fieldContext_OAuthProvider_pictureClaim(ctx, field)
+	case "rolesClaim":
+		return ec.fieldContext_OAuthProvider_rolesClaim(ctx, field)
+	case "groupsClaim":
+		return ec.fieldContext_OAuthProvider_groupsClaim(ctx, field)
+	case "claimSeparator":
+		return ec.fieldContext_OAuthProvider_claimSeparator(ctx, field)
+	case "enableSignup":
+		return ec.fieldContext_OAuthProvider_enableSignup(ctx, field)
+	case "mergeAccountsByEmail":
+		return ec.fieldContext_OAuthProvider_mergeAccountsByEmail(ctx, field)
+	case "allowedDomains":
+		return ec.fieldContext_OAuthProvider_allowedDomains(ctx, field)
+	case "roleManagement":
+		return ec.fieldContext_OAuthProvider_roleManagement(ctx, field)
+	case "allowedRoles":
+		return ec.fieldContext_OAuthProvider_allowedRoles(ctx, field)
+	case "adminRoles":
+		return ec.fieldContext_OAuthProvider_adminRoles(ctx, field)
+	case "groupManagement":
+		return ec.fieldContext_OAuthProvider_groupManagement(ctx, field)
+	case "groupCreation":
+		return ec.fieldContext_OAuthProvider_groupCreation(ctx, field)
+	case "blockedGroups":
+		return ec.fieldContext_OAuthProvider_blockedGroups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OAuthProvider", field.Name)
 }
 
 func (ec *executionContext) childFields_OpenAIConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5079,6 +5599,34 @@ func (ec *executionContext) childFields_SettleReservationPayload(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type SettleReservationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SignInMethods(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "password":
+		return ec.fieldContext_SignInMethods_password(ctx, field)
+	case "signupEnabled":
+		return ec.fieldContext_SignInMethods_signupEnabled(ctx, field)
+	case "providers":
+		return ec.fieldContext_SignInMethods_providers(ctx, field)
+	case "ldap":
+		return ec.fieldContext_SignInMethods_ldap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignInMethods", field.Name)
+}
+
+func (ec *executionContext) childFields_SignInProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SignInProvider_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SignInProvider_name(ctx, field)
+	case "loginUrl":
+		return ec.fieldContext_SignInProvider_loginUrl(ctx, field)
+	case "signupEnabled":
+		return ec.fieldContext_SignInProvider_signupEnabled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignInProvider", field.Name)
+}
+
 func (ec *executionContext) childFields_SubscribePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "transaction":
@@ -5109,6 +5657,10 @@ func (ec *executionContext) childFields_SystemConfig(ctx context.Context, field 
 		return ec.fieldContext_SystemConfig_banners(ctx, field)
 	case "rateLimits":
 		return ec.fieldContext_SystemConfig_rateLimits(ctx, field)
+	case "oauth":
+		return ec.fieldContext_SystemConfig_oauth(ctx, field)
+	case "ldap":
+		return ec.fieldContext_SystemConfig_ldap(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SystemConfig", field.Name)
 }
@@ -5857,6 +6409,20 @@ func (ec *executionContext) field_Mutation_importConfig_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_ldapSignin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LdapSigninInput, error) {
+			return ec.unmarshalNLdapSigninInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐLdapSigninInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5984,6 +6550,34 @@ func (ec *executionContext) field_Mutation_setBanners_args(ctx context.Context, 
 		return nil, err
 	}
 	args["banners"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setLDAPConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.LDAP, error) {
+			return ec.unmarshalNLDAPConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐLDAP(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setOAuthProviders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "providers",
+		func(ctx context.Context, v any) ([]*settings.OAuthProvider, error) {
+			return ec.unmarshalNOAuthProviderInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProviderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["providers"] = arg0
 	return args, nil
 }
 
@@ -9843,6 +10437,397 @@ func (ec *executionContext) fieldContext_JupyterConfig_timeout(_ context.Context
 	return graphql.NewScalarFieldContext("JupyterConfig", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _LDAPConfig_enabled(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_host(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_host(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Host, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_port(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_port(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Port, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_useTls(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_useTls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UseTLS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_useTls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_caCertFile(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_caCertFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CACertFile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_caCertFile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_validateCert(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_validateCert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidateCert, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_validateCert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_appDn(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_appDn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppDN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_appDn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_appPasswordSet(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_appPasswordSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppPasswordSet(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_appPasswordSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_searchBase(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_searchBase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SearchBase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_searchBase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_searchFilters(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_searchFilters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SearchFilters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_searchFilters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_attributeForUsername(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_attributeForUsername(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttributeForUsername, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_attributeForUsername(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_attributeForMail(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_attributeForMail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttributeForMail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_attributeForMail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_groupManagement(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_groupManagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupManagement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_groupManagement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_attributeForGroups(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_attributeForGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttributeForGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_attributeForGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_groupCreation(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_groupCreation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupCreation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_groupCreation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_blockedGroups(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_blockedGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockedGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_blockedGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LDAPConfig_enableSignup(ctx context.Context, field graphql.CollectedField, obj *settings.LDAP) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LDAPConfig_enableSignup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableSignup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LDAPConfig_enableSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LDAPConfig", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Model_id(ctx context.Context, field graphql.CollectedField, obj *ent.Model) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12850,6 +13835,174 @@ func (ec *executionContext) fieldContext_Mutation_deleteModel(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_ldapSignin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ldapSignin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LdapSignin(ctx, fc.Args["input"].(model.LdapSigninInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
+			return ec.marshalNAuthPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐAuthPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ldapSignin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ldapSignin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setOAuthProviders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setOAuthProviders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetOAuthProviders(ctx, fc.Args["providers"].([]*settings.OAuthProvider))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal []*settings.OAuthProvider
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*settings.OAuthProvider
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.OAuthProvider) graphql.Marshaler {
+			return ec.marshalNOAuthProvider2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProviderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setOAuthProviders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OAuthProvider(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setOAuthProviders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setLDAPConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setLDAPConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetLDAPConfig(ctx, fc.Args["input"].(settings.LDAP))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.LDAP
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.LDAP
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.LDAP) graphql.Marshaler {
+			return ec.marshalNLDAPConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐLDAP(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setLDAPConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LDAPConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setLDAPConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13220,6 +14373,544 @@ func (ec *executionContext) fieldContext_Mutation_updateUserInfo(ctx context.Con
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OAuthConfig_providers(ctx context.Context, field graphql.CollectedField, obj *settings.OAuth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthConfig_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []settings.OAuthProvider) graphql.Marshaler {
+			return ec.marshalNOAuthProvider2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProviderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthConfig_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OAuthConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OAuthProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OAuthProvider_id(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_name(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_issuerUrl(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_issuerUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuerURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_issuerUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_clientId(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_clientSecretSet(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_clientSecretSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecretSet(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_clientSecretSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_scopes(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_scopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scopes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_redirectUri(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_redirectUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_redirectUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_usernameClaim(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_usernameClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsernameClaim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_usernameClaim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_emailClaim(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_emailClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailClaim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_emailClaim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_pictureClaim(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_pictureClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PictureClaim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_pictureClaim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_rolesClaim(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_rolesClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RolesClaim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_rolesClaim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_groupsClaim(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_groupsClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupsClaim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_groupsClaim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_claimSeparator(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_claimSeparator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimSeparator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_claimSeparator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_enableSignup(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_enableSignup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableSignup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_enableSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_mergeAccountsByEmail(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_mergeAccountsByEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergeAccountsByEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_mergeAccountsByEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_allowedDomains(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_allowedDomains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedDomains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_allowedDomains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_roleManagement(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_roleManagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleManagement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_roleManagement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_allowedRoles(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_allowedRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedRoles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_allowedRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_adminRoles(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_adminRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdminRoles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_adminRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_groupManagement(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_groupManagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupManagement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_groupManagement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_groupCreation(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_groupCreation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupCreation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_groupCreation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OAuthProvider_blockedGroups(ctx context.Context, field graphql.CollectedField, obj *settings.OAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuthProvider_blockedGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockedGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuthProvider_blockedGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuthProvider", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _OpenAIConnection_id(ctx context.Context, field graphql.CollectedField, obj *settings.OpenAIConnection) (ret graphql.Marshaler) {
@@ -16719,6 +18410,38 @@ func (ec *executionContext) fieldContext_Query_usersWithAccess(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_signInMethods(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_signInMethods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SignInMethods(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *externalauth.Methods) graphql.Marshaler {
+			return ec.marshalNSignInMethods2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐMethods(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_signInMethods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignInMethods(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18273,6 +19996,199 @@ func (ec *executionContext) fieldContext_SettleReservationPayload_quota(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SignInMethods_password(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_password(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Password, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInMethods", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SignInMethods_signupEnabled(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_signupEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignupEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_signupEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInMethods", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SignInMethods_providers(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []externalauth.ProviderMethod) graphql.Marshaler {
+			return ec.marshalNSignInProvider2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignInMethods",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignInProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignInMethods_ldap(ctx context.Context, field graphql.CollectedField, obj *externalauth.Methods) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInMethods_ldap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LDAP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInMethods_ldap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInMethods", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_id(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_name(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_loginUrl(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_loginUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoginURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_loginUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SignInProvider_signupEnabled(ctx context.Context, field graphql.CollectedField, obj *externalauth.ProviderMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInProvider_signupEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignupEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInProvider_signupEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _SubscribePayload_transaction(ctx context.Context, field graphql.CollectedField, obj *billing.SubscribeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18785,6 +20701,70 @@ func (ec *executionContext) fieldContext_SystemConfig_rateLimits(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RateLimitsConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_oauth(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_oauth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OAuth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.OAuth) graphql.Marshaler {
+			return ec.marshalNOAuthConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_oauth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OAuthConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SystemConfig_ldap(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_ldap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LDAP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.LDAP) graphql.Marshaler {
+			return ec.marshalNLDAPConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐLDAP(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_ldap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LDAPConfig(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23441,6 +25421,185 @@ func (ec *executionContext) unmarshalInputJupyterConfigInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputLDAPConfigInput(ctx context.Context, obj any) (settings.LDAP, error) {
+	var it settings.LDAP
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enabled", "host", "port", "useTls", "caCertFile", "validateCert", "appDn", "appPassword", "searchBase", "searchFilters", "attributeForUsername", "attributeForMail", "groupManagement", "attributeForGroups", "groupCreation", "blockedGroups", "enableSignup"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "host":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("host"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Host = data
+		case "port":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("port"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Port = data
+		case "useTls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("useTls"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UseTLS = data
+		case "caCertFile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caCertFile"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CACertFile = data
+		case "validateCert":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validateCert"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidateCert = data
+		case "appDn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appDn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppDN = data
+		case "appPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appPassword"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppPassword = data
+		case "searchBase":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("searchBase"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SearchBase = data
+		case "searchFilters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("searchFilters"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SearchFilters = data
+		case "attributeForUsername":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributeForUsername"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributeForUsername = data
+		case "attributeForMail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributeForMail"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributeForMail = data
+		case "groupManagement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupManagement"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupManagement = data
+		case "attributeForGroups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributeForGroups"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributeForGroups = data
+		case "groupCreation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupCreation"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupCreation = data
+		case "blockedGroups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blockedGroups"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlockedGroups = data
+		case "enableSignup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableSignup"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableSignup = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputLdapSigninInput(ctx context.Context, obj any) (model.LdapSigninInput, error) {
+	var it model.LdapSigninInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"username", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputModelOrder(ctx context.Context, obj any) (ent.ModelOrder, error) {
 	var it ent.ModelOrder
 	if obj == nil {
@@ -23521,6 +25680,183 @@ func (ec *executionContext) unmarshalInputModelsConfigInput(ctx context.Context,
 				return it, err
 			}
 			it.ModelOrderList = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOAuthProviderInput(ctx context.Context, obj any) (settings.OAuthProvider, error) {
+	var it settings.OAuthProvider
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "issuerUrl", "clientId", "clientSecret", "scopes", "redirectUri", "usernameClaim", "emailClaim", "pictureClaim", "rolesClaim", "groupsClaim", "claimSeparator", "enableSignup", "mergeAccountsByEmail", "allowedDomains", "roleManagement", "allowedRoles", "adminRoles", "groupManagement", "groupCreation", "blockedGroups"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "issuerUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerUrl"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuerURL = data
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "clientSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientSecret"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientSecret = data
+		case "scopes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scopes"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scopes = data
+		case "redirectUri":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectUri"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectURI = data
+		case "usernameClaim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usernameClaim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsernameClaim = data
+		case "emailClaim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailClaim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailClaim = data
+		case "pictureClaim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pictureClaim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PictureClaim = data
+		case "rolesClaim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rolesClaim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RolesClaim = data
+		case "groupsClaim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupsClaim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupsClaim = data
+		case "claimSeparator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claimSeparator"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClaimSeparator = data
+		case "enableSignup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enableSignup"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnableSignup = data
+		case "mergeAccountsByEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mergeAccountsByEmail"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MergeAccountsByEmail = data
+		case "allowedDomains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedDomains"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedDomains = data
+		case "roleManagement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleManagement"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleManagement = data
+		case "allowedRoles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedRoles"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedRoles = data
+		case "adminRoles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adminRoles"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdminRoles = data
+		case "groupManagement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupManagement"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupManagement = data
+		case "groupCreation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupCreation"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupCreation = data
+		case "blockedGroups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blockedGroups"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlockedGroups = data
 		}
 	}
 	return it, nil
@@ -29547,6 +31883,124 @@ func (ec *executionContext) _JupyterConfig(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var lDAPConfigImplementors = []string{"LDAPConfig"}
+
+func (ec *executionContext) _LDAPConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.LDAP) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lDAPConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LDAPConfig")
+		case "enabled":
+			out.Values[i] = ec._LDAPConfig_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "host":
+			out.Values[i] = ec._LDAPConfig_host(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "port":
+			out.Values[i] = ec._LDAPConfig_port(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "useTls":
+			out.Values[i] = ec._LDAPConfig_useTls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caCertFile":
+			out.Values[i] = ec._LDAPConfig_caCertFile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validateCert":
+			out.Values[i] = ec._LDAPConfig_validateCert(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appDn":
+			out.Values[i] = ec._LDAPConfig_appDn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appPasswordSet":
+			out.Values[i] = ec._LDAPConfig_appPasswordSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "searchBase":
+			out.Values[i] = ec._LDAPConfig_searchBase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "searchFilters":
+			out.Values[i] = ec._LDAPConfig_searchFilters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributeForUsername":
+			out.Values[i] = ec._LDAPConfig_attributeForUsername(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributeForMail":
+			out.Values[i] = ec._LDAPConfig_attributeForMail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupManagement":
+			out.Values[i] = ec._LDAPConfig_groupManagement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributeForGroups":
+			out.Values[i] = ec._LDAPConfig_attributeForGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupCreation":
+			out.Values[i] = ec._LDAPConfig_groupCreation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blockedGroups":
+			out.Values[i] = ec._LDAPConfig_blockedGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableSignup":
+			out.Values[i] = ec._LDAPConfig_enableSignup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var modelImplementors = []string{"Model", "Node"}
 
 func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, obj *ent.Model) graphql.Marshaler {
@@ -30161,6 +32615,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ldapSignin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ldapSignin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setOAuthProviders":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setOAuthProviders(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setLDAPConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setLDAPConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
@@ -30200,6 +32675,187 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUserInfo(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var oAuthConfigImplementors = []string{"OAuthConfig"}
+
+func (ec *executionContext) _OAuthConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.OAuth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, oAuthConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OAuthConfig")
+		case "providers":
+			out.Values[i] = ec._OAuthConfig_providers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var oAuthProviderImplementors = []string{"OAuthProvider"}
+
+func (ec *executionContext) _OAuthProvider(ctx context.Context, sel ast.SelectionSet, obj *settings.OAuthProvider) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, oAuthProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OAuthProvider")
+		case "id":
+			out.Values[i] = ec._OAuthProvider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._OAuthProvider_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuerUrl":
+			out.Values[i] = ec._OAuthProvider_issuerUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientId":
+			out.Values[i] = ec._OAuthProvider_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientSecretSet":
+			out.Values[i] = ec._OAuthProvider_clientSecretSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scopes":
+			out.Values[i] = ec._OAuthProvider_scopes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redirectUri":
+			out.Values[i] = ec._OAuthProvider_redirectUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "usernameClaim":
+			out.Values[i] = ec._OAuthProvider_usernameClaim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailClaim":
+			out.Values[i] = ec._OAuthProvider_emailClaim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pictureClaim":
+			out.Values[i] = ec._OAuthProvider_pictureClaim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rolesClaim":
+			out.Values[i] = ec._OAuthProvider_rolesClaim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupsClaim":
+			out.Values[i] = ec._OAuthProvider_groupsClaim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimSeparator":
+			out.Values[i] = ec._OAuthProvider_claimSeparator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableSignup":
+			out.Values[i] = ec._OAuthProvider_enableSignup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeAccountsByEmail":
+			out.Values[i] = ec._OAuthProvider_mergeAccountsByEmail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowedDomains":
+			out.Values[i] = ec._OAuthProvider_allowedDomains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roleManagement":
+			out.Values[i] = ec._OAuthProvider_roleManagement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowedRoles":
+			out.Values[i] = ec._OAuthProvider_allowedRoles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adminRoles":
+			out.Values[i] = ec._OAuthProvider_adminRoles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupManagement":
+			out.Values[i] = ec._OAuthProvider_groupManagement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupCreation":
+			out.Values[i] = ec._OAuthProvider_groupCreation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blockedGroups":
+			out.Values[i] = ec._OAuthProvider_blockedGroups(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31978,6 +34634,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "signInMethods":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_signInMethods(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "users":
 			field := field
 
@@ -32636,6 +35314,112 @@ func (ec *executionContext) _SettleReservationPayload(ctx context.Context, sel a
 	return out
 }
 
+var signInMethodsImplementors = []string{"SignInMethods"}
+
+func (ec *executionContext) _SignInMethods(ctx context.Context, sel ast.SelectionSet, obj *externalauth.Methods) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signInMethodsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignInMethods")
+		case "password":
+			out.Values[i] = ec._SignInMethods_password(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signupEnabled":
+			out.Values[i] = ec._SignInMethods_signupEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "providers":
+			out.Values[i] = ec._SignInMethods_providers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ldap":
+			out.Values[i] = ec._SignInMethods_ldap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var signInProviderImplementors = []string{"SignInProvider"}
+
+func (ec *executionContext) _SignInProvider(ctx context.Context, sel ast.SelectionSet, obj *externalauth.ProviderMethod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signInProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignInProvider")
+		case "id":
+			out.Values[i] = ec._SignInProvider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SignInProvider_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loginUrl":
+			out.Values[i] = ec._SignInProvider_loginUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signupEnabled":
+			out.Values[i] = ec._SignInProvider_signupEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var subscribePayloadImplementors = []string{"SubscribePayload"}
 
 func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.SelectionSet, obj *billing.SubscribeResult) graphql.Marshaler {
@@ -32856,6 +35640,16 @@ func (ec *executionContext) _SystemConfig(ctx context.Context, sel ast.Selection
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "rateLimits":
 			out.Values[i] = ec._SystemConfig_rateLimits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "oauth":
+			out.Values[i] = ec._SystemConfig_oauth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ldap":
+			out.Values[i] = ec._SystemConfig_ldap(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -35178,6 +37972,30 @@ func (ec *executionContext) marshalNJupyterConfig2githubᚗcomᚋstewardᚑdev�
 	return ec._JupyterConfig(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNLDAPConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐLDAP(ctx context.Context, sel ast.SelectionSet, v settings.LDAP) graphql.Marshaler {
+	return ec._LDAPConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLDAPConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐLDAP(ctx context.Context, sel ast.SelectionSet, v *settings.LDAP) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LDAPConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLDAPConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐLDAP(ctx context.Context, v any) (settings.LDAP, error) {
+	res, err := ec.unmarshalInputLDAPConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLdapSigninInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐLdapSigninInput(ctx context.Context, v any) (model.LdapSigninInput, error) {
+	res, err := ec.unmarshalInputLdapSigninInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNModel2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐModelᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Model) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35287,6 +38105,75 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋstewardᚑdevᚋstewa
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOAuthConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuth(ctx context.Context, sel ast.SelectionSet, v settings.OAuth) graphql.Marshaler {
+	return ec._OAuthConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOAuthProvider2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProvider(ctx context.Context, sel ast.SelectionSet, v settings.OAuthProvider) graphql.Marshaler {
+	return ec._OAuthProvider(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOAuthProvider2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []settings.OAuthProvider) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOAuthProvider2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProvider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOAuthProvider2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*settings.OAuthProvider) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOAuthProvider2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProvider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOAuthProvider2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProvider(ctx context.Context, sel ast.SelectionSet, v *settings.OAuthProvider) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OAuthProvider(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOAuthProviderInput2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProviderᚄ(ctx context.Context, v any) ([]*settings.OAuthProvider, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*settings.OAuthProvider, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOAuthProviderInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProvider(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNOAuthProviderInput2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOAuthProvider(ctx context.Context, v any) (*settings.OAuthProvider, error) {
+	res, err := ec.unmarshalInputOAuthProviderInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOpenAIConnection2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐOpenAIConnection(ctx context.Context, sel ast.SelectionSet, v settings.OpenAIConnection) graphql.Marshaler {
@@ -35772,6 +38659,36 @@ func (ec *executionContext) marshalNSettleReservationPayload2ᚖgithubᚗcomᚋs
 		return graphql.Null
 	}
 	return ec._SettleReservationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignInMethods2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐMethods(ctx context.Context, sel ast.SelectionSet, v *externalauth.Methods) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SignInMethods(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignInProvider2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethod(ctx context.Context, sel ast.SelectionSet, v externalauth.ProviderMethod) graphql.Marshaler {
+	return ec._SignInProvider(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSignInProvider2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []externalauth.ProviderMethod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignInProvider2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐProviderMethod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSigninInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐSigninInput(ctx context.Context, v any) (model.SigninInput, error) {

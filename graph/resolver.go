@@ -15,7 +15,9 @@ import (
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/externalauth"
 	"github.com/steward-dev/steward/internal/groups"
+	"github.com/steward-dev/steward/internal/ldapauth"
 	"github.com/steward-dev/steward/internal/live"
 	"github.com/steward-dev/steward/internal/models"
 	"github.com/steward-dev/steward/internal/permissions"
@@ -40,6 +42,10 @@ type Resolver struct {
 	ModelService *models.Service
 	Billing      *billing.Service
 	Analytics    *analytics.Service
+	// External signs in external identities and lists the sign-in methods.
+	External *externalauth.Service
+	// LDAP is ldapSignin.
+	LDAP *ldapauth.Service
 	// Now is the clock (isActive); nil means time.Now.
 	Now func() time.Time
 	// GatesOff makes @hasRole and @hasPermission let every call through, for the tests that

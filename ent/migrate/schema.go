@@ -159,10 +159,47 @@ var (
 			},
 		},
 	}
+	// IdentitiesColumns holds the columns for the "identities" table.
+	IdentitiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 64},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "provider", Type: field.TypeString, Size: 128},
+		{Name: "subject", Type: field.TypeString, Size: 512},
+		{Name: "email", Type: field.TypeString, Size: 320, Default: ""},
+		{Name: "last_signin_at", Type: field.TypeTime, Nullable: true},
+		{Name: "user_id", Type: field.TypeString, Size: 64},
+	}
+	// IdentitiesTable holds the schema information for the "identities" table.
+	IdentitiesTable = &schema.Table{
+		Name:       "identities",
+		Columns:    IdentitiesColumns,
+		PrimaryKey: []*schema.Column{IdentitiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "identities_users_identities",
+				Columns:    []*schema.Column{IdentitiesColumns[6]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "identity_provider_subject",
+				Unique:  true,
+				Columns: []*schema.Column{IdentitiesColumns[2], IdentitiesColumns[3]},
+			},
+			{
+				Name:    "identity_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{IdentitiesColumns[6]},
+			},
+		},
+	}
 	// MembershipsColumns holds the columns for the "memberships" table.
 	MembershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
+		{Name: "source", Type: field.TypeString, Size: 128, Default: "manual"},
 		{Name: "user_id", Type: field.TypeString, Size: 64},
 		{Name: "group_id", Type: field.TypeString, Size: 64},
 	}
@@ -174,13 +211,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "memberships_users_user",
-				Columns:    []*schema.Column{MembershipsColumns[2]},
+				Columns:    []*schema.Column{MembershipsColumns[3]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "memberships_groups_group",
-				Columns:    []*schema.Column{MembershipsColumns[3]},
+				Columns:    []*schema.Column{MembershipsColumns[4]},
 				RefColumns: []*schema.Column{GroupsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -189,12 +226,17 @@ var (
 			{
 				Name:    "membership_user_id_group_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembershipsColumns[2], MembershipsColumns[3]},
+				Columns: []*schema.Column{MembershipsColumns[3], MembershipsColumns[4]},
 			},
 			{
 				Name:    "membership_group_id",
 				Unique:  false,
-				Columns: []*schema.Column{MembershipsColumns[3]},
+				Columns: []*schema.Column{MembershipsColumns[4]},
+			},
+			{
+				Name:    "membership_user_id_source",
+				Unique:  false,
+				Columns: []*schema.Column{MembershipsColumns[3], MembershipsColumns[2]},
 			},
 		},
 	}
@@ -687,6 +729,7 @@ var (
 		ConfigEntriesTable,
 		CredentialsTable,
 		GroupsTable,
+		IdentitiesTable,
 		MembershipsTable,
 		ModelsTable,
 		ModelGrantsTable,
@@ -708,6 +751,7 @@ func init() {
 	APIKeysTable.ForeignKeys[0].RefTable = UsersTable
 	CredentialsTable.ForeignKeys[0].RefTable = UsersTable
 	GroupsTable.ForeignKeys[0].RefTable = UsersTable
+	IdentitiesTable.ForeignKeys[0].RefTable = UsersTable
 	MembershipsTable.ForeignKeys[0].RefTable = UsersTable
 	MembershipsTable.ForeignKeys[1].RefTable = GroupsTable
 	ModelsTable.ForeignKeys[0].RefTable = UsersTable

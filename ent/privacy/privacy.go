@@ -231,6 +231,30 @@ func (f GroupMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GroupMutation", m)
 }
 
+// The IdentityQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IdentityQueryRuleFunc func(context.Context, *ent.IdentityQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IdentityQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IdentityQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IdentityQuery", q)
+}
+
+// The IdentityMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IdentityMutationRuleFunc func(context.Context, *ent.IdentityMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IdentityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IdentityMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IdentityMutation", m)
+}
+
 // The MembershipQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MembershipQueryRuleFunc func(context.Context, *ent.MembershipQuery) error
@@ -612,6 +636,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.GroupQuery:
 		return q.Filter(), nil
+	case *ent.IdentityQuery:
+		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
 	case *ent.ModelQuery:
@@ -656,6 +682,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CredentialMutation:
 		return m.Filter(), nil
 	case *ent.GroupMutation:
+		return m.Filter(), nil
+	case *ent.IdentityMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
 		return m.Filter(), nil

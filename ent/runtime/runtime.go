@@ -11,6 +11,7 @@ import (
 	"github.com/steward-dev/steward/ent/configentry"
 	"github.com/steward-dev/steward/ent/credential"
 	"github.com/steward-dev/steward/ent/group"
+	"github.com/steward-dev/steward/ent/identity"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
@@ -276,6 +277,88 @@ func init() {
 			return nil
 		}
 	}()
+	identityMixin := schema.Identity{}.Mixin()
+	identity.Policy = privacy.NewPolicies(schema.Identity{})
+	identity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := identity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	identityMixinFields0 := identityMixin[0].Fields()
+	_ = identityMixinFields0
+	identityMixinFields1 := identityMixin[1].Fields()
+	_ = identityMixinFields1
+	identityFields := schema.Identity{}.Fields()
+	_ = identityFields
+	// identityDescCreatedAt is the schema descriptor for created_at field.
+	identityDescCreatedAt := identityMixinFields1[0].Descriptor()
+	// identity.DefaultCreatedAt holds the default value on creation for the created_at field.
+	identity.DefaultCreatedAt = identityDescCreatedAt.Default.(func() time.Time)
+	// identityDescProvider is the schema descriptor for provider field.
+	identityDescProvider := identityFields[1].Descriptor()
+	// identity.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	identity.ProviderValidator = func() func(string) error {
+		validators := identityDescProvider.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(provider string) error {
+			for _, fn := range fns {
+				if err := fn(provider); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// identityDescSubject is the schema descriptor for subject field.
+	identityDescSubject := identityFields[2].Descriptor()
+	// identity.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	identity.SubjectValidator = func() func(string) error {
+		validators := identityDescSubject.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(subject string) error {
+			for _, fn := range fns {
+				if err := fn(subject); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// identityDescEmail is the schema descriptor for email field.
+	identityDescEmail := identityFields[3].Descriptor()
+	// identity.DefaultEmail holds the default value on creation for the email field.
+	identity.DefaultEmail = identityDescEmail.Default.(string)
+	// identity.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	identity.EmailValidator = identityDescEmail.Validators[0].(func(string) error)
+	// identityDescID is the schema descriptor for id field.
+	identityDescID := identityMixinFields0[0].Descriptor()
+	// identity.DefaultID holds the default value on creation for the id field.
+	identity.DefaultID = identityDescID.Default.(func() string)
+	// identity.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	identity.IDValidator = func() func(string) error {
+		validators := identityDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	membershipMixin := schema.Membership{}.Mixin()
 	membership.Policy = privacy.NewPolicies(schema.Membership{})
 	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -294,6 +377,26 @@ func init() {
 	membershipDescCreatedAt := membershipMixinFields0[0].Descriptor()
 	// membership.DefaultCreatedAt holds the default value on creation for the created_at field.
 	membership.DefaultCreatedAt = membershipDescCreatedAt.Default.(func() time.Time)
+	// membershipDescSource is the schema descriptor for source field.
+	membershipDescSource := membershipFields[2].Descriptor()
+	// membership.DefaultSource holds the default value on creation for the source field.
+	membership.DefaultSource = membershipDescSource.Default.(string)
+	// membership.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	membership.SourceValidator = func() func(string) error {
+		validators := membershipDescSource.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(source string) error {
+			for _, fn := range fns {
+				if err := fn(source); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	modelMixin := schema.Model{}.Mixin()
 	model.Policy = privacy.NewPolicies(schema.Model{})
 	model.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -10,6 +10,9 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
+// MembershipManual is the source of memberships made by hand.
+const MembershipManual = "manual"
+
 // Membership puts a user in a group, once: the unique index makes a repeated add a no-op.
 type Membership struct{ ent.Schema }
 
@@ -21,6 +24,10 @@ func (Membership) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("user_id"),
 		field.String("group_id"),
+		// source says who made the membership: "manual" (an admin, the default group) or the
+		// identity provider whose group claim it follows ("oidc:<provider id>", "ldap",
+		// "header"). Group sync changes only the memberships of its own source.
+		field.String("source").Default(MembershipManual).NotEmpty().MaxLen(128),
 	}
 }
 
@@ -36,7 +43,7 @@ func (Membership) Edges() []ent.Edge {
 
 // Indexes of the Membership.
 func (Membership) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("user_id", "group_id").Unique(), index.Fields("group_id")}
+	return []ent.Index{index.Fields("user_id", "group_id").Unique(), index.Fields("group_id"), index.Fields("user_id", "source")}
 }
 
 // Annotations of the Membership.

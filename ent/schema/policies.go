@@ -24,6 +24,9 @@ func (Session) Policy() ent.Policy { return authz.OwnedRows("Session") }
 // Policy of the APIKey.
 func (APIKey) Policy() ent.Policy { return authz.OwnedRows("APIKey") }
 
+// Policy of the Identity: the user's own links to external providers; admins read them all.
+func (Identity) Policy() ent.Policy { return authz.OwnedRows("Identity") }
+
 // Policy of the Group.
 func (Group) Policy() ent.Policy { return authz.GroupRows() }
 

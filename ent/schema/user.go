@@ -61,6 +61,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 		edge.To("sessions", Session.Type).
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
+		edge.To("identities", Identity.Type).
+			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 		// groups is resolved by hand (a dataloader, private to the user and admins); only its
 		// where-filter is generated, so admins can list the members of a group (hasGroupsWith).
 		edge.From("groups", Group.Type).Ref("members").

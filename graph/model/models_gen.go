@@ -130,6 +130,12 @@ type GroupMembersPayload struct {
 	Changed int `json:"changed"`
 }
 
+type LdapSigninInput struct {
+	// The directory's username (LDAP_ATTRIBUTE_FOR_USERNAME, uid by default).
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
 type PermissionExplanation struct {
 	Key     string              `json:"key"`
 	Granted bool                `json:"granted"`

@@ -42,6 +42,13 @@ const (
 	PaymentRefunded           Action = "PAYMENT_REFUNDED"
 	APIKeyRevoked             Action = "API_KEY_REVOKED"
 	SessionRevoked            Action = "SESSION_REVOKED"
+	// The external sign-in methods (OpenID Connect, LDAP, trusted headers); each entry's changes
+	// name the method and provider.
+	ExternalSignin        Action = "EXTERNAL_SIGNIN"
+	ExternalSigninRefused Action = "EXTERNAL_SIGNIN_REFUSED"
+	IdentityLinked        Action = "IDENTITY_LINKED"
+	GroupsSynced          Action = "GROUPS_SYNCED"
+	ProviderLogout        Action = "PROVIDER_LOGOUT"
 )
 
 // Actions lists every action, in the order above.
@@ -53,6 +60,7 @@ var Actions = []Action{
 	SubscriptionAssigned, SubscriptionCanceled, SubscriptionRenewed,
 	PaymentSucceeded, PaymentFailed, PaymentCanceled, PaymentRefunded,
 	APIKeyRevoked, SessionRevoked,
+	ExternalSignin, ExternalSigninRefused, IdentityLinked, GroupsSynced, ProviderLogout,
 }
 
 // Valid reports whether a is a known action.

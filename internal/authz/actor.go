@@ -68,6 +68,16 @@ var (
 	// groups and their grants.
 	Directory = &Actor{name: "directory",
 		reads: []string{"User", "Group", "Membership"}}
+	// ExternalSignin signs in the accounts an identity provider vouched for (OpenID Connect, LDAP,
+	// a trusted proxy): it finds, links or creates the account, follows the provider's role and
+	// groups (creating synced groups with no grants) and issues the session.
+	ExternalSignin = &Actor{name: "external sign-in", caps: []string{IssueSessions.Name},
+		reads:  []string{"Plan"},
+		writes: []string{"User", "Identity", "Group", "Membership", "Session"}}
+	// ProviderLogout ends the sessions of the account an identity provider's logout token names
+	// (OpenID Connect back-channel logout), once the token's signature has been checked.
+	ProviderLogout = &Actor{name: "provider logout", caps: []string{"ManageCredentials"},
+		reads: []string{"Identity"}, writes: []string{"Session"}}
 	// Models checks that a new model's id is free and that an access list names accounts and
 	// groups that exist, lists the accounts that have access, writes the models the viewer may
 	// change and keeps each model's grants (the rows the Model read rule filters on) in step.

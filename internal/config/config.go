@@ -94,6 +94,8 @@ type Config struct {
 	PersistedOperations string
 	// Gateway configures the OpenAI-compatible API at /v1 (STEWARD_GATEWAY_*, see gateway.go).
 	Gateway Gateway
+	// External configures sign-in through external identities (WEBUI_URL, trusted headers).
+	External External
 }
 
 // Limits bound every GraphQL request; see internal/gqllimit.
@@ -188,6 +190,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	cfg.LogFormat = env("STEWARD_LOG_FORMAT", "text")
 	cfg.PprofAddr = env("STEWARD_PPROF_ADDR", "")
 	cfg.DefaultPlanID = env("STEWARD_DEFAULT_PLAN_ID", "")
+	cfg.External = loadExternal(getenv)
 	cfg.YooKassa = YooKassa{ShopID: env("YOOKASSA_SHOP_ID", ""), SecretKey: env("YOOKASSA_SECRET_KEY", ""), APIURL: env("YOOKASSA_API_URL", "")}
 	if o := env("CORS_ALLOW_ORIGIN", ""); o != "" {
 		for _, p := range strings.Split(o, ",") {

@@ -57,6 +57,9 @@ func New(cfg Config) (*Service, error) {
 // maxPage bounds first/last of the connections.
 const maxPage = 1000
 
+// manualSource is the source of memberships made by hand (ent/schema/membership.go).
+const manualSource = "manual"
+
 // maxMembersPerCall bounds addGroupMembers and removeGroupMembers.
 const maxMembersPerCall = 1000
 
@@ -382,6 +385,14 @@ func (s *Service) changeMembers(ctx context.Context, groupID string, userIDs []s
 			if len(creates) > 0 {
 				if err := c.Membership.CreateBulk(creates...).Exec(sys); err != nil {
 					return fmt.Errorf("adding members: %w", err)
+				}
+			}
+			// Adding by hand someone an identity provider's group sync put in the group makes the
+			// membership the admin's: the sync no longer removes it (internal/groupsync).
+			if len(members) > 0 {
+				if _, err := c.Membership.Update().Where(membership.GroupID(groupID), membership.UserIDIn(members...),
+					membership.SourceNEQ(manualSource)).SetSource(manualSource).Save(sys); err != nil {
+					return fmt.Errorf("keeping synced members by hand: %w", err)
 				}
 			}
 		} else if len(members) > 0 {

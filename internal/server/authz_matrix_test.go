@@ -111,12 +111,16 @@ func matrixRows() []matrixRow {
 	return []matrixRow{
 		// Identity and credentials.
 		{"Query.me", "", `{ me { id } }`, noVars, anyone, ""},
+		{"Query.signInMethods", "", `{ signInMethods { password } }`, noVars, anyone, ""},
 		{"Query.myPermissions", "hasRole(USER)", `{ myPermissions }`, noVars, verified, ""},
 		{"Query.hasPermission", "hasRole(USER)", `{ hasPermission(key: "chat.delete") }`, noVars, verified, ""},
 		{"Query.apiKeys", "hasRole(USER)", `query($id: ID) { apiKeys(userId: $id) { id } }`, aliceID, with(aliceOnly, pending, forbid), ""},
 		{"Query.sessions", "hasRole(USER)", `query($id: ID) { sessions(userId: $id) { id } }`, aliceID, with(aliceOnly, pending, forbid), ""},
 		{"Query.defaultPermissions", "hasRole(ADMIN)", `{ defaultPermissions }`, noVars, adminOnly, ""},
 		{"Query.explainPermission", "hasRole(ADMIN)", `query($id: ID!) { explainPermission(userId: $id, key: "chat.delete") { granted } }`, aliceID, adminOnly, ""},
+		{"Mutation.ldapSignin", "", `mutation { ldapSignin(input: {username: "nobody", password: "wrong password"}) { token } }`, noVars, expect(forbid, forbid, forbid, forbid, forbid, forbid, forbid), ""},
+		{"Mutation.setOAuthProviders", "hasRole(ADMIN)", `mutation { setOAuthProviders(providers: []) { id } }`, noVars, adminOnly, ""},
+		{"Mutation.setLDAPConfig", "hasRole(ADMIN)", `mutation { setLDAPConfig(input: {enabled: false, host: "", port: 389, useTls: false, validateCert: true, appDn: "", searchBase: "", attributeForUsername: "uid", attributeForMail: "mail", groupManagement: false, attributeForGroups: "memberOf", groupCreation: false, blockedGroups: [], enableSignup: true}) { enabled } }`, noVars, adminOnly, ""},
 		{"Mutation.signup", "", `mutation { signup(input: {name: "", email: "x", password: "x"}) { token } }`, noVars, anyone, ""},
 		{"Mutation.signin", "", `mutation { signin(input: {email: "nobody@example.com", password: "wrong password"}) { token } }`, noVars,
 			expect(unauth, unauth, unauth, unauth, unauth, unauth, unauth), ""}, // everyone gets the wrong-password answer

@@ -201,6 +201,15 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	signins, err := metrics.NewExternalSignins(registry)
+	if err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
+	ext, err := newExternal(externalDeps{cfg: cfg, db: database, store: store, sessions: sess, audit: auditLog,
+		onSignup: bill.OnSignup, limits: limits, metrics: signins, logger: logger, now: opts.Now})
+	if err != nil {
+		return err
+	}
 	config, err := settings.NewService(settings.ServiceConfig{Store: store, Client: database.Client, Audit: auditLog, Now: opts.Now,
 		Verifier: settings.NewVerifier(settings.VerifierConfig{AllowPrivate: cfg.AllowPrivateToolServers, Timeout: opts.VerifyTimeout})})
 	if err != nil {
@@ -227,7 +236,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	schema, err := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
-		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now, GatesOff: opts.GatesOff})
+		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now, GatesOff: opts.GatesOff,
+		External: ext.service, LDAP: ext.ldap})
 	if err != nil {
 		return err
 	}
@@ -254,7 +264,8 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withBodyLimit(cfg.Limits.BodyBytes, withDeadline(outerDeadline(cfg.Limits.Timeout),
-		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, withGraphQLRequests(withRateLimit(limits, gql))))))
+		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, ext.header.Wrap(withGraphQLRequests(withRateLimit(limits, gql)))))))
+	ext.mount(mux)
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
 	gw, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry)
 	if err != nil {

@@ -20,7 +20,7 @@ type Change struct {
 
 // secretFields are the JSON names of write-only values: their changes are recorded, never their
 // values. Header values are treated as secrets too, since they usually carry credentials.
-var secretFields = []string{"key", "token", "password"}
+var secretFields = []string{"key", "token", "password", "clientSecret", "appPassword"}
 
 func isSecretPath(path string) bool {
 	parts := strings.Split(path, ".")

@@ -21,6 +21,8 @@ type Seeds struct {
 	PromptSuggestions PromptSuggestions
 	Banners           Banners
 	RateLimits        RateLimits
+	OAuth             OAuth
+	LDAP              LDAP
 }
 
 // DefaultSeeds are every section's defaults.
@@ -28,7 +30,7 @@ func DefaultSeeds() Seeds {
 	return Seeds{
 		Connections: DefaultConnections(), ToolServers: DefaultToolServers(), CodeExecution: DefaultCodeExecution(),
 		Models: DefaultModelsConfig(), PromptSuggestions: DefaultPromptSuggestions(), Banners: DefaultBanners(),
-		RateLimits: DefaultRateLimits(),
+		RateLimits: DefaultRateLimits(), OAuth: DefaultOAuth(), LDAP: DefaultLDAP(),
 	}
 }
 
@@ -148,6 +150,17 @@ func SeedsFromEnv(getenv func(string) string) (Seeds, error) {
 		}
 	}
 
+	oauth, err := oauthFromEnv(get, boolVar, listVar)
+	if err != nil {
+		problems = append(problems, fmt.Errorf("OAuth settings: %w", err))
+	}
+	s.OAuth = oauth
+	ldap, err := ldapFromEnv(get, boolVar, intVar, listVar)
+	if err != nil {
+		problems = append(problems, fmt.Errorf("LDAP settings: %w", err))
+	}
+	s.LDAP = ldap
+
 	for _, v := range []struct {
 		name string
 		v    validator
@@ -178,7 +191,8 @@ func (s *Store) SeedAll(ctx context.Context, a Auth, seeds Seeds) error {
 		AuthKey: a, ConnectionsKey: seeds.Connections, ToolServersKey: seeds.ToolServers.normalized(),
 		CodeExecutionKey: seeds.CodeExecution, ModelsKey: seeds.Models.normalized(),
 		PromptSuggestionsKey: seeds.PromptSuggestions.normalized(), BannersKey: seeds.Banners.normalized(),
-		RateLimitsKey: seeds.RateLimits,
+		RateLimitsKey: seeds.RateLimits, OAuthKey: seeds.OAuth.normalized(),
+		LDAPKey: seeds.LDAP,
 	} {
 		if err := s.Seed(ctx, key, v); err != nil {
 			return err

@@ -81,6 +81,8 @@ var sections = []section{
 	newSection(PromptSuggestionsKey, DefaultPromptSuggestions, PromptSuggestions.normalized, nil, nil),
 	newSection(BannersKey, DefaultBanners, Banners.normalized, nil, nil),
 	newSection(RateLimitsKey, DefaultRateLimits, nil, nil, nil),
+	newSection(OAuthKey, DefaultOAuth, OAuth.normalized, OAuth.keepSecrets, OAuth.masked),
+	newSection(LDAPKey, DefaultLDAP, nil, LDAP.keepSecrets, LDAP.masked),
 }
 
 func sectionByKey(key string) (section, bool) {

@@ -75,6 +75,8 @@ type SystemConfig struct {
 	PromptSuggestions PromptSuggestions
 	Banners           Banners
 	RateLimits        RateLimits
+	OAuth             OAuth
+	LDAP              LDAP
 }
 
 // requireAdmin is the capability every configuration method asks for.
@@ -110,6 +112,7 @@ func (s *Service) Config(ctx context.Context) (*SystemConfig, error) {
 		ToolServers: vals[ToolServersKey].(ToolServers), CodeExecution: vals[CodeExecutionKey].(CodeExecution),
 		Models: vals[ModelsKey].(Models), PromptSuggestions: vals[PromptSuggestionsKey].(PromptSuggestions),
 		Banners: vals[BannersKey].(Banners), RateLimits: vals[RateLimitsKey].(RateLimits),
+		OAuth: vals[OAuthKey].(OAuth), LDAP: vals[LDAPKey].(LDAP),
 	}, nil
 }
 
