@@ -36,16 +36,11 @@ const settleTimeout = 15 * time.Second
 
 // serveCall serves one metered call.
 func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
-	c, err := g.identify(r)
-	if err != nil {
-		g.fail(r.Context(), w, err)
+	c, ok := g.admit(w, r)
+	if !ok {
 		return
 	}
 	ctx := c.ctx
-	if err := authz.Require(ctx, authz.CallModels); err != nil {
-		g.fail(ctx, w, err)
-		return
-	}
 	body, err := g.readBody(r)
 	if err != nil {
 		g.fail(ctx, w, err)

@@ -38,6 +38,21 @@ type caller struct {
 // headers name one, switches to that user. Forwarded headers from anyone else are ignored: they
 // are plain request headers any client can set. The role header is never believed; the steward
 // account's own role counts.
+// admit identifies the caller and checks that it may call models; otherwise it answers the
+// request with the OpenAI-shaped error and returns false.
+func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (*caller, bool) {
+	c, err := g.identify(r)
+	if err != nil {
+		g.fail(r.Context(), w, err)
+		return nil, false
+	}
+	if err := authz.Require(c.ctx, authz.CallModels); err != nil {
+		g.fail(c.ctx, w, err)
+		return nil, false
+	}
+	return c, true
+}
+
 func (g *Gateway) identify(r *http.Request) (*caller, error) {
 	ctx := r.Context()
 	h := r.Header.Get("Authorization")

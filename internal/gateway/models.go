@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/steward-dev/steward/ent"
-	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/errs"
 )
 
@@ -25,13 +24,8 @@ func toModelObject(m *ent.Model) modelObject {
 // listModels answers GET /v1/models: the active models the caller may read, as the models
 // service decides for every other path.
 func (g *Gateway) listModels(w http.ResponseWriter, r *http.Request) {
-	c, err := g.identify(r)
-	if err != nil {
-		g.fail(r.Context(), w, err)
-		return
-	}
-	if err := authz.Require(c.ctx, authz.CallModels); err != nil {
-		g.fail(c.ctx, w, err)
+	c, ok := g.admit(w, r)
+	if !ok {
 		return
 	}
 	ms, err := g.cfg.Models.List(c.ctx)
@@ -50,13 +44,8 @@ func (g *Gateway) listModels(w http.ResponseWriter, r *http.Request) {
 
 // getModel answers GET /v1/models/{id}, with model_not_found for a model the caller may not read.
 func (g *Gateway) getModel(w http.ResponseWriter, r *http.Request) {
-	c, err := g.identify(r)
-	if err != nil {
-		g.fail(r.Context(), w, err)
-		return
-	}
-	if err := authz.Require(c.ctx, authz.CallModels); err != nil {
-		g.fail(c.ctx, w, err)
+	c, ok := g.admit(w, r)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")

@@ -196,13 +196,8 @@ func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 			return fmt.Errorf("storing credential: %w", err)
 		}
 		// The admin made the account on purpose; DEFAULT_GROUP_ID applies to it as to sign-ups.
-		if err := joinGroup(ctx, c, settingsAuth.DefaultGroupID, u.ID); err != nil {
+		if err := a.onboard(ctx, c, u, settingsAuth.DefaultGroupID); err != nil {
 			return err
-		}
-		if a.onCreate != nil {
-			if err := a.onCreate(ctx, c, u); err != nil {
-				return err
-			}
 		}
 		return a.audit.Record(ctx, audit.Entry{Action: audit.UserCreated, EntityType: "User", EntityID: u.ID,
 			Description: fmt.Sprintf("admin created account %s with role %s", acct.email, role),
@@ -214,6 +209,18 @@ func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 		return nil, err
 	}
 	return u, nil
+}
+
+// onboard gives a new account what every account starts with: the default group
+// (DEFAULT_GROUP_ID) and whatever the creation hook adds (billing's default plan).
+func (a *Admin) onboard(ctx context.Context, c *ent.Client, u *ent.User, defaultGroupID string) error {
+	if err := joinGroup(ctx, c, defaultGroupID, u.ID); err != nil {
+		return err
+	}
+	if a.onCreate != nil {
+		return a.onCreate(ctx, c, u)
+	}
+	return nil
 }
 
 // hashPassword applies the password policy (its minimum length is a setting) and hashes password.

@@ -41,13 +41,8 @@ func (a *Admin) RegisterForwarded(ctx context.Context, name, email string) (*ent
 		if err != nil {
 			return conflictOr(err, "creating user")
 		}
-		if err := joinGroup(ctx, c, settingsAuth.DefaultGroupID, u.ID); err != nil {
+		if err := a.onboard(ctx, c, u, settingsAuth.DefaultGroupID); err != nil {
 			return err
-		}
-		if a.onCreate != nil {
-			if err := a.onCreate(ctx, c, u); err != nil {
-				return err
-			}
 		}
 		return a.audit.Record(ctx, audit.Entry{Action: audit.UserCreated, EntityType: "User", EntityID: u.ID,
 			Description: fmt.Sprintf("gateway registered forwarded account %s as pending", email),
