@@ -170,7 +170,8 @@ func listAdmins(ctx context.Context, c *console, _ adminArgs) error {
 	return w.Flush()
 }
 
-// account finds the account with email, as sign-in normalises it.
+// account finds the account with email, as sign-in normalises it, through the same listing the
+// admin API uses (ManageUsers, which the console holds).
 func (c *console) account(ctx context.Context, email string) (*ent.User, error) {
 	if email == "" {
 		return nil, errors.New("--email is required")
@@ -179,11 +180,15 @@ func (c *console) account(ctx context.Context, email string) (*ent.User, error) 
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.app.DB.Client.User.Query().Where(user.Email(normal)).Only(ctx)
-	if ent.IsNotFound(err) {
+	one := 1
+	page, err := c.app.UserAdmin.List(ctx, users.ListInput{First: &one, Where: &ent.UserWhereInput{Email: &normal}})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Edges) == 0 {
 		return nil, fmt.Errorf("no account has the email %s", normal)
 	}
-	return u, err
+	return page.Edges[0].Node, nil
 }
 
 // password reads the first line of standard input, or generates a password when not asked to.
