@@ -182,7 +182,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	})
 	perms := permissions.New(database.Client, store, auditLog)
 	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Bus: a.Bus, Now: opts.Now,
-		CacheTTL: credentialCacheTTL(a.Redis)})
+		CacheTTL: credentialCacheTTL(a.Redis), OpenWebUI: openWebUIWindow(cfg.OpenWebUITokens, opts.Now, logger)})
 	if err != nil {
 		return err
 	}
@@ -322,6 +322,23 @@ func credentialCacheTTL(shared *redis.Client) time.Duration {
 		return 0
 	}
 	return 10 * time.Second
+}
+
+// openWebUIWindow turns the configured migration window into the sessions' one, and says at start
+// whether Open WebUI's tokens are accepted, so that an operator sees a window that has ended.
+func openWebUIWindow(c config.OpenWebUITokens, now func() time.Time, logger *slog.Logger) sessions.OpenWebUIWindow {
+	if c.Until.IsZero() {
+		return sessions.OpenWebUIWindow{}
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if !now().Before(c.Until) {
+		logger.Warn("the window for Open WebUI's tokens has ended: they are refused", "ended", c.Until)
+	} else {
+		logger.Info("accepting Open WebUI's tokens for imported accounts", "until", c.Until)
+	}
+	return sessions.OpenWebUIWindow{Secret: []byte(c.Secret), Until: c.Until}
 }
 
 // queryCacheTTL is the query cache's TTL, or 0 when it is off: it sees only this process's
