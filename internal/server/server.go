@@ -210,17 +210,18 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	groupService, err := groups.New(groups.Config{Client: database.Client, Audit: auditLog})
+	if err != nil {
+		return err
+	}
 	config, err := settings.NewService(settings.ServiceConfig{Store: store, Client: database.Client, Audit: auditLog, Now: opts.Now,
-		Verifier: settings.NewVerifier(settings.VerifierConfig{AllowPrivate: cfg.AllowPrivateToolServers, Timeout: opts.VerifyTimeout})})
+		Verifier:  settings.NewVerifier(settings.VerifierConfig{AllowPrivate: cfg.AllowPrivateToolServers, Timeout: opts.VerifyTimeout}),
+		Exchanged: []settings.Exchanged{perms.Exchanged(), groupService.Exchanged()}})
 	if err != nil {
 		return err
 	}
 	userAdmin, err := users.NewAdmin(users.AdminConfig{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Audit: auditLog, Now: opts.Now,
 		OnCreate: bill.OnSignup})
-	if err != nil {
-		return err
-	}
-	groupService, err := groups.New(groups.Config{Client: database.Client, Audit: auditLog})
 	if err != nil {
 		return err
 	}
