@@ -20,6 +20,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph"
 	"github.com/steward-dev/steward/internal/analytics"
+	"github.com/steward-dev/steward/internal/appconfig"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
@@ -236,9 +237,13 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	app, err := appconfig.New(appconfig.Config{Client: database.Client, Settings: store, Methods: ext.service.Methods})
+	if err != nil {
+		return err
+	}
 	schema, err := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now, GatesOff: opts.GatesOff,
-		External: ext.service, LDAP: ext.ldap})
+		External: ext.service, LDAP: ext.ldap, App: app})
 	if err != nil {
 		return err
 	}

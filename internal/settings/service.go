@@ -81,6 +81,7 @@ type SystemConfig struct {
 	RateLimits        RateLimits
 	OAuth             OAuth
 	LDAP              LDAP
+	UI                UI
 }
 
 // requireAdmin is the capability every configuration method asks for.
@@ -116,7 +117,7 @@ func (s *Service) Config(ctx context.Context) (*SystemConfig, error) {
 		ToolServers: vals[ToolServersKey].(ToolServers), CodeExecution: vals[CodeExecutionKey].(CodeExecution),
 		Models: vals[ModelsKey].(Models), PromptSuggestions: vals[PromptSuggestionsKey].(PromptSuggestions),
 		Banners: vals[BannersKey].(Banners), RateLimits: vals[RateLimitsKey].(RateLimits),
-		OAuth: vals[OAuthKey].(OAuth), LDAP: vals[LDAPKey].(LDAP),
+		OAuth: vals[OAuthKey].(OAuth), LDAP: vals[LDAPKey].(LDAP), UI: vals[UIKey].(UI),
 	}, nil
 }
 
