@@ -49,9 +49,10 @@ func (s *Service) authenticateOpenWebUI(ctx context.Context, credential string, 
 	}
 	gen := s.cache.begin()
 	u, err := s.openWebUIAccount(ctx, userID)
-	if err != nil || u == nil {
+	if err != nil {
 		return nil, err
 	}
+	// A token is a sign-in that did not happen here: an account locked against sign-ins is refused.
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		return nil, errBadCredential
 	}
@@ -66,8 +67,8 @@ func (s *Service) authenticateOpenWebUI(ctx context.Context, credential string, 
 	return v, nil
 }
 
-// openWebUIAccount returns the account linked to Open WebUI's user id, or nil when there is none
-// (never imported, deleted, or its tokens ended).
+// openWebUIAccount returns the account linked to Open WebUI's user id, or errBadCredential when
+// there is none (never imported, deleted, or its tokens ended).
 func (s *Service) openWebUIAccount(ctx context.Context, openWebUIID string) (*ent.User, error) {
 	link, err := s.client.Identity.Query().
 		Where(identity.Provider(OpenWebUIProvider), identity.Subject(openWebUIID)).
