@@ -34,7 +34,7 @@ var owuiFlat = map[string]any{
 	"ui.default_pinned_models": "", "ui.model_order_list": []any{"llama3", "gpt-4o"},
 	"auth.jwt_expiry": "-1", "auth.enable_api_keys": true, "auth.admin.show": false,
 	"user.permissions": map[string]any{"chat": map[string]any{"delete": false}},
-	"rag.top_k": float64(3),
+	"rag.top_k":        float64(3),
 }
 
 func TestFromOpenWebUI(t *testing.T) {
