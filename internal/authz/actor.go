@@ -94,6 +94,14 @@ var (
 // are audited with the actor "console" (auth.Request.Principal).
 var Console = &Actor{name: "console", caps: []string{ManageUsers.Name, "ManageCredentials"}}
 
+// Importer is `steward import-openwebui` at the console: it copies an Open WebUI deployment's
+// accounts, credentials, groups, models, configuration and billing rows into steward in one
+// transaction. It holds the import capability and the configuration one (the settings service
+// validates and stores the mapped sections), and the tables it copies into.
+var Importer = &Actor{name: "importer", caps: []string{ImportData.Name, ManageConfig.Name},
+	writes: append([]string{"User", "Credential", "Identity", "APIKey", "Group", "Membership", "Model", "ModelGrant",
+		"ConfigEntry"}, billingTables...)}
+
 // Operator is whoever holds the database itself: operator commands, benchmarks and test
 // fixtures. It holds every capability and table. Nothing that serves a request may use it.
 var Operator = &Actor{name: "operator"}
