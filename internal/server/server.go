@@ -87,8 +87,8 @@ type App struct {
 	Renewer *billing.Renewer
 	// Config and Audit are the configuration service and the audit log, for steward
 	// import-openwebui.
-	Config *settings.Service
-	Audit  *audit.Log
+	Config  *settings.Service
+	Audit   *audit.Log
 	handler http.Handler
 	logger  *slog.Logger
 	closers []func()
