@@ -123,7 +123,7 @@ func (r *Report) Print(w io.Writer) error {
 	for _, l := range r.Layout {
 		fmt.Fprintf(w, "  %s\n", l)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TABLE\tCREATE\tUPDATE\tUNCHANGED\tSKIPPED\tCONFLICTS\t")
 	for _, c := range r.Tables {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t\n", c.Table, c.Created, c.Updated, c.Unchanged, c.Skipped, c.Conflicts)
