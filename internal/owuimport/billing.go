@@ -18,7 +18,9 @@ import (
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/transaction"
+	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/usageevent"
+	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
 )
@@ -122,7 +124,7 @@ func (r *run) importPlan(ctx context.Context, p row) error {
 		outcome = updated
 	}
 	r.rep.count("plans", outcome)
-	r.plans[id] = true
+	r.plans[id] = period.Interval(strings.ToLower(string(interval)))
 	return nil
 }
 
@@ -164,7 +166,7 @@ func (r *run) importSubscription(ctx context.Context, s row, currentOf map[strin
 	case !r.users[uid]:
 		r.rep.skip("subscriptions", id, fmt.Sprintf("its account %s was not imported", uid))
 		return nil
-	case !r.plans[pid]:
+	case r.plans[pid] == "":
 		r.rep.skip("subscriptions", id, fmt.Sprintf("its plan %s was not imported", pid))
 		return nil
 	}
@@ -243,7 +245,11 @@ func (r *run) importSubscription(ctx context.Context, s row, currentOf map[strin
 		outcome = updated
 	}
 	r.rep.count("subscriptions", outcome)
-	r.subs[id] = pid
+	anchor := micro(start)
+	if old != nil {
+		anchor = old.PeriodAnchor // steward's periods follow the anchor it first stored
+	}
+	r.subs[id] = subscription{planID: pid, anchor: anchor}
 	return nil
 }
 
@@ -299,7 +305,9 @@ func (r *run) importUsageRow(ctx context.Context, u row) error {
 	}
 	q := r.c.UsageEvent.Create().SetUserID(uid).SetMetric(m).SetAmount(u.int64("amount")).
 		SetIdempotencyKey(usageKey(id)).SetModelID(u.str("model_id")).SetChatID(u.str("chat_id"))
-	if sid := u.str("subscription_id"); r.subs[sid] != "" {
+	sid := u.str("subscription_id")
+	sub, hasSub := r.subs[sid]
+	if hasSub {
 		q.SetSubscriptionID(sid)
 	}
 	if meta := u.object("metadata"); meta != nil {
@@ -307,14 +315,32 @@ func (r *run) importUsageRow(ctx context.Context, u row) error {
 	} else if meta := u.object("extra_metadata"); meta != nil {
 		q.SetMetadata(meta)
 	}
-	if t, ok := u.epoch("created_at"); ok {
-		q.SetCreatedAt(micro(t))
+	at, ok := u.epoch("created_at")
+	if !ok {
+		at = r.im.cfg.Now().UTC()
 	}
+	q.SetCreatedAt(micro(at))
 	if err := q.Exec(ctx); err != nil {
 		return err
 	}
 	r.rep.count("usage events", created)
-	return nil
+	if !hasSub {
+		return nil
+	}
+	// The quota counter of the event's period, computed as billing computes it (from the
+	// subscription's anchor and its plan's interval), so usage in the current period still
+	// counts against the quota after the switch. Only new events are added: a re-run adds nothing.
+	start, end := period.Current(sub.anchor, at, r.plans[sub.planID])
+	return r.c.UsageCounter.Create().SetSubscriptionID(sid).SetUserID(uid).SetMetric(m).
+		SetPeriodStart(start).SetPeriodEnd(end).SetUsed(u.int64("amount")).
+		OnConflictColumns(usagecounter.FieldSubscriptionID, usagecounter.FieldMetric, usagecounter.FieldPeriodStart).
+		AddUsed(u.int64("amount")).Exec(ctx)
+}
+
+// subscription is what the rows after it need of an imported subscription.
+type subscription struct {
+	planID string
+	anchor time.Time
 }
 
 var transactionStatuses = map[string]transaction.Status{
@@ -358,8 +384,8 @@ func (r *run) importTransaction(ctx context.Context, t row) error {
 		return nil
 	}
 	var subID, planID, paymentID *string
-	if sid := t.str("subscription_id"); r.subs[sid] != "" {
-		pid := r.subs[sid]
+	if sid := t.str("subscription_id"); r.subs[sid].planID != "" {
+		pid := r.subs[sid].planID
 		subID, planID = &sid, &pid
 	}
 	provider := ""

@@ -16,6 +16,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -80,7 +81,7 @@ func (im *Importer) Run(ctx context.Context, src *Source, from string, opts Opti
 	}
 	err = db.InTx(ctx, im.cfg.DB.Client, func(ctx context.Context, c *ent.Client) error {
 		r := &run{im: im, c: c, rep: rep, snap: snap, progress: opts.Progress,
-			users: map[string]bool{}, groups: map[string]bool{}, plans: map[string]bool{}, subs: map[string]string{}}
+			users: map[string]bool{}, groups: map[string]bool{}, plans: map[string]period.Interval{}, subs: map[string]subscription{}}
 		for _, step := range []func(context.Context) error{
 			r.importUsers, r.importAPIKeys, r.importGroups, r.importConfig, r.importModels,
 			r.importPlans, r.importSubscriptions, r.importUsage, r.importTransactions, r.noteBillingAudit,
@@ -128,8 +129,9 @@ type run struct {
 	snap     *snapshot
 	progress func(table string, done, total int)
 	// What this run imported (or found unchanged), for the rows that refer to it.
-	users, groups, plans map[string]bool
-	subs                 map[string]string // subscription id -> plan id
+	users, groups map[string]bool
+	plans         map[string]period.Interval // plan id -> its billing interval
+	subs          map[string]subscription
 }
 
 func (r *run) tick(table string, done, total int) {

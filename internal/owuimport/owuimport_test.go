@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -98,7 +99,8 @@ func auditCount(t *testing.T, s *st.Server) int {
 // checks through the GraphQL API what the accounts see.
 func TestImportNewerLayout(t *testing.T) {
 	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
-		s := st.New(t, b)
+		// Mid-December 2025: inside the first period of Alice's subscription (from 2025-12-01).
+		s := st.New(t, b, st.WithClock(st.NewClock(time.Date(2025, 12, 15, 12, 0, 0, 0, time.UTC)).Now))
 		from := owuitest.New(t, dbtest.SQLite, owuitest.Newer)
 		empty, emptyAudit := rowCounts(t, s), auditCount(t, s)
 
@@ -200,6 +202,22 @@ func TestImportNewerLayout(t *testing.T) {
 			}
 			if got := fmt.Sprint(st.Get(d, "transactions.edges")); got != "[map[node:map[amount:990.50 id:t-1 status:SUCCEEDED]]]" {
 				t.Errorf("transactions = %s", got)
+			}
+		})
+
+		t.Run("usage of the current period counts against the quota", func(t *testing.T) {
+			d := s.MustQuery(t, alice, `{ myUsage { periodStart metrics { metric used limit } } }`)
+			if st.Get(d, "myUsage.periodStart") != "2025-12-01T00:00:00Z" {
+				t.Errorf("period = %v", d)
+			}
+			var tokens any
+			for _, m := range st.Get(d, "myUsage.metrics").([]any) {
+				if st.Get(m, "metric") == "TOKENS_INPUT" {
+					tokens = m
+				}
+			}
+			if st.Get(tokens, "used") != float64(120) || st.Get(tokens, "limit") != float64(1000000) {
+				t.Errorf("tokens input = %v, want 120 of 1000000 used", tokens)
 			}
 		})
 
