@@ -219,7 +219,11 @@ func (r *run) importModel(ctx context.Context, m row) error {
 	if name == "" {
 		name = id
 	}
-	ac, err := access.ParseAccessControl(m.json("access_control"))
+	raw := m.json("access_control")
+	if r.snap.modelAccess != nil {
+		raw = r.snap.modelAccess[id]
+	}
+	ac, err := access.ParseAccessControl(raw)
 	if err != nil {
 		r.rep.skip("models", id, "its access_control is not Open WebUI's {read, write} shape")
 		return nil

@@ -74,7 +74,7 @@ func (im *Importer) Run(ctx context.Context, src *Source, from string, opts Opti
 	if err := authz.Require(ctx, authz.ImportData); err != nil {
 		return nil, err
 	}
-	rep := &Report{Source: from, DryRun: opts.DryRun, StartedAt: im.cfg.Now().UTC(), Tables: []*Counts{}, Skipped: []Skip{}, Layout: []string{}}
+	rep := &Report{Source: redactURL(from), DryRun: opts.DryRun, StartedAt: im.cfg.Now().UTC(), Tables: []*Counts{}, Skipped: []Skip{}, Layout: []string{}}
 	snap, err := read(ctx, src, rep)
 	if err != nil {
 		return nil, err

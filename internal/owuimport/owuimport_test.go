@@ -65,6 +65,17 @@ func signinAs(t *testing.T, s *st.Server, email, password string) string {
 	return st.Get(r.Data, "signin.token").(string)
 }
 
+// modelIDs lists the models the token's account reads, sorted.
+func modelIDs(t *testing.T, s *st.Server, token string) []string {
+	t.Helper()
+	var out []string
+	for _, m := range st.Get(s.MustQuery(t, token, `{ models { id } }`), "models").([]any) {
+		out = append(out, st.Get(m, "id").(string))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // rowCounts is how many rows steward holds in the tables an import writes, read as the operator.
 func rowCounts(t *testing.T, s *st.Server) string {
 	t.Helper()
@@ -170,18 +181,10 @@ func TestImportNewerLayout(t *testing.T) {
 		})
 
 		t.Run("a restricted model stays restricted", func(t *testing.T) {
-			ids := func(token string) []string {
-				var out []string
-				for _, m := range st.Get(s.MustQuery(t, token, `{ models { id } }`), "models").([]any) {
-					out = append(out, st.Get(m, "id").(string))
-				}
-				sort.Strings(out)
-				return out
-			}
-			if got := fmt.Sprint(ids(alice)); got != "[m-public m-secret]" {
+			if got := fmt.Sprint(modelIDs(t, s, alice)); got != "[m-public m-secret]" {
 				t.Errorf("alice (in Engineers) reads %s", got)
 			}
-			if got := fmt.Sprint(ids(bob)); got != "[m-public]" {
+			if got := fmt.Sprint(modelIDs(t, s, bob)); got != "[m-public]" {
 				t.Errorf("bob (outside Engineers) reads %s", got)
 			}
 		})
@@ -330,4 +333,54 @@ func TestImportFromPostgres(t *testing.T) {
 	if got := st.Get(d, "mySubscription.plan.price"); got != "990.50" {
 		t.Errorf("the plan price read from PostgreSQL's numeric = %v", got)
 	}
+}
+
+// newestLayout turns the newer fixture into the newest Open WebUI layout: access control in the
+// access_grant table (f1e2d3c4b5a6_add_access_grant_table, which drops model.access_control)
+// and the configuration as per-key rows (3ff2c63645b8_reshape_config_to_per_key_rows).
+var newestLayout = []string{
+	`CREATE TABLE "access_grant" (id TEXT NOT NULL PRIMARY KEY, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,
+	   principal_type TEXT NOT NULL, principal_id TEXT NOT NULL, permission TEXT NOT NULL, created_at BIGINT NOT NULL,
+	   CONSTRAINT uq_access_grant_grant UNIQUE (resource_type, resource_id, principal_type, principal_id, permission))`,
+	`INSERT INTO "access_grant" VALUES ('ag-1', 'model', 'm-public', 'user', '*', 'read', 1733050000),
+	   ('ag-2', 'model', 'm-secret', 'group', 'g-eng', 'read', 1733050000),
+	   ('ag-3', 'knowledge', 'k-1', 'user', '*', 'read', 1733050000)`,
+	`INSERT INTO "model" (id, user_id, name, created_at, is_active) VALUES ('m-private', 'u-admin', 'Admin only', 1733050000, TRUE)`,
+	`ALTER TABLE "model" DROP COLUMN access_control`,
+	`DROP TABLE "config"`,
+	`CREATE TABLE "config" (key TEXT NOT NULL PRIMARY KEY, value JSON NOT NULL, updated_at BIGINT)`,
+	`INSERT INTO "config" VALUES ('ui.default_models', '"m-secret"', 1733050000), ('auth.enable_api_keys', 'true', 1733050000),
+	   ('user.permissions', '{"workspace": {"models": false}}', 1733050000), ('rag.top_k', '3', 1733050000)`,
+}
+
+// TestImportNewestLayout reads model access control from access_grant rows (a model without any
+// grant is private) and the configuration from per-key rows.
+func TestImportNewestLayout(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		s := st.New(t, b)
+		rep := mustImport(t, s, owuitest.New(t, b, owuitest.Newer, newestLayout...), false)
+		if !slices.Contains(rep.Layout, "model access control: access_grant table") || !slices.Contains(rep.Layout, "configuration: per-key config rows") {
+			t.Errorf("layout = %v", rep.Layout)
+		}
+		alice := signinAs(t, s, owuitest.AliceEmail, owuitest.AlicePassword)
+		bob := signinAs(t, s, owuitest.BobEmail, owuitest.BobPassword)
+		admin := signinAs(t, s, owuitest.AdminEmail, owuitest.AdminPassword)
+		for _, c := range []struct {
+			who, token, want string
+		}{
+			{"alice", alice, "[m-public m-secret]"}, {"bob", bob, "[m-public]"},
+			{"the owner of the model without grants", admin, "[m-private m-public m-secret]"},
+		} {
+			if got := fmt.Sprint(modelIDs(t, s, c.token)); got != c.want {
+				t.Errorf("%s reads %s, want %s", c.who, got, c.want)
+			}
+		}
+		d := s.MustQuery(t, admin, `{ config { models { defaultModels } } u: explainPermission(userId: "u-bob", key: "workspace.models") { granted } }`)
+		if fmt.Sprint(st.Get(d, "config.models.defaultModels")) != "[m-secret]" || st.Get(d, "u.granted") != false {
+			t.Errorf("configuration from per-key rows: %v", d)
+		}
+		if got := st.Get(s.MustQuery(t, owuitest.AliceKey, `{ me { id } }`), "me.id"); got != "u-alice" {
+			t.Errorf("with API keys enabled per key, the key is %v's", got)
+		}
+	})
 }

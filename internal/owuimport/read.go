@@ -15,7 +15,10 @@ type snapshot struct {
 	apiKeys []apiKey
 	config  map[string]any
 	models  []row
-	plans   []row
+	// modelAccess is each model's access control rebuilt from the newest layout's access_grant
+	// table (nil map: the layout keeps it in model.access_control).
+	modelAccess map[string]any
+	plans       []row
 	subs    []row
 	usage   []row
 	txs     []row
@@ -57,8 +60,16 @@ func read(ctx context.Context, s *Source, rep *Report) (*snapshot, error) {
 		if snap.models, err = s.all(ctx, "model", "created_at, id"); err != nil {
 			return nil, err
 		}
-		if !s.Has("model", "access_control") {
-			rep.Layout = append(rep.Layout, "models: no access_control column (a version before groups): every model is public")
+		switch {
+		case s.Has("access_grant", "resource_type", "resource_id", "principal_type", "principal_id", "permission"):
+			if err := readAccessGrants(ctx, s, snap); err != nil {
+				return nil, err
+			}
+			rep.Layout = append(rep.Layout, "model access control: access_grant table")
+		case s.Has("model", "access_control"):
+			rep.Layout = append(rep.Layout, "model access control: model.access_control column")
+		default:
+			rep.Layout = append(rep.Layout, "models: no access control (a version before groups): every model is public")
 		}
 	}
 	billing := []struct {
@@ -164,6 +175,60 @@ func readConfig(ctx context.Context, s *Source, snap *snapshot, rep *Report) err
 			snap.config[r.str("key")] = r.json("value")
 		}
 		rep.Layout = append(rep.Layout, "configuration: per-key config rows")
+	}
+	return nil
+}
+
+// readAccessGrants rebuilds Open WebUI's access_control value of every model from the newest
+// layout's access_grant rows, as that migration's downgrade does: a read grant to user "*" is
+// public (nil), other grants fill the read and write lists, and a model without any grant is
+// private to its owner ({} with empty lists).
+func readAccessGrants(ctx context.Context, s *Source, snap *snapshot) error {
+	rows, err := s.all(ctx, "access_grant", "resource_id, permission, principal_type, principal_id")
+	if err != nil {
+		return err
+	}
+	type lists struct{ read, write map[string][]any }
+	byModel := map[string]*lists{}
+	public := map[string]bool{}
+	for _, r := range rows {
+		if r.str("resource_type") != "model" {
+			continue
+		}
+		id, kind, who, perm := r.str("resource_id"), r.str("principal_type"), r.str("principal_id"), r.str("permission")
+		if kind == "user" && who == "*" {
+			if perm == "read" {
+				public[id] = true
+			}
+			continue
+		}
+		l := byModel[id]
+		if l == nil {
+			l = &lists{read: map[string][]any{"user_ids": {}, "group_ids": {}}, write: map[string][]any{"user_ids": {}, "group_ids": {}}}
+			byModel[id] = l
+		}
+		side := l.read
+		if perm == "write" {
+			side = l.write
+		} else if perm != "read" {
+			continue
+		}
+		side[kind+"_ids"] = append(side[kind+"_ids"], who)
+	}
+	snap.modelAccess = map[string]any{}
+	for _, m := range snap.models {
+		id := m.str("id")
+		switch l := byModel[id]; {
+		case public[id]:
+			snap.modelAccess[id] = nil
+		case l != nil:
+			snap.modelAccess[id] = map[string]any{
+				"read":  map[string]any{"user_ids": l.read["user_ids"], "group_ids": l.read["group_ids"]},
+				"write": map[string]any{"user_ids": l.write["user_ids"], "group_ids": l.write["group_ids"]},
+			}
+		default:
+			snap.modelAccess[id] = map[string]any{}
+		}
 	}
 	return nil
 }
