@@ -19,9 +19,9 @@ type snapshot struct {
 	// table (nil map: the layout keeps it in model.access_control).
 	modelAccess map[string]any
 	plans       []row
-	subs    []row
-	usage   []row
-	txs     []row
+	subs        []row
+	usage       []row
+	txs         []row
 	// billingAudit is how many rows the fork's billing_audit_log holds.
 	billingAudit int
 }
