@@ -21,7 +21,7 @@ import (
 )
 
 // importInto runs an import of from into s's database as steward import-openwebui does.
-func importInto(t *testing.T, s *st.Server, from string, dryRun bool) (*owuimport.Report, error) {
+func importInto(t testing.TB, s *st.Server, from string, dryRun bool) (*owuimport.Report, error) {
 	t.Helper()
 	ctx := authz.As(auth.WithRequest(context.Background(), auth.Request{ID: uuid.NewString(), Principal: "console"}), authz.Importer)
 	src, err := owuimport.Open(ctx, from)
