@@ -70,7 +70,7 @@ func runImport(ctx context.Context, cfg config.Config, logger *slog.Logger, args
 	}
 	ctx = authz.As(auth.WithRequest(ctx, auth.Request{UserAgent: "steward import-openwebui", ID: uuid.NewString(), Principal: "console"}), authz.Importer)
 	progress := newProgress(stderr, terminal)
-	rep, err := im.Run(ctx, src, *from, owuimport.Options{DryRun: *dryRun, Progress: progress.update})
+	rep, err := im.Run(ctx, src, owuimport.Options{DryRun: *dryRun, Progress: progress.update})
 	progress.finish()
 	if err != nil {
 		return fmt.Errorf("the import failed and nothing was written: %w", err)

@@ -141,7 +141,8 @@ func (r *run) importConfig(ctx context.Context) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, key := range keys {
+	for i, key := range keys {
+		r.tick("config sections", i+1, len(keys))
 		v := overlay(stored[key], secs[key])
 		res, err := r.im.cfg.Config.Import(ctx, map[string]any{"version": mapped.Document["version"], "sections": map[string]any{key: v}}, false)
 		if e, ok := errs.As(err); ok && e.Code == errs.CodeBadUserInput {

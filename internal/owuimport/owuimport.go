@@ -65,16 +65,16 @@ type Options struct {
 // errDryRun rolls the dry run's transaction back.
 var errDryRun = errors.New("dry run")
 
-// Run imports src (described as from in the report) into steward's database: ImportData. It
+// Run imports src into steward's database: ImportData. It
 // returns the report, or an error when the import failed and nothing was written. A row that
 // cannot be imported on its own (an unknown role, an email another account holds) is skipped and
 // reported; an error from the database or from steward's own checks of a row stops the import
 // and rolls back everything.
-func (im *Importer) Run(ctx context.Context, src *Source, from string, opts Options) (*Report, error) {
+func (im *Importer) Run(ctx context.Context, src *Source, opts Options) (*Report, error) {
 	if err := authz.Require(ctx, authz.ImportData); err != nil {
 		return nil, err
 	}
-	rep := &Report{Source: redactURL(from), DryRun: opts.DryRun, StartedAt: im.cfg.Now().UTC(), Tables: []*Counts{}, Skipped: []Skip{}, Layout: []string{}}
+	rep := &Report{Source: src.name, DryRun: opts.DryRun, StartedAt: im.cfg.Now().UTC(), Tables: []*Counts{}, Skipped: []Skip{}, Layout: []string{}}
 	snap, err := read(ctx, src, rep)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (im *Importer) Run(ctx context.Context, src *Source, from string, opts Opti
 			}
 		}
 		err := im.cfg.Audit.Record(ctx, audit.Entry{Action: audit.DataImported, EntityType: "Import", EntityID: "openwebui",
-			Description: fmt.Sprintf("imported Open WebUI data from %s", redactURL(from)), Changes: auditChanges(rep)})
+			Description: fmt.Sprintf("imported Open WebUI data from %s", src.name), Changes: auditChanges(rep)})
 		if err != nil {
 			return err
 		}

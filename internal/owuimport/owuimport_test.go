@@ -33,7 +33,7 @@ func importInto(t testing.TB, s *st.Server, from string, dryRun bool) (*owuimpor
 	if err != nil {
 		t.Fatal(err)
 	}
-	return im.Run(ctx, src, from, owuimport.Options{DryRun: dryRun})
+	return im.Run(ctx, src, owuimport.Options{DryRun: dryRun})
 }
 
 func mustImport(t *testing.T, s *st.Server, from string, dryRun bool) *owuimport.Report {

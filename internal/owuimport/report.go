@@ -119,7 +119,7 @@ func (r *Report) Print(w io.Writer) error {
 	if r.DryRun {
 		verb = "would import (dry run: nothing was written)"
 	}
-	fmt.Fprintf(w, "Open WebUI %s %s\n", redactURL(r.Source), verb)
+	fmt.Fprintf(w, "Open WebUI %s %s\n", r.Source, verb)
 	for _, l := range r.Layout {
 		fmt.Fprintf(w, "  %s\n", l)
 	}

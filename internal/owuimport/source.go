@@ -19,6 +19,8 @@ import (
 // Source is an Open WebUI database, opened only to read. Its layout is detected, not assumed:
 // which tables exist and which columns each has decide what is read (see read.go).
 type Source struct {
+	// name is what --from named, a password left out, for reports and the audit log.
+	name     string
 	db       *sql.DB
 	postgres bool
 	tables   map[string]map[string]bool
@@ -27,7 +29,7 @@ type Source struct {
 // Open opens from, an Open WebUI webui.db path (or file: URL) or a postgres:// URL, read-only.
 func Open(ctx context.Context, from string) (*Source, error) {
 	var (
-		s   = &Source{}
+		s   = &Source{name: redactURL(from)}
 		err error
 	)
 	switch {
@@ -60,7 +62,7 @@ func Open(ctx context.Context, from string) (*Source, error) {
 	}
 	if !s.Has("user") {
 		_ = s.db.Close()
-		return nil, fmt.Errorf("%s has no user table: it is not an Open WebUI database", redactURL(from))
+		return nil, fmt.Errorf("%s has no user table: it is not an Open WebUI database", s.name)
 	}
 	return s, nil
 }
