@@ -105,3 +105,28 @@ func TestImportCommand(t *testing.T) {
 		}
 	})
 }
+
+func TestProgress(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		terminal bool
+		want     string
+	}{
+		{"a terminal redraws a bar per table", true,
+			"\rusers            [###############               ] 1/2" +
+				"\rusers            [##############################] 2/2\n" +
+				"\rgroups           [##############################] 1/1\n"},
+		{"a pipe gets a line per table", false, "users: 2/2 rows read\ngroups: 1/1 rows read\n"},
+	} {
+		var b strings.Builder
+		p := newProgress(&b, c.terminal)
+		p.update("users", 1, 2)
+		p.update("users", 2, 2)
+		p.update("groups", 1, 1)
+		p.finish()
+		p.finish() // a second finish prints nothing more
+		if got := b.String(); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
