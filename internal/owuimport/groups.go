@@ -182,7 +182,9 @@ func (r *run) importConfig(ctx context.Context) error {
 	return nil
 }
 
-// overlay puts the mapped fields of a section over its stored value; a list section is replaced.
+// overlay puts the mapped fields of a section over its stored value; a list section is replaced,
+// and of the OpenID Connect providers only those Open WebUI configures (by id): steward's others
+// stay.
 func overlay(stored, mapped any) any {
 	s, ok1 := stored.(map[string]any)
 	m, ok2 := mapped.(map[string]any)
@@ -195,6 +197,28 @@ func overlay(stored, mapped any) any {
 	}
 	for k, v := range m {
 		out[k] = v
+	}
+	if old, ok := s["providers"].([]any); ok {
+		if next, ok := m["providers"].([]any); ok {
+			out["providers"] = mergeByID(old, next)
+		}
+	}
+	return out
+}
+
+// mergeByID returns next followed by the entries of old whose id next does not have.
+func mergeByID(old, next []any) []any {
+	ids := map[any]bool{}
+	for _, n := range next {
+		if e, ok := n.(map[string]any); ok {
+			ids[e["id"]] = true
+		}
+	}
+	out := append([]any{}, next...)
+	for _, o := range old {
+		if e, ok := o.(map[string]any); ok && !ids[e["id"]] {
+			out = append(out, o)
+		}
 	}
 	return out
 }

@@ -129,7 +129,7 @@ func TestImportNewerLayout(t *testing.T) {
 		}
 		want := map[string]string{
 			"users": "4/0/0/0", "credentials": "3/0/0/1", "identities": "5/0/0/0", "api keys": "1/0/0/0",
-			"groups": "1/0/0/0", "memberships": "1/0/0/0", "config sections": "0/3/0/0", "default permissions": "1/0/0/0",
+			"groups": "1/0/0/0", "memberships": "1/0/0/0", "config sections": "0/4/0/0", "default permissions": "1/0/0/0",
 			"models": "2/0/0/0", "plans": "2/0/0/0", "subscriptions": "2/0/0/0", "usage events": "1/0/0/0",
 			"transactions": "1/0/0/0", "billing audit log": "0/0/0/2",
 		}
@@ -221,6 +221,20 @@ func TestImportNewerLayout(t *testing.T) {
 			}
 			if st.Get(tokens, "used") != float64(120) || st.Get(tokens, "limit") != float64(1000000) {
 				t.Errorf("tokens input = %v, want 120 of 1000000 used", tokens)
+			}
+		})
+
+		t.Run("configuration and sign-in providers", func(t *testing.T) {
+			d := s.MustQuery(t, admin, `{ config { auth { enableSignup defaultUserRole } models { defaultModels }
+				oauth { providers { id name issuerUrl clientId clientSecretSet enableSignup } } } }`)
+			if got := fmt.Sprint(st.Get(d, "config.auth"), st.Get(d, "config.models")); got != "map[defaultUserRole:USER enableSignup:false] map[defaultModels:[m-public]]" {
+				t.Errorf("auth and models = %s", got)
+			}
+			// Alice's Google subject links to the provider of the same id (oidc:google).
+			want := "[map[clientId:steward-test clientSecretSet:true enableSignup:true id:oidc issuerUrl:https://sso.example.com name:Company SSO] " +
+				"map[clientId:gid clientSecretSet:true enableSignup:true id:google issuerUrl:https://accounts.google.com name:Google]]"
+			if got := fmt.Sprint(st.Get(d, "config.oauth.providers")); got != want {
+				t.Errorf("providers = %s", got)
 			}
 		})
 

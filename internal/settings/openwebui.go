@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -37,7 +38,7 @@ func FromOpenWebUI(doc map[string]any) OpenWebUIConfig {
 	}{
 		{AuthKey, m.auth}, {ConnectionsKey, m.connections}, {ToolServersKey, m.toolServers},
 		{CodeExecutionKey, m.codeExecution}, {ModelsKey, m.models}, {PromptSuggestionsKey, m.promptSuggestions},
-		{BannersKey, m.banners}, {LDAPKey, m.ldap},
+		{BannersKey, m.banners}, {LDAPKey, m.ldap}, {OAuthKey, m.oauth},
 	} {
 		if v := s.fn(); v != nil {
 			sections[s.key] = v
@@ -326,6 +327,85 @@ func (m *owuiMapper) ldap() any {
 	m.set(sec, "groupManagement", "ldap.group.enable_management", owuiBool)
 	m.set(sec, "groupCreation", "ldap.group.enable_creation", owuiBool)
 	return orNil(sec)
+}
+
+// oauth maps the OpenID Connect providers Open WebUI configures: its generic one (id "oidc",
+// which is also the provider of a bare oauth_sub), Google and Microsoft. GitHub and Feishu speak
+// plain OAuth 2, which steward does not, so their keys stay in the ignored list. The shared
+// claim, role and group settings apply to each provider, as in Open WebUI.
+func (m *owuiMapper) oauth() any {
+	type source struct {
+		id, name, issuer, prefix, scopeKey string
+	}
+	var found []source
+	if m.has("oauth.oidc.client_id") && m.has("oauth.oidc.provider_url") {
+		name := "SSO"
+		if v, ok := m.flat["oauth.oidc.provider_name"]; ok && owuiString(v).(string) != "" {
+			name = owuiString(v).(string)
+		}
+		m.used["oauth.oidc.provider_name"] = true
+		found = append(found, source{"oidc", name, owuiString(m.flat["oauth.oidc.provider_url"]).(string), "oauth.oidc", "oauth.oidc.scopes"})
+		m.used["oauth.oidc.provider_url"] = true
+	}
+	if m.has("oauth.google.client_id") {
+		found = append(found, source{"google", "Google", "https://accounts.google.com", "oauth.google", "oauth.google.scope"})
+	}
+	if m.has("oauth.microsoft.client_id") && m.has("oauth.microsoft.tenant_id") {
+		tenant, _ := m.take("oauth.microsoft.tenant_id")
+		found = append(found, source{"microsoft", "Microsoft", "https://login.microsoftonline.com/" + owuiString(tenant).(string) + "/v2.0",
+			"oauth.microsoft", "oauth.microsoft.scope"})
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	shared := map[string]any{}
+	m.set(shared, "enableSignup", "oauth.enable_signup", owuiBool)
+	m.set(shared, "mergeAccountsByEmail", "oauth.merge_accounts_by_email", owuiBool)
+	m.set(shared, "usernameClaim", "oauth.oidc.username_claim", owuiString)
+	m.set(shared, "emailClaim", "oauth.oidc.email_claim", owuiString)
+	m.set(shared, "pictureClaim", "oauth.oidc.avatar_claim", owuiString)
+	m.set(shared, "rolesClaim", "oauth.roles_claim", owuiString)
+	m.set(shared, "groupsClaim", "oauth.oidc.group_claim", owuiString)
+	m.set(shared, "roleManagement", "oauth.enable_role_mapping", owuiBool)
+	m.set(shared, "allowedRoles", "oauth.allowed_roles", owuiCommaList)
+	m.set(shared, "adminRoles", "oauth.admin_roles", owuiCommaList)
+	m.set(shared, "groupManagement", "oauth.enable_group_mapping", owuiBool)
+	m.set(shared, "groupManagement", "oauth.enable_group_management", owuiBool)
+	m.set(shared, "groupCreation", "oauth.enable_group_creation", owuiBool)
+	m.set(shared, "blockedGroups", "oauth.blocked_groups", owuiCommaList)
+	m.set(shared, "allowedDomains", "oauth.allowed_domains", owuiCommaList)
+	// Each provider starts from steward's provider defaults: the section decodes strictly, and
+	// a field Open WebUI left unset must not come out empty.
+	var base map[string]any
+	raw, _ := json.Marshal(DefaultOAuthProvider())
+	_ = json.Unmarshal(raw, &base)
+	providers := []any{}
+	for _, src := range found {
+		p := map[string]any{}
+		for k, v := range base {
+			p[k] = v
+		}
+		for k, v := range shared {
+			p[k] = v
+		}
+		p["id"], p["name"], p["issuerUrl"] = src.id, src.name, src.issuer
+		m.set(p, "clientId", src.prefix+".client_id", owuiString)
+		m.set(p, "clientSecret", src.prefix+".client_secret", owuiString)
+		m.set(p, "redirectUri", src.prefix+".redirect_uri", owuiString)
+		p["scopes"] = []string{"openid", "email", "profile"}
+		if v, ok := m.take(src.scopeKey); ok {
+			if scopes := strings.Fields(strings.ReplaceAll(owuiString(v).(string), ",", " ")); len(scopes) > 0 {
+				p["scopes"] = scopes
+			}
+		}
+		providers = append(providers, p)
+	}
+	return map[string]any{"providers": providers}
+}
+
+func (m *owuiMapper) has(key string) bool {
+	v, ok := m.flat[key]
+	return ok && owuiString(v).(string) != ""
 }
 
 // The conversions below are lenient about how Open WebUI stored a value (its environment

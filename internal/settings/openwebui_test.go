@@ -2,6 +2,7 @@ package settings
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -24,6 +25,9 @@ const owuiNested = `{
   "code_execution": {"enable": true, "engine": "jupyter", "jupyter": {"url": "http://127.0.0.1:8888", "auth": "token", "auth_token": "jt", "timeout": 30}},
   "code_interpreter": {"enable": false, "engine": "pyodide", "prompt_template": ""},
   "ldap": {"enable": true, "server": {"host": "ldap.example.com", "port": 636, "use_tls": true, "users_dn": "ou=people,dc=example,dc=com", "attribute_for_mail": "mail", "attribute_for_username": "uid", "app_dn": "cn=reader", "app_password": "pw"}},
+  "oauth": {"enable_signup": true, "roles_claim": "roles", "allowed_roles": "user,admin",
+            "oidc": {"client_id": "cid", "client_secret": "cs", "provider_url": "https://sso.example.com/.well-known/openid-configuration", "provider_name": "Company", "scopes": "openid email profile groups"},
+            "google": {"client_id": "gid", "client_secret": "gs"}, "github": {"client_id": "ghid"}},
   "rag": {"top_k": 3},
   "audio": {"tts": {"engine": ""}}
 }`
@@ -57,7 +61,10 @@ func TestFromOpenWebUI(t *testing.T) {
 		{"second connection disabled by its config", secs[ConnectionsKey].(map[string]any)["openai"].([]any)[1],
 			map[string]any{"id": "openai-1", "url": "http://127.0.0.1:4000/v1", "enabled": false, "modelIds": []string{"local"}}},
 		{"default permissions", got.DefaultPermissions, map[string]any{"chat": map[string]any{"delete": false}, "workspace": map[string]any{"models": true}}},
-		{"ignored keys", got.Ignored, []string{"audio.tts.engine", "auth.api_key.endpoint_restrictions", "rag.top_k", "ui.enable_community_sharing"}},
+		{"ignored keys", got.Ignored, []string{"audio.tts.engine", "auth.api_key.endpoint_restrictions", "oauth.github.client_id", "rag.top_k", "ui.enable_community_sharing"}},
+		{"OpenID Connect providers", providerSummary(secs[OAuthKey]), []string{
+			"oidc Company https://sso.example.com/.well-known/openid-configuration cid [openid email profile groups] signup=true",
+			"google Google https://accounts.google.com gid [openid email profile] signup=true"}},
 	} {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("%s = %#v, want %#v", c.name, c.got, c.want)
@@ -66,7 +73,7 @@ func TestFromOpenWebUI(t *testing.T) {
 
 	defaults := map[string]any{AuthKey: DefaultAuth(), ConnectionsKey: DefaultConnections(), ToolServersKey: DefaultToolServers(),
 		CodeExecutionKey: DefaultCodeExecution(), ModelsKey: DefaultModelsConfig(), PromptSuggestionsKey: DefaultPromptSuggestions(),
-		BannersKey: DefaultBanners(), LDAPKey: DefaultLDAP()}
+		BannersKey: DefaultBanners(), LDAPKey: DefaultLDAP(), OAuthKey: DefaultOAuth()}
 	// Every section the mapping produces decodes strictly and passes the section's own checks,
 	// so importConfig accepts it.
 	for key, v := range secs {
@@ -102,4 +109,14 @@ func TestFromOpenWebUI(t *testing.T) {
 			t.Errorf("empty document gave %d sections, %v, %v", n, e.DefaultPermissions, e.Ignored)
 		}
 	})
+}
+
+// providerSummary renders the mapped OAuth providers one per line.
+func providerSummary(sec any) []string {
+	var out []string
+	for _, p := range sec.(map[string]any)["providers"].([]any) {
+		m := p.(map[string]any)
+		out = append(out, fmt.Sprintf("%s %s %s %s %v signup=%v", m["id"], m["name"], m["issuerUrl"], m["clientId"], m["scopes"], m["enableSignup"]))
+	}
+	return out
 }

@@ -85,7 +85,7 @@ INSERT INTO "group_member" (id, group_id, user_id, created_at, updated_at) VALUE
   ('gm-1', 'g-eng', 'u-alice', 1733040000, 1733040000);
 INSERT INTO "config" (id, data, version) VALUES
   (1, '{"version": 0, "ui": {"default_user_role": "pending"}}', 0),
-  (2, '{"version": 0, "ui": {"enable_signup": false, "default_user_role": "user", "default_models": "m-public", "prompt_suggestions": [{"title": ["Help me study"], "content": "Help me study."}]}, "auth": {"jwt_expiry": "4w", "api_key": {"enable": true}}, "user": {"permissions": {"workspace": {"models": false}, "chat": {"delete": false}}}, "rag": {"top_k": 3}}', 0);
+  (2, '{"version": 0, "ui": {"enable_signup": false, "default_user_role": "user", "default_models": "m-public", "prompt_suggestions": [{"title": ["Help me study"], "content": "Help me study."}]}, "auth": {"jwt_expiry": "4w", "api_key": {"enable": true}}, "user": {"permissions": {"workspace": {"models": false}, "chat": {"delete": false}}}, "oauth": {"enable_signup": true, "oidc": {"client_id": "steward-test", "client_secret": "shh", "provider_url": "https://sso.example.com", "provider_name": "Company SSO"}, "google": {"client_id": "gid", "client_secret": "gs"}}, "rag": {"top_k": 3}}', 0);
 INSERT INTO "model" (id, user_id, base_model_id, name, params, meta, updated_at, created_at, access_control, is_active) VALUES
   ('m-public', 'u-admin', 'gpt-4o', 'Everyone''s model', '{}', '{"description": "for all"}', 1733050000, 1733050000, NULL, TRUE),
   ('m-secret', 'u-admin', 'gpt-4o', 'Engineers only', '{}', '{}', 1733050000, 1733050000,
