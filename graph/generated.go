@@ -24,6 +24,7 @@ import (
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/analytics"
+	"github.com/steward-dev/steward/internal/appconfig"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/externalauth"
@@ -46,6 +47,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditLog() AuditLogResolver
 	AuthConfig() AuthConfigResolver
+	ChatDefaults() ChatDefaultsResolver
 	Group() GroupResolver
 	Model() ModelResolver
 	Money() MoneyResolver
@@ -74,6 +76,20 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		Prefix     func(childComplexity int) int
 		UserID     func(childComplexity int) int
+	}
+
+	AdminContact struct {
+		Email func(childComplexity int) int
+		Name  func(childComplexity int) int
+	}
+
+	AppConfig struct {
+		AdminContact  func(childComplexity int) int
+		Chat          func(childComplexity int) int
+		DefaultLocale func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Onboarding    func(childComplexity int) int
+		SignInMethods func(childComplexity int) int
 	}
 
 	AuditChainVerification struct {
@@ -154,6 +170,14 @@ type ComplexityRoot struct {
 		RevenueByMonth        func(childComplexity int) int
 		To                    func(childComplexity int) int
 		Usage                 func(childComplexity int) int
+	}
+
+	ChatDefaults struct {
+		Banners             func(childComplexity int) int
+		DefaultModels       func(childComplexity int) int
+		DefaultPinnedModels func(childComplexity int) int
+		ModelOrderList      func(childComplexity int) int
+		PromptSuggestions   func(childComplexity int) int
 	}
 
 	CodeExecutionConfig struct {
@@ -334,6 +358,7 @@ type ComplexityRoot struct {
 		UpdatePlan                func(childComplexity int, id string, input model.UpdatePlanInput) int
 		UpdateProfile             func(childComplexity int, input model.UpdateProfileInput) int
 		UpdateRateLimitsConfig    func(childComplexity int, input settings.RateLimitsPatch) int
+		UpdateUIConfig            func(childComplexity int, input settings.UIPatch) int
 		UpdateUser                func(childComplexity int, id string, input model.UpdateUserInput) int
 		UpdateUserInfo            func(childComplexity int, info map[string]any) int
 		UpdateUserSettings        func(childComplexity int, settings map[string]any) int
@@ -490,6 +515,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APIKeys            func(childComplexity int, userID *string) int
+		AppConfig          func(childComplexity int) int
 		AuditLogs          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.AuditLogWhere) int
 		Banners            func(childComplexity int) int
 		BillingOverview    func(childComplexity int, from time.Time, to time.Time) int
@@ -640,6 +666,7 @@ type ComplexityRoot struct {
 		PromptSuggestions func(childComplexity int) int
 		RateLimits        func(childComplexity int) int
 		ToolServers       func(childComplexity int) int
+		UI                func(childComplexity int) int
 	}
 
 	ToolServer struct {
@@ -692,6 +719,11 @@ type ComplexityRoot struct {
 	TransactionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	UIConfig struct {
+		DefaultLocale func(childComplexity int) int
+		Name          func(childComplexity int) int
 	}
 
 	UsageEvent struct {
@@ -790,6 +822,10 @@ type AuditLogResolver interface {
 type AuthConfigResolver interface {
 	DefaultUserRole(ctx context.Context, obj *settings.Auth) (user.Role, error)
 }
+type ChatDefaultsResolver interface {
+	PromptSuggestions(ctx context.Context, obj *appconfig.Chat) ([]*settings.PromptSuggestion, error)
+	Banners(ctx context.Context, obj *appconfig.Chat) ([]*settings.Banner, error)
+}
 type GroupResolver interface {
 	MemberCount(ctx context.Context, obj *ent.Group) (int, error)
 	Members(ctx context.Context, obj *ent.Group, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
@@ -812,6 +848,7 @@ type MutationResolver interface {
 	RevokeAPIKey(ctx context.Context, id string) (bool, error)
 	RevokeSession(ctx context.Context, id string) (bool, error)
 	UpdateDefaultPermissions(ctx context.Context, permissions map[string]any) (map[string]any, error)
+	UpdateUIConfig(ctx context.Context, input settings.UIPatch) (*settings.UI, error)
 	CreatePlan(ctx context.Context, input model.CreatePlanInput) (*ent.Plan, error)
 	UpdatePlan(ctx context.Context, id string, input model.UpdatePlanInput) (*ent.Plan, error)
 	DeletePlan(ctx context.Context, id string) (string, error)
@@ -875,6 +912,7 @@ type QueryResolver interface {
 	ExplainPermission(ctx context.Context, userID string, key string) (*model.PermissionExplanation, error)
 	PlanAnalytics(ctx context.Context, planID string, from time.Time, to time.Time) (*analytics.Overview, error)
 	BillingOverview(ctx context.Context, from time.Time, to time.Time) (*analytics.Overview, error)
+	AppConfig(ctx context.Context) (*appconfig.AppConfig, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.AuditLogWhere) (*ent.AuditLogConnection, error)
 	VerifyAuditChain(ctx context.Context) (*model.AuditChainVerification, error)
 	Plans(ctx context.Context, includeInactive *bool) ([]*ent.Plan, error)
@@ -989,6 +1027,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.UserID(childComplexity), true
+
+	case "AdminContact.email":
+		if e.ComplexityRoot.AdminContact.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminContact.Email(childComplexity), true
+	case "AdminContact.name":
+		if e.ComplexityRoot.AdminContact.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminContact.Name(childComplexity), true
+
+	case "AppConfig.adminContact":
+		if e.ComplexityRoot.AppConfig.AdminContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppConfig.AdminContact(childComplexity), true
+	case "AppConfig.chat":
+		if e.ComplexityRoot.AppConfig.Chat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppConfig.Chat(childComplexity), true
+	case "AppConfig.defaultLocale":
+		if e.ComplexityRoot.AppConfig.DefaultLocale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppConfig.DefaultLocale(childComplexity), true
+	case "AppConfig.name":
+		if e.ComplexityRoot.AppConfig.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppConfig.Name(childComplexity), true
+	case "AppConfig.onboarding":
+		if e.ComplexityRoot.AppConfig.Onboarding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppConfig.Onboarding(childComplexity), true
+	case "AppConfig.signInMethods":
+		if e.ComplexityRoot.AppConfig.SignInMethods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppConfig.SignInMethods(childComplexity), true
 
 	case "AuditChainVerification.checked":
 		if e.ComplexityRoot.AuditChainVerification.Checked == nil {
@@ -1333,6 +1421,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BillingOverview.Usage(childComplexity), true
+
+	case "ChatDefaults.banners":
+		if e.ComplexityRoot.ChatDefaults.Banners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatDefaults.Banners(childComplexity), true
+	case "ChatDefaults.defaultModels":
+		if e.ComplexityRoot.ChatDefaults.DefaultModels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatDefaults.DefaultModels(childComplexity), true
+	case "ChatDefaults.defaultPinnedModels":
+		if e.ComplexityRoot.ChatDefaults.DefaultPinnedModels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatDefaults.DefaultPinnedModels(childComplexity), true
+	case "ChatDefaults.modelOrderList":
+		if e.ComplexityRoot.ChatDefaults.ModelOrderList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatDefaults.ModelOrderList(childComplexity), true
+	case "ChatDefaults.promptSuggestions":
+		if e.ComplexityRoot.ChatDefaults.PromptSuggestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatDefaults.PromptSuggestions(childComplexity), true
 
 	case "CodeExecutionConfig.codeExecutionEngine":
 		if e.ComplexityRoot.CodeExecutionConfig.CodeExecutionEngine == nil {
@@ -2359,6 +2478,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateRateLimitsConfig(childComplexity, args["input"].(settings.RateLimitsPatch)), true
+	case "Mutation.updateUIConfig":
+		if e.ComplexityRoot.Mutation.UpdateUIConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateUIConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateUIConfig(childComplexity, args["input"].(settings.UIPatch)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -3024,6 +3154,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APIKeys(childComplexity, args["userId"].(*string)), true
+	case "Query.appConfig":
+		if e.ComplexityRoot.Query.AppConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AppConfig(childComplexity), true
 	case "Query.auditLogs":
 		if e.ComplexityRoot.Query.AuditLogs == nil {
 			break
@@ -3802,6 +3938,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SystemConfig.ToolServers(childComplexity), true
+	case "SystemConfig.ui":
+		if e.ComplexityRoot.SystemConfig.UI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemConfig.UI(childComplexity), true
 
 	case "ToolServer.authType":
 		if e.ComplexityRoot.ToolServer.AuthType == nil {
@@ -4029,6 +4171,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransactionEdge.Node(childComplexity), true
+
+	case "UIConfig.defaultLocale":
+		if e.ComplexityRoot.UIConfig.DefaultLocale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UIConfig.DefaultLocale(childComplexity), true
+	case "UIConfig.name":
+		if e.ComplexityRoot.UIConfig.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UIConfig.Name(childComplexity), true
 
 	case "UsageEvent.amount":
 		if e.ComplexityRoot.UsageEvent.Amount == nil {
@@ -4423,6 +4578,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputToolServerInput,
 		ec.unmarshalInputTransactionOrder,
 		ec.unmarshalInputTransactionWhereInput,
+		ec.unmarshalInputUIConfigInput,
 		ec.unmarshalInputUpdateGroupInput,
 		ec.unmarshalInputUpdateModelInput,
 		ec.unmarshalInputUpdatePasswordInput,
@@ -4524,7 +4680,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "analytics.graphqls" "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "signin.graphqls" "users.graphqls"
+//go:embed "analytics.graphqls" "app.graphqls" "audit.graphqls" "billing.graphqls" "config.graphqls" "ent.graphqls" "groups.graphqls" "models.graphqls" "signin.graphqls" "users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4692,6 +4848,7 @@ type Subscription {
 }
 `, BuiltIn: false},
 	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
+	{Name: "app.graphqls", Input: sourceData("app.graphqls"), BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "billing.graphqls", Input: sourceData("billing.graphqls"), BuiltIn: false},
 	{Name: "config.graphqls", Input: sourceData("config.graphqls"), BuiltIn: false},
@@ -4725,6 +4882,34 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 		return ec.fieldContext_APIKey_lastUsedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_AdminContact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AdminContact_name(ctx, field)
+	case "email":
+		return ec.fieldContext_AdminContact_email(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdminContact", field.Name)
+}
+
+func (ec *executionContext) childFields_AppConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AppConfig_name(ctx, field)
+	case "defaultLocale":
+		return ec.fieldContext_AppConfig_defaultLocale(ctx, field)
+	case "onboarding":
+		return ec.fieldContext_AppConfig_onboarding(ctx, field)
+	case "signInMethods":
+		return ec.fieldContext_AppConfig_signInMethods(ctx, field)
+	case "adminContact":
+		return ec.fieldContext_AppConfig_adminContact(ctx, field)
+	case "chat":
+		return ec.fieldContext_AppConfig_chat(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditChainVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4885,6 +5070,22 @@ func (ec *executionContext) childFields_BillingOverview(ctx context.Context, fie
 		return ec.fieldContext_BillingOverview_usage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BillingOverview", field.Name)
+}
+
+func (ec *executionContext) childFields_ChatDefaults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "defaultModels":
+		return ec.fieldContext_ChatDefaults_defaultModels(ctx, field)
+	case "defaultPinnedModels":
+		return ec.fieldContext_ChatDefaults_defaultPinnedModels(ctx, field)
+	case "modelOrderList":
+		return ec.fieldContext_ChatDefaults_modelOrderList(ctx, field)
+	case "promptSuggestions":
+		return ec.fieldContext_ChatDefaults_promptSuggestions(ctx, field)
+	case "banners":
+		return ec.fieldContext_ChatDefaults_banners(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChatDefaults", field.Name)
 }
 
 func (ec *executionContext) childFields_CodeExecutionConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5657,6 +5858,8 @@ func (ec *executionContext) childFields_SystemConfig(ctx context.Context, field 
 		return ec.fieldContext_SystemConfig_banners(ctx, field)
 	case "rateLimits":
 		return ec.fieldContext_SystemConfig_rateLimits(ctx, field)
+	case "ui":
+		return ec.fieldContext_SystemConfig_ui(ctx, field)
 	case "oauth":
 		return ec.fieldContext_SystemConfig_oauth(ctx, field)
 	case "ldap":
@@ -5767,6 +5970,16 @@ func (ec *executionContext) childFields_TransactionEdge(ctx context.Context, fie
 		return ec.fieldContext_TransactionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TransactionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UIConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_UIConfig_name(ctx, field)
+	case "defaultLocale":
+		return ec.fieldContext_UIConfig_defaultLocale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UIConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_UsageEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6911,6 +7124,20 @@ func (ec *executionContext) field_Mutation_updateRateLimitsConfig_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateUIConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (settings.UIPatch, error) {
+			return ec.unmarshalNUIConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐUIPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateUserInfo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7884,6 +8111,217 @@ func (ec *executionContext) _APIKey_lastUsedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_APIKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _AdminContact_name(ctx context.Context, field graphql.CollectedField, obj *appconfig.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminContact_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminContact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminContact", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AdminContact_email(ctx context.Context, field graphql.CollectedField, obj *appconfig.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminContact_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminContact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminContact", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AppConfig_name(ctx context.Context, field graphql.CollectedField, obj *appconfig.AppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppConfig_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppConfig_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AppConfig_defaultLocale(ctx context.Context, field graphql.CollectedField, obj *appconfig.AppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppConfig_defaultLocale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultLocale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppConfig_defaultLocale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AppConfig_onboarding(ctx context.Context, field graphql.CollectedField, obj *appconfig.AppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppConfig_onboarding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Onboarding(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppConfig_onboarding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppConfig", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AppConfig_signInMethods(ctx context.Context, field graphql.CollectedField, obj *appconfig.AppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppConfig_signInMethods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignInMethods(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *externalauth.Methods) graphql.Marshaler {
+			return ec.marshalNSignInMethods2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋexternalauthᚐMethods(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppConfig_signInMethods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignInMethods(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppConfig_adminContact(ctx context.Context, field graphql.CollectedField, obj *appconfig.AppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppConfig_adminContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdminContact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *appconfig.Contact) graphql.Marshaler {
+			return ec.marshalOAdminContact2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋappconfigᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppConfig_adminContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppConfig_chat(ctx context.Context, field graphql.CollectedField, obj *appconfig.AppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppConfig_chat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chat(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *appconfig.Chat) graphql.Marshaler {
+			return ec.marshalOChatDefaults2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋappconfigᚐChat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppConfig_chat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatDefaults(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AuditChainVerification_intact(ctx context.Context, field graphql.CollectedField, obj *model.AuditChainVerification) (ret graphql.Marshaler) {
@@ -9268,6 +9706,139 @@ func (ec *executionContext) fieldContext_BillingOverview_usage(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UsageTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatDefaults_defaultModels(ctx context.Context, field graphql.CollectedField, obj *appconfig.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatDefaults_defaultModels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultModels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatDefaults_defaultModels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatDefaults", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ChatDefaults_defaultPinnedModels(ctx context.Context, field graphql.CollectedField, obj *appconfig.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatDefaults_defaultPinnedModels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultPinnedModels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatDefaults_defaultPinnedModels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatDefaults", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ChatDefaults_modelOrderList(ctx context.Context, field graphql.CollectedField, obj *appconfig.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatDefaults_modelOrderList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelOrderList, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatDefaults_modelOrderList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatDefaults", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ChatDefaults_promptSuggestions(ctx context.Context, field graphql.CollectedField, obj *appconfig.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatDefaults_promptSuggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatDefaults().PromptSuggestions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.PromptSuggestion) graphql.Marshaler {
+			return ec.marshalNPromptSuggestion2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐPromptSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatDefaults_promptSuggestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatDefaults",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromptSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatDefaults_banners(ctx context.Context, field graphql.CollectedField, obj *appconfig.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatDefaults_banners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatDefaults().Banners(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*settings.Banner) graphql.Marshaler {
+			return ec.marshalNBanner2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐBannerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatDefaults_banners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatDefaults",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Banner(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11783,6 +12354,68 @@ func (ec *executionContext) fieldContext_Mutation_updateDefaultPermissions(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateDefaultPermissions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateUIConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateUIConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateUIConfig(ctx, fc.Args["input"].(settings.UIPatch))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *settings.UI
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *settings.UI
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.UI) graphql.Marshaler {
+			return ec.marshalNUIConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐUI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateUIConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UIConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateUIConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17402,6 +18035,38 @@ func (ec *executionContext) fieldContext_Query_billingOverview(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_appConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_appConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AppConfig(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *appconfig.AppConfig) graphql.Marshaler {
+			return ec.marshalNAppConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋappconfigᚐAppConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_appConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditLogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20706,6 +21371,38 @@ func (ec *executionContext) fieldContext_SystemConfig_rateLimits(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _SystemConfig_ui(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemConfig_ui(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v settings.UI) graphql.Marshaler {
+			return ec.marshalNUIConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐUI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemConfig_ui(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SystemConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UIConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SystemConfig_oauth(ctx context.Context, field graphql.CollectedField, obj *settings.SystemConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21655,6 +22352,52 @@ func (ec *executionContext) _TransactionEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_TransactionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransactionEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _UIConfig_name(ctx context.Context, field graphql.CollectedField, obj *settings.UI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UIConfig_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UIConfig_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UIConfig", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UIConfig_defaultLocale(ctx context.Context, field graphql.CollectedField, obj *settings.UI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UIConfig_defaultLocale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultLocale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UIConfig_defaultLocale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UIConfig", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UsageEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.UsageEvent) (ret graphql.Marshaler) {
@@ -28687,6 +29430,43 @@ func (ec *executionContext) unmarshalInputTransactionWhereInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUIConfigInput(ctx context.Context, obj any) (settings.UIPatch, error) {
+	var it settings.UIPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "defaultLocale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "defaultLocale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocale = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateGroupInput(ctx context.Context, obj any) (model.UpdateGroupInput, error) {
 	var it model.UpdateGroupInput
 	if obj == nil {
@@ -30553,6 +31333,244 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var adminContactImplementors = []string{"AdminContact"}
+
+func (ec *executionContext) _AdminContact(ctx context.Context, sel ast.SelectionSet, obj *appconfig.Contact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, adminContactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdminContact")
+		case "name":
+			out.Values[i] = ec._AdminContact_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._AdminContact_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var appConfigImplementors = []string{"AppConfig"}
+
+func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet, obj *appconfig.AppConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppConfig")
+		case "name":
+			out.Values[i] = ec._AppConfig_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultLocale":
+			out.Values[i] = ec._AppConfig_defaultLocale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onboarding":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AppConfig_onboarding(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "signInMethods":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AppConfig_signInMethods(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "adminContact":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AppConfig_adminContact(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "chat":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AppConfig_chat(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var auditChainVerificationImplementors = []string{"AuditChainVerification"}
 
 func (ec *executionContext) _AuditChainVerification(ctx context.Context, sel ast.SelectionSet, obj *model.AuditChainVerification) graphql.Marshaler {
@@ -31175,6 +32193,130 @@ func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var chatDefaultsImplementors = []string{"ChatDefaults"}
+
+func (ec *executionContext) _ChatDefaults(ctx context.Context, sel ast.SelectionSet, obj *appconfig.Chat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatDefaultsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChatDefaults")
+		case "defaultModels":
+			out.Values[i] = ec._ChatDefaults_defaultModels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultPinnedModels":
+			out.Values[i] = ec._ChatDefaults_defaultPinnedModels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modelOrderList":
+			out.Values[i] = ec._ChatDefaults_modelOrderList(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "promptSuggestions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ChatDefaults_promptSuggestions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "banners":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ChatDefaults_banners(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32380,6 +33522,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateDefaultPermissions":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateDefaultPermissions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateUIConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateUIConfig(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -34238,6 +35387,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "appConfig":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_appConfig(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "auditLogs":
 			field := field
 
@@ -35643,6 +36814,11 @@ func (ec *executionContext) _SystemConfig(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "ui":
+			out.Values[i] = ec._SystemConfig_ui(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "oauth":
 			out.Values[i] = ec._SystemConfig_oauth(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36099,6 +37275,49 @@ func (ec *executionContext) _TransactionEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._TransactionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var uIConfigImplementors = []string{"UIConfig"}
+
+func (ec *executionContext) _UIConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.UI) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, uIConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UIConfig")
+		case "name":
+			out.Values[i] = ec._UIConfig_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultLocale":
+			out.Values[i] = ec._UIConfig_defaultLocale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37418,6 +38637,16 @@ func (ec *executionContext) marshalNAPIKey2ᚖgithubᚗcomᚋstewardᚑdevᚋste
 		return graphql.Null
 	}
 	return ec._APIKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAppConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋappconfigᚐAppConfig(ctx context.Context, sel ast.SelectionSet, v *appconfig.AppConfig) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AppConfig(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAuditAction2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋauditᚐAction(ctx context.Context, v any) (audit.Action, error) {
@@ -38927,6 +40156,25 @@ func (ec *executionContext) unmarshalNTransactionWhereInput2ᚖgithubᚗcomᚋst
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNUIConfig2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐUI(ctx context.Context, sel ast.SelectionSet, v settings.UI) graphql.Marshaler {
+	return ec._UIConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUIConfig2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐUI(ctx context.Context, sel ast.SelectionSet, v *settings.UI) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UIConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUIConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐUIPatch(ctx context.Context, v any) (settings.UIPatch, error) {
+	res, err := ec.unmarshalInputUIConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateGroupInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐUpdateGroupInput(ctx context.Context, v any) (model.UpdateGroupInput, error) {
 	res, err := ec.unmarshalInputUpdateGroupInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39240,6 +40488,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAdminContact2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋappconfigᚐContact(ctx context.Context, sel ast.SelectionSet, v *appconfig.Contact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AdminContact(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAuditAction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋauditᚐAction(ctx context.Context, v any) (*audit.Action, error) {
 	if v == nil {
 		return nil, nil
@@ -39335,6 +40590,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOChatDefaults2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋappconfigᚐChat(ctx context.Context, sel ast.SelectionSet, v *appconfig.Chat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChatDefaults(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCodeEngine2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx context.Context, v any) (*settings.CodeEngine, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/analytics"
+	"github.com/steward-dev/steward/internal/appconfig"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
@@ -46,6 +47,8 @@ type Resolver struct {
 	External *externalauth.Service
 	// LDAP is ldapSignin.
 	LDAP *ldapauth.Service
+	// App answers appConfig.
+	App *appconfig.Service
 	// Now is the clock (isActive); nil means time.Now.
 	Now func() time.Time
 	// GatesOff makes @hasRole and @hasPermission let every call through, for the tests that

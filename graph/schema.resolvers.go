@@ -41,7 +41,12 @@ func (r *mutationResolver) Signin(ctx context.Context, input model.SigninInput) 
 func (r *mutationResolver) Signout(ctx context.Context) (bool, error) {
 	v := auth.ViewerFrom(ctx)
 	auth.SetTokenCookie(ctx, "", nil)
-	if v == nil || v.SessionID == "" {
+	switch {
+	case v == nil:
+		return false, nil
+	case v.OpenWebUIToken:
+		return true, r.Credentials.EndOpenWebUITokens(ctx, v.UserID)
+	case v.SessionID == "":
 		return false, nil
 	}
 	return true, r.Credentials.Revoke(ctx, v.SessionID)

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -129,4 +130,31 @@ func TestAPIKeyFormat(t *testing.T) {
 	if strings.Contains(display, secret[7:len(secret)-4]) {
 		t.Fatalf("display form %q shows the secret", display)
 	}
+}
+
+// TestDecoy: the decoy has the hasher's format and costs (so verifying against it does the same
+// work as against a real hash), matches no password, and differs each time.
+func TestDecoy(t *testing.T) {
+	h := Hasher{Params: Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}}
+	hash, decoy := mustHash(t, h), mustDecoy(t, h)
+	if strings.Join(strings.Split(hash, "$")[:4], "$") != strings.Join(strings.Split(decoy, "$")[:4], "$") {
+		t.Fatalf("decoy %q has other parameters than a hash %q", decoy, hash)
+	}
+	for _, pw := range []string{"", "same", "steward-timing-equaliser"} {
+		if _, err := h.Verify(decoy, pw); !errors.Is(err, ErrPasswordMismatch) {
+			t.Fatalf("Verify(decoy, %q) = %v, want a mismatch", pw, err)
+		}
+	}
+	if mustDecoy(t, h) == decoy {
+		t.Fatal("two decoys are equal")
+	}
+}
+
+func mustDecoy(t *testing.T, h Hasher) string {
+	t.Helper()
+	s, err := h.Decoy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -47,6 +47,21 @@ func (h Hasher) Hash(password string) (string, error) {
 		argon2.Version, p.MemoryKiB, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
+// Decoy returns a hash in Hash's format and cost that no password matches (a random key), made
+// without hashing. Verifying a password against it costs what verifying against a real hash
+// does, so a sign-in with an unknown email can take as long as one with a wrong password, without
+// spending argon2's memory at start-up to make it.
+func (h Hasher) Decoy() (string, error) {
+	p := h.params()
+	raw := make([]byte, saltLen+keyLen)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("reading salt: %w", err)
+	}
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.MemoryKiB, p.Iterations, p.Parallelism, b64.EncodeToString(raw[:saltLen]), b64.EncodeToString(raw[saltLen:])), nil
+}
+
 // Verify checks password against hash. needsRehash is true when the hash is not argon2id with the
 // current parameters (a bcrypt hash, or older costs): the caller should store a fresh Hash.
 func (h Hasher) Verify(hash, password string) (needsRehash bool, err error) {

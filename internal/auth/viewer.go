@@ -29,6 +29,9 @@ type Viewer struct {
 	SessionID string
 	// APIKeyID is set when the caller used an API key.
 	APIKeyID string
+	// OpenWebUIToken is set when the caller used a token Open WebUI issued, accepted during the
+	// migration window (STEWARD_ACCEPT_OPENWEBUI_TOKENS).
+	OpenWebUIToken bool
 }
 
 // IsAdmin reports whether the viewer is a signed-in admin; false for nil.

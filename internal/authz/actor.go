@@ -37,9 +37,10 @@ var (
 		reads:  []string{"Group", "Plan"},
 		writes: []string{"User", "Credential", "Membership", "Session", "SigninFailure"}}
 	// Credentials issues, authenticates and revokes sessions and API keys once the caller's
-	// capability has been checked, and records when each was last used.
+	// capability has been checked, and records when each was last used. It also follows and ends
+	// the links of accounts imported from Open WebUI, whose old tokens name them.
 	Credentials = &Actor{name: "credentials",
-		writes: []string{"Session", "APIKey", "User"}}
+		writes: []string{"Session", "APIKey", "User", "Identity"}}
 	// Billing keeps subscriptions, counters, reservations and payments once a billing capability
 	// has been checked: a user's usage report touches counters they may not write themselves.
 	Billing = &Actor{name: "billing", reads: []string{"User"}, writes: billingTables}

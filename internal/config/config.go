@@ -96,6 +96,8 @@ type Config struct {
 	Gateway Gateway
 	// External configures sign-in through external identities (WEBUI_URL, trusted headers).
 	External External
+	// OpenWebUITokens keeps Open WebUI's tokens working for imported accounts for a while.
+	OpenWebUITokens OpenWebUITokens
 }
 
 // Limits bound every GraphQL request; see internal/gqllimit.
@@ -200,6 +202,10 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 	}
 	var problems []error
+	var err error
+	if cfg.OpenWebUITokens, err = loadOpenWebUITokens(getenv, cfg.SecretKey); err != nil {
+		problems = append(problems, err)
+	}
 	boolVar := func(name string, dst *bool) {
 		v := getenv(name)
 		if strings.TrimSpace(v) == "" {
@@ -372,7 +378,7 @@ func defaultSecretKeyFile(dbURL string) string {
 func (c Config) Secret() ([]byte, error) {
 	if c.SecretKey != "" {
 		if len(c.SecretKey) < 32 {
-			return nil, errors.New("WEBUI_SECRET_KEY must be at least 32 characters")
+			return nil, errors.New("WEBUI_SECRET_KEY must be at least 32 characters; moving from Open WebUI with a shorter key, give steward a new one and put the old one in OPENWEBUI_SECRET_KEY so that its tokens keep working")
 		}
 		return []byte(c.SecretKey), nil
 	}

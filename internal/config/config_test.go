@@ -48,6 +48,29 @@ func TestLoad(t *testing.T) {
 					t.Fatal("CookieSecure = true, want false")
 				}
 			}},
+		{name: "Open WebUI token window: a date lasts to its end",
+			env: map[string]string{"STEWARD_ACCEPT_OPENWEBUI_TOKENS": "2027-01-31", "WEBUI_SECRET_KEY": strings.Repeat("k", 32)},
+			check: func(t *testing.T, c Config) {
+				if want := time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC); !c.OpenWebUITokens.Until.Equal(want) || c.OpenWebUITokens.Secret != strings.Repeat("k", 32) {
+					t.Fatalf("OpenWebUITokens = %+v, want until %v with WEBUI_SECRET_KEY", c.OpenWebUITokens, want)
+				}
+			}},
+		{name: "Open WebUI token window: a time, and Open WebUI's own key",
+			env: map[string]string{"STEWARD_ACCEPT_OPENWEBUI_TOKENS": "2027-01-31T18:00:00+03:00", "OPENWEBUI_SECRET_KEY": "short-owui-key16", "WEBUI_SECRET_KEY": strings.Repeat("k", 32)},
+			check: func(t *testing.T, c Config) {
+				if want := time.Date(2027, 1, 31, 15, 0, 0, 0, time.UTC); !c.OpenWebUITokens.Until.Equal(want) || c.OpenWebUITokens.Secret != "short-owui-key16" {
+					t.Fatalf("OpenWebUITokens = %+v, want until %v with OPENWEBUI_SECRET_KEY", c.OpenWebUITokens, want)
+				}
+			}},
+		{name: "Open WebUI token window: off by default", check: func(t *testing.T, c Config) {
+			if !c.OpenWebUITokens.Until.IsZero() {
+				t.Fatalf("OpenWebUITokens = %+v, want none", c.OpenWebUITokens)
+			}
+		}},
+		{name: "Open WebUI token window needs Open WebUI's key", env: map[string]string{"STEWARD_ACCEPT_OPENWEBUI_TOKENS": "2027-01-31"},
+			wantErr: "needs the key Open WebUI signed its tokens with"},
+		{name: "Open WebUI token window: a bad end", env: map[string]string{"STEWARD_ACCEPT_OPENWEBUI_TOKENS": "next month", "OPENWEBUI_SECRET_KEY": "k"},
+			wantErr: "STEWARD_ACCEPT_OPENWEBUI_TOKENS"},
 		{name: "development cookie", check: func(t *testing.T, c Config) {
 			if c.CookieSecure {
 				t.Fatal("CookieSecure = true outside production, want false")

@@ -112,6 +112,11 @@ func matrixRows() []matrixRow {
 		// Identity and credentials.
 		{"Query.me", "", `{ me { id } }`, noVars, anyone, ""},
 		{"Query.signInMethods", "", `{ signInMethods { password } }`, noVars, anyone, ""},
+		{"Query.appConfig", "", `{ appConfig { name signInMethods { password } } }`, noVars, anyone, ""},
+		{"Query.appConfig", "", `{ appConfig { adminContact { email } } }`, noVars,
+			expect(hidden, shown, shown, shown, shown, shown, shown), "appConfig.adminContact"},
+		{"Query.appConfig", "", `{ appConfig { chat { defaultModels banners { id } promptSuggestions { content } } } }`, noVars,
+			expect(hidden, hidden, shown, shown, shown, shown, shown), "appConfig.chat"},
 		{"Query.myPermissions", "hasRole(USER)", `{ myPermissions }`, noVars, verified, ""},
 		{"Query.hasPermission", "hasRole(USER)", `{ hasPermission(key: "chat.delete") }`, noVars, verified, ""},
 		{"Query.apiKeys", "hasRole(USER)", `query($id: ID) { apiKeys(userId: $id) { id } }`, aliceID, with(aliceOnly, pending, forbid), ""},
@@ -190,6 +195,7 @@ func matrixRows() []matrixRow {
 		{"Mutation.setBanners", "hasRole(ADMIN)", `mutation { setBanners(banners: []) { id } }`, noVars, adminOnly, ""},
 		{"Mutation.updateAuthConfig", "hasRole(ADMIN)", `mutation { updateAuthConfig(input: {}) { enableSignup } }`, noVars, adminOnly, ""},
 		{"Mutation.updateRateLimitsConfig", "hasRole(ADMIN)", `mutation { updateRateLimitsConfig(input: {}) { enabled } }`, noVars, adminOnly, ""},
+		{"Mutation.updateUIConfig", "hasRole(ADMIN)", `mutation { updateUIConfig(input: {}) { name } }`, noVars, adminOnly, ""},
 
 		// Billing.
 		{"Query.plans", "", `{ plans(includeInactive: true) { id } }`, noVars, anyone, ""},

@@ -238,3 +238,82 @@ func TestConfigEnvSeedThenDatabaseWins(t *testing.T) {
 		}
 	})
 }
+
+// TestConfigCarriesPermissionsAndGroups: exportConfig holds the default permissions and the
+// groups with their grants and denials; importConfig on another server reproduces them (groups
+// matched by name, members left alone), reports them in a dry run, refuses a bad group whole, and
+// a second import changes nothing.
+func TestConfigCarriesPermissionsAndGroups(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		src := st.New(t, b)
+		admin := src.Signup(t, "Ada")
+		src.MustQuery(t, admin.Token, `mutation { updateDefaultPermissions(permissions: {chat: {delete: false}, features: {web_search: false}}) }`)
+		src.MustQuery(t, admin.Token, `mutation { createGroup(input: {name: "Engineering", description: "builders",
+			permissions: {features: {web_search: true}}, deniedPermissions: ["chat.delete"]}) { id } }`)
+		src.MustQuery(t, admin.Token, `mutation { createGroup(input: {name: "Support"}) { id } }`)
+		doc := st.Get(src.MustQuery(t, admin.Token, `{ exportConfig }`), "exportConfig")
+		if st.Get(doc, "sections.defaultPermissions.chat.delete") != false || st.Get(doc, "sections.groups.0.name") != "Engineering" ||
+			st.Get(doc, "sections.groups.0.deniedPermissions.0") != "chat.delete" {
+			t.Fatalf("export lacks the permissions or groups: %s", toString(doc))
+		}
+
+		dst := st.New(t, b)
+		root := dst.Signup(t, "Root")
+		// A group of the same name with other grants, and members, is updated in place.
+		support := st.Get(dst.MustQuery(t, root.Token, `mutation { createGroup(input: {name: "Support", permissions: {chat: {delete: true}}}) { id } }`), "createGroup.id")
+		member := dst.Signup(t, "Bob")
+		dst.MustQuery(t, root.Token, `mutation($g: ID!, $u: [ID!]!) { addGroupMembers(groupId: $g, userIds: $u) { changed } }`, "g", support, "u", []any{member.ID})
+		groupsQ := `{ groups(orderBy: {field: NAME}) { edges { node { id name description permissions deniedPermissions } } } defaultPermissions }`
+		importQ := `mutation($c: JSON!, $dry: Boolean) { importConfig(config: $c, dryRun: $dry) { dryRun changes { section field old new } } }`
+		before := toString(dst.MustQuery(t, root.Token, groupsQ))
+
+		r := dst.Query(t, root.Token, importQ, "c", doc, "dry", true)
+		if len(r.Errors) > 0 {
+			t.Fatalf("dry run: %s", r.Raw)
+		}
+		fields := map[string]bool{}
+		for _, c := range st.Get(r.Data, "importConfig.changes").([]any) {
+			fields[toString(st.Get(c, "section"))+" "+toString(st.Get(c, "field"))] = true
+		}
+		for _, want := range []string{`"defaultPermissions" "chat.delete"`, `"groups" "Engineering.deniedPermissions.0"`, `"groups" "Support.permissions.chat.delete"`} {
+			if !fields[want] {
+				t.Errorf("dry run does not list %s: %v", want, fields)
+			}
+		}
+		if after := toString(dst.MustQuery(t, root.Token, groupsQ)); after != before {
+			t.Fatal("dry run changed groups or permissions")
+		}
+
+		bad := cloneJSON(t, doc)
+		bad["sections"].(map[string]any)["groups"].([]any)[1].(map[string]any)["permissions"] = map[string]any{"no_such": map[string]any{"key": true}}
+		wantInvalid(t, dst.Query(t, root.Token, importQ, "c", bad), "sections.groups.1.permissions.no_such")
+		bad = cloneJSON(t, doc)
+		bad["sections"].(map[string]any)["defaultPermissions"] = map[string]any{"chat": map[string]any{"delete": "yes"}}
+		wantInvalid(t, dst.Query(t, root.Token, importQ, "c", bad), "sections.defaultPermissions.chat.delete")
+		if after := toString(dst.MustQuery(t, root.Token, groupsQ)); after != before {
+			t.Fatal("a refused import changed groups or permissions")
+		}
+
+		dst.MustQuery(t, root.Token, importQ, "c", doc)
+		d := dst.MustQuery(t, root.Token, groupsQ)
+		if st.Get(d, "defaultPermissions.chat.delete") != false || st.Get(d, "defaultPermissions.features.web_search") != false {
+			t.Fatalf("default permissions not imported: %v", d["defaultPermissions"])
+		}
+		eng, sup := st.Get(d, "groups.edges.0.node"), st.Get(d, "groups.edges.1.node")
+		if st.Get(eng, "name") != "Engineering" || st.Get(eng, "description") != "builders" ||
+			st.Get(eng, "permissions.features.web_search") != true || st.Get(eng, "deniedPermissions.0") != "chat.delete" {
+			t.Fatalf("Engineering not imported: %v", eng)
+		}
+		if st.Get(sup, "id") != support || toString(st.Get(sup, "permissions")) != "{}" {
+			t.Fatalf("Support not updated in place: %v", sup)
+		}
+		dst.SetRole(t, member.ID, "USER")
+		if got := st.Get(dst.MustQuery(t, member.Token, `{ hasPermission(key: "chat.delete") }`), "hasPermission"); got != false {
+			t.Fatalf("Support's member keeps chat.delete after the import: %v", got)
+		}
+		r = dst.Query(t, root.Token, importQ, "c", doc)
+		if len(r.Errors) > 0 || len(st.Get(r.Data, "importConfig.changes").([]any)) != 0 {
+			t.Fatalf("a second import should change nothing: %s", r.Raw)
+		}
+	})
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph"
 	"github.com/steward-dev/steward/internal/analytics"
+	"github.com/steward-dev/steward/internal/appconfig"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
@@ -186,7 +187,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	})
 	perms := permissions.New(database.Client, store, auditLog)
 	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Bus: a.Bus, Now: opts.Now,
-		CacheTTL: credentialCacheTTL(a.Redis)})
+		CacheTTL: credentialCacheTTL(a.Redis), OpenWebUI: openWebUIWindow(cfg.OpenWebUITokens, opts.Now, logger)})
 	if err != nil {
 		return err
 	}
@@ -214,18 +215,19 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	groupService, err := groups.New(groups.Config{Client: database.Client, Audit: auditLog})
+	if err != nil {
+		return err
+	}
 	config, err := settings.NewService(settings.ServiceConfig{Store: store, Client: database.Client, Audit: auditLog, Now: opts.Now,
-		Verifier: settings.NewVerifier(settings.VerifierConfig{AllowPrivate: cfg.AllowPrivateToolServers, Timeout: opts.VerifyTimeout})})
+		Verifier:  settings.NewVerifier(settings.VerifierConfig{AllowPrivate: cfg.AllowPrivateToolServers, Timeout: opts.VerifyTimeout}),
+		Exchanged: []settings.Exchanged{perms.Exchanged(), groupService.Exchanged()}})
 	if err != nil {
 		return err
 	}
 	a.Config, a.Audit = config, auditLog
 	userAdmin, err := users.NewAdmin(users.AdminConfig{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Audit: auditLog, Now: opts.Now,
 		OnCreate: bill.OnSignup})
-	if err != nil {
-		return err
-	}
-	groupService, err := groups.New(groups.Config{Client: database.Client, Audit: auditLog})
 	if err != nil {
 		return err
 	}
@@ -240,9 +242,13 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	app, err := appconfig.New(appconfig.Config{Client: database.Client, Settings: store, Methods: ext.service.Methods})
+	if err != nil {
+		return err
+	}
 	schema, err := graph.NewSchema(&graph.Resolver{DB: database, Client: database.Client, Accounts: accounts, Credentials: sess, Perms: perms, Audit: auditLog,
 		Bus: a.Bus, Settings: config, UserAdmin: userAdmin, GroupService: groupService, ModelService: modelService, Billing: bill, Analytics: insights, Now: opts.Now, GatesOff: opts.GatesOff,
-		External: ext.service, LDAP: ext.ldap})
+		External: ext.service, LDAP: ext.ldap, App: app})
 	if err != nil {
 		return err
 	}
@@ -327,6 +333,23 @@ func credentialCacheTTL(shared *redis.Client) time.Duration {
 		return 0
 	}
 	return 10 * time.Second
+}
+
+// openWebUIWindow turns the configured migration window into the sessions' one, and says at start
+// whether Open WebUI's tokens are accepted, so that an operator sees a window that has ended.
+func openWebUIWindow(c config.OpenWebUITokens, now func() time.Time, logger *slog.Logger) sessions.OpenWebUIWindow {
+	if c.Until.IsZero() {
+		return sessions.OpenWebUIWindow{}
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if !now().Before(c.Until) {
+		logger.Warn("the window for Open WebUI's tokens has ended: they are refused", "ended", c.Until)
+	} else {
+		logger.Info("accepting Open WebUI's tokens for imported accounts", "until", c.Until)
+	}
+	return sessions.OpenWebUIWindow{Secret: []byte(c.Secret), Until: c.Until}
 }
 
 // queryCacheTTL is the query cache's TTL, or 0 when it is off: it sees only this process's

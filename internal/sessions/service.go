@@ -40,6 +40,9 @@ type Config struct {
 	Bus events.Bus
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// OpenWebUI accepts the tokens Open WebUI issued, for the accounts imported from it, until
+	// the window ends.
+	OpenWebUI OpenWebUIWindow
 	// CacheTTL, when positive, caches authenticated credentials for that long (see
 	// credentialCache). Set it only when this process is the only one serving the database.
 	CacheTTL time.Duration
@@ -74,6 +77,8 @@ type Service struct {
 	bus      events.Bus
 	now      func() time.Time
 	cache    *credentialCache // nil when disabled
+	// openWebUI is the window in which Open WebUI's tokens are accepted.
+	openWebUI OpenWebUIWindow
 
 	// touchMu guards lastTouch, which throttles last-used writes to one per credential a minute,
 	// so authentication stays a read on the hot path.
@@ -91,7 +96,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	return &Service{client: cfg.Client, tokens: cfg.Tokens, settings: cfg.Settings, perms: cfg.Permissions,
 		audit: cfg.Audit, bus: cfg.Bus, now: cfg.Now, lastTouch: map[string]time.Time{},
-		cache: newCredentialCache(cfg.CacheTTL)}, nil
+		cache: newCredentialCache(cfg.CacheTTL), openWebUI: cfg.OpenWebUI}, nil
 }
 
 // Issued is a freshly signed token.
@@ -147,7 +152,8 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 	}
 	claims, err := s.tokens.Parse(credential)
 	if err != nil {
-		return nil, errBadCredential
+		// Open WebUI's tokens carry no jti, so only this path can accept one.
+		return s.authenticateOpenWebUI(ctx, credential, now)
 	}
 	if v, ok := s.cache.get("s:"+claims.ID, now); ok && v.UserID == claims.UserID {
 		s.touchViewer(ctx, v, now)
@@ -157,7 +163,8 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 	row, err := s.client.Session.Query().Where(session.ID(claims.ID)).WithUser().Only(sys)
 	if err != nil {
 		if ent.IsNotFound(err) {
-			return nil, errBadCredential
+			// Newer Open WebUI versions add a jti, which names no session here.
+			return s.authenticateOpenWebUI(ctx, credential, now)
 		}
 		return nil, fmt.Errorf("loading session: %w", err)
 	}
@@ -297,8 +304,8 @@ func (s *Service) revokeAll(ctx context.Context, userID, keep string) (int, erro
 	if err != nil {
 		return 0, fmt.Errorf("revoking sessions: %w", err)
 	}
-	s.announce(ctx, userID)
-	return n, nil
+	// Open WebUI's tokens of the account have no rows to revoke: end them all (this announces).
+	return n, s.endOpenWebUITokens(ctx, userID)
 }
 
 // List returns the sessions of userID, newest first: ManageCredentials of userID.
@@ -437,6 +444,8 @@ func (s *Service) StillValid(ctx context.Context, v *auth.Viewer) bool {
 			return false
 		}
 		u = key.Edges.User
+	case v.OpenWebUIToken:
+		return s.stillValidOpenWebUI(ctx, v, now)
 	default:
 		return false
 	}

@@ -23,6 +23,7 @@ type Seeds struct {
 	RateLimits        RateLimits
 	OAuth             OAuth
 	LDAP              LDAP
+	UI                UI
 }
 
 // DefaultSeeds are every section's defaults.
@@ -30,7 +31,7 @@ func DefaultSeeds() Seeds {
 	return Seeds{
 		Connections: DefaultConnections(), ToolServers: DefaultToolServers(), CodeExecution: DefaultCodeExecution(),
 		Models: DefaultModelsConfig(), PromptSuggestions: DefaultPromptSuggestions(), Banners: DefaultBanners(),
-		RateLimits: DefaultRateLimits(), OAuth: DefaultOAuth(), LDAP: DefaultLDAP(),
+		RateLimits: DefaultRateLimits(), OAuth: DefaultOAuth(), LDAP: DefaultLDAP(), UI: DefaultUI(),
 	}
 }
 
@@ -160,12 +161,15 @@ func SeedsFromEnv(getenv func(string) string) (Seeds, error) {
 		problems = append(problems, fmt.Errorf("LDAP settings: %w", err))
 	}
 	s.LDAP = ldap
+	strVar("WEBUI_NAME", &s.UI.Name)
+	strVar("DEFAULT_LOCALE", &s.UI.DefaultLocale)
 
 	for _, v := range []struct {
 		name string
 		v    validator
 	}{{"tool servers", s.ToolServers.normalized()}, {"code execution", s.CodeExecution}, {"models", s.Models.normalized()},
-		{"prompt suggestions", s.PromptSuggestions.normalized()}, {"banners", s.Banners.normalized()}, {"rate limits", s.RateLimits}} {
+		{"prompt suggestions", s.PromptSuggestions.normalized()}, {"banners", s.Banners.normalized()}, {"rate limits", s.RateLimits},
+		{"interface (WEBUI_NAME, DEFAULT_LOCALE)", s.UI.normalized()}} {
 		if err := v.v.Validate(); err != nil {
 			problems = append(problems, fmt.Errorf("%s settings: %w", v.name, err))
 		}
@@ -192,7 +196,7 @@ func (s *Store) SeedAll(ctx context.Context, a Auth, seeds Seeds) error {
 		CodeExecutionKey: seeds.CodeExecution, ModelsKey: seeds.Models.normalized(),
 		PromptSuggestionsKey: seeds.PromptSuggestions.normalized(), BannersKey: seeds.Banners.normalized(),
 		RateLimitsKey: seeds.RateLimits, OAuthKey: seeds.OAuth.normalized(),
-		LDAPKey: seeds.LDAP,
+		LDAPKey: seeds.LDAP, UIKey: seeds.UI.normalized(),
 	} {
 		if err := s.Seed(ctx, key, v); err != nil {
 			return err

@@ -11,6 +11,24 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 )
 
+// Exchanged is a part of the configuration that another package keeps (the default permissions
+// in internal/permissions, the groups in internal/groups) and that export and import carry as one
+// more section of the document, validated first and applied in the import's transaction like the
+// settings' own sections.
+type Exchanged interface {
+	// Key names the section in the document.
+	Key() string
+	// Export returns the current value.
+	Export(ctx context.Context) (any, error)
+	// Plan validates the document's value and returns the changes it makes and a function that
+	// applies them (audited) inside the import's transaction. No changes: apply may be nil.
+	Plan(ctx context.Context, raw json.RawMessage) (changes []Change, apply func(ctx context.Context) error, err error)
+}
+
+// Diff compares two values of section field by field (dotted JSON paths), as imports report
+// their changes; an Exchanged section uses it for its Plan.
+func Diff(section string, old, cur any) ([]Change, error) { return diff(section, old, cur) }
+
 // ExportVersion is the version of the export format; Import accepts this version only.
 const ExportVersion = 1
 
@@ -33,16 +51,22 @@ func (s *Service) Export(ctx context.Context, includeSecrets bool) (map[string]a
 		if !includeSecrets {
 			v = sec.mask(v)
 		}
-		// Round-trip through JSON so the document holds plain JSON values only.
-		raw, err := json.Marshal(v)
+		plain, err := plainJSON(v)
 		if err != nil {
 			return nil, fmt.Errorf("encoding %s: %w", sec.key, err)
 		}
-		var plain any
-		if err := json.Unmarshal(raw, &plain); err != nil {
-			return nil, fmt.Errorf("encoding %s: %w", sec.key, err)
-		}
 		out[sec.key] = plain
+	}
+	for _, x := range s.extra {
+		v, err := x.Export(ctx)
+		if err != nil {
+			return nil, err
+		}
+		plain, err := plainJSON(v)
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s: %w", x.Key(), err)
+		}
+		out[x.Key()] = plain
 	}
 	return map[string]any{
 		"version":         ExportVersion,
@@ -74,7 +98,7 @@ func (s *Service) Import(ctx context.Context, doc map[string]any, dryRun bool) (
 		return ImportResult{}, errs.Invalid("sections", "must be an object of sections")
 	}
 	for key := range secs {
-		if _, ok := sectionByKey(key); !ok {
+		if _, ok := sectionByKey(key); !ok && s.exchanged(key) == nil {
 			return ImportResult{}, errs.Invalid("sections."+key, "is not a known section")
 		}
 	}
@@ -114,6 +138,25 @@ func (s *Service) Import(ctx context.Context, doc map[string]any, dryRun bool) (
 			res.Changes = append(res.Changes, changes...)
 		}
 	}
+	var applies []func(context.Context) error
+	for _, x := range s.extra {
+		v, present := secs[x.Key()]
+		if !present {
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return ImportResult{}, errs.Invalid("sections."+x.Key(), "is not JSON")
+		}
+		changes, apply, err := x.Plan(ctx, raw)
+		if err != nil {
+			return ImportResult{}, prefixField(err, "sections."+x.Key())
+		}
+		if len(changes) > 0 && apply != nil {
+			applies = append(applies, apply)
+			res.Changes = append(res.Changes, changes...)
+		}
+	}
 	if dryRun {
 		return res, nil
 	}
@@ -124,10 +167,38 @@ func (s *Service) Import(ctx context.Context, doc map[string]any, dryRun bool) (
 				return err
 			}
 		}
+		for _, apply := range applies {
+			if err := apply(ctx); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return ImportResult{}, err
 	}
 	return res, nil
+}
+
+// exchanged returns the Exchanged section named key, or nil.
+func (s *Service) exchanged(key string) Exchanged {
+	for _, x := range s.extra {
+		if x.Key() == key {
+			return x
+		}
+	}
+	return nil
+}
+
+// plainJSON round-trips v through JSON, so that a document holds plain JSON values only.
+func plainJSON(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var plain any
+	if err := json.Unmarshal(raw, &plain); err != nil {
+		return nil, err
+	}
+	return plain, nil
 }

@@ -83,6 +83,7 @@ var sections = []section{
 	newSection(RateLimitsKey, DefaultRateLimits, nil, nil, nil),
 	newSection(OAuthKey, DefaultOAuth, OAuth.normalized, OAuth.keepSecrets, OAuth.masked),
 	newSection(LDAPKey, DefaultLDAP, nil, LDAP.keepSecrets, LDAP.masked),
+	newSection(UIKey, DefaultUI, UI.normalized, nil, nil),
 }
 
 func sectionByKey(key string) (section, bool) {

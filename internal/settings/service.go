@@ -30,6 +30,9 @@ type ServiceConfig struct {
 	// Verifier checks tool servers; nil means NewVerifier(VerifierConfig{}).
 	Verifier *Verifier
 	Now      func() time.Time
+	// Exchanged are the parts of the configuration other packages keep (the default permissions,
+	// the groups) that export and import carry along with the settings sections.
+	Exchanged []Exchanged
 }
 
 // Validate reports a missing dependency.
@@ -48,6 +51,7 @@ type Service struct {
 	audit    Auditor
 	verifier *Verifier
 	now      func() time.Time
+	extra    []Exchanged
 }
 
 // NewService returns a Service.
@@ -61,7 +65,7 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{store: cfg.Store, client: cfg.Client, audit: cfg.Audit, verifier: cfg.Verifier, now: cfg.Now}, nil
+	return &Service{store: cfg.Store, client: cfg.Client, audit: cfg.Audit, verifier: cfg.Verifier, now: cfg.Now, extra: cfg.Exchanged}, nil
 }
 
 // SystemConfig is every section. It holds the secrets: the GraphQL types that show it have no
@@ -77,6 +81,7 @@ type SystemConfig struct {
 	RateLimits        RateLimits
 	OAuth             OAuth
 	LDAP              LDAP
+	UI                UI
 }
 
 // requireAdmin is the capability every configuration method asks for.
@@ -112,7 +117,7 @@ func (s *Service) Config(ctx context.Context) (*SystemConfig, error) {
 		ToolServers: vals[ToolServersKey].(ToolServers), CodeExecution: vals[CodeExecutionKey].(CodeExecution),
 		Models: vals[ModelsKey].(Models), PromptSuggestions: vals[PromptSuggestionsKey].(PromptSuggestions),
 		Banners: vals[BannersKey].(Banners), RateLimits: vals[RateLimitsKey].(RateLimits),
-		OAuth: vals[OAuthKey].(OAuth), LDAP: vals[LDAPKey].(LDAP),
+		OAuth: vals[OAuthKey].(OAuth), LDAP: vals[LDAPKey].(LDAP), UI: vals[UIKey].(UI),
 	}, nil
 }
 
