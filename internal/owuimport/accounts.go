@@ -14,12 +14,14 @@ import (
 	"github.com/steward-dev/steward/ent/identity"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/users"
 )
 
 // Provider is the identity provider of every imported account: its subject is the account's
-// Open WebUI id, which is what an Open WebUI token's id claim names.
-const Provider = "openwebui"
+// Open WebUI id, which is what an Open WebUI token's id claim names (internal/sessions accepts
+// such a token only for an account holding this identity).
+const Provider = sessions.OpenWebUIProvider
 
 // maxProfileImageURL is the longest profile image URL steward stores; Open WebUI keeps uploaded
 // pictures as data: URLs, often longer.

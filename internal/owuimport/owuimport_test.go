@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
 	"github.com/steward-dev/steward/ent/auditlog"
@@ -53,6 +54,9 @@ func counts(rep *owuimport.Report) string {
 	}
 	return strings.Join(out, "; ")
 }
+
+// openWebUISecret is an Open WebUI WEBUI_SECRET_KEY, which steward reads as OPENWEBUI_SECRET_KEY.
+const openWebUISecret = "Zk3xQ9pLm2Vt8Rw1"
 
 const signin = `mutation($e: String!, $p: String!) { signin(input: {email: $e, password: $p}) { token user { id role } } }`
 
@@ -271,7 +275,8 @@ func TestImportNewerLayout(t *testing.T) {
 // and reports an email that a steward account already holds as a conflict.
 func TestImportOlderLayout(t *testing.T) {
 	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
-		s := st.New(t, b)
+		s := st.New(t, b, st.WithEnv(map[string]string{
+			"STEWARD_ACCEPT_OPENWEBUI_TOKENS": "2099-01-01", "OPENWEBUI_SECRET_KEY": openWebUISecret}))
 		owner := s.Signup(t, "Bob") // bob@example.com, under steward's own id
 		from := owuitest.New(t, dbtest.SQLite, owuitest.Older)
 		rep := mustImport(t, s, from, false)
@@ -294,6 +299,24 @@ func TestImportOlderLayout(t *testing.T) {
 		}
 		if got := st.Get(s.MustQuery(t, owner.Token, `{ me { id } }`), "me.id"); got != owner.ID {
 			t.Errorf("the steward account holding bob's email became %v", got)
+		}
+		// Open WebUI's own tokens keep working for the imported accounts (internal/sessions reads
+		// the openwebui identity); Bob was not imported, so his is refused.
+		for _, c := range []struct {
+			id, want string
+		}{{"u-alice", "u-alice"}, {"u-bob", "UNAUTHENTICATED"}} {
+			tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"id": c.id}).SignedString([]byte(openWebUISecret))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := s.Query(t, tok, `{ me { id } }`)
+			got := r.Code()
+			if got == "" {
+				got = fmt.Sprint(st.Get(r.Data, "me.id"))
+			}
+			if got != c.want {
+				t.Errorf("an Open WebUI token of %s: %s, want %s", c.id, r.Raw, c.want)
+			}
 		}
 		ctx := authz.AsOperator(context.Background())
 		ids, err := s.App.DB.Client.Identity.Query().All(ctx)

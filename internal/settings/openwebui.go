@@ -38,7 +38,7 @@ func FromOpenWebUI(doc map[string]any) OpenWebUIConfig {
 	}{
 		{AuthKey, m.auth}, {ConnectionsKey, m.connections}, {ToolServersKey, m.toolServers},
 		{CodeExecutionKey, m.codeExecution}, {ModelsKey, m.models}, {PromptSuggestionsKey, m.promptSuggestions},
-		{BannersKey, m.banners}, {LDAPKey, m.ldap}, {OAuthKey, m.oauth},
+		{BannersKey, m.banners}, {LDAPKey, m.ldap}, {OAuthKey, m.oauth}, {UIKey, m.ui},
 	} {
 		if v := s.fn(); v != nil {
 			sections[s.key] = v
@@ -132,6 +132,14 @@ func (m *owuiMapper) auth() any {
 	m.set(sec, "jwtExpiresIn", "auth.jwt_expiry", owuiString)
 	m.set(sec, "enableApiKeys", "auth.api_key.enable", owuiBool)
 	m.set(sec, "showAdminDetails", "auth.admin.show", owuiBool)
+	return orNil(sec)
+}
+
+// ui is the front end's default language; its name is WEBUI_NAME, an environment variable that
+// Open WebUI never stores.
+func (m *owuiMapper) ui() any {
+	sec := map[string]any{}
+	m.set(sec, "defaultLocale", "ui.default_locale", owuiString)
 	return orNil(sec)
 }
 

@@ -14,7 +14,7 @@ const owuiNested = `{
          "default_pinned_models": "", "model_order_list": ["llama3", "gpt-4o"],
          "prompt_suggestions": [{"title": ["Help me study", "vocabulary"], "content": "Help me study."}],
          "banners": [{"id": "b1", "type": "info", "title": "", "content": "Maintenance tonight", "dismissible": true, "timestamp": 1733000000}],
-         "enable_community_sharing": true},
+         "enable_community_sharing": true, "default_locale": "de-DE"},
   "auth": {"jwt_expiry": "-1", "api_key": {"enable": true, "endpoint_restrictions": false}, "admin": {"show": false}},
   "user": {"permissions": {"chat": {"delete": false}, "workspace": {"models": true}}},
   "direct": {"enable": true},
@@ -56,6 +56,7 @@ func TestFromOpenWebUI(t *testing.T) {
 	}{
 		{"auth", secs[AuthKey], map[string]any{"enableSignup": false, "defaultUserRole": "USER",
 			"jwtExpiresIn": "-1", "enableApiKeys": true, "showAdminDetails": false}},
+		{"ui", secs[UIKey], map[string]any{"defaultLocale": "de-DE"}},
 		{"models", secs[ModelsKey], map[string]any{"defaultModels": []string{"gpt-4o", "llama3"},
 			"defaultPinnedModels": []string{}, "modelOrderList": []string{"llama3", "gpt-4o"}}},
 		{"second connection disabled by its config", secs[ConnectionsKey].(map[string]any)["openai"].([]any)[1],
@@ -73,7 +74,7 @@ func TestFromOpenWebUI(t *testing.T) {
 
 	defaults := map[string]any{AuthKey: DefaultAuth(), ConnectionsKey: DefaultConnections(), ToolServersKey: DefaultToolServers(),
 		CodeExecutionKey: DefaultCodeExecution(), ModelsKey: DefaultModelsConfig(), PromptSuggestionsKey: DefaultPromptSuggestions(),
-		BannersKey: DefaultBanners(), LDAPKey: DefaultLDAP(), OAuthKey: DefaultOAuth()}
+		BannersKey: DefaultBanners(), LDAPKey: DefaultLDAP(), OAuthKey: DefaultOAuth(), UIKey: DefaultUI()}
 	// Every section the mapping produces decodes strictly and passes the section's own checks,
 	// so importConfig accepts it.
 	for key, v := range secs {
