@@ -158,6 +158,8 @@ func (r *Redis) onSubscription(msg *redis.Subscription) {
 	}
 	r.logger.Info("events: redis resubscribed after reconnect; events published meanwhile were lost",
 		"pattern", msg.Channel)
+	// Caches kept coherent by other replicas' events must assume they missed some.
+	_ = r.local.Publish(context.Background(), Event{Topic: ReconnectedTopic})
 }
 
 // receive delivers another replica's event to this replica's subscribers.

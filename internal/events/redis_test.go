@@ -364,6 +364,7 @@ func TestRedisReconnect(t *testing.T) {
 	a := newTestRedisBus(t, clientA, prefix)
 	b := newTestRedisBus(t, clientB, prefix)
 	ch := subscribe(t, b, t.Context(), "usage", "")
+	reconnected := subscribe(t, b, t.Context(), ReconnectedTopic, "")
 
 	ids := waitPubsubConns(t, clientA, nameB, 1)
 	if err := clientA.ClientKillByFilter(t.Context(), "ID", ids[0]).Err(); err != nil {
@@ -385,6 +386,10 @@ func TestRedisReconnect(t *testing.T) {
 	}
 	if e := recv(t, ch); string(e.Payload) != `"after reconnect"` {
 		t.Errorf("got %s, want \"after reconnect\"", e.Payload)
+	}
+	// The bus tells its own replica that events may have been lost meanwhile.
+	if e := recv(t, reconnected); e.Topic != ReconnectedTopic {
+		t.Errorf("got %+v, want the reconnection notice", e)
 	}
 }
 

@@ -5,8 +5,8 @@
 // An answer is kept per viewer (user, role and credential), operation and variables, and is good
 // until the database's write count moves (see db.DB.Writes: any statement that may change data,
 // and any commit) or, for what the clock alone changes (isActive, expiring reservations), for TTL.
-// Writes that do not go through this process are not seen, so the server enables the cache only
-// when it runs alone.
+// Writes that do not go through this process are not seen by db.DB.Writes: with several replicas,
+// SharedWrites adds the writes the others announce over the event bus.
 package querycache
 
 import (

@@ -88,15 +88,6 @@ func TestQueryCache(t *testing.T) {
 	})
 }
 
-func TestQueryCacheIsOffWithReplicas(t *testing.T) {
-	s, _, bob, name := queryCacheWorld(t, dbtest.SQLite, st.WithRedis(t, "querycache-test:"))
-	name()
-	renameBehindTheService(t, s, bob.ID, "Robert") // as a replica would
-	if got := name(); got != "Robert" {
-		t.Errorf("name after another replica's change = %q, want %q", got, "Robert")
-	}
-}
-
 // TestConcurrentErroringQueriesEachGetTheirAnswer: identical queries that miss the cache together
 // run once, and the one that ran an answer with an error used to answer `null` to its own client.
 func TestConcurrentErroringQueriesEachGetTheirAnswer(t *testing.T) {

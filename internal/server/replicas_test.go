@@ -155,3 +155,59 @@ func TestRateLimitFallsBackWhenRedisFails(t *testing.T) {
 	// The rest of the server still works.
 	s.MustQuery(t, ada.Token, meQuery)
 }
+
+// longCaches keeps answers and credentials for a minute, so that only the replicas' announcements
+// can make a replica drop them within the tests below.
+func longCaches(_ *config.Config, o *server.Options) {
+	o.QueryCacheTTL, o.CredentialCacheTTL = time.Minute, time.Minute
+}
+
+// eventually polls check every 10 ms until it holds, failing after the deadline; it logs how long
+// the change took to reach the other replica.
+func eventually(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	start := time.Now()
+	for !check() {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("%s: not within 5 s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("%s after %s", what, time.Since(start))
+}
+
+// TestReplicasKeepTheirCachesCoherent: with Redis each replica caches credentials and answers,
+// and drops them when another replica announces a change, long before their TTL (a minute here).
+func TestReplicasKeepTheirCachesCoherent(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		a, c := replicas(t, b, longCaches)
+		admin := a.Signup(t, "Ada")
+
+		t.Run("a credential revoked on one replica is refused by the other", func(t *testing.T) {
+			tok := a.Signin(t, admin)
+			c.MustQuery(t, tok, `{ me { id } }`) // cached on c
+			a.MustQuery(t, tok, `mutation { signout }`)
+			eventually(t, "revoked token refused on the other replica", func() bool {
+				return c.Query(t, tok, `{ me { id } }`).Code() == "UNAUTHENTICATED"
+			})
+		})
+		t.Run("a role changed on one replica holds on the other", func(t *testing.T) {
+			bob := c.Signup(t, "Bob")
+			c.MustQuery(t, admin.Token, `mutation($id: ID!) { updateUser(id: $id, input: {role: USER}) { role } }`, "id", bob.ID)
+			c.MustQuery(t, bob.Token, `{ myPermissions }`) // Bob's USER credential cached on c
+			a.MustQuery(t, admin.Token, `mutation($id: ID!) { updateUser(id: $id, input: {role: PENDING}) { role } }`, "id", bob.ID)
+			eventually(t, "demotion applied on the other replica", func() bool {
+				return c.Query(t, bob.Token, `{ myPermissions }`).Code() == "FORBIDDEN"
+			})
+		})
+		t.Run("a write on one replica is seen by the other's next read", func(t *testing.T) {
+			count := func() any { return st.Get(c.MustQuery(t, admin.Token, `{ users { totalCount } }`), "users.totalCount") }
+			before := count()
+			if again := count(); again != before {
+				t.Fatalf("totalCount moved with no write: %v then %v", before, again)
+			}
+			a.Signup(t, "Carol")
+			eventually(t, "new account counted on the other replica", func() bool { return count() != before })
+		})
+	})
+}

@@ -63,9 +63,18 @@ type Options struct {
 	GatesOff bool
 	// QueryCacheTTL bounds how long a query's answer is reused while nothing is written (see
 	// internal/querycache); zero means DefaultQueryCacheTTL and a negative value turns the cache
-	// off. With Redis (several replicas) it is always off.
+	// off. With Redis (several replicas) the replicas tell each other their writes.
 	QueryCacheTTL time.Duration
+	// CredentialCacheTTL bounds how long an authenticated credential is remembered; zero means
+	// 10 s alone and SharedCacheTTL with Redis, a negative value turns the cache off.
+	CredentialCacheTTL time.Duration
 }
+
+// SharedCacheTTL bounds, with Redis, how long a replica may keep a credential another replica
+// revoked, or (with a longer QueryCacheTTL) an answer another replica's write changed, when the
+// announcement of the change was lost: Redis was unreachable when it was made. Announcements
+// that arrive take effect at once.
+const SharedCacheTTL = 2 * time.Second
 
 // DefaultQueryCacheTTL bounds the staleness of what only the clock changes (isActive, expiring
 // reservations) in a reused answer: a second is below what a person polling a page notices.
@@ -187,7 +196,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	})
 	perms := permissions.New(database.Client, store, auditLog)
 	sess, err := sessions.New(sessions.Config{Client: database.Client, Tokens: tokens, Settings: store, Permissions: perms, Audit: auditLog, Bus: a.Bus, Now: opts.Now,
-		CacheTTL: credentialCacheTTL(a.Redis), OpenWebUI: openWebUIWindow(cfg.OpenWebUITokens, opts.Now, logger)})
+		CacheTTL: credentialCacheTTL(opts.CredentialCacheTTL, a.Redis), OpenWebUI: openWebUIWindow(cfg.OpenWebUITokens, opts.Now, logger)})
 	if err != nil {
 		return err
 	}
@@ -268,8 +277,18 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights, Billing: bill}, opts.LoaderWait))
 	// The audit chain verification exists to notice edits made behind the service's back, and
 	// the gateway's checkQuota must see reservations expire to the second: both always run.
-	if ttl := queryCacheTTL(opts.QueryCacheTTL, a.Redis); ttl > 0 {
-		gql.Use(querycache.New(querycache.Config{Writes: database.Writes, TTL: ttl, Size: 512, Now: opts.Now,
+	if ttl := queryCacheTTL(opts.QueryCacheTTL); ttl > 0 {
+		writes := database.Writes
+		if a.Redis != nil {
+			// Replicas tell each other that they wrote, so that no answer outlives another's write.
+			shared, err := querycache.NewSharedWrites(a.Bus, database.Writes, 0)
+			if err != nil {
+				return err
+			}
+			a.closers = append(a.closers, shared.Close)
+			writes = shared.Writes
+		}
+		gql.Use(querycache.New(querycache.Config{Writes: writes, TTL: ttl, Size: 512, Now: opts.Now,
 			Uncached: []string{"verifyAuditChain", "checkQuota"}}))
 	}
 
@@ -324,13 +343,15 @@ func trustedProxies(cfg config.Config, logger *slog.Logger) []netip.Prefix {
 	return loopbackProxies
 }
 
-// credentialCacheTTL is how long authenticated credentials are remembered: a few seconds when
-// this process runs alone, where every revocation goes through it and drops them at once; none
-// with Redis, which means several replicas, so that a credential revoked on one is refused by the
-// others at once instead of when their caches expire.
-func credentialCacheTTL(shared *redis.Client) time.Duration {
-	if shared != nil {
-		return 0
+// credentialCacheTTL is how long authenticated credentials are remembered: 10 s when this process
+// runs alone, where every revocation goes through it and drops them at once; SharedCacheTTL with
+// Redis, where other replicas' revocations arrive as events and the TTL bounds a lost one.
+func credentialCacheTTL(configured time.Duration, shared *redis.Client) time.Duration {
+	switch {
+	case configured != 0:
+		return max(configured, 0)
+	case shared != nil:
+		return SharedCacheTTL
 	}
 	return 10 * time.Second
 }
@@ -352,11 +373,10 @@ func openWebUIWindow(c config.OpenWebUITokens, now func() time.Time, logger *slo
 	return sessions.OpenWebUIWindow{Secret: []byte(c.Secret), Until: c.Until}
 }
 
-// queryCacheTTL is the query cache's TTL, or 0 when it is off: it sees only this process's
-// writes, so it runs only when this process is alone (no Redis).
-func queryCacheTTL(configured time.Duration, shared *redis.Client) time.Duration {
+// queryCacheTTL is the query cache's TTL, or 0 when it is off.
+func queryCacheTTL(configured time.Duration) time.Duration {
 	switch {
-	case shared != nil || configured < 0:
+	case configured < 0:
 		return 0
 	case configured == 0:
 		return DefaultQueryCacheTTL

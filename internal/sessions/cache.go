@@ -1,11 +1,13 @@
 package sessions
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/steward-dev/steward/internal/auth"
+	"github.com/steward-dev/steward/internal/events"
 )
 
 // maxCachedCredentials bounds the cache; when it is full it starts over, which only costs the
@@ -16,11 +18,11 @@ const maxCachedCredentials = 50_000
 // sending thousands of requests a second (the LLM gateway, the admin UI) does not cost a session
 // read per request.
 //
-// It is correct only where every change to a credential goes through this process: Invalidate
-// drops a user's entries as soon as the change commits, and the TTL bounds what an edit made
-// behind the service's back (by hand in the database) can outlive. The server therefore enables it
-// only when it runs alone (no Redis); replicas read the database on every request, so a credential
-// revoked on one is refused by the others at once.
+// Every change to a credential is announced on the event bus once it commits
+// (Service.CredentialsChanged), and every replica's cache drops that user's entries when the
+// announcement reaches it: at once on this replica, within Redis's delivery time on the others.
+// The TTL bounds what a lost announcement (Redis unreachable) or an edit made behind the service's
+// back (by hand in the database) can outlive; when the bus reconnects the cache starts over.
 type credentialCache struct {
 	ttl time.Duration
 
@@ -86,6 +88,29 @@ func (c *credentialCache) put(key string, v *auth.Viewer, gen uint64, now time.T
 		c.entries = map[string]cachedCredential{}
 	}
 	c.entries[key] = cachedCredential{viewer: *v, until: until}
+}
+
+// follow keeps the cache coherent with the credential changes every replica announces on bus
+// (this one's included), and starts it over when the bus says it may have missed some.
+func (c *credentialCache) follow(bus events.Bus) error {
+	if c == nil {
+		return nil
+	}
+	if _, err := bus.Listen(events.CredentialsTopic, "", func(e events.Event) { c.invalidate(e.Key) }); err != nil {
+		return fmt.Errorf("following credential changes: %w", err)
+	}
+	if _, err := bus.Listen(events.ReconnectedTopic, "", func(events.Event) { c.clear() }); err != nil {
+		return fmt.Errorf("following credential changes: %w", err)
+	}
+	return nil
+}
+
+// clear forgets every credential.
+func (c *credentialCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.generation.Add(1)
+	c.entries = map[string]cachedCredential{}
 }
 
 // invalidate forgets every credential of userID.

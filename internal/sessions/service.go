@@ -44,7 +44,8 @@ type Config struct {
 	// the window ends.
 	OpenWebUI OpenWebUIWindow
 	// CacheTTL, when positive, caches authenticated credentials for that long (see
-	// credentialCache). Set it only when this process is the only one serving the database.
+	// credentialCache). Replicas keep their caches coherent through Bus (every replica's
+	// credential changes reach it there); TTL bounds what a lost event can outlive.
 	CacheTTL time.Duration
 }
 
@@ -94,9 +95,13 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{client: cfg.Client, tokens: cfg.Tokens, settings: cfg.Settings, perms: cfg.Permissions,
+	s := &Service{client: cfg.Client, tokens: cfg.Tokens, settings: cfg.Settings, perms: cfg.Permissions,
 		audit: cfg.Audit, bus: cfg.Bus, now: cfg.Now, lastTouch: map[string]time.Time{},
-		cache: newCredentialCache(cfg.CacheTTL), openWebUI: cfg.OpenWebUI}, nil
+		cache: newCredentialCache(cfg.CacheTTL), openWebUI: cfg.OpenWebUI}
+	if err := s.cache.follow(cfg.Bus); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Issued is a freshly signed token.
