@@ -3,6 +3,7 @@
 //	steward [serve] [--addr :8080] [--db steward.db]   run the server (the default)
 //	steward migrate                                   create or upgrade the schema and exit
 //	steward admin <command>                           account chores at the console (steward admin help)
+//	steward import-openwebui --from <db> [--dry-run]  copy an Open WebUI deployment into steward
 //	steward version                                   print the version
 package main
 
@@ -38,8 +39,8 @@ func run(args []string) error {
 		cmd, args = args[0], args[1:]
 	}
 	configArgs := args
-	if cmd == "admin" {
-		configArgs = nil // the admin commands parse their own flags, --db included
+	if cmd == "admin" || cmd == "import-openwebui" {
+		configArgs = nil // these commands parse their own flags, --db included
 	}
 	cfg, err := config.Load(configArgs, os.Getenv)
 	if err != nil {
@@ -54,6 +55,9 @@ func run(args []string) error {
 		// Only warnings and errors: the command's own output is what the operator reads.
 		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		return runAdmin(ctx, cfg, quiet, args, os.Stdin, os.Stdout)
+	case "import-openwebui":
+		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return runImport(ctx, cfg, quiet, args, os.Stdout, os.Stderr, isTerminal(os.Stderr))
 	case "serve":
 		return serve(ctx, cfg, logger)
 	case "migrate":
@@ -71,7 +75,7 @@ func run(args []string) error {
 		fmt.Println("steward", version)
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (use serve, migrate, admin or version)", cmd)
+		return fmt.Errorf("unknown command %q (use serve, migrate, admin, import-openwebui or version)", cmd)
 	}
 }
 

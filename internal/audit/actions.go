@@ -49,6 +49,8 @@ const (
 	IdentityLinked        Action = "IDENTITY_LINKED"
 	GroupsSynced          Action = "GROUPS_SYNCED"
 	ProviderLogout        Action = "PROVIDER_LOGOUT"
+	// DataImported summarises one `steward import-openwebui` run: counts per table in changes.
+	DataImported Action = "DATA_IMPORTED"
 )
 
 // Actions lists every action, in the order above.
@@ -61,6 +63,7 @@ var Actions = []Action{
 	PaymentSucceeded, PaymentFailed, PaymentCanceled, PaymentRefunded,
 	APIKeyRevoked, SessionRevoked,
 	ExternalSignin, ExternalSigninRefused, IdentityLinked, GroupsSynced, ProviderLogout,
+	DataImported,
 }
 
 // Valid reports whether a is a known action.

@@ -95,6 +95,15 @@ var (
 // are audited with the actor "console" (auth.Request.Principal).
 var Console = &Actor{name: "console", caps: []string{ManageUsers.Name, "ManageCredentials"}}
 
+// Importer is `steward import-openwebui` at the console: it copies an Open WebUI deployment's
+// accounts, credentials, groups, models, configuration and billing rows into steward in one
+// transaction. It holds the import capability, and those of the configuration it reads and
+// stores through the settings service (whose export carries the default permissions and the
+// groups), and the tables it copies into.
+var Importer = &Actor{name: "importer", caps: []string{ImportData.Name, ManageConfig.Name, EditDefaults.Name, ManageGroups.Name},
+	writes: append([]string{"User", "Credential", "Identity", "APIKey", "Group", "Membership", "Model", "ModelGrant",
+		"ConfigEntry"}, billingTables...)}
+
 // Operator is whoever holds the database itself: operator commands, benchmarks and test
 // fixtures. It holds every capability and table. Nothing that serves a request may use it.
 var Operator = &Actor{name: "operator"}

@@ -77,6 +77,9 @@ var (
 	// CallModels: call models through the OpenAI-compatible gateway (internal/gateway), metered as
 	// the calling user's own usage; which models is decided by each model's access list.
 	CallModels = Capability{Name: "CallModels", Role: auth.RoleUser}
+	// ImportData: copy another deployment's data (internal/owuimport); only the Importer actor
+	// holds it, so no request can.
+	ImportData = Capability{Name: "ImportData"}
 	// RegisterForwardedUsers: create a pending account for a user the gateway's forwarded
 	// headers name and steward does not know (only the gateway actor holds it).
 	RegisterForwardedUsers = Capability{Name: "RegisterForwardedUsers"}

@@ -37,6 +37,13 @@ func writeGrants(ctx context.Context, c *ent.Client, modelID string, ac *access.
 	return nil
 }
 
+// WriteGrants replaces the grants of modelID with those of ac (nil: public) in c's transaction,
+// for a caller that wrote the model row itself (steward import-openwebui) after its own
+// capability check.
+func WriteGrants(ctx context.Context, c *ent.Client, modelID string, ac *access.AccessControl) error {
+	return writeGrants(authz.As(ctx, authz.Models), c, modelID, ac)
+}
+
 type grant struct {
 	permission      modelgrant.Permission
 	everyone        bool

@@ -95,6 +95,10 @@ type App struct {
 	UserAdmin *users.Admin
 	// Renewer is the billing background job; Serve runs it, tests call RunOnce.
 	Renewer *billing.Renewer
+	// Config and Audit are the configuration service and the audit log, for steward
+	// import-openwebui.
+	Config  *settings.Service
+	Audit   *audit.Log
 	handler http.Handler
 	logger  *slog.Logger
 	closers []func()
@@ -230,6 +234,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	if err != nil {
 		return err
 	}
+	a.Config, a.Audit = config, auditLog
 	userAdmin, err := users.NewAdmin(users.AdminConfig{DB: database, Hasher: auth.Hasher{Params: opts.Argon2}, Sessions: sess, Settings: store, Audit: auditLog, Now: opts.Now,
 		OnCreate: bill.OnSignup})
 	if err != nil {
