@@ -248,6 +248,7 @@ type ComplexityRoot struct {
 	ImportConfigResult struct {
 		Changes func(childComplexity int) int
 		DryRun  func(childComplexity int) int
+		Ignored func(childComplexity int) int
 	}
 
 	JupyterConfig struct {
@@ -1707,6 +1708,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportConfigResult.DryRun(childComplexity), true
+	case "ImportConfigResult.ignored":
+		if e.ComplexityRoot.ImportConfigResult.Ignored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConfigResult.Ignored(childComplexity), true
 
 	case "JupyterConfig.auth":
 		if e.ComplexityRoot.JupyterConfig.Auth == nil {
@@ -5224,6 +5231,8 @@ func (ec *executionContext) childFields_ImportConfigResult(ctx context.Context, 
 		return ec.fieldContext_ImportConfigResult_dryRun(ctx, field)
 	case "changes":
 		return ec.fieldContext_ImportConfigResult_changes(ctx, field)
+	case "ignored":
+		return ec.fieldContext_ImportConfigResult_ignored(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportConfigResult", field.Name)
 }
@@ -10891,6 +10900,29 @@ func (ec *executionContext) fieldContext_ImportConfigResult_changes(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ImportConfigResult_ignored(ctx context.Context, field graphql.CollectedField, obj *settings.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConfigResult_ignored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ignored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConfigResult_ignored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConfigResult", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _JupyterConfig_url(ctx context.Context, field graphql.CollectedField, obj *settings.Jupyter) (ret graphql.Marshaler) {
@@ -32943,6 +32975,11 @@ func (ec *executionContext) _ImportConfigResult(ctx context.Context, sel ast.Sel
 			}
 		case "changes":
 			out.Values[i] = ec._ImportConfigResult_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ignored":
+			out.Values[i] = ec._ImportConfigResult_ignored(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -117,6 +117,21 @@ func IsKnownKey(key string) bool {
 	return ok
 }
 
+// KnownOnly splits a permission tree of another system (Open WebUI's, which grows keys steward
+// does not have) into the leaves steward knows, as a tree, and the dotted keys of the others.
+func KnownOnly(t map[string]any) (known map[string]any, unknown []string) {
+	keep := map[string]bool{}
+	for k, v := range Flatten(Tree(t)) {
+		if IsKnownKey(k) {
+			keep[k] = v
+		} else {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	return map[string]any(Unflatten(keep)), unknown
+}
+
 // AllGranted returns a tree holding every known key set to true, which is what an admin has.
 func AllGranted() Tree {
 	all := make(map[string]bool, len(knownKeys))

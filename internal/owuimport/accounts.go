@@ -158,7 +158,7 @@ func (r *run) importUser(ctx context.Context, u row) error {
 	if err := r.importCredential(ctx, id, email); err != nil {
 		return err
 	}
-	if err := r.link(ctx, id, Provider, id, email); err != nil {
+	if err := r.linkOpenWebUI(ctx, id, email, outcome == created); err != nil {
 		return err
 	}
 	for provider, sub := range subjects {
@@ -206,6 +206,26 @@ func (r *run) importCredential(ctx context.Context, userID, email string) error 
 		}
 		r.rep.count("credentials", updated)
 	}
+	return nil
+}
+
+// linkOpenWebUI links the account to its Open WebUI id, which lets Open WebUI's tokens of it work
+// during the migration window. Only an account this run creates gets the link: an account that
+// was imported before and has none any more had its Open WebUI tokens ended in steward (signing
+// out, a password change, an admin's revocation), and importing again must not revive them.
+func (r *run) linkOpenWebUI(ctx context.Context, userID, email string, created bool) error {
+	if created {
+		return r.link(ctx, userID, Provider, userID, email)
+	}
+	has, err := r.c.Identity.Query().Where(identity.Provider(Provider), identity.UserID(userID)).Exist(ctx)
+	if err != nil {
+		return err
+	}
+	if has {
+		r.rep.count("identities", unchanged)
+		return nil
+	}
+	r.rep.skip("identities", userID, "the account's Open WebUI tokens were ended in steward; importing again does not revive them")
 	return nil
 }
 

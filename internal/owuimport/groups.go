@@ -103,21 +103,11 @@ func (r *run) importGroup(ctx context.Context, g row) error {
 // knownPermissions keeps the leaves of an Open WebUI permission tree that steward knows, and
 // notes the others as ignored configuration keys.
 func (r *run) knownPermissions(owner string, tree map[string]any) map[string]any {
-	flat := access.Flatten(access.Tree(tree))
-	keep := map[string]bool{}
-	var dropped []string
-	for k, v := range flat {
-		if access.IsKnownKey(k) {
-			keep[k] = v
-		} else {
-			dropped = append(dropped, k)
-		}
-	}
-	sort.Strings(dropped)
+	known, dropped := access.KnownOnly(tree)
 	for _, k := range dropped {
 		r.rep.IgnoredConfigKeys = append(r.rep.IgnoredConfigKeys, owner+": permission "+k)
 	}
-	return map[string]any(access.Unflatten(keep))
+	return known
 }
 
 // importConfig maps the configuration onto steward's sections and stores each that steward
@@ -143,7 +133,7 @@ func (r *run) importConfig(ctx context.Context) error {
 	sort.Strings(keys)
 	for i, key := range keys {
 		r.tick("config sections", i+1, len(keys))
-		v := overlay(stored[key], secs[key])
+		v := settings.OverlayOpenWebUI(stored[key], secs[key])
 		res, err := r.im.cfg.Config.Import(ctx, map[string]any{"version": mapped.Document["version"], "sections": map[string]any{key: v}}, false)
 		if e, ok := errs.As(err); ok && e.Code == errs.CodeBadUserInput {
 			r.rep.skip("config sections", key, fmt.Sprintf("steward refuses %s: %s", e.Field, e.Message))
@@ -180,47 +170,6 @@ func (r *run) importConfig(ctx context.Context) error {
 		r.rep.count("default permissions", created)
 	}
 	return nil
-}
-
-// overlay puts the mapped fields of a section over its stored value; a list section is replaced,
-// and of the OpenID Connect providers only those Open WebUI configures (by id): steward's others
-// stay.
-func overlay(stored, mapped any) any {
-	s, ok1 := stored.(map[string]any)
-	m, ok2 := mapped.(map[string]any)
-	if !ok1 || !ok2 {
-		return mapped
-	}
-	out := make(map[string]any, len(s)+len(m))
-	for k, v := range s {
-		out[k] = v
-	}
-	for k, v := range m {
-		out[k] = v
-	}
-	if old, ok := s["providers"].([]any); ok {
-		if next, ok := m["providers"].([]any); ok {
-			out["providers"] = mergeByID(old, next)
-		}
-	}
-	return out
-}
-
-// mergeByID returns next followed by the entries of old whose id next does not have.
-func mergeByID(old, next []any) []any {
-	ids := map[any]bool{}
-	for _, n := range next {
-		if e, ok := n.(map[string]any); ok {
-			ids[e["id"]] = true
-		}
-	}
-	out := append([]any{}, next...)
-	for _, o := range old {
-		if e, ok := o.(map[string]any); ok && !ids[e["id"]] {
-			out = append(out, o)
-		}
-	}
-	return out
 }
 
 func (r *run) importModels(ctx context.Context) error {

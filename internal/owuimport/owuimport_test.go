@@ -331,6 +331,27 @@ func TestImportOlderLayout(t *testing.T) {
 		if got := strings.Join(links, ", "); got != "u-admin openwebui u-admin, u-alice oidc:google g-123, u-alice openwebui u-alice" {
 			t.Errorf("identities = %s", got)
 		}
+
+		// Alice signs out with her Open WebUI token, which ends all of them; importing again
+		// does not bring them back.
+		aliceTok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"id": "u-alice"}).SignedString([]byte(openWebUISecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.MustQuery(t, aliceTok, `mutation { signout }`)
+		again := mustImport(t, s, from, false)
+		if r := s.Query(t, aliceTok, `{ me { id } }`); r.Code() != "UNAUTHENTICATED" {
+			t.Errorf("an ended Open WebUI token works again after a second import: %s", r.Raw)
+		}
+		revived := true
+		for _, sk := range again.Skipped {
+			if sk.Table == "identities" && sk.ID == "u-alice" {
+				revived = false
+			}
+		}
+		if revived {
+			t.Errorf("the second import's report does not say Alice's ended link was kept ended: %+v", again.Skipped)
+		}
 	})
 }
 

@@ -91,17 +91,3 @@ func TestRedactURL(t *testing.T) {
 	}
 }
 
-func TestOverlay(t *testing.T) {
-	stored := map[string]any{"enableSignup": true, "passwordMinLength": float64(12),
-		"providers": []any{map[string]any{"id": "corp", "name": "Corp"}, map[string]any{"id": "google", "name": "Old"}}}
-	mapped := map[string]any{"enableSignup": false, "providers": []any{map[string]any{"id": "google", "name": "Google"}}}
-	got := overlay(stored, mapped)
-	want := map[string]any{"enableSignup": false, "passwordMinLength": float64(12),
-		"providers": []any{map[string]any{"id": "google", "name": "Google"}, map[string]any{"id": "corp", "name": "Corp"}}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("overlay = %v, want %v", got, want)
-	}
-	if l := overlay([]any{"a"}, []any{"b"}); !reflect.DeepEqual(l, []any{"b"}) {
-		t.Errorf("a list section = %v, want the mapped list", l)
-	}
-}

@@ -11,7 +11,7 @@ import (
 )
 
 // ExchangeKey names the default permissions in an exportConfig document.
-const ExchangeKey = "defaultPermissions"
+const ExchangeKey = settings.DefaultPermissionsKey
 
 // Exchanged is the default permissions' part of exportConfig and importConfig: the whole tree on
 // export; on import a (possibly partial) tree, filled from Open WebUI's defaults as

@@ -317,3 +317,69 @@ func TestConfigCarriesPermissionsAndGroups(t *testing.T) {
 		}
 	})
 }
+
+// openWebUIConfigJSON is what Open WebUI's admin panel exports (Settings > Database > Export
+// config): its own keys, some that steward has no place for.
+const openWebUIConfigJSON = `{
+  "version": 0,
+  "ui": {"enable_signup": false, "default_user_role": "user", "default_models": "gpt-4o, llama3",
+         "model_order_list": ["llama3", "gpt-4o"], "default_locale": "de-DE",
+         "prompt_suggestions": [{"title": ["Help me study", "vocabulary"], "content": "Help me study."}],
+         "banners": [{"id": "b1", "type": "info", "title": "", "content": "Maintenance tonight", "dismissible": true, "timestamp": 1733000000}],
+         "enable_community_sharing": true},
+  "auth": {"jwt_expiry": "12h", "api_key": {"enable": true}},
+  "user": {"permissions": {"chat": {"delete": false}, "workspace": {"no_such_workspace_key": true}}},
+  "rag": {"top_k": 3}
+}`
+
+// TestImportConfigAcceptsOpenWebUIConfigJSON: importConfig takes Open WebUI's config.json export,
+// maps what steward knows over the stored configuration, makes its user permissions the default
+// permissions and lists what it ignored; a dry run changes nothing.
+func TestImportConfigAcceptsOpenWebUIConfigJSON(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		s := st.New(t, b)
+		admin := s.Signup(t, "Ada")
+		s.MustQuery(t, admin.Token, `mutation { updateAuthConfig(input: {passwordMinLength: 14}) { passwordMinLength } }`)
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(openWebUIConfigJSON), &doc); err != nil {
+			t.Fatal(err)
+		}
+		importQ := `mutation($c: JSON!, $dry: Boolean) { importConfig(config: $c, dryRun: $dry) { dryRun changes { section field } ignored } }`
+		before := toString(s.MustQuery(t, admin.Token, configQuery))
+
+		dry := s.MustQuery(t, admin.Token, importQ, "c", doc, "dry", true)
+		ignored := toString(st.Get(dry, "importConfig.ignored"))
+		for _, want := range []string{"ui.enable_community_sharing", "rag.top_k", "user.permissions.workspace.no_such_workspace_key"} {
+			if !strings.Contains(ignored, want) {
+				t.Errorf("ignored lacks %s: %s", want, ignored)
+			}
+		}
+		if len(st.Get(dry, "importConfig.changes").([]any)) == 0 {
+			t.Fatalf("the dry run lists no changes: %v", dry)
+		}
+		if after := toString(s.MustQuery(t, admin.Token, configQuery)); after != before {
+			t.Fatal("the dry run changed the configuration")
+		}
+
+		s.MustQuery(t, admin.Token, importQ, "c", doc)
+		d := s.MustQuery(t, admin.Token, `{ config { auth { enableSignup defaultUserRole jwtExpiresIn enableApiKeys passwordMinLength }
+			models { defaultModels modelOrderList } promptSuggestions { content } banners { content } ui { defaultLocale } }
+			defaultPermissions }`)
+		for path, want := range map[string]any{
+			"config.auth.enableSignup": false, "config.auth.defaultUserRole": "USER", "config.auth.jwtExpiresIn": "12h",
+			"config.auth.enableApiKeys": true, "config.auth.passwordMinLength": float64(14), // not Open WebUI's: kept
+			"config.models.defaultModels.1": "llama3", "config.models.modelOrderList.0": "llama3",
+			"config.promptSuggestions.0.content": "Help me study.", "config.banners.0.content": "Maintenance tonight",
+			"config.ui.defaultLocale": "de-DE", "defaultPermissions.chat.delete": false,
+		} {
+			if got := st.Get(d, path); got != want {
+				t.Errorf("%s = %v, want %v", path, got, want)
+			}
+		}
+		r := s.MustQuery(t, admin.Token, importQ, "c", doc)
+		if n := len(st.Get(r, "importConfig.changes").([]any)); n != 0 {
+			t.Errorf("importing the same config.json again changed %d fields: %v", n, r)
+		}
+		wantInvalid(t, s.Query(t, admin.Token, importQ, "c", map[string]any{"version": 1}), "sections")
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/access"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -80,14 +81,28 @@ func (s *Service) Export(ctx context.Context, includeSecrets bool) (map[string]a
 type ImportResult struct {
 	DryRun  bool
 	Changes []Change
+	// Ignored lists the keys of an Open WebUI config.json that steward has no place for; it is
+	// empty for steward's own documents.
+	Ignored []string
 }
 
-// Import validates every section of doc (an Export document) first and then applies them all, or
-// nothing when any is invalid. Sections doc lacks stay as they are; secrets it lacks are kept.
-// With dryRun it only reports the changes.
+// DefaultPermissionsKey names the default permissions' section (internal/permissions keeps it).
+const DefaultPermissionsKey = "defaultPermissions"
+
+
+// Import validates every section of doc (an Export document, or an Open WebUI config.json: see
+// fromOpenWebUI) first and then applies them all, or nothing when any is invalid. Sections doc
+// lacks stay as they are; secrets it lacks are kept. With dryRun it only reports the changes.
 func (s *Service) Import(ctx context.Context, doc map[string]any, dryRun bool) (ImportResult, error) {
 	if err := requireAdmin(ctx); err != nil {
 		return ImportResult{}, err
+	}
+	var ignored []string
+	if _, ours := doc["sections"]; !ours {
+		var err error
+		if doc, ignored, err = s.fromOpenWebUI(ctx, doc); err != nil {
+			return ImportResult{}, err
+		}
 	}
 	// Numbers arrive as json.Number, int64 or float64 depending on how the client sent them.
 	if v, ok := doc["version"]; !ok || fmt.Sprint(v) != fmt.Sprint(ExportVersion) {
@@ -108,7 +123,7 @@ func (s *Service) Import(ctx context.Context, doc map[string]any, dryRun bool) (
 		changes   []Change
 	}
 	var todo []pending
-	res := ImportResult{DryRun: dryRun, Changes: []Change{}}
+	res := ImportResult{DryRun: dryRun, Changes: []Change{}, Ignored: append([]string{}, ignored...)}
 	for _, sec := range sections { // export order, so the change list is stable
 		v, present := secs[sec.key]
 		if !present {
@@ -201,4 +216,34 @@ func plainJSON(v any) (any, error) {
 		return nil, err
 	}
 	return plain, nil
+}
+
+// fromOpenWebUI turns an Open WebUI config.json export (or its config table's document) into an
+// Import document: each section Open WebUI sets is laid over the stored one, so that fields it
+// does not have keep steward's values, and its user.permissions become the default permissions,
+// less the keys steward does not know. It returns the keys steward has no place for.
+func (s *Service) fromOpenWebUI(ctx context.Context, doc map[string]any) (map[string]any, []string, error) {
+	mapped := FromOpenWebUI(doc)
+	secs, _ := mapped.Document["sections"].(map[string]any)
+	if len(secs) == 0 && mapped.DefaultPermissions == nil {
+		return nil, nil, errs.Invalid("sections", "the document is neither a steward export (version 1 with sections) nor an Open WebUI config.json steward can read")
+	}
+	current, err := s.Export(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, _ := current["sections"].(map[string]any)
+	out := make(map[string]any, len(secs)+1)
+	for key, v := range secs {
+		out[key] = OverlayOpenWebUI(stored[key], v)
+	}
+	ignored := mapped.Ignored
+	if mapped.DefaultPermissions != nil && s.exchanged(DefaultPermissionsKey) != nil {
+		known, unknown := access.KnownOnly(mapped.DefaultPermissions)
+		out[DefaultPermissionsKey] = known
+		for _, k := range unknown {
+			ignored = append(ignored, "user.permissions."+k)
+		}
+	}
+	return map[string]any{"version": ExportVersion, "sections": out}, ignored, nil
 }

@@ -496,3 +496,44 @@ func owuiCommaList(v any) any {
 	}
 	return owuiStrings(v)
 }
+
+// OverlayOpenWebUI puts the fields of a section mapped from Open WebUI over its stored value, so
+// that fields Open WebUI does not have keep steward's; a list section is replaced, and of the
+// OpenID Connect providers only those Open WebUI configures (by id): steward's others stay.
+func OverlayOpenWebUI(stored, mapped any) any {
+	s, ok1 := stored.(map[string]any)
+	m, ok2 := mapped.(map[string]any)
+	if !ok1 || !ok2 {
+		return mapped
+	}
+	out := make(map[string]any, len(s)+len(m))
+	for k, v := range s {
+		out[k] = v
+	}
+	for k, v := range m {
+		out[k] = v
+	}
+	if old, ok := s["providers"].([]any); ok {
+		if next, ok := m["providers"].([]any); ok {
+			out["providers"] = mergeByID(old, next)
+		}
+	}
+	return out
+}
+
+// mergeByID returns next followed by the entries of old whose id next does not have.
+func mergeByID(old, next []any) []any {
+	ids := map[any]bool{}
+	for _, n := range next {
+		if e, ok := n.(map[string]any); ok {
+			ids[e["id"]] = true
+		}
+	}
+	out := append([]any{}, next...)
+	for _, o := range old {
+		if e, ok := o.(map[string]any); ok && !ids[e["id"]] {
+			out = append(out, o)
+		}
+	}
+	return out
+}

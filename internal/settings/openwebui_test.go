@@ -121,3 +121,18 @@ func providerSummary(sec any) []string {
 	}
 	return out
 }
+
+func TestOverlay(t *testing.T) {
+	stored := map[string]any{"enableSignup": true, "passwordMinLength": float64(12),
+		"providers": []any{map[string]any{"id": "corp", "name": "Corp"}, map[string]any{"id": "google", "name": "Old"}}}
+	mapped := map[string]any{"enableSignup": false, "providers": []any{map[string]any{"id": "google", "name": "Google"}}}
+	got := OverlayOpenWebUI(stored, mapped)
+	want := map[string]any{"enableSignup": false, "passwordMinLength": float64(12),
+		"providers": []any{map[string]any{"id": "google", "name": "Google"}, map[string]any{"id": "corp", "name": "Corp"}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("OverlayOpenWebUI = %v, want %v", got, want)
+	}
+	if l := OverlayOpenWebUI([]any{"a"}, []any{"b"}); !reflect.DeepEqual(l, []any{"b"}) {
+		t.Errorf("a list section = %v, want the mapped list", l)
+	}
+}
