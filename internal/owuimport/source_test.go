@@ -90,4 +90,3 @@ func TestRedactURL(t *testing.T) {
 		t.Errorf("a path = %s", got)
 	}
 }
-

@@ -89,7 +89,6 @@ type ImportResult struct {
 // DefaultPermissionsKey names the default permissions' section (internal/permissions keeps it).
 const DefaultPermissionsKey = "defaultPermissions"
 
-
 // Import validates every section of doc (an Export document, or an Open WebUI config.json: see
 // fromOpenWebUI) first and then applies them all, or nothing when any is invalid. Sections doc
 // lacks stay as they are; secrets it lacks are kept. With dryRun it only reports the changes.
