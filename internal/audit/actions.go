@@ -51,6 +51,9 @@ const (
 	ProviderLogout        Action = "PROVIDER_LOGOUT"
 	// DataImported summarises one `steward import-openwebui` run: counts per table in changes.
 	DataImported Action = "DATA_IMPORTED"
+	// ImportedAuditEntry carries an entry of another system's audit log (the Open WebUI billing
+	// fork's) into the chain: the original actor, action, entity and time are in changes.
+	ImportedAuditEntry Action = "IMPORTED_AUDIT_ENTRY"
 )
 
 // Actions lists every action, in the order above.
@@ -63,7 +66,7 @@ var Actions = []Action{
 	PaymentSucceeded, PaymentFailed, PaymentCanceled, PaymentRefunded,
 	APIKeyRevoked, SessionRevoked,
 	ExternalSignin, ExternalSigninRefused, IdentityLinked, GroupsSynced, ProviderLogout,
-	DataImported,
+	DataImported, ImportedAuditEntry,
 }
 
 // Valid reports whether a is a known action.

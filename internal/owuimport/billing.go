@@ -3,8 +3,9 @@ package owuimport
 // The billing fork's tables (backend/open_webui/models/billing.py and its migration
 // b2f8a9c1d5e3_add_billing_tables): billing_plan, billing_subscription, billing_usage and
 // billing_transaction, with epoch-second timestamps and Numeric(10,2) money. billing_audit_log
-// is named by the issue but absent from the fork's migrations that could be read; when a table
-// of that name is present its rows are counted and reported, not copied (see noteBillingAudit).
+// is absent from the fork's migrations that could be read; when a table of that name is present
+// (id, user_id, action, entity_type, entity_id, description, changes, created_at) its rows are
+// carried into steward's audit log as imported entries (see importBillingAudit).
 
 import (
 	"context"
@@ -15,11 +16,14 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/auditlog"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usagecounter"
 	"github.com/steward-dev/steward/ent/usageevent"
+	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
@@ -448,19 +452,61 @@ func (r *run) importTransaction(ctx context.Context, t row) error {
 	return nil
 }
 
-// noteBillingAudit reports the fork's billing audit entries. steward's audit log is a hash chain
-// of what steward itself did, each entry linked to the one before: entries written elsewhere
-// cannot join it truthfully, so they stay in the Open WebUI database.
-func (r *run) noteBillingAudit(context.Context) error {
-	if r.snap.billingAudit == 0 {
+// importBillingAudit carries the fork's billing audit entries into steward's audit log. They
+// cannot join the hash chain as what steward did, so each becomes an entry of its own action,
+// IMPORTED_AUDIT_ENTRY, recorded by whoever runs the import, with the original actor, action,
+// entity, time and changes in its changes; its entity is the source entry, so that a second run
+// skips what the first carried.
+func (r *run) importBillingAudit(ctx context.Context) error {
+	if len(r.snap.billingAudit) == 0 {
 		return nil
 	}
-	c := r.rep.counts("billing audit log")
-	c.Skipped += r.snap.billingAudit
-	r.rep.Skipped = append(r.rep.Skipped, Skip{Table: "billing audit log", ID: "*",
-		Reason: fmt.Sprintf("%d entries kept in the Open WebUI database: steward's audit log is its own hash chain", r.snap.billingAudit)})
+	r.rep.counts("billing audit log")
+	ids := make([]string, 0, len(r.snap.billingAudit))
+	for _, a := range r.snap.billingAudit {
+		ids = append(ids, a.str("id"))
+	}
+	done, err := r.c.AuditLog.Query().Where(auditlog.Action(string(audit.ImportedAuditEntry)),
+		auditlog.EntityType(importedAuditEntity), auditlog.EntityIDIn(ids...)).
+		Select(auditlog.FieldEntityID).Strings(authz.As(ctx, authz.AuditWriter))
+	if err != nil {
+		return fmt.Errorf("reading imported audit entries: %w", err)
+	}
+	seen := make(map[string]bool, len(done))
+	for _, id := range done {
+		seen[id] = true
+	}
+	for i, a := range r.snap.billingAudit {
+		r.tick("billing audit log", i+1, len(r.snap.billingAudit))
+		id := a.str("id")
+		if id == "" || seen[id] {
+			r.rep.count("billing audit log", unchanged)
+			continue
+		}
+		at, _ := a.epoch("created_at")
+		changes := map[string]audit.Change{
+			"action": {New: a.str("action")}, "actor": {New: a.str("user_id")},
+			"entityType": {New: a.str("entity_type")}, "entityId": {New: a.str("entity_id")},
+			"at": {New: at.UTC().Format(time.RFC3339)},
+		}
+		if c := a.json("changes"); c != nil {
+			changes["changes"] = audit.Change{New: c}
+		}
+		err := r.im.cfg.Audit.Record(ctx, audit.Entry{Action: audit.ImportedAuditEntry, EntityType: importedAuditEntity, EntityID: id,
+			Description: fmt.Sprintf("Open WebUI billing audit, %s: %s %s %s by %s: %s", at.UTC().Format(time.RFC3339),
+				a.str("action"), a.str("entity_type"), a.str("entity_id"), orDefault(a.str("user_id"), "the system"), a.str("description")),
+			Changes: changes})
+		if err != nil {
+			return err
+		}
+		r.rep.count("billing audit log", created)
+	}
 	return nil
 }
+
+// importedAuditEntity is the entity type of imported audit entries; their entity id is the
+// source entry's.
+const importedAuditEntity = "OpenWebUIBillingAuditEntry"
 
 func orDefault(s, def string) string {
 	if strings.TrimSpace(s) == "" {

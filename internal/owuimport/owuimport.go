@@ -84,7 +84,7 @@ func (im *Importer) Run(ctx context.Context, src *Source, opts Options) (*Report
 			users: map[string]bool{}, groups: map[string]bool{}, plans: map[string]period.Interval{}, subs: map[string]subscription{}}
 		for _, step := range []func(context.Context) error{
 			r.importUsers, r.importAPIKeys, r.importGroups, r.importConfig, r.importModels,
-			r.importPlans, r.importSubscriptions, r.importUsage, r.importTransactions, r.noteBillingAudit,
+			r.importPlans, r.importSubscriptions, r.importUsage, r.importTransactions, r.importBillingAudit,
 		} {
 			if err := step(ctx); err != nil {
 				return err

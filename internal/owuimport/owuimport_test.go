@@ -135,7 +135,7 @@ func TestImportNewerLayout(t *testing.T) {
 			"users": "4/0/0/0", "credentials": "3/0/0/1", "identities": "5/0/0/0", "api keys": "1/0/0/0",
 			"groups": "1/0/0/0", "memberships": "1/0/0/0", "config sections": "0/4/0/0", "default permissions": "1/0/0/0",
 			"models": "2/0/0/0", "plans": "2/0/0/0", "subscriptions": "2/0/0/0", "usage events": "1/0/0/0",
-			"transactions": "1/0/0/0", "billing audit log": "0/0/0/2",
+			"transactions": "1/0/0/0", "billing audit log": "2/0/0/0",
 		}
 		for _, c := range rep.Tables {
 			got := fmt.Sprintf("%d/%d/%d/%d", c.Created, c.Updated, c.Unchanged, c.Skipped)
@@ -245,6 +245,29 @@ func TestImportNewerLayout(t *testing.T) {
 		t.Run("the Open WebUI API key authenticates", func(t *testing.T) {
 			if got := st.Get(s.MustQuery(t, owuitest.AliceKey, `{ me { id } }`), "me.id"); got != "u-alice" {
 				t.Errorf("the API key is %v's", got)
+			}
+		})
+
+		t.Run("the billing audit entries join the chain as imported entries", func(t *testing.T) {
+			d := s.MustQuery(t, admin, `{ auditLogs(where: {action: IMPORTED_AUDIT_ENTRY}) { totalCount edges { node { entityID description changes actor { id } } } }
+				verifyAuditChain { intact checked } }`)
+			if st.Get(d, "auditLogs.totalCount") != float64(2) || st.Get(d, "verifyAuditChain.intact") != true {
+				t.Fatalf("imported audit entries: %v", d)
+			}
+			var found bool
+			for _, e := range st.Get(d, "auditLogs.edges").([]any) {
+				n := st.Get(e, "node")
+				if st.Get(n, "entityID") == "a-2" {
+					found = true
+					if !strings.Contains(fmt.Sprint(st.Get(n, "description")), "repriced Pro") ||
+						st.Get(n, "changes.action.new") != "plan_updated" || st.Get(n, "changes.actor.new") != "u-admin" ||
+						st.Get(n, "changes.at.new") != "2024-11-30T20:55:00Z" { // 1733000100
+						t.Errorf("imported entry a-2: %v", n)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("entry a-2 was not imported: %v", d)
 			}
 		})
 

@@ -2,7 +2,6 @@ package owuimport
 
 import (
 	"context"
-	"fmt"
 	"strings"
 )
 
@@ -22,8 +21,8 @@ type snapshot struct {
 	subs        []row
 	usage       []row
 	txs         []row
-	// billingAudit is how many rows the fork's billing_audit_log holds.
-	billingAudit int
+	// billingAudit are the fork's billing_audit_log rows, oldest first.
+	billingAudit []row
 }
 
 type apiKey struct {
@@ -75,7 +74,8 @@ func read(ctx context.Context, s *Source, rep *Report) (*snapshot, error) {
 	billing := []struct {
 		table string
 		dst   *[]row
-	}{{"billing_plan", &snap.plans}, {"billing_subscription", &snap.subs}, {"billing_usage", &snap.usage}, {"billing_transaction", &snap.txs}}
+	}{{"billing_plan", &snap.plans}, {"billing_subscription", &snap.subs}, {"billing_usage", &snap.usage},
+		{"billing_transaction", &snap.txs}, {"billing_audit_log", &snap.billingAudit}}
 	var found []string
 	for _, b := range billing {
 		if !s.Has(b.table) {
@@ -84,12 +84,6 @@ func read(ctx context.Context, s *Source, rep *Report) (*snapshot, error) {
 		found = append(found, b.table)
 		if *b.dst, err = s.all(ctx, b.table, "created_at, id"); err != nil {
 			return nil, err
-		}
-	}
-	if s.Has("billing_audit_log") {
-		found = append(found, "billing_audit_log")
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "billing_audit_log"`).Scan(&snap.billingAudit); err != nil {
-			return nil, fmt.Errorf("reading billing_audit_log: %w", err)
 		}
 	}
 	if len(found) > 0 {
