@@ -30,6 +30,8 @@ type Plan struct {
 	Translations map[string]map[string]string `json:"translations,omitempty"`
 	// PriceMinor holds the value of the "price_minor" field.
 	PriceMinor int64 `json:"price_minor,omitempty"`
+	// PriceVersion holds the value of the "price_version" field.
+	PriceVersion int `json:"price_version,omitempty"`
 	// Currency holds the value of the "currency" field.
 	Currency string `json:"currency,omitempty"`
 	// Interval holds the value of the "interval" field.
@@ -79,7 +81,7 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case plan.FieldIsActive:
 			values[i] = new(sql.NullBool)
-		case plan.FieldPriceMinor, plan.FieldDisplayOrder:
+		case plan.FieldPriceMinor, plan.FieldPriceVersion, plan.FieldDisplayOrder:
 			values[i] = new(sql.NullInt64)
 		case plan.FieldID, plan.FieldName, plan.FieldDescription, plan.FieldCurrency, plan.FieldInterval:
 			values[i] = new(sql.NullString)
@@ -143,6 +145,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field price_minor", values[i])
 			} else if value.Valid {
 				_m.PriceMinor = value.Int64
+			}
+		case plan.FieldPriceVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field price_version", values[i])
+			} else if value.Valid {
+				_m.PriceVersion = int(value.Int64)
 			}
 		case plan.FieldCurrency:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -250,6 +258,9 @@ func (_m *Plan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("price_minor=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PriceMinor))
+	builder.WriteString(", ")
+	builder.WriteString("price_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PriceVersion))
 	builder.WriteString(", ")
 	builder.WriteString("currency=")
 	builder.WriteString(_m.Currency)

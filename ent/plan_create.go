@@ -84,6 +84,20 @@ func (_c *PlanCreate) SetPriceMinor(v int64) *PlanCreate {
 	return _c
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (_c *PlanCreate) SetPriceVersion(v int) *PlanCreate {
+	_c.mutation.SetPriceVersion(v)
+	return _c
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_c *PlanCreate) SetNillablePriceVersion(v *int) *PlanCreate {
+	if v != nil {
+		_c.SetPriceVersion(*v)
+	}
+	return _c
+}
+
 // SetCurrency sets the "currency" field.
 func (_c *PlanCreate) SetCurrency(v string) *PlanCreate {
 	_c.mutation.SetCurrency(v)
@@ -226,6 +240,10 @@ func (_c *PlanCreate) defaults() error {
 		v := plan.DefaultDescription
 		_c.mutation.SetDescription(v)
 	}
+	if _, ok := _c.mutation.PriceVersion(); !ok {
+		v := plan.DefaultPriceVersion
+		_c.mutation.SetPriceVersion(v)
+	}
 	if _, ok := _c.mutation.Interval(); !ok {
 		v := plan.DefaultInterval
 		_c.mutation.SetInterval(v)
@@ -271,6 +289,14 @@ func (_c *PlanCreate) check() error {
 	if v, ok := _c.mutation.PriceMinor(); ok {
 		if err := plan.PriceMinorValidator(v); err != nil {
 			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "Plan.price_minor": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PriceVersion(); !ok {
+		return &ValidationError{Name: "price_version", err: errors.New(`ent: missing required field "Plan.price_version"`)}
+	}
+	if v, ok := _c.mutation.PriceVersion(); ok {
+		if err := plan.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "Plan.price_version": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Currency(); !ok {
@@ -364,6 +390,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PriceMinor(); ok {
 		_spec.SetField(plan.FieldPriceMinor, field.TypeInt64, value)
 		_node.PriceMinor = value
+	}
+	if value, ok := _c.mutation.PriceVersion(); ok {
+		_spec.SetField(plan.FieldPriceVersion, field.TypeInt, value)
+		_node.PriceVersion = value
 	}
 	if value, ok := _c.mutation.Currency(); ok {
 		_spec.SetField(plan.FieldCurrency, field.TypeString, value)
@@ -530,6 +560,24 @@ func (u *PlanUpsert) UpdatePriceMinor() *PlanUpsert {
 // AddPriceMinor adds v to the "price_minor" field.
 func (u *PlanUpsert) AddPriceMinor(v int64) *PlanUpsert {
 	u.Add(plan.FieldPriceMinor, v)
+	return u
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanUpsert) SetPriceVersion(v int) *PlanUpsert {
+	u.Set(plan.FieldPriceVersion, v)
+	return u
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanUpsert) UpdatePriceVersion() *PlanUpsert {
+	u.SetExcluded(plan.FieldPriceVersion)
+	return u
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanUpsert) AddPriceVersion(v int) *PlanUpsert {
+	u.Add(plan.FieldPriceVersion, v)
 	return u
 }
 
@@ -773,6 +821,27 @@ func (u *PlanUpsertOne) AddPriceMinor(v int64) *PlanUpsertOne {
 func (u *PlanUpsertOne) UpdatePriceMinor() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.UpdatePriceMinor()
+	})
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanUpsertOne) SetPriceVersion(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetPriceVersion(v)
+	})
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanUpsertOne) AddPriceVersion(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddPriceVersion(v)
+	})
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdatePriceVersion() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdatePriceVersion()
 	})
 }
 
@@ -1201,6 +1270,27 @@ func (u *PlanUpsertBulk) AddPriceMinor(v int64) *PlanUpsertBulk {
 func (u *PlanUpsertBulk) UpdatePriceMinor() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.UpdatePriceMinor()
+	})
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanUpsertBulk) SetPriceVersion(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetPriceVersion(v)
+	})
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanUpsertBulk) AddPriceVersion(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddPriceVersion(v)
+	})
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdatePriceVersion() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdatePriceVersion()
 	})
 }
 

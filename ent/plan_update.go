@@ -98,6 +98,27 @@ func (_u *PlanUpdate) AddPriceMinor(v int64) *PlanUpdate {
 	return _u
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (_u *PlanUpdate) SetPriceVersion(v int) *PlanUpdate {
+	_u.mutation.ResetPriceVersion()
+	_u.mutation.SetPriceVersion(v)
+	return _u
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillablePriceVersion(v *int) *PlanUpdate {
+	if v != nil {
+		_u.SetPriceVersion(*v)
+	}
+	return _u
+}
+
+// AddPriceVersion adds value to the "price_version" field.
+func (_u *PlanUpdate) AddPriceVersion(v int) *PlanUpdate {
+	_u.mutation.AddPriceVersion(v)
+	return _u
+}
+
 // SetCurrency sets the "currency" field.
 func (_u *PlanUpdate) SetCurrency(v string) *PlanUpdate {
 	_u.mutation.SetCurrency(v)
@@ -303,6 +324,11 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "Plan.price_minor": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PriceVersion(); ok {
+		if err := plan.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "Plan.price_version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := plan.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Plan.currency": %w`, err)}
@@ -359,6 +385,12 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedPriceMinor(); ok {
 		_spec.AddField(plan.FieldPriceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PriceVersion(); ok {
+		_spec.SetField(plan.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPriceVersion(); ok {
+		_spec.AddField(plan.FieldPriceVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(plan.FieldCurrency, field.TypeString, value)
@@ -529,6 +561,27 @@ func (_u *PlanUpdateOne) SetNillablePriceMinor(v *int64) *PlanUpdateOne {
 // AddPriceMinor adds value to the "price_minor" field.
 func (_u *PlanUpdateOne) AddPriceMinor(v int64) *PlanUpdateOne {
 	_u.mutation.AddPriceMinor(v)
+	return _u
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (_u *PlanUpdateOne) SetPriceVersion(v int) *PlanUpdateOne {
+	_u.mutation.ResetPriceVersion()
+	_u.mutation.SetPriceVersion(v)
+	return _u
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillablePriceVersion(v *int) *PlanUpdateOne {
+	if v != nil {
+		_u.SetPriceVersion(*v)
+	}
+	return _u
+}
+
+// AddPriceVersion adds value to the "price_version" field.
+func (_u *PlanUpdateOne) AddPriceVersion(v int) *PlanUpdateOne {
+	_u.mutation.AddPriceVersion(v)
 	return _u
 }
 
@@ -750,6 +803,11 @@ func (_u *PlanUpdateOne) check() error {
 			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "Plan.price_minor": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PriceVersion(); ok {
+		if err := plan.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "Plan.price_version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := plan.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Plan.currency": %w`, err)}
@@ -823,6 +881,12 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if value, ok := _u.mutation.AddedPriceMinor(); ok {
 		_spec.AddField(plan.FieldPriceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PriceVersion(); ok {
+		_spec.SetField(plan.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPriceVersion(); ok {
+		_spec.AddField(plan.FieldPriceVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(plan.FieldCurrency, field.TypeString, value)

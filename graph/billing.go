@@ -56,6 +56,7 @@ func planUpdate(in model.UpdatePlanInput) billing.PlanUpdate {
 		Name: in.Name, Description: in.Description, Translations: translations(in.Translations),
 		Price: price, Currency: in.Currency, Interval: in.Interval, Quotas: quotas(in.Quotas),
 		Features: in.Features, IsActive: in.IsActive, DisplayOrder: in.DisplayOrder, Metadata: in.Metadata,
+		MoveSubscribers: in.MoveSubscribers != nil && *in.MoveSubscribers,
 	}
 }
 

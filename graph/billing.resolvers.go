@@ -11,6 +11,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/metric"
@@ -46,8 +47,9 @@ func (r *mutationResolver) DuplicatePlan(ctx context.Context, id string) (*ent.P
 }
 
 // AssignPlan is the resolver for the assignPlan field.
-func (r *mutationResolver) AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int) (*ent.PlanSubscription, error) {
-	return r.Billing.AssignPlan(ctx, billing.AssignInput{UserID: userID, PlanID: planID, ResetUsage: flag(resetUsage), TrialDays: trialDays})
+func (r *mutationResolver) AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int, complimentary *bool) (*ent.PlanSubscription, error) {
+	return r.Billing.AssignPlan(ctx, billing.AssignInput{UserID: userID, PlanID: planID, ResetUsage: flag(resetUsage), TrialDays: trialDays,
+		Complimentary: complimentary})
 }
 
 // CancelSubscription is the resolver for the cancelSubscription field.
@@ -129,6 +131,11 @@ func (r *planResolver) Translations(ctx context.Context, obj *ent.Plan) ([]*bill
 // LocalizedName is the resolver for the localizedName field.
 func (r *planResolver) LocalizedName(ctx context.Context, obj *ent.Plan, locale string) (string, error) {
 	return billing.LocalizedName(obj, locale), nil
+}
+
+// Price is the resolver for the price field.
+func (r *planSubscriptionResolver) Price(ctx context.Context, obj *ent.PlanSubscription) (*analytics.Money, error) {
+	return &analytics.Money{Currency: obj.Currency, AmountMinor: obj.PriceMinor}, nil
 }
 
 // Plans is the resolver for the plans field.

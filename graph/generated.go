@@ -46,11 +46,13 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditLog() AuditLogResolver
 	AuthConfig() AuthConfigResolver
+	BillingOverview() BillingOverviewResolver
 	Group() GroupResolver
 	Model() ModelResolver
 	Money() MoneyResolver
 	Mutation() MutationResolver
 	Plan() PlanResolver
+	PlanSubscription() PlanSubscriptionResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	SystemConfig() SystemConfigResolver
@@ -146,6 +148,8 @@ type ComplexityRoot struct {
 		At                    func(childComplexity int) int
 		CanceledSubscriptions func(childComplexity int) int
 		ChurnRate             func(childComplexity int) int
+		Complimentary         func(childComplexity int) int
+		Customers             func(childComplexity int) int
 		From                  func(childComplexity int) int
 		MRR                   func(childComplexity int) int
 		NewSubscriptions      func(childComplexity int) int
@@ -153,6 +157,9 @@ type ComplexityRoot struct {
 		Revenue               func(childComplexity int) int
 		RevenueByMonth        func(childComplexity int) int
 		To                    func(childComplexity int) int
+		TrialConversionRate   func(childComplexity int) int
+		TrialsConverted       func(childComplexity int) int
+		TrialsEnded           func(childComplexity int) int
 		Usage                 func(childComplexity int) int
 	}
 
@@ -164,6 +171,11 @@ type ComplexityRoot struct {
 		CodeInterpreterPromptTemplate func(childComplexity int) int
 		EnableCodeExecution           func(childComplexity int) int
 		EnableCodeInterpreter         func(childComplexity int) int
+	}
+
+	ComplimentaryLine struct {
+		MRR           func(childComplexity int) int
+		Subscriptions func(childComplexity int) int
 	}
 
 	ConfigChange struct {
@@ -182,6 +194,19 @@ type ComplexityRoot struct {
 	CreateAPIKeyPayload struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	CustomerCount struct {
+		Currency  func(childComplexity int) int
+		Customers func(childComplexity int) int
+	}
+
+	CustomerMetrics struct {
+		ARPU                func(childComplexity int) int
+		Months              func(childComplexity int) int
+		NetRevenueRetention func(childComplexity int) int
+		PayingAtEnd         func(childComplexity int) int
+		PayingAtStart       func(childComplexity int) int
 	}
 
 	DeleteUserResult struct {
@@ -285,9 +310,33 @@ type ComplexityRoot struct {
 		Start   func(childComplexity int) int
 	}
 
+	MrrMonth struct {
+		Currencies func(childComplexity int) int
+		End        func(childComplexity int) int
+		Month      func(childComplexity int) int
+		Start      func(childComplexity int) int
+	}
+
+	MrrMovements struct {
+		Churned              func(childComplexity int) int
+		ChurnedCustomers     func(childComplexity int) int
+		Contraction          func(childComplexity int) int
+		ContractionCustomers func(childComplexity int) int
+		Currency             func(childComplexity int) int
+		EndMRR               func(childComplexity int) int
+		Expansion            func(childComplexity int) int
+		ExpansionCustomers   func(childComplexity int) int
+		Net                  func(childComplexity int) int
+		New                  func(childComplexity int) int
+		NewCustomers         func(childComplexity int) int
+		Reactivated          func(childComplexity int) int
+		ReactivatedCustomers func(childComplexity int) int
+		StartMRR             func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddGroupMembers           func(childComplexity int, groupID string, userIds []string) int
-		AssignPlan                func(childComplexity int, userID string, planID string, resetUsage *bool, trialDays *int) int
+		AssignPlan                func(childComplexity int, userID string, planID string, resetUsage *bool, trialDays *int, complimentary *bool) int
 		CancelSubscription        func(childComplexity int, immediate *bool) int
 		CancelUserSubscription    func(childComplexity int, userID string, immediate *bool) int
 		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
@@ -413,6 +462,7 @@ type ComplexityRoot struct {
 		Metadata      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Price         func(childComplexity int) int
+		PriceVersion  func(childComplexity int) int
 		Quotas        func(childComplexity int) int
 		Stats         func(childComplexity int) int
 		Subscribers   func(childComplexity int, first *int, after *entgql.Cursor[string]) int
@@ -452,6 +502,7 @@ type ComplexityRoot struct {
 	PlanSubscription struct {
 		CancelAtPeriodEnd  func(childComplexity int) int
 		CanceledAt         func(childComplexity int) int
+		Complimentary      func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		CurrentPeriodEnd   func(childComplexity int) int
 		CurrentPeriodStart func(childComplexity int) int
@@ -460,6 +511,10 @@ type ComplexityRoot struct {
 		PaidThrough        func(childComplexity int) int
 		Plan               func(childComplexity int) int
 		PlanID             func(childComplexity int) int
+		Price              func(childComplexity int) int
+		PriceVersion       func(childComplexity int) int
+		ReplacedByID       func(childComplexity int) int
+		ReplacesID         func(childComplexity int) int
 		Status             func(childComplexity int) int
 		TrialEnd           func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
@@ -584,6 +639,13 @@ type ComplexityRoot struct {
 	ReserveQuotaPayload struct {
 		Quota       func(childComplexity int) int
 		Reservation func(childComplexity int) int
+	}
+
+	RevenueRetention struct {
+		Currency    func(childComplexity int) int
+		Rate        func(childComplexity int) int
+		RetainedMRR func(childComplexity int) int
+		StartMRR    func(childComplexity int) int
 	}
 
 	Session struct {
@@ -790,6 +852,9 @@ type AuditLogResolver interface {
 type AuthConfigResolver interface {
 	DefaultUserRole(ctx context.Context, obj *settings.Auth) (user.Role, error)
 }
+type BillingOverviewResolver interface {
+	Customers(ctx context.Context, obj *analytics.Overview) (*analytics.CustomerMetrics, error)
+}
 type GroupResolver interface {
 	MemberCount(ctx context.Context, obj *ent.Group) (int, error)
 	Members(ctx context.Context, obj *ent.Group, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
@@ -817,7 +882,7 @@ type MutationResolver interface {
 	DeletePlan(ctx context.Context, id string) (string, error)
 	TogglePlan(ctx context.Context, id string) (*ent.Plan, error)
 	DuplicatePlan(ctx context.Context, id string) (*ent.Plan, error)
-	AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int) (*ent.PlanSubscription, error)
+	AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int, complimentary *bool) (*ent.PlanSubscription, error)
 	CancelSubscription(ctx context.Context, immediate *bool) (*ent.PlanSubscription, error)
 	CancelUserSubscription(ctx context.Context, userID string, immediate *bool) (*ent.PlanSubscription, error)
 	Subscribe(ctx context.Context, planID string, returnURL string) (*billing.SubscribeResult, error)
@@ -862,6 +927,9 @@ type PlanResolver interface {
 	Quotas(ctx context.Context, obj *ent.Plan) ([]*billing.Quota, error)
 	Translations(ctx context.Context, obj *ent.Plan) ([]*billing.Translation, error)
 	LocalizedName(ctx context.Context, obj *ent.Plan, locale string) (string, error)
+}
+type PlanSubscriptionResolver interface {
+	Price(ctx context.Context, obj *ent.PlanSubscription) (*analytics.Money, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -1285,6 +1353,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BillingOverview.ChurnRate(childComplexity), true
+	case "BillingOverview.complimentary":
+		if e.ComplexityRoot.BillingOverview.Complimentary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.Complimentary(childComplexity), true
+	case "BillingOverview.customers":
+		if e.ComplexityRoot.BillingOverview.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.Customers(childComplexity), true
 	case "BillingOverview.from":
 		if e.ComplexityRoot.BillingOverview.From == nil {
 			break
@@ -1327,6 +1407,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BillingOverview.To(childComplexity), true
+	case "BillingOverview.trialConversionRate":
+		if e.ComplexityRoot.BillingOverview.TrialConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.TrialConversionRate(childComplexity), true
+	case "BillingOverview.trialsConverted":
+		if e.ComplexityRoot.BillingOverview.TrialsConverted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.TrialsConverted(childComplexity), true
+	case "BillingOverview.trialsEnded":
+		if e.ComplexityRoot.BillingOverview.TrialsEnded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.TrialsEnded(childComplexity), true
 	case "BillingOverview.usage":
 		if e.ComplexityRoot.BillingOverview.Usage == nil {
 			break
@@ -1376,6 +1474,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CodeExecutionConfig.EnableCodeInterpreter(childComplexity), true
+
+	case "ComplimentaryLine.mrr":
+		if e.ComplexityRoot.ComplimentaryLine.MRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplimentaryLine.MRR(childComplexity), true
+	case "ComplimentaryLine.subscriptions":
+		if e.ComplexityRoot.ComplimentaryLine.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplimentaryLine.Subscriptions(childComplexity), true
 
 	case "ConfigChange.field":
 		if e.ComplexityRoot.ConfigChange.Field == nil {
@@ -1433,6 +1544,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAPIKeyPayload.Key(childComplexity), true
+
+	case "CustomerCount.currency":
+		if e.ComplexityRoot.CustomerCount.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCount.Currency(childComplexity), true
+	case "CustomerCount.customers":
+		if e.ComplexityRoot.CustomerCount.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCount.Customers(childComplexity), true
+
+	case "CustomerMetrics.arpu":
+		if e.ComplexityRoot.CustomerMetrics.ARPU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.ARPU(childComplexity), true
+	case "CustomerMetrics.months":
+		if e.ComplexityRoot.CustomerMetrics.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.Months(childComplexity), true
+	case "CustomerMetrics.netRevenueRetention":
+		if e.ComplexityRoot.CustomerMetrics.NetRevenueRetention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.NetRevenueRetention(childComplexity), true
+	case "CustomerMetrics.payingAtEnd":
+		if e.ComplexityRoot.CustomerMetrics.PayingAtEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.PayingAtEnd(childComplexity), true
+	case "CustomerMetrics.payingAtStart":
+		if e.ComplexityRoot.CustomerMetrics.PayingAtStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.PayingAtStart(childComplexity), true
 
 	case "DeleteUserResult.code":
 		if e.ComplexityRoot.DeleteUserResult.Code == nil {
@@ -1841,6 +1996,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MonthRevenue.Start(childComplexity), true
 
+	case "MrrMonth.currencies":
+		if e.ComplexityRoot.MrrMonth.Currencies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.Currencies(childComplexity), true
+	case "MrrMonth.end":
+		if e.ComplexityRoot.MrrMonth.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.End(childComplexity), true
+	case "MrrMonth.month":
+		if e.ComplexityRoot.MrrMonth.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.Month(childComplexity), true
+	case "MrrMonth.start":
+		if e.ComplexityRoot.MrrMonth.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.Start(childComplexity), true
+
+	case "MrrMovements.churned":
+		if e.ComplexityRoot.MrrMovements.Churned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Churned(childComplexity), true
+	case "MrrMovements.churnedCustomers":
+		if e.ComplexityRoot.MrrMovements.ChurnedCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ChurnedCustomers(childComplexity), true
+	case "MrrMovements.contraction":
+		if e.ComplexityRoot.MrrMovements.Contraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Contraction(childComplexity), true
+	case "MrrMovements.contractionCustomers":
+		if e.ComplexityRoot.MrrMovements.ContractionCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ContractionCustomers(childComplexity), true
+	case "MrrMovements.currency":
+		if e.ComplexityRoot.MrrMovements.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Currency(childComplexity), true
+	case "MrrMovements.endMrr":
+		if e.ComplexityRoot.MrrMovements.EndMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.EndMRR(childComplexity), true
+	case "MrrMovements.expansion":
+		if e.ComplexityRoot.MrrMovements.Expansion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Expansion(childComplexity), true
+	case "MrrMovements.expansionCustomers":
+		if e.ComplexityRoot.MrrMovements.ExpansionCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ExpansionCustomers(childComplexity), true
+	case "MrrMovements.net":
+		if e.ComplexityRoot.MrrMovements.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Net(childComplexity), true
+	case "MrrMovements.new":
+		if e.ComplexityRoot.MrrMovements.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.New(childComplexity), true
+	case "MrrMovements.newCustomers":
+		if e.ComplexityRoot.MrrMovements.NewCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.NewCustomers(childComplexity), true
+	case "MrrMovements.reactivated":
+		if e.ComplexityRoot.MrrMovements.Reactivated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Reactivated(childComplexity), true
+	case "MrrMovements.reactivatedCustomers":
+		if e.ComplexityRoot.MrrMovements.ReactivatedCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ReactivatedCustomers(childComplexity), true
+	case "MrrMovements.startMrr":
+		if e.ComplexityRoot.MrrMovements.StartMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.StartMRR(childComplexity), true
+
 	case "Mutation.addGroupMembers":
 		if e.ComplexityRoot.Mutation.AddGroupMembers == nil {
 			break
@@ -1862,7 +2127,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AssignPlan(childComplexity, args["userId"].(string), args["planId"].(string), args["resetUsage"].(*bool), args["trialDays"].(*int)), true
+		return e.ComplexityRoot.Mutation.AssignPlan(childComplexity, args["userId"].(string), args["planId"].(string), args["resetUsage"].(*bool), args["trialDays"].(*int), args["complimentary"].(*bool)), true
 	case "Mutation.cancelSubscription":
 		if e.ComplexityRoot.Mutation.CancelSubscription == nil {
 			break
@@ -2739,6 +3004,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Price(childComplexity), true
+	case "Plan.priceVersion":
+		if e.ComplexityRoot.Plan.PriceVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.PriceVersion(childComplexity), true
 	case "Plan.quotas":
 		if e.ComplexityRoot.Plan.Quotas == nil {
 			break
@@ -2876,6 +3147,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanSubscription.CanceledAt(childComplexity), true
+	case "PlanSubscription.complimentary":
+		if e.ComplexityRoot.PlanSubscription.Complimentary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.Complimentary(childComplexity), true
 	case "PlanSubscription.createdAt":
 		if e.ComplexityRoot.PlanSubscription.CreatedAt == nil {
 			break
@@ -2924,6 +3201,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanSubscription.PlanID(childComplexity), true
+	case "PlanSubscription.price":
+		if e.ComplexityRoot.PlanSubscription.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.Price(childComplexity), true
+	case "PlanSubscription.priceVersion":
+		if e.ComplexityRoot.PlanSubscription.PriceVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.PriceVersion(childComplexity), true
+	case "PlanSubscription.replacedByID":
+		if e.ComplexityRoot.PlanSubscription.ReplacedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.ReplacedByID(childComplexity), true
+	case "PlanSubscription.replacesID":
+		if e.ComplexityRoot.PlanSubscription.ReplacesID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.ReplacesID(childComplexity), true
 	case "PlanSubscription.status":
 		if e.ComplexityRoot.PlanSubscription.Status == nil {
 			break
@@ -3575,6 +3876,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReserveQuotaPayload.Reservation(childComplexity), true
+
+	case "RevenueRetention.currency":
+		if e.ComplexityRoot.RevenueRetention.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.Currency(childComplexity), true
+	case "RevenueRetention.rate":
+		if e.ComplexityRoot.RevenueRetention.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.Rate(childComplexity), true
+	case "RevenueRetention.retainedMrr":
+		if e.ComplexityRoot.RevenueRetention.RetainedMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.RetainedMRR(childComplexity), true
+	case "RevenueRetention.startMrr":
+		if e.ComplexityRoot.RevenueRetention.StartMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.StartMRR(childComplexity), true
 
 	case "Session.createdAt":
 		if e.ComplexityRoot.Session.CreatedAt == nil {
@@ -4877,6 +5203,16 @@ func (ec *executionContext) childFields_BillingOverview(ctx context.Context, fie
 		return ec.fieldContext_BillingOverview_activeAtEnd(ctx, field)
 	case "churnRate":
 		return ec.fieldContext_BillingOverview_churnRate(ctx, field)
+	case "complimentary":
+		return ec.fieldContext_BillingOverview_complimentary(ctx, field)
+	case "trialsEnded":
+		return ec.fieldContext_BillingOverview_trialsEnded(ctx, field)
+	case "trialsConverted":
+		return ec.fieldContext_BillingOverview_trialsConverted(ctx, field)
+	case "trialConversionRate":
+		return ec.fieldContext_BillingOverview_trialConversionRate(ctx, field)
+	case "customers":
+		return ec.fieldContext_BillingOverview_customers(ctx, field)
 	case "revenue":
 		return ec.fieldContext_BillingOverview_revenue(ctx, field)
 	case "revenueByMonth":
@@ -4905,6 +5241,16 @@ func (ec *executionContext) childFields_CodeExecutionConfig(ctx context.Context,
 		return ec.fieldContext_CodeExecutionConfig_codeInterpreterJupyter(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CodeExecutionConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplimentaryLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subscriptions":
+		return ec.fieldContext_ComplimentaryLine_subscriptions(ctx, field)
+	case "mrr":
+		return ec.fieldContext_ComplimentaryLine_mrr(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplimentaryLine", field.Name)
 }
 
 func (ec *executionContext) childFields_ConfigChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4941,6 +5287,32 @@ func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context,
 		return ec.fieldContext_CreateAPIKeyPayload_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAPIKeyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_CustomerCount_currency(ctx, field)
+	case "customers":
+		return ec.fieldContext_CustomerCount_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCount", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "months":
+		return ec.fieldContext_CustomerMetrics_months(ctx, field)
+	case "payingAtStart":
+		return ec.fieldContext_CustomerMetrics_payingAtStart(ctx, field)
+	case "payingAtEnd":
+		return ec.fieldContext_CustomerMetrics_payingAtEnd(ctx, field)
+	case "arpu":
+		return ec.fieldContext_CustomerMetrics_arpu(ctx, field)
+	case "netRevenueRetention":
+		return ec.fieldContext_CustomerMetrics_netRevenueRetention(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerMetrics", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteUserResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5145,6 +5517,54 @@ func (ec *executionContext) childFields_MonthRevenue(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type MonthRevenue", field.Name)
 }
 
+func (ec *executionContext) childFields_MrrMonth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MrrMonth_month(ctx, field)
+	case "start":
+		return ec.fieldContext_MrrMonth_start(ctx, field)
+	case "end":
+		return ec.fieldContext_MrrMonth_end(ctx, field)
+	case "currencies":
+		return ec.fieldContext_MrrMonth_currencies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MrrMonth", field.Name)
+}
+
+func (ec *executionContext) childFields_MrrMovements(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_MrrMovements_currency(ctx, field)
+	case "startMrr":
+		return ec.fieldContext_MrrMovements_startMrr(ctx, field)
+	case "new":
+		return ec.fieldContext_MrrMovements_new(ctx, field)
+	case "reactivated":
+		return ec.fieldContext_MrrMovements_reactivated(ctx, field)
+	case "expansion":
+		return ec.fieldContext_MrrMovements_expansion(ctx, field)
+	case "contraction":
+		return ec.fieldContext_MrrMovements_contraction(ctx, field)
+	case "churned":
+		return ec.fieldContext_MrrMovements_churned(ctx, field)
+	case "net":
+		return ec.fieldContext_MrrMovements_net(ctx, field)
+	case "endMrr":
+		return ec.fieldContext_MrrMovements_endMrr(ctx, field)
+	case "newCustomers":
+		return ec.fieldContext_MrrMovements_newCustomers(ctx, field)
+	case "reactivatedCustomers":
+		return ec.fieldContext_MrrMovements_reactivatedCustomers(ctx, field)
+	case "expansionCustomers":
+		return ec.fieldContext_MrrMovements_expansionCustomers(ctx, field)
+	case "contractionCustomers":
+		return ec.fieldContext_MrrMovements_contractionCustomers(ctx, field)
+	case "churnedCustomers":
+		return ec.fieldContext_MrrMovements_churnedCustomers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MrrMovements", field.Name)
+}
+
 func (ec *executionContext) childFields_OAuthConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "providers":
@@ -5277,6 +5697,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_name(ctx, field)
 	case "description":
 		return ec.fieldContext_Plan_description(ctx, field)
+	case "priceVersion":
+		return ec.fieldContext_Plan_priceVersion(ctx, field)
 	case "currency":
 		return ec.fieldContext_Plan_currency(ctx, field)
 	case "interval":
@@ -5391,8 +5813,18 @@ func (ec *executionContext) childFields_PlanSubscription(ctx context.Context, fi
 		return ec.fieldContext_PlanSubscription_endedAt(ctx, field)
 	case "paidThrough":
 		return ec.fieldContext_PlanSubscription_paidThrough(ctx, field)
+	case "priceVersion":
+		return ec.fieldContext_PlanSubscription_priceVersion(ctx, field)
+	case "complimentary":
+		return ec.fieldContext_PlanSubscription_complimentary(ctx, field)
+	case "replacesID":
+		return ec.fieldContext_PlanSubscription_replacesID(ctx, field)
+	case "replacedByID":
+		return ec.fieldContext_PlanSubscription_replacedByID(ctx, field)
 	case "plan":
 		return ec.fieldContext_PlanSubscription_plan(ctx, field)
+	case "price":
+		return ec.fieldContext_PlanSubscription_price(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanSubscription", field.Name)
 }
@@ -5563,6 +5995,20 @@ func (ec *executionContext) childFields_ReserveQuotaPayload(ctx context.Context,
 		return ec.fieldContext_ReserveQuotaPayload_quota(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReserveQuotaPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevenueRetention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_RevenueRetention_currency(ctx, field)
+	case "startMrr":
+		return ec.fieldContext_RevenueRetention_startMrr(ctx, field)
+	case "retainedMrr":
+		return ec.fieldContext_RevenueRetention_retainedMrr(ctx, field)
+	case "rate":
+		return ec.fieldContext_RevenueRetention_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevenueRetention", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6180,6 +6626,14 @@ func (ec *executionContext) field_Mutation_assignPlan_args(ctx context.Context, 
 		return nil, err
 	}
 	args["trialDays"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "complimentary",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["complimentary"] = arg4
 	return args, nil
 }
 
@@ -9177,6 +9631,139 @@ func (ec *executionContext) fieldContext_BillingOverview_churnRate(_ context.Con
 	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _BillingOverview_complimentary(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_complimentary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complimentary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Complimentary) graphql.Marshaler {
+			return ec.marshalNComplimentaryLine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐComplimentary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_complimentary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplimentaryLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BillingOverview_trialsEnded(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_trialsEnded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialsEnded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_trialsEnded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_trialsConverted(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_trialsConverted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialsConverted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_trialsConverted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_trialConversionRate(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_trialConversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_trialConversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BillingOverview().Customers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.CustomerMetrics) graphql.Marshaler {
+			return ec.marshalNCustomerMetrics2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerMetrics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerMetrics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BillingOverview_revenue(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9452,6 +10039,61 @@ func (ec *executionContext) fieldContext_CodeExecutionConfig_codeInterpreterJupy
 	return fc, nil
 }
 
+func (ec *executionContext) _ComplimentaryLine_subscriptions(ctx context.Context, field graphql.CollectedField, obj *analytics.Complimentary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplimentaryLine_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplimentaryLine_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplimentaryLine", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ComplimentaryLine_mrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Complimentary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplimentaryLine_mrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplimentaryLine_mrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplimentaryLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConfigChange_section(ctx context.Context, field graphql.CollectedField, obj *settings.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9672,6 +10314,212 @@ func (ec *executionContext) fieldContext_CreateAPIKeyPayload_apiKey(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCount_currency(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCount_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCount_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCount_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCount_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCount_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerMetrics_months(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_months(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Months, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.MonthMovements) graphql.Marshaler {
+			return ec.marshalNMrrMonth2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovementsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MrrMonth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_payingAtStart(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_payingAtStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingAtStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.CustomerCount) graphql.Marshaler {
+			return ec.marshalNCustomerCount2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_payingAtStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_payingAtEnd(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_payingAtEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingAtEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.CustomerCount) graphql.Marshaler {
+			return ec.marshalNCustomerCount2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_payingAtEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_arpu(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_arpu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ARPU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_arpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_netRevenueRetention(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_netRevenueRetention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NetRevenueRetention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Retention) graphql.Marshaler {
+			return ec.marshalNRevenueRetention2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetentionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_netRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevenueRetention(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11283,6 +12131,501 @@ func (ec *executionContext) fieldContext_MonthRevenue_amounts(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _MrrMonth_month(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMonth", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMonth_start(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMonth", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMonth_end(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMonth", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMonth_currencies(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_currencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currencies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Movements) graphql.Marshaler {
+			return ec.marshalNMrrMovements2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovementsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_currencies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMonth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MrrMovements(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_currency(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_startMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_startMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_startMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_new(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_reactivated(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_reactivated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reactivated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_reactivated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_expansion(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_expansion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expansion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_contraction(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_contraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_churned(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_churned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Churned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_churned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_net(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_endMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_endMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_endMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_newCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_newCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_newCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_reactivatedCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_reactivatedCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReactivatedCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_reactivatedCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_expansionCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_expansionCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpansionCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_expansionCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_contractionCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_contractionCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractionCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_contractionCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_churnedCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_churnedCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChurnedCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_churnedCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Mutation_signup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12109,7 +13452,7 @@ func (ec *executionContext) _Mutation_assignPlan(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AssignPlan(ctx, fc.Args["userId"].(string), fc.Args["planId"].(string), fc.Args["resetUsage"].(*bool), fc.Args["trialDays"].(*int))
+			return ec.Resolvers.Mutation().AssignPlan(ctx, fc.Args["userId"].(string), fc.Args["planId"].(string), fc.Args["resetUsage"].(*bool), fc.Args["trialDays"].(*int), fc.Args["complimentary"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -15474,6 +16817,29 @@ func (ec *executionContext) fieldContext_Plan_description(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Plan_priceVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_priceVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_priceVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Plan_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16539,6 +17905,98 @@ func (ec *executionContext) fieldContext_PlanSubscription_paidThrough(_ context.
 	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _PlanSubscription_priceVersion(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_priceVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_priceVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_complimentary(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_complimentary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complimentary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_complimentary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_replacesID(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_replacesID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacesID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_replacesID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_replacedByID(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_replacedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_replacedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _PlanSubscription_plan(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16566,6 +18024,38 @@ func (ec *executionContext) fieldContext_PlanSubscription_plan(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscription_price(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlanSubscription().Price(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -19714,6 +21204,116 @@ func (ec *executionContext) fieldContext_ReserveQuotaPayload_quota(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RevenueRetention_currency(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueRetention", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RevenueRetention_startMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_startMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_startMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevenueRetention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevenueRetention_retainedMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_retainedMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetainedMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_retainedMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevenueRetention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevenueRetention_rate(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueRetention", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
@@ -26057,7 +27657,7 @@ func (ec *executionContext) unmarshalInputPlanSubscriptionWhereInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDEqualFold", "userIDContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "planIDGT", "planIDGTE", "planIDLT", "planIDLTE", "planIDContains", "planIDHasPrefix", "planIDHasSuffix", "planIDEqualFold", "planIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "currentPeriodStart", "currentPeriodStartNEQ", "currentPeriodStartIn", "currentPeriodStartNotIn", "currentPeriodStartGT", "currentPeriodStartGTE", "currentPeriodStartLT", "currentPeriodStartLTE", "currentPeriodEnd", "currentPeriodEndNEQ", "currentPeriodEndIn", "currentPeriodEndNotIn", "currentPeriodEndGT", "currentPeriodEndGTE", "currentPeriodEndLT", "currentPeriodEndLTE", "cancelAtPeriodEnd", "cancelAtPeriodEndNEQ", "trialEnd", "trialEndNEQ", "trialEndIn", "trialEndNotIn", "trialEndGT", "trialEndGTE", "trialEndLT", "trialEndLTE", "trialEndIsNil", "trialEndNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "paidThrough", "paidThroughNEQ", "paidThroughIn", "paidThroughNotIn", "paidThroughGT", "paidThroughGTE", "paidThroughLT", "paidThroughLTE", "paidThroughIsNil", "paidThroughNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDEqualFold", "userIDContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "planIDGT", "planIDGTE", "planIDLT", "planIDLTE", "planIDContains", "planIDHasPrefix", "planIDHasSuffix", "planIDEqualFold", "planIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "currentPeriodStart", "currentPeriodStartNEQ", "currentPeriodStartIn", "currentPeriodStartNotIn", "currentPeriodStartGT", "currentPeriodStartGTE", "currentPeriodStartLT", "currentPeriodStartLTE", "currentPeriodEnd", "currentPeriodEndNEQ", "currentPeriodEndIn", "currentPeriodEndNotIn", "currentPeriodEndGT", "currentPeriodEndGTE", "currentPeriodEndLT", "currentPeriodEndLTE", "cancelAtPeriodEnd", "cancelAtPeriodEndNEQ", "trialEnd", "trialEndNEQ", "trialEndIn", "trialEndNotIn", "trialEndGT", "trialEndGTE", "trialEndLT", "trialEndLTE", "trialEndIsNil", "trialEndNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "paidThrough", "paidThroughNEQ", "paidThroughIn", "paidThroughNotIn", "paidThroughGT", "paidThroughGTE", "paidThroughLT", "paidThroughLTE", "paidThroughIsNil", "paidThroughNotNil", "priceVersion", "priceVersionNEQ", "priceVersionIn", "priceVersionNotIn", "priceVersionGT", "priceVersionGTE", "priceVersionLT", "priceVersionLTE", "complimentary", "complimentaryNEQ", "replacesID", "replacesIDNEQ", "replacesIDIn", "replacesIDNotIn", "replacesIDGT", "replacesIDGTE", "replacesIDLT", "replacesIDLTE", "replacesIDContains", "replacesIDHasPrefix", "replacesIDHasSuffix", "replacesIDIsNil", "replacesIDNotNil", "replacesIDEqualFold", "replacesIDContainsFold", "replacedByID", "replacedByIDNEQ", "replacedByIDIn", "replacedByIDNotIn", "replacedByIDGT", "replacedByIDGTE", "replacedByIDLT", "replacedByIDLTE", "replacedByIDContains", "replacedByIDHasPrefix", "replacedByIDHasSuffix", "replacedByIDIsNil", "replacedByIDNotNil", "replacedByIDEqualFold", "replacedByIDContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26883,6 +28483,286 @@ func (ec *executionContext) unmarshalInputPlanSubscriptionWhereInput(ctx context
 				return it, err
 			}
 			it.PaidThroughNotNil = data
+		case "priceVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersion = data
+		case "priceVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionNEQ = data
+		case "priceVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionIn = data
+		case "priceVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionNotIn = data
+		case "priceVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionGT = data
+		case "priceVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionGTE = data
+		case "priceVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionLT = data
+		case "priceVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionLTE = data
+		case "complimentary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complimentary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Complimentary = data
+		case "complimentaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complimentaryNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComplimentaryNEQ = data
+		case "replacesID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesID = data
+		case "replacesIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNEQ = data
+		case "replacesIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDIn = data
+		case "replacesIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNotIn = data
+		case "replacesIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDGT = data
+		case "replacesIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDGTE = data
+		case "replacesIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDLT = data
+		case "replacesIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDLTE = data
+		case "replacesIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDContains = data
+		case "replacesIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDHasPrefix = data
+		case "replacesIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDHasSuffix = data
+		case "replacesIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDIsNil = data
+		case "replacesIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNotNil = data
+		case "replacesIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDEqualFold = data
+		case "replacesIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDContainsFold = data
+		case "replacedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByID = data
+		case "replacedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDNEQ = data
+		case "replacedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDIn = data
+		case "replacedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDNotIn = data
+		case "replacedByIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDGT = data
+		case "replacedByIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDGTE = data
+		case "replacedByIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDLT = data
+		case "replacedByIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDLTE = data
+		case "replacedByIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDContains = data
+		case "replacedByIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDHasPrefix = data
+		case "replacedByIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDHasSuffix = data
+		case "replacedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDIsNil = data
+		case "replacedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDNotNil = data
+		case "replacedByIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDEqualFold = data
+		case "replacedByIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDContainsFold = data
 		}
 	}
 	return it, nil
@@ -28851,7 +30731,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata"}
+	fieldsInOrder := [...]string{"name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata", "moveSubscribers"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28935,6 +30815,13 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.Metadata = data
+		case "moveSubscribers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moveSubscribers"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MoveSubscribers = data
 		}
 	}
 	return it, nil
@@ -31108,72 +32995,130 @@ func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.Select
 		case "planId":
 			out.Values[i] = ec._BillingOverview_planId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":
 			out.Values[i] = ec._BillingOverview_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "to":
 			out.Values[i] = ec._BillingOverview_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._BillingOverview_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mrr":
 			out.Values[i] = ec._BillingOverview_mrr(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "arr":
 			out.Values[i] = ec._BillingOverview_arr(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "newSubscriptions":
 			out.Values[i] = ec._BillingOverview_newSubscriptions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "canceledSubscriptions":
 			out.Values[i] = ec._BillingOverview_canceledSubscriptions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeAtStart":
 			out.Values[i] = ec._BillingOverview_activeAtStart(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeAtEnd":
 			out.Values[i] = ec._BillingOverview_activeAtEnd(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "churnRate":
 			out.Values[i] = ec._BillingOverview_churnRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "complimentary":
+			out.Values[i] = ec._BillingOverview_complimentary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialsEnded":
+			out.Values[i] = ec._BillingOverview_trialsEnded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialsConverted":
+			out.Values[i] = ec._BillingOverview_trialsConverted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialConversionRate":
+			out.Values[i] = ec._BillingOverview_trialConversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BillingOverview_customers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "revenue":
 			out.Values[i] = ec._BillingOverview_revenue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "revenueByMonth":
 			out.Values[i] = ec._BillingOverview_revenueByMonth(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "usage":
 			out.Values[i] = ec._BillingOverview_usage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31240,6 +33185,49 @@ func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.Se
 			}
 		case "codeInterpreterJupyter":
 			out.Values[i] = ec._CodeExecutionConfig_codeInterpreterJupyter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var complimentaryLineImplementors = []string{"ComplimentaryLine"}
+
+func (ec *executionContext) _ComplimentaryLine(ctx context.Context, sel ast.SelectionSet, obj *analytics.Complimentary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complimentaryLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplimentaryLine")
+		case "subscriptions":
+			out.Values[i] = ec._ComplimentaryLine_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mrr":
+			out.Values[i] = ec._ComplimentaryLine_mrr(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31384,6 +33372,107 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 			}
 		case "apiKey":
 			out.Values[i] = ec._CreateAPIKeyPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerCountImplementors = []string{"CustomerCount"}
+
+func (ec *executionContext) _CustomerCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.CustomerCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCount")
+		case "currency":
+			out.Values[i] = ec._CustomerCount_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._CustomerCount_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerMetricsImplementors = []string{"CustomerMetrics"}
+
+func (ec *executionContext) _CustomerMetrics(ctx context.Context, sel ast.SelectionSet, obj *analytics.CustomerMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerMetrics")
+		case "months":
+			out.Values[i] = ec._CustomerMetrics_months(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingAtStart":
+			out.Values[i] = ec._CustomerMetrics_payingAtStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingAtEnd":
+			out.Values[i] = ec._CustomerMetrics_payingAtEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arpu":
+			out.Values[i] = ec._CustomerMetrics_arpu(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "netRevenueRetention":
+			out.Values[i] = ec._CustomerMetrics_netRevenueRetention(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32294,6 +34383,162 @@ func (ec *executionContext) _MonthRevenue(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var mrrMonthImplementors = []string{"MrrMonth"}
+
+func (ec *executionContext) _MrrMonth(ctx context.Context, sel ast.SelectionSet, obj *analytics.MonthMovements) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mrrMonthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MrrMonth")
+		case "month":
+			out.Values[i] = ec._MrrMonth_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._MrrMonth_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._MrrMonth_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currencies":
+			out.Values[i] = ec._MrrMonth_currencies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var mrrMovementsImplementors = []string{"MrrMovements"}
+
+func (ec *executionContext) _MrrMovements(ctx context.Context, sel ast.SelectionSet, obj *analytics.Movements) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mrrMovementsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MrrMovements")
+		case "currency":
+			out.Values[i] = ec._MrrMovements_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startMrr":
+			out.Values[i] = ec._MrrMovements_startMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._MrrMovements_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactivated":
+			out.Values[i] = ec._MrrMovements_reactivated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expansion":
+			out.Values[i] = ec._MrrMovements_expansion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contraction":
+			out.Values[i] = ec._MrrMovements_contraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "churned":
+			out.Values[i] = ec._MrrMovements_churned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "net":
+			out.Values[i] = ec._MrrMovements_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endMrr":
+			out.Values[i] = ec._MrrMovements_endMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newCustomers":
+			out.Values[i] = ec._MrrMovements_newCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactivatedCustomers":
+			out.Values[i] = ec._MrrMovements_reactivatedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expansionCustomers":
+			out.Values[i] = ec._MrrMovements_expansionCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contractionCustomers":
+			out.Values[i] = ec._MrrMovements_contractionCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "churnedCustomers":
+			out.Values[i] = ec._MrrMovements_churnedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -33144,6 +35389,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "priceVersion":
+			out.Values[i] = ec._Plan_priceVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "currency":
 			out.Values[i] = ec._Plan_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33735,6 +35985,26 @@ func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "priceVersion":
+			out.Values[i] = ec._PlanSubscription_priceVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "complimentary":
+			out.Values[i] = ec._PlanSubscription_complimentary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replacesID":
+			out.Values[i] = ec._PlanSubscription_replacesID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replacedByID":
+			out.Values[i] = ec._PlanSubscription_replacedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "plan":
 			field := field
 
@@ -33745,6 +36015,44 @@ func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.Selec
 					}
 				}()
 				res = ec._PlanSubscription_plan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "price":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PlanSubscription_price(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -35170,6 +37478,59 @@ func (ec *executionContext) _ReserveQuotaPayload(ctx context.Context, sel ast.Se
 		case "quota":
 			out.Values[i] = ec._ReserveQuotaPayload_quota(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var revenueRetentionImplementors = []string{"RevenueRetention"}
+
+func (ec *executionContext) _RevenueRetention(ctx context.Context, sel ast.SelectionSet, obj *analytics.Retention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRetentionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevenueRetention")
+		case "currency":
+			out.Values[i] = ec._RevenueRetention_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startMrr":
+			out.Values[i] = ec._RevenueRetention_startMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retainedMrr":
+			out.Values[i] = ec._RevenueRetention_retainedMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._RevenueRetention_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -37639,6 +40000,10 @@ func (ec *executionContext) unmarshalNCodeExecutionConfigInput2githubᚗcomᚋst
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNComplimentaryLine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐComplimentary(ctx context.Context, sel ast.SelectionSet, v analytics.Complimentary) graphql.Marshaler {
+	return ec._ComplimentaryLine(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNConfigChange2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐChange(ctx context.Context, sel ast.SelectionSet, v settings.Change) graphql.Marshaler {
 	return ec._ConfigChange(ctx, sel, &v)
 }
@@ -37721,6 +40086,36 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCustomerCount2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCount(ctx context.Context, sel ast.SelectionSet, v analytics.CustomerCount) graphql.Marshaler {
+	return ec._CustomerCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerCount2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCountᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.CustomerCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCount2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerMetrics2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerMetrics(ctx context.Context, sel ast.SelectionSet, v *analytics.CustomerMetrics) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerMetrics(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (money.Decimal, error) {
@@ -38077,6 +40472,16 @@ func (ec *executionContext) marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstew
 	return ret
 }
 
+func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx context.Context, sel ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMonthRevenue2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenue(ctx context.Context, sel ast.SelectionSet, v analytics.MonthRevenue) graphql.Marshaler {
 	return ec._MonthRevenue(ctx, sel, &v)
 }
@@ -38086,6 +40491,46 @@ func (ec *executionContext) marshalNMonthRevenue2ᚕgithubᚗcomᚋstewardᚑdev
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMonthRevenue2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMrrMonth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovements(ctx context.Context, sel ast.SelectionSet, v analytics.MonthMovements) graphql.Marshaler {
+	return ec._MrrMonth(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMrrMonth2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovementsᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.MonthMovements) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMrrMonth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovements(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMrrMovements2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovements(ctx context.Context, sel ast.SelectionSet, v analytics.Movements) graphql.Marshaler {
+	return ec._MrrMovements(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMrrMovements2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovementsᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.Movements) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMrrMovements2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovements(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -38613,6 +41058,26 @@ func (ec *executionContext) unmarshalNResourceAccess2githubᚗcomᚋstewardᚑde
 
 func (ec *executionContext) marshalNResourceAccess2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐResourceAccess(ctx context.Context, sel ast.SelectionSet, v model.ResourceAccess) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRevenueRetention2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetention(ctx context.Context, sel ast.SelectionSet, v analytics.Retention) graphql.Marshaler {
+	return ec._RevenueRetention(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRevenueRetention2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetentionᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.Retention) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevenueRetention2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetention(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx context.Context, v any) (user.Role, error) {
@@ -39573,6 +42038,41 @@ func (ec *executionContext) marshalOInt2ᚕint64ᚄ(ctx context.Context, sel ast
 	ret := make(graphql.Array, len(v))
 	for i := range v {
 		ret[i] = ec.marshalNInt2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {

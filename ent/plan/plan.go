@@ -30,6 +30,8 @@ const (
 	FieldTranslations = "translations"
 	// FieldPriceMinor holds the string denoting the price_minor field in the database.
 	FieldPriceMinor = "price_minor"
+	// FieldPriceVersion holds the string denoting the price_version field in the database.
+	FieldPriceVersion = "price_version"
 	// FieldCurrency holds the string denoting the currency field in the database.
 	FieldCurrency = "currency"
 	// FieldInterval holds the string denoting the interval field in the database.
@@ -66,6 +68,7 @@ var Columns = []string{
 	FieldDescription,
 	FieldTranslations,
 	FieldPriceMinor,
+	FieldPriceVersion,
 	FieldCurrency,
 	FieldInterval,
 	FieldQuotas,
@@ -107,6 +110,10 @@ var (
 	DescriptionValidator func(string) error
 	// PriceMinorValidator is a validator for the "price_minor" field. It is called by the builders before save.
 	PriceMinorValidator func(int64) error
+	// DefaultPriceVersion holds the default value on creation for the "price_version" field.
+	DefaultPriceVersion int
+	// PriceVersionValidator is a validator for the "price_version" field. It is called by the builders before save.
+	PriceVersionValidator func(int) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
 	// DefaultIsActive holds the default value on creation for the "is_active" field.
@@ -178,6 +185,11 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 // ByPriceMinor orders the results by the price_minor field.
 func ByPriceMinor(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPriceMinor, opts...).ToFunc()
+}
+
+// ByPriceVersion orders the results by the price_version field.
+func ByPriceVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPriceVersion, opts...).ToFunc()
 }
 
 // ByCurrency orders the results by the currency field.

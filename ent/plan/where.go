@@ -90,6 +90,11 @@ func PriceMinor(v int64) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldPriceMinor, v))
 }
 
+// PriceVersion applies equality check predicate on the "price_version" field. It's identical to PriceVersionEQ.
+func PriceVersion(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldPriceVersion, v))
+}
+
 // Currency applies equality check predicate on the "currency" field. It's identical to CurrencyEQ.
 func Currency(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldCurrency, v))
@@ -363,6 +368,46 @@ func PriceMinorLT(v int64) predicate.Plan {
 // PriceMinorLTE applies the LTE predicate on the "price_minor" field.
 func PriceMinorLTE(v int64) predicate.Plan {
 	return predicate.Plan(sql.FieldLTE(FieldPriceMinor, v))
+}
+
+// PriceVersionEQ applies the EQ predicate on the "price_version" field.
+func PriceVersionEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldPriceVersion, v))
+}
+
+// PriceVersionNEQ applies the NEQ predicate on the "price_version" field.
+func PriceVersionNEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldPriceVersion, v))
+}
+
+// PriceVersionIn applies the In predicate on the "price_version" field.
+func PriceVersionIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldPriceVersion, vs...))
+}
+
+// PriceVersionNotIn applies the NotIn predicate on the "price_version" field.
+func PriceVersionNotIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldPriceVersion, vs...))
+}
+
+// PriceVersionGT applies the GT predicate on the "price_version" field.
+func PriceVersionGT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldPriceVersion, v))
+}
+
+// PriceVersionGTE applies the GTE predicate on the "price_version" field.
+func PriceVersionGTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldPriceVersion, v))
+}
+
+// PriceVersionLT applies the LT predicate on the "price_version" field.
+func PriceVersionLT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldPriceVersion, v))
+}
+
+// PriceVersionLTE applies the LTE predicate on the "price_version" field.
+func PriceVersionLTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldPriceVersion, v))
 }
 
 // CurrencyEQ applies the EQ predicate on the "currency" field.

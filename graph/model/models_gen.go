@@ -253,6 +253,11 @@ type UpdatePlanInput struct {
 	IsActive     *bool                   `json:"isActive,omitempty"`
 	DisplayOrder *int                    `json:"displayOrder,omitempty"`
 	Metadata     map[string]any          `json:"metadata,omitempty"`
+	// A change of price or currency starts a new price version of the plan. Live subscriptions keep
+	// the price they were sold at until they renew onto the new one; with `moveSubscribers: true`
+	// they move onto it at once (each continued by a linked subscription at the new price, keeping
+	// its period).
+	MoveSubscribers *bool `json:"moveSubscribers,omitempty"`
 }
 
 type UpdateProfileInput struct {

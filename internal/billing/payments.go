@@ -217,7 +217,9 @@ func (s *Service) activate(ctx context.Context, c *ent.Client, tx *ent.Transacti
 	}
 	var sub *ent.PlanSubscription
 	action := audit.SubscriptionAssigned
-	if current != nil && current.PlanID == p.ID {
+	// A complimentary subscription is not renewed by a payment but replaced, so that its unpaid
+	// past stays out of MRR.
+	if current != nil && current.PlanID == p.ID && !current.Complimentary {
 		paid := current.CurrentPeriodEnd
 		if current.PaidThrough != nil && !current.PaidThrough.Before(current.CurrentPeriodEnd) {
 			// The current period is paid already: this payment covers the one after.

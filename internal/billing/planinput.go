@@ -60,6 +60,9 @@ type PlanUpdate struct {
 	IsActive     *bool
 	DisplayOrder *int
 	Metadata     map[string]any
+	// MoveSubscribers moves live subscriptions onto a new price version at once, instead of at
+	// their next renewal. Without a new price version it does nothing.
+	MoveSubscribers bool
 }
 
 // Limits of plan fields, beyond those of the schema.
@@ -332,6 +335,14 @@ func (e planEdit) against(old *ent.Plan) (planChange, error) {
 		out.newInterval = &iv
 		sets = append(sets, func(u *ent.PlanUpdateOne) { u.SetInterval(iv) })
 		out.changes["interval"] = audit.Change{Old: old.Interval, New: iv}
+	}
+	_, priceChanged := out.changes["price"]
+	if _, ivChanged := out.changes["interval"]; priceChanged || ivChanged {
+		// A new price version: live subscriptions keep the one they were sold at (see
+		// Renewer.step for when they move onto this one).
+		v := old.PriceVersion + 1
+		sets = append(sets, func(u *ent.PlanUpdateOne) { u.SetPriceVersion(v) })
+		out.changes["priceVersion"] = audit.Change{Old: old.PriceVersion, New: v}
 	}
 	if e.quotasSet {
 		q := e.quotas

@@ -131,7 +131,13 @@ func (s *Service) UpdatePlan(ctx context.Context, id string, in PlanUpdate) (*en
 	if err != nil {
 		return nil, err
 	}
-	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.updatePlan(ctx, id, edit) })
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) {
+		p, err := s.updatePlan(ctx, id, edit)
+		if err != nil || !in.MoveSubscribers {
+			return p, err
+		}
+		return p, s.moveOntoPrice(ctx, s.clientFrom(ctx), p)
+	})
 }
 
 // updatePlan is UpdatePlan inside its transaction: load, resolve, check, apply, audit.

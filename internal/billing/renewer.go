@@ -142,7 +142,7 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 			return false, err
 		}
 		st.Ended++
-		return true, r.svc.fallBackToDefault(ctx, c, sub.UserID, sub.PlanID)
+		return true, r.svc.fallBackToDefault(ctx, c, sub)
 	}
 	start, next := period.Current(sub.PeriodAnchor, end, intervalOf(p))
 	status := sub.Status
@@ -155,6 +155,9 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 		} else {
 			status = plansubscription.StatusACTIVE
 		}
+	}
+	if sub.PriceVersion < p.PriceVersion {
+		return r.renewOntoPrice(ctx, c, sub, status, start, next, now, st)
 	}
 	n, err := c.PlanSubscription.Update().
 		Where(plansubscription.ID(sub.ID), plansubscription.StatusEQ(sub.Status), plansubscription.CurrentPeriodEnd(end)).
@@ -170,6 +173,22 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 		Description: fmt.Sprintf("subscription of user %s to plan %s renewed for %s – %s", sub.UserID, sub.PlanID, start.Format(time.RFC3339), next.Format(time.RFC3339)),
 		Changes:     changes})
 	if err != nil {
+		return false, err
+	}
+	if status == plansubscription.StatusPAST_DUE {
+		st.PastDue++
+	}
+	st.Renewed++
+	return true, nil
+}
+
+// renewOntoPrice renews a subscription sold at an older price version of its plan onto the
+// current one. The old row ends at the period boundary and a linked row carries the customer on at
+// the new price from there, so MRR before the boundary still reads the old price (history is never
+// rewritten) and analytics sees one customer whose MRR moved, not one leaving and one arriving.
+func (r *Renewer) renewOntoPrice(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, status plansubscription.Status, start, next, now time.Time, st *RunStats) (bool, error) {
+	_, ok, err := r.svc.continueAtPrice(ctx, c, sub, sub.Edges.Plan, status, start, next, sub.CurrentPeriodEnd, now)
+	if err != nil || !ok {
 		return false, err
 	}
 	if status == plansubscription.StatusPAST_DUE {
