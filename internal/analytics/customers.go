@@ -165,23 +165,21 @@ func (s *Service) Customers(ctx context.Context, o *Overview) (CustomerMetrics, 
 			m, s0, e := months[i][k.currency], v[i], v[i+1]
 			m.start += s0
 			m.end += e
-			switch {
-			case s0 == 0 && e > 0:
-				if before[k] || paidEarlier(rs, bounds[i]) {
-					m.react += e
-					m.nReact++
-				} else {
-					m.new += e
-					m.nNew++
-				}
-			case s0 > 0 && e == 0:
-				m.churn += s0
+			switch kind, amount := classify(s0, e, func() bool { return before[k] || paidEarlier(rs, bounds[i]) }); kind {
+			case movedNew:
+				m.new += amount
+				m.nNew++
+			case movedReactivated:
+				m.react += amount
+				m.nReact++
+			case movedChurned:
+				m.churn += amount
 				m.nChurn++
-			case e > s0 && s0 > 0:
-				m.exp += e - s0
+			case movedExpansion:
+				m.exp += amount
 				m.nExp++
-			case e < s0 && e > 0:
-				m.contr += s0 - e
+			case movedContraction:
+				m.contr += amount
 				m.nContr++
 			}
 		}
@@ -227,6 +225,38 @@ func (s *Service) Customers(ctx context.Context, o *Overview) (CustomerMetrics, 
 		out.NetRevenueRetention = append(out.NetRevenueRetention, ret)
 	}
 	return out, nil
+}
+
+// movement is the kind of change of one customer's MRR over a month.
+type movement int
+
+const (
+	movedNone movement = iota
+	movedNew
+	movedReactivated
+	movedExpansion
+	movedContraction
+	movedChurned
+)
+
+// classify names the movement of a customer whose MRR went from start to end (any unit) and how
+// much it moved (a magnitude). paidBefore is asked only when the customer starts at zero and ends
+// above it: it tells a reactivation from a new customer.
+func classify(start, end int64, paidBefore func() bool) (movement, int64) {
+	switch {
+	case start == end:
+		return movedNone, 0
+	case start == 0 && paidBefore():
+		return movedReactivated, end
+	case start == 0:
+		return movedNew, end
+	case end == 0:
+		return movedChurned, start
+	case end > start:
+		return movedExpansion, end - start
+	default:
+		return movedContraction, start - end
+	}
 }
 
 // paidEarlier reports whether any of a customer's rows paid before t.

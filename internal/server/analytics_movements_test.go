@@ -245,3 +245,45 @@ func TestMRRMovementsFixture(t *testing.T) {
 		}
 	})
 }
+
+// TestMoveSubscribersOntoNewPrice: with moveSubscribers a price change reprices live subscribers
+// at once, each continued by a linked subscription that keeps its period and the usage counted in
+// it, with an audit entry; without it they keep the old price until renewal.
+func TestMoveSubscribersOntoNewPrice(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		w := newBillingWorld(t, b)
+		basic := w.createPlan(t, map[string]any{"name": "Basic", "price": "590.00", "currency": "RUB",
+			"quotas": []map[string]any{{"metric": "REQUESTS", "limit": 100}}})
+		paid := `mutation($u: ID!, $p: ID!) { assignPlan(userId: $u, planId: $p, complimentary: false) { id currentPeriodEnd } }`
+		old := w.s.MustQuery(t, w.admin.Token, paid, "u", w.bob.ID, "p", basic)
+		if r := w.record(t, w.admin.Token, map[string]any{"userId": w.bob.ID, "metric": "REQUESTS", "amount": 7}); len(r.Errors) > 0 {
+			t.Fatalf("recordUsage: %s", r.Raw)
+		}
+		subscriber := `query($p: ID!) { plan(id: $p) { subscribers(first: 5) { edges { node { subscription { id priceVersion replacesID currentPeriodEnd price { amount } }
+			usage { metrics { metric used } } } } } } }`
+
+		// Without the flag Bob keeps 590.00 until his renewal.
+		w.s.MustQuery(t, w.admin.Token, `mutation($id: ID!) { updatePlan(id: $id, input: {price: "640.00"}) { priceVersion } }`, "id", basic)
+		d := w.s.MustQuery(t, w.admin.Token, subscriber, "p", basic)
+		if got := toString(st.Get(d, "plan.subscribers.edges.0.node.subscription.price")); got != `{"amount":"590.00"}` {
+			t.Errorf("price after a change without moveSubscribers = %s, want 590.00", got)
+		}
+
+		w.s.MustQuery(t, w.admin.Token, `mutation($id: ID!) { updatePlan(id: $id, input: {price: "690.00", moveSubscribers: true}) { priceVersion } }`, "id", basic)
+		d = w.s.MustQuery(t, w.admin.Token, subscriber, "p", basic)
+		sub := st.Get(d, "plan.subscribers.edges.0.node.subscription").(map[string]any)
+		if toString(sub["price"]) != `{"amount":"690.00"}` || num(sub["priceVersion"]) != 3 || sub["replacesID"] != st.Get(old, "assignPlan.id") {
+			t.Errorf("moved subscription = %s, want 690.00 at price version 3 replacing %v", toString(sub), st.Get(old, "assignPlan.id"))
+		}
+		if sub["currentPeriodEnd"] != st.Get(old, "assignPlan.currentPeriodEnd") {
+			t.Errorf("period end = %v, want the old one %v", sub["currentPeriodEnd"], st.Get(old, "assignPlan.currentPeriodEnd"))
+		}
+		if got := toString(st.Get(d, "plan.subscribers.edges.0.node.usage.metrics")); got != `[{"metric":"TOKENS_INPUT","used":0},{"metric":"TOKENS_OUTPUT","used":0},{"metric":"REQUESTS","used":7},{"metric":"IMAGES","used":0},{"metric":"AUDIO_MINUTES","used":0}]` {
+			t.Errorf("usage after the move = %s, want the 7 requests carried over", got)
+		}
+		a := w.s.MustQuery(t, w.admin.Token, `query($id: String) { auditLogs(first: 5, where: {entityId: $id, action: SUBSCRIPTION_RENEWED}) { totalCount } }`, "id", sub["id"])
+		if num(st.Get(a, "auditLogs.totalCount")) != 1 {
+			t.Errorf("audit entries for the move = %v, want 1", st.Get(a, "auditLogs.totalCount"))
+		}
+	})
+}
