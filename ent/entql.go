@@ -232,6 +232,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldInterval:     {Type: field.TypeEnum, Column: plan.FieldInterval},
 			plan.FieldQuotas:       {Type: field.TypeJSON, Column: plan.FieldQuotas},
 			plan.FieldFeatures:     {Type: field.TypeJSON, Column: plan.FieldFeatures},
+			plan.FieldTrialDays:    {Type: field.TypeInt, Column: plan.FieldTrialDays},
 			plan.FieldIsActive:     {Type: field.TypeBool, Column: plan.FieldIsActive},
 			plan.FieldDisplayOrder: {Type: field.TypeInt, Column: plan.FieldDisplayOrder},
 			plan.FieldMetadata:     {Type: field.TypeJSON, Column: plan.FieldMetadata},
@@ -268,6 +269,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plansubscription.FieldComplimentary:      {Type: field.TypeBool, Column: plansubscription.FieldComplimentary},
 			plansubscription.FieldReplacesID:         {Type: field.TypeString, Column: plansubscription.FieldReplacesID},
 			plansubscription.FieldReplacedByID:       {Type: field.TypeString, Column: plansubscription.FieldReplacedByID},
+			plansubscription.FieldScheduledPlanID:    {Type: field.TypeString, Column: plansubscription.FieldScheduledPlanID},
 		},
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
@@ -1645,6 +1647,11 @@ func (f *PlanFilter) WhereFeatures(p entql.BytesP) {
 	f.Where(p.Field(plan.FieldFeatures))
 }
 
+// WhereTrialDays applies the entql int predicate on the trial_days field.
+func (f *PlanFilter) WhereTrialDays(p entql.IntP) {
+	f.Where(p.Field(plan.FieldTrialDays))
+}
+
 // WhereIsActive applies the entql bool predicate on the is_active field.
 func (f *PlanFilter) WhereIsActive(p entql.BoolP) {
 	f.Where(p.Field(plan.FieldIsActive))
@@ -1812,6 +1819,11 @@ func (f *PlanSubscriptionFilter) WhereReplacesID(p entql.StringP) {
 // WhereReplacedByID applies the entql string predicate on the replaced_by_id field.
 func (f *PlanSubscriptionFilter) WhereReplacedByID(p entql.StringP) {
 	f.Where(p.Field(plansubscription.FieldReplacedByID))
+}
+
+// WhereScheduledPlanID applies the entql string predicate on the scheduled_plan_id field.
+func (f *PlanSubscriptionFilter) WhereScheduledPlanID(p entql.StringP) {
+	f.Where(p.Field(plansubscription.FieldScheduledPlanID))
 }
 
 // WhereHasPlan applies a predicate to check if query has an edge plan.

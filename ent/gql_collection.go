@@ -573,6 +573,11 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, plan.FieldFeatures)
 				fieldSeen[plan.FieldFeatures] = struct{}{}
 			}
+		case "trialDays":
+			if _, ok := fieldSeen[plan.FieldTrialDays]; !ok {
+				selectedFields = append(selectedFields, plan.FieldTrialDays)
+				fieldSeen[plan.FieldTrialDays] = struct{}{}
+			}
 		case "isActive":
 			if _, ok := fieldSeen[plan.FieldIsActive]; !ok {
 				selectedFields = append(selectedFields, plan.FieldIsActive)
@@ -763,6 +768,11 @@ func (_q *PlanSubscriptionQuery) collectField(ctx context.Context, oneNode bool,
 			if _, ok := fieldSeen[plansubscription.FieldReplacedByID]; !ok {
 				selectedFields = append(selectedFields, plansubscription.FieldReplacedByID)
 				fieldSeen[plansubscription.FieldReplacedByID] = struct{}{}
+			}
+		case "scheduledPlanID":
+			if _, ok := fieldSeen[plansubscription.FieldScheduledPlanID]; !ok {
+				selectedFields = append(selectedFields, plansubscription.FieldScheduledPlanID)
+				fieldSeen[plansubscription.FieldScheduledPlanID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

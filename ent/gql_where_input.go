@@ -518,6 +518,23 @@ type PlanSubscriptionWhereInput struct {
 	ReplacedByIDNotNil       bool     `json:"replacedByIDNotNil,omitempty"`
 	ReplacedByIDEqualFold    *string  `json:"replacedByIDEqualFold,omitempty"`
 	ReplacedByIDContainsFold *string  `json:"replacedByIDContainsFold,omitempty"`
+
+	// "scheduled_plan_id" field predicates.
+	ScheduledPlanID             *string  `json:"scheduledPlanID,omitempty"`
+	ScheduledPlanIDNEQ          *string  `json:"scheduledPlanIDNEQ,omitempty"`
+	ScheduledPlanIDIn           []string `json:"scheduledPlanIDIn,omitempty"`
+	ScheduledPlanIDNotIn        []string `json:"scheduledPlanIDNotIn,omitempty"`
+	ScheduledPlanIDGT           *string  `json:"scheduledPlanIDGT,omitempty"`
+	ScheduledPlanIDGTE          *string  `json:"scheduledPlanIDGTE,omitempty"`
+	ScheduledPlanIDLT           *string  `json:"scheduledPlanIDLT,omitempty"`
+	ScheduledPlanIDLTE          *string  `json:"scheduledPlanIDLTE,omitempty"`
+	ScheduledPlanIDContains     *string  `json:"scheduledPlanIDContains,omitempty"`
+	ScheduledPlanIDHasPrefix    *string  `json:"scheduledPlanIDHasPrefix,omitempty"`
+	ScheduledPlanIDHasSuffix    *string  `json:"scheduledPlanIDHasSuffix,omitempty"`
+	ScheduledPlanIDIsNil        bool     `json:"scheduledPlanIDIsNil,omitempty"`
+	ScheduledPlanIDNotNil       bool     `json:"scheduledPlanIDNotNil,omitempty"`
+	ScheduledPlanIDEqualFold    *string  `json:"scheduledPlanIDEqualFold,omitempty"`
+	ScheduledPlanIDContainsFold *string  `json:"scheduledPlanIDContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1052,6 +1069,51 @@ func (i *PlanSubscriptionWhereInput) P() (predicate.PlanSubscription, error) {
 	}
 	if i.ReplacedByIDContainsFold != nil {
 		predicates = append(predicates, plansubscription.ReplacedByIDContainsFold(*i.ReplacedByIDContainsFold))
+	}
+	if i.ScheduledPlanID != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDEQ(*i.ScheduledPlanID))
+	}
+	if i.ScheduledPlanIDNEQ != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDNEQ(*i.ScheduledPlanIDNEQ))
+	}
+	if len(i.ScheduledPlanIDIn) > 0 {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDIn(i.ScheduledPlanIDIn...))
+	}
+	if len(i.ScheduledPlanIDNotIn) > 0 {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDNotIn(i.ScheduledPlanIDNotIn...))
+	}
+	if i.ScheduledPlanIDGT != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDGT(*i.ScheduledPlanIDGT))
+	}
+	if i.ScheduledPlanIDGTE != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDGTE(*i.ScheduledPlanIDGTE))
+	}
+	if i.ScheduledPlanIDLT != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDLT(*i.ScheduledPlanIDLT))
+	}
+	if i.ScheduledPlanIDLTE != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDLTE(*i.ScheduledPlanIDLTE))
+	}
+	if i.ScheduledPlanIDContains != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDContains(*i.ScheduledPlanIDContains))
+	}
+	if i.ScheduledPlanIDHasPrefix != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDHasPrefix(*i.ScheduledPlanIDHasPrefix))
+	}
+	if i.ScheduledPlanIDHasSuffix != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDHasSuffix(*i.ScheduledPlanIDHasSuffix))
+	}
+	if i.ScheduledPlanIDIsNil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDIsNil())
+	}
+	if i.ScheduledPlanIDNotNil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDNotNil())
+	}
+	if i.ScheduledPlanIDEqualFold != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDEqualFold(*i.ScheduledPlanIDEqualFold))
+	}
+	if i.ScheduledPlanIDContainsFold != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDContainsFold(*i.ScheduledPlanIDContainsFold))
 	}
 
 	switch len(predicates) {

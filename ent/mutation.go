@@ -6896,6 +6896,8 @@ type PlanMutation struct {
 	quotas               *map[string]int64
 	features             *[]string
 	appendfeatures       []string
+	trial_days           *int
+	addtrial_days        *int
 	is_active            *bool
 	display_order        *int
 	adddisplay_order     *int
@@ -7504,6 +7506,62 @@ func (m *PlanMutation) ResetFeatures() {
 	delete(m.clearedFields, plan.FieldFeatures)
 }
 
+// SetTrialDays sets the "trial_days" field.
+func (m *PlanMutation) SetTrialDays(i int) {
+	m.trial_days = &i
+	m.addtrial_days = nil
+}
+
+// TrialDays returns the value of the "trial_days" field in the mutation.
+func (m *PlanMutation) TrialDays() (r int, exists bool) {
+	v := m.trial_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrialDays returns the old "trial_days" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldTrialDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrialDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrialDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrialDays: %w", err)
+	}
+	return oldValue.TrialDays, nil
+}
+
+// AddTrialDays adds i to the "trial_days" field.
+func (m *PlanMutation) AddTrialDays(i int) {
+	if m.addtrial_days != nil {
+		*m.addtrial_days += i
+	} else {
+		m.addtrial_days = &i
+	}
+}
+
+// AddedTrialDays returns the value that was added to the "trial_days" field in this mutation.
+func (m *PlanMutation) AddedTrialDays() (r int, exists bool) {
+	v := m.addtrial_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTrialDays resets all changes to the "trial_days" field.
+func (m *PlanMutation) ResetTrialDays() {
+	m.trial_days = nil
+	m.addtrial_days = nil
+}
+
 // SetIsActive sets the "is_active" field.
 func (m *PlanMutation) SetIsActive(b bool) {
 	m.is_active = &b
@@ -7733,7 +7791,7 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
@@ -7766,6 +7824,9 @@ func (m *PlanMutation) Fields() []string {
 	}
 	if m.features != nil {
 		fields = append(fields, plan.FieldFeatures)
+	}
+	if m.trial_days != nil {
+		fields = append(fields, plan.FieldTrialDays)
 	}
 	if m.is_active != nil {
 		fields = append(fields, plan.FieldIsActive)
@@ -7806,6 +7867,8 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.Quotas()
 	case plan.FieldFeatures:
 		return m.Features()
+	case plan.FieldTrialDays:
+		return m.TrialDays()
 	case plan.FieldIsActive:
 		return m.IsActive()
 	case plan.FieldDisplayOrder:
@@ -7843,6 +7906,8 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldQuotas(ctx)
 	case plan.FieldFeatures:
 		return m.OldFeatures(ctx)
+	case plan.FieldTrialDays:
+		return m.OldTrialDays(ctx)
 	case plan.FieldIsActive:
 		return m.OldIsActive(ctx)
 	case plan.FieldDisplayOrder:
@@ -7935,6 +8000,13 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFeatures(v)
 		return nil
+	case plan.FieldTrialDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrialDays(v)
+		return nil
 	case plan.FieldIsActive:
 		v, ok := value.(bool)
 		if !ok {
@@ -7970,6 +8042,9 @@ func (m *PlanMutation) AddedFields() []string {
 	if m.addprice_version != nil {
 		fields = append(fields, plan.FieldPriceVersion)
 	}
+	if m.addtrial_days != nil {
+		fields = append(fields, plan.FieldTrialDays)
+	}
 	if m.adddisplay_order != nil {
 		fields = append(fields, plan.FieldDisplayOrder)
 	}
@@ -7985,6 +8060,8 @@ func (m *PlanMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPriceMinor()
 	case plan.FieldPriceVersion:
 		return m.AddedPriceVersion()
+	case plan.FieldTrialDays:
+		return m.AddedTrialDays()
 	case plan.FieldDisplayOrder:
 		return m.AddedDisplayOrder()
 	}
@@ -8009,6 +8086,13 @@ func (m *PlanMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddPriceVersion(v)
+		return nil
+	case plan.FieldTrialDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTrialDays(v)
 		return nil
 	case plan.FieldDisplayOrder:
 		v, ok := value.(int)
@@ -8103,6 +8187,9 @@ func (m *PlanMutation) ResetField(name string) error {
 		return nil
 	case plan.FieldFeatures:
 		m.ResetFeatures()
+		return nil
+	case plan.FieldTrialDays:
+		m.ResetTrialDays()
 		return nil
 	case plan.FieldIsActive:
 		m.ResetIsActive()
@@ -8228,6 +8315,7 @@ type PlanSubscriptionMutation struct {
 	complimentary        *bool
 	replaces_id          *string
 	replaced_by_id       *string
+	scheduled_plan_id    *string
 	clearedFields        map[string]struct{}
 	plan                 *string
 	clearedplan          bool
@@ -9178,6 +9266,55 @@ func (m *PlanSubscriptionMutation) ResetReplacedByID() {
 	delete(m.clearedFields, plansubscription.FieldReplacedByID)
 }
 
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (m *PlanSubscriptionMutation) SetScheduledPlanID(s string) {
+	m.scheduled_plan_id = &s
+}
+
+// ScheduledPlanID returns the value of the "scheduled_plan_id" field in the mutation.
+func (m *PlanSubscriptionMutation) ScheduledPlanID() (r string, exists bool) {
+	v := m.scheduled_plan_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScheduledPlanID returns the old "scheduled_plan_id" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldScheduledPlanID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScheduledPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScheduledPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScheduledPlanID: %w", err)
+	}
+	return oldValue.ScheduledPlanID, nil
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (m *PlanSubscriptionMutation) ClearScheduledPlanID() {
+	m.scheduled_plan_id = nil
+	m.clearedFields[plansubscription.FieldScheduledPlanID] = struct{}{}
+}
+
+// ScheduledPlanIDCleared returns if the "scheduled_plan_id" field was cleared in this mutation.
+func (m *PlanSubscriptionMutation) ScheduledPlanIDCleared() bool {
+	_, ok := m.clearedFields[plansubscription.FieldScheduledPlanID]
+	return ok
+}
+
+// ResetScheduledPlanID resets all changes to the "scheduled_plan_id" field.
+func (m *PlanSubscriptionMutation) ResetScheduledPlanID() {
+	m.scheduled_plan_id = nil
+	delete(m.clearedFields, plansubscription.FieldScheduledPlanID)
+}
+
 // ClearPlan clears the "plan" edge to the Plan entity.
 func (m *PlanSubscriptionMutation) ClearPlan() {
 	m.clearedplan = true
@@ -9239,7 +9376,7 @@ func (m *PlanSubscriptionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanSubscriptionMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, plansubscription.FieldCreatedAt)
 	}
@@ -9300,6 +9437,9 @@ func (m *PlanSubscriptionMutation) Fields() []string {
 	if m.replaced_by_id != nil {
 		fields = append(fields, plansubscription.FieldReplacedByID)
 	}
+	if m.scheduled_plan_id != nil {
+		fields = append(fields, plansubscription.FieldScheduledPlanID)
+	}
 	return fields
 }
 
@@ -9348,6 +9488,8 @@ func (m *PlanSubscriptionMutation) Field(name string) (ent.Value, bool) {
 		return m.ReplacesID()
 	case plansubscription.FieldReplacedByID:
 		return m.ReplacedByID()
+	case plansubscription.FieldScheduledPlanID:
+		return m.ScheduledPlanID()
 	}
 	return nil, false
 }
@@ -9397,6 +9539,8 @@ func (m *PlanSubscriptionMutation) OldField(ctx context.Context, name string) (e
 		return m.OldReplacesID(ctx)
 	case plansubscription.FieldReplacedByID:
 		return m.OldReplacedByID(ctx)
+	case plansubscription.FieldScheduledPlanID:
+		return m.OldScheduledPlanID(ctx)
 	}
 	return nil, fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -9546,6 +9690,13 @@ func (m *PlanSubscriptionMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetReplacedByID(v)
 		return nil
+	case plansubscription.FieldScheduledPlanID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScheduledPlanID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -9621,6 +9772,9 @@ func (m *PlanSubscriptionMutation) ClearedFields() []string {
 	if m.FieldCleared(plansubscription.FieldReplacedByID) {
 		fields = append(fields, plansubscription.FieldReplacedByID)
 	}
+	if m.FieldCleared(plansubscription.FieldScheduledPlanID) {
+		fields = append(fields, plansubscription.FieldScheduledPlanID)
+	}
 	return fields
 }
 
@@ -9652,6 +9806,9 @@ func (m *PlanSubscriptionMutation) ClearField(name string) error {
 		return nil
 	case plansubscription.FieldReplacedByID:
 		m.ClearReplacedByID()
+		return nil
+	case plansubscription.FieldScheduledPlanID:
+		m.ClearScheduledPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription nullable field %s", name)
@@ -9720,6 +9877,9 @@ func (m *PlanSubscriptionMutation) ResetField(name string) error {
 		return nil
 	case plansubscription.FieldReplacedByID:
 		m.ResetReplacedByID()
+		return nil
+	case plansubscription.FieldScheduledPlanID:
+		m.ResetScheduledPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)

@@ -40,6 +40,8 @@ type Plan struct {
 	Quotas map[string]int64 `json:"quotas,omitempty"`
 	// Features holds the value of the "features" field.
 	Features []string `json:"features,omitempty"`
+	// TrialDays holds the value of the "trial_days" field.
+	TrialDays int `json:"trial_days,omitempty"`
 	// IsActive holds the value of the "is_active" field.
 	IsActive bool `json:"is_active,omitempty"`
 	// DisplayOrder holds the value of the "display_order" field.
@@ -81,7 +83,7 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case plan.FieldIsActive:
 			values[i] = new(sql.NullBool)
-		case plan.FieldPriceMinor, plan.FieldPriceVersion, plan.FieldDisplayOrder:
+		case plan.FieldPriceMinor, plan.FieldPriceVersion, plan.FieldTrialDays, plan.FieldDisplayOrder:
 			values[i] = new(sql.NullInt64)
 		case plan.FieldID, plan.FieldName, plan.FieldDescription, plan.FieldCurrency, plan.FieldInterval:
 			values[i] = new(sql.NullString)
@@ -180,6 +182,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field features: %w", err)
 				}
 			}
+		case plan.FieldTrialDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field trial_days", values[i])
+			} else if value.Valid {
+				_m.TrialDays = int(value.Int64)
+			}
 		case plan.FieldIsActive:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field is_active", values[i])
@@ -273,6 +281,9 @@ func (_m *Plan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("features=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Features))
+	builder.WriteString(", ")
+	builder.WriteString("trial_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TrialDays))
 	builder.WriteString(", ")
 	builder.WriteString("is_active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.IsActive))

@@ -130,6 +130,20 @@ func (_c *PlanCreate) SetFeatures(v []string) *PlanCreate {
 	return _c
 }
 
+// SetTrialDays sets the "trial_days" field.
+func (_c *PlanCreate) SetTrialDays(v int) *PlanCreate {
+	_c.mutation.SetTrialDays(v)
+	return _c
+}
+
+// SetNillableTrialDays sets the "trial_days" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableTrialDays(v *int) *PlanCreate {
+	if v != nil {
+		_c.SetTrialDays(*v)
+	}
+	return _c
+}
+
 // SetIsActive sets the "is_active" field.
 func (_c *PlanCreate) SetIsActive(v bool) *PlanCreate {
 	_c.mutation.SetIsActive(v)
@@ -248,6 +262,10 @@ func (_c *PlanCreate) defaults() error {
 		v := plan.DefaultInterval
 		_c.mutation.SetInterval(v)
 	}
+	if _, ok := _c.mutation.TrialDays(); !ok {
+		v := plan.DefaultTrialDays
+		_c.mutation.SetTrialDays(v)
+	}
 	if _, ok := _c.mutation.IsActive(); !ok {
 		v := plan.DefaultIsActive
 		_c.mutation.SetIsActive(v)
@@ -313,6 +331,14 @@ func (_c *PlanCreate) check() error {
 	if v, ok := _c.mutation.Interval(); ok {
 		if err := plan.IntervalValidator(v); err != nil {
 			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "Plan.interval": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.TrialDays(); !ok {
+		return &ValidationError{Name: "trial_days", err: errors.New(`ent: missing required field "Plan.trial_days"`)}
+	}
+	if v, ok := _c.mutation.TrialDays(); ok {
+		if err := plan.TrialDaysValidator(v); err != nil {
+			return &ValidationError{Name: "trial_days", err: fmt.Errorf(`ent: validator failed for field "Plan.trial_days": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.IsActive(); !ok {
@@ -410,6 +436,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Features(); ok {
 		_spec.SetField(plan.FieldFeatures, field.TypeJSON, value)
 		_node.Features = value
+	}
+	if value, ok := _c.mutation.TrialDays(); ok {
+		_spec.SetField(plan.FieldTrialDays, field.TypeInt, value)
+		_node.TrialDays = value
 	}
 	if value, ok := _c.mutation.IsActive(); ok {
 		_spec.SetField(plan.FieldIsActive, field.TypeBool, value)
@@ -638,6 +668,24 @@ func (u *PlanUpsert) UpdateFeatures() *PlanUpsert {
 // ClearFeatures clears the value of the "features" field.
 func (u *PlanUpsert) ClearFeatures() *PlanUpsert {
 	u.SetNull(plan.FieldFeatures)
+	return u
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (u *PlanUpsert) SetTrialDays(v int) *PlanUpsert {
+	u.Set(plan.FieldTrialDays, v)
+	return u
+}
+
+// UpdateTrialDays sets the "trial_days" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateTrialDays() *PlanUpsert {
+	u.SetExcluded(plan.FieldTrialDays)
+	return u
+}
+
+// AddTrialDays adds v to the "trial_days" field.
+func (u *PlanUpsert) AddTrialDays(v int) *PlanUpsert {
+	u.Add(plan.FieldTrialDays, v)
 	return u
 }
 
@@ -912,6 +960,27 @@ func (u *PlanUpsertOne) UpdateFeatures() *PlanUpsertOne {
 func (u *PlanUpsertOne) ClearFeatures() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearFeatures()
+	})
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (u *PlanUpsertOne) SetTrialDays(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetTrialDays(v)
+	})
+}
+
+// AddTrialDays adds v to the "trial_days" field.
+func (u *PlanUpsertOne) AddTrialDays(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddTrialDays(v)
+	})
+}
+
+// UpdateTrialDays sets the "trial_days" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateTrialDays() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateTrialDays()
 	})
 }
 
@@ -1361,6 +1430,27 @@ func (u *PlanUpsertBulk) UpdateFeatures() *PlanUpsertBulk {
 func (u *PlanUpsertBulk) ClearFeatures() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearFeatures()
+	})
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (u *PlanUpsertBulk) SetTrialDays(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetTrialDays(v)
+	})
+}
+
+// AddTrialDays adds v to the "trial_days" field.
+func (u *PlanUpsertBulk) AddTrialDays(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddTrialDays(v)
+	})
+}
+
+// UpdateTrialDays sets the "trial_days" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateTrialDays() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateTrialDays()
 	})
 }
 

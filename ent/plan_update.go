@@ -177,6 +177,27 @@ func (_u *PlanUpdate) ClearFeatures() *PlanUpdate {
 	return _u
 }
 
+// SetTrialDays sets the "trial_days" field.
+func (_u *PlanUpdate) SetTrialDays(v int) *PlanUpdate {
+	_u.mutation.ResetTrialDays()
+	_u.mutation.SetTrialDays(v)
+	return _u
+}
+
+// SetNillableTrialDays sets the "trial_days" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableTrialDays(v *int) *PlanUpdate {
+	if v != nil {
+		_u.SetTrialDays(*v)
+	}
+	return _u
+}
+
+// AddTrialDays adds value to the "trial_days" field.
+func (_u *PlanUpdate) AddTrialDays(v int) *PlanUpdate {
+	_u.mutation.AddTrialDays(v)
+	return _u
+}
+
 // SetIsActive sets the "is_active" field.
 func (_u *PlanUpdate) SetIsActive(v bool) *PlanUpdate {
 	_u.mutation.SetIsActive(v)
@@ -339,6 +360,11 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "Plan.interval": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TrialDays(); ok {
+		if err := plan.TrialDaysValidator(v); err != nil {
+			return &ValidationError{Name: "trial_days", err: fmt.Errorf(`ent: validator failed for field "Plan.trial_days": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DisplayOrder(); ok {
 		if err := plan.DisplayOrderValidator(v); err != nil {
 			return &ValidationError{Name: "display_order", err: fmt.Errorf(`ent: validator failed for field "Plan.display_order": %w`, err)}
@@ -414,6 +440,12 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.FeaturesCleared() {
 		_spec.ClearField(plan.FieldFeatures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TrialDays(); ok {
+		_spec.SetField(plan.FieldTrialDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTrialDays(); ok {
+		_spec.AddField(plan.FieldTrialDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IsActive(); ok {
 		_spec.SetField(plan.FieldIsActive, field.TypeBool, value)
@@ -643,6 +675,27 @@ func (_u *PlanUpdateOne) ClearFeatures() *PlanUpdateOne {
 	return _u
 }
 
+// SetTrialDays sets the "trial_days" field.
+func (_u *PlanUpdateOne) SetTrialDays(v int) *PlanUpdateOne {
+	_u.mutation.ResetTrialDays()
+	_u.mutation.SetTrialDays(v)
+	return _u
+}
+
+// SetNillableTrialDays sets the "trial_days" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableTrialDays(v *int) *PlanUpdateOne {
+	if v != nil {
+		_u.SetTrialDays(*v)
+	}
+	return _u
+}
+
+// AddTrialDays adds value to the "trial_days" field.
+func (_u *PlanUpdateOne) AddTrialDays(v int) *PlanUpdateOne {
+	_u.mutation.AddTrialDays(v)
+	return _u
+}
+
 // SetIsActive sets the "is_active" field.
 func (_u *PlanUpdateOne) SetIsActive(v bool) *PlanUpdateOne {
 	_u.mutation.SetIsActive(v)
@@ -818,6 +871,11 @@ func (_u *PlanUpdateOne) check() error {
 			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "Plan.interval": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TrialDays(); ok {
+		if err := plan.TrialDaysValidator(v); err != nil {
+			return &ValidationError{Name: "trial_days", err: fmt.Errorf(`ent: validator failed for field "Plan.trial_days": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DisplayOrder(); ok {
 		if err := plan.DisplayOrderValidator(v); err != nil {
 			return &ValidationError{Name: "display_order", err: fmt.Errorf(`ent: validator failed for field "Plan.display_order": %w`, err)}
@@ -910,6 +968,12 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if _u.mutation.FeaturesCleared() {
 		_spec.ClearField(plan.FieldFeatures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TrialDays(); ok {
+		_spec.SetField(plan.FieldTrialDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTrialDays(); ok {
+		_spec.AddField(plan.FieldTrialDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IsActive(); ok {
 		_spec.SetField(plan.FieldIsActive, field.TypeBool, value)

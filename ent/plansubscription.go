@@ -58,6 +58,8 @@ type PlanSubscription struct {
 	ReplacesID *string `json:"replaces_id,omitempty"`
 	// ReplacedByID holds the value of the "replaced_by_id" field.
 	ReplacedByID *string `json:"replaced_by_id,omitempty"`
+	// ScheduledPlanID holds the value of the "scheduled_plan_id" field.
+	ScheduledPlanID *string `json:"scheduled_plan_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanSubscriptionQuery when eager-loading is set.
 	Edges        PlanSubscriptionEdges `json:"edges"`
@@ -95,7 +97,7 @@ func (*PlanSubscription) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case plansubscription.FieldPriceMinor, plansubscription.FieldPriceVersion:
 			values[i] = new(sql.NullInt64)
-		case plansubscription.FieldID, plansubscription.FieldUserID, plansubscription.FieldPlanID, plansubscription.FieldStatus, plansubscription.FieldCurrency, plansubscription.FieldInterval, plansubscription.FieldReplacesID, plansubscription.FieldReplacedByID:
+		case plansubscription.FieldID, plansubscription.FieldUserID, plansubscription.FieldPlanID, plansubscription.FieldStatus, plansubscription.FieldCurrency, plansubscription.FieldInterval, plansubscription.FieldReplacesID, plansubscription.FieldReplacedByID, plansubscription.FieldScheduledPlanID:
 			values[i] = new(sql.NullString)
 		case plansubscription.FieldCreatedAt, plansubscription.FieldUpdatedAt, plansubscription.FieldPeriodAnchor, plansubscription.FieldCurrentPeriodStart, plansubscription.FieldCurrentPeriodEnd, plansubscription.FieldTrialEnd, plansubscription.FieldCanceledAt, plansubscription.FieldEndedAt, plansubscription.FieldPaidThrough:
 			values[i] = new(sql.NullTime)
@@ -246,6 +248,13 @@ func (_m *PlanSubscription) assignValues(columns []string, values []any) error {
 				_m.ReplacedByID = new(string)
 				*_m.ReplacedByID = value.String
 			}
+		case plansubscription.FieldScheduledPlanID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field scheduled_plan_id", values[i])
+			} else if value.Valid {
+				_m.ScheduledPlanID = new(string)
+				*_m.ScheduledPlanID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -356,6 +365,11 @@ func (_m *PlanSubscription) String() string {
 	builder.WriteString(", ")
 	if v := _m.ReplacedByID; v != nil {
 		builder.WriteString("replaced_by_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ScheduledPlanID; v != nil {
+		builder.WriteString("scheduled_plan_id=")
 		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')

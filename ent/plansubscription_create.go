@@ -256,6 +256,20 @@ func (_c *PlanSubscriptionCreate) SetNillableReplacedByID(v *string) *PlanSubscr
 	return _c
 }
 
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (_c *PlanSubscriptionCreate) SetScheduledPlanID(v string) *PlanSubscriptionCreate {
+	_c.mutation.SetScheduledPlanID(v)
+	return _c
+}
+
+// SetNillableScheduledPlanID sets the "scheduled_plan_id" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillableScheduledPlanID(v *string) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetScheduledPlanID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PlanSubscriptionCreate) SetID(v string) *PlanSubscriptionCreate {
 	_c.mutation.SetID(v)
@@ -548,6 +562,10 @@ func (_c *PlanSubscriptionCreate) createSpec() (*PlanSubscription, *sqlgraph.Cre
 	if value, ok := _c.mutation.ReplacedByID(); ok {
 		_spec.SetField(plansubscription.FieldReplacedByID, field.TypeString, value)
 		_node.ReplacedByID = &value
+	}
+	if value, ok := _c.mutation.ScheduledPlanID(); ok {
+		_spec.SetField(plansubscription.FieldScheduledPlanID, field.TypeString, value)
+		_node.ScheduledPlanID = &value
 	}
 	if nodes := _c.mutation.PlanIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -879,6 +897,24 @@ func (u *PlanSubscriptionUpsert) UpdateReplacedByID() *PlanSubscriptionUpsert {
 // ClearReplacedByID clears the value of the "replaced_by_id" field.
 func (u *PlanSubscriptionUpsert) ClearReplacedByID() *PlanSubscriptionUpsert {
 	u.SetNull(plansubscription.FieldReplacedByID)
+	return u
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsert) SetScheduledPlanID(v string) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldScheduledPlanID, v)
+	return u
+}
+
+// UpdateScheduledPlanID sets the "scheduled_plan_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdateScheduledPlanID() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldScheduledPlanID)
+	return u
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsert) ClearScheduledPlanID() *PlanSubscriptionUpsert {
+	u.SetNull(plansubscription.FieldScheduledPlanID)
 	return u
 }
 
@@ -1241,6 +1277,27 @@ func (u *PlanSubscriptionUpsertOne) UpdateReplacedByID() *PlanSubscriptionUpsert
 func (u *PlanSubscriptionUpsertOne) ClearReplacedByID() *PlanSubscriptionUpsertOne {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearReplacedByID()
+	})
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertOne) SetScheduledPlanID(v string) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetScheduledPlanID(v)
+	})
+}
+
+// UpdateScheduledPlanID sets the "scheduled_plan_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdateScheduledPlanID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateScheduledPlanID()
+	})
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertOne) ClearScheduledPlanID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearScheduledPlanID()
 	})
 }
 
@@ -1770,6 +1827,27 @@ func (u *PlanSubscriptionUpsertBulk) UpdateReplacedByID() *PlanSubscriptionUpser
 func (u *PlanSubscriptionUpsertBulk) ClearReplacedByID() *PlanSubscriptionUpsertBulk {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearReplacedByID()
+	})
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertBulk) SetScheduledPlanID(v string) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetScheduledPlanID(v)
+	})
+}
+
+// UpdateScheduledPlanID sets the "scheduled_plan_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdateScheduledPlanID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateScheduledPlanID()
+	})
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertBulk) ClearScheduledPlanID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearScheduledPlanID()
 	})
 }
 

@@ -324,6 +324,26 @@ func (_u *PlanSubscriptionUpdate) ClearReplacedByID() *PlanSubscriptionUpdate {
 	return _u
 }
 
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdate) SetScheduledPlanID(v string) *PlanSubscriptionUpdate {
+	_u.mutation.SetScheduledPlanID(v)
+	return _u
+}
+
+// SetNillableScheduledPlanID sets the "scheduled_plan_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillableScheduledPlanID(v *string) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetScheduledPlanID(*v)
+	}
+	return _u
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdate) ClearScheduledPlanID() *PlanSubscriptionUpdate {
+	_u.mutation.ClearScheduledPlanID()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdate) SetPlan(v *Plan) *PlanSubscriptionUpdate {
 	return _u.SetPlanID(v.ID)
@@ -507,6 +527,12 @@ func (_u *PlanSubscriptionUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.ReplacedByIDCleared() {
 		_spec.ClearField(plansubscription.FieldReplacedByID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ScheduledPlanID(); ok {
+		_spec.SetField(plansubscription.FieldScheduledPlanID, field.TypeString, value)
+	}
+	if _u.mutation.ScheduledPlanIDCleared() {
+		_spec.ClearField(plansubscription.FieldScheduledPlanID, field.TypeString)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -853,6 +879,26 @@ func (_u *PlanSubscriptionUpdateOne) ClearReplacedByID() *PlanSubscriptionUpdate
 	return _u
 }
 
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdateOne) SetScheduledPlanID(v string) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetScheduledPlanID(v)
+	return _u
+}
+
+// SetNillableScheduledPlanID sets the "scheduled_plan_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillableScheduledPlanID(v *string) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetScheduledPlanID(*v)
+	}
+	return _u
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdateOne) ClearScheduledPlanID() *PlanSubscriptionUpdateOne {
+	_u.mutation.ClearScheduledPlanID()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdateOne) SetPlan(v *Plan) *PlanSubscriptionUpdateOne {
 	return _u.SetPlanID(v.ID)
@@ -1066,6 +1112,12 @@ func (_u *PlanSubscriptionUpdateOne) sqlSave(ctx context.Context) (_node *PlanSu
 	}
 	if _u.mutation.ReplacedByIDCleared() {
 		_spec.ClearField(plansubscription.FieldReplacedByID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ScheduledPlanID(); ok {
+		_spec.SetField(plansubscription.FieldScheduledPlanID, field.TypeString, value)
+	}
+	if _u.mutation.ScheduledPlanIDCleared() {
+		_spec.ClearField(plansubscription.FieldScheduledPlanID, field.TypeString)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{

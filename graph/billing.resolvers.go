@@ -103,6 +103,39 @@ func (r *mutationResolver) ReleaseReservation(ctx context.Context, id string) (*
 	return r.Billing.ReleaseReservation(ctx, id)
 }
 
+// ChangePlan is the resolver for the changePlan field.
+func (r *mutationResolver) ChangePlan(ctx context.Context, planID string, returnURL string) (*model.ChangePlanPayload, error) {
+	res, err := r.Billing.ChangePlan(ctx, planID, returnURL)
+	if err != nil {
+		return nil, err
+	}
+	return changePlanPayload(res), nil
+}
+
+// UndoCancelSubscription is the resolver for the undoCancelSubscription field.
+func (r *mutationResolver) UndoCancelSubscription(ctx context.Context, userID *string) (*ent.PlanSubscription, error) {
+	return r.Billing.UndoCancel(ctx, userID)
+}
+
+// PauseSubscription is the resolver for the pauseSubscription field.
+func (r *mutationResolver) PauseSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error) {
+	return r.Billing.Pause(ctx, userID)
+}
+
+// ResumeSubscription is the resolver for the resumeSubscription field.
+func (r *mutationResolver) ResumeSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error) {
+	return r.Billing.Resume(ctx, userID)
+}
+
+// MoveSubscribers is the resolver for the moveSubscribers field.
+func (r *mutationResolver) MoveSubscribers(ctx context.Context, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) (*model.MoveSubscribersResult, error) {
+	res, err := r.Billing.MoveSubscribers(ctx, billing.MoveInput{FromPlanID: fromPlanID, ToPlanID: toPlanID, AtPeriodEnd: atPeriodEnd, DryRun: dryRun})
+	if err != nil {
+		return nil, err
+	}
+	return moveResult(res), nil
+}
+
 // Price is the resolver for the price field.
 func (r *planResolver) Price(ctx context.Context, obj *ent.Plan) (money.Decimal, error) {
 	return billing.PriceOf(obj), nil
@@ -184,6 +217,15 @@ func (r *queryResolver) CheckQuota(ctx context.Context, userID string, metric me
 		return nil, err
 	}
 	return &res, nil
+}
+
+// PlanChangePreview is the resolver for the planChangePreview field.
+func (r *queryResolver) PlanChangePreview(ctx context.Context, planID string) (*model.PlanChangePreview, error) {
+	pv, err := r.Billing.PreviewChange(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	return changePreview(pv), nil
 }
 
 // UsageUpdated is the resolver for the usageUpdated field.

@@ -163,6 +163,13 @@ type ComplexityRoot struct {
 		Usage                 func(childComplexity int) int
 	}
 
+	ChangePlanPayload struct {
+		ConfirmationURL func(childComplexity int) int
+		Preview         func(childComplexity int) int
+		Subscription    func(childComplexity int) int
+		Transaction     func(childComplexity int) int
+	}
+
 	CodeExecutionConfig struct {
 		CodeExecutionEngine           func(childComplexity int) int
 		CodeExecutionJupyter          func(childComplexity int) int
@@ -310,6 +317,14 @@ type ComplexityRoot struct {
 		Start   func(childComplexity int) int
 	}
 
+	MoveSubscribersResult struct {
+		AtPeriodEnd    func(childComplexity int) int
+		DryRun         func(childComplexity int) int
+		MrrChange      func(childComplexity int) int
+		QuotaConflicts func(childComplexity int) int
+		Subscriptions  func(childComplexity int) int
+	}
+
 	MrrMonth struct {
 		Currencies func(childComplexity int) int
 		End        func(childComplexity int) int
@@ -339,6 +354,7 @@ type ComplexityRoot struct {
 		AssignPlan                func(childComplexity int, userID string, planID string, resetUsage *bool, trialDays *int, complimentary *bool) int
 		CancelSubscription        func(childComplexity int, immediate *bool) int
 		CancelUserSubscription    func(childComplexity int, userID string, immediate *bool) int
+		ChangePlan                func(childComplexity int, planID string, returnURL string) int
 		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateGroup               func(childComplexity int, input model.CreateGroupInput) int
 		CreateModel               func(childComplexity int, input model.CreateModelInput) int
@@ -353,10 +369,13 @@ type ComplexityRoot struct {
 		ExportConfig              func(childComplexity int, includeSecrets *bool) int
 		ImportConfig              func(childComplexity int, config map[string]any, dryRun *bool) int
 		LdapSignin                func(childComplexity int, input model.LdapSigninInput) int
+		MoveSubscribers           func(childComplexity int, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) int
+		PauseSubscription         func(childComplexity int, userID string) int
 		RecordUsage               func(childComplexity int, input model.RecordUsageInput) int
 		ReleaseReservation        func(childComplexity int, id string) int
 		RemoveGroupMembers        func(childComplexity int, groupID string, userIds []string) int
 		ReserveQuota              func(childComplexity int, userID string, metric metric.Metric, amount int, ttlSeconds *int) int
+		ResumeSubscription        func(childComplexity int, userID string) int
 		RevokeAPIKey              func(childComplexity int, id string) int
 		RevokeSession             func(childComplexity int, id string) int
 		SetBanners                func(childComplexity int, banners []*settings.BannerInput) int
@@ -371,6 +390,7 @@ type ComplexityRoot struct {
 		Signup                    func(childComplexity int, input model.SignupInput) int
 		Subscribe                 func(childComplexity int, planID string, returnURL string) int
 		TogglePlan                func(childComplexity int, id string) int
+		UndoCancelSubscription    func(childComplexity int, userID *string) int
 		UnlockUser                func(childComplexity int, id string) int
 		UpdateAuthConfig          func(childComplexity int, input settings.AuthPatch) int
 		UpdateCodeExecutionConfig func(childComplexity int, input settings.CodeExecutionPatch) int
@@ -467,7 +487,18 @@ type ComplexityRoot struct {
 		Stats         func(childComplexity int) int
 		Subscribers   func(childComplexity int, first *int, after *entgql.Cursor[string]) int
 		Translations  func(childComplexity int) int
+		TrialDays     func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
+	}
+
+	PlanChangePreview struct {
+		AmountDue     func(childComplexity int) int
+		Credit        func(childComplexity int) int
+		CurrentPlanID func(childComplexity int) int
+		EffectiveAt   func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		PlanID        func(childComplexity int) int
+		Price         func(childComplexity int) int
 	}
 
 	PlanQuota struct {
@@ -515,6 +546,7 @@ type ComplexityRoot struct {
 		PriceVersion       func(childComplexity int) int
 		ReplacedByID       func(childComplexity int) int
 		ReplacesID         func(childComplexity int) int
+		ScheduledPlanID    func(childComplexity int) int
 		Status             func(childComplexity int) int
 		TrialEnd           func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
@@ -568,6 +600,7 @@ type ComplexityRoot struct {
 		Nodes              func(childComplexity int, ids []string) int
 		Plan               func(childComplexity int, id string) int
 		PlanAnalytics      func(childComplexity int, planID string, from time.Time, to time.Time) int
+		PlanChangePreview  func(childComplexity int, planID string) int
 		Plans              func(childComplexity int, includeInactive *bool) int
 		Sessions           func(childComplexity int, userID *string, includeRevoked *bool) int
 		SignInMethods      func(childComplexity int) int
@@ -601,6 +634,12 @@ type ComplexityRoot struct {
 		Reserved    func(childComplexity int) int
 		ResetsAt    func(childComplexity int) int
 		Used        func(childComplexity int) int
+	}
+
+	QuotaConflict struct {
+		Limit         func(childComplexity int) int
+		Metric        func(childComplexity int) int
+		Subscriptions func(childComplexity int) int
 	}
 
 	QuotaReservation struct {
@@ -890,6 +929,11 @@ type MutationResolver interface {
 	ReserveQuota(ctx context.Context, userID string, metric metric.Metric, amount int, ttlSeconds *int) (*billing.ReserveResult, error)
 	SettleReservation(ctx context.Context, id string, actualAmount int, modelID *string, chatID *string, metadata map[string]any) (*billing.SettleResult, error)
 	ReleaseReservation(ctx context.Context, id string) (*ent.QuotaReservation, error)
+	ChangePlan(ctx context.Context, planID string, returnURL string) (*model.ChangePlanPayload, error)
+	UndoCancelSubscription(ctx context.Context, userID *string) (*ent.PlanSubscription, error)
+	PauseSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error)
+	ResumeSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error)
+	MoveSubscribers(ctx context.Context, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) (*model.MoveSubscribersResult, error)
 	UpdateConnectionsConfig(ctx context.Context, input settings.ConnectionsPatch) (*settings.Connections, error)
 	SetToolServers(ctx context.Context, servers []*settings.ToolServerInput) ([]*settings.ToolServer, error)
 	VerifyToolServer(ctx context.Context, input settings.ToolServerInput) (*settings.Verification, error)
@@ -953,6 +997,7 @@ type QueryResolver interface {
 	Subscriptions(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PlanSubscriptionOrder, where *ent.PlanSubscriptionWhereInput) (*ent.PlanSubscriptionConnection, error)
 	Transactions(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TransactionOrder, where *ent.TransactionWhereInput) (*ent.TransactionConnection, error)
 	CheckQuota(ctx context.Context, userID string, metric metric.Metric, amount int) (*billing.QuotaCheck, error)
+	PlanChangePreview(ctx context.Context, planID string) (*model.PlanChangePreview, error)
 	Config(ctx context.Context) (*settings.SystemConfig, error)
 	Banners(ctx context.Context) ([]*settings.Banner, error)
 	ExportConfig(ctx context.Context, includeSecrets *bool) (map[string]any, error)
@@ -1431,6 +1476,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BillingOverview.Usage(childComplexity), true
+
+	case "ChangePlanPayload.confirmationUrl":
+		if e.ComplexityRoot.ChangePlanPayload.ConfirmationURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.ConfirmationURL(childComplexity), true
+	case "ChangePlanPayload.preview":
+		if e.ComplexityRoot.ChangePlanPayload.Preview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.Preview(childComplexity), true
+	case "ChangePlanPayload.subscription":
+		if e.ComplexityRoot.ChangePlanPayload.Subscription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.Subscription(childComplexity), true
+	case "ChangePlanPayload.transaction":
+		if e.ComplexityRoot.ChangePlanPayload.Transaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.Transaction(childComplexity), true
 
 	case "CodeExecutionConfig.codeExecutionEngine":
 		if e.ComplexityRoot.CodeExecutionConfig.CodeExecutionEngine == nil {
@@ -1996,6 +2066,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MonthRevenue.Start(childComplexity), true
 
+	case "MoveSubscribersResult.atPeriodEnd":
+		if e.ComplexityRoot.MoveSubscribersResult.AtPeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.AtPeriodEnd(childComplexity), true
+	case "MoveSubscribersResult.dryRun":
+		if e.ComplexityRoot.MoveSubscribersResult.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.DryRun(childComplexity), true
+	case "MoveSubscribersResult.mrrChange":
+		if e.ComplexityRoot.MoveSubscribersResult.MrrChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.MrrChange(childComplexity), true
+	case "MoveSubscribersResult.quotaConflicts":
+		if e.ComplexityRoot.MoveSubscribersResult.QuotaConflicts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.QuotaConflicts(childComplexity), true
+	case "MoveSubscribersResult.subscriptions":
+		if e.ComplexityRoot.MoveSubscribersResult.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.Subscriptions(childComplexity), true
+
 	case "MrrMonth.currencies":
 		if e.ComplexityRoot.MrrMonth.Currencies == nil {
 			break
@@ -2150,6 +2251,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelUserSubscription(childComplexity, args["userId"].(string), args["immediate"].(*bool)), true
+	case "Mutation.changePlan":
+		if e.ComplexityRoot.Mutation.ChangePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangePlan(childComplexity, args["planId"].(string), args["returnUrl"].(string)), true
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -2304,6 +2416,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LdapSignin(childComplexity, args["input"].(model.LdapSigninInput)), true
+	case "Mutation.moveSubscribers":
+		if e.ComplexityRoot.Mutation.MoveSubscribers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveSubscribers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveSubscribers(childComplexity, args["fromPlanId"].(string), args["toPlanId"].(string), args["atPeriodEnd"].(bool), args["dryRun"].(bool)), true
+	case "Mutation.pauseSubscription":
+		if e.ComplexityRoot.Mutation.PauseSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pauseSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PauseSubscription(childComplexity, args["userId"].(string)), true
 	case "Mutation.recordUsage":
 		if e.ComplexityRoot.Mutation.RecordUsage == nil {
 			break
@@ -2348,6 +2482,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReserveQuota(childComplexity, args["userId"].(string), args["metric"].(metric.Metric), args["amount"].(int), args["ttlSeconds"].(*int)), true
+	case "Mutation.resumeSubscription":
+		if e.ComplexityRoot.Mutation.ResumeSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeSubscription(childComplexity, args["userId"].(string)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -2492,6 +2637,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TogglePlan(childComplexity, args["id"].(string)), true
+	case "Mutation.undoCancelSubscription":
+		if e.ComplexityRoot.Mutation.UndoCancelSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoCancelSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoCancelSubscription(childComplexity, args["userId"].(*string)), true
 	case "Mutation.unlockUser":
 		if e.ComplexityRoot.Mutation.UnlockUser == nil {
 			break
@@ -3039,12 +3195,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Translations(childComplexity), true
+	case "Plan.trialDays":
+		if e.ComplexityRoot.Plan.TrialDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.TrialDays(childComplexity), true
 	case "Plan.updatedAt":
 		if e.ComplexityRoot.Plan.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Plan.UpdatedAt(childComplexity), true
+
+	case "PlanChangePreview.amountDue":
+		if e.ComplexityRoot.PlanChangePreview.AmountDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.AmountDue(childComplexity), true
+	case "PlanChangePreview.credit":
+		if e.ComplexityRoot.PlanChangePreview.Credit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.Credit(childComplexity), true
+	case "PlanChangePreview.currentPlanId":
+		if e.ComplexityRoot.PlanChangePreview.CurrentPlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.CurrentPlanID(childComplexity), true
+	case "PlanChangePreview.effectiveAt":
+		if e.ComplexityRoot.PlanChangePreview.EffectiveAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.EffectiveAt(childComplexity), true
+	case "PlanChangePreview.kind":
+		if e.ComplexityRoot.PlanChangePreview.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.Kind(childComplexity), true
+	case "PlanChangePreview.planId":
+		if e.ComplexityRoot.PlanChangePreview.PlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.PlanID(childComplexity), true
+	case "PlanChangePreview.price":
+		if e.ComplexityRoot.PlanChangePreview.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.Price(childComplexity), true
 
 	case "PlanQuota.limit":
 		if e.ComplexityRoot.PlanQuota.Limit == nil {
@@ -3225,6 +3430,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanSubscription.ReplacesID(childComplexity), true
+	case "PlanSubscription.scheduledPlanID":
+		if e.ComplexityRoot.PlanSubscription.ScheduledPlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.ScheduledPlanID(childComplexity), true
 	case "PlanSubscription.status":
 		if e.ComplexityRoot.PlanSubscription.Status == nil {
 			break
@@ -3534,6 +3745,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PlanAnalytics(childComplexity, args["planId"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.planChangePreview":
+		if e.ComplexityRoot.Query.PlanChangePreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planChangePreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanChangePreview(childComplexity, args["planId"].(string)), true
 	case "Query.plans":
 		if e.ComplexityRoot.Query.Plans == nil {
 			break
@@ -3733,6 +3955,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuotaCheck.Used(childComplexity), true
+
+	case "QuotaConflict.limit":
+		if e.ComplexityRoot.QuotaConflict.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaConflict.Limit(childComplexity), true
+	case "QuotaConflict.metric":
+		if e.ComplexityRoot.QuotaConflict.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaConflict.Metric(childComplexity), true
+	case "QuotaConflict.subscriptions":
+		if e.ComplexityRoot.QuotaConflict.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaConflict.Subscriptions(childComplexity), true
 
 	case "QuotaReservation.amount":
 		if e.ComplexityRoot.QuotaReservation.Amount == nil {
@@ -5223,6 +5464,20 @@ func (ec *executionContext) childFields_BillingOverview(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type BillingOverview", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangePlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "preview":
+		return ec.fieldContext_ChangePlanPayload_preview(ctx, field)
+	case "subscription":
+		return ec.fieldContext_ChangePlanPayload_subscription(ctx, field)
+	case "transaction":
+		return ec.fieldContext_ChangePlanPayload_transaction(ctx, field)
+	case "confirmationUrl":
+		return ec.fieldContext_ChangePlanPayload_confirmationUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangePlanPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CodeExecutionConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "enableCodeExecution":
@@ -5517,6 +5772,22 @@ func (ec *executionContext) childFields_MonthRevenue(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type MonthRevenue", field.Name)
 }
 
+func (ec *executionContext) childFields_MoveSubscribersResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_MoveSubscribersResult_dryRun(ctx, field)
+	case "atPeriodEnd":
+		return ec.fieldContext_MoveSubscribersResult_atPeriodEnd(ctx, field)
+	case "subscriptions":
+		return ec.fieldContext_MoveSubscribersResult_subscriptions(ctx, field)
+	case "mrrChange":
+		return ec.fieldContext_MoveSubscribersResult_mrrChange(ctx, field)
+	case "quotaConflicts":
+		return ec.fieldContext_MoveSubscribersResult_quotaConflicts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveSubscribersResult", field.Name)
+}
+
 func (ec *executionContext) childFields_MrrMonth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "month":
@@ -5705,6 +5976,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_interval(ctx, field)
 	case "features":
 		return ec.fieldContext_Plan_features(ctx, field)
+	case "trialDays":
+		return ec.fieldContext_Plan_trialDays(ctx, field)
 	case "isActive":
 		return ec.fieldContext_Plan_isActive(ctx, field)
 	case "displayOrder":
@@ -5725,6 +5998,26 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_localizedName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanChangePreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_PlanChangePreview_kind(ctx, field)
+	case "currentPlanId":
+		return ec.fieldContext_PlanChangePreview_currentPlanId(ctx, field)
+	case "planId":
+		return ec.fieldContext_PlanChangePreview_planId(ctx, field)
+	case "effectiveAt":
+		return ec.fieldContext_PlanChangePreview_effectiveAt(ctx, field)
+	case "price":
+		return ec.fieldContext_PlanChangePreview_price(ctx, field)
+	case "credit":
+		return ec.fieldContext_PlanChangePreview_credit(ctx, field)
+	case "amountDue":
+		return ec.fieldContext_PlanChangePreview_amountDue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanChangePreview", field.Name)
 }
 
 func (ec *executionContext) childFields_PlanQuota(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5821,6 +6114,8 @@ func (ec *executionContext) childFields_PlanSubscription(ctx context.Context, fi
 		return ec.fieldContext_PlanSubscription_replacesID(ctx, field)
 	case "replacedByID":
 		return ec.fieldContext_PlanSubscription_replacedByID(ctx, field)
+	case "scheduledPlanID":
+		return ec.fieldContext_PlanSubscription_scheduledPlanID(ctx, field)
 	case "plan":
 		return ec.fieldContext_PlanSubscription_plan(ctx, field)
 	case "price":
@@ -5919,6 +6214,18 @@ func (ec *executionContext) childFields_QuotaCheck(ctx context.Context, field gr
 		return ec.fieldContext_QuotaCheck_resetsAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QuotaCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_QuotaConflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_QuotaConflict_metric(ctx, field)
+	case "limit":
+		return ec.fieldContext_QuotaConflict_limit(ctx, field)
+	case "subscriptions":
+		return ec.fieldContext_QuotaConflict_subscriptions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuotaConflict", field.Name)
 }
 
 func (ec *executionContext) childFields_QuotaReservation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6673,6 +6980,28 @@ func (ec *executionContext) field_Mutation_cancelUserSubscription_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "returnUrl",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["returnUrl"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6877,6 +7206,58 @@ func (ec *executionContext) field_Mutation_ldapSignin_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_moveSubscribers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromPlanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromPlanId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toPlanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toPlanId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "atPeriodEnd",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["atPeriodEnd"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pauseSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6962,6 +7343,20 @@ func (ec *executionContext) field_Mutation_reserveQuota_args(ctx context.Context
 		return nil, err
 	}
 	args["ttlSeconds"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resumeSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
 	return args, nil
 }
 
@@ -7170,6 +7565,20 @@ func (ec *executionContext) field_Mutation_togglePlan_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_undoCancelSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
 	return args, nil
 }
 
@@ -7832,6 +8241,20 @@ func (ec *executionContext) field_Query_planAnalytics_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planChangePreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planId"] = arg0
 	return args, nil
 }
 
@@ -9858,6 +10281,125 @@ func (ec *executionContext) fieldContext_BillingOverview_usage(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_preview(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_preview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preview, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanChangePreview) graphql.Marshaler {
+			return ec.marshalNPlanChangePreview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangePreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_preview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanChangePreview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_subscription(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_subscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalOPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_subscription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_transaction(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_transaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transaction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transaction) graphql.Marshaler {
+			return ec.marshalOTransaction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransaction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_transaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_confirmationUrl(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_confirmationUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmationURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_confirmationUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangePlanPayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _CodeExecutionConfig_enableCodeExecution(ctx context.Context, field graphql.CollectedField, obj *settings.CodeExecution) (ret graphql.Marshaler) {
@@ -12131,6 +12673,139 @@ func (ec *executionContext) fieldContext_MonthRevenue_amounts(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _MoveSubscribersResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveSubscribersResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MoveSubscribersResult_atPeriodEnd(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_atPeriodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtPeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_atPeriodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveSubscribersResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MoveSubscribersResult_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveSubscribersResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MoveSubscribersResult_mrrChange(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_mrrChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MrrChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_mrrChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveSubscribersResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveSubscribersResult_quotaConflicts(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_quotaConflicts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuotaConflicts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuotaConflict) graphql.Marshaler {
+			return ec.marshalNQuotaConflict2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflictᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_quotaConflicts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveSubscribersResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuotaConflict(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MrrMonth_month(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13932,6 +14607,316 @@ func (ec *executionContext) fieldContext_Mutation_releaseReservation(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_releaseReservation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangePlan(ctx, fc.Args["planId"].(string), fc.Args["returnUrl"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *model.ChangePlanPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ChangePlanPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangePlanPayload) graphql.Marshaler {
+			return ec.marshalNChangePlanPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐChangePlanPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangePlanPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoCancelSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoCancelSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoCancelSubscription(ctx, fc.Args["userId"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoCancelSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoCancelSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pauseSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pauseSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PauseSubscription(ctx, fc.Args["userId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pauseSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pauseSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resumeSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resumeSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResumeSubscription(ctx, fc.Args["userId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resumeSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resumeSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveSubscribers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveSubscribers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveSubscribers(ctx, fc.Args["fromPlanId"].(string), fc.Args["toPlanId"].(string), fc.Args["atPeriodEnd"].(bool), fc.Args["dryRun"].(bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.MoveSubscribersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.MoveSubscribersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoveSubscribersResult) graphql.Marshaler {
+			return ec.marshalNMoveSubscribersResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐMoveSubscribersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveSubscribers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoveSubscribersResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveSubscribers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16909,6 +17894,29 @@ func (ec *executionContext) fieldContext_Plan_features(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Plan_trialDays(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_trialDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_trialDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Plan_isActive(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17217,6 +18225,194 @@ func (ec *executionContext) fieldContext_Plan_localizedName(ctx context.Context,
 	if fc.Args, err = ec.field_Plan_localizedName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanChangePreview_kind(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PlanChangeKind) graphql.Marshaler {
+			return ec.marshalNPlanChangeKind2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type PlanChangeKind does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_currentPlanId(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_currentPlanId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentPlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_currentPlanId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_planId(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_planId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_planId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_effectiveAt(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_effectiveAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_effectiveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_price(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanChangePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanChangePreview_credit(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_credit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Credit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_credit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanChangePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanChangePreview_amountDue(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_amountDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_amountDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanChangePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -17994,6 +19190,29 @@ func (ec *executionContext) _PlanSubscription_replacedByID(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PlanSubscription_replacedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_scheduledPlanID(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_scheduledPlanID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduledPlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_scheduledPlanID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -19440,6 +20659,68 @@ func (ec *executionContext) fieldContext_Query_checkQuota(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_planChangePreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planChangePreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanChangePreview(ctx, fc.Args["planId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *model.PlanChangePreview
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.PlanChangePreview
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanChangePreview) graphql.Marshaler {
+			return ec.marshalNPlanChangePreview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangePreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planChangePreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanChangePreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planChangePreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_config(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20594,6 +21875,75 @@ func (ec *executionContext) _QuotaCheck_resetsAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_QuotaCheck_resetsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuotaCheck", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaConflict_metric(ctx context.Context, field graphql.CollectedField, obj *model.QuotaConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaConflict_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaConflict_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaConflict", field, false, false, errors.New("field of type UsageMetric does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaConflict_limit(ctx context.Context, field graphql.CollectedField, obj *model.QuotaConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaConflict_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaConflict_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaConflict", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaConflict_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.QuotaConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaConflict_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaConflict_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaConflict", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _QuotaReservation_id(ctx context.Context, field graphql.CollectedField, obj *ent.QuotaReservation) (ret graphql.Marshaler) {
@@ -26360,7 +27710,7 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata"}
+	fieldsInOrder := [...]string{"id", "name", "description", "translations", "price", "currency", "interval", "quotas", "features", "trialDays", "isActive", "displayOrder", "metadata"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26430,6 +27780,13 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.Features = data
+		case "trialDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialDays = data
 		case "isActive":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isActive"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -27657,7 +29014,7 @@ func (ec *executionContext) unmarshalInputPlanSubscriptionWhereInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDEqualFold", "userIDContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "planIDGT", "planIDGTE", "planIDLT", "planIDLTE", "planIDContains", "planIDHasPrefix", "planIDHasSuffix", "planIDEqualFold", "planIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "currentPeriodStart", "currentPeriodStartNEQ", "currentPeriodStartIn", "currentPeriodStartNotIn", "currentPeriodStartGT", "currentPeriodStartGTE", "currentPeriodStartLT", "currentPeriodStartLTE", "currentPeriodEnd", "currentPeriodEndNEQ", "currentPeriodEndIn", "currentPeriodEndNotIn", "currentPeriodEndGT", "currentPeriodEndGTE", "currentPeriodEndLT", "currentPeriodEndLTE", "cancelAtPeriodEnd", "cancelAtPeriodEndNEQ", "trialEnd", "trialEndNEQ", "trialEndIn", "trialEndNotIn", "trialEndGT", "trialEndGTE", "trialEndLT", "trialEndLTE", "trialEndIsNil", "trialEndNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "paidThrough", "paidThroughNEQ", "paidThroughIn", "paidThroughNotIn", "paidThroughGT", "paidThroughGTE", "paidThroughLT", "paidThroughLTE", "paidThroughIsNil", "paidThroughNotNil", "priceVersion", "priceVersionNEQ", "priceVersionIn", "priceVersionNotIn", "priceVersionGT", "priceVersionGTE", "priceVersionLT", "priceVersionLTE", "complimentary", "complimentaryNEQ", "replacesID", "replacesIDNEQ", "replacesIDIn", "replacesIDNotIn", "replacesIDGT", "replacesIDGTE", "replacesIDLT", "replacesIDLTE", "replacesIDContains", "replacesIDHasPrefix", "replacesIDHasSuffix", "replacesIDIsNil", "replacesIDNotNil", "replacesIDEqualFold", "replacesIDContainsFold", "replacedByID", "replacedByIDNEQ", "replacedByIDIn", "replacedByIDNotIn", "replacedByIDGT", "replacedByIDGTE", "replacedByIDLT", "replacedByIDLTE", "replacedByIDContains", "replacedByIDHasPrefix", "replacedByIDHasSuffix", "replacedByIDIsNil", "replacedByIDNotNil", "replacedByIDEqualFold", "replacedByIDContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDEqualFold", "userIDContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "planIDGT", "planIDGTE", "planIDLT", "planIDLTE", "planIDContains", "planIDHasPrefix", "planIDHasSuffix", "planIDEqualFold", "planIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "currentPeriodStart", "currentPeriodStartNEQ", "currentPeriodStartIn", "currentPeriodStartNotIn", "currentPeriodStartGT", "currentPeriodStartGTE", "currentPeriodStartLT", "currentPeriodStartLTE", "currentPeriodEnd", "currentPeriodEndNEQ", "currentPeriodEndIn", "currentPeriodEndNotIn", "currentPeriodEndGT", "currentPeriodEndGTE", "currentPeriodEndLT", "currentPeriodEndLTE", "cancelAtPeriodEnd", "cancelAtPeriodEndNEQ", "trialEnd", "trialEndNEQ", "trialEndIn", "trialEndNotIn", "trialEndGT", "trialEndGTE", "trialEndLT", "trialEndLTE", "trialEndIsNil", "trialEndNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "paidThrough", "paidThroughNEQ", "paidThroughIn", "paidThroughNotIn", "paidThroughGT", "paidThroughGTE", "paidThroughLT", "paidThroughLTE", "paidThroughIsNil", "paidThroughNotNil", "priceVersion", "priceVersionNEQ", "priceVersionIn", "priceVersionNotIn", "priceVersionGT", "priceVersionGTE", "priceVersionLT", "priceVersionLTE", "complimentary", "complimentaryNEQ", "replacesID", "replacesIDNEQ", "replacesIDIn", "replacesIDNotIn", "replacesIDGT", "replacesIDGTE", "replacesIDLT", "replacesIDLTE", "replacesIDContains", "replacesIDHasPrefix", "replacesIDHasSuffix", "replacesIDIsNil", "replacesIDNotNil", "replacesIDEqualFold", "replacesIDContainsFold", "replacedByID", "replacedByIDNEQ", "replacedByIDIn", "replacedByIDNotIn", "replacedByIDGT", "replacedByIDGTE", "replacedByIDLT", "replacedByIDLTE", "replacedByIDContains", "replacedByIDHasPrefix", "replacedByIDHasSuffix", "replacedByIDIsNil", "replacedByIDNotNil", "replacedByIDEqualFold", "replacedByIDContainsFold", "scheduledPlanID", "scheduledPlanIDNEQ", "scheduledPlanIDIn", "scheduledPlanIDNotIn", "scheduledPlanIDGT", "scheduledPlanIDGTE", "scheduledPlanIDLT", "scheduledPlanIDLTE", "scheduledPlanIDContains", "scheduledPlanIDHasPrefix", "scheduledPlanIDHasSuffix", "scheduledPlanIDIsNil", "scheduledPlanIDNotNil", "scheduledPlanIDEqualFold", "scheduledPlanIDContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28763,6 +30120,111 @@ func (ec *executionContext) unmarshalInputPlanSubscriptionWhereInput(ctx context
 				return it, err
 			}
 			it.ReplacedByIDContainsFold = data
+		case "scheduledPlanID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanID = data
+		case "scheduledPlanIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDNEQ = data
+		case "scheduledPlanIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDIn = data
+		case "scheduledPlanIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDNotIn = data
+		case "scheduledPlanIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDGT = data
+		case "scheduledPlanIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDGTE = data
+		case "scheduledPlanIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDLT = data
+		case "scheduledPlanIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDLTE = data
+		case "scheduledPlanIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDContains = data
+		case "scheduledPlanIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDHasPrefix = data
+		case "scheduledPlanIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDHasSuffix = data
+		case "scheduledPlanIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDIsNil = data
+		case "scheduledPlanIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDNotNil = data
+		case "scheduledPlanIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDEqualFold = data
+		case "scheduledPlanIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDContainsFold = data
 		}
 	}
 	return it, nil
@@ -30731,7 +32193,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata", "moveSubscribers"}
+	fieldsInOrder := [...]string{"name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata", "moveSubscribers", "trialDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30822,6 +32284,13 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.MoveSubscribers = data
+		case "trialDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialDays = data
 		}
 	}
 	return it, nil
@@ -33141,6 +34610,59 @@ func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.Select
 	return out
 }
 
+var changePlanPayloadImplementors = []string{"ChangePlanPayload"}
+
+func (ec *executionContext) _ChangePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changePlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangePlanPayload")
+		case "preview":
+			out.Values[i] = ec._ChangePlanPayload_preview(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscription":
+			out.Values[i] = ec._ChangePlanPayload_subscription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "transaction":
+			out.Values[i] = ec._ChangePlanPayload_transaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confirmationUrl":
+			out.Values[i] = ec._ChangePlanPayload_confirmationUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var codeExecutionConfigImplementors = []string{"CodeExecutionConfig"}
 
 func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.CodeExecution) graphql.Marshaler {
@@ -34383,6 +35905,64 @@ func (ec *executionContext) _MonthRevenue(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var moveSubscribersResultImplementors = []string{"MoveSubscribersResult"}
+
+func (ec *executionContext) _MoveSubscribersResult(ctx context.Context, sel ast.SelectionSet, obj *model.MoveSubscribersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveSubscribersResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveSubscribersResult")
+		case "dryRun":
+			out.Values[i] = ec._MoveSubscribersResult_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atPeriodEnd":
+			out.Values[i] = ec._MoveSubscribersResult_atPeriodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._MoveSubscribersResult_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mrrChange":
+			out.Values[i] = ec._MoveSubscribersResult_mrrChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quotaConflicts":
+			out.Values[i] = ec._MoveSubscribersResult_quotaConflicts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mrrMonthImplementors = []string{"MrrMonth"}
 
 func (ec *executionContext) _MrrMonth(ctx context.Context, sel ast.SelectionSet, obj *analytics.MonthMovements) graphql.Marshaler {
@@ -34716,6 +36296,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "releaseReservation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_releaseReservation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undoCancelSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoCancelSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pauseSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pauseSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resumeSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resumeSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveSubscribers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveSubscribers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -35409,6 +37024,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "trialDays":
+			out.Values[i] = ec._Plan_trialDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "isActive":
 			out.Values[i] = ec._Plan_isActive(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35652,6 +37272,74 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var planChangePreviewImplementors = []string{"PlanChangePreview"}
+
+func (ec *executionContext) _PlanChangePreview(ctx context.Context, sel ast.SelectionSet, obj *model.PlanChangePreview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planChangePreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanChangePreview")
+		case "kind":
+			out.Values[i] = ec._PlanChangePreview_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentPlanId":
+			out.Values[i] = ec._PlanChangePreview_currentPlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planId":
+			out.Values[i] = ec._PlanChangePreview_planId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveAt":
+			out.Values[i] = ec._PlanChangePreview_effectiveAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._PlanChangePreview_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credit":
+			out.Values[i] = ec._PlanChangePreview_credit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountDue":
+			out.Values[i] = ec._PlanChangePreview_amountDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36002,6 +37690,11 @@ func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.Selec
 			}
 		case "replacedByID":
 			out.Values[i] = ec._PlanSubscription_replacedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scheduledPlanID":
+			out.Values[i] = ec._PlanSubscription_scheduledPlanID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -36766,6 +38459,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "planChangePreview":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_planChangePreview(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "config":
 			field := field
 
@@ -37198,6 +38913,54 @@ func (ec *executionContext) _QuotaCheck(ctx context.Context, sel ast.SelectionSe
 		case "resetsAt":
 			out.Values[i] = ec._QuotaCheck_resetsAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var quotaConflictImplementors = []string{"QuotaConflict"}
+
+func (ec *executionContext) _QuotaConflict(ctx context.Context, sel ast.SelectionSet, obj *model.QuotaConflict) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quotaConflictImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuotaConflict")
+		case "metric":
+			out.Values[i] = ec._QuotaConflict_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._QuotaConflict_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._QuotaConflict_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -39964,6 +41727,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNChangePlanPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐChangePlanPayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangePlanPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChangePlanPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCodeEngine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx context.Context, v any) (settings.CodeEngine, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := settings.CodeEngine(tmp)
@@ -40472,6 +42245,22 @@ func (ec *executionContext) marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstew
 	return ret
 }
 
+func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Money) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx context.Context, sel ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -40500,6 +42289,16 @@ func (ec *executionContext) marshalNMonthRevenue2ᚕgithubᚗcomᚋstewardᚑdev
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMoveSubscribersResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐMoveSubscribersResult(ctx context.Context, sel ast.SelectionSet, v *model.MoveSubscribersResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MoveSubscribersResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMrrMonth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovements(ctx context.Context, sel ast.SelectionSet, v analytics.MonthMovements) graphql.Marshaler {
@@ -40742,6 +42541,26 @@ func (ec *executionContext) marshalNPlan2ᚖgithubᚗcomᚋstewardᚑdevᚋstewa
 	return ec._Plan(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPlanChangeKind2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangeKind(ctx context.Context, v any) (model.PlanChangeKind, error) {
+	var res model.PlanChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanChangeKind2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangeKind(ctx context.Context, sel ast.SelectionSet, v model.PlanChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPlanChangePreview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangePreview(ctx context.Context, sel ast.SelectionSet, v *model.PlanChangePreview) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlanChangePreview(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPlanOrderField2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanOrderField(ctx context.Context, v any) (*ent.PlanOrderField, error) {
 	var res = new(ent.PlanOrderField)
 	err := res.UnmarshalGQL(v)
@@ -40980,6 +42799,32 @@ func (ec *executionContext) marshalNQuotaCheck2ᚖgithubᚗcomᚋstewardᚑdev�
 		return graphql.Null
 	}
 	return ec._QuotaCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuotaConflict2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotaConflict) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuotaConflict2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflict(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuotaConflict2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflict(ctx context.Context, sel ast.SelectionSet, v *model.QuotaConflict) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._QuotaConflict(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNQuotaReservation2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐQuotaReservation(ctx context.Context, sel ast.SelectionSet, v *ent.QuotaReservation) graphql.Marshaler {

@@ -328,6 +328,7 @@ var (
 		{Name: "interval", Type: field.TypeEnum, Enums: []string{"DAY", "WEEK", "MONTH", "YEAR"}, Default: "MONTH"},
 		{Name: "quotas", Type: field.TypeJSON, Nullable: true},
 		{Name: "features", Type: field.TypeJSON, Nullable: true},
+		{Name: "trial_days", Type: field.TypeInt, Default: 0},
 		{Name: "is_active", Type: field.TypeBool, Default: true},
 		{Name: "display_order", Type: field.TypeInt, Default: 0},
 		{Name: "metadata", Type: field.TypeJSON, Nullable: true},
@@ -341,7 +342,7 @@ var (
 			{
 				Name:    "plan_is_active_display_order",
 				Unique:  false,
-				Columns: []*schema.Column{PlansColumns[12], PlansColumns[13]},
+				Columns: []*schema.Column{PlansColumns[13], PlansColumns[14]},
 			},
 		},
 	}
@@ -367,6 +368,7 @@ var (
 		{Name: "complimentary", Type: field.TypeBool, Default: false},
 		{Name: "replaces_id", Type: field.TypeString, Nullable: true},
 		{Name: "replaced_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "scheduled_plan_id", Type: field.TypeString, Nullable: true},
 		{Name: "plan_id", Type: field.TypeString, Size: 64},
 	}
 	// PlanSubscriptionsTable holds the schema information for the "plan_subscriptions" table.
@@ -377,7 +379,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plan_subscriptions_plans_subscriptions",
-				Columns:    []*schema.Column{PlanSubscriptionsColumns[20]},
+				Columns:    []*schema.Column{PlanSubscriptionsColumns[21]},
 				RefColumns: []*schema.Column{PlansColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -399,7 +401,7 @@ var (
 			{
 				Name:    "plansubscription_plan_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[20], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
 			},
 			{
 				Name:    "plansubscription_status_current_period_end",

@@ -40,6 +40,8 @@ const (
 	FieldQuotas = "quotas"
 	// FieldFeatures holds the string denoting the features field in the database.
 	FieldFeatures = "features"
+	// FieldTrialDays holds the string denoting the trial_days field in the database.
+	FieldTrialDays = "trial_days"
 	// FieldIsActive holds the string denoting the is_active field in the database.
 	FieldIsActive = "is_active"
 	// FieldDisplayOrder holds the string denoting the display_order field in the database.
@@ -73,6 +75,7 @@ var Columns = []string{
 	FieldInterval,
 	FieldQuotas,
 	FieldFeatures,
+	FieldTrialDays,
 	FieldIsActive,
 	FieldDisplayOrder,
 	FieldMetadata,
@@ -116,6 +119,10 @@ var (
 	PriceVersionValidator func(int) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DefaultTrialDays holds the default value on creation for the "trial_days" field.
+	DefaultTrialDays int
+	// TrialDaysValidator is a validator for the "trial_days" field. It is called by the builders before save.
+	TrialDaysValidator func(int) error
 	// DefaultIsActive holds the default value on creation for the "is_active" field.
 	DefaultIsActive bool
 	// DefaultDisplayOrder holds the default value on creation for the "display_order" field.
@@ -200,6 +207,11 @@ func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByInterval orders the results by the interval field.
 func ByInterval(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInterval, opts...).ToFunc()
+}
+
+// ByTrialDays orders the results by the trial_days field.
+func ByTrialDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTrialDays, opts...).ToFunc()
 }
 
 // ByIsActive orders the results by the is_active field.

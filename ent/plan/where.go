@@ -100,6 +100,11 @@ func Currency(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldCurrency, v))
 }
 
+// TrialDays applies equality check predicate on the "trial_days" field. It's identical to TrialDaysEQ.
+func TrialDays(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldTrialDays, v))
+}
+
 // IsActive applies equality check predicate on the "is_active" field. It's identical to IsActiveEQ.
 func IsActive(v bool) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldIsActive, v))
@@ -513,6 +518,46 @@ func FeaturesIsNil() predicate.Plan {
 // FeaturesNotNil applies the NotNil predicate on the "features" field.
 func FeaturesNotNil() predicate.Plan {
 	return predicate.Plan(sql.FieldNotNull(FieldFeatures))
+}
+
+// TrialDaysEQ applies the EQ predicate on the "trial_days" field.
+func TrialDaysEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldTrialDays, v))
+}
+
+// TrialDaysNEQ applies the NEQ predicate on the "trial_days" field.
+func TrialDaysNEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldTrialDays, v))
+}
+
+// TrialDaysIn applies the In predicate on the "trial_days" field.
+func TrialDaysIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldTrialDays, vs...))
+}
+
+// TrialDaysNotIn applies the NotIn predicate on the "trial_days" field.
+func TrialDaysNotIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldTrialDays, vs...))
+}
+
+// TrialDaysGT applies the GT predicate on the "trial_days" field.
+func TrialDaysGT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldTrialDays, v))
+}
+
+// TrialDaysGTE applies the GTE predicate on the "trial_days" field.
+func TrialDaysGTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldTrialDays, v))
+}
+
+// TrialDaysLT applies the LT predicate on the "trial_days" field.
+func TrialDaysLT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldTrialDays, v))
+}
+
+// TrialDaysLTE applies the LTE predicate on the "trial_days" field.
+func TrialDaysLTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldTrialDays, v))
 }
 
 // IsActiveEQ applies the EQ predicate on the "is_active" field.

@@ -58,6 +58,8 @@ const (
 	FieldReplacesID = "replaces_id"
 	// FieldReplacedByID holds the string denoting the replaced_by_id field in the database.
 	FieldReplacedByID = "replaced_by_id"
+	// FieldScheduledPlanID holds the string denoting the scheduled_plan_id field in the database.
+	FieldScheduledPlanID = "scheduled_plan_id"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// Table holds the table name of the plansubscription in the database.
@@ -94,6 +96,7 @@ var Columns = []string{
 	FieldComplimentary,
 	FieldReplacesID,
 	FieldReplacedByID,
+	FieldScheduledPlanID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -302,6 +305,11 @@ func ByReplacesID(opts ...sql.OrderTermOption) OrderOption {
 // ByReplacedByID orders the results by the replaced_by_id field.
 func ByReplacedByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReplacedByID, opts...).ToFunc()
+}
+
+// ByScheduledPlanID orders the results by the scheduled_plan_id field.
+func ByScheduledPlanID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScheduledPlanID, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

@@ -155,6 +155,11 @@ func ReplacedByID(v string) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldReplacedByID, v))
 }
 
+// ScheduledPlanID applies equality check predicate on the "scheduled_plan_id" field. It's identical to ScheduledPlanIDEQ.
+func ScheduledPlanID(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldScheduledPlanID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldCreatedAt, v))
@@ -1038,6 +1043,81 @@ func ReplacedByIDEqualFold(v string) predicate.PlanSubscription {
 // ReplacedByIDContainsFold applies the ContainsFold predicate on the "replaced_by_id" field.
 func ReplacedByIDContainsFold(v string) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldContainsFold(FieldReplacedByID, v))
+}
+
+// ScheduledPlanIDEQ applies the EQ predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDNEQ applies the NEQ predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDNEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDIn applies the In predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldScheduledPlanID, vs...))
+}
+
+// ScheduledPlanIDNotIn applies the NotIn predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDNotIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldScheduledPlanID, vs...))
+}
+
+// ScheduledPlanIDGT applies the GT predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDGT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDGTE applies the GTE predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDGTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDLT applies the LT predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDLT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDLTE applies the LTE predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDLTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDContains applies the Contains predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDContains(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContains(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDHasPrefix applies the HasPrefix predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDHasPrefix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasPrefix(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDHasSuffix applies the HasSuffix predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDHasSuffix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasSuffix(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDIsNil applies the IsNil predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDIsNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIsNull(FieldScheduledPlanID))
+}
+
+// ScheduledPlanIDNotNil applies the NotNil predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDNotNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotNull(FieldScheduledPlanID))
+}
+
+// ScheduledPlanIDEqualFold applies the EqualFold predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDEqualFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEqualFold(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDContainsFold applies the ContainsFold predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDContainsFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContainsFold(FieldScheduledPlanID, v))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

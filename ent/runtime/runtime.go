@@ -538,12 +538,18 @@ func init() {
 	planDescCurrency := planFields[6].Descriptor()
 	// plan.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	plan.CurrencyValidator = planDescCurrency.Validators[0].(func(string) error)
+	// planDescTrialDays is the schema descriptor for trial_days field.
+	planDescTrialDays := planFields[10].Descriptor()
+	// plan.DefaultTrialDays holds the default value on creation for the trial_days field.
+	plan.DefaultTrialDays = planDescTrialDays.Default.(int)
+	// plan.TrialDaysValidator is a validator for the "trial_days" field. It is called by the builders before save.
+	plan.TrialDaysValidator = planDescTrialDays.Validators[0].(func(int) error)
 	// planDescIsActive is the schema descriptor for is_active field.
-	planDescIsActive := planFields[10].Descriptor()
+	planDescIsActive := planFields[11].Descriptor()
 	// plan.DefaultIsActive holds the default value on creation for the is_active field.
 	plan.DefaultIsActive = planDescIsActive.Default.(bool)
 	// planDescDisplayOrder is the schema descriptor for display_order field.
-	planDescDisplayOrder := planFields[11].Descriptor()
+	planDescDisplayOrder := planFields[12].Descriptor()
 	// plan.DefaultDisplayOrder holds the default value on creation for the display_order field.
 	plan.DefaultDisplayOrder = planDescDisplayOrder.Default.(int)
 	// plan.DisplayOrderValidator is a validator for the "display_order" field. It is called by the builders before save.

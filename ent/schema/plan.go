@@ -39,6 +39,8 @@ func (Plan) Fields() []ent.Field {
 		field.JSON("quotas", map[string]int64{}).Optional().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Strings("features").Optional(),
+		// trial_days is the free trial a self-serve subscriber gets once (0: none).
+		field.Int("trial_days").Default(0).NonNegative(),
 		field.Bool("is_active").Default(true),
 		field.Int("display_order").Default(0).NonNegative().
 			Annotations(entgql.OrderField("DISPLAY_ORDER")),

@@ -58,6 +58,9 @@ func (PlanSubscription) Fields() []ent.Field {
 		// and analytics treats the pair as one customer moving, not one leaving and one arriving.
 		field.String("replaces_id").Optional().Nillable(),
 		field.String("replaced_by_id").Optional().Nillable(),
+		// scheduled_plan_id is a plan change that waits for the end of the current period (a
+		// downgrade keeps what was paid for until then); the renewer applies it.
+		field.String("scheduled_plan_id").Optional().Nillable(),
 	}
 }
 

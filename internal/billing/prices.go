@@ -11,41 +11,21 @@ import (
 	"github.com/steward-dev/steward/internal/authz"
 )
 
-// continueAtPrice ends sub at `at` and starts the linked subscription that carries its customer
-// on at p's current price version, with the same status, period, trial, payment and cancellation
-// state. History keeps the old price up to `at`. The conditional update makes the move happen once
-// when replicas race; false means another one got there first.
+// continueAtPrice continues sub on plan p (its current price version, or another plan) from
+// `at`, with the given status and period, and audits the move.
 func (s *Service) continueAtPrice(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, p *ent.Plan, status plansubscription.Status,
 	start, end, at, now time.Time) (*ent.PlanSubscription, bool, error) {
-	n, err := c.PlanSubscription.Update().
-		Where(plansubscription.ID(sub.ID), plansubscription.StatusEQ(sub.Status), plansubscription.CurrentPeriodEnd(sub.CurrentPeriodEnd)).
-		SetStatus(plansubscription.StatusCANCELED).SetEndedAt(at).SetUpdatedAt(now).Save(ctx)
-	if err != nil || n == 0 {
-		return nil, false, err
+	next, ok, err := s.continueSubscription(ctx, c, sub, continuation{plan: p, status: status, anchor: sub.PeriodAnchor, start: start, end: end, at: at}, now)
+	if err != nil || !ok {
+		return nil, ok, err
 	}
-	create := c.PlanSubscription.Create().SetUserID(sub.UserID).SetPlanID(p.ID).SetStatus(status).
-		SetPeriodAnchor(sub.PeriodAnchor).SetCurrentPeriodStart(start).SetCurrentPeriodEnd(end).
-		SetNillableTrialEnd(sub.TrialEnd).SetNillablePaidThrough(sub.PaidThrough).
-		SetPriceMinor(p.PriceMinor).SetCurrency(p.Currency).SetInterval(plansubscription.Interval(p.Interval)).
-		SetPriceVersion(p.PriceVersion).SetComplimentary(sub.Complimentary && p.PriceMinor > 0).
-		SetReplacesID(sub.ID).SetCreatedAt(at).SetUpdatedAt(now)
-	if end.After(at) { // a move within the period keeps a scheduled cancellation
-		create.SetCancelAtPeriodEnd(sub.CancelAtPeriodEnd).SetNillableCanceledAt(sub.CanceledAt)
-	}
-	next, err := create.Save(ctx)
-	if err != nil {
-		if ent.IsConstraintError(err) {
-			return nil, false, fmt.Errorf("moving onto the new price: subscription changed concurrently: %w", err)
-		}
-		return nil, false, fmt.Errorf("moving onto the new price: %w", err)
-	}
-	if err := s.linkSuccessor(ctx, c, sub.ID, next.ID); err != nil {
-		return nil, false, err
+	what := fmt.Sprintf("moved onto price version %d of plan %s", p.PriceVersion, p.ID)
+	if p.ID != sub.PlanID {
+		what = fmt.Sprintf("moved from plan %s to plan %s", sub.PlanID, p.ID)
 	}
 	err = s.audit.Record(ctx, audit.Entry{Action: audit.SubscriptionRenewed, EntityType: "PlanSubscription", EntityID: next.ID,
-		Description: fmt.Sprintf("subscription of user %s to plan %s moved onto price version %d at %s", sub.UserID, p.ID,
-			p.PriceVersion, at.Format(time.RFC3339)),
-		Changes: map[string]audit.Change{"priceVersion": {Old: sub.PriceVersion, New: p.PriceVersion},
+		Description: fmt.Sprintf("subscription of user %s %s at %s", sub.UserID, what, at.Format(time.RFC3339)),
+		Changes: map[string]audit.Change{"planId": {Old: sub.PlanID, New: p.ID}, "priceVersion": {Old: sub.PriceVersion, New: p.PriceVersion},
 			"priceMinor": {Old: sub.PriceMinor, New: p.PriceMinor}, "replaces": {Old: nil, New: sub.ID}}})
 	if err != nil {
 		return nil, false, err

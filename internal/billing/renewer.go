@@ -144,6 +144,9 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 		st.Ended++
 		return true, r.svc.fallBackToDefault(ctx, c, sub)
 	}
+	if sub.ScheduledPlanID != nil {
+		return r.applyScheduledChange(ctx, c, sub, now, st)
+	}
 	start, next := period.Current(sub.PeriodAnchor, end, intervalOf(p))
 	status := sub.Status
 	if status == plansubscription.StatusTRIALING && sub.TrialEnd != nil && !sub.TrialEnd.After(start) {
@@ -188,6 +191,31 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 // rewritten) and analytics sees one customer whose MRR moved, not one leaving and one arriving.
 func (r *Renewer) renewOntoPrice(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, status plansubscription.Status, start, next, now time.Time, st *RunStats) (bool, error) {
 	_, ok, err := r.svc.continueAtPrice(ctx, c, sub, sub.Edges.Plan, status, start, next, sub.CurrentPeriodEnd, now)
+	if err != nil || !ok {
+		return false, err
+	}
+	if status == plansubscription.StatusPAST_DUE {
+		st.PastDue++
+	}
+	st.Renewed++
+	return true, nil
+}
+
+// applyScheduledChange moves a subscription onto the plan scheduled for the end of its period (a
+// downgrade), in a new period of that plan's interval from the boundary. A billed subscription
+// must pay for it as for any renewal: unpaid, it continues PAST_DUE.
+func (r *Renewer) applyScheduledChange(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, now time.Time, st *RunStats) (bool, error) {
+	p, err := c.Plan.Get(ctx, *sub.ScheduledPlanID)
+	if err != nil {
+		return false, fmt.Errorf("loading the scheduled plan: %w", err)
+	}
+	end := sub.CurrentPeriodEnd
+	start, next := period.Current(sub.PeriodAnchor, end, intervalOf(p))
+	status := plansubscription.StatusACTIVE
+	if sub.PaidThrough != nil && sub.PaidThrough.Before(next) {
+		status = plansubscription.StatusPAST_DUE
+	}
+	_, ok, err := r.svc.continueAtPrice(ctx, c, sub, p, status, start, next, end, now)
 	if err != nil || !ok {
 		return false, err
 	}

@@ -16,7 +16,8 @@ import (
 //	1  the schema before versions were recorded
 //	2  model_grants (the Model read rule as a SQL filter)
 //	3  identities (external sign-in subjects) and memberships.source (group sync)
-//	4  subscription prices (price snapshot, price versions), complimentary flag, replacement links
+//	4  subscription prices (price snapshot, price versions), complimentary flag, replacement links,
+//	   scheduled plan changes, plan trials
 const SchemaVersion = 4
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
