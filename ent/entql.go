@@ -377,6 +377,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transaction.FieldDescription:       {Type: field.TypeString, Column: transaction.FieldDescription},
 			transaction.FieldMetadata:          {Type: field.TypeJSON, Column: transaction.FieldMetadata},
 			transaction.FieldProcessedAt:       {Type: field.TypeTime, Column: transaction.FieldProcessedAt},
+			transaction.FieldRefundedMinor:     {Type: field.TypeInt64, Column: transaction.FieldRefundedMinor},
 		},
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
@@ -2262,6 +2263,11 @@ func (f *TransactionFilter) WhereMetadata(p entql.BytesP) {
 // WhereProcessedAt applies the entql time.Time predicate on the processed_at field.
 func (f *TransactionFilter) WhereProcessedAt(p entql.TimeP) {
 	f.Where(p.Field(transaction.FieldProcessedAt))
+}
+
+// WhereRefundedMinor applies the entql int64 predicate on the refunded_minor field.
+func (f *TransactionFilter) WhereRefundedMinor(p entql.Int64P) {
+	f.Where(p.Field(transaction.FieldRefundedMinor))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -12805,6 +12805,8 @@ type TransactionMutation struct {
 	description         *string
 	metadata            *map[string]interface{}
 	processed_at        *time.Time
+	refunded_minor      *int64
+	addrefunded_minor   *int64
 	clearedFields       map[string]struct{}
 	done                bool
 	oldValue            func(context.Context) (*Transaction, error)
@@ -13615,6 +13617,62 @@ func (m *TransactionMutation) ResetProcessedAt() {
 	delete(m.clearedFields, transaction.FieldProcessedAt)
 }
 
+// SetRefundedMinor sets the "refunded_minor" field.
+func (m *TransactionMutation) SetRefundedMinor(i int64) {
+	m.refunded_minor = &i
+	m.addrefunded_minor = nil
+}
+
+// RefundedMinor returns the value of the "refunded_minor" field in the mutation.
+func (m *TransactionMutation) RefundedMinor() (r int64, exists bool) {
+	v := m.refunded_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundedMinor returns the old "refunded_minor" field's value of the Transaction entity.
+// If the Transaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransactionMutation) OldRefundedMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundedMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundedMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundedMinor: %w", err)
+	}
+	return oldValue.RefundedMinor, nil
+}
+
+// AddRefundedMinor adds i to the "refunded_minor" field.
+func (m *TransactionMutation) AddRefundedMinor(i int64) {
+	if m.addrefunded_minor != nil {
+		*m.addrefunded_minor += i
+	} else {
+		m.addrefunded_minor = &i
+	}
+}
+
+// AddedRefundedMinor returns the value that was added to the "refunded_minor" field in this mutation.
+func (m *TransactionMutation) AddedRefundedMinor() (r int64, exists bool) {
+	v := m.addrefunded_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefundedMinor resets all changes to the "refunded_minor" field.
+func (m *TransactionMutation) ResetRefundedMinor() {
+	m.refunded_minor = nil
+	m.addrefunded_minor = nil
+}
+
 // Where appends a list predicates to the TransactionMutation builder.
 func (m *TransactionMutation) Where(ps ...predicate.Transaction) {
 	m.predicates = append(m.predicates, ps...)
@@ -13649,7 +13707,7 @@ func (m *TransactionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TransactionMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, transaction.FieldCreatedAt)
 	}
@@ -13698,6 +13756,9 @@ func (m *TransactionMutation) Fields() []string {
 	if m.processed_at != nil {
 		fields = append(fields, transaction.FieldProcessedAt)
 	}
+	if m.refunded_minor != nil {
+		fields = append(fields, transaction.FieldRefundedMinor)
+	}
 	return fields
 }
 
@@ -13738,6 +13799,8 @@ func (m *TransactionMutation) Field(name string) (ent.Value, bool) {
 		return m.Metadata()
 	case transaction.FieldProcessedAt:
 		return m.ProcessedAt()
+	case transaction.FieldRefundedMinor:
+		return m.RefundedMinor()
 	}
 	return nil, false
 }
@@ -13779,6 +13842,8 @@ func (m *TransactionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldMetadata(ctx)
 	case transaction.FieldProcessedAt:
 		return m.OldProcessedAt(ctx)
+	case transaction.FieldRefundedMinor:
+		return m.OldRefundedMinor(ctx)
 	}
 	return nil, fmt.Errorf("unknown Transaction field %s", name)
 }
@@ -13900,6 +13965,13 @@ func (m *TransactionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetProcessedAt(v)
 		return nil
+	case transaction.FieldRefundedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundedMinor(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Transaction field %s", name)
 }
@@ -13911,6 +13983,9 @@ func (m *TransactionMutation) AddedFields() []string {
 	if m.addamount_minor != nil {
 		fields = append(fields, transaction.FieldAmountMinor)
 	}
+	if m.addrefunded_minor != nil {
+		fields = append(fields, transaction.FieldRefundedMinor)
+	}
 	return fields
 }
 
@@ -13921,6 +13996,8 @@ func (m *TransactionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case transaction.FieldAmountMinor:
 		return m.AddedAmountMinor()
+	case transaction.FieldRefundedMinor:
+		return m.AddedRefundedMinor()
 	}
 	return nil, false
 }
@@ -13936,6 +14013,13 @@ func (m *TransactionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAmountMinor(v)
+		return nil
+	case transaction.FieldRefundedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefundedMinor(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Transaction numeric field %s", name)
@@ -14062,6 +14146,9 @@ func (m *TransactionMutation) ResetField(name string) error {
 		return nil
 	case transaction.FieldProcessedAt:
 		m.ResetProcessedAt()
+		return nil
+	case transaction.FieldRefundedMinor:
+		m.ResetRefundedMinor()
 		return nil
 	}
 	return fmt.Errorf("unknown Transaction field %s", name)

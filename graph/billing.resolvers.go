@@ -136,6 +136,16 @@ func (r *mutationResolver) MoveSubscribers(ctx context.Context, fromPlanID strin
 	return moveResult(res), nil
 }
 
+// RefundPayment is the resolver for the refundPayment field.
+func (r *mutationResolver) RefundPayment(ctx context.Context, id string, amount *money.Decimal, reason string, subscriptionEffect model.RefundEffect) (*ent.Transaction, error) {
+	in := billing.RefundInput{TransactionID: id, Reason: reason, Effect: billing.RefundEffect(subscriptionEffect)}
+	if amount != nil {
+		a := string(*amount)
+		in.Amount = &a
+	}
+	return r.Billing.RefundPayment(ctx, in)
+}
+
 // Price is the resolver for the price field.
 func (r *planResolver) Price(ctx context.Context, obj *ent.Plan) (money.Decimal, error) {
 	return billing.PriceOf(obj), nil
@@ -257,6 +267,11 @@ func (r *transactionResolver) Plan(ctx context.Context, obj *ent.Transaction) (*
 		return nil, nil
 	}
 	return loaders.Plan(ctx, *obj.PlanID)
+}
+
+// Refunded is the resolver for the refunded field.
+func (r *transactionResolver) Refunded(ctx context.Context, obj *ent.Transaction) (money.Decimal, error) {
+	return money.Decimal(money.FormatDecimal(obj.RefundedMinor, money.Currency(obj.Currency))), nil
 }
 
 // CurrentSubscription is the resolver for the currentSubscription field.

@@ -372,6 +372,7 @@ type ComplexityRoot struct {
 		MoveSubscribers           func(childComplexity int, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) int
 		PauseSubscription         func(childComplexity int, userID string) int
 		RecordUsage               func(childComplexity int, input model.RecordUsageInput) int
+		RefundPayment             func(childComplexity int, id string, amount *money.Decimal, reason string, subscriptionEffect model.RefundEffect) int
 		ReleaseReservation        func(childComplexity int, id string) int
 		RemoveGroupMembers        func(childComplexity int, groupID string, userIds []string) int
 		ReserveQuota              func(childComplexity int, userID string, metric metric.Metric, amount int, ttlSeconds *int) int
@@ -777,6 +778,7 @@ type ComplexityRoot struct {
 		Provider          func(childComplexity int) int
 		ProviderPaymentID func(childComplexity int) int
 		ReceiptURL        func(childComplexity int) int
+		Refunded          func(childComplexity int) int
 		ReturnURL         func(childComplexity int) int
 		Status            func(childComplexity int) int
 		SubscriptionID    func(childComplexity int) int
@@ -934,6 +936,7 @@ type MutationResolver interface {
 	PauseSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error)
 	ResumeSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error)
 	MoveSubscribers(ctx context.Context, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) (*model.MoveSubscribersResult, error)
+	RefundPayment(ctx context.Context, id string, amount *money.Decimal, reason string, subscriptionEffect model.RefundEffect) (*ent.Transaction, error)
 	UpdateConnectionsConfig(ctx context.Context, input settings.ConnectionsPatch) (*settings.Connections, error)
 	SetToolServers(ctx context.Context, servers []*settings.ToolServerInput) ([]*settings.ToolServer, error)
 	VerifyToolServer(ctx context.Context, input settings.ToolServerInput) (*settings.Verification, error)
@@ -1028,6 +1031,7 @@ type ToolServerResolver interface {
 type TransactionResolver interface {
 	Amount(ctx context.Context, obj *ent.Transaction) (money.Decimal, error)
 	Plan(ctx context.Context, obj *ent.Transaction) (*ent.Plan, error)
+	Refunded(ctx context.Context, obj *ent.Transaction) (money.Decimal, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -2449,6 +2453,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordUsage(childComplexity, args["input"].(model.RecordUsageInput)), true
+	case "Mutation.refundPayment":
+		if e.ComplexityRoot.Mutation.RefundPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refundPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefundPayment(childComplexity, args["id"].(string), args["amount"].(*money.Decimal), args["reason"].(string), args["subscriptionEffect"].(model.RefundEffect)), true
 	case "Mutation.releaseReservation":
 		if e.ComplexityRoot.Mutation.ReleaseReservation == nil {
 			break
@@ -4534,6 +4549,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transaction.ReceiptURL(childComplexity), true
+	case "Transaction.refunded":
+		if e.ComplexityRoot.Transaction.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transaction.Refunded(childComplexity), true
 	case "Transaction.returnURL":
 		if e.ComplexityRoot.Transaction.ReturnURL == nil {
 			break
@@ -6496,6 +6517,8 @@ func (ec *executionContext) childFields_Transaction(ctx context.Context, field g
 		return ec.fieldContext_Transaction_amount(ctx, field)
 	case "plan":
 		return ec.fieldContext_Transaction_plan(ctx, field)
+	case "refunded":
+		return ec.fieldContext_Transaction_refunded(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transaction", field.Name)
 }
@@ -7269,6 +7292,44 @@ func (ec *executionContext) field_Mutation_recordUsage_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refundPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "amount",
+		func(ctx context.Context, v any) (*money.Decimal, error) {
+			return ec.unmarshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["amount"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "subscriptionEffect",
+		func(ctx context.Context, v any) (model.RefundEffect, error) {
+			return ec.unmarshalNRefundEffect2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐRefundEffect(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subscriptionEffect"] = arg3
 	return args, nil
 }
 
@@ -14917,6 +14978,68 @@ func (ec *executionContext) fieldContext_Mutation_moveSubscribers(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveSubscribers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refundPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refundPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefundPayment(ctx, fc.Args["id"].(string), fc.Args["amount"].(*money.Decimal), fc.Args["reason"].(string), fc.Args["subscriptionEffect"].(model.RefundEffect))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.Transaction
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Transaction
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transaction) graphql.Marshaler {
+			return ec.marshalNTransaction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransaction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refundPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transaction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refundPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24463,6 +24586,29 @@ func (ec *executionContext) fieldContext_Transaction_plan(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Transaction_refunded(ctx context.Context, field graphql.CollectedField, obj *ent.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transaction_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Transaction().Refunded(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transaction_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transaction", field, true, true, errors.New("field of type Decimal does not have child fields"))
 }
 
 func (ec *executionContext) _TransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TransactionConnection) (ret graphql.Marshaler) {
@@ -36335,6 +36481,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "refundPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refundPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateConnectionsConfig":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateConnectionsConfig(ctx, field)
@@ -40135,6 +40288,44 @@ func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "refunded":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Transaction_refunded(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42875,6 +43066,16 @@ func (ec *executionContext) marshalNRecordUsagePayload2ᚖgithubᚗcomᚋsteward
 	return ec._RecordUsagePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRefundEffect2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐRefundEffect(ctx context.Context, v any) (model.RefundEffect, error) {
+	var res model.RefundEffect
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRefundEffect2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐRefundEffect(ctx context.Context, sel ast.SelectionSet, v model.RefundEffect) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNReservationStatus2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋquotareservationᚐStatus(ctx context.Context, v any) (quotareservation.Status, error) {
 	var res quotareservation.Status
 	err := res.UnmarshalGQL(v)
@@ -43194,6 +43395,16 @@ func (ec *executionContext) marshalNToolServerVerification2ᚖgithubᚗcomᚋste
 		return graphql.Null
 	}
 	return ec._ToolServerVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransaction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransaction(ctx context.Context, sel ast.SelectionSet, v *ent.Transaction) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Transaction(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTransactionConnection2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransactionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TransactionConnection) graphql.Marshaler {

@@ -562,7 +562,7 @@ var (
 		{Name: "subscription_id", Type: field.TypeString, Nullable: true},
 		{Name: "amount_minor", Type: field.TypeInt64},
 		{Name: "currency", Type: field.TypeString, Size: 3},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED", "CANCELED", "REFUNDED"}, Default: "PENDING"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED", "CANCELED", "REFUNDED", "PARTIALLY_REFUNDED"}, Default: "PENDING"},
 		{Name: "provider", Type: field.TypeString, Default: ""},
 		{Name: "provider_payment_id", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "confirmation_url", Type: field.TypeString, Nullable: true},
@@ -571,6 +571,7 @@ var (
 		{Name: "description", Type: field.TypeString, Default: ""},
 		{Name: "metadata", Type: field.TypeJSON, Nullable: true},
 		{Name: "processed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "refunded_minor", Type: field.TypeInt64, Default: 0},
 	}
 	// TransactionsTable holds the schema information for the "transactions" table.
 	TransactionsTable = &schema.Table{

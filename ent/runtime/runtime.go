@@ -831,6 +831,12 @@ func init() {
 	transactionDescDescription := transactionFields[11].Descriptor()
 	// transaction.DefaultDescription holds the default value on creation for the description field.
 	transaction.DefaultDescription = transactionDescDescription.Default.(string)
+	// transactionDescRefundedMinor is the schema descriptor for refunded_minor field.
+	transactionDescRefundedMinor := transactionFields[14].Descriptor()
+	// transaction.DefaultRefundedMinor holds the default value on creation for the refunded_minor field.
+	transaction.DefaultRefundedMinor = transactionDescRefundedMinor.Default.(int64)
+	// transaction.RefundedMinorValidator is a validator for the "refunded_minor" field. It is called by the builders before save.
+	transaction.RefundedMinorValidator = transactionDescRefundedMinor.Validators[0].(func(int64) error)
 	// transactionDescID is the schema descriptor for id field.
 	transactionDescID := transactionMixinFields0[0].Descriptor()
 	// transaction.DefaultID holds the default value on creation for the id field.

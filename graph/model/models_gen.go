@@ -445,6 +445,67 @@ func (e PlanChangeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a refund does to the subscription the payment bought.
+type RefundEffect string
+
+const (
+	// Leave it as it is.
+	RefundEffectKeep RefundEffect = "KEEP"
+	// Let it run to the end of its period, then end.
+	RefundEffectEndAtPeriodEnd RefundEffect = "END_AT_PERIOD_END"
+	// End it now.
+	RefundEffectEndNow RefundEffect = "END_NOW"
+)
+
+var AllRefundEffect = []RefundEffect{
+	RefundEffectKeep,
+	RefundEffectEndAtPeriodEnd,
+	RefundEffectEndNow,
+}
+
+func (e RefundEffect) IsValid() bool {
+	switch e {
+	case RefundEffectKeep, RefundEffectEndAtPeriodEnd, RefundEffectEndNow:
+		return true
+	}
+	return false
+}
+
+func (e RefundEffect) String() string {
+	return string(e)
+}
+
+func (e *RefundEffect) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RefundEffect(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RefundEffect", str)
+	}
+	return nil
+}
+
+func (e RefundEffect) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RefundEffect) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RefundEffect) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ResourceAccess string
 
 const (

@@ -123,7 +123,8 @@ type Overview struct {
 	// (4 decimals), 0 when no trial ended.
 	TrialsEnded, TrialsConverted int
 	TrialConversionRate          float64
-	// Revenue sums SUCCEEDED transactions created in the range, per currency (sorted by code).
+	// Revenue sums SUCCEEDED transactions created in the range, and what partially refunded ones
+	// kept, per currency (sorted by code).
 	Revenue []Money
 	// RevenueByMonth has every UTC calendar month that overlaps the range, in order, each with one
 	// amount per currency of Revenue (zeros included), counting only the part inside the range.

@@ -286,11 +286,11 @@ WHERE day >= ? AND day < ?` + c + ` GROUP BY ` + month + `, currency`
 		}
 	}
 	for _, e := range edges {
-		args := []any{"SUCCEEDED", e[0], e[1]}
+		args := []any{"SUCCEEDED", "PARTIALLY_REFUNDED", e[0], e[1]}
 		c, args := sc.where("plan_id", args)
 		month := s.monthExpr("created_at")
-		q := `SELECT ` + month + `, currency, CAST(SUM(amount_minor) AS BIGINT) FROM transactions
-WHERE status = ? AND created_at >= ? AND created_at < ?` + c + ` GROUP BY ` + month + `, currency`
+		q := `SELECT ` + month + `, currency, CAST(SUM(amount_minor - refunded_minor) AS BIGINT) FROM transactions
+WHERE status IN (?, ?) AND created_at >= ? AND created_at < ?` + c + ` GROUP BY ` + month + `, currency`
 		if err := s.query(ctx, q, args, add); err != nil {
 			return err
 		}

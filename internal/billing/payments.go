@@ -209,13 +209,13 @@ func (s *Service) applyPayment(ctx context.Context, c *ent.Client, tx *ent.Trans
 			fmt.Sprintf("payment %s amount %s %s does not match the transaction's %s %s", pay.ID,
 				money.FormatDecimal(pay.AmountMinor, money.Currency(pay.Currency)), pay.Currency,
 				money.FormatDecimal(tx.AmountMinor, money.Currency(tx.Currency)), tx.Currency))
-	case pay.Status == payments.Succeeded && pay.RefundedMinor >= pay.AmountMinor && pay.AmountMinor > 0:
-		if tx.Status == transaction.StatusPENDING {
-			return s.transition(ctx, c, tx, transaction.StatusPENDING, transaction.StatusREFUNDED, pay, now, audit.PaymentRefunded,
-				fmt.Sprintf("payment %s was refunded before it was processed", pay.ID))
-		}
-		return s.transition(ctx, c, tx, transaction.StatusSUCCEEDED, transaction.StatusREFUNDED, pay, now, audit.PaymentRefunded,
-			fmt.Sprintf("payment %s was refunded", pay.ID))
+	case pay.Status == payments.Succeeded && pay.RefundedMinor >= pay.AmountMinor && pay.AmountMinor > 0 && tx.Status == transaction.StatusPENDING:
+		return s.transition(ctx, c, tx, transaction.StatusPENDING, transaction.StatusREFUNDED, pay, now, audit.PaymentRefunded,
+			fmt.Sprintf("payment %s was refunded before it was processed", pay.ID))
+	case pay.Status == payments.Succeeded && pay.RefundedMinor > tx.RefundedMinor && tx.Status != transaction.StatusPENDING:
+		// A refund made at the provider (by refundPayment, or in its dashboard).
+		_, err := s.recordRefund(ctx, c, tx, pay.RefundedMinor, now, fmt.Sprintf("payment %s refunded at the provider", pay.ID))
+		return err
 	case pay.Status == payments.Succeeded:
 		ok, err := s.claim(ctx, c, tx, transaction.StatusPENDING, transaction.StatusSUCCEEDED, pay, now)
 		if err != nil || !ok {

@@ -17,7 +17,7 @@ import (
 //	2  model_grants (the Model read rule as a SQL filter)
 //	3  identities (external sign-in subjects) and memberships.source (group sync)
 //	4  subscription prices (price snapshot, price versions), complimentary flag, replacement links,
-//	   scheduled plan changes, plan trials
+//	   scheduled plan changes, plan trials, partial refunds (transactions.refunded_minor)
 const SchemaVersion = 4
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
