@@ -426,7 +426,12 @@ var (
 			{
 				Name:    "plansubscription_paying",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[17], PlanSubscriptionsColumns[1], PlanSubscriptionsColumns[14], PlanSubscriptionsColumns[15], PlanSubscriptionsColumns[13]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[17], PlanSubscriptionsColumns[14], PlanSubscriptionsColumns[15], PlanSubscriptionsColumns[13], PlanSubscriptionsColumns[1]},
+			},
+			{
+				Name:    "plansubscription_plan_prices",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[17], PlanSubscriptionsColumns[14], PlanSubscriptionsColumns[15], PlanSubscriptionsColumns[13]},
 			},
 			{
 				Name:    "plansubscription_created_replaces",

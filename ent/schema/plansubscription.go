@@ -88,9 +88,13 @@ func (PlanSubscription) Indexes() []ent.Index {
 		index.Fields("ended_at", "created_at"),
 		// trial_end serves "trialing at T" in the analytics' active-subscriber counts.
 		index.Fields("trial_end"),
-		// MRR at T: paying rows by status and creation, grouped by their own price, index-only.
-		index.Fields("status", "complimentary", "created_at", "currency", "interval", "price_minor").
+		// MRR at T: rows of one status created by T, grouped by their own price, read in group
+		// order from the index alone (created_at last, so the GROUP BY needs no sort).
+		index.Fields("status", "complimentary", "currency", "interval", "price_minor", "created_at").
 			StorageKey("plansubscription_paying"),
+		// Plan statistics: counts and MRR per plan, status and price, from the index alone.
+		index.Fields("plan_id", "status", "complimentary", "currency", "interval", "price_minor").
+			StorageKey("plansubscription_plan_prices"),
 		// New customers (rows that replace none) and lost ones (rows ended without a successor)
 		// in a range, as index-only counts.
 		index.Fields("created_at", "replaces_id").StorageKey("plansubscription_created_replaces"),

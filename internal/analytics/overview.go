@@ -164,15 +164,17 @@ type priceGroup struct {
 // PAST_DUE now or ended after t. No status history is kept, so a subscription PAUSED now is taken
 // as paused at t. Prices are each row's own (a renewal onto a new price starts a new row), so the
 // answer for a past t does not change when prices do. Free prices are left out. Without a plan
-// scope the first and largest part is an index-only scan of plansubscription_paying.
+// scope the first and largest parts are index-only scans of plansubscription_paying.
 func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) ([]priceGroup, error) {
 	var (
 		args []any
-		c    [3]string
+		c    [4]string
 	)
 	active, pastDue := plansubscription.StatusACTIVE.String(), plansubscription.StatusPAST_DUE.String()
-	args = append(args, active, pastDue, t)
+	args = append(args, active, t)
 	c[0], args = sc.where("plan_id", args)
+	args = append(args, pastDue, t)
+	c[3], args = sc.where("plan_id", args)
 	args = append(args, t, active, pastDue, t)
 	c[1], args = sc.where("plan_id", args)
 	args = append(args, t, t, t)
@@ -182,8 +184,11 @@ func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) ([]priceG
 		first = s.indexedBy("plansubscription_paying")
 	}
 	const cols = `complimentary, currency, "interval", price_minor`
+	// One part per paying status: an equality on status lets the index give the groups in order.
 	q := `SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + first + `
- WHERE status IN (?, ?) AND created_at <= ? AND price_minor > 0` + c[0] + ` GROUP BY ` + cols + `
+ WHERE status = ? AND created_at <= ? AND price_minor > 0` + c[0] + ` GROUP BY ` + cols + `
+UNION ALL SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + first + `
+ WHERE status = ? AND created_at <= ? AND price_minor > 0` + c[3] + ` GROUP BY ` + cols + `
 UNION ALL SELECT -1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_trial_end") + `
  WHERE trial_end > ? AND status IN (?, ?) AND created_at <= ? AND price_minor > 0` + c[1] + ` GROUP BY ` + cols + `
 UNION ALL SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_ended_at_created_at") + `

@@ -55,12 +55,13 @@ func (s *Service) PlanStats(ctx context.Context, planIDs []string) (map[string]P
 // planCounts reads the plans (all of them when ids is nil) with their subscription counts per
 // status in one statement, and the MRR of their ACTIVE and PAST_DUE subscriptions that are not
 // complimentary, each valued at the price it was sold at (a subscriber not yet renewed onto a new
-// price version pays the old one). The join walks the (plan_id, status, created_at) index.
+// price version pays the old one). The join reads the covering plansubscription_plan_prices index
+// alone.
 // Subscriptions in a currency other than the plan's current one (sold before a currency change)
 // are left out of the plan's MRR; Overview reports them in their own currency.
 func (s *Service) planCounts(ctx context.Context, ids []string) ([]*planCounts, error) {
 	q := `SELECT p.id, p.currency, s.status, s.complimentary, s.currency, s."interval", s.price_minor, COUNT(s.status)
-FROM plans p LEFT JOIN plan_subscriptions s ON s.plan_id = p.id`
+FROM plans p LEFT JOIN plan_subscriptions s` + s.indexedBy("plansubscription_plan_prices") + ` ON s.plan_id = p.id`
 	var args []any
 	if ids != nil {
 		q += " WHERE p.id IN (" + placeholders(len(ids)) + ")"
