@@ -146,6 +146,11 @@ func (r *mutationResolver) RefundPayment(ctx context.Context, id string, amount 
 	return r.Billing.RefundPayment(ctx, in)
 }
 
+// SyncPayment is the resolver for the syncPayment field.
+func (r *mutationResolver) SyncPayment(ctx context.Context, id string) (*ent.Transaction, error) {
+	return r.Billing.SyncPayment(ctx, id)
+}
+
 // Price is the resolver for the price field.
 func (r *planResolver) Price(ctx context.Context, obj *ent.Plan) (money.Decimal, error) {
 	return billing.PriceOf(obj), nil

@@ -108,7 +108,8 @@ func (s *Service) startPayment(ctx context.Context, c *ent.Client, userID string
 	}
 	desc = truncateRunes(desc, 128)
 	create := c.Transaction.Create().SetUserID(userID).SetPlanID(p.ID).SetAmountMinor(amount).
-		SetCurrency(p.Currency).SetProvider(s.provider.Name()).SetReturnURL(returnURL).SetDescription(desc)
+		SetCurrency(p.Currency).SetProvider(s.provider.Name()).SetReturnURL(returnURL).SetDescription(desc).
+		SetCreatedAt(s.now()).SetUpdatedAt(s.now()) // the service's clock, which the reconciliation sweep reads
 	if meta != nil {
 		create.SetMetadata(meta)
 	}
@@ -175,6 +176,13 @@ func (s *Service) ProcessPayment(ctx context.Context, paymentID string) error {
 	if err := authz.Require(ctx, authz.ProcessPayments); err != nil {
 		return err
 	}
+	return s.processPayment(ctx, paymentID)
+}
+
+// processPayment is ProcessPayment once the caller is authorised: the one path by which a
+// provider's payment state is applied, whether a webhook, the reconciliation sweep or an admin's
+// syncPayment asked.
+func (s *Service) processPayment(ctx context.Context, paymentID string) error {
 	if !s.PaymentsConfigured() {
 		return payments.ErrNotConfigured
 	}

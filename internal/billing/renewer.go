@@ -20,8 +20,9 @@ const DefaultRenewEvery = 30 * time.Second
 const renewBatch = 100
 
 // Renewer is the background job that rolls subscription periods over, ends subscriptions that
-// were canceled at period end or not paid, ends trials, and expires reservations. Every change is
-// a conditional update on the row it claims, so several replicas may run it at once: each
+// were canceled at period end or not paid, ends trials, applies scheduled plan changes, expires
+// reservations, and re-reads payments left pending (a lost notification). Every change is a
+// conditional update on the row it claims, so several replicas may run it at once: each
 // transition happens exactly once.
 type Renewer struct {
 	svc   *Service
@@ -56,6 +57,8 @@ func (r *Renewer) Run(ctx context.Context) {
 // RunStats counts what one pass did.
 type RunStats struct {
 	Renewed, Ended, TrialsEnded, PastDue, ReservationsExpired int
+	// PaymentsSynced counts pending payments re-read from the provider.
+	PaymentsSynced int
 }
 
 // RunOnce does everything due at now and returns what it did.
@@ -71,6 +74,10 @@ func (r *Renewer) RunOnce(ctx context.Context, now time.Time) (RunStats, error) 
 	}
 	n, err := r.svc.ExpireReservations(ctx, now)
 	st.ReservationsExpired = n
+	if err != nil {
+		return st, err
+	}
+	st.PaymentsSynced, err = r.svc.sweepPending(ctx, now)
 	return st, err
 }
 

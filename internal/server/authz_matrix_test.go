@@ -216,6 +216,7 @@ func matrixRows() []matrixRow {
 		{"Mutation.resumeSubscription", "hasRole(ADMIN)", `mutation($id: ID!) { resumeSubscription(userId: $id) { id } }`, noID, adminOnly, ""},
 		{"Mutation.moveSubscribers", "hasRole(ADMIN)", `mutation($id: ID!) { moveSubscribers(fromPlanId: $id, toPlanId: "x", atPeriodEnd: false, dryRun: true) { subscriptions } }`, noID, adminOnly, ""},
 		{"Mutation.refundPayment", "hasRole(ADMIN)", `mutation($id: ID!) { refundPayment(id: $id, reason: "x", subscriptionEffect: KEEP) { id } }`, noID, adminOnly, ""},
+		{"Mutation.syncPayment", "hasRole(ADMIN)", `mutation($id: ID!) { syncPayment(id: $id) { id } }`, noID, adminOnly, ""},
 		{"Mutation.subscribe", "hasRole(USER)", `mutation($id: ID!) { subscribe(planId: $id, returnUrl: "https://example.com/") { confirmationUrl } }`, noID, verified, ""},
 		{"Mutation.recordUsage", "hasPermission(billing.usage.write)", `mutation($id: ID!) { recordUsage(input: {userId: $id, metric: REQUESTS, amount: 1}) { replayed } }`, aliceID, metering, ""},
 		{"Mutation.reserveQuota", "hasPermission(billing.usage.write)", `mutation($id: ID!) { reserveQuota(userId: $id, metric: REQUESTS, amount: 1) { quota { allowed } } }`, aliceID, metering, ""},
