@@ -75,7 +75,7 @@ func (s *Service) MoveSubscribers(ctx context.Context, in MoveInput) (MoveResult
 		}
 		out := MoveResult{DryRun: in.DryRun, AtPeriodEnd: in.AtPeriodEnd, Subscriptions: len(subs), MRRChange: []Amount{}}
 		out.MRRChange = mrrChange(subs, to)
-		if out.QuotaConflicts, err = s.quotaConflicts(ctx, c, subs, to); err != nil {
+		if out.QuotaConflicts, err = s.quotaConflicts(ctx, c, in.FromPlanID, to); err != nil {
 			return MoveResult{}, err
 		}
 		if in.DryRun {
@@ -139,24 +139,40 @@ func mrrChange(subs []*ent.PlanSubscription, to *ent.Plan) []Amount {
 	return out
 }
 
-// quotaConflicts counts, for each metric the target plan limits, the subscriptions whose usage in
-// their current period is already above that limit.
-func (s *Service) quotaConflicts(ctx context.Context, c *ent.Client, subs []*ent.PlanSubscription, to *ent.Plan) ([]QuotaConflict, error) {
+// quotaConflicts counts, for each metric the target plan limits, the subscriptions of plan from
+// whose usage in their current period is already above that limit, in one statement.
+func (s *Service) quotaConflicts(ctx context.Context, c *ent.Client, fromPlanID string, to *ent.Plan) ([]QuotaConflict, error) {
 	out := []QuotaConflict{}
-	if len(to.Quotas) == 0 || len(subs) == 0 {
+	if len(to.Quotas) == 0 {
 		return out, nil
 	}
-	over := map[string]int{}
 	now := s.now()
-	for _, sub := range subs {
-		used, err := s.periodUsage(ctx, c, sub, now)
-		if err != nil {
-			return nil, err
+	rows, err := c.QueryContext(ctx, s.rebind(`SELECT u.subscription_id, u.metric, u.used FROM usage_counters u
+JOIN plan_subscriptions p ON p.id = u.subscription_id
+WHERE p.plan_id = ? AND p.status IN `+liveStatusList+` AND u.period_start <= ? AND u.period_end > ?`), fromPlanID, now, now)
+	if err != nil {
+		return nil, fmt.Errorf("reading usage: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ sub, metric string }
+	used := map[key]int64{}
+	for rows.Next() {
+		var (
+			k key
+			n int64
+		)
+		if err := rows.Scan(&k.sub, &k.metric, &n); err != nil {
+			return nil, fmt.Errorf("reading usage: %w", err)
 		}
-		for m, limit := range to.Quotas {
-			if used[m] > limit {
-				over[m]++
-			}
+		used[k] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading usage: %w", err)
+	}
+	over := map[string]int{}
+	for k, n := range used {
+		if limit, ok := to.Quotas[k.metric]; ok && n > limit {
+			over[k.metric]++
 		}
 	}
 	for _, m := range metric.All {
