@@ -54,12 +54,16 @@ func (s *Service) overview(ctx context.Context, planID string, from, to time.Tim
 	o := Overview{PlanID: planID, From: from, To: to, At: minTime(to, now)}
 	sc := scope{planID: planID}
 
-	plans, err := s.planCounts(ctx, planFilter(planID))
-	if err != nil {
-		return Overview{}, err
-	}
-	if planID != "" && len(plans) == 0 {
-		return Overview{}, errs.NotFound("plan")
+	// One plan's overview shows MRR in its currency even at zero; every plan's needs no plan row.
+	keep := ""
+	if planID != "" {
+		err := s.query(ctx, `SELECT currency FROM plans WHERE id = ?`, []any{planID}, func(rows *sql.Rows) error { return rows.Scan(&keep) })
+		if err != nil {
+			return Overview{}, err
+		}
+		if keep == "" {
+			return Overview{}, errs.NotFound("plan")
+		}
 	}
 	if err := s.counts(ctx, sc, &o, minTime(from, now)); err != nil {
 		return Overview{}, err
@@ -75,10 +79,6 @@ func (s *Service) overview(ctx context.Context, planID string, from, to time.Tim
 	if err != nil {
 		return Overview{}, err
 	}
-	keep := ""
-	if planID != "" {
-		keep = plans[0].currency
-	}
 	if o.MRR, o.ARR, o.Complimentary, err = mrrOf(groups, keep); err != nil {
 		return Overview{}, err
 	}
@@ -89,13 +89,6 @@ func (s *Service) overview(ctx context.Context, planID string, from, to time.Tim
 		return Overview{}, err
 	}
 	return o, nil
-}
-
-func planFilter(planID string) []string {
-	if planID == "" {
-		return nil
-	}
-	return []string{planID}
 }
 
 // activeAt is the SQL that counts subscriptions active at one instant, as three index range
