@@ -227,10 +227,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldDescription:  {Type: field.TypeString, Column: plan.FieldDescription},
 			plan.FieldTranslations: {Type: field.TypeJSON, Column: plan.FieldTranslations},
 			plan.FieldPriceMinor:   {Type: field.TypeInt64, Column: plan.FieldPriceMinor},
+			plan.FieldPriceVersion: {Type: field.TypeInt, Column: plan.FieldPriceVersion},
 			plan.FieldCurrency:     {Type: field.TypeString, Column: plan.FieldCurrency},
 			plan.FieldInterval:     {Type: field.TypeEnum, Column: plan.FieldInterval},
 			plan.FieldQuotas:       {Type: field.TypeJSON, Column: plan.FieldQuotas},
 			plan.FieldFeatures:     {Type: field.TypeJSON, Column: plan.FieldFeatures},
+			plan.FieldTrialDays:    {Type: field.TypeInt, Column: plan.FieldTrialDays},
 			plan.FieldIsActive:     {Type: field.TypeBool, Column: plan.FieldIsActive},
 			plan.FieldDisplayOrder: {Type: field.TypeInt, Column: plan.FieldDisplayOrder},
 			plan.FieldMetadata:     {Type: field.TypeJSON, Column: plan.FieldMetadata},
@@ -260,6 +262,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plansubscription.FieldCanceledAt:         {Type: field.TypeTime, Column: plansubscription.FieldCanceledAt},
 			plansubscription.FieldEndedAt:            {Type: field.TypeTime, Column: plansubscription.FieldEndedAt},
 			plansubscription.FieldPaidThrough:        {Type: field.TypeTime, Column: plansubscription.FieldPaidThrough},
+			plansubscription.FieldPriceMinor:         {Type: field.TypeInt64, Column: plansubscription.FieldPriceMinor},
+			plansubscription.FieldCurrency:           {Type: field.TypeString, Column: plansubscription.FieldCurrency},
+			plansubscription.FieldInterval:           {Type: field.TypeEnum, Column: plansubscription.FieldInterval},
+			plansubscription.FieldPriceVersion:       {Type: field.TypeInt, Column: plansubscription.FieldPriceVersion},
+			plansubscription.FieldComplimentary:      {Type: field.TypeBool, Column: plansubscription.FieldComplimentary},
+			plansubscription.FieldReplacesID:         {Type: field.TypeString, Column: plansubscription.FieldReplacesID},
+			plansubscription.FieldReplacedByID:       {Type: field.TypeString, Column: plansubscription.FieldReplacedByID},
+			plansubscription.FieldScheduledPlanID:    {Type: field.TypeString, Column: plansubscription.FieldScheduledPlanID},
 		},
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
@@ -367,6 +377,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transaction.FieldDescription:       {Type: field.TypeString, Column: transaction.FieldDescription},
 			transaction.FieldMetadata:          {Type: field.TypeJSON, Column: transaction.FieldMetadata},
 			transaction.FieldProcessedAt:       {Type: field.TypeTime, Column: transaction.FieldProcessedAt},
+			transaction.FieldRefundedMinor:     {Type: field.TypeInt64, Column: transaction.FieldRefundedMinor},
 		},
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
@@ -1612,6 +1623,11 @@ func (f *PlanFilter) WherePriceMinor(p entql.Int64P) {
 	f.Where(p.Field(plan.FieldPriceMinor))
 }
 
+// WherePriceVersion applies the entql int predicate on the price_version field.
+func (f *PlanFilter) WherePriceVersion(p entql.IntP) {
+	f.Where(p.Field(plan.FieldPriceVersion))
+}
+
 // WhereCurrency applies the entql string predicate on the currency field.
 func (f *PlanFilter) WhereCurrency(p entql.StringP) {
 	f.Where(p.Field(plan.FieldCurrency))
@@ -1630,6 +1646,11 @@ func (f *PlanFilter) WhereQuotas(p entql.BytesP) {
 // WhereFeatures applies the entql json.RawMessage predicate on the features field.
 func (f *PlanFilter) WhereFeatures(p entql.BytesP) {
 	f.Where(p.Field(plan.FieldFeatures))
+}
+
+// WhereTrialDays applies the entql int predicate on the trial_days field.
+func (f *PlanFilter) WhereTrialDays(p entql.IntP) {
+	f.Where(p.Field(plan.FieldTrialDays))
 }
 
 // WhereIsActive applies the entql bool predicate on the is_active field.
@@ -1764,6 +1785,46 @@ func (f *PlanSubscriptionFilter) WhereEndedAt(p entql.TimeP) {
 // WherePaidThrough applies the entql time.Time predicate on the paid_through field.
 func (f *PlanSubscriptionFilter) WherePaidThrough(p entql.TimeP) {
 	f.Where(p.Field(plansubscription.FieldPaidThrough))
+}
+
+// WherePriceMinor applies the entql int64 predicate on the price_minor field.
+func (f *PlanSubscriptionFilter) WherePriceMinor(p entql.Int64P) {
+	f.Where(p.Field(plansubscription.FieldPriceMinor))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *PlanSubscriptionFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(plansubscription.FieldCurrency))
+}
+
+// WhereInterval applies the entql string predicate on the interval field.
+func (f *PlanSubscriptionFilter) WhereInterval(p entql.StringP) {
+	f.Where(p.Field(plansubscription.FieldInterval))
+}
+
+// WherePriceVersion applies the entql int predicate on the price_version field.
+func (f *PlanSubscriptionFilter) WherePriceVersion(p entql.IntP) {
+	f.Where(p.Field(plansubscription.FieldPriceVersion))
+}
+
+// WhereComplimentary applies the entql bool predicate on the complimentary field.
+func (f *PlanSubscriptionFilter) WhereComplimentary(p entql.BoolP) {
+	f.Where(p.Field(plansubscription.FieldComplimentary))
+}
+
+// WhereReplacesID applies the entql string predicate on the replaces_id field.
+func (f *PlanSubscriptionFilter) WhereReplacesID(p entql.StringP) {
+	f.Where(p.Field(plansubscription.FieldReplacesID))
+}
+
+// WhereReplacedByID applies the entql string predicate on the replaced_by_id field.
+func (f *PlanSubscriptionFilter) WhereReplacedByID(p entql.StringP) {
+	f.Where(p.Field(plansubscription.FieldReplacedByID))
+}
+
+// WhereScheduledPlanID applies the entql string predicate on the scheduled_plan_id field.
+func (f *PlanSubscriptionFilter) WhereScheduledPlanID(p entql.StringP) {
+	f.Where(p.Field(plansubscription.FieldScheduledPlanID))
 }
 
 // WhereHasPlan applies a predicate to check if query has an edge plan.
@@ -2202,6 +2263,11 @@ func (f *TransactionFilter) WhereMetadata(p entql.BytesP) {
 // WhereProcessedAt applies the entql time.Time predicate on the processed_at field.
 func (f *TransactionFilter) WhereProcessedAt(p entql.TimeP) {
 	f.Where(p.Field(transaction.FieldProcessedAt))
+}
+
+// WhereRefundedMinor applies the entql int64 predicate on the refunded_minor field.
+func (f *TransactionFilter) WhereRefundedMinor(p entql.Int64P) {
+	f.Where(p.Field(transaction.FieldRefundedMinor))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -553,6 +553,11 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, plan.FieldDescription)
 				fieldSeen[plan.FieldDescription] = struct{}{}
 			}
+		case "priceVersion":
+			if _, ok := fieldSeen[plan.FieldPriceVersion]; !ok {
+				selectedFields = append(selectedFields, plan.FieldPriceVersion)
+				fieldSeen[plan.FieldPriceVersion] = struct{}{}
+			}
 		case "currency":
 			if _, ok := fieldSeen[plan.FieldCurrency]; !ok {
 				selectedFields = append(selectedFields, plan.FieldCurrency)
@@ -567,6 +572,11 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[plan.FieldFeatures]; !ok {
 				selectedFields = append(selectedFields, plan.FieldFeatures)
 				fieldSeen[plan.FieldFeatures] = struct{}{}
+			}
+		case "trialDays":
+			if _, ok := fieldSeen[plan.FieldTrialDays]; !ok {
+				selectedFields = append(selectedFields, plan.FieldTrialDays)
+				fieldSeen[plan.FieldTrialDays] = struct{}{}
 			}
 		case "isActive":
 			if _, ok := fieldSeen[plan.FieldIsActive]; !ok {
@@ -738,6 +748,31 @@ func (_q *PlanSubscriptionQuery) collectField(ctx context.Context, oneNode bool,
 			if _, ok := fieldSeen[plansubscription.FieldPaidThrough]; !ok {
 				selectedFields = append(selectedFields, plansubscription.FieldPaidThrough)
 				fieldSeen[plansubscription.FieldPaidThrough] = struct{}{}
+			}
+		case "priceVersion":
+			if _, ok := fieldSeen[plansubscription.FieldPriceVersion]; !ok {
+				selectedFields = append(selectedFields, plansubscription.FieldPriceVersion)
+				fieldSeen[plansubscription.FieldPriceVersion] = struct{}{}
+			}
+		case "complimentary":
+			if _, ok := fieldSeen[plansubscription.FieldComplimentary]; !ok {
+				selectedFields = append(selectedFields, plansubscription.FieldComplimentary)
+				fieldSeen[plansubscription.FieldComplimentary] = struct{}{}
+			}
+		case "replacesID":
+			if _, ok := fieldSeen[plansubscription.FieldReplacesID]; !ok {
+				selectedFields = append(selectedFields, plansubscription.FieldReplacesID)
+				fieldSeen[plansubscription.FieldReplacesID] = struct{}{}
+			}
+		case "replacedByID":
+			if _, ok := fieldSeen[plansubscription.FieldReplacedByID]; !ok {
+				selectedFields = append(selectedFields, plansubscription.FieldReplacedByID)
+				fieldSeen[plansubscription.FieldReplacedByID] = struct{}{}
+			}
+		case "scheduledPlanID":
+			if _, ok := fieldSeen[plansubscription.FieldScheduledPlanID]; !ok {
+				selectedFields = append(selectedFields, plansubscription.FieldScheduledPlanID)
+				fieldSeen[plansubscription.FieldScheduledPlanID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

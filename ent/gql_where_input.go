@@ -470,6 +470,71 @@ type PlanSubscriptionWhereInput struct {
 	PaidThroughLTE    *time.Time  `json:"paidThroughLTE,omitempty"`
 	PaidThroughIsNil  bool        `json:"paidThroughIsNil,omitempty"`
 	PaidThroughNotNil bool        `json:"paidThroughNotNil,omitempty"`
+
+	// "price_version" field predicates.
+	PriceVersion      *int  `json:"priceVersion,omitempty"`
+	PriceVersionNEQ   *int  `json:"priceVersionNEQ,omitempty"`
+	PriceVersionIn    []int `json:"priceVersionIn,omitempty"`
+	PriceVersionNotIn []int `json:"priceVersionNotIn,omitempty"`
+	PriceVersionGT    *int  `json:"priceVersionGT,omitempty"`
+	PriceVersionGTE   *int  `json:"priceVersionGTE,omitempty"`
+	PriceVersionLT    *int  `json:"priceVersionLT,omitempty"`
+	PriceVersionLTE   *int  `json:"priceVersionLTE,omitempty"`
+
+	// "complimentary" field predicates.
+	Complimentary    *bool `json:"complimentary,omitempty"`
+	ComplimentaryNEQ *bool `json:"complimentaryNEQ,omitempty"`
+
+	// "replaces_id" field predicates.
+	ReplacesID             *string  `json:"replacesID,omitempty"`
+	ReplacesIDNEQ          *string  `json:"replacesIDNEQ,omitempty"`
+	ReplacesIDIn           []string `json:"replacesIDIn,omitempty"`
+	ReplacesIDNotIn        []string `json:"replacesIDNotIn,omitempty"`
+	ReplacesIDGT           *string  `json:"replacesIDGT,omitempty"`
+	ReplacesIDGTE          *string  `json:"replacesIDGTE,omitempty"`
+	ReplacesIDLT           *string  `json:"replacesIDLT,omitempty"`
+	ReplacesIDLTE          *string  `json:"replacesIDLTE,omitempty"`
+	ReplacesIDContains     *string  `json:"replacesIDContains,omitempty"`
+	ReplacesIDHasPrefix    *string  `json:"replacesIDHasPrefix,omitempty"`
+	ReplacesIDHasSuffix    *string  `json:"replacesIDHasSuffix,omitempty"`
+	ReplacesIDIsNil        bool     `json:"replacesIDIsNil,omitempty"`
+	ReplacesIDNotNil       bool     `json:"replacesIDNotNil,omitempty"`
+	ReplacesIDEqualFold    *string  `json:"replacesIDEqualFold,omitempty"`
+	ReplacesIDContainsFold *string  `json:"replacesIDContainsFold,omitempty"`
+
+	// "replaced_by_id" field predicates.
+	ReplacedByID             *string  `json:"replacedByID,omitempty"`
+	ReplacedByIDNEQ          *string  `json:"replacedByIDNEQ,omitempty"`
+	ReplacedByIDIn           []string `json:"replacedByIDIn,omitempty"`
+	ReplacedByIDNotIn        []string `json:"replacedByIDNotIn,omitempty"`
+	ReplacedByIDGT           *string  `json:"replacedByIDGT,omitempty"`
+	ReplacedByIDGTE          *string  `json:"replacedByIDGTE,omitempty"`
+	ReplacedByIDLT           *string  `json:"replacedByIDLT,omitempty"`
+	ReplacedByIDLTE          *string  `json:"replacedByIDLTE,omitempty"`
+	ReplacedByIDContains     *string  `json:"replacedByIDContains,omitempty"`
+	ReplacedByIDHasPrefix    *string  `json:"replacedByIDHasPrefix,omitempty"`
+	ReplacedByIDHasSuffix    *string  `json:"replacedByIDHasSuffix,omitempty"`
+	ReplacedByIDIsNil        bool     `json:"replacedByIDIsNil,omitempty"`
+	ReplacedByIDNotNil       bool     `json:"replacedByIDNotNil,omitempty"`
+	ReplacedByIDEqualFold    *string  `json:"replacedByIDEqualFold,omitempty"`
+	ReplacedByIDContainsFold *string  `json:"replacedByIDContainsFold,omitempty"`
+
+	// "scheduled_plan_id" field predicates.
+	ScheduledPlanID             *string  `json:"scheduledPlanID,omitempty"`
+	ScheduledPlanIDNEQ          *string  `json:"scheduledPlanIDNEQ,omitempty"`
+	ScheduledPlanIDIn           []string `json:"scheduledPlanIDIn,omitempty"`
+	ScheduledPlanIDNotIn        []string `json:"scheduledPlanIDNotIn,omitempty"`
+	ScheduledPlanIDGT           *string  `json:"scheduledPlanIDGT,omitempty"`
+	ScheduledPlanIDGTE          *string  `json:"scheduledPlanIDGTE,omitempty"`
+	ScheduledPlanIDLT           *string  `json:"scheduledPlanIDLT,omitempty"`
+	ScheduledPlanIDLTE          *string  `json:"scheduledPlanIDLTE,omitempty"`
+	ScheduledPlanIDContains     *string  `json:"scheduledPlanIDContains,omitempty"`
+	ScheduledPlanIDHasPrefix    *string  `json:"scheduledPlanIDHasPrefix,omitempty"`
+	ScheduledPlanIDHasSuffix    *string  `json:"scheduledPlanIDHasSuffix,omitempty"`
+	ScheduledPlanIDIsNil        bool     `json:"scheduledPlanIDIsNil,omitempty"`
+	ScheduledPlanIDNotNil       bool     `json:"scheduledPlanIDNotNil,omitempty"`
+	ScheduledPlanIDEqualFold    *string  `json:"scheduledPlanIDEqualFold,omitempty"`
+	ScheduledPlanIDContainsFold *string  `json:"scheduledPlanIDContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -884,6 +949,171 @@ func (i *PlanSubscriptionWhereInput) P() (predicate.PlanSubscription, error) {
 	}
 	if i.PaidThroughNotNil {
 		predicates = append(predicates, plansubscription.PaidThroughNotNil())
+	}
+	if i.PriceVersion != nil {
+		predicates = append(predicates, plansubscription.PriceVersionEQ(*i.PriceVersion))
+	}
+	if i.PriceVersionNEQ != nil {
+		predicates = append(predicates, plansubscription.PriceVersionNEQ(*i.PriceVersionNEQ))
+	}
+	if len(i.PriceVersionIn) > 0 {
+		predicates = append(predicates, plansubscription.PriceVersionIn(i.PriceVersionIn...))
+	}
+	if len(i.PriceVersionNotIn) > 0 {
+		predicates = append(predicates, plansubscription.PriceVersionNotIn(i.PriceVersionNotIn...))
+	}
+	if i.PriceVersionGT != nil {
+		predicates = append(predicates, plansubscription.PriceVersionGT(*i.PriceVersionGT))
+	}
+	if i.PriceVersionGTE != nil {
+		predicates = append(predicates, plansubscription.PriceVersionGTE(*i.PriceVersionGTE))
+	}
+	if i.PriceVersionLT != nil {
+		predicates = append(predicates, plansubscription.PriceVersionLT(*i.PriceVersionLT))
+	}
+	if i.PriceVersionLTE != nil {
+		predicates = append(predicates, plansubscription.PriceVersionLTE(*i.PriceVersionLTE))
+	}
+	if i.Complimentary != nil {
+		predicates = append(predicates, plansubscription.ComplimentaryEQ(*i.Complimentary))
+	}
+	if i.ComplimentaryNEQ != nil {
+		predicates = append(predicates, plansubscription.ComplimentaryNEQ(*i.ComplimentaryNEQ))
+	}
+	if i.ReplacesID != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDEQ(*i.ReplacesID))
+	}
+	if i.ReplacesIDNEQ != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDNEQ(*i.ReplacesIDNEQ))
+	}
+	if len(i.ReplacesIDIn) > 0 {
+		predicates = append(predicates, plansubscription.ReplacesIDIn(i.ReplacesIDIn...))
+	}
+	if len(i.ReplacesIDNotIn) > 0 {
+		predicates = append(predicates, plansubscription.ReplacesIDNotIn(i.ReplacesIDNotIn...))
+	}
+	if i.ReplacesIDGT != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDGT(*i.ReplacesIDGT))
+	}
+	if i.ReplacesIDGTE != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDGTE(*i.ReplacesIDGTE))
+	}
+	if i.ReplacesIDLT != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDLT(*i.ReplacesIDLT))
+	}
+	if i.ReplacesIDLTE != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDLTE(*i.ReplacesIDLTE))
+	}
+	if i.ReplacesIDContains != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDContains(*i.ReplacesIDContains))
+	}
+	if i.ReplacesIDHasPrefix != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDHasPrefix(*i.ReplacesIDHasPrefix))
+	}
+	if i.ReplacesIDHasSuffix != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDHasSuffix(*i.ReplacesIDHasSuffix))
+	}
+	if i.ReplacesIDIsNil {
+		predicates = append(predicates, plansubscription.ReplacesIDIsNil())
+	}
+	if i.ReplacesIDNotNil {
+		predicates = append(predicates, plansubscription.ReplacesIDNotNil())
+	}
+	if i.ReplacesIDEqualFold != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDEqualFold(*i.ReplacesIDEqualFold))
+	}
+	if i.ReplacesIDContainsFold != nil {
+		predicates = append(predicates, plansubscription.ReplacesIDContainsFold(*i.ReplacesIDContainsFold))
+	}
+	if i.ReplacedByID != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDEQ(*i.ReplacedByID))
+	}
+	if i.ReplacedByIDNEQ != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDNEQ(*i.ReplacedByIDNEQ))
+	}
+	if len(i.ReplacedByIDIn) > 0 {
+		predicates = append(predicates, plansubscription.ReplacedByIDIn(i.ReplacedByIDIn...))
+	}
+	if len(i.ReplacedByIDNotIn) > 0 {
+		predicates = append(predicates, plansubscription.ReplacedByIDNotIn(i.ReplacedByIDNotIn...))
+	}
+	if i.ReplacedByIDGT != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDGT(*i.ReplacedByIDGT))
+	}
+	if i.ReplacedByIDGTE != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDGTE(*i.ReplacedByIDGTE))
+	}
+	if i.ReplacedByIDLT != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDLT(*i.ReplacedByIDLT))
+	}
+	if i.ReplacedByIDLTE != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDLTE(*i.ReplacedByIDLTE))
+	}
+	if i.ReplacedByIDContains != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDContains(*i.ReplacedByIDContains))
+	}
+	if i.ReplacedByIDHasPrefix != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDHasPrefix(*i.ReplacedByIDHasPrefix))
+	}
+	if i.ReplacedByIDHasSuffix != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDHasSuffix(*i.ReplacedByIDHasSuffix))
+	}
+	if i.ReplacedByIDIsNil {
+		predicates = append(predicates, plansubscription.ReplacedByIDIsNil())
+	}
+	if i.ReplacedByIDNotNil {
+		predicates = append(predicates, plansubscription.ReplacedByIDNotNil())
+	}
+	if i.ReplacedByIDEqualFold != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDEqualFold(*i.ReplacedByIDEqualFold))
+	}
+	if i.ReplacedByIDContainsFold != nil {
+		predicates = append(predicates, plansubscription.ReplacedByIDContainsFold(*i.ReplacedByIDContainsFold))
+	}
+	if i.ScheduledPlanID != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDEQ(*i.ScheduledPlanID))
+	}
+	if i.ScheduledPlanIDNEQ != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDNEQ(*i.ScheduledPlanIDNEQ))
+	}
+	if len(i.ScheduledPlanIDIn) > 0 {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDIn(i.ScheduledPlanIDIn...))
+	}
+	if len(i.ScheduledPlanIDNotIn) > 0 {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDNotIn(i.ScheduledPlanIDNotIn...))
+	}
+	if i.ScheduledPlanIDGT != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDGT(*i.ScheduledPlanIDGT))
+	}
+	if i.ScheduledPlanIDGTE != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDGTE(*i.ScheduledPlanIDGTE))
+	}
+	if i.ScheduledPlanIDLT != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDLT(*i.ScheduledPlanIDLT))
+	}
+	if i.ScheduledPlanIDLTE != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDLTE(*i.ScheduledPlanIDLTE))
+	}
+	if i.ScheduledPlanIDContains != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDContains(*i.ScheduledPlanIDContains))
+	}
+	if i.ScheduledPlanIDHasPrefix != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDHasPrefix(*i.ScheduledPlanIDHasPrefix))
+	}
+	if i.ScheduledPlanIDHasSuffix != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDHasSuffix(*i.ScheduledPlanIDHasSuffix))
+	}
+	if i.ScheduledPlanIDIsNil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDIsNil())
+	}
+	if i.ScheduledPlanIDNotNil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDNotNil())
+	}
+	if i.ScheduledPlanIDEqualFold != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDEqualFold(*i.ScheduledPlanIDEqualFold))
+	}
+	if i.ScheduledPlanIDContainsFold != nil {
+		predicates = append(predicates, plansubscription.ScheduledPlanIDContainsFold(*i.ScheduledPlanIDContainsFold))
 	}
 
 	switch len(predicates) {

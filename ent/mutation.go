@@ -6889,11 +6889,15 @@ type PlanMutation struct {
 	translations         *map[string]map[string]string
 	price_minor          *int64
 	addprice_minor       *int64
+	price_version        *int
+	addprice_version     *int
 	currency             *string
 	interval             *plan.Interval
 	quotas               *map[string]int64
 	features             *[]string
 	appendfeatures       []string
+	trial_days           *int
+	addtrial_days        *int
 	is_active            *bool
 	display_order        *int
 	adddisplay_order     *int
@@ -7260,6 +7264,62 @@ func (m *PlanMutation) ResetPriceMinor() {
 	m.addprice_minor = nil
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (m *PlanMutation) SetPriceVersion(i int) {
+	m.price_version = &i
+	m.addprice_version = nil
+}
+
+// PriceVersion returns the value of the "price_version" field in the mutation.
+func (m *PlanMutation) PriceVersion() (r int, exists bool) {
+	v := m.price_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceVersion returns the old "price_version" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldPriceVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceVersion: %w", err)
+	}
+	return oldValue.PriceVersion, nil
+}
+
+// AddPriceVersion adds i to the "price_version" field.
+func (m *PlanMutation) AddPriceVersion(i int) {
+	if m.addprice_version != nil {
+		*m.addprice_version += i
+	} else {
+		m.addprice_version = &i
+	}
+}
+
+// AddedPriceVersion returns the value that was added to the "price_version" field in this mutation.
+func (m *PlanMutation) AddedPriceVersion() (r int, exists bool) {
+	v := m.addprice_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPriceVersion resets all changes to the "price_version" field.
+func (m *PlanMutation) ResetPriceVersion() {
+	m.price_version = nil
+	m.addprice_version = nil
+}
+
 // SetCurrency sets the "currency" field.
 func (m *PlanMutation) SetCurrency(s string) {
 	m.currency = &s
@@ -7444,6 +7504,62 @@ func (m *PlanMutation) ResetFeatures() {
 	m.features = nil
 	m.appendfeatures = nil
 	delete(m.clearedFields, plan.FieldFeatures)
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (m *PlanMutation) SetTrialDays(i int) {
+	m.trial_days = &i
+	m.addtrial_days = nil
+}
+
+// TrialDays returns the value of the "trial_days" field in the mutation.
+func (m *PlanMutation) TrialDays() (r int, exists bool) {
+	v := m.trial_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrialDays returns the old "trial_days" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldTrialDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrialDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrialDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrialDays: %w", err)
+	}
+	return oldValue.TrialDays, nil
+}
+
+// AddTrialDays adds i to the "trial_days" field.
+func (m *PlanMutation) AddTrialDays(i int) {
+	if m.addtrial_days != nil {
+		*m.addtrial_days += i
+	} else {
+		m.addtrial_days = &i
+	}
+}
+
+// AddedTrialDays returns the value that was added to the "trial_days" field in this mutation.
+func (m *PlanMutation) AddedTrialDays() (r int, exists bool) {
+	v := m.addtrial_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTrialDays resets all changes to the "trial_days" field.
+func (m *PlanMutation) ResetTrialDays() {
+	m.trial_days = nil
+	m.addtrial_days = nil
 }
 
 // SetIsActive sets the "is_active" field.
@@ -7675,7 +7791,7 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
@@ -7694,6 +7810,9 @@ func (m *PlanMutation) Fields() []string {
 	if m.price_minor != nil {
 		fields = append(fields, plan.FieldPriceMinor)
 	}
+	if m.price_version != nil {
+		fields = append(fields, plan.FieldPriceVersion)
+	}
 	if m.currency != nil {
 		fields = append(fields, plan.FieldCurrency)
 	}
@@ -7705,6 +7824,9 @@ func (m *PlanMutation) Fields() []string {
 	}
 	if m.features != nil {
 		fields = append(fields, plan.FieldFeatures)
+	}
+	if m.trial_days != nil {
+		fields = append(fields, plan.FieldTrialDays)
 	}
 	if m.is_active != nil {
 		fields = append(fields, plan.FieldIsActive)
@@ -7735,6 +7857,8 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.Translations()
 	case plan.FieldPriceMinor:
 		return m.PriceMinor()
+	case plan.FieldPriceVersion:
+		return m.PriceVersion()
 	case plan.FieldCurrency:
 		return m.Currency()
 	case plan.FieldInterval:
@@ -7743,6 +7867,8 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.Quotas()
 	case plan.FieldFeatures:
 		return m.Features()
+	case plan.FieldTrialDays:
+		return m.TrialDays()
 	case plan.FieldIsActive:
 		return m.IsActive()
 	case plan.FieldDisplayOrder:
@@ -7770,6 +7896,8 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldTranslations(ctx)
 	case plan.FieldPriceMinor:
 		return m.OldPriceMinor(ctx)
+	case plan.FieldPriceVersion:
+		return m.OldPriceVersion(ctx)
 	case plan.FieldCurrency:
 		return m.OldCurrency(ctx)
 	case plan.FieldInterval:
@@ -7778,6 +7906,8 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldQuotas(ctx)
 	case plan.FieldFeatures:
 		return m.OldFeatures(ctx)
+	case plan.FieldTrialDays:
+		return m.OldTrialDays(ctx)
 	case plan.FieldIsActive:
 		return m.OldIsActive(ctx)
 	case plan.FieldDisplayOrder:
@@ -7835,6 +7965,13 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPriceMinor(v)
 		return nil
+	case plan.FieldPriceVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceVersion(v)
+		return nil
 	case plan.FieldCurrency:
 		v, ok := value.(string)
 		if !ok {
@@ -7862,6 +7999,13 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetFeatures(v)
+		return nil
+	case plan.FieldTrialDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrialDays(v)
 		return nil
 	case plan.FieldIsActive:
 		v, ok := value.(bool)
@@ -7895,6 +8039,12 @@ func (m *PlanMutation) AddedFields() []string {
 	if m.addprice_minor != nil {
 		fields = append(fields, plan.FieldPriceMinor)
 	}
+	if m.addprice_version != nil {
+		fields = append(fields, plan.FieldPriceVersion)
+	}
+	if m.addtrial_days != nil {
+		fields = append(fields, plan.FieldTrialDays)
+	}
 	if m.adddisplay_order != nil {
 		fields = append(fields, plan.FieldDisplayOrder)
 	}
@@ -7908,6 +8058,10 @@ func (m *PlanMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case plan.FieldPriceMinor:
 		return m.AddedPriceMinor()
+	case plan.FieldPriceVersion:
+		return m.AddedPriceVersion()
+	case plan.FieldTrialDays:
+		return m.AddedTrialDays()
 	case plan.FieldDisplayOrder:
 		return m.AddedDisplayOrder()
 	}
@@ -7925,6 +8079,20 @@ func (m *PlanMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddPriceMinor(v)
+		return nil
+	case plan.FieldPriceVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriceVersion(v)
+		return nil
+	case plan.FieldTrialDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTrialDays(v)
 		return nil
 	case plan.FieldDisplayOrder:
 		v, ok := value.(int)
@@ -8005,6 +8173,9 @@ func (m *PlanMutation) ResetField(name string) error {
 	case plan.FieldPriceMinor:
 		m.ResetPriceMinor()
 		return nil
+	case plan.FieldPriceVersion:
+		m.ResetPriceVersion()
+		return nil
 	case plan.FieldCurrency:
 		m.ResetCurrency()
 		return nil
@@ -8016,6 +8187,9 @@ func (m *PlanMutation) ResetField(name string) error {
 		return nil
 	case plan.FieldFeatures:
 		m.ResetFeatures()
+		return nil
+	case plan.FieldTrialDays:
+		m.ResetTrialDays()
 		return nil
 	case plan.FieldIsActive:
 		m.ResetIsActive()
@@ -8132,6 +8306,16 @@ type PlanSubscriptionMutation struct {
 	canceled_at          *time.Time
 	ended_at             *time.Time
 	paid_through         *time.Time
+	price_minor          *int64
+	addprice_minor       *int64
+	currency             *string
+	interval             *plansubscription.Interval
+	price_version        *int
+	addprice_version     *int
+	complimentary        *bool
+	replaces_id          *string
+	replaced_by_id       *string
+	scheduled_plan_id    *string
 	clearedFields        map[string]struct{}
 	plan                 *string
 	clearedplan          bool
@@ -8764,6 +8948,373 @@ func (m *PlanSubscriptionMutation) ResetPaidThrough() {
 	delete(m.clearedFields, plansubscription.FieldPaidThrough)
 }
 
+// SetPriceMinor sets the "price_minor" field.
+func (m *PlanSubscriptionMutation) SetPriceMinor(i int64) {
+	m.price_minor = &i
+	m.addprice_minor = nil
+}
+
+// PriceMinor returns the value of the "price_minor" field in the mutation.
+func (m *PlanSubscriptionMutation) PriceMinor() (r int64, exists bool) {
+	v := m.price_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceMinor returns the old "price_minor" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldPriceMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceMinor: %w", err)
+	}
+	return oldValue.PriceMinor, nil
+}
+
+// AddPriceMinor adds i to the "price_minor" field.
+func (m *PlanSubscriptionMutation) AddPriceMinor(i int64) {
+	if m.addprice_minor != nil {
+		*m.addprice_minor += i
+	} else {
+		m.addprice_minor = &i
+	}
+}
+
+// AddedPriceMinor returns the value that was added to the "price_minor" field in this mutation.
+func (m *PlanSubscriptionMutation) AddedPriceMinor() (r int64, exists bool) {
+	v := m.addprice_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPriceMinor resets all changes to the "price_minor" field.
+func (m *PlanSubscriptionMutation) ResetPriceMinor() {
+	m.price_minor = nil
+	m.addprice_minor = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *PlanSubscriptionMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *PlanSubscriptionMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *PlanSubscriptionMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetInterval sets the "interval" field.
+func (m *PlanSubscriptionMutation) SetInterval(pl plansubscription.Interval) {
+	m.interval = &pl
+}
+
+// Interval returns the value of the "interval" field in the mutation.
+func (m *PlanSubscriptionMutation) Interval() (r plansubscription.Interval, exists bool) {
+	v := m.interval
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterval returns the old "interval" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldInterval(ctx context.Context) (v plansubscription.Interval, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterval is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterval requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterval: %w", err)
+	}
+	return oldValue.Interval, nil
+}
+
+// ResetInterval resets all changes to the "interval" field.
+func (m *PlanSubscriptionMutation) ResetInterval() {
+	m.interval = nil
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (m *PlanSubscriptionMutation) SetPriceVersion(i int) {
+	m.price_version = &i
+	m.addprice_version = nil
+}
+
+// PriceVersion returns the value of the "price_version" field in the mutation.
+func (m *PlanSubscriptionMutation) PriceVersion() (r int, exists bool) {
+	v := m.price_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceVersion returns the old "price_version" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldPriceVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceVersion: %w", err)
+	}
+	return oldValue.PriceVersion, nil
+}
+
+// AddPriceVersion adds i to the "price_version" field.
+func (m *PlanSubscriptionMutation) AddPriceVersion(i int) {
+	if m.addprice_version != nil {
+		*m.addprice_version += i
+	} else {
+		m.addprice_version = &i
+	}
+}
+
+// AddedPriceVersion returns the value that was added to the "price_version" field in this mutation.
+func (m *PlanSubscriptionMutation) AddedPriceVersion() (r int, exists bool) {
+	v := m.addprice_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPriceVersion resets all changes to the "price_version" field.
+func (m *PlanSubscriptionMutation) ResetPriceVersion() {
+	m.price_version = nil
+	m.addprice_version = nil
+}
+
+// SetComplimentary sets the "complimentary" field.
+func (m *PlanSubscriptionMutation) SetComplimentary(b bool) {
+	m.complimentary = &b
+}
+
+// Complimentary returns the value of the "complimentary" field in the mutation.
+func (m *PlanSubscriptionMutation) Complimentary() (r bool, exists bool) {
+	v := m.complimentary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComplimentary returns the old "complimentary" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldComplimentary(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComplimentary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComplimentary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComplimentary: %w", err)
+	}
+	return oldValue.Complimentary, nil
+}
+
+// ResetComplimentary resets all changes to the "complimentary" field.
+func (m *PlanSubscriptionMutation) ResetComplimentary() {
+	m.complimentary = nil
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (m *PlanSubscriptionMutation) SetReplacesID(s string) {
+	m.replaces_id = &s
+}
+
+// ReplacesID returns the value of the "replaces_id" field in the mutation.
+func (m *PlanSubscriptionMutation) ReplacesID() (r string, exists bool) {
+	v := m.replaces_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacesID returns the old "replaces_id" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldReplacesID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacesID: %w", err)
+	}
+	return oldValue.ReplacesID, nil
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (m *PlanSubscriptionMutation) ClearReplacesID() {
+	m.replaces_id = nil
+	m.clearedFields[plansubscription.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesIDCleared returns if the "replaces_id" field was cleared in this mutation.
+func (m *PlanSubscriptionMutation) ReplacesIDCleared() bool {
+	_, ok := m.clearedFields[plansubscription.FieldReplacesID]
+	return ok
+}
+
+// ResetReplacesID resets all changes to the "replaces_id" field.
+func (m *PlanSubscriptionMutation) ResetReplacesID() {
+	m.replaces_id = nil
+	delete(m.clearedFields, plansubscription.FieldReplacesID)
+}
+
+// SetReplacedByID sets the "replaced_by_id" field.
+func (m *PlanSubscriptionMutation) SetReplacedByID(s string) {
+	m.replaced_by_id = &s
+}
+
+// ReplacedByID returns the value of the "replaced_by_id" field in the mutation.
+func (m *PlanSubscriptionMutation) ReplacedByID() (r string, exists bool) {
+	v := m.replaced_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacedByID returns the old "replaced_by_id" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldReplacedByID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacedByID: %w", err)
+	}
+	return oldValue.ReplacedByID, nil
+}
+
+// ClearReplacedByID clears the value of the "replaced_by_id" field.
+func (m *PlanSubscriptionMutation) ClearReplacedByID() {
+	m.replaced_by_id = nil
+	m.clearedFields[plansubscription.FieldReplacedByID] = struct{}{}
+}
+
+// ReplacedByIDCleared returns if the "replaced_by_id" field was cleared in this mutation.
+func (m *PlanSubscriptionMutation) ReplacedByIDCleared() bool {
+	_, ok := m.clearedFields[plansubscription.FieldReplacedByID]
+	return ok
+}
+
+// ResetReplacedByID resets all changes to the "replaced_by_id" field.
+func (m *PlanSubscriptionMutation) ResetReplacedByID() {
+	m.replaced_by_id = nil
+	delete(m.clearedFields, plansubscription.FieldReplacedByID)
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (m *PlanSubscriptionMutation) SetScheduledPlanID(s string) {
+	m.scheduled_plan_id = &s
+}
+
+// ScheduledPlanID returns the value of the "scheduled_plan_id" field in the mutation.
+func (m *PlanSubscriptionMutation) ScheduledPlanID() (r string, exists bool) {
+	v := m.scheduled_plan_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScheduledPlanID returns the old "scheduled_plan_id" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldScheduledPlanID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScheduledPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScheduledPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScheduledPlanID: %w", err)
+	}
+	return oldValue.ScheduledPlanID, nil
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (m *PlanSubscriptionMutation) ClearScheduledPlanID() {
+	m.scheduled_plan_id = nil
+	m.clearedFields[plansubscription.FieldScheduledPlanID] = struct{}{}
+}
+
+// ScheduledPlanIDCleared returns if the "scheduled_plan_id" field was cleared in this mutation.
+func (m *PlanSubscriptionMutation) ScheduledPlanIDCleared() bool {
+	_, ok := m.clearedFields[plansubscription.FieldScheduledPlanID]
+	return ok
+}
+
+// ResetScheduledPlanID resets all changes to the "scheduled_plan_id" field.
+func (m *PlanSubscriptionMutation) ResetScheduledPlanID() {
+	m.scheduled_plan_id = nil
+	delete(m.clearedFields, plansubscription.FieldScheduledPlanID)
+}
+
 // ClearPlan clears the "plan" edge to the Plan entity.
 func (m *PlanSubscriptionMutation) ClearPlan() {
 	m.clearedplan = true
@@ -8825,7 +9376,7 @@ func (m *PlanSubscriptionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanSubscriptionMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, plansubscription.FieldCreatedAt)
 	}
@@ -8865,6 +9416,30 @@ func (m *PlanSubscriptionMutation) Fields() []string {
 	if m.paid_through != nil {
 		fields = append(fields, plansubscription.FieldPaidThrough)
 	}
+	if m.price_minor != nil {
+		fields = append(fields, plansubscription.FieldPriceMinor)
+	}
+	if m.currency != nil {
+		fields = append(fields, plansubscription.FieldCurrency)
+	}
+	if m.interval != nil {
+		fields = append(fields, plansubscription.FieldInterval)
+	}
+	if m.price_version != nil {
+		fields = append(fields, plansubscription.FieldPriceVersion)
+	}
+	if m.complimentary != nil {
+		fields = append(fields, plansubscription.FieldComplimentary)
+	}
+	if m.replaces_id != nil {
+		fields = append(fields, plansubscription.FieldReplacesID)
+	}
+	if m.replaced_by_id != nil {
+		fields = append(fields, plansubscription.FieldReplacedByID)
+	}
+	if m.scheduled_plan_id != nil {
+		fields = append(fields, plansubscription.FieldScheduledPlanID)
+	}
 	return fields
 }
 
@@ -8899,6 +9474,22 @@ func (m *PlanSubscriptionMutation) Field(name string) (ent.Value, bool) {
 		return m.EndedAt()
 	case plansubscription.FieldPaidThrough:
 		return m.PaidThrough()
+	case plansubscription.FieldPriceMinor:
+		return m.PriceMinor()
+	case plansubscription.FieldCurrency:
+		return m.Currency()
+	case plansubscription.FieldInterval:
+		return m.Interval()
+	case plansubscription.FieldPriceVersion:
+		return m.PriceVersion()
+	case plansubscription.FieldComplimentary:
+		return m.Complimentary()
+	case plansubscription.FieldReplacesID:
+		return m.ReplacesID()
+	case plansubscription.FieldReplacedByID:
+		return m.ReplacedByID()
+	case plansubscription.FieldScheduledPlanID:
+		return m.ScheduledPlanID()
 	}
 	return nil, false
 }
@@ -8934,6 +9525,22 @@ func (m *PlanSubscriptionMutation) OldField(ctx context.Context, name string) (e
 		return m.OldEndedAt(ctx)
 	case plansubscription.FieldPaidThrough:
 		return m.OldPaidThrough(ctx)
+	case plansubscription.FieldPriceMinor:
+		return m.OldPriceMinor(ctx)
+	case plansubscription.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case plansubscription.FieldInterval:
+		return m.OldInterval(ctx)
+	case plansubscription.FieldPriceVersion:
+		return m.OldPriceVersion(ctx)
+	case plansubscription.FieldComplimentary:
+		return m.OldComplimentary(ctx)
+	case plansubscription.FieldReplacesID:
+		return m.OldReplacesID(ctx)
+	case plansubscription.FieldReplacedByID:
+		return m.OldReplacedByID(ctx)
+	case plansubscription.FieldScheduledPlanID:
+		return m.OldScheduledPlanID(ctx)
 	}
 	return nil, fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -9034,6 +9641,62 @@ func (m *PlanSubscriptionMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetPaidThrough(v)
 		return nil
+	case plansubscription.FieldPriceMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceMinor(v)
+		return nil
+	case plansubscription.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case plansubscription.FieldInterval:
+		v, ok := value.(plansubscription.Interval)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterval(v)
+		return nil
+	case plansubscription.FieldPriceVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceVersion(v)
+		return nil
+	case plansubscription.FieldComplimentary:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComplimentary(v)
+		return nil
+	case plansubscription.FieldReplacesID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacesID(v)
+		return nil
+	case plansubscription.FieldReplacedByID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacedByID(v)
+		return nil
+	case plansubscription.FieldScheduledPlanID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScheduledPlanID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -9041,13 +9704,26 @@ func (m *PlanSubscriptionMutation) SetField(name string, value ent.Value) error 
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *PlanSubscriptionMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addprice_minor != nil {
+		fields = append(fields, plansubscription.FieldPriceMinor)
+	}
+	if m.addprice_version != nil {
+		fields = append(fields, plansubscription.FieldPriceVersion)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *PlanSubscriptionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case plansubscription.FieldPriceMinor:
+		return m.AddedPriceMinor()
+	case plansubscription.FieldPriceVersion:
+		return m.AddedPriceVersion()
+	}
 	return nil, false
 }
 
@@ -9056,6 +9732,20 @@ func (m *PlanSubscriptionMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PlanSubscriptionMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case plansubscription.FieldPriceMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriceMinor(v)
+		return nil
+	case plansubscription.FieldPriceVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriceVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription numeric field %s", name)
 }
@@ -9075,6 +9765,15 @@ func (m *PlanSubscriptionMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(plansubscription.FieldPaidThrough) {
 		fields = append(fields, plansubscription.FieldPaidThrough)
+	}
+	if m.FieldCleared(plansubscription.FieldReplacesID) {
+		fields = append(fields, plansubscription.FieldReplacesID)
+	}
+	if m.FieldCleared(plansubscription.FieldReplacedByID) {
+		fields = append(fields, plansubscription.FieldReplacedByID)
+	}
+	if m.FieldCleared(plansubscription.FieldScheduledPlanID) {
+		fields = append(fields, plansubscription.FieldScheduledPlanID)
 	}
 	return fields
 }
@@ -9101,6 +9800,15 @@ func (m *PlanSubscriptionMutation) ClearField(name string) error {
 		return nil
 	case plansubscription.FieldPaidThrough:
 		m.ClearPaidThrough()
+		return nil
+	case plansubscription.FieldReplacesID:
+		m.ClearReplacesID()
+		return nil
+	case plansubscription.FieldReplacedByID:
+		m.ClearReplacedByID()
+		return nil
+	case plansubscription.FieldScheduledPlanID:
+		m.ClearScheduledPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription nullable field %s", name)
@@ -9148,6 +9856,30 @@ func (m *PlanSubscriptionMutation) ResetField(name string) error {
 		return nil
 	case plansubscription.FieldPaidThrough:
 		m.ResetPaidThrough()
+		return nil
+	case plansubscription.FieldPriceMinor:
+		m.ResetPriceMinor()
+		return nil
+	case plansubscription.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case plansubscription.FieldInterval:
+		m.ResetInterval()
+		return nil
+	case plansubscription.FieldPriceVersion:
+		m.ResetPriceVersion()
+		return nil
+	case plansubscription.FieldComplimentary:
+		m.ResetComplimentary()
+		return nil
+	case plansubscription.FieldReplacesID:
+		m.ResetReplacesID()
+		return nil
+	case plansubscription.FieldReplacedByID:
+		m.ResetReplacedByID()
+		return nil
+	case plansubscription.FieldScheduledPlanID:
+		m.ResetScheduledPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)
@@ -12073,6 +12805,8 @@ type TransactionMutation struct {
 	description         *string
 	metadata            *map[string]interface{}
 	processed_at        *time.Time
+	refunded_minor      *int64
+	addrefunded_minor   *int64
 	clearedFields       map[string]struct{}
 	done                bool
 	oldValue            func(context.Context) (*Transaction, error)
@@ -12883,6 +13617,62 @@ func (m *TransactionMutation) ResetProcessedAt() {
 	delete(m.clearedFields, transaction.FieldProcessedAt)
 }
 
+// SetRefundedMinor sets the "refunded_minor" field.
+func (m *TransactionMutation) SetRefundedMinor(i int64) {
+	m.refunded_minor = &i
+	m.addrefunded_minor = nil
+}
+
+// RefundedMinor returns the value of the "refunded_minor" field in the mutation.
+func (m *TransactionMutation) RefundedMinor() (r int64, exists bool) {
+	v := m.refunded_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundedMinor returns the old "refunded_minor" field's value of the Transaction entity.
+// If the Transaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransactionMutation) OldRefundedMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundedMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundedMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundedMinor: %w", err)
+	}
+	return oldValue.RefundedMinor, nil
+}
+
+// AddRefundedMinor adds i to the "refunded_minor" field.
+func (m *TransactionMutation) AddRefundedMinor(i int64) {
+	if m.addrefunded_minor != nil {
+		*m.addrefunded_minor += i
+	} else {
+		m.addrefunded_minor = &i
+	}
+}
+
+// AddedRefundedMinor returns the value that was added to the "refunded_minor" field in this mutation.
+func (m *TransactionMutation) AddedRefundedMinor() (r int64, exists bool) {
+	v := m.addrefunded_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefundedMinor resets all changes to the "refunded_minor" field.
+func (m *TransactionMutation) ResetRefundedMinor() {
+	m.refunded_minor = nil
+	m.addrefunded_minor = nil
+}
+
 // Where appends a list predicates to the TransactionMutation builder.
 func (m *TransactionMutation) Where(ps ...predicate.Transaction) {
 	m.predicates = append(m.predicates, ps...)
@@ -12917,7 +13707,7 @@ func (m *TransactionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TransactionMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, transaction.FieldCreatedAt)
 	}
@@ -12966,6 +13756,9 @@ func (m *TransactionMutation) Fields() []string {
 	if m.processed_at != nil {
 		fields = append(fields, transaction.FieldProcessedAt)
 	}
+	if m.refunded_minor != nil {
+		fields = append(fields, transaction.FieldRefundedMinor)
+	}
 	return fields
 }
 
@@ -13006,6 +13799,8 @@ func (m *TransactionMutation) Field(name string) (ent.Value, bool) {
 		return m.Metadata()
 	case transaction.FieldProcessedAt:
 		return m.ProcessedAt()
+	case transaction.FieldRefundedMinor:
+		return m.RefundedMinor()
 	}
 	return nil, false
 }
@@ -13047,6 +13842,8 @@ func (m *TransactionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldMetadata(ctx)
 	case transaction.FieldProcessedAt:
 		return m.OldProcessedAt(ctx)
+	case transaction.FieldRefundedMinor:
+		return m.OldRefundedMinor(ctx)
 	}
 	return nil, fmt.Errorf("unknown Transaction field %s", name)
 }
@@ -13168,6 +13965,13 @@ func (m *TransactionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetProcessedAt(v)
 		return nil
+	case transaction.FieldRefundedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundedMinor(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Transaction field %s", name)
 }
@@ -13179,6 +13983,9 @@ func (m *TransactionMutation) AddedFields() []string {
 	if m.addamount_minor != nil {
 		fields = append(fields, transaction.FieldAmountMinor)
 	}
+	if m.addrefunded_minor != nil {
+		fields = append(fields, transaction.FieldRefundedMinor)
+	}
 	return fields
 }
 
@@ -13189,6 +13996,8 @@ func (m *TransactionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case transaction.FieldAmountMinor:
 		return m.AddedAmountMinor()
+	case transaction.FieldRefundedMinor:
+		return m.AddedRefundedMinor()
 	}
 	return nil, false
 }
@@ -13204,6 +14013,13 @@ func (m *TransactionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAmountMinor(v)
+		return nil
+	case transaction.FieldRefundedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefundedMinor(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Transaction numeric field %s", name)
@@ -13330,6 +14146,9 @@ func (m *TransactionMutation) ResetField(name string) error {
 		return nil
 	case transaction.FieldProcessedAt:
 		m.ResetProcessedAt()
+		return nil
+	case transaction.FieldRefundedMinor:
+		m.ResetRefundedMinor()
 		return nil
 	}
 	return fmt.Errorf("unknown Transaction field %s", name)

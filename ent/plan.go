@@ -30,6 +30,8 @@ type Plan struct {
 	Translations map[string]map[string]string `json:"translations,omitempty"`
 	// PriceMinor holds the value of the "price_minor" field.
 	PriceMinor int64 `json:"price_minor,omitempty"`
+	// PriceVersion holds the value of the "price_version" field.
+	PriceVersion int `json:"price_version,omitempty"`
 	// Currency holds the value of the "currency" field.
 	Currency string `json:"currency,omitempty"`
 	// Interval holds the value of the "interval" field.
@@ -38,6 +40,8 @@ type Plan struct {
 	Quotas map[string]int64 `json:"quotas,omitempty"`
 	// Features holds the value of the "features" field.
 	Features []string `json:"features,omitempty"`
+	// TrialDays holds the value of the "trial_days" field.
+	TrialDays int `json:"trial_days,omitempty"`
 	// IsActive holds the value of the "is_active" field.
 	IsActive bool `json:"is_active,omitempty"`
 	// DisplayOrder holds the value of the "display_order" field.
@@ -79,7 +83,7 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case plan.FieldIsActive:
 			values[i] = new(sql.NullBool)
-		case plan.FieldPriceMinor, plan.FieldDisplayOrder:
+		case plan.FieldPriceMinor, plan.FieldPriceVersion, plan.FieldTrialDays, plan.FieldDisplayOrder:
 			values[i] = new(sql.NullInt64)
 		case plan.FieldID, plan.FieldName, plan.FieldDescription, plan.FieldCurrency, plan.FieldInterval:
 			values[i] = new(sql.NullString)
@@ -144,6 +148,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PriceMinor = value.Int64
 			}
+		case plan.FieldPriceVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field price_version", values[i])
+			} else if value.Valid {
+				_m.PriceVersion = int(value.Int64)
+			}
 		case plan.FieldCurrency:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field currency", values[i])
@@ -171,6 +181,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.Features); err != nil {
 					return fmt.Errorf("unmarshal field features: %w", err)
 				}
+			}
+		case plan.FieldTrialDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field trial_days", values[i])
+			} else if value.Valid {
+				_m.TrialDays = int(value.Int64)
 			}
 		case plan.FieldIsActive:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -251,6 +267,9 @@ func (_m *Plan) String() string {
 	builder.WriteString("price_minor=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PriceMinor))
 	builder.WriteString(", ")
+	builder.WriteString("price_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PriceVersion))
+	builder.WriteString(", ")
 	builder.WriteString("currency=")
 	builder.WriteString(_m.Currency)
 	builder.WriteString(", ")
@@ -262,6 +281,9 @@ func (_m *Plan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("features=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Features))
+	builder.WriteString(", ")
+	builder.WriteString("trial_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TrialDays))
 	builder.WriteString(", ")
 	builder.WriteString("is_active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.IsActive))

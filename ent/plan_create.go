@@ -84,6 +84,20 @@ func (_c *PlanCreate) SetPriceMinor(v int64) *PlanCreate {
 	return _c
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (_c *PlanCreate) SetPriceVersion(v int) *PlanCreate {
+	_c.mutation.SetPriceVersion(v)
+	return _c
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_c *PlanCreate) SetNillablePriceVersion(v *int) *PlanCreate {
+	if v != nil {
+		_c.SetPriceVersion(*v)
+	}
+	return _c
+}
+
 // SetCurrency sets the "currency" field.
 func (_c *PlanCreate) SetCurrency(v string) *PlanCreate {
 	_c.mutation.SetCurrency(v)
@@ -113,6 +127,20 @@ func (_c *PlanCreate) SetQuotas(v map[string]int64) *PlanCreate {
 // SetFeatures sets the "features" field.
 func (_c *PlanCreate) SetFeatures(v []string) *PlanCreate {
 	_c.mutation.SetFeatures(v)
+	return _c
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (_c *PlanCreate) SetTrialDays(v int) *PlanCreate {
+	_c.mutation.SetTrialDays(v)
+	return _c
+}
+
+// SetNillableTrialDays sets the "trial_days" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableTrialDays(v *int) *PlanCreate {
+	if v != nil {
+		_c.SetTrialDays(*v)
+	}
 	return _c
 }
 
@@ -226,9 +254,17 @@ func (_c *PlanCreate) defaults() error {
 		v := plan.DefaultDescription
 		_c.mutation.SetDescription(v)
 	}
+	if _, ok := _c.mutation.PriceVersion(); !ok {
+		v := plan.DefaultPriceVersion
+		_c.mutation.SetPriceVersion(v)
+	}
 	if _, ok := _c.mutation.Interval(); !ok {
 		v := plan.DefaultInterval
 		_c.mutation.SetInterval(v)
+	}
+	if _, ok := _c.mutation.TrialDays(); !ok {
+		v := plan.DefaultTrialDays
+		_c.mutation.SetTrialDays(v)
 	}
 	if _, ok := _c.mutation.IsActive(); !ok {
 		v := plan.DefaultIsActive
@@ -273,6 +309,14 @@ func (_c *PlanCreate) check() error {
 			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "Plan.price_minor": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.PriceVersion(); !ok {
+		return &ValidationError{Name: "price_version", err: errors.New(`ent: missing required field "Plan.price_version"`)}
+	}
+	if v, ok := _c.mutation.PriceVersion(); ok {
+		if err := plan.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "Plan.price_version": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Currency(); !ok {
 		return &ValidationError{Name: "currency", err: errors.New(`ent: missing required field "Plan.currency"`)}
 	}
@@ -287,6 +331,14 @@ func (_c *PlanCreate) check() error {
 	if v, ok := _c.mutation.Interval(); ok {
 		if err := plan.IntervalValidator(v); err != nil {
 			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "Plan.interval": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.TrialDays(); !ok {
+		return &ValidationError{Name: "trial_days", err: errors.New(`ent: missing required field "Plan.trial_days"`)}
+	}
+	if v, ok := _c.mutation.TrialDays(); ok {
+		if err := plan.TrialDaysValidator(v); err != nil {
+			return &ValidationError{Name: "trial_days", err: fmt.Errorf(`ent: validator failed for field "Plan.trial_days": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.IsActive(); !ok {
@@ -365,6 +417,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 		_spec.SetField(plan.FieldPriceMinor, field.TypeInt64, value)
 		_node.PriceMinor = value
 	}
+	if value, ok := _c.mutation.PriceVersion(); ok {
+		_spec.SetField(plan.FieldPriceVersion, field.TypeInt, value)
+		_node.PriceVersion = value
+	}
 	if value, ok := _c.mutation.Currency(); ok {
 		_spec.SetField(plan.FieldCurrency, field.TypeString, value)
 		_node.Currency = value
@@ -380,6 +436,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Features(); ok {
 		_spec.SetField(plan.FieldFeatures, field.TypeJSON, value)
 		_node.Features = value
+	}
+	if value, ok := _c.mutation.TrialDays(); ok {
+		_spec.SetField(plan.FieldTrialDays, field.TypeInt, value)
+		_node.TrialDays = value
 	}
 	if value, ok := _c.mutation.IsActive(); ok {
 		_spec.SetField(plan.FieldIsActive, field.TypeBool, value)
@@ -533,6 +593,24 @@ func (u *PlanUpsert) AddPriceMinor(v int64) *PlanUpsert {
 	return u
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanUpsert) SetPriceVersion(v int) *PlanUpsert {
+	u.Set(plan.FieldPriceVersion, v)
+	return u
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanUpsert) UpdatePriceVersion() *PlanUpsert {
+	u.SetExcluded(plan.FieldPriceVersion)
+	return u
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanUpsert) AddPriceVersion(v int) *PlanUpsert {
+	u.Add(plan.FieldPriceVersion, v)
+	return u
+}
+
 // SetCurrency sets the "currency" field.
 func (u *PlanUpsert) SetCurrency(v string) *PlanUpsert {
 	u.Set(plan.FieldCurrency, v)
@@ -590,6 +668,24 @@ func (u *PlanUpsert) UpdateFeatures() *PlanUpsert {
 // ClearFeatures clears the value of the "features" field.
 func (u *PlanUpsert) ClearFeatures() *PlanUpsert {
 	u.SetNull(plan.FieldFeatures)
+	return u
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (u *PlanUpsert) SetTrialDays(v int) *PlanUpsert {
+	u.Set(plan.FieldTrialDays, v)
+	return u
+}
+
+// UpdateTrialDays sets the "trial_days" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateTrialDays() *PlanUpsert {
+	u.SetExcluded(plan.FieldTrialDays)
+	return u
+}
+
+// AddTrialDays adds v to the "trial_days" field.
+func (u *PlanUpsert) AddTrialDays(v int) *PlanUpsert {
+	u.Add(plan.FieldTrialDays, v)
 	return u
 }
 
@@ -776,6 +872,27 @@ func (u *PlanUpsertOne) UpdatePriceMinor() *PlanUpsertOne {
 	})
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanUpsertOne) SetPriceVersion(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetPriceVersion(v)
+	})
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanUpsertOne) AddPriceVersion(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddPriceVersion(v)
+	})
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdatePriceVersion() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdatePriceVersion()
+	})
+}
+
 // SetCurrency sets the "currency" field.
 func (u *PlanUpsertOne) SetCurrency(v string) *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
@@ -843,6 +960,27 @@ func (u *PlanUpsertOne) UpdateFeatures() *PlanUpsertOne {
 func (u *PlanUpsertOne) ClearFeatures() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearFeatures()
+	})
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (u *PlanUpsertOne) SetTrialDays(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetTrialDays(v)
+	})
+}
+
+// AddTrialDays adds v to the "trial_days" field.
+func (u *PlanUpsertOne) AddTrialDays(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddTrialDays(v)
+	})
+}
+
+// UpdateTrialDays sets the "trial_days" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateTrialDays() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateTrialDays()
 	})
 }
 
@@ -1204,6 +1342,27 @@ func (u *PlanUpsertBulk) UpdatePriceMinor() *PlanUpsertBulk {
 	})
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanUpsertBulk) SetPriceVersion(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetPriceVersion(v)
+	})
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanUpsertBulk) AddPriceVersion(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddPriceVersion(v)
+	})
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdatePriceVersion() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdatePriceVersion()
+	})
+}
+
 // SetCurrency sets the "currency" field.
 func (u *PlanUpsertBulk) SetCurrency(v string) *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
@@ -1271,6 +1430,27 @@ func (u *PlanUpsertBulk) UpdateFeatures() *PlanUpsertBulk {
 func (u *PlanUpsertBulk) ClearFeatures() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearFeatures()
+	})
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (u *PlanUpsertBulk) SetTrialDays(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetTrialDays(v)
+	})
+}
+
+// AddTrialDays adds v to the "trial_days" field.
+func (u *PlanUpsertBulk) AddTrialDays(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddTrialDays(v)
+	})
+}
+
+// UpdateTrialDays sets the "trial_days" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateTrialDays() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateTrialDays()
 	})
 }
 

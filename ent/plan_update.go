@@ -98,6 +98,27 @@ func (_u *PlanUpdate) AddPriceMinor(v int64) *PlanUpdate {
 	return _u
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (_u *PlanUpdate) SetPriceVersion(v int) *PlanUpdate {
+	_u.mutation.ResetPriceVersion()
+	_u.mutation.SetPriceVersion(v)
+	return _u
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillablePriceVersion(v *int) *PlanUpdate {
+	if v != nil {
+		_u.SetPriceVersion(*v)
+	}
+	return _u
+}
+
+// AddPriceVersion adds value to the "price_version" field.
+func (_u *PlanUpdate) AddPriceVersion(v int) *PlanUpdate {
+	_u.mutation.AddPriceVersion(v)
+	return _u
+}
+
 // SetCurrency sets the "currency" field.
 func (_u *PlanUpdate) SetCurrency(v string) *PlanUpdate {
 	_u.mutation.SetCurrency(v)
@@ -153,6 +174,27 @@ func (_u *PlanUpdate) AppendFeatures(v []string) *PlanUpdate {
 // ClearFeatures clears the value of the "features" field.
 func (_u *PlanUpdate) ClearFeatures() *PlanUpdate {
 	_u.mutation.ClearFeatures()
+	return _u
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (_u *PlanUpdate) SetTrialDays(v int) *PlanUpdate {
+	_u.mutation.ResetTrialDays()
+	_u.mutation.SetTrialDays(v)
+	return _u
+}
+
+// SetNillableTrialDays sets the "trial_days" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableTrialDays(v *int) *PlanUpdate {
+	if v != nil {
+		_u.SetTrialDays(*v)
+	}
+	return _u
+}
+
+// AddTrialDays adds value to the "trial_days" field.
+func (_u *PlanUpdate) AddTrialDays(v int) *PlanUpdate {
+	_u.mutation.AddTrialDays(v)
 	return _u
 }
 
@@ -303,6 +345,11 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "Plan.price_minor": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PriceVersion(); ok {
+		if err := plan.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "Plan.price_version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := plan.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Plan.currency": %w`, err)}
@@ -311,6 +358,11 @@ func (_u *PlanUpdate) check() error {
 	if v, ok := _u.mutation.Interval(); ok {
 		if err := plan.IntervalValidator(v); err != nil {
 			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "Plan.interval": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TrialDays(); ok {
+		if err := plan.TrialDaysValidator(v); err != nil {
+			return &ValidationError{Name: "trial_days", err: fmt.Errorf(`ent: validator failed for field "Plan.trial_days": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.DisplayOrder(); ok {
@@ -360,6 +412,12 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedPriceMinor(); ok {
 		_spec.AddField(plan.FieldPriceMinor, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.PriceVersion(); ok {
+		_spec.SetField(plan.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPriceVersion(); ok {
+		_spec.AddField(plan.FieldPriceVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(plan.FieldCurrency, field.TypeString, value)
 	}
@@ -382,6 +440,12 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.FeaturesCleared() {
 		_spec.ClearField(plan.FieldFeatures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TrialDays(); ok {
+		_spec.SetField(plan.FieldTrialDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTrialDays(); ok {
+		_spec.AddField(plan.FieldTrialDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IsActive(); ok {
 		_spec.SetField(plan.FieldIsActive, field.TypeBool, value)
@@ -532,6 +596,27 @@ func (_u *PlanUpdateOne) AddPriceMinor(v int64) *PlanUpdateOne {
 	return _u
 }
 
+// SetPriceVersion sets the "price_version" field.
+func (_u *PlanUpdateOne) SetPriceVersion(v int) *PlanUpdateOne {
+	_u.mutation.ResetPriceVersion()
+	_u.mutation.SetPriceVersion(v)
+	return _u
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillablePriceVersion(v *int) *PlanUpdateOne {
+	if v != nil {
+		_u.SetPriceVersion(*v)
+	}
+	return _u
+}
+
+// AddPriceVersion adds value to the "price_version" field.
+func (_u *PlanUpdateOne) AddPriceVersion(v int) *PlanUpdateOne {
+	_u.mutation.AddPriceVersion(v)
+	return _u
+}
+
 // SetCurrency sets the "currency" field.
 func (_u *PlanUpdateOne) SetCurrency(v string) *PlanUpdateOne {
 	_u.mutation.SetCurrency(v)
@@ -587,6 +672,27 @@ func (_u *PlanUpdateOne) AppendFeatures(v []string) *PlanUpdateOne {
 // ClearFeatures clears the value of the "features" field.
 func (_u *PlanUpdateOne) ClearFeatures() *PlanUpdateOne {
 	_u.mutation.ClearFeatures()
+	return _u
+}
+
+// SetTrialDays sets the "trial_days" field.
+func (_u *PlanUpdateOne) SetTrialDays(v int) *PlanUpdateOne {
+	_u.mutation.ResetTrialDays()
+	_u.mutation.SetTrialDays(v)
+	return _u
+}
+
+// SetNillableTrialDays sets the "trial_days" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableTrialDays(v *int) *PlanUpdateOne {
+	if v != nil {
+		_u.SetTrialDays(*v)
+	}
+	return _u
+}
+
+// AddTrialDays adds value to the "trial_days" field.
+func (_u *PlanUpdateOne) AddTrialDays(v int) *PlanUpdateOne {
+	_u.mutation.AddTrialDays(v)
 	return _u
 }
 
@@ -750,6 +856,11 @@ func (_u *PlanUpdateOne) check() error {
 			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "Plan.price_minor": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PriceVersion(); ok {
+		if err := plan.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "Plan.price_version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := plan.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Plan.currency": %w`, err)}
@@ -758,6 +869,11 @@ func (_u *PlanUpdateOne) check() error {
 	if v, ok := _u.mutation.Interval(); ok {
 		if err := plan.IntervalValidator(v); err != nil {
 			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "Plan.interval": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TrialDays(); ok {
+		if err := plan.TrialDaysValidator(v); err != nil {
+			return &ValidationError{Name: "trial_days", err: fmt.Errorf(`ent: validator failed for field "Plan.trial_days": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.DisplayOrder(); ok {
@@ -824,6 +940,12 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	if value, ok := _u.mutation.AddedPriceMinor(); ok {
 		_spec.AddField(plan.FieldPriceMinor, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.PriceVersion(); ok {
+		_spec.SetField(plan.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPriceVersion(); ok {
+		_spec.AddField(plan.FieldPriceVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(plan.FieldCurrency, field.TypeString, value)
 	}
@@ -846,6 +968,12 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if _u.mutation.FeaturesCleared() {
 		_spec.ClearField(plan.FieldFeatures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TrialDays(); ok {
+		_spec.SetField(plan.FieldTrialDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTrialDays(); ok {
+		_spec.AddField(plan.FieldTrialDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IsActive(); ok {
 		_spec.SetField(plan.FieldIsActive, field.TypeBool, value)

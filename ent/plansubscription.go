@@ -44,6 +44,22 @@ type PlanSubscription struct {
 	EndedAt *time.Time `json:"ended_at,omitempty"`
 	// PaidThrough holds the value of the "paid_through" field.
 	PaidThrough *time.Time `json:"paid_through,omitempty"`
+	// PriceMinor holds the value of the "price_minor" field.
+	PriceMinor int64 `json:"price_minor,omitempty"`
+	// Currency holds the value of the "currency" field.
+	Currency string `json:"currency,omitempty"`
+	// Interval holds the value of the "interval" field.
+	Interval plansubscription.Interval `json:"interval,omitempty"`
+	// PriceVersion holds the value of the "price_version" field.
+	PriceVersion int `json:"price_version,omitempty"`
+	// Complimentary holds the value of the "complimentary" field.
+	Complimentary bool `json:"complimentary,omitempty"`
+	// ReplacesID holds the value of the "replaces_id" field.
+	ReplacesID *string `json:"replaces_id,omitempty"`
+	// ReplacedByID holds the value of the "replaced_by_id" field.
+	ReplacedByID *string `json:"replaced_by_id,omitempty"`
+	// ScheduledPlanID holds the value of the "scheduled_plan_id" field.
+	ScheduledPlanID *string `json:"scheduled_plan_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanSubscriptionQuery when eager-loading is set.
 	Edges        PlanSubscriptionEdges `json:"edges"`
@@ -77,9 +93,11 @@ func (*PlanSubscription) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case plansubscription.FieldCancelAtPeriodEnd:
+		case plansubscription.FieldCancelAtPeriodEnd, plansubscription.FieldComplimentary:
 			values[i] = new(sql.NullBool)
-		case plansubscription.FieldID, plansubscription.FieldUserID, plansubscription.FieldPlanID, plansubscription.FieldStatus:
+		case plansubscription.FieldPriceMinor, plansubscription.FieldPriceVersion:
+			values[i] = new(sql.NullInt64)
+		case plansubscription.FieldID, plansubscription.FieldUserID, plansubscription.FieldPlanID, plansubscription.FieldStatus, plansubscription.FieldCurrency, plansubscription.FieldInterval, plansubscription.FieldReplacesID, plansubscription.FieldReplacedByID, plansubscription.FieldScheduledPlanID:
 			values[i] = new(sql.NullString)
 		case plansubscription.FieldCreatedAt, plansubscription.FieldUpdatedAt, plansubscription.FieldPeriodAnchor, plansubscription.FieldCurrentPeriodStart, plansubscription.FieldCurrentPeriodEnd, plansubscription.FieldTrialEnd, plansubscription.FieldCanceledAt, plansubscription.FieldEndedAt, plansubscription.FieldPaidThrough:
 			values[i] = new(sql.NullTime)
@@ -186,6 +204,57 @@ func (_m *PlanSubscription) assignValues(columns []string, values []any) error {
 				_m.PaidThrough = new(time.Time)
 				*_m.PaidThrough = value.Time
 			}
+		case plansubscription.FieldPriceMinor:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field price_minor", values[i])
+			} else if value.Valid {
+				_m.PriceMinor = value.Int64
+			}
+		case plansubscription.FieldCurrency:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field currency", values[i])
+			} else if value.Valid {
+				_m.Currency = value.String
+			}
+		case plansubscription.FieldInterval:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field interval", values[i])
+			} else if value.Valid {
+				_m.Interval = plansubscription.Interval(value.String)
+			}
+		case plansubscription.FieldPriceVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field price_version", values[i])
+			} else if value.Valid {
+				_m.PriceVersion = int(value.Int64)
+			}
+		case plansubscription.FieldComplimentary:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field complimentary", values[i])
+			} else if value.Valid {
+				_m.Complimentary = value.Bool
+			}
+		case plansubscription.FieldReplacesID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field replaces_id", values[i])
+			} else if value.Valid {
+				_m.ReplacesID = new(string)
+				*_m.ReplacesID = value.String
+			}
+		case plansubscription.FieldReplacedByID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field replaced_by_id", values[i])
+			} else if value.Valid {
+				_m.ReplacedByID = new(string)
+				*_m.ReplacedByID = value.String
+			}
+		case plansubscription.FieldScheduledPlanID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field scheduled_plan_id", values[i])
+			} else if value.Valid {
+				_m.ScheduledPlanID = new(string)
+				*_m.ScheduledPlanID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -272,6 +341,36 @@ func (_m *PlanSubscription) String() string {
 	if v := _m.PaidThrough; v != nil {
 		builder.WriteString("paid_through=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("price_minor=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PriceMinor))
+	builder.WriteString(", ")
+	builder.WriteString("currency=")
+	builder.WriteString(_m.Currency)
+	builder.WriteString(", ")
+	builder.WriteString("interval=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Interval))
+	builder.WriteString(", ")
+	builder.WriteString("price_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PriceVersion))
+	builder.WriteString(", ")
+	builder.WriteString("complimentary=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Complimentary))
+	builder.WriteString(", ")
+	if v := _m.ReplacesID; v != nil {
+		builder.WriteString("replaces_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ReplacedByID; v != nil {
+		builder.WriteString("replaced_by_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ScheduledPlanID; v != nil {
+		builder.WriteString("scheduled_plan_id=")
+		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -158,6 +158,118 @@ func (_c *PlanSubscriptionCreate) SetNillablePaidThrough(v *time.Time) *PlanSubs
 	return _c
 }
 
+// SetPriceMinor sets the "price_minor" field.
+func (_c *PlanSubscriptionCreate) SetPriceMinor(v int64) *PlanSubscriptionCreate {
+	_c.mutation.SetPriceMinor(v)
+	return _c
+}
+
+// SetNillablePriceMinor sets the "price_minor" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillablePriceMinor(v *int64) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetPriceMinor(*v)
+	}
+	return _c
+}
+
+// SetCurrency sets the "currency" field.
+func (_c *PlanSubscriptionCreate) SetCurrency(v string) *PlanSubscriptionCreate {
+	_c.mutation.SetCurrency(v)
+	return _c
+}
+
+// SetNillableCurrency sets the "currency" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillableCurrency(v *string) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetCurrency(*v)
+	}
+	return _c
+}
+
+// SetInterval sets the "interval" field.
+func (_c *PlanSubscriptionCreate) SetInterval(v plansubscription.Interval) *PlanSubscriptionCreate {
+	_c.mutation.SetInterval(v)
+	return _c
+}
+
+// SetNillableInterval sets the "interval" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillableInterval(v *plansubscription.Interval) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetInterval(*v)
+	}
+	return _c
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (_c *PlanSubscriptionCreate) SetPriceVersion(v int) *PlanSubscriptionCreate {
+	_c.mutation.SetPriceVersion(v)
+	return _c
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillablePriceVersion(v *int) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetPriceVersion(*v)
+	}
+	return _c
+}
+
+// SetComplimentary sets the "complimentary" field.
+func (_c *PlanSubscriptionCreate) SetComplimentary(v bool) *PlanSubscriptionCreate {
+	_c.mutation.SetComplimentary(v)
+	return _c
+}
+
+// SetNillableComplimentary sets the "complimentary" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillableComplimentary(v *bool) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetComplimentary(*v)
+	}
+	return _c
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (_c *PlanSubscriptionCreate) SetReplacesID(v string) *PlanSubscriptionCreate {
+	_c.mutation.SetReplacesID(v)
+	return _c
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillableReplacesID(v *string) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetReplacesID(*v)
+	}
+	return _c
+}
+
+// SetReplacedByID sets the "replaced_by_id" field.
+func (_c *PlanSubscriptionCreate) SetReplacedByID(v string) *PlanSubscriptionCreate {
+	_c.mutation.SetReplacedByID(v)
+	return _c
+}
+
+// SetNillableReplacedByID sets the "replaced_by_id" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillableReplacedByID(v *string) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetReplacedByID(*v)
+	}
+	return _c
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (_c *PlanSubscriptionCreate) SetScheduledPlanID(v string) *PlanSubscriptionCreate {
+	_c.mutation.SetScheduledPlanID(v)
+	return _c
+}
+
+// SetNillableScheduledPlanID sets the "scheduled_plan_id" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillableScheduledPlanID(v *string) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetScheduledPlanID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PlanSubscriptionCreate) SetID(v string) *PlanSubscriptionCreate {
 	_c.mutation.SetID(v)
@@ -232,6 +344,26 @@ func (_c *PlanSubscriptionCreate) defaults() error {
 		v := plansubscription.DefaultCancelAtPeriodEnd
 		_c.mutation.SetCancelAtPeriodEnd(v)
 	}
+	if _, ok := _c.mutation.PriceMinor(); !ok {
+		v := plansubscription.DefaultPriceMinor
+		_c.mutation.SetPriceMinor(v)
+	}
+	if _, ok := _c.mutation.Currency(); !ok {
+		v := plansubscription.DefaultCurrency
+		_c.mutation.SetCurrency(v)
+	}
+	if _, ok := _c.mutation.Interval(); !ok {
+		v := plansubscription.DefaultInterval
+		_c.mutation.SetInterval(v)
+	}
+	if _, ok := _c.mutation.PriceVersion(); !ok {
+		v := plansubscription.DefaultPriceVersion
+		_c.mutation.SetPriceVersion(v)
+	}
+	if _, ok := _c.mutation.Complimentary(); !ok {
+		v := plansubscription.DefaultComplimentary
+		_c.mutation.SetComplimentary(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if plansubscription.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized plansubscription.DefaultID (forgotten import ent/runtime?)")
@@ -275,6 +407,41 @@ func (_c *PlanSubscriptionCreate) check() error {
 	}
 	if _, ok := _c.mutation.CancelAtPeriodEnd(); !ok {
 		return &ValidationError{Name: "cancel_at_period_end", err: errors.New(`ent: missing required field "PlanSubscription.cancel_at_period_end"`)}
+	}
+	if _, ok := _c.mutation.PriceMinor(); !ok {
+		return &ValidationError{Name: "price_minor", err: errors.New(`ent: missing required field "PlanSubscription.price_minor"`)}
+	}
+	if v, ok := _c.mutation.PriceMinor(); ok {
+		if err := plansubscription.PriceMinorValidator(v); err != nil {
+			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.price_minor": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Currency(); !ok {
+		return &ValidationError{Name: "currency", err: errors.New(`ent: missing required field "PlanSubscription.currency"`)}
+	}
+	if v, ok := _c.mutation.Currency(); ok {
+		if err := plansubscription.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.currency": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Interval(); !ok {
+		return &ValidationError{Name: "interval", err: errors.New(`ent: missing required field "PlanSubscription.interval"`)}
+	}
+	if v, ok := _c.mutation.Interval(); ok {
+		if err := plansubscription.IntervalValidator(v); err != nil {
+			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.interval": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PriceVersion(); !ok {
+		return &ValidationError{Name: "price_version", err: errors.New(`ent: missing required field "PlanSubscription.price_version"`)}
+	}
+	if v, ok := _c.mutation.PriceVersion(); ok {
+		if err := plansubscription.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.price_version": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Complimentary(); !ok {
+		return &ValidationError{Name: "complimentary", err: errors.New(`ent: missing required field "PlanSubscription.complimentary"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := plansubscription.IDValidator(v); err != nil {
@@ -367,6 +534,38 @@ func (_c *PlanSubscriptionCreate) createSpec() (*PlanSubscription, *sqlgraph.Cre
 	if value, ok := _c.mutation.PaidThrough(); ok {
 		_spec.SetField(plansubscription.FieldPaidThrough, field.TypeTime, value)
 		_node.PaidThrough = &value
+	}
+	if value, ok := _c.mutation.PriceMinor(); ok {
+		_spec.SetField(plansubscription.FieldPriceMinor, field.TypeInt64, value)
+		_node.PriceMinor = value
+	}
+	if value, ok := _c.mutation.Currency(); ok {
+		_spec.SetField(plansubscription.FieldCurrency, field.TypeString, value)
+		_node.Currency = value
+	}
+	if value, ok := _c.mutation.Interval(); ok {
+		_spec.SetField(plansubscription.FieldInterval, field.TypeEnum, value)
+		_node.Interval = value
+	}
+	if value, ok := _c.mutation.PriceVersion(); ok {
+		_spec.SetField(plansubscription.FieldPriceVersion, field.TypeInt, value)
+		_node.PriceVersion = value
+	}
+	if value, ok := _c.mutation.Complimentary(); ok {
+		_spec.SetField(plansubscription.FieldComplimentary, field.TypeBool, value)
+		_node.Complimentary = value
+	}
+	if value, ok := _c.mutation.ReplacesID(); ok {
+		_spec.SetField(plansubscription.FieldReplacesID, field.TypeString, value)
+		_node.ReplacesID = &value
+	}
+	if value, ok := _c.mutation.ReplacedByID(); ok {
+		_spec.SetField(plansubscription.FieldReplacedByID, field.TypeString, value)
+		_node.ReplacedByID = &value
+	}
+	if value, ok := _c.mutation.ScheduledPlanID(); ok {
+		_spec.SetField(plansubscription.FieldScheduledPlanID, field.TypeString, value)
+		_node.ScheduledPlanID = &value
 	}
 	if nodes := _c.mutation.PlanIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -590,6 +789,132 @@ func (u *PlanSubscriptionUpsert) UpdatePaidThrough() *PlanSubscriptionUpsert {
 // ClearPaidThrough clears the value of the "paid_through" field.
 func (u *PlanSubscriptionUpsert) ClearPaidThrough() *PlanSubscriptionUpsert {
 	u.SetNull(plansubscription.FieldPaidThrough)
+	return u
+}
+
+// SetPriceMinor sets the "price_minor" field.
+func (u *PlanSubscriptionUpsert) SetPriceMinor(v int64) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldPriceMinor, v)
+	return u
+}
+
+// UpdatePriceMinor sets the "price_minor" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdatePriceMinor() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldPriceMinor)
+	return u
+}
+
+// AddPriceMinor adds v to the "price_minor" field.
+func (u *PlanSubscriptionUpsert) AddPriceMinor(v int64) *PlanSubscriptionUpsert {
+	u.Add(plansubscription.FieldPriceMinor, v)
+	return u
+}
+
+// SetCurrency sets the "currency" field.
+func (u *PlanSubscriptionUpsert) SetCurrency(v string) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldCurrency, v)
+	return u
+}
+
+// UpdateCurrency sets the "currency" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdateCurrency() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldCurrency)
+	return u
+}
+
+// SetInterval sets the "interval" field.
+func (u *PlanSubscriptionUpsert) SetInterval(v plansubscription.Interval) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldInterval, v)
+	return u
+}
+
+// UpdateInterval sets the "interval" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdateInterval() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldInterval)
+	return u
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanSubscriptionUpsert) SetPriceVersion(v int) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldPriceVersion, v)
+	return u
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdatePriceVersion() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldPriceVersion)
+	return u
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanSubscriptionUpsert) AddPriceVersion(v int) *PlanSubscriptionUpsert {
+	u.Add(plansubscription.FieldPriceVersion, v)
+	return u
+}
+
+// SetComplimentary sets the "complimentary" field.
+func (u *PlanSubscriptionUpsert) SetComplimentary(v bool) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldComplimentary, v)
+	return u
+}
+
+// UpdateComplimentary sets the "complimentary" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdateComplimentary() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldComplimentary)
+	return u
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (u *PlanSubscriptionUpsert) SetReplacesID(v string) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldReplacesID, v)
+	return u
+}
+
+// UpdateReplacesID sets the "replaces_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdateReplacesID() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldReplacesID)
+	return u
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (u *PlanSubscriptionUpsert) ClearReplacesID() *PlanSubscriptionUpsert {
+	u.SetNull(plansubscription.FieldReplacesID)
+	return u
+}
+
+// SetReplacedByID sets the "replaced_by_id" field.
+func (u *PlanSubscriptionUpsert) SetReplacedByID(v string) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldReplacedByID, v)
+	return u
+}
+
+// UpdateReplacedByID sets the "replaced_by_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdateReplacedByID() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldReplacedByID)
+	return u
+}
+
+// ClearReplacedByID clears the value of the "replaced_by_id" field.
+func (u *PlanSubscriptionUpsert) ClearReplacedByID() *PlanSubscriptionUpsert {
+	u.SetNull(plansubscription.FieldReplacedByID)
+	return u
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsert) SetScheduledPlanID(v string) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldScheduledPlanID, v)
+	return u
+}
+
+// UpdateScheduledPlanID sets the "scheduled_plan_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdateScheduledPlanID() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldScheduledPlanID)
+	return u
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsert) ClearScheduledPlanID() *PlanSubscriptionUpsert {
+	u.SetNull(plansubscription.FieldScheduledPlanID)
 	return u
 }
 
@@ -826,6 +1151,153 @@ func (u *PlanSubscriptionUpsertOne) UpdatePaidThrough() *PlanSubscriptionUpsertO
 func (u *PlanSubscriptionUpsertOne) ClearPaidThrough() *PlanSubscriptionUpsertOne {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearPaidThrough()
+	})
+}
+
+// SetPriceMinor sets the "price_minor" field.
+func (u *PlanSubscriptionUpsertOne) SetPriceMinor(v int64) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPriceMinor(v)
+	})
+}
+
+// AddPriceMinor adds v to the "price_minor" field.
+func (u *PlanSubscriptionUpsertOne) AddPriceMinor(v int64) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.AddPriceMinor(v)
+	})
+}
+
+// UpdatePriceMinor sets the "price_minor" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdatePriceMinor() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePriceMinor()
+	})
+}
+
+// SetCurrency sets the "currency" field.
+func (u *PlanSubscriptionUpsertOne) SetCurrency(v string) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetCurrency(v)
+	})
+}
+
+// UpdateCurrency sets the "currency" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdateCurrency() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateCurrency()
+	})
+}
+
+// SetInterval sets the "interval" field.
+func (u *PlanSubscriptionUpsertOne) SetInterval(v plansubscription.Interval) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetInterval(v)
+	})
+}
+
+// UpdateInterval sets the "interval" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdateInterval() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateInterval()
+	})
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanSubscriptionUpsertOne) SetPriceVersion(v int) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPriceVersion(v)
+	})
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanSubscriptionUpsertOne) AddPriceVersion(v int) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.AddPriceVersion(v)
+	})
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdatePriceVersion() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePriceVersion()
+	})
+}
+
+// SetComplimentary sets the "complimentary" field.
+func (u *PlanSubscriptionUpsertOne) SetComplimentary(v bool) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetComplimentary(v)
+	})
+}
+
+// UpdateComplimentary sets the "complimentary" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdateComplimentary() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateComplimentary()
+	})
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (u *PlanSubscriptionUpsertOne) SetReplacesID(v string) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetReplacesID(v)
+	})
+}
+
+// UpdateReplacesID sets the "replaces_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdateReplacesID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateReplacesID()
+	})
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (u *PlanSubscriptionUpsertOne) ClearReplacesID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearReplacesID()
+	})
+}
+
+// SetReplacedByID sets the "replaced_by_id" field.
+func (u *PlanSubscriptionUpsertOne) SetReplacedByID(v string) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetReplacedByID(v)
+	})
+}
+
+// UpdateReplacedByID sets the "replaced_by_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdateReplacedByID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateReplacedByID()
+	})
+}
+
+// ClearReplacedByID clears the value of the "replaced_by_id" field.
+func (u *PlanSubscriptionUpsertOne) ClearReplacedByID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearReplacedByID()
+	})
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertOne) SetScheduledPlanID(v string) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetScheduledPlanID(v)
+	})
+}
+
+// UpdateScheduledPlanID sets the "scheduled_plan_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdateScheduledPlanID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateScheduledPlanID()
+	})
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertOne) ClearScheduledPlanID() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearScheduledPlanID()
 	})
 }
 
@@ -1229,6 +1701,153 @@ func (u *PlanSubscriptionUpsertBulk) UpdatePaidThrough() *PlanSubscriptionUpsert
 func (u *PlanSubscriptionUpsertBulk) ClearPaidThrough() *PlanSubscriptionUpsertBulk {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearPaidThrough()
+	})
+}
+
+// SetPriceMinor sets the "price_minor" field.
+func (u *PlanSubscriptionUpsertBulk) SetPriceMinor(v int64) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPriceMinor(v)
+	})
+}
+
+// AddPriceMinor adds v to the "price_minor" field.
+func (u *PlanSubscriptionUpsertBulk) AddPriceMinor(v int64) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.AddPriceMinor(v)
+	})
+}
+
+// UpdatePriceMinor sets the "price_minor" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdatePriceMinor() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePriceMinor()
+	})
+}
+
+// SetCurrency sets the "currency" field.
+func (u *PlanSubscriptionUpsertBulk) SetCurrency(v string) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetCurrency(v)
+	})
+}
+
+// UpdateCurrency sets the "currency" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdateCurrency() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateCurrency()
+	})
+}
+
+// SetInterval sets the "interval" field.
+func (u *PlanSubscriptionUpsertBulk) SetInterval(v plansubscription.Interval) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetInterval(v)
+	})
+}
+
+// UpdateInterval sets the "interval" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdateInterval() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateInterval()
+	})
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (u *PlanSubscriptionUpsertBulk) SetPriceVersion(v int) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPriceVersion(v)
+	})
+}
+
+// AddPriceVersion adds v to the "price_version" field.
+func (u *PlanSubscriptionUpsertBulk) AddPriceVersion(v int) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.AddPriceVersion(v)
+	})
+}
+
+// UpdatePriceVersion sets the "price_version" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdatePriceVersion() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePriceVersion()
+	})
+}
+
+// SetComplimentary sets the "complimentary" field.
+func (u *PlanSubscriptionUpsertBulk) SetComplimentary(v bool) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetComplimentary(v)
+	})
+}
+
+// UpdateComplimentary sets the "complimentary" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdateComplimentary() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateComplimentary()
+	})
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (u *PlanSubscriptionUpsertBulk) SetReplacesID(v string) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetReplacesID(v)
+	})
+}
+
+// UpdateReplacesID sets the "replaces_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdateReplacesID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateReplacesID()
+	})
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (u *PlanSubscriptionUpsertBulk) ClearReplacesID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearReplacesID()
+	})
+}
+
+// SetReplacedByID sets the "replaced_by_id" field.
+func (u *PlanSubscriptionUpsertBulk) SetReplacedByID(v string) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetReplacedByID(v)
+	})
+}
+
+// UpdateReplacedByID sets the "replaced_by_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdateReplacedByID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateReplacedByID()
+	})
+}
+
+// ClearReplacedByID clears the value of the "replaced_by_id" field.
+func (u *PlanSubscriptionUpsertBulk) ClearReplacedByID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearReplacedByID()
+	})
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertBulk) SetScheduledPlanID(v string) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetScheduledPlanID(v)
+	})
+}
+
+// UpdateScheduledPlanID sets the "scheduled_plan_id" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdateScheduledPlanID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdateScheduledPlanID()
+	})
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (u *PlanSubscriptionUpsertBulk) ClearScheduledPlanID() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearScheduledPlanID()
 	})
 }
 

@@ -200,6 +200,150 @@ func (_u *PlanSubscriptionUpdate) ClearPaidThrough() *PlanSubscriptionUpdate {
 	return _u
 }
 
+// SetPriceMinor sets the "price_minor" field.
+func (_u *PlanSubscriptionUpdate) SetPriceMinor(v int64) *PlanSubscriptionUpdate {
+	_u.mutation.ResetPriceMinor()
+	_u.mutation.SetPriceMinor(v)
+	return _u
+}
+
+// SetNillablePriceMinor sets the "price_minor" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillablePriceMinor(v *int64) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetPriceMinor(*v)
+	}
+	return _u
+}
+
+// AddPriceMinor adds value to the "price_minor" field.
+func (_u *PlanSubscriptionUpdate) AddPriceMinor(v int64) *PlanSubscriptionUpdate {
+	_u.mutation.AddPriceMinor(v)
+	return _u
+}
+
+// SetCurrency sets the "currency" field.
+func (_u *PlanSubscriptionUpdate) SetCurrency(v string) *PlanSubscriptionUpdate {
+	_u.mutation.SetCurrency(v)
+	return _u
+}
+
+// SetNillableCurrency sets the "currency" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillableCurrency(v *string) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetCurrency(*v)
+	}
+	return _u
+}
+
+// SetInterval sets the "interval" field.
+func (_u *PlanSubscriptionUpdate) SetInterval(v plansubscription.Interval) *PlanSubscriptionUpdate {
+	_u.mutation.SetInterval(v)
+	return _u
+}
+
+// SetNillableInterval sets the "interval" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillableInterval(v *plansubscription.Interval) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetInterval(*v)
+	}
+	return _u
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (_u *PlanSubscriptionUpdate) SetPriceVersion(v int) *PlanSubscriptionUpdate {
+	_u.mutation.ResetPriceVersion()
+	_u.mutation.SetPriceVersion(v)
+	return _u
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillablePriceVersion(v *int) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetPriceVersion(*v)
+	}
+	return _u
+}
+
+// AddPriceVersion adds value to the "price_version" field.
+func (_u *PlanSubscriptionUpdate) AddPriceVersion(v int) *PlanSubscriptionUpdate {
+	_u.mutation.AddPriceVersion(v)
+	return _u
+}
+
+// SetComplimentary sets the "complimentary" field.
+func (_u *PlanSubscriptionUpdate) SetComplimentary(v bool) *PlanSubscriptionUpdate {
+	_u.mutation.SetComplimentary(v)
+	return _u
+}
+
+// SetNillableComplimentary sets the "complimentary" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillableComplimentary(v *bool) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetComplimentary(*v)
+	}
+	return _u
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (_u *PlanSubscriptionUpdate) SetReplacesID(v string) *PlanSubscriptionUpdate {
+	_u.mutation.SetReplacesID(v)
+	return _u
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillableReplacesID(v *string) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetReplacesID(*v)
+	}
+	return _u
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (_u *PlanSubscriptionUpdate) ClearReplacesID() *PlanSubscriptionUpdate {
+	_u.mutation.ClearReplacesID()
+	return _u
+}
+
+// SetReplacedByID sets the "replaced_by_id" field.
+func (_u *PlanSubscriptionUpdate) SetReplacedByID(v string) *PlanSubscriptionUpdate {
+	_u.mutation.SetReplacedByID(v)
+	return _u
+}
+
+// SetNillableReplacedByID sets the "replaced_by_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillableReplacedByID(v *string) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetReplacedByID(*v)
+	}
+	return _u
+}
+
+// ClearReplacedByID clears the value of the "replaced_by_id" field.
+func (_u *PlanSubscriptionUpdate) ClearReplacedByID() *PlanSubscriptionUpdate {
+	_u.mutation.ClearReplacedByID()
+	return _u
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdate) SetScheduledPlanID(v string) *PlanSubscriptionUpdate {
+	_u.mutation.SetScheduledPlanID(v)
+	return _u
+}
+
+// SetNillableScheduledPlanID sets the "scheduled_plan_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillableScheduledPlanID(v *string) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetScheduledPlanID(*v)
+	}
+	return _u
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdate) ClearScheduledPlanID() *PlanSubscriptionUpdate {
+	_u.mutation.ClearScheduledPlanID()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdate) SetPlan(v *Plan) *PlanSubscriptionUpdate {
 	return _u.SetPlanID(v.ID)
@@ -263,6 +407,26 @@ func (_u *PlanSubscriptionUpdate) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := plansubscription.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PriceMinor(); ok {
+		if err := plansubscription.PriceMinorValidator(v); err != nil {
+			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.price_minor": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Currency(); ok {
+		if err := plansubscription.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.currency": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Interval(); ok {
+		if err := plansubscription.IntervalValidator(v); err != nil {
+			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.interval": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PriceVersion(); ok {
+		if err := plansubscription.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.price_version": %w`, err)}
 		}
 	}
 	if _u.mutation.PlanCleared() && len(_u.mutation.PlanIDs()) > 0 {
@@ -330,6 +494,45 @@ func (_u *PlanSubscriptionUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.PaidThroughCleared() {
 		_spec.ClearField(plansubscription.FieldPaidThrough, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PriceMinor(); ok {
+		_spec.SetField(plansubscription.FieldPriceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPriceMinor(); ok {
+		_spec.AddField(plansubscription.FieldPriceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Currency(); ok {
+		_spec.SetField(plansubscription.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Interval(); ok {
+		_spec.SetField(plansubscription.FieldInterval, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.PriceVersion(); ok {
+		_spec.SetField(plansubscription.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPriceVersion(); ok {
+		_spec.AddField(plansubscription.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Complimentary(); ok {
+		_spec.SetField(plansubscription.FieldComplimentary, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ReplacesID(); ok {
+		_spec.SetField(plansubscription.FieldReplacesID, field.TypeString, value)
+	}
+	if _u.mutation.ReplacesIDCleared() {
+		_spec.ClearField(plansubscription.FieldReplacesID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReplacedByID(); ok {
+		_spec.SetField(plansubscription.FieldReplacedByID, field.TypeString, value)
+	}
+	if _u.mutation.ReplacedByIDCleared() {
+		_spec.ClearField(plansubscription.FieldReplacedByID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ScheduledPlanID(); ok {
+		_spec.SetField(plansubscription.FieldScheduledPlanID, field.TypeString, value)
+	}
+	if _u.mutation.ScheduledPlanIDCleared() {
+		_spec.ClearField(plansubscription.FieldScheduledPlanID, field.TypeString)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -552,6 +755,150 @@ func (_u *PlanSubscriptionUpdateOne) ClearPaidThrough() *PlanSubscriptionUpdateO
 	return _u
 }
 
+// SetPriceMinor sets the "price_minor" field.
+func (_u *PlanSubscriptionUpdateOne) SetPriceMinor(v int64) *PlanSubscriptionUpdateOne {
+	_u.mutation.ResetPriceMinor()
+	_u.mutation.SetPriceMinor(v)
+	return _u
+}
+
+// SetNillablePriceMinor sets the "price_minor" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillablePriceMinor(v *int64) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetPriceMinor(*v)
+	}
+	return _u
+}
+
+// AddPriceMinor adds value to the "price_minor" field.
+func (_u *PlanSubscriptionUpdateOne) AddPriceMinor(v int64) *PlanSubscriptionUpdateOne {
+	_u.mutation.AddPriceMinor(v)
+	return _u
+}
+
+// SetCurrency sets the "currency" field.
+func (_u *PlanSubscriptionUpdateOne) SetCurrency(v string) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetCurrency(v)
+	return _u
+}
+
+// SetNillableCurrency sets the "currency" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillableCurrency(v *string) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetCurrency(*v)
+	}
+	return _u
+}
+
+// SetInterval sets the "interval" field.
+func (_u *PlanSubscriptionUpdateOne) SetInterval(v plansubscription.Interval) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetInterval(v)
+	return _u
+}
+
+// SetNillableInterval sets the "interval" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillableInterval(v *plansubscription.Interval) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetInterval(*v)
+	}
+	return _u
+}
+
+// SetPriceVersion sets the "price_version" field.
+func (_u *PlanSubscriptionUpdateOne) SetPriceVersion(v int) *PlanSubscriptionUpdateOne {
+	_u.mutation.ResetPriceVersion()
+	_u.mutation.SetPriceVersion(v)
+	return _u
+}
+
+// SetNillablePriceVersion sets the "price_version" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillablePriceVersion(v *int) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetPriceVersion(*v)
+	}
+	return _u
+}
+
+// AddPriceVersion adds value to the "price_version" field.
+func (_u *PlanSubscriptionUpdateOne) AddPriceVersion(v int) *PlanSubscriptionUpdateOne {
+	_u.mutation.AddPriceVersion(v)
+	return _u
+}
+
+// SetComplimentary sets the "complimentary" field.
+func (_u *PlanSubscriptionUpdateOne) SetComplimentary(v bool) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetComplimentary(v)
+	return _u
+}
+
+// SetNillableComplimentary sets the "complimentary" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillableComplimentary(v *bool) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetComplimentary(*v)
+	}
+	return _u
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (_u *PlanSubscriptionUpdateOne) SetReplacesID(v string) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetReplacesID(v)
+	return _u
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillableReplacesID(v *string) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetReplacesID(*v)
+	}
+	return _u
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (_u *PlanSubscriptionUpdateOne) ClearReplacesID() *PlanSubscriptionUpdateOne {
+	_u.mutation.ClearReplacesID()
+	return _u
+}
+
+// SetReplacedByID sets the "replaced_by_id" field.
+func (_u *PlanSubscriptionUpdateOne) SetReplacedByID(v string) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetReplacedByID(v)
+	return _u
+}
+
+// SetNillableReplacedByID sets the "replaced_by_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillableReplacedByID(v *string) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetReplacedByID(*v)
+	}
+	return _u
+}
+
+// ClearReplacedByID clears the value of the "replaced_by_id" field.
+func (_u *PlanSubscriptionUpdateOne) ClearReplacedByID() *PlanSubscriptionUpdateOne {
+	_u.mutation.ClearReplacedByID()
+	return _u
+}
+
+// SetScheduledPlanID sets the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdateOne) SetScheduledPlanID(v string) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetScheduledPlanID(v)
+	return _u
+}
+
+// SetNillableScheduledPlanID sets the "scheduled_plan_id" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillableScheduledPlanID(v *string) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetScheduledPlanID(*v)
+	}
+	return _u
+}
+
+// ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
+func (_u *PlanSubscriptionUpdateOne) ClearScheduledPlanID() *PlanSubscriptionUpdateOne {
+	_u.mutation.ClearScheduledPlanID()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdateOne) SetPlan(v *Plan) *PlanSubscriptionUpdateOne {
 	return _u.SetPlanID(v.ID)
@@ -628,6 +975,26 @@ func (_u *PlanSubscriptionUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := plansubscription.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PriceMinor(); ok {
+		if err := plansubscription.PriceMinorValidator(v); err != nil {
+			return &ValidationError{Name: "price_minor", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.price_minor": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Currency(); ok {
+		if err := plansubscription.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.currency": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Interval(); ok {
+		if err := plansubscription.IntervalValidator(v); err != nil {
+			return &ValidationError{Name: "interval", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.interval": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PriceVersion(); ok {
+		if err := plansubscription.PriceVersionValidator(v); err != nil {
+			return &ValidationError{Name: "price_version", err: fmt.Errorf(`ent: validator failed for field "PlanSubscription.price_version": %w`, err)}
 		}
 	}
 	if _u.mutation.PlanCleared() && len(_u.mutation.PlanIDs()) > 0 {
@@ -712,6 +1079,45 @@ func (_u *PlanSubscriptionUpdateOne) sqlSave(ctx context.Context) (_node *PlanSu
 	}
 	if _u.mutation.PaidThroughCleared() {
 		_spec.ClearField(plansubscription.FieldPaidThrough, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PriceMinor(); ok {
+		_spec.SetField(plansubscription.FieldPriceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPriceMinor(); ok {
+		_spec.AddField(plansubscription.FieldPriceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Currency(); ok {
+		_spec.SetField(plansubscription.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Interval(); ok {
+		_spec.SetField(plansubscription.FieldInterval, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.PriceVersion(); ok {
+		_spec.SetField(plansubscription.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPriceVersion(); ok {
+		_spec.AddField(plansubscription.FieldPriceVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Complimentary(); ok {
+		_spec.SetField(plansubscription.FieldComplimentary, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ReplacesID(); ok {
+		_spec.SetField(plansubscription.FieldReplacesID, field.TypeString, value)
+	}
+	if _u.mutation.ReplacesIDCleared() {
+		_spec.ClearField(plansubscription.FieldReplacesID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReplacedByID(); ok {
+		_spec.SetField(plansubscription.FieldReplacedByID, field.TypeString, value)
+	}
+	if _u.mutation.ReplacedByIDCleared() {
+		_spec.ClearField(plansubscription.FieldReplacedByID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ScheduledPlanID(); ok {
+		_spec.SetField(plansubscription.FieldScheduledPlanID, field.TypeString, value)
+	}
+	if _u.mutation.ScheduledPlanIDCleared() {
+		_spec.ClearField(plansubscription.FieldScheduledPlanID, field.TypeString)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{

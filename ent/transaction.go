@@ -49,8 +49,10 @@ type Transaction struct {
 	// Metadata holds the value of the "metadata" field.
 	Metadata map[string]interface{} `json:"metadata,omitempty"`
 	// ProcessedAt holds the value of the "processed_at" field.
-	ProcessedAt  *time.Time `json:"processed_at,omitempty"`
-	selectValues sql.SelectValues
+	ProcessedAt *time.Time `json:"processed_at,omitempty"`
+	// RefundedMinor holds the value of the "refunded_minor" field.
+	RefundedMinor int64 `json:"refunded_minor,omitempty"`
+	selectValues  sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -60,7 +62,7 @@ func (*Transaction) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case transaction.FieldMetadata:
 			values[i] = new([]byte)
-		case transaction.FieldAmountMinor:
+		case transaction.FieldAmountMinor, transaction.FieldRefundedMinor:
 			values[i] = new(sql.NullInt64)
 		case transaction.FieldID, transaction.FieldUserID, transaction.FieldPlanID, transaction.FieldSubscriptionID, transaction.FieldCurrency, transaction.FieldStatus, transaction.FieldProvider, transaction.FieldProviderPaymentID, transaction.FieldConfirmationURL, transaction.FieldReturnURL, transaction.FieldReceiptURL, transaction.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -189,6 +191,12 @@ func (_m *Transaction) assignValues(columns []string, values []any) error {
 				_m.ProcessedAt = new(time.Time)
 				*_m.ProcessedAt = value.Time
 			}
+		case transaction.FieldRefundedMinor:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field refunded_minor", values[i])
+			} else if value.Valid {
+				_m.RefundedMinor = value.Int64
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -280,6 +288,9 @@ func (_m *Transaction) String() string {
 		builder.WriteString("processed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("refunded_minor=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RefundedMinor))
 	builder.WriteByte(')')
 	return builder.String()
 }

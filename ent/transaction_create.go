@@ -215,6 +215,20 @@ func (_c *TransactionCreate) SetNillableProcessedAt(v *time.Time) *TransactionCr
 	return _c
 }
 
+// SetRefundedMinor sets the "refunded_minor" field.
+func (_c *TransactionCreate) SetRefundedMinor(v int64) *TransactionCreate {
+	_c.mutation.SetRefundedMinor(v)
+	return _c
+}
+
+// SetNillableRefundedMinor sets the "refunded_minor" field if the given value is not nil.
+func (_c *TransactionCreate) SetNillableRefundedMinor(v *int64) *TransactionCreate {
+	if v != nil {
+		_c.SetRefundedMinor(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *TransactionCreate) SetID(v string) *TransactionCreate {
 	_c.mutation.SetID(v)
@@ -292,6 +306,10 @@ func (_c *TransactionCreate) defaults() error {
 		v := transaction.DefaultDescription
 		_c.mutation.SetDescription(v)
 	}
+	if _, ok := _c.mutation.RefundedMinor(); !ok {
+		v := transaction.DefaultRefundedMinor
+		_c.mutation.SetRefundedMinor(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if transaction.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized transaction.DefaultID (forgotten import ent/runtime?)")
@@ -342,6 +360,14 @@ func (_c *TransactionCreate) check() error {
 	}
 	if _, ok := _c.mutation.Description(); !ok {
 		return &ValidationError{Name: "description", err: errors.New(`ent: missing required field "Transaction.description"`)}
+	}
+	if _, ok := _c.mutation.RefundedMinor(); !ok {
+		return &ValidationError{Name: "refunded_minor", err: errors.New(`ent: missing required field "Transaction.refunded_minor"`)}
+	}
+	if v, ok := _c.mutation.RefundedMinor(); ok {
+		if err := transaction.RefundedMinorValidator(v); err != nil {
+			return &ValidationError{Name: "refunded_minor", err: fmt.Errorf(`ent: validator failed for field "Transaction.refunded_minor": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := transaction.IDValidator(v); err != nil {
@@ -447,6 +473,10 @@ func (_c *TransactionCreate) createSpec() (*Transaction, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ProcessedAt(); ok {
 		_spec.SetField(transaction.FieldProcessedAt, field.TypeTime, value)
 		_node.ProcessedAt = &value
+	}
+	if value, ok := _c.mutation.RefundedMinor(); ok {
+		_spec.SetField(transaction.FieldRefundedMinor, field.TypeInt64, value)
+		_node.RefundedMinor = value
 	}
 	return _node, _spec
 }
@@ -719,6 +749,24 @@ func (u *TransactionUpsert) UpdateProcessedAt() *TransactionUpsert {
 // ClearProcessedAt clears the value of the "processed_at" field.
 func (u *TransactionUpsert) ClearProcessedAt() *TransactionUpsert {
 	u.SetNull(transaction.FieldProcessedAt)
+	return u
+}
+
+// SetRefundedMinor sets the "refunded_minor" field.
+func (u *TransactionUpsert) SetRefundedMinor(v int64) *TransactionUpsert {
+	u.Set(transaction.FieldRefundedMinor, v)
+	return u
+}
+
+// UpdateRefundedMinor sets the "refunded_minor" field to the value that was provided on create.
+func (u *TransactionUpsert) UpdateRefundedMinor() *TransactionUpsert {
+	u.SetExcluded(transaction.FieldRefundedMinor)
+	return u
+}
+
+// AddRefundedMinor adds v to the "refunded_minor" field.
+func (u *TransactionUpsert) AddRefundedMinor(v int64) *TransactionUpsert {
+	u.Add(transaction.FieldRefundedMinor, v)
 	return u
 }
 
@@ -1032,6 +1080,27 @@ func (u *TransactionUpsertOne) UpdateProcessedAt() *TransactionUpsertOne {
 func (u *TransactionUpsertOne) ClearProcessedAt() *TransactionUpsertOne {
 	return u.Update(func(s *TransactionUpsert) {
 		s.ClearProcessedAt()
+	})
+}
+
+// SetRefundedMinor sets the "refunded_minor" field.
+func (u *TransactionUpsertOne) SetRefundedMinor(v int64) *TransactionUpsertOne {
+	return u.Update(func(s *TransactionUpsert) {
+		s.SetRefundedMinor(v)
+	})
+}
+
+// AddRefundedMinor adds v to the "refunded_minor" field.
+func (u *TransactionUpsertOne) AddRefundedMinor(v int64) *TransactionUpsertOne {
+	return u.Update(func(s *TransactionUpsert) {
+		s.AddRefundedMinor(v)
+	})
+}
+
+// UpdateRefundedMinor sets the "refunded_minor" field to the value that was provided on create.
+func (u *TransactionUpsertOne) UpdateRefundedMinor() *TransactionUpsertOne {
+	return u.Update(func(s *TransactionUpsert) {
+		s.UpdateRefundedMinor()
 	})
 }
 
@@ -1512,6 +1581,27 @@ func (u *TransactionUpsertBulk) UpdateProcessedAt() *TransactionUpsertBulk {
 func (u *TransactionUpsertBulk) ClearProcessedAt() *TransactionUpsertBulk {
 	return u.Update(func(s *TransactionUpsert) {
 		s.ClearProcessedAt()
+	})
+}
+
+// SetRefundedMinor sets the "refunded_minor" field.
+func (u *TransactionUpsertBulk) SetRefundedMinor(v int64) *TransactionUpsertBulk {
+	return u.Update(func(s *TransactionUpsert) {
+		s.SetRefundedMinor(v)
+	})
+}
+
+// AddRefundedMinor adds v to the "refunded_minor" field.
+func (u *TransactionUpsertBulk) AddRefundedMinor(v int64) *TransactionUpsertBulk {
+	return u.Update(func(s *TransactionUpsert) {
+		s.AddRefundedMinor(v)
+	})
+}
+
+// UpdateRefundedMinor sets the "refunded_minor" field to the value that was provided on create.
+func (u *TransactionUpsertBulk) UpdateRefundedMinor() *TransactionUpsertBulk {
+	return u.Update(func(s *TransactionUpsert) {
+		s.UpdateRefundedMinor()
 	})
 }
 

@@ -264,6 +264,27 @@ func (_u *TransactionUpdate) ClearProcessedAt() *TransactionUpdate {
 	return _u
 }
 
+// SetRefundedMinor sets the "refunded_minor" field.
+func (_u *TransactionUpdate) SetRefundedMinor(v int64) *TransactionUpdate {
+	_u.mutation.ResetRefundedMinor()
+	_u.mutation.SetRefundedMinor(v)
+	return _u
+}
+
+// SetNillableRefundedMinor sets the "refunded_minor" field if the given value is not nil.
+func (_u *TransactionUpdate) SetNillableRefundedMinor(v *int64) *TransactionUpdate {
+	if v != nil {
+		_u.SetRefundedMinor(*v)
+	}
+	return _u
+}
+
+// AddRefundedMinor adds value to the "refunded_minor" field.
+func (_u *TransactionUpdate) AddRefundedMinor(v int64) *TransactionUpdate {
+	_u.mutation.AddRefundedMinor(v)
+	return _u
+}
+
 // Mutation returns the TransactionMutation object of the builder.
 func (_u *TransactionUpdate) Mutation() *TransactionMutation {
 	return _u.mutation
@@ -326,6 +347,11 @@ func (_u *TransactionUpdate) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := transaction.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Transaction.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RefundedMinor(); ok {
+		if err := transaction.RefundedMinorValidator(v); err != nil {
+			return &ValidationError{Name: "refunded_minor", err: fmt.Errorf(`ent: validator failed for field "Transaction.refunded_minor": %w`, err)}
 		}
 	}
 	return nil
@@ -417,6 +443,12 @@ func (_u *TransactionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.ProcessedAtCleared() {
 		_spec.ClearField(transaction.FieldProcessedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RefundedMinor(); ok {
+		_spec.SetField(transaction.FieldRefundedMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedRefundedMinor(); ok {
+		_spec.AddField(transaction.FieldRefundedMinor, field.TypeInt64, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -675,6 +707,27 @@ func (_u *TransactionUpdateOne) ClearProcessedAt() *TransactionUpdateOne {
 	return _u
 }
 
+// SetRefundedMinor sets the "refunded_minor" field.
+func (_u *TransactionUpdateOne) SetRefundedMinor(v int64) *TransactionUpdateOne {
+	_u.mutation.ResetRefundedMinor()
+	_u.mutation.SetRefundedMinor(v)
+	return _u
+}
+
+// SetNillableRefundedMinor sets the "refunded_minor" field if the given value is not nil.
+func (_u *TransactionUpdateOne) SetNillableRefundedMinor(v *int64) *TransactionUpdateOne {
+	if v != nil {
+		_u.SetRefundedMinor(*v)
+	}
+	return _u
+}
+
+// AddRefundedMinor adds value to the "refunded_minor" field.
+func (_u *TransactionUpdateOne) AddRefundedMinor(v int64) *TransactionUpdateOne {
+	_u.mutation.AddRefundedMinor(v)
+	return _u
+}
+
 // Mutation returns the TransactionMutation object of the builder.
 func (_u *TransactionUpdateOne) Mutation() *TransactionMutation {
 	return _u.mutation
@@ -750,6 +803,11 @@ func (_u *TransactionUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := transaction.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Transaction.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RefundedMinor(); ok {
+		if err := transaction.RefundedMinorValidator(v); err != nil {
+			return &ValidationError{Name: "refunded_minor", err: fmt.Errorf(`ent: validator failed for field "Transaction.refunded_minor": %w`, err)}
 		}
 	}
 	return nil
@@ -858,6 +916,12 @@ func (_u *TransactionUpdateOne) sqlSave(ctx context.Context) (_node *Transaction
 	}
 	if _u.mutation.ProcessedAtCleared() {
 		_spec.ClearField(transaction.FieldProcessedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RefundedMinor(); ok {
+		_spec.SetField(transaction.FieldRefundedMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedRefundedMinor(); ok {
+		_spec.AddField(transaction.FieldRefundedMinor, field.TypeInt64, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Transaction{config: _u.config}

@@ -17,6 +17,12 @@ import (
 	"github.com/steward-dev/steward/internal/money"
 )
 
+// Customers is the resolver for the customers field.
+func (r *billingOverviewResolver) Customers(ctx context.Context, obj *analytics.Overview) (*analytics.CustomerMetrics, error) {
+	m, err := r.Analytics.Customers(ctx, obj)
+	return &m, err
+}
+
 // Amount is the resolver for the amount field.
 func (r *moneyResolver) Amount(ctx context.Context, obj *analytics.Money) (money.Decimal, error) {
 	return money.Decimal(money.FormatDecimal(obj.AmountMinor, money.Currency(obj.Currency))), nil
@@ -57,7 +63,13 @@ func (r *queryResolver) BillingOverview(ctx context.Context, from time.Time, to 
 	return &o, err
 }
 
+// BillingOverview returns BillingOverviewResolver implementation.
+func (r *Resolver) BillingOverview() BillingOverviewResolver { return &billingOverviewResolver{r} }
+
 // Money returns MoneyResolver implementation.
 func (r *Resolver) Money() MoneyResolver { return &moneyResolver{r} }
 
-type moneyResolver struct{ *Resolver }
+type (
+	billingOverviewResolver struct{ *Resolver }
+	moneyResolver           struct{ *Resolver }
+)

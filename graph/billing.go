@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/graph/model"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/billing"
 )
 
@@ -42,7 +43,7 @@ func planInput(in model.CreatePlanInput) billing.PlanInput {
 	return billing.PlanInput{
 		ID: in.ID, Name: in.Name, Description: in.Description, Translations: translations(in.Translations),
 		Price: string(in.Price), Currency: in.Currency, Interval: in.Interval, Quotas: quotas(in.Quotas),
-		Features: in.Features, IsActive: in.IsActive, DisplayOrder: in.DisplayOrder, Metadata: in.Metadata,
+		Features: in.Features, IsActive: in.IsActive, DisplayOrder: in.DisplayOrder, Metadata: in.Metadata, TrialDays: in.TrialDays,
 	}
 }
 
@@ -55,7 +56,8 @@ func planUpdate(in model.UpdatePlanInput) billing.PlanUpdate {
 	return billing.PlanUpdate{
 		Name: in.Name, Description: in.Description, Translations: translations(in.Translations),
 		Price: price, Currency: in.Currency, Interval: in.Interval, Quotas: quotas(in.Quotas),
-		Features: in.Features, IsActive: in.IsActive, DisplayOrder: in.DisplayOrder, Metadata: in.Metadata,
+		Features: in.Features, IsActive: in.IsActive, DisplayOrder: in.DisplayOrder, Metadata: in.Metadata, TrialDays: in.TrialDays,
+		MoveSubscribers: in.MoveSubscribers != nil && *in.MoveSubscribers,
 	}
 }
 
@@ -74,3 +76,29 @@ func seconds(n *int) time.Duration {
 }
 
 func flag(b *bool) bool { return b != nil && *b }
+
+func changePreview(pv billing.ChangePreview) *model.PlanChangePreview {
+	m := func(minor int64) *analytics.Money { return &analytics.Money{Currency: pv.Currency, AmountMinor: minor} }
+	return &model.PlanChangePreview{Kind: model.PlanChangeKind(pv.Kind), CurrentPlanID: pv.CurrentPlanID, PlanID: pv.PlanID,
+		EffectiveAt: pv.EffectiveAt, Price: m(pv.PriceMinor), Credit: m(pv.CreditMinor), AmountDue: m(pv.DueMinor)}
+}
+
+func changePlanPayload(res billing.ChangeResult) *model.ChangePlanPayload {
+	out := &model.ChangePlanPayload{Preview: changePreview(res.Preview), Subscription: res.Subscription, Transaction: res.Transaction}
+	if res.ConfirmationURL != "" {
+		out.ConfirmationURL = &res.ConfirmationURL
+	}
+	return out
+}
+
+func moveResult(res billing.MoveResult) *model.MoveSubscribersResult {
+	out := &model.MoveSubscribersResult{DryRun: res.DryRun, AtPeriodEnd: res.AtPeriodEnd, Subscriptions: res.Subscriptions,
+		MrrChange: []*analytics.Money{}, QuotaConflicts: []*model.QuotaConflict{}}
+	for _, a := range res.MRRChange {
+		out.MrrChange = append(out.MrrChange, &analytics.Money{Currency: a.Currency, AmountMinor: a.Minor})
+	}
+	for _, q := range res.QuotaConflicts {
+		out.QuotaConflicts = append(out.QuotaConflicts, &model.QuotaConflict{Metric: q.Metric, Limit: int(q.Limit), Subscriptions: q.Subscriptions})
+	}
+	return out
+}

@@ -11,6 +11,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/metric"
@@ -46,8 +47,9 @@ func (r *mutationResolver) DuplicatePlan(ctx context.Context, id string) (*ent.P
 }
 
 // AssignPlan is the resolver for the assignPlan field.
-func (r *mutationResolver) AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int) (*ent.PlanSubscription, error) {
-	return r.Billing.AssignPlan(ctx, billing.AssignInput{UserID: userID, PlanID: planID, ResetUsage: flag(resetUsage), TrialDays: trialDays})
+func (r *mutationResolver) AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int, complimentary *bool) (*ent.PlanSubscription, error) {
+	return r.Billing.AssignPlan(ctx, billing.AssignInput{UserID: userID, PlanID: planID, ResetUsage: flag(resetUsage), TrialDays: trialDays,
+		Complimentary: complimentary})
 }
 
 // CancelSubscription is the resolver for the cancelSubscription field.
@@ -101,6 +103,54 @@ func (r *mutationResolver) ReleaseReservation(ctx context.Context, id string) (*
 	return r.Billing.ReleaseReservation(ctx, id)
 }
 
+// ChangePlan is the resolver for the changePlan field.
+func (r *mutationResolver) ChangePlan(ctx context.Context, planID string, returnURL string) (*model.ChangePlanPayload, error) {
+	res, err := r.Billing.ChangePlan(ctx, planID, returnURL)
+	if err != nil {
+		return nil, err
+	}
+	return changePlanPayload(res), nil
+}
+
+// UndoCancelSubscription is the resolver for the undoCancelSubscription field.
+func (r *mutationResolver) UndoCancelSubscription(ctx context.Context, userID *string) (*ent.PlanSubscription, error) {
+	return r.Billing.UndoCancel(ctx, userID)
+}
+
+// PauseSubscription is the resolver for the pauseSubscription field.
+func (r *mutationResolver) PauseSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error) {
+	return r.Billing.Pause(ctx, userID)
+}
+
+// ResumeSubscription is the resolver for the resumeSubscription field.
+func (r *mutationResolver) ResumeSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error) {
+	return r.Billing.Resume(ctx, userID)
+}
+
+// MoveSubscribers is the resolver for the moveSubscribers field.
+func (r *mutationResolver) MoveSubscribers(ctx context.Context, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) (*model.MoveSubscribersResult, error) {
+	res, err := r.Billing.MoveSubscribers(ctx, billing.MoveInput{FromPlanID: fromPlanID, ToPlanID: toPlanID, AtPeriodEnd: atPeriodEnd, DryRun: dryRun})
+	if err != nil {
+		return nil, err
+	}
+	return moveResult(res), nil
+}
+
+// RefundPayment is the resolver for the refundPayment field.
+func (r *mutationResolver) RefundPayment(ctx context.Context, id string, amount *money.Decimal, reason string, subscriptionEffect model.RefundEffect) (*ent.Transaction, error) {
+	in := billing.RefundInput{TransactionID: id, Reason: reason, Effect: billing.RefundEffect(subscriptionEffect)}
+	if amount != nil {
+		a := string(*amount)
+		in.Amount = &a
+	}
+	return r.Billing.RefundPayment(ctx, in)
+}
+
+// SyncPayment is the resolver for the syncPayment field.
+func (r *mutationResolver) SyncPayment(ctx context.Context, id string) (*ent.Transaction, error) {
+	return r.Billing.SyncPayment(ctx, id)
+}
+
 // Price is the resolver for the price field.
 func (r *planResolver) Price(ctx context.Context, obj *ent.Plan) (money.Decimal, error) {
 	return billing.PriceOf(obj), nil
@@ -129,6 +179,11 @@ func (r *planResolver) Translations(ctx context.Context, obj *ent.Plan) ([]*bill
 // LocalizedName is the resolver for the localizedName field.
 func (r *planResolver) LocalizedName(ctx context.Context, obj *ent.Plan, locale string) (string, error) {
 	return billing.LocalizedName(obj, locale), nil
+}
+
+// Price is the resolver for the price field.
+func (r *planSubscriptionResolver) Price(ctx context.Context, obj *ent.PlanSubscription) (*analytics.Money, error) {
+	return &analytics.Money{Currency: obj.Currency, AmountMinor: obj.PriceMinor}, nil
 }
 
 // Plans is the resolver for the plans field.
@@ -179,6 +234,15 @@ func (r *queryResolver) CheckQuota(ctx context.Context, userID string, metric me
 	return &res, nil
 }
 
+// PlanChangePreview is the resolver for the planChangePreview field.
+func (r *queryResolver) PlanChangePreview(ctx context.Context, planID string) (*model.PlanChangePreview, error) {
+	pv, err := r.Billing.PreviewChange(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	return changePreview(pv), nil
+}
+
 // UsageUpdated is the resolver for the usageUpdated field.
 func (r *subscriptionResolver) UsageUpdated(ctx context.Context, userID *string) (<-chan *billing.UsageUpdate, error) {
 	key, err := billing.WatchKey(ctx, userID)
@@ -208,6 +272,11 @@ func (r *transactionResolver) Plan(ctx context.Context, obj *ent.Transaction) (*
 		return nil, nil
 	}
 	return loaders.Plan(ctx, *obj.PlanID)
+}
+
+// Refunded is the resolver for the refunded field.
+func (r *transactionResolver) Refunded(ctx context.Context, obj *ent.Transaction) (money.Decimal, error) {
+	return money.Decimal(money.FormatDecimal(obj.RefundedMinor, money.Currency(obj.Currency))), nil
 }
 
 // CurrentSubscription is the resolver for the currentSubscription field.

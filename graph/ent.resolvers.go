@@ -33,6 +33,9 @@ func (r *Resolver) Model() ModelResolver { return &modelResolver{r} }
 // Plan returns PlanResolver implementation.
 func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
 
+// PlanSubscription returns PlanSubscriptionResolver implementation.
+func (r *Resolver) PlanSubscription() PlanSubscriptionResolver { return &planSubscriptionResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -43,11 +46,12 @@ func (r *Resolver) Transaction() TransactionResolver { return &transactionResolv
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	auditLogResolver    struct{ *Resolver }
-	groupResolver       struct{ *Resolver }
-	modelResolver       struct{ *Resolver }
-	planResolver        struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
-	transactionResolver struct{ *Resolver }
-	userResolver        struct{ *Resolver }
+	auditLogResolver         struct{ *Resolver }
+	groupResolver            struct{ *Resolver }
+	modelResolver            struct{ *Resolver }
+	planResolver             struct{ *Resolver }
+	planSubscriptionResolver struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	transactionResolver      struct{ *Resolver }
+	userResolver             struct{ *Resolver }
 )

@@ -47,12 +47,14 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditLog() AuditLogResolver
 	AuthConfig() AuthConfigResolver
+	BillingOverview() BillingOverviewResolver
 	ChatDefaults() ChatDefaultsResolver
 	Group() GroupResolver
 	Model() ModelResolver
 	Money() MoneyResolver
 	Mutation() MutationResolver
 	Plan() PlanResolver
+	PlanSubscription() PlanSubscriptionResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	SystemConfig() SystemConfigResolver
@@ -162,6 +164,8 @@ type ComplexityRoot struct {
 		At                    func(childComplexity int) int
 		CanceledSubscriptions func(childComplexity int) int
 		ChurnRate             func(childComplexity int) int
+		Complimentary         func(childComplexity int) int
+		Customers             func(childComplexity int) int
 		From                  func(childComplexity int) int
 		MRR                   func(childComplexity int) int
 		NewSubscriptions      func(childComplexity int) int
@@ -169,7 +173,17 @@ type ComplexityRoot struct {
 		Revenue               func(childComplexity int) int
 		RevenueByMonth        func(childComplexity int) int
 		To                    func(childComplexity int) int
+		TrialConversionRate   func(childComplexity int) int
+		TrialsConverted       func(childComplexity int) int
+		TrialsEnded           func(childComplexity int) int
 		Usage                 func(childComplexity int) int
+	}
+
+	ChangePlanPayload struct {
+		ConfirmationURL func(childComplexity int) int
+		Preview         func(childComplexity int) int
+		Subscription    func(childComplexity int) int
+		Transaction     func(childComplexity int) int
 	}
 
 	ChatDefaults struct {
@@ -190,6 +204,11 @@ type ComplexityRoot struct {
 		EnableCodeInterpreter         func(childComplexity int) int
 	}
 
+	ComplimentaryLine struct {
+		MRR           func(childComplexity int) int
+		Subscriptions func(childComplexity int) int
+	}
+
 	ConfigChange struct {
 		Field   func(childComplexity int) int
 		New     func(childComplexity int) int
@@ -206,6 +225,19 @@ type ComplexityRoot struct {
 	CreateAPIKeyPayload struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	CustomerCount struct {
+		Currency  func(childComplexity int) int
+		Customers func(childComplexity int) int
+	}
+
+	CustomerMetrics struct {
+		ARPU                func(childComplexity int) int
+		Months              func(childComplexity int) int
+		NetRevenueRetention func(childComplexity int) int
+		PayingAtEnd         func(childComplexity int) int
+		PayingAtStart       func(childComplexity int) int
 	}
 
 	DeleteUserResult struct {
@@ -310,11 +342,44 @@ type ComplexityRoot struct {
 		Start   func(childComplexity int) int
 	}
 
+	MoveSubscribersResult struct {
+		AtPeriodEnd    func(childComplexity int) int
+		DryRun         func(childComplexity int) int
+		MrrChange      func(childComplexity int) int
+		QuotaConflicts func(childComplexity int) int
+		Subscriptions  func(childComplexity int) int
+	}
+
+	MrrMonth struct {
+		Currencies func(childComplexity int) int
+		End        func(childComplexity int) int
+		Month      func(childComplexity int) int
+		Start      func(childComplexity int) int
+	}
+
+	MrrMovements struct {
+		Churned              func(childComplexity int) int
+		ChurnedCustomers     func(childComplexity int) int
+		Contraction          func(childComplexity int) int
+		ContractionCustomers func(childComplexity int) int
+		Currency             func(childComplexity int) int
+		EndMRR               func(childComplexity int) int
+		Expansion            func(childComplexity int) int
+		ExpansionCustomers   func(childComplexity int) int
+		Net                  func(childComplexity int) int
+		New                  func(childComplexity int) int
+		NewCustomers         func(childComplexity int) int
+		Reactivated          func(childComplexity int) int
+		ReactivatedCustomers func(childComplexity int) int
+		StartMRR             func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddGroupMembers           func(childComplexity int, groupID string, userIds []string) int
-		AssignPlan                func(childComplexity int, userID string, planID string, resetUsage *bool, trialDays *int) int
+		AssignPlan                func(childComplexity int, userID string, planID string, resetUsage *bool, trialDays *int, complimentary *bool) int
 		CancelSubscription        func(childComplexity int, immediate *bool) int
 		CancelUserSubscription    func(childComplexity int, userID string, immediate *bool) int
+		ChangePlan                func(childComplexity int, planID string, returnURL string) int
 		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateGroup               func(childComplexity int, input model.CreateGroupInput) int
 		CreateModel               func(childComplexity int, input model.CreateModelInput) int
@@ -329,10 +394,14 @@ type ComplexityRoot struct {
 		ExportConfig              func(childComplexity int, includeSecrets *bool) int
 		ImportConfig              func(childComplexity int, config map[string]any, dryRun *bool) int
 		LdapSignin                func(childComplexity int, input model.LdapSigninInput) int
+		MoveSubscribers           func(childComplexity int, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) int
+		PauseSubscription         func(childComplexity int, userID string) int
 		RecordUsage               func(childComplexity int, input model.RecordUsageInput) int
+		RefundPayment             func(childComplexity int, id string, amount *money.Decimal, reason string, subscriptionEffect model.RefundEffect) int
 		ReleaseReservation        func(childComplexity int, id string) int
 		RemoveGroupMembers        func(childComplexity int, groupID string, userIds []string) int
 		ReserveQuota              func(childComplexity int, userID string, metric metric.Metric, amount int, ttlSeconds *int) int
+		ResumeSubscription        func(childComplexity int, userID string) int
 		RevokeAPIKey              func(childComplexity int, id string) int
 		RevokeSession             func(childComplexity int, id string) int
 		SetBanners                func(childComplexity int, banners []*settings.BannerInput) int
@@ -346,7 +415,9 @@ type ComplexityRoot struct {
 		SignoutEverywhere         func(childComplexity int) int
 		Signup                    func(childComplexity int, input model.SignupInput) int
 		Subscribe                 func(childComplexity int, planID string, returnURL string) int
+		SyncPayment               func(childComplexity int, id string) int
 		TogglePlan                func(childComplexity int, id string) int
+		UndoCancelSubscription    func(childComplexity int, userID *string) int
 		UnlockUser                func(childComplexity int, id string) int
 		UpdateAuthConfig          func(childComplexity int, input settings.AuthPatch) int
 		UpdateCodeExecutionConfig func(childComplexity int, input settings.CodeExecutionPatch) int
@@ -439,11 +510,23 @@ type ComplexityRoot struct {
 		Metadata      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Price         func(childComplexity int) int
+		PriceVersion  func(childComplexity int) int
 		Quotas        func(childComplexity int) int
 		Stats         func(childComplexity int) int
 		Subscribers   func(childComplexity int, first *int, after *entgql.Cursor[string]) int
 		Translations  func(childComplexity int) int
+		TrialDays     func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
+	}
+
+	PlanChangePreview struct {
+		AmountDue     func(childComplexity int) int
+		Credit        func(childComplexity int) int
+		CurrentPlanID func(childComplexity int) int
+		EffectiveAt   func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		PlanID        func(childComplexity int) int
+		Price         func(childComplexity int) int
 	}
 
 	PlanQuota struct {
@@ -478,6 +561,7 @@ type ComplexityRoot struct {
 	PlanSubscription struct {
 		CancelAtPeriodEnd  func(childComplexity int) int
 		CanceledAt         func(childComplexity int) int
+		Complimentary      func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		CurrentPeriodEnd   func(childComplexity int) int
 		CurrentPeriodStart func(childComplexity int) int
@@ -486,6 +570,11 @@ type ComplexityRoot struct {
 		PaidThrough        func(childComplexity int) int
 		Plan               func(childComplexity int) int
 		PlanID             func(childComplexity int) int
+		Price              func(childComplexity int) int
+		PriceVersion       func(childComplexity int) int
+		ReplacedByID       func(childComplexity int) int
+		ReplacesID         func(childComplexity int) int
+		ScheduledPlanID    func(childComplexity int) int
 		Status             func(childComplexity int) int
 		TrialEnd           func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
@@ -540,6 +629,7 @@ type ComplexityRoot struct {
 		Nodes              func(childComplexity int, ids []string) int
 		Plan               func(childComplexity int, id string) int
 		PlanAnalytics      func(childComplexity int, planID string, from time.Time, to time.Time) int
+		PlanChangePreview  func(childComplexity int, planID string) int
 		Plans              func(childComplexity int, includeInactive *bool) int
 		Sessions           func(childComplexity int, userID *string, includeRevoked *bool) int
 		SignInMethods      func(childComplexity int) int
@@ -573,6 +663,12 @@ type ComplexityRoot struct {
 		Reserved    func(childComplexity int) int
 		ResetsAt    func(childComplexity int) int
 		Used        func(childComplexity int) int
+	}
+
+	QuotaConflict struct {
+		Limit         func(childComplexity int) int
+		Metric        func(childComplexity int) int
+		Subscriptions func(childComplexity int) int
 	}
 
 	QuotaReservation struct {
@@ -611,6 +707,13 @@ type ComplexityRoot struct {
 	ReserveQuotaPayload struct {
 		Quota       func(childComplexity int) int
 		Reservation func(childComplexity int) int
+	}
+
+	RevenueRetention struct {
+		Currency    func(childComplexity int) int
+		Rate        func(childComplexity int) int
+		RetainedMRR func(childComplexity int) int
+		StartMRR    func(childComplexity int) int
 	}
 
 	Session struct {
@@ -704,6 +807,7 @@ type ComplexityRoot struct {
 		Provider          func(childComplexity int) int
 		ProviderPaymentID func(childComplexity int) int
 		ReceiptURL        func(childComplexity int) int
+		Refunded          func(childComplexity int) int
 		ReturnURL         func(childComplexity int) int
 		Status            func(childComplexity int) int
 		SubscriptionID    func(childComplexity int) int
@@ -823,6 +927,9 @@ type AuditLogResolver interface {
 type AuthConfigResolver interface {
 	DefaultUserRole(ctx context.Context, obj *settings.Auth) (user.Role, error)
 }
+type BillingOverviewResolver interface {
+	Customers(ctx context.Context, obj *analytics.Overview) (*analytics.CustomerMetrics, error)
+}
 type ChatDefaultsResolver interface {
 	PromptSuggestions(ctx context.Context, obj *appconfig.Chat) ([]*settings.PromptSuggestion, error)
 	Banners(ctx context.Context, obj *appconfig.Chat) ([]*settings.Banner, error)
@@ -855,7 +962,7 @@ type MutationResolver interface {
 	DeletePlan(ctx context.Context, id string) (string, error)
 	TogglePlan(ctx context.Context, id string) (*ent.Plan, error)
 	DuplicatePlan(ctx context.Context, id string) (*ent.Plan, error)
-	AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int) (*ent.PlanSubscription, error)
+	AssignPlan(ctx context.Context, userID string, planID string, resetUsage *bool, trialDays *int, complimentary *bool) (*ent.PlanSubscription, error)
 	CancelSubscription(ctx context.Context, immediate *bool) (*ent.PlanSubscription, error)
 	CancelUserSubscription(ctx context.Context, userID string, immediate *bool) (*ent.PlanSubscription, error)
 	Subscribe(ctx context.Context, planID string, returnURL string) (*billing.SubscribeResult, error)
@@ -863,6 +970,13 @@ type MutationResolver interface {
 	ReserveQuota(ctx context.Context, userID string, metric metric.Metric, amount int, ttlSeconds *int) (*billing.ReserveResult, error)
 	SettleReservation(ctx context.Context, id string, actualAmount int, modelID *string, chatID *string, metadata map[string]any) (*billing.SettleResult, error)
 	ReleaseReservation(ctx context.Context, id string) (*ent.QuotaReservation, error)
+	ChangePlan(ctx context.Context, planID string, returnURL string) (*model.ChangePlanPayload, error)
+	UndoCancelSubscription(ctx context.Context, userID *string) (*ent.PlanSubscription, error)
+	PauseSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error)
+	ResumeSubscription(ctx context.Context, userID string) (*ent.PlanSubscription, error)
+	MoveSubscribers(ctx context.Context, fromPlanID string, toPlanID string, atPeriodEnd bool, dryRun bool) (*model.MoveSubscribersResult, error)
+	RefundPayment(ctx context.Context, id string, amount *money.Decimal, reason string, subscriptionEffect model.RefundEffect) (*ent.Transaction, error)
+	SyncPayment(ctx context.Context, id string) (*ent.Transaction, error)
 	UpdateConnectionsConfig(ctx context.Context, input settings.ConnectionsPatch) (*settings.Connections, error)
 	SetToolServers(ctx context.Context, servers []*settings.ToolServerInput) ([]*settings.ToolServer, error)
 	VerifyToolServer(ctx context.Context, input settings.ToolServerInput) (*settings.Verification, error)
@@ -901,6 +1015,9 @@ type PlanResolver interface {
 	Translations(ctx context.Context, obj *ent.Plan) ([]*billing.Translation, error)
 	LocalizedName(ctx context.Context, obj *ent.Plan, locale string) (string, error)
 }
+type PlanSubscriptionResolver interface {
+	Price(ctx context.Context, obj *ent.PlanSubscription) (*analytics.Money, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
@@ -924,6 +1041,7 @@ type QueryResolver interface {
 	Subscriptions(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PlanSubscriptionOrder, where *ent.PlanSubscriptionWhereInput) (*ent.PlanSubscriptionConnection, error)
 	Transactions(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TransactionOrder, where *ent.TransactionWhereInput) (*ent.TransactionConnection, error)
 	CheckQuota(ctx context.Context, userID string, metric metric.Metric, amount int) (*billing.QuotaCheck, error)
+	PlanChangePreview(ctx context.Context, planID string) (*model.PlanChangePreview, error)
 	Config(ctx context.Context) (*settings.SystemConfig, error)
 	Banners(ctx context.Context) ([]*settings.Banner, error)
 	ExportConfig(ctx context.Context, includeSecrets *bool) (map[string]any, error)
@@ -954,6 +1072,7 @@ type ToolServerResolver interface {
 type TransactionResolver interface {
 	Amount(ctx context.Context, obj *ent.Transaction) (money.Decimal, error)
 	Plan(ctx context.Context, obj *ent.Transaction) (*ent.Plan, error)
+	Refunded(ctx context.Context, obj *ent.Transaction) (money.Decimal, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -1374,6 +1493,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BillingOverview.ChurnRate(childComplexity), true
+	case "BillingOverview.complimentary":
+		if e.ComplexityRoot.BillingOverview.Complimentary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.Complimentary(childComplexity), true
+	case "BillingOverview.customers":
+		if e.ComplexityRoot.BillingOverview.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.Customers(childComplexity), true
 	case "BillingOverview.from":
 		if e.ComplexityRoot.BillingOverview.From == nil {
 			break
@@ -1416,12 +1547,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BillingOverview.To(childComplexity), true
+	case "BillingOverview.trialConversionRate":
+		if e.ComplexityRoot.BillingOverview.TrialConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.TrialConversionRate(childComplexity), true
+	case "BillingOverview.trialsConverted":
+		if e.ComplexityRoot.BillingOverview.TrialsConverted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.TrialsConverted(childComplexity), true
+	case "BillingOverview.trialsEnded":
+		if e.ComplexityRoot.BillingOverview.TrialsEnded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.TrialsEnded(childComplexity), true
 	case "BillingOverview.usage":
 		if e.ComplexityRoot.BillingOverview.Usage == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BillingOverview.Usage(childComplexity), true
+
+	case "ChangePlanPayload.confirmationUrl":
+		if e.ComplexityRoot.ChangePlanPayload.ConfirmationURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.ConfirmationURL(childComplexity), true
+	case "ChangePlanPayload.preview":
+		if e.ComplexityRoot.ChangePlanPayload.Preview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.Preview(childComplexity), true
+	case "ChangePlanPayload.subscription":
+		if e.ComplexityRoot.ChangePlanPayload.Subscription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.Subscription(childComplexity), true
+	case "ChangePlanPayload.transaction":
+		if e.ComplexityRoot.ChangePlanPayload.Transaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePlanPayload.Transaction(childComplexity), true
 
 	case "ChatDefaults.banners":
 		if e.ComplexityRoot.ChatDefaults.Banners == nil {
@@ -1497,6 +1671,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CodeExecutionConfig.EnableCodeInterpreter(childComplexity), true
 
+	case "ComplimentaryLine.mrr":
+		if e.ComplexityRoot.ComplimentaryLine.MRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplimentaryLine.MRR(childComplexity), true
+	case "ComplimentaryLine.subscriptions":
+		if e.ComplexityRoot.ComplimentaryLine.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplimentaryLine.Subscriptions(childComplexity), true
+
 	case "ConfigChange.field":
 		if e.ComplexityRoot.ConfigChange.Field == nil {
 			break
@@ -1553,6 +1740,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAPIKeyPayload.Key(childComplexity), true
+
+	case "CustomerCount.currency":
+		if e.ComplexityRoot.CustomerCount.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCount.Currency(childComplexity), true
+	case "CustomerCount.customers":
+		if e.ComplexityRoot.CustomerCount.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCount.Customers(childComplexity), true
+
+	case "CustomerMetrics.arpu":
+		if e.ComplexityRoot.CustomerMetrics.ARPU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.ARPU(childComplexity), true
+	case "CustomerMetrics.months":
+		if e.ComplexityRoot.CustomerMetrics.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.Months(childComplexity), true
+	case "CustomerMetrics.netRevenueRetention":
+		if e.ComplexityRoot.CustomerMetrics.NetRevenueRetention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.NetRevenueRetention(childComplexity), true
+	case "CustomerMetrics.payingAtEnd":
+		if e.ComplexityRoot.CustomerMetrics.PayingAtEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.PayingAtEnd(childComplexity), true
+	case "CustomerMetrics.payingAtStart":
+		if e.ComplexityRoot.CustomerMetrics.PayingAtStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMetrics.PayingAtStart(childComplexity), true
 
 	case "DeleteUserResult.code":
 		if e.ComplexityRoot.DeleteUserResult.Code == nil {
@@ -1967,6 +2198,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MonthRevenue.Start(childComplexity), true
 
+	case "MoveSubscribersResult.atPeriodEnd":
+		if e.ComplexityRoot.MoveSubscribersResult.AtPeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.AtPeriodEnd(childComplexity), true
+	case "MoveSubscribersResult.dryRun":
+		if e.ComplexityRoot.MoveSubscribersResult.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.DryRun(childComplexity), true
+	case "MoveSubscribersResult.mrrChange":
+		if e.ComplexityRoot.MoveSubscribersResult.MrrChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.MrrChange(childComplexity), true
+	case "MoveSubscribersResult.quotaConflicts":
+		if e.ComplexityRoot.MoveSubscribersResult.QuotaConflicts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.QuotaConflicts(childComplexity), true
+	case "MoveSubscribersResult.subscriptions":
+		if e.ComplexityRoot.MoveSubscribersResult.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveSubscribersResult.Subscriptions(childComplexity), true
+
+	case "MrrMonth.currencies":
+		if e.ComplexityRoot.MrrMonth.Currencies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.Currencies(childComplexity), true
+	case "MrrMonth.end":
+		if e.ComplexityRoot.MrrMonth.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.End(childComplexity), true
+	case "MrrMonth.month":
+		if e.ComplexityRoot.MrrMonth.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.Month(childComplexity), true
+	case "MrrMonth.start":
+		if e.ComplexityRoot.MrrMonth.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMonth.Start(childComplexity), true
+
+	case "MrrMovements.churned":
+		if e.ComplexityRoot.MrrMovements.Churned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Churned(childComplexity), true
+	case "MrrMovements.churnedCustomers":
+		if e.ComplexityRoot.MrrMovements.ChurnedCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ChurnedCustomers(childComplexity), true
+	case "MrrMovements.contraction":
+		if e.ComplexityRoot.MrrMovements.Contraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Contraction(childComplexity), true
+	case "MrrMovements.contractionCustomers":
+		if e.ComplexityRoot.MrrMovements.ContractionCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ContractionCustomers(childComplexity), true
+	case "MrrMovements.currency":
+		if e.ComplexityRoot.MrrMovements.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Currency(childComplexity), true
+	case "MrrMovements.endMrr":
+		if e.ComplexityRoot.MrrMovements.EndMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.EndMRR(childComplexity), true
+	case "MrrMovements.expansion":
+		if e.ComplexityRoot.MrrMovements.Expansion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Expansion(childComplexity), true
+	case "MrrMovements.expansionCustomers":
+		if e.ComplexityRoot.MrrMovements.ExpansionCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ExpansionCustomers(childComplexity), true
+	case "MrrMovements.net":
+		if e.ComplexityRoot.MrrMovements.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Net(childComplexity), true
+	case "MrrMovements.new":
+		if e.ComplexityRoot.MrrMovements.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.New(childComplexity), true
+	case "MrrMovements.newCustomers":
+		if e.ComplexityRoot.MrrMovements.NewCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.NewCustomers(childComplexity), true
+	case "MrrMovements.reactivated":
+		if e.ComplexityRoot.MrrMovements.Reactivated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.Reactivated(childComplexity), true
+	case "MrrMovements.reactivatedCustomers":
+		if e.ComplexityRoot.MrrMovements.ReactivatedCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.ReactivatedCustomers(childComplexity), true
+	case "MrrMovements.startMrr":
+		if e.ComplexityRoot.MrrMovements.StartMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovements.StartMRR(childComplexity), true
+
 	case "Mutation.addGroupMembers":
 		if e.ComplexityRoot.Mutation.AddGroupMembers == nil {
 			break
@@ -1988,7 +2360,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AssignPlan(childComplexity, args["userId"].(string), args["planId"].(string), args["resetUsage"].(*bool), args["trialDays"].(*int)), true
+		return e.ComplexityRoot.Mutation.AssignPlan(childComplexity, args["userId"].(string), args["planId"].(string), args["resetUsage"].(*bool), args["trialDays"].(*int), args["complimentary"].(*bool)), true
 	case "Mutation.cancelSubscription":
 		if e.ComplexityRoot.Mutation.CancelSubscription == nil {
 			break
@@ -2011,6 +2383,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelUserSubscription(childComplexity, args["userId"].(string), args["immediate"].(*bool)), true
+	case "Mutation.changePlan":
+		if e.ComplexityRoot.Mutation.ChangePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangePlan(childComplexity, args["planId"].(string), args["returnUrl"].(string)), true
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -2165,6 +2548,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LdapSignin(childComplexity, args["input"].(model.LdapSigninInput)), true
+	case "Mutation.moveSubscribers":
+		if e.ComplexityRoot.Mutation.MoveSubscribers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveSubscribers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveSubscribers(childComplexity, args["fromPlanId"].(string), args["toPlanId"].(string), args["atPeriodEnd"].(bool), args["dryRun"].(bool)), true
+	case "Mutation.pauseSubscription":
+		if e.ComplexityRoot.Mutation.PauseSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pauseSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PauseSubscription(childComplexity, args["userId"].(string)), true
 	case "Mutation.recordUsage":
 		if e.ComplexityRoot.Mutation.RecordUsage == nil {
 			break
@@ -2176,6 +2581,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordUsage(childComplexity, args["input"].(model.RecordUsageInput)), true
+	case "Mutation.refundPayment":
+		if e.ComplexityRoot.Mutation.RefundPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refundPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefundPayment(childComplexity, args["id"].(string), args["amount"].(*money.Decimal), args["reason"].(string), args["subscriptionEffect"].(model.RefundEffect)), true
 	case "Mutation.releaseReservation":
 		if e.ComplexityRoot.Mutation.ReleaseReservation == nil {
 			break
@@ -2209,6 +2625,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReserveQuota(childComplexity, args["userId"].(string), args["metric"].(metric.Metric), args["amount"].(int), args["ttlSeconds"].(*int)), true
+	case "Mutation.resumeSubscription":
+		if e.ComplexityRoot.Mutation.ResumeSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeSubscription(childComplexity, args["userId"].(string)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -2342,6 +2769,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Subscribe(childComplexity, args["planId"].(string), args["returnUrl"].(string)), true
+	case "Mutation.syncPayment":
+		if e.ComplexityRoot.Mutation.SyncPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_syncPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SyncPayment(childComplexity, args["id"].(string)), true
 	case "Mutation.togglePlan":
 		if e.ComplexityRoot.Mutation.TogglePlan == nil {
 			break
@@ -2353,6 +2791,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TogglePlan(childComplexity, args["id"].(string)), true
+	case "Mutation.undoCancelSubscription":
+		if e.ComplexityRoot.Mutation.UndoCancelSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoCancelSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoCancelSubscription(childComplexity, args["userId"].(*string)), true
 	case "Mutation.unlockUser":
 		if e.ComplexityRoot.Mutation.UnlockUser == nil {
 			break
@@ -2876,6 +3325,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Price(childComplexity), true
+	case "Plan.priceVersion":
+		if e.ComplexityRoot.Plan.PriceVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.PriceVersion(childComplexity), true
 	case "Plan.quotas":
 		if e.ComplexityRoot.Plan.Quotas == nil {
 			break
@@ -2905,12 +3360,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Translations(childComplexity), true
+	case "Plan.trialDays":
+		if e.ComplexityRoot.Plan.TrialDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.TrialDays(childComplexity), true
 	case "Plan.updatedAt":
 		if e.ComplexityRoot.Plan.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Plan.UpdatedAt(childComplexity), true
+
+	case "PlanChangePreview.amountDue":
+		if e.ComplexityRoot.PlanChangePreview.AmountDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.AmountDue(childComplexity), true
+	case "PlanChangePreview.credit":
+		if e.ComplexityRoot.PlanChangePreview.Credit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.Credit(childComplexity), true
+	case "PlanChangePreview.currentPlanId":
+		if e.ComplexityRoot.PlanChangePreview.CurrentPlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.CurrentPlanID(childComplexity), true
+	case "PlanChangePreview.effectiveAt":
+		if e.ComplexityRoot.PlanChangePreview.EffectiveAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.EffectiveAt(childComplexity), true
+	case "PlanChangePreview.kind":
+		if e.ComplexityRoot.PlanChangePreview.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.Kind(childComplexity), true
+	case "PlanChangePreview.planId":
+		if e.ComplexityRoot.PlanChangePreview.PlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.PlanID(childComplexity), true
+	case "PlanChangePreview.price":
+		if e.ComplexityRoot.PlanChangePreview.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanChangePreview.Price(childComplexity), true
 
 	case "PlanQuota.limit":
 		if e.ComplexityRoot.PlanQuota.Limit == nil {
@@ -3013,6 +3517,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanSubscription.CanceledAt(childComplexity), true
+	case "PlanSubscription.complimentary":
+		if e.ComplexityRoot.PlanSubscription.Complimentary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.Complimentary(childComplexity), true
 	case "PlanSubscription.createdAt":
 		if e.ComplexityRoot.PlanSubscription.CreatedAt == nil {
 			break
@@ -3061,6 +3571,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanSubscription.PlanID(childComplexity), true
+	case "PlanSubscription.price":
+		if e.ComplexityRoot.PlanSubscription.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.Price(childComplexity), true
+	case "PlanSubscription.priceVersion":
+		if e.ComplexityRoot.PlanSubscription.PriceVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.PriceVersion(childComplexity), true
+	case "PlanSubscription.replacedByID":
+		if e.ComplexityRoot.PlanSubscription.ReplacedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.ReplacedByID(childComplexity), true
+	case "PlanSubscription.replacesID":
+		if e.ComplexityRoot.PlanSubscription.ReplacesID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.ReplacesID(childComplexity), true
+	case "PlanSubscription.scheduledPlanID":
+		if e.ComplexityRoot.PlanSubscription.ScheduledPlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSubscription.ScheduledPlanID(childComplexity), true
 	case "PlanSubscription.status":
 		if e.ComplexityRoot.PlanSubscription.Status == nil {
 			break
@@ -3376,6 +3916,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PlanAnalytics(childComplexity, args["planId"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.planChangePreview":
+		if e.ComplexityRoot.Query.PlanChangePreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planChangePreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanChangePreview(childComplexity, args["planId"].(string)), true
 	case "Query.plans":
 		if e.ComplexityRoot.Query.Plans == nil {
 			break
@@ -3576,6 +4127,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuotaCheck.Used(childComplexity), true
 
+	case "QuotaConflict.limit":
+		if e.ComplexityRoot.QuotaConflict.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaConflict.Limit(childComplexity), true
+	case "QuotaConflict.metric":
+		if e.ComplexityRoot.QuotaConflict.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaConflict.Metric(childComplexity), true
+	case "QuotaConflict.subscriptions":
+		if e.ComplexityRoot.QuotaConflict.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaConflict.Subscriptions(childComplexity), true
+
 	case "QuotaReservation.amount":
 		if e.ComplexityRoot.QuotaReservation.Amount == nil {
 			break
@@ -3718,6 +4288,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReserveQuotaPayload.Reservation(childComplexity), true
+
+	case "RevenueRetention.currency":
+		if e.ComplexityRoot.RevenueRetention.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.Currency(childComplexity), true
+	case "RevenueRetention.rate":
+		if e.ComplexityRoot.RevenueRetention.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.Rate(childComplexity), true
+	case "RevenueRetention.retainedMrr":
+		if e.ComplexityRoot.RevenueRetention.RetainedMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.RetainedMRR(childComplexity), true
+	case "RevenueRetention.startMrr":
+		if e.ComplexityRoot.RevenueRetention.StartMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRetention.StartMRR(childComplexity), true
 
 	case "Session.createdAt":
 		if e.ComplexityRoot.Session.CreatedAt == nil {
@@ -4116,6 +4711,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transaction.ReceiptURL(childComplexity), true
+	case "Transaction.refunded":
+		if e.ComplexityRoot.Transaction.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transaction.Refunded(childComplexity), true
 	case "Transaction.returnURL":
 		if e.ComplexityRoot.Transaction.ReturnURL == nil {
 			break
@@ -5069,6 +5670,16 @@ func (ec *executionContext) childFields_BillingOverview(ctx context.Context, fie
 		return ec.fieldContext_BillingOverview_activeAtEnd(ctx, field)
 	case "churnRate":
 		return ec.fieldContext_BillingOverview_churnRate(ctx, field)
+	case "complimentary":
+		return ec.fieldContext_BillingOverview_complimentary(ctx, field)
+	case "trialsEnded":
+		return ec.fieldContext_BillingOverview_trialsEnded(ctx, field)
+	case "trialsConverted":
+		return ec.fieldContext_BillingOverview_trialsConverted(ctx, field)
+	case "trialConversionRate":
+		return ec.fieldContext_BillingOverview_trialConversionRate(ctx, field)
+	case "customers":
+		return ec.fieldContext_BillingOverview_customers(ctx, field)
 	case "revenue":
 		return ec.fieldContext_BillingOverview_revenue(ctx, field)
 	case "revenueByMonth":
@@ -5077,6 +5688,20 @@ func (ec *executionContext) childFields_BillingOverview(ctx context.Context, fie
 		return ec.fieldContext_BillingOverview_usage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BillingOverview", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangePlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "preview":
+		return ec.fieldContext_ChangePlanPayload_preview(ctx, field)
+	case "subscription":
+		return ec.fieldContext_ChangePlanPayload_subscription(ctx, field)
+	case "transaction":
+		return ec.fieldContext_ChangePlanPayload_transaction(ctx, field)
+	case "confirmationUrl":
+		return ec.fieldContext_ChangePlanPayload_confirmationUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangePlanPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ChatDefaults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5115,6 +5740,16 @@ func (ec *executionContext) childFields_CodeExecutionConfig(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type CodeExecutionConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_ComplimentaryLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subscriptions":
+		return ec.fieldContext_ComplimentaryLine_subscriptions(ctx, field)
+	case "mrr":
+		return ec.fieldContext_ComplimentaryLine_mrr(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplimentaryLine", field.Name)
+}
+
 func (ec *executionContext) childFields_ConfigChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "section":
@@ -5149,6 +5784,32 @@ func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context,
 		return ec.fieldContext_CreateAPIKeyPayload_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAPIKeyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_CustomerCount_currency(ctx, field)
+	case "customers":
+		return ec.fieldContext_CustomerCount_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCount", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "months":
+		return ec.fieldContext_CustomerMetrics_months(ctx, field)
+	case "payingAtStart":
+		return ec.fieldContext_CustomerMetrics_payingAtStart(ctx, field)
+	case "payingAtEnd":
+		return ec.fieldContext_CustomerMetrics_payingAtEnd(ctx, field)
+	case "arpu":
+		return ec.fieldContext_CustomerMetrics_arpu(ctx, field)
+	case "netRevenueRetention":
+		return ec.fieldContext_CustomerMetrics_netRevenueRetention(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerMetrics", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteUserResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5355,6 +6016,70 @@ func (ec *executionContext) childFields_MonthRevenue(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type MonthRevenue", field.Name)
 }
 
+func (ec *executionContext) childFields_MoveSubscribersResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_MoveSubscribersResult_dryRun(ctx, field)
+	case "atPeriodEnd":
+		return ec.fieldContext_MoveSubscribersResult_atPeriodEnd(ctx, field)
+	case "subscriptions":
+		return ec.fieldContext_MoveSubscribersResult_subscriptions(ctx, field)
+	case "mrrChange":
+		return ec.fieldContext_MoveSubscribersResult_mrrChange(ctx, field)
+	case "quotaConflicts":
+		return ec.fieldContext_MoveSubscribersResult_quotaConflicts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveSubscribersResult", field.Name)
+}
+
+func (ec *executionContext) childFields_MrrMonth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MrrMonth_month(ctx, field)
+	case "start":
+		return ec.fieldContext_MrrMonth_start(ctx, field)
+	case "end":
+		return ec.fieldContext_MrrMonth_end(ctx, field)
+	case "currencies":
+		return ec.fieldContext_MrrMonth_currencies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MrrMonth", field.Name)
+}
+
+func (ec *executionContext) childFields_MrrMovements(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_MrrMovements_currency(ctx, field)
+	case "startMrr":
+		return ec.fieldContext_MrrMovements_startMrr(ctx, field)
+	case "new":
+		return ec.fieldContext_MrrMovements_new(ctx, field)
+	case "reactivated":
+		return ec.fieldContext_MrrMovements_reactivated(ctx, field)
+	case "expansion":
+		return ec.fieldContext_MrrMovements_expansion(ctx, field)
+	case "contraction":
+		return ec.fieldContext_MrrMovements_contraction(ctx, field)
+	case "churned":
+		return ec.fieldContext_MrrMovements_churned(ctx, field)
+	case "net":
+		return ec.fieldContext_MrrMovements_net(ctx, field)
+	case "endMrr":
+		return ec.fieldContext_MrrMovements_endMrr(ctx, field)
+	case "newCustomers":
+		return ec.fieldContext_MrrMovements_newCustomers(ctx, field)
+	case "reactivatedCustomers":
+		return ec.fieldContext_MrrMovements_reactivatedCustomers(ctx, field)
+	case "expansionCustomers":
+		return ec.fieldContext_MrrMovements_expansionCustomers(ctx, field)
+	case "contractionCustomers":
+		return ec.fieldContext_MrrMovements_contractionCustomers(ctx, field)
+	case "churnedCustomers":
+		return ec.fieldContext_MrrMovements_churnedCustomers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MrrMovements", field.Name)
+}
+
 func (ec *executionContext) childFields_OAuthConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "providers":
@@ -5487,12 +6212,16 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_name(ctx, field)
 	case "description":
 		return ec.fieldContext_Plan_description(ctx, field)
+	case "priceVersion":
+		return ec.fieldContext_Plan_priceVersion(ctx, field)
 	case "currency":
 		return ec.fieldContext_Plan_currency(ctx, field)
 	case "interval":
 		return ec.fieldContext_Plan_interval(ctx, field)
 	case "features":
 		return ec.fieldContext_Plan_features(ctx, field)
+	case "trialDays":
+		return ec.fieldContext_Plan_trialDays(ctx, field)
 	case "isActive":
 		return ec.fieldContext_Plan_isActive(ctx, field)
 	case "displayOrder":
@@ -5513,6 +6242,26 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_localizedName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanChangePreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_PlanChangePreview_kind(ctx, field)
+	case "currentPlanId":
+		return ec.fieldContext_PlanChangePreview_currentPlanId(ctx, field)
+	case "planId":
+		return ec.fieldContext_PlanChangePreview_planId(ctx, field)
+	case "effectiveAt":
+		return ec.fieldContext_PlanChangePreview_effectiveAt(ctx, field)
+	case "price":
+		return ec.fieldContext_PlanChangePreview_price(ctx, field)
+	case "credit":
+		return ec.fieldContext_PlanChangePreview_credit(ctx, field)
+	case "amountDue":
+		return ec.fieldContext_PlanChangePreview_amountDue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanChangePreview", field.Name)
 }
 
 func (ec *executionContext) childFields_PlanQuota(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5601,8 +6350,20 @@ func (ec *executionContext) childFields_PlanSubscription(ctx context.Context, fi
 		return ec.fieldContext_PlanSubscription_endedAt(ctx, field)
 	case "paidThrough":
 		return ec.fieldContext_PlanSubscription_paidThrough(ctx, field)
+	case "priceVersion":
+		return ec.fieldContext_PlanSubscription_priceVersion(ctx, field)
+	case "complimentary":
+		return ec.fieldContext_PlanSubscription_complimentary(ctx, field)
+	case "replacesID":
+		return ec.fieldContext_PlanSubscription_replacesID(ctx, field)
+	case "replacedByID":
+		return ec.fieldContext_PlanSubscription_replacedByID(ctx, field)
+	case "scheduledPlanID":
+		return ec.fieldContext_PlanSubscription_scheduledPlanID(ctx, field)
 	case "plan":
 		return ec.fieldContext_PlanSubscription_plan(ctx, field)
+	case "price":
+		return ec.fieldContext_PlanSubscription_price(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanSubscription", field.Name)
 }
@@ -5699,6 +6460,18 @@ func (ec *executionContext) childFields_QuotaCheck(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type QuotaCheck", field.Name)
 }
 
+func (ec *executionContext) childFields_QuotaConflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_QuotaConflict_metric(ctx, field)
+	case "limit":
+		return ec.fieldContext_QuotaConflict_limit(ctx, field)
+	case "subscriptions":
+		return ec.fieldContext_QuotaConflict_subscriptions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuotaConflict", field.Name)
+}
+
 func (ec *executionContext) childFields_QuotaReservation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5773,6 +6546,20 @@ func (ec *executionContext) childFields_ReserveQuotaPayload(ctx context.Context,
 		return ec.fieldContext_ReserveQuotaPayload_quota(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReserveQuotaPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevenueRetention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_RevenueRetention_currency(ctx, field)
+	case "startMrr":
+		return ec.fieldContext_RevenueRetention_startMrr(ctx, field)
+	case "retainedMrr":
+		return ec.fieldContext_RevenueRetention_retainedMrr(ctx, field)
+	case "rate":
+		return ec.fieldContext_RevenueRetention_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevenueRetention", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5955,6 +6742,8 @@ func (ec *executionContext) childFields_Transaction(ctx context.Context, field g
 		return ec.fieldContext_Transaction_amount(ctx, field)
 	case "plan":
 		return ec.fieldContext_Transaction_plan(ctx, field)
+	case "refunded":
+		return ec.fieldContext_Transaction_refunded(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transaction", field.Name)
 }
@@ -6402,6 +7191,14 @@ func (ec *executionContext) field_Mutation_assignPlan_args(ctx context.Context, 
 		return nil, err
 	}
 	args["trialDays"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "complimentary",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["complimentary"] = arg4
 	return args, nil
 }
 
@@ -6438,6 +7235,28 @@ func (ec *executionContext) field_Mutation_cancelUserSubscription_args(ctx conte
 		return nil, err
 	}
 	args["immediate"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "returnUrl",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["returnUrl"] = arg1
 	return args, nil
 }
 
@@ -6645,6 +7464,58 @@ func (ec *executionContext) field_Mutation_ldapSignin_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_moveSubscribers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromPlanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromPlanId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toPlanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toPlanId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "atPeriodEnd",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["atPeriodEnd"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pauseSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6656,6 +7527,44 @@ func (ec *executionContext) field_Mutation_recordUsage_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refundPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "amount",
+		func(ctx context.Context, v any) (*money.Decimal, error) {
+			return ec.unmarshalODecimal2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["amount"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "subscriptionEffect",
+		func(ctx context.Context, v any) (model.RefundEffect, error) {
+			return ec.unmarshalNRefundEffect2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐRefundEffect(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subscriptionEffect"] = arg3
 	return args, nil
 }
 
@@ -6730,6 +7639,20 @@ func (ec *executionContext) field_Mutation_reserveQuota_args(ctx context.Context
 		return nil, err
 	}
 	args["ttlSeconds"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resumeSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
 	return args, nil
 }
 
@@ -6927,6 +7850,20 @@ func (ec *executionContext) field_Mutation_subscribe_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_syncPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_togglePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6938,6 +7875,20 @@ func (ec *executionContext) field_Mutation_togglePlan_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_undoCancelSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
 	return args, nil
 }
 
@@ -7614,6 +8565,20 @@ func (ec *executionContext) field_Query_planAnalytics_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planChangePreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planId"] = arg0
 	return args, nil
 }
 
@@ -9624,6 +10589,139 @@ func (ec *executionContext) fieldContext_BillingOverview_churnRate(_ context.Con
 	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _BillingOverview_complimentary(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_complimentary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complimentary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Complimentary) graphql.Marshaler {
+			return ec.marshalNComplimentaryLine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐComplimentary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_complimentary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplimentaryLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BillingOverview_trialsEnded(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_trialsEnded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialsEnded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_trialsEnded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_trialsConverted(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_trialsConverted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialsConverted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_trialsConverted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_trialConversionRate(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_trialConversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_trialConversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BillingOverview", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _BillingOverview_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BillingOverview().Customers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.CustomerMetrics) graphql.Marshaler {
+			return ec.marshalNCustomerMetrics2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerMetrics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerMetrics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BillingOverview_revenue(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9718,6 +10816,125 @@ func (ec *executionContext) fieldContext_BillingOverview_usage(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_preview(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_preview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preview, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanChangePreview) graphql.Marshaler {
+			return ec.marshalNPlanChangePreview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangePreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_preview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanChangePreview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_subscription(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_subscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalOPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_subscription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_transaction(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_transaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transaction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transaction) graphql.Marshaler {
+			return ec.marshalOTransaction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransaction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_transaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePlanPayload_confirmationUrl(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePlanPayload_confirmationUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmationURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePlanPayload_confirmationUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangePlanPayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ChatDefaults_defaultModels(ctx context.Context, field graphql.CollectedField, obj *appconfig.Chat) (ret graphql.Marshaler) {
@@ -10032,6 +11249,61 @@ func (ec *executionContext) fieldContext_CodeExecutionConfig_codeInterpreterJupy
 	return fc, nil
 }
 
+func (ec *executionContext) _ComplimentaryLine_subscriptions(ctx context.Context, field graphql.CollectedField, obj *analytics.Complimentary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplimentaryLine_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplimentaryLine_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplimentaryLine", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ComplimentaryLine_mrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Complimentary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplimentaryLine_mrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplimentaryLine_mrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplimentaryLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConfigChange_section(ctx context.Context, field graphql.CollectedField, obj *settings.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10252,6 +11524,212 @@ func (ec *executionContext) fieldContext_CreateAPIKeyPayload_apiKey(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCount_currency(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCount_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCount_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCount_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCount_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCount_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerMetrics_months(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_months(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Months, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.MonthMovements) graphql.Marshaler {
+			return ec.marshalNMrrMonth2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovementsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MrrMonth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_payingAtStart(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_payingAtStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingAtStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.CustomerCount) graphql.Marshaler {
+			return ec.marshalNCustomerCount2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_payingAtStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_payingAtEnd(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_payingAtEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingAtEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.CustomerCount) graphql.Marshaler {
+			return ec.marshalNCustomerCount2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_payingAtEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_arpu(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_arpu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ARPU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_arpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMetrics_netRevenueRetention(ctx context.Context, field graphql.CollectedField, obj *analytics.CustomerMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMetrics_netRevenueRetention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NetRevenueRetention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Retention) graphql.Marshaler {
+			return ec.marshalNRevenueRetention2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetentionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMetrics_netRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevenueRetention(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11886,6 +13364,634 @@ func (ec *executionContext) fieldContext_MonthRevenue_amounts(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _MoveSubscribersResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveSubscribersResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MoveSubscribersResult_atPeriodEnd(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_atPeriodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtPeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_atPeriodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveSubscribersResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MoveSubscribersResult_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveSubscribersResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MoveSubscribersResult_mrrChange(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_mrrChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MrrChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_mrrChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveSubscribersResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveSubscribersResult_quotaConflicts(ctx context.Context, field graphql.CollectedField, obj *model.MoveSubscribersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveSubscribersResult_quotaConflicts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuotaConflicts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuotaConflict) graphql.Marshaler {
+			return ec.marshalNQuotaConflict2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflictᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveSubscribersResult_quotaConflicts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveSubscribersResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuotaConflict(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMonth_month(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMonth", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMonth_start(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMonth", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMonth_end(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMonth", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMonth_currencies(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthMovements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMonth_currencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currencies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Movements) graphql.Marshaler {
+			return ec.marshalNMrrMovements2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovementsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMonth_currencies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMonth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MrrMovements(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_currency(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_startMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_startMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_startMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_new(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_reactivated(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_reactivated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reactivated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_reactivated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_expansion(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_expansion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expansion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_contraction(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_contraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_churned(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_churned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Churned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_churned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_net(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_endMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_endMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_endMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MrrMovements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MrrMovements_newCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_newCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_newCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_reactivatedCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_reactivatedCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReactivatedCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_reactivatedCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_expansionCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_expansionCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpansionCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_expansionCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_contractionCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_contractionCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractionCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_contractionCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MrrMovements_churnedCustomers(ctx context.Context, field graphql.CollectedField, obj *analytics.Movements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MrrMovements_churnedCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChurnedCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MrrMovements_churnedCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MrrMovements", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Mutation_signup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12774,7 +14880,7 @@ func (ec *executionContext) _Mutation_assignPlan(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AssignPlan(ctx, fc.Args["userId"].(string), fc.Args["planId"].(string), fc.Args["resetUsage"].(*bool), fc.Args["trialDays"].(*int))
+			return ec.Resolvers.Mutation().AssignPlan(ctx, fc.Args["userId"].(string), fc.Args["planId"].(string), fc.Args["resetUsage"].(*bool), fc.Args["trialDays"].(*int), fc.Args["complimentary"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -13254,6 +15360,440 @@ func (ec *executionContext) fieldContext_Mutation_releaseReservation(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_releaseReservation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangePlan(ctx, fc.Args["planId"].(string), fc.Args["returnUrl"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *model.ChangePlanPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ChangePlanPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangePlanPayload) graphql.Marshaler {
+			return ec.marshalNChangePlanPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐChangePlanPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangePlanPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoCancelSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoCancelSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoCancelSubscription(ctx, fc.Args["userId"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoCancelSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoCancelSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pauseSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pauseSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PauseSubscription(ctx, fc.Args["userId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pauseSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pauseSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resumeSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resumeSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResumeSubscription(ctx, fc.Args["userId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.PlanSubscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanSubscription) graphql.Marshaler {
+			return ec.marshalNPlanSubscription2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resumeSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resumeSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveSubscribers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveSubscribers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveSubscribers(ctx, fc.Args["fromPlanId"].(string), fc.Args["toPlanId"].(string), fc.Args["atPeriodEnd"].(bool), fc.Args["dryRun"].(bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.MoveSubscribersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.MoveSubscribersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoveSubscribersResult) graphql.Marshaler {
+			return ec.marshalNMoveSubscribersResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐMoveSubscribersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveSubscribers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoveSubscribersResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveSubscribers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refundPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refundPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefundPayment(ctx, fc.Args["id"].(string), fc.Args["amount"].(*money.Decimal), fc.Args["reason"].(string), fc.Args["subscriptionEffect"].(model.RefundEffect))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.Transaction
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Transaction
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transaction) graphql.Marshaler {
+			return ec.marshalNTransaction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransaction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refundPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transaction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refundPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_syncPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_syncPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SyncPayment(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *ent.Transaction
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Transaction
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transaction) graphql.Marshaler {
+			return ec.marshalNTransaction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransaction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_syncPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transaction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_syncPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16139,6 +18679,29 @@ func (ec *executionContext) fieldContext_Plan_description(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Plan_priceVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_priceVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_priceVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Plan_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16206,6 +18769,29 @@ func (ec *executionContext) _Plan_features(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Plan_features(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Plan_trialDays(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_trialDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrialDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_trialDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Plan_isActive(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
@@ -16516,6 +19102,194 @@ func (ec *executionContext) fieldContext_Plan_localizedName(ctx context.Context,
 	if fc.Args, err = ec.field_Plan_localizedName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanChangePreview_kind(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PlanChangeKind) graphql.Marshaler {
+			return ec.marshalNPlanChangeKind2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type PlanChangeKind does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_currentPlanId(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_currentPlanId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentPlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_currentPlanId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_planId(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_planId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_planId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_effectiveAt(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_effectiveAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_effectiveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanChangePreview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PlanChangePreview_price(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanChangePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanChangePreview_credit(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_credit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Credit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_credit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanChangePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanChangePreview_amountDue(ctx context.Context, field graphql.CollectedField, obj *model.PlanChangePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanChangePreview_amountDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanChangePreview_amountDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanChangePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -17204,6 +19978,121 @@ func (ec *executionContext) fieldContext_PlanSubscription_paidThrough(_ context.
 	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _PlanSubscription_priceVersion(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_priceVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_priceVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_complimentary(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_complimentary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complimentary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_complimentary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_replacesID(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_replacesID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacesID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_replacesID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_replacedByID(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_replacedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_replacedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlanSubscription_scheduledPlanID(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_scheduledPlanID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduledPlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_scheduledPlanID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSubscription", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _PlanSubscription_plan(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17231,6 +20120,38 @@ func (ec *executionContext) fieldContext_PlanSubscription_plan(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSubscription_price(ctx context.Context, field graphql.CollectedField, obj *ent.PlanSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSubscription_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlanSubscription().Price(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSubscription_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSubscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18647,6 +21568,68 @@ func (ec *executionContext) fieldContext_Query_checkQuota(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_planChangePreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planChangePreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanChangePreview(ctx, fc.Args["planId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "USER")
+				if err != nil {
+					var zeroVal *model.PlanChangePreview
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.PlanChangePreview
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanChangePreview) graphql.Marshaler {
+			return ec.marshalNPlanChangePreview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangePreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planChangePreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanChangePreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planChangePreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_config(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19803,6 +22786,75 @@ func (ec *executionContext) fieldContext_QuotaCheck_resetsAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("QuotaCheck", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _QuotaConflict_metric(ctx context.Context, field graphql.CollectedField, obj *model.QuotaConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaConflict_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metric.Metric) graphql.Marshaler {
+			return ec.marshalNUsageMetric2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmetricᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaConflict_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaConflict", field, false, false, errors.New("field of type UsageMetric does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaConflict_limit(ctx context.Context, field graphql.CollectedField, obj *model.QuotaConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaConflict_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaConflict_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaConflict", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QuotaConflict_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.QuotaConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaConflict_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaConflict_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotaConflict", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _QuotaReservation_id(ctx context.Context, field graphql.CollectedField, obj *ent.QuotaReservation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20411,6 +23463,116 @@ func (ec *executionContext) fieldContext_ReserveQuotaPayload_quota(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RevenueRetention_currency(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueRetention", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RevenueRetention_startMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_startMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_startMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevenueRetention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevenueRetention_retainedMrr(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_retainedMrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetainedMRR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_retainedMrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevenueRetention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevenueRetention_rate(ctx context.Context, field graphql.CollectedField, obj *analytics.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueRetention_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueRetention_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueRetention", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
@@ -22242,6 +25404,29 @@ func (ec *executionContext) fieldContext_Transaction_plan(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Transaction_refunded(ctx context.Context, field graphql.CollectedField, obj *ent.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transaction_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Transaction().Refunded(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transaction_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transaction", field, true, true, errors.New("field of type Decimal does not have child fields"))
 }
 
 func (ec *executionContext) _TransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TransactionConnection) (ret graphql.Marshaler) {
@@ -25535,7 +28720,7 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata"}
+	fieldsInOrder := [...]string{"id", "name", "description", "translations", "price", "currency", "interval", "quotas", "features", "trialDays", "isActive", "displayOrder", "metadata"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25605,6 +28790,13 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.Features = data
+		case "trialDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialDays = data
 		case "isActive":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isActive"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -26832,7 +30024,7 @@ func (ec *executionContext) unmarshalInputPlanSubscriptionWhereInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDEqualFold", "userIDContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "planIDGT", "planIDGTE", "planIDLT", "planIDLTE", "planIDContains", "planIDHasPrefix", "planIDHasSuffix", "planIDEqualFold", "planIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "currentPeriodStart", "currentPeriodStartNEQ", "currentPeriodStartIn", "currentPeriodStartNotIn", "currentPeriodStartGT", "currentPeriodStartGTE", "currentPeriodStartLT", "currentPeriodStartLTE", "currentPeriodEnd", "currentPeriodEndNEQ", "currentPeriodEndIn", "currentPeriodEndNotIn", "currentPeriodEndGT", "currentPeriodEndGTE", "currentPeriodEndLT", "currentPeriodEndLTE", "cancelAtPeriodEnd", "cancelAtPeriodEndNEQ", "trialEnd", "trialEndNEQ", "trialEndIn", "trialEndNotIn", "trialEndGT", "trialEndGTE", "trialEndLT", "trialEndLTE", "trialEndIsNil", "trialEndNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "paidThrough", "paidThroughNEQ", "paidThroughIn", "paidThroughNotIn", "paidThroughGT", "paidThroughGTE", "paidThroughLT", "paidThroughLTE", "paidThroughIsNil", "paidThroughNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDContains", "userIDHasPrefix", "userIDHasSuffix", "userIDEqualFold", "userIDContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "planIDGT", "planIDGTE", "planIDLT", "planIDLTE", "planIDContains", "planIDHasPrefix", "planIDHasSuffix", "planIDEqualFold", "planIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "currentPeriodStart", "currentPeriodStartNEQ", "currentPeriodStartIn", "currentPeriodStartNotIn", "currentPeriodStartGT", "currentPeriodStartGTE", "currentPeriodStartLT", "currentPeriodStartLTE", "currentPeriodEnd", "currentPeriodEndNEQ", "currentPeriodEndIn", "currentPeriodEndNotIn", "currentPeriodEndGT", "currentPeriodEndGTE", "currentPeriodEndLT", "currentPeriodEndLTE", "cancelAtPeriodEnd", "cancelAtPeriodEndNEQ", "trialEnd", "trialEndNEQ", "trialEndIn", "trialEndNotIn", "trialEndGT", "trialEndGTE", "trialEndLT", "trialEndLTE", "trialEndIsNil", "trialEndNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "paidThrough", "paidThroughNEQ", "paidThroughIn", "paidThroughNotIn", "paidThroughGT", "paidThroughGTE", "paidThroughLT", "paidThroughLTE", "paidThroughIsNil", "paidThroughNotNil", "priceVersion", "priceVersionNEQ", "priceVersionIn", "priceVersionNotIn", "priceVersionGT", "priceVersionGTE", "priceVersionLT", "priceVersionLTE", "complimentary", "complimentaryNEQ", "replacesID", "replacesIDNEQ", "replacesIDIn", "replacesIDNotIn", "replacesIDGT", "replacesIDGTE", "replacesIDLT", "replacesIDLTE", "replacesIDContains", "replacesIDHasPrefix", "replacesIDHasSuffix", "replacesIDIsNil", "replacesIDNotNil", "replacesIDEqualFold", "replacesIDContainsFold", "replacedByID", "replacedByIDNEQ", "replacedByIDIn", "replacedByIDNotIn", "replacedByIDGT", "replacedByIDGTE", "replacedByIDLT", "replacedByIDLTE", "replacedByIDContains", "replacedByIDHasPrefix", "replacedByIDHasSuffix", "replacedByIDIsNil", "replacedByIDNotNil", "replacedByIDEqualFold", "replacedByIDContainsFold", "scheduledPlanID", "scheduledPlanIDNEQ", "scheduledPlanIDIn", "scheduledPlanIDNotIn", "scheduledPlanIDGT", "scheduledPlanIDGTE", "scheduledPlanIDLT", "scheduledPlanIDLTE", "scheduledPlanIDContains", "scheduledPlanIDHasPrefix", "scheduledPlanIDHasSuffix", "scheduledPlanIDIsNil", "scheduledPlanIDNotNil", "scheduledPlanIDEqualFold", "scheduledPlanIDContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27658,6 +30850,391 @@ func (ec *executionContext) unmarshalInputPlanSubscriptionWhereInput(ctx context
 				return it, err
 			}
 			it.PaidThroughNotNil = data
+		case "priceVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersion = data
+		case "priceVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionNEQ = data
+		case "priceVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionIn = data
+		case "priceVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionNotIn = data
+		case "priceVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionGT = data
+		case "priceVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionGTE = data
+		case "priceVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionLT = data
+		case "priceVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceVersionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceVersionLTE = data
+		case "complimentary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complimentary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Complimentary = data
+		case "complimentaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complimentaryNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComplimentaryNEQ = data
+		case "replacesID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesID = data
+		case "replacesIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNEQ = data
+		case "replacesIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDIn = data
+		case "replacesIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNotIn = data
+		case "replacesIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDGT = data
+		case "replacesIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDGTE = data
+		case "replacesIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDLT = data
+		case "replacesIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDLTE = data
+		case "replacesIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDContains = data
+		case "replacesIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDHasPrefix = data
+		case "replacesIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDHasSuffix = data
+		case "replacesIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDIsNil = data
+		case "replacesIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNotNil = data
+		case "replacesIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDEqualFold = data
+		case "replacesIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDContainsFold = data
+		case "replacedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByID = data
+		case "replacedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDNEQ = data
+		case "replacedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDIn = data
+		case "replacedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDNotIn = data
+		case "replacedByIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDGT = data
+		case "replacedByIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDGTE = data
+		case "replacedByIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDLT = data
+		case "replacedByIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDLTE = data
+		case "replacedByIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDContains = data
+		case "replacedByIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDHasPrefix = data
+		case "replacedByIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDHasSuffix = data
+		case "replacedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDIsNil = data
+		case "replacedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDNotNil = data
+		case "replacedByIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDEqualFold = data
+		case "replacedByIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByIDContainsFold = data
+		case "scheduledPlanID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanID = data
+		case "scheduledPlanIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDNEQ = data
+		case "scheduledPlanIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDIn = data
+		case "scheduledPlanIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDNotIn = data
+		case "scheduledPlanIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDGT = data
+		case "scheduledPlanIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDGTE = data
+		case "scheduledPlanIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDLT = data
+		case "scheduledPlanIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDLTE = data
+		case "scheduledPlanIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDContains = data
+		case "scheduledPlanIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDHasPrefix = data
+		case "scheduledPlanIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDHasSuffix = data
+		case "scheduledPlanIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDIsNil = data
+		case "scheduledPlanIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDNotNil = data
+		case "scheduledPlanIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDEqualFold = data
+		case "scheduledPlanIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledPlanIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledPlanIDContainsFold = data
 		}
 	}
 	return it, nil
@@ -29663,7 +33240,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata"}
+	fieldsInOrder := [...]string{"name", "description", "translations", "price", "currency", "interval", "quotas", "features", "isActive", "displayOrder", "metadata", "moveSubscribers", "trialDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29747,6 +33324,20 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.Metadata = data
+		case "moveSubscribers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moveSubscribers"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MoveSubscribers = data
+		case "trialDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trialDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrialDays = data
 		}
 	}
 	return it, nil
@@ -32158,71 +35749,182 @@ func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.Select
 		case "planId":
 			out.Values[i] = ec._BillingOverview_planId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":
 			out.Values[i] = ec._BillingOverview_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "to":
 			out.Values[i] = ec._BillingOverview_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._BillingOverview_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mrr":
 			out.Values[i] = ec._BillingOverview_mrr(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "arr":
 			out.Values[i] = ec._BillingOverview_arr(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "newSubscriptions":
 			out.Values[i] = ec._BillingOverview_newSubscriptions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "canceledSubscriptions":
 			out.Values[i] = ec._BillingOverview_canceledSubscriptions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeAtStart":
 			out.Values[i] = ec._BillingOverview_activeAtStart(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeAtEnd":
 			out.Values[i] = ec._BillingOverview_activeAtEnd(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "churnRate":
 			out.Values[i] = ec._BillingOverview_churnRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "complimentary":
+			out.Values[i] = ec._BillingOverview_complimentary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialsEnded":
+			out.Values[i] = ec._BillingOverview_trialsEnded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialsConverted":
+			out.Values[i] = ec._BillingOverview_trialsConverted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialConversionRate":
+			out.Values[i] = ec._BillingOverview_trialConversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BillingOverview_customers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "revenue":
 			out.Values[i] = ec._BillingOverview_revenue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "revenueByMonth":
 			out.Values[i] = ec._BillingOverview_revenueByMonth(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "usage":
 			out.Values[i] = ec._BillingOverview_usage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var changePlanPayloadImplementors = []string{"ChangePlanPayload"}
+
+func (ec *executionContext) _ChangePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changePlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangePlanPayload")
+		case "preview":
+			out.Values[i] = ec._ChangePlanPayload_preview(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscription":
+			out.Values[i] = ec._ChangePlanPayload_subscription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "transaction":
+			out.Values[i] = ec._ChangePlanPayload_transaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confirmationUrl":
+			out.Values[i] = ec._ChangePlanPayload_confirmationUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -32438,6 +36140,49 @@ func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.Se
 	return out
 }
 
+var complimentaryLineImplementors = []string{"ComplimentaryLine"}
+
+func (ec *executionContext) _ComplimentaryLine(ctx context.Context, sel ast.SelectionSet, obj *analytics.Complimentary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complimentaryLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplimentaryLine")
+		case "subscriptions":
+			out.Values[i] = ec._ComplimentaryLine_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mrr":
+			out.Values[i] = ec._ComplimentaryLine_mrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var configChangeImplementors = []string{"ConfigChange"}
 
 func (ec *executionContext) _ConfigChange(ctx context.Context, sel ast.SelectionSet, obj *settings.Change) graphql.Marshaler {
@@ -32558,6 +36303,107 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 			}
 		case "apiKey":
 			out.Values[i] = ec._CreateAPIKeyPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerCountImplementors = []string{"CustomerCount"}
+
+func (ec *executionContext) _CustomerCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.CustomerCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCount")
+		case "currency":
+			out.Values[i] = ec._CustomerCount_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._CustomerCount_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerMetricsImplementors = []string{"CustomerMetrics"}
+
+func (ec *executionContext) _CustomerMetrics(ctx context.Context, sel ast.SelectionSet, obj *analytics.CustomerMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerMetrics")
+		case "months":
+			out.Values[i] = ec._CustomerMetrics_months(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingAtStart":
+			out.Values[i] = ec._CustomerMetrics_payingAtStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingAtEnd":
+			out.Values[i] = ec._CustomerMetrics_payingAtEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arpu":
+			out.Values[i] = ec._CustomerMetrics_arpu(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "netRevenueRetention":
+			out.Values[i] = ec._CustomerMetrics_netRevenueRetention(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33473,6 +37319,220 @@ func (ec *executionContext) _MonthRevenue(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var moveSubscribersResultImplementors = []string{"MoveSubscribersResult"}
+
+func (ec *executionContext) _MoveSubscribersResult(ctx context.Context, sel ast.SelectionSet, obj *model.MoveSubscribersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveSubscribersResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveSubscribersResult")
+		case "dryRun":
+			out.Values[i] = ec._MoveSubscribersResult_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atPeriodEnd":
+			out.Values[i] = ec._MoveSubscribersResult_atPeriodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._MoveSubscribersResult_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mrrChange":
+			out.Values[i] = ec._MoveSubscribersResult_mrrChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quotaConflicts":
+			out.Values[i] = ec._MoveSubscribersResult_quotaConflicts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var mrrMonthImplementors = []string{"MrrMonth"}
+
+func (ec *executionContext) _MrrMonth(ctx context.Context, sel ast.SelectionSet, obj *analytics.MonthMovements) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mrrMonthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MrrMonth")
+		case "month":
+			out.Values[i] = ec._MrrMonth_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._MrrMonth_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._MrrMonth_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currencies":
+			out.Values[i] = ec._MrrMonth_currencies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var mrrMovementsImplementors = []string{"MrrMovements"}
+
+func (ec *executionContext) _MrrMovements(ctx context.Context, sel ast.SelectionSet, obj *analytics.Movements) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mrrMovementsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MrrMovements")
+		case "currency":
+			out.Values[i] = ec._MrrMovements_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startMrr":
+			out.Values[i] = ec._MrrMovements_startMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._MrrMovements_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactivated":
+			out.Values[i] = ec._MrrMovements_reactivated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expansion":
+			out.Values[i] = ec._MrrMovements_expansion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contraction":
+			out.Values[i] = ec._MrrMovements_contraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "churned":
+			out.Values[i] = ec._MrrMovements_churned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "net":
+			out.Values[i] = ec._MrrMovements_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endMrr":
+			out.Values[i] = ec._MrrMovements_endMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newCustomers":
+			out.Values[i] = ec._MrrMovements_newCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactivatedCustomers":
+			out.Values[i] = ec._MrrMovements_reactivatedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expansionCustomers":
+			out.Values[i] = ec._MrrMovements_expansionCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contractionCustomers":
+			out.Values[i] = ec._MrrMovements_contractionCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "churnedCustomers":
+			out.Values[i] = ec._MrrMovements_churnedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -33657,6 +37717,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "releaseReservation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_releaseReservation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undoCancelSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoCancelSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pauseSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pauseSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resumeSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resumeSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveSubscribers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveSubscribers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refundPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refundPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_syncPayment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -34330,6 +38439,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "priceVersion":
+			out.Values[i] = ec._Plan_priceVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "currency":
 			out.Values[i] = ec._Plan_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34343,6 +38457,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 		case "features":
 			out.Values[i] = ec._Plan_features(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trialDays":
+			out.Values[i] = ec._Plan_trialDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isActive":
@@ -34588,6 +38707,74 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var planChangePreviewImplementors = []string{"PlanChangePreview"}
+
+func (ec *executionContext) _PlanChangePreview(ctx context.Context, sel ast.SelectionSet, obj *model.PlanChangePreview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planChangePreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanChangePreview")
+		case "kind":
+			out.Values[i] = ec._PlanChangePreview_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentPlanId":
+			out.Values[i] = ec._PlanChangePreview_currentPlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planId":
+			out.Values[i] = ec._PlanChangePreview_planId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveAt":
+			out.Values[i] = ec._PlanChangePreview_effectiveAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._PlanChangePreview_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credit":
+			out.Values[i] = ec._PlanChangePreview_credit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountDue":
+			out.Values[i] = ec._PlanChangePreview_amountDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34921,6 +39108,31 @@ func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "priceVersion":
+			out.Values[i] = ec._PlanSubscription_priceVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "complimentary":
+			out.Values[i] = ec._PlanSubscription_complimentary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replacesID":
+			out.Values[i] = ec._PlanSubscription_replacesID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replacedByID":
+			out.Values[i] = ec._PlanSubscription_replacedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scheduledPlanID":
+			out.Values[i] = ec._PlanSubscription_scheduledPlanID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "plan":
 			field := field
 
@@ -34931,6 +39143,44 @@ func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.Selec
 					}
 				}()
 				res = ec._PlanSubscription_plan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "price":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PlanSubscription_price(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -35666,6 +39916,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "planChangePreview":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_planChangePreview(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "config":
 			field := field
 
@@ -36121,6 +40393,54 @@ func (ec *executionContext) _QuotaCheck(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var quotaConflictImplementors = []string{"QuotaConflict"}
+
+func (ec *executionContext) _QuotaConflict(ctx context.Context, sel ast.SelectionSet, obj *model.QuotaConflict) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quotaConflictImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuotaConflict")
+		case "metric":
+			out.Values[i] = ec._QuotaConflict_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._QuotaConflict_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._QuotaConflict_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var quotaReservationImplementors = []string{"QuotaReservation", "Node"}
 
 func (ec *executionContext) _QuotaReservation(ctx context.Context, sel ast.SelectionSet, obj *ent.QuotaReservation) graphql.Marshaler {
@@ -36378,6 +40698,59 @@ func (ec *executionContext) _ReserveQuotaPayload(ctx context.Context, sel ast.Se
 		case "quota":
 			out.Values[i] = ec._ReserveQuotaPayload_quota(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var revenueRetentionImplementors = []string{"RevenueRetention"}
+
+func (ec *executionContext) _RevenueRetention(ctx context.Context, sel ast.SelectionSet, obj *analytics.Retention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRetentionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevenueRetention")
+		case "currency":
+			out.Values[i] = ec._RevenueRetention_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startMrr":
+			out.Values[i] = ec._RevenueRetention_startMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retainedMrr":
+			out.Values[i] = ec._RevenueRetention_retainedMrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._RevenueRetention_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -37197,6 +41570,44 @@ func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionS
 				}()
 				res = ec._Transaction_plan(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "refunded":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Transaction_refunded(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -38869,6 +43280,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNChangePlanPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐChangePlanPayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangePlanPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChangePlanPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCodeEngine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeEngine(ctx context.Context, v any) (settings.CodeEngine, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := settings.CodeEngine(tmp)
@@ -38903,6 +43324,10 @@ func (ec *executionContext) marshalNCodeExecutionConfig2ᚖgithubᚗcomᚋstewar
 func (ec *executionContext) unmarshalNCodeExecutionConfigInput2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐCodeExecutionPatch(ctx context.Context, v any) (settings.CodeExecutionPatch, error) {
 	res, err := ec.unmarshalInputCodeExecutionConfigInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplimentaryLine2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐComplimentary(ctx context.Context, sel ast.SelectionSet, v analytics.Complimentary) graphql.Marshaler {
+	return ec._ComplimentaryLine(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNConfigChange2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋsettingsᚐChange(ctx context.Context, sel ast.SelectionSet, v settings.Change) graphql.Marshaler {
@@ -38987,6 +43412,36 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCustomerCount2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCount(ctx context.Context, sel ast.SelectionSet, v analytics.CustomerCount) graphql.Marshaler {
+	return ec._CustomerCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerCount2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCountᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.CustomerCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCount2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerMetrics2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐCustomerMetrics(ctx context.Context, sel ast.SelectionSet, v *analytics.CustomerMetrics) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerMetrics(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (money.Decimal, error) {
@@ -39343,6 +43798,32 @@ func (ec *executionContext) marshalNMoney2ᚕgithubᚗcomᚋstewardᚑdevᚋstew
 	return ret
 }
 
+func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Money) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMoney(ctx context.Context, sel ast.SelectionSet, v *analytics.Money) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMonthRevenue2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenue(ctx context.Context, sel ast.SelectionSet, v analytics.MonthRevenue) graphql.Marshaler {
 	return ec._MonthRevenue(ctx, sel, &v)
 }
@@ -39352,6 +43833,56 @@ func (ec *executionContext) marshalNMonthRevenue2ᚕgithubᚗcomᚋstewardᚑdev
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMonthRevenue2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthRevenue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoveSubscribersResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐMoveSubscribersResult(ctx context.Context, sel ast.SelectionSet, v *model.MoveSubscribersResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MoveSubscribersResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMrrMonth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovements(ctx context.Context, sel ast.SelectionSet, v analytics.MonthMovements) graphql.Marshaler {
+	return ec._MrrMonth(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMrrMonth2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovementsᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.MonthMovements) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMrrMonth2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMonthMovements(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMrrMovements2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovements(ctx context.Context, sel ast.SelectionSet, v analytics.Movements) graphql.Marshaler {
+	return ec._MrrMovements(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMrrMovements2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovementsᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.Movements) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMrrMovements2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐMovements(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39561,6 +44092,26 @@ func (ec *executionContext) marshalNPlan2ᚖgithubᚗcomᚋstewardᚑdevᚋstewa
 		return graphql.Null
 	}
 	return ec._Plan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlanChangeKind2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangeKind(ctx context.Context, v any) (model.PlanChangeKind, error) {
+	var res model.PlanChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanChangeKind2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangeKind(ctx context.Context, sel ast.SelectionSet, v model.PlanChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPlanChangePreview2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐPlanChangePreview(ctx context.Context, sel ast.SelectionSet, v *model.PlanChangePreview) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlanChangePreview(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPlanOrderField2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐPlanOrderField(ctx context.Context, v any) (*ent.PlanOrderField, error) {
@@ -39803,6 +44354,32 @@ func (ec *executionContext) marshalNQuotaCheck2ᚖgithubᚗcomᚋstewardᚑdev�
 	return ec._QuotaCheck(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuotaConflict2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotaConflict) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuotaConflict2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflict(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuotaConflict2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐQuotaConflict(ctx context.Context, sel ast.SelectionSet, v *model.QuotaConflict) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._QuotaConflict(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNQuotaReservation2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐQuotaReservation(ctx context.Context, sel ast.SelectionSet, v *ent.QuotaReservation) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -39851,6 +44428,16 @@ func (ec *executionContext) marshalNRecordUsagePayload2ᚖgithubᚗcomᚋsteward
 	return ec._RecordUsagePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRefundEffect2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐRefundEffect(ctx context.Context, v any) (model.RefundEffect, error) {
+	var res model.RefundEffect
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRefundEffect2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐRefundEffect(ctx context.Context, sel ast.SelectionSet, v model.RefundEffect) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNReservationStatus2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋquotareservationᚐStatus(ctx context.Context, v any) (quotareservation.Status, error) {
 	var res quotareservation.Status
 	err := res.UnmarshalGQL(v)
@@ -39879,6 +44466,26 @@ func (ec *executionContext) unmarshalNResourceAccess2githubᚗcomᚋstewardᚑde
 
 func (ec *executionContext) marshalNResourceAccess2githubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐResourceAccess(ctx context.Context, sel ast.SelectionSet, v model.ResourceAccess) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRevenueRetention2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetention(ctx context.Context, sel ast.SelectionSet, v analytics.Retention) graphql.Marshaler {
+	return ec._RevenueRetention(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRevenueRetention2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetentionᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.Retention) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevenueRetention2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐRetention(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx context.Context, v any) (user.Role, error) {
@@ -40150,6 +44757,16 @@ func (ec *executionContext) marshalNToolServerVerification2ᚖgithubᚗcomᚋste
 		return graphql.Null
 	}
 	return ec._ToolServerVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransaction2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransaction(ctx context.Context, sel ast.SelectionSet, v *ent.Transaction) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Transaction(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTransactionConnection2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐTransactionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TransactionConnection) graphql.Marshaler {
@@ -40872,6 +45489,41 @@ func (ec *executionContext) marshalOInt2ᚕint64ᚄ(ctx context.Context, sel ast
 	ret := make(graphql.Array, len(v))
 	for i := range v {
 		ret[i] = ec.marshalNInt2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {

@@ -17,7 +17,7 @@ func init() {
 	register(Scenario{Name: "analytics", Summary: "billingOverview for a year and the plans page with stats, at 100k users / 100k subscriptions / 1M usage events", Run: runAnalytics})
 }
 
-// runAnalytics seeds the volume once (reusing --db when it already holds it) and times the two
+// runAnalytics seeds the volume once (reusing --db when it already holds it) and times the
 // analytics calls over HTTP: the median and the slowest of --runs each.
 func runAnalytics(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("analytics", flag.ContinueOnError)
@@ -65,6 +65,10 @@ func runAnalytics(ctx context.Context, args []string) error {
 		{"billingOverview (1 year)", `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) {
 			mrr { currency amount } arr { currency amount } newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate
 			revenueByMonth { month amounts { currency amount } } usage { metric total } } }`,
+			map[string]any{"f": from.Format(time.RFC3339), "t": to.Add(time.Hour).Format(time.RFC3339)}},
+		{"billingOverview with customers (1 year: MRR movements, ARPU, NRR)", `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) {
+			mrr { currency amount } customers { months { month currencies { currency new { amount } expansion { amount } churned { amount } } }
+			arpu { currency amount } netRevenueRetention { currency rate } } } }`,
 			map[string]any{"f": from.Format(time.RFC3339), "t": to.Add(time.Hour).Format(time.RFC3339)}},
 		{"plans page with stats", `{ plans(includeInactive: true) { id name price currency interval
 			stats { activeSubscriptions canceledSubscriptions totalSubscriptions mrr { currency amount } } } }`, nil},

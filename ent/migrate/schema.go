@@ -323,10 +323,12 @@ var (
 		{Name: "description", Type: field.TypeString, Size: 4096, Default: ""},
 		{Name: "translations", Type: field.TypeJSON, Nullable: true},
 		{Name: "price_minor", Type: field.TypeInt64},
+		{Name: "price_version", Type: field.TypeInt, Default: 1},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "interval", Type: field.TypeEnum, Enums: []string{"DAY", "WEEK", "MONTH", "YEAR"}, Default: "MONTH"},
 		{Name: "quotas", Type: field.TypeJSON, Nullable: true},
 		{Name: "features", Type: field.TypeJSON, Nullable: true},
+		{Name: "trial_days", Type: field.TypeInt, Default: 0},
 		{Name: "is_active", Type: field.TypeBool, Default: true},
 		{Name: "display_order", Type: field.TypeInt, Default: 0},
 		{Name: "metadata", Type: field.TypeJSON, Nullable: true},
@@ -340,7 +342,7 @@ var (
 			{
 				Name:    "plan_is_active_display_order",
 				Unique:  false,
-				Columns: []*schema.Column{PlansColumns[11], PlansColumns[12]},
+				Columns: []*schema.Column{PlansColumns[13], PlansColumns[14]},
 			},
 		},
 	}
@@ -359,6 +361,14 @@ var (
 		{Name: "canceled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "ended_at", Type: field.TypeTime, Nullable: true},
 		{Name: "paid_through", Type: field.TypeTime, Nullable: true},
+		{Name: "price_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "currency", Type: field.TypeString, Size: 3, Default: ""},
+		{Name: "interval", Type: field.TypeEnum, Enums: []string{"DAY", "WEEK", "MONTH", "YEAR"}, Default: "MONTH"},
+		{Name: "price_version", Type: field.TypeInt, Default: 1},
+		{Name: "complimentary", Type: field.TypeBool, Default: false},
+		{Name: "replaces_id", Type: field.TypeString, Nullable: true},
+		{Name: "replaced_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "scheduled_plan_id", Type: field.TypeString, Nullable: true},
 		{Name: "plan_id", Type: field.TypeString, Size: 64},
 	}
 	// PlanSubscriptionsTable holds the schema information for the "plan_subscriptions" table.
@@ -369,7 +379,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plan_subscriptions_plans_subscriptions",
-				Columns:    []*schema.Column{PlanSubscriptionsColumns[13]},
+				Columns:    []*schema.Column{PlanSubscriptionsColumns[21]},
 				RefColumns: []*schema.Column{PlansColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -391,7 +401,7 @@ var (
 			{
 				Name:    "plansubscription_plan_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[13], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
 			},
 			{
 				Name:    "plansubscription_status_current_period_end",
@@ -412,6 +422,26 @@ var (
 				Name:    "plansubscription_trial_end",
 				Unique:  false,
 				Columns: []*schema.Column{PlanSubscriptionsColumns[9]},
+			},
+			{
+				Name:    "plansubscription_paying",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[17], PlanSubscriptionsColumns[14], PlanSubscriptionsColumns[15], PlanSubscriptionsColumns[13], PlanSubscriptionsColumns[1]},
+			},
+			{
+				Name:    "plansubscription_plan_prices",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[17], PlanSubscriptionsColumns[14], PlanSubscriptionsColumns[15], PlanSubscriptionsColumns[13]},
+			},
+			{
+				Name:    "plansubscription_created_replaces",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[1], PlanSubscriptionsColumns[18]},
+			},
+			{
+				Name:    "plansubscription_ended_replaced",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[19], PlanSubscriptionsColumns[1]},
 			},
 		},
 	}
@@ -537,7 +567,7 @@ var (
 		{Name: "subscription_id", Type: field.TypeString, Nullable: true},
 		{Name: "amount_minor", Type: field.TypeInt64},
 		{Name: "currency", Type: field.TypeString, Size: 3},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED", "CANCELED", "REFUNDED"}, Default: "PENDING"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED", "CANCELED", "REFUNDED", "PARTIALLY_REFUNDED"}, Default: "PENDING"},
 		{Name: "provider", Type: field.TypeString, Default: ""},
 		{Name: "provider_payment_id", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "confirmation_url", Type: field.TypeString, Nullable: true},
@@ -546,6 +576,7 @@ var (
 		{Name: "description", Type: field.TypeString, Default: ""},
 		{Name: "metadata", Type: field.TypeJSON, Nullable: true},
 		{Name: "processed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "refunded_minor", Type: field.TypeInt64, Default: 0},
 	}
 	// TransactionsTable holds the schema information for the "transactions" table.
 	TransactionsTable = &schema.Table{

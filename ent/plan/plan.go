@@ -30,6 +30,8 @@ const (
 	FieldTranslations = "translations"
 	// FieldPriceMinor holds the string denoting the price_minor field in the database.
 	FieldPriceMinor = "price_minor"
+	// FieldPriceVersion holds the string denoting the price_version field in the database.
+	FieldPriceVersion = "price_version"
 	// FieldCurrency holds the string denoting the currency field in the database.
 	FieldCurrency = "currency"
 	// FieldInterval holds the string denoting the interval field in the database.
@@ -38,6 +40,8 @@ const (
 	FieldQuotas = "quotas"
 	// FieldFeatures holds the string denoting the features field in the database.
 	FieldFeatures = "features"
+	// FieldTrialDays holds the string denoting the trial_days field in the database.
+	FieldTrialDays = "trial_days"
 	// FieldIsActive holds the string denoting the is_active field in the database.
 	FieldIsActive = "is_active"
 	// FieldDisplayOrder holds the string denoting the display_order field in the database.
@@ -66,10 +70,12 @@ var Columns = []string{
 	FieldDescription,
 	FieldTranslations,
 	FieldPriceMinor,
+	FieldPriceVersion,
 	FieldCurrency,
 	FieldInterval,
 	FieldQuotas,
 	FieldFeatures,
+	FieldTrialDays,
 	FieldIsActive,
 	FieldDisplayOrder,
 	FieldMetadata,
@@ -107,8 +113,16 @@ var (
 	DescriptionValidator func(string) error
 	// PriceMinorValidator is a validator for the "price_minor" field. It is called by the builders before save.
 	PriceMinorValidator func(int64) error
+	// DefaultPriceVersion holds the default value on creation for the "price_version" field.
+	DefaultPriceVersion int
+	// PriceVersionValidator is a validator for the "price_version" field. It is called by the builders before save.
+	PriceVersionValidator func(int) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DefaultTrialDays holds the default value on creation for the "trial_days" field.
+	DefaultTrialDays int
+	// TrialDaysValidator is a validator for the "trial_days" field. It is called by the builders before save.
+	TrialDaysValidator func(int) error
 	// DefaultIsActive holds the default value on creation for the "is_active" field.
 	DefaultIsActive bool
 	// DefaultDisplayOrder holds the default value on creation for the "display_order" field.
@@ -180,6 +194,11 @@ func ByPriceMinor(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPriceMinor, opts...).ToFunc()
 }
 
+// ByPriceVersion orders the results by the price_version field.
+func ByPriceVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPriceVersion, opts...).ToFunc()
+}
+
 // ByCurrency orders the results by the currency field.
 func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
@@ -188,6 +207,11 @@ func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByInterval orders the results by the interval field.
 func ByInterval(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInterval, opts...).ToFunc()
+}
+
+// ByTrialDays orders the results by the trial_days field.
+func ByTrialDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTrialDays, opts...).ToFunc()
 }
 
 // ByIsActive orders the results by the is_active field.

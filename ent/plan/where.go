@@ -90,9 +90,19 @@ func PriceMinor(v int64) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldPriceMinor, v))
 }
 
+// PriceVersion applies equality check predicate on the "price_version" field. It's identical to PriceVersionEQ.
+func PriceVersion(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldPriceVersion, v))
+}
+
 // Currency applies equality check predicate on the "currency" field. It's identical to CurrencyEQ.
 func Currency(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldCurrency, v))
+}
+
+// TrialDays applies equality check predicate on the "trial_days" field. It's identical to TrialDaysEQ.
+func TrialDays(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldTrialDays, v))
 }
 
 // IsActive applies equality check predicate on the "is_active" field. It's identical to IsActiveEQ.
@@ -365,6 +375,46 @@ func PriceMinorLTE(v int64) predicate.Plan {
 	return predicate.Plan(sql.FieldLTE(FieldPriceMinor, v))
 }
 
+// PriceVersionEQ applies the EQ predicate on the "price_version" field.
+func PriceVersionEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldPriceVersion, v))
+}
+
+// PriceVersionNEQ applies the NEQ predicate on the "price_version" field.
+func PriceVersionNEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldPriceVersion, v))
+}
+
+// PriceVersionIn applies the In predicate on the "price_version" field.
+func PriceVersionIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldPriceVersion, vs...))
+}
+
+// PriceVersionNotIn applies the NotIn predicate on the "price_version" field.
+func PriceVersionNotIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldPriceVersion, vs...))
+}
+
+// PriceVersionGT applies the GT predicate on the "price_version" field.
+func PriceVersionGT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldPriceVersion, v))
+}
+
+// PriceVersionGTE applies the GTE predicate on the "price_version" field.
+func PriceVersionGTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldPriceVersion, v))
+}
+
+// PriceVersionLT applies the LT predicate on the "price_version" field.
+func PriceVersionLT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldPriceVersion, v))
+}
+
+// PriceVersionLTE applies the LTE predicate on the "price_version" field.
+func PriceVersionLTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldPriceVersion, v))
+}
+
 // CurrencyEQ applies the EQ predicate on the "currency" field.
 func CurrencyEQ(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldCurrency, v))
@@ -468,6 +518,46 @@ func FeaturesIsNil() predicate.Plan {
 // FeaturesNotNil applies the NotNil predicate on the "features" field.
 func FeaturesNotNil() predicate.Plan {
 	return predicate.Plan(sql.FieldNotNull(FieldFeatures))
+}
+
+// TrialDaysEQ applies the EQ predicate on the "trial_days" field.
+func TrialDaysEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldTrialDays, v))
+}
+
+// TrialDaysNEQ applies the NEQ predicate on the "trial_days" field.
+func TrialDaysNEQ(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldTrialDays, v))
+}
+
+// TrialDaysIn applies the In predicate on the "trial_days" field.
+func TrialDaysIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldTrialDays, vs...))
+}
+
+// TrialDaysNotIn applies the NotIn predicate on the "trial_days" field.
+func TrialDaysNotIn(vs ...int) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldTrialDays, vs...))
+}
+
+// TrialDaysGT applies the GT predicate on the "trial_days" field.
+func TrialDaysGT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldTrialDays, v))
+}
+
+// TrialDaysGTE applies the GTE predicate on the "trial_days" field.
+func TrialDaysGTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldTrialDays, v))
+}
+
+// TrialDaysLT applies the LT predicate on the "trial_days" field.
+func TrialDaysLT(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldTrialDays, v))
+}
+
+// TrialDaysLTE applies the LTE predicate on the "trial_days" field.
+func TrialDaysLTE(v int) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldTrialDays, v))
 }
 
 // IsActiveEQ applies the EQ predicate on the "is_active" field.

@@ -44,6 +44,22 @@ const (
 	FieldEndedAt = "ended_at"
 	// FieldPaidThrough holds the string denoting the paid_through field in the database.
 	FieldPaidThrough = "paid_through"
+	// FieldPriceMinor holds the string denoting the price_minor field in the database.
+	FieldPriceMinor = "price_minor"
+	// FieldCurrency holds the string denoting the currency field in the database.
+	FieldCurrency = "currency"
+	// FieldInterval holds the string denoting the interval field in the database.
+	FieldInterval = "interval"
+	// FieldPriceVersion holds the string denoting the price_version field in the database.
+	FieldPriceVersion = "price_version"
+	// FieldComplimentary holds the string denoting the complimentary field in the database.
+	FieldComplimentary = "complimentary"
+	// FieldReplacesID holds the string denoting the replaces_id field in the database.
+	FieldReplacesID = "replaces_id"
+	// FieldReplacedByID holds the string denoting the replaced_by_id field in the database.
+	FieldReplacedByID = "replaced_by_id"
+	// FieldScheduledPlanID holds the string denoting the scheduled_plan_id field in the database.
+	FieldScheduledPlanID = "scheduled_plan_id"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// Table holds the table name of the plansubscription in the database.
@@ -73,6 +89,14 @@ var Columns = []string{
 	FieldCanceledAt,
 	FieldEndedAt,
 	FieldPaidThrough,
+	FieldPriceMinor,
+	FieldCurrency,
+	FieldInterval,
+	FieldPriceVersion,
+	FieldComplimentary,
+	FieldReplacesID,
+	FieldReplacedByID,
+	FieldScheduledPlanID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -101,6 +125,20 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultCancelAtPeriodEnd holds the default value on creation for the "cancel_at_period_end" field.
 	DefaultCancelAtPeriodEnd bool
+	// DefaultPriceMinor holds the default value on creation for the "price_minor" field.
+	DefaultPriceMinor int64
+	// PriceMinorValidator is a validator for the "price_minor" field. It is called by the builders before save.
+	PriceMinorValidator func(int64) error
+	// DefaultCurrency holds the default value on creation for the "currency" field.
+	DefaultCurrency string
+	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	CurrencyValidator func(string) error
+	// DefaultPriceVersion holds the default value on creation for the "price_version" field.
+	DefaultPriceVersion int
+	// PriceVersionValidator is a validator for the "price_version" field. It is called by the builders before save.
+	PriceVersionValidator func(int) error
+	// DefaultComplimentary holds the default value on creation for the "complimentary" field.
+	DefaultComplimentary bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -130,6 +168,34 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("plansubscription: invalid enum value for status field: %q", s)
+	}
+}
+
+// Interval defines the type for the "interval" enum field.
+type Interval string
+
+// IntervalMONTH is the default value of the Interval enum.
+const DefaultInterval = IntervalMONTH
+
+// Interval values.
+const (
+	IntervalDAY   Interval = "DAY"
+	IntervalWEEK  Interval = "WEEK"
+	IntervalMONTH Interval = "MONTH"
+	IntervalYEAR  Interval = "YEAR"
+)
+
+func (i Interval) String() string {
+	return string(i)
+}
+
+// IntervalValidator is a validator for the "interval" field enum values. It is called by the builders before save.
+func IntervalValidator(i Interval) error {
+	switch i {
+	case IntervalDAY, IntervalWEEK, IntervalMONTH, IntervalYEAR:
+		return nil
+	default:
+		return fmt.Errorf("plansubscription: invalid enum value for interval field: %q", i)
 	}
 }
 
@@ -206,6 +272,46 @@ func ByPaidThrough(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaidThrough, opts...).ToFunc()
 }
 
+// ByPriceMinor orders the results by the price_minor field.
+func ByPriceMinor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPriceMinor, opts...).ToFunc()
+}
+
+// ByCurrency orders the results by the currency field.
+func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
+}
+
+// ByInterval orders the results by the interval field.
+func ByInterval(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInterval, opts...).ToFunc()
+}
+
+// ByPriceVersion orders the results by the price_version field.
+func ByPriceVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPriceVersion, opts...).ToFunc()
+}
+
+// ByComplimentary orders the results by the complimentary field.
+func ByComplimentary(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldComplimentary, opts...).ToFunc()
+}
+
+// ByReplacesID orders the results by the replaces_id field.
+func ByReplacesID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReplacesID, opts...).ToFunc()
+}
+
+// ByReplacedByID orders the results by the replaced_by_id field.
+func ByReplacedByID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReplacedByID, opts...).ToFunc()
+}
+
+// ByScheduledPlanID orders the results by the scheduled_plan_id field.
+func ByScheduledPlanID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScheduledPlanID, opts...).ToFunc()
+}
+
 // ByPlanField orders the results by plan field.
 func ByPlanField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -234,6 +340,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Interval) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Interval) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Interval(str)
+	if err := IntervalValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Interval", str)
 	}
 	return nil
 }

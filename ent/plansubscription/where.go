@@ -125,6 +125,41 @@ func PaidThrough(v time.Time) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldPaidThrough, v))
 }
 
+// PriceMinor applies equality check predicate on the "price_minor" field. It's identical to PriceMinorEQ.
+func PriceMinor(v int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPriceMinor, v))
+}
+
+// Currency applies equality check predicate on the "currency" field. It's identical to CurrencyEQ.
+func Currency(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldCurrency, v))
+}
+
+// PriceVersion applies equality check predicate on the "price_version" field. It's identical to PriceVersionEQ.
+func PriceVersion(v int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPriceVersion, v))
+}
+
+// Complimentary applies equality check predicate on the "complimentary" field. It's identical to ComplimentaryEQ.
+func Complimentary(v bool) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldComplimentary, v))
+}
+
+// ReplacesID applies equality check predicate on the "replaces_id" field. It's identical to ReplacesIDEQ.
+func ReplacesID(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldReplacesID, v))
+}
+
+// ReplacedByID applies equality check predicate on the "replaced_by_id" field. It's identical to ReplacedByIDEQ.
+func ReplacedByID(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldReplacedByID, v))
+}
+
+// ScheduledPlanID applies equality check predicate on the "scheduled_plan_id" field. It's identical to ScheduledPlanIDEQ.
+func ScheduledPlanID(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldScheduledPlanID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldCreatedAt, v))
@@ -683,6 +718,406 @@ func PaidThroughIsNil() predicate.PlanSubscription {
 // PaidThroughNotNil applies the NotNil predicate on the "paid_through" field.
 func PaidThroughNotNil() predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldNotNull(FieldPaidThrough))
+}
+
+// PriceMinorEQ applies the EQ predicate on the "price_minor" field.
+func PriceMinorEQ(v int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPriceMinor, v))
+}
+
+// PriceMinorNEQ applies the NEQ predicate on the "price_minor" field.
+func PriceMinorNEQ(v int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldPriceMinor, v))
+}
+
+// PriceMinorIn applies the In predicate on the "price_minor" field.
+func PriceMinorIn(vs ...int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldPriceMinor, vs...))
+}
+
+// PriceMinorNotIn applies the NotIn predicate on the "price_minor" field.
+func PriceMinorNotIn(vs ...int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldPriceMinor, vs...))
+}
+
+// PriceMinorGT applies the GT predicate on the "price_minor" field.
+func PriceMinorGT(v int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldPriceMinor, v))
+}
+
+// PriceMinorGTE applies the GTE predicate on the "price_minor" field.
+func PriceMinorGTE(v int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldPriceMinor, v))
+}
+
+// PriceMinorLT applies the LT predicate on the "price_minor" field.
+func PriceMinorLT(v int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldPriceMinor, v))
+}
+
+// PriceMinorLTE applies the LTE predicate on the "price_minor" field.
+func PriceMinorLTE(v int64) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldPriceMinor, v))
+}
+
+// CurrencyEQ applies the EQ predicate on the "currency" field.
+func CurrencyEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldCurrency, v))
+}
+
+// CurrencyNEQ applies the NEQ predicate on the "currency" field.
+func CurrencyNEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldCurrency, v))
+}
+
+// CurrencyIn applies the In predicate on the "currency" field.
+func CurrencyIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldCurrency, vs...))
+}
+
+// CurrencyNotIn applies the NotIn predicate on the "currency" field.
+func CurrencyNotIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldCurrency, vs...))
+}
+
+// CurrencyGT applies the GT predicate on the "currency" field.
+func CurrencyGT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldCurrency, v))
+}
+
+// CurrencyGTE applies the GTE predicate on the "currency" field.
+func CurrencyGTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldCurrency, v))
+}
+
+// CurrencyLT applies the LT predicate on the "currency" field.
+func CurrencyLT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldCurrency, v))
+}
+
+// CurrencyLTE applies the LTE predicate on the "currency" field.
+func CurrencyLTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldCurrency, v))
+}
+
+// CurrencyContains applies the Contains predicate on the "currency" field.
+func CurrencyContains(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContains(FieldCurrency, v))
+}
+
+// CurrencyHasPrefix applies the HasPrefix predicate on the "currency" field.
+func CurrencyHasPrefix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasPrefix(FieldCurrency, v))
+}
+
+// CurrencyHasSuffix applies the HasSuffix predicate on the "currency" field.
+func CurrencyHasSuffix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasSuffix(FieldCurrency, v))
+}
+
+// CurrencyEqualFold applies the EqualFold predicate on the "currency" field.
+func CurrencyEqualFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEqualFold(FieldCurrency, v))
+}
+
+// CurrencyContainsFold applies the ContainsFold predicate on the "currency" field.
+func CurrencyContainsFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContainsFold(FieldCurrency, v))
+}
+
+// IntervalEQ applies the EQ predicate on the "interval" field.
+func IntervalEQ(v Interval) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldInterval, v))
+}
+
+// IntervalNEQ applies the NEQ predicate on the "interval" field.
+func IntervalNEQ(v Interval) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldInterval, v))
+}
+
+// IntervalIn applies the In predicate on the "interval" field.
+func IntervalIn(vs ...Interval) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldInterval, vs...))
+}
+
+// IntervalNotIn applies the NotIn predicate on the "interval" field.
+func IntervalNotIn(vs ...Interval) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldInterval, vs...))
+}
+
+// PriceVersionEQ applies the EQ predicate on the "price_version" field.
+func PriceVersionEQ(v int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPriceVersion, v))
+}
+
+// PriceVersionNEQ applies the NEQ predicate on the "price_version" field.
+func PriceVersionNEQ(v int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldPriceVersion, v))
+}
+
+// PriceVersionIn applies the In predicate on the "price_version" field.
+func PriceVersionIn(vs ...int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldPriceVersion, vs...))
+}
+
+// PriceVersionNotIn applies the NotIn predicate on the "price_version" field.
+func PriceVersionNotIn(vs ...int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldPriceVersion, vs...))
+}
+
+// PriceVersionGT applies the GT predicate on the "price_version" field.
+func PriceVersionGT(v int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldPriceVersion, v))
+}
+
+// PriceVersionGTE applies the GTE predicate on the "price_version" field.
+func PriceVersionGTE(v int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldPriceVersion, v))
+}
+
+// PriceVersionLT applies the LT predicate on the "price_version" field.
+func PriceVersionLT(v int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldPriceVersion, v))
+}
+
+// PriceVersionLTE applies the LTE predicate on the "price_version" field.
+func PriceVersionLTE(v int) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldPriceVersion, v))
+}
+
+// ComplimentaryEQ applies the EQ predicate on the "complimentary" field.
+func ComplimentaryEQ(v bool) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldComplimentary, v))
+}
+
+// ComplimentaryNEQ applies the NEQ predicate on the "complimentary" field.
+func ComplimentaryNEQ(v bool) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldComplimentary, v))
+}
+
+// ReplacesIDEQ applies the EQ predicate on the "replaces_id" field.
+func ReplacesIDEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDNEQ applies the NEQ predicate on the "replaces_id" field.
+func ReplacesIDNEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDIn applies the In predicate on the "replaces_id" field.
+func ReplacesIDIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDNotIn applies the NotIn predicate on the "replaces_id" field.
+func ReplacesIDNotIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDGT applies the GT predicate on the "replaces_id" field.
+func ReplacesIDGT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldReplacesID, v))
+}
+
+// ReplacesIDGTE applies the GTE predicate on the "replaces_id" field.
+func ReplacesIDGTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldReplacesID, v))
+}
+
+// ReplacesIDLT applies the LT predicate on the "replaces_id" field.
+func ReplacesIDLT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldReplacesID, v))
+}
+
+// ReplacesIDLTE applies the LTE predicate on the "replaces_id" field.
+func ReplacesIDLTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldReplacesID, v))
+}
+
+// ReplacesIDContains applies the Contains predicate on the "replaces_id" field.
+func ReplacesIDContains(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContains(FieldReplacesID, v))
+}
+
+// ReplacesIDHasPrefix applies the HasPrefix predicate on the "replaces_id" field.
+func ReplacesIDHasPrefix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasPrefix(FieldReplacesID, v))
+}
+
+// ReplacesIDHasSuffix applies the HasSuffix predicate on the "replaces_id" field.
+func ReplacesIDHasSuffix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasSuffix(FieldReplacesID, v))
+}
+
+// ReplacesIDIsNil applies the IsNil predicate on the "replaces_id" field.
+func ReplacesIDIsNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIsNull(FieldReplacesID))
+}
+
+// ReplacesIDNotNil applies the NotNil predicate on the "replaces_id" field.
+func ReplacesIDNotNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotNull(FieldReplacesID))
+}
+
+// ReplacesIDEqualFold applies the EqualFold predicate on the "replaces_id" field.
+func ReplacesIDEqualFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEqualFold(FieldReplacesID, v))
+}
+
+// ReplacesIDContainsFold applies the ContainsFold predicate on the "replaces_id" field.
+func ReplacesIDContainsFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContainsFold(FieldReplacesID, v))
+}
+
+// ReplacedByIDEQ applies the EQ predicate on the "replaced_by_id" field.
+func ReplacedByIDEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldReplacedByID, v))
+}
+
+// ReplacedByIDNEQ applies the NEQ predicate on the "replaced_by_id" field.
+func ReplacedByIDNEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldReplacedByID, v))
+}
+
+// ReplacedByIDIn applies the In predicate on the "replaced_by_id" field.
+func ReplacedByIDIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldReplacedByID, vs...))
+}
+
+// ReplacedByIDNotIn applies the NotIn predicate on the "replaced_by_id" field.
+func ReplacedByIDNotIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldReplacedByID, vs...))
+}
+
+// ReplacedByIDGT applies the GT predicate on the "replaced_by_id" field.
+func ReplacedByIDGT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldReplacedByID, v))
+}
+
+// ReplacedByIDGTE applies the GTE predicate on the "replaced_by_id" field.
+func ReplacedByIDGTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldReplacedByID, v))
+}
+
+// ReplacedByIDLT applies the LT predicate on the "replaced_by_id" field.
+func ReplacedByIDLT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldReplacedByID, v))
+}
+
+// ReplacedByIDLTE applies the LTE predicate on the "replaced_by_id" field.
+func ReplacedByIDLTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldReplacedByID, v))
+}
+
+// ReplacedByIDContains applies the Contains predicate on the "replaced_by_id" field.
+func ReplacedByIDContains(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContains(FieldReplacedByID, v))
+}
+
+// ReplacedByIDHasPrefix applies the HasPrefix predicate on the "replaced_by_id" field.
+func ReplacedByIDHasPrefix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasPrefix(FieldReplacedByID, v))
+}
+
+// ReplacedByIDHasSuffix applies the HasSuffix predicate on the "replaced_by_id" field.
+func ReplacedByIDHasSuffix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasSuffix(FieldReplacedByID, v))
+}
+
+// ReplacedByIDIsNil applies the IsNil predicate on the "replaced_by_id" field.
+func ReplacedByIDIsNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIsNull(FieldReplacedByID))
+}
+
+// ReplacedByIDNotNil applies the NotNil predicate on the "replaced_by_id" field.
+func ReplacedByIDNotNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotNull(FieldReplacedByID))
+}
+
+// ReplacedByIDEqualFold applies the EqualFold predicate on the "replaced_by_id" field.
+func ReplacedByIDEqualFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEqualFold(FieldReplacedByID, v))
+}
+
+// ReplacedByIDContainsFold applies the ContainsFold predicate on the "replaced_by_id" field.
+func ReplacedByIDContainsFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContainsFold(FieldReplacedByID, v))
+}
+
+// ScheduledPlanIDEQ applies the EQ predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDNEQ applies the NEQ predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDNEQ(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDIn applies the In predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldScheduledPlanID, vs...))
+}
+
+// ScheduledPlanIDNotIn applies the NotIn predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDNotIn(vs ...string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldScheduledPlanID, vs...))
+}
+
+// ScheduledPlanIDGT applies the GT predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDGT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDGTE applies the GTE predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDGTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDLT applies the LT predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDLT(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDLTE applies the LTE predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDLTE(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDContains applies the Contains predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDContains(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContains(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDHasPrefix applies the HasPrefix predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDHasPrefix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasPrefix(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDHasSuffix applies the HasSuffix predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDHasSuffix(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldHasSuffix(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDIsNil applies the IsNil predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDIsNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIsNull(FieldScheduledPlanID))
+}
+
+// ScheduledPlanIDNotNil applies the NotNil predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDNotNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotNull(FieldScheduledPlanID))
+}
+
+// ScheduledPlanIDEqualFold applies the EqualFold predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDEqualFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEqualFold(FieldScheduledPlanID, v))
+}
+
+// ScheduledPlanIDContainsFold applies the ContainsFold predicate on the "scheduled_plan_id" field.
+func ScheduledPlanIDContainsFold(v string) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldContainsFold(FieldScheduledPlanID, v))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

@@ -528,16 +528,28 @@ func init() {
 	planDescPriceMinor := planFields[4].Descriptor()
 	// plan.PriceMinorValidator is a validator for the "price_minor" field. It is called by the builders before save.
 	plan.PriceMinorValidator = planDescPriceMinor.Validators[0].(func(int64) error)
+	// planDescPriceVersion is the schema descriptor for price_version field.
+	planDescPriceVersion := planFields[5].Descriptor()
+	// plan.DefaultPriceVersion holds the default value on creation for the price_version field.
+	plan.DefaultPriceVersion = planDescPriceVersion.Default.(int)
+	// plan.PriceVersionValidator is a validator for the "price_version" field. It is called by the builders before save.
+	plan.PriceVersionValidator = planDescPriceVersion.Validators[0].(func(int) error)
 	// planDescCurrency is the schema descriptor for currency field.
-	planDescCurrency := planFields[5].Descriptor()
+	planDescCurrency := planFields[6].Descriptor()
 	// plan.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	plan.CurrencyValidator = planDescCurrency.Validators[0].(func(string) error)
+	// planDescTrialDays is the schema descriptor for trial_days field.
+	planDescTrialDays := planFields[10].Descriptor()
+	// plan.DefaultTrialDays holds the default value on creation for the trial_days field.
+	plan.DefaultTrialDays = planDescTrialDays.Default.(int)
+	// plan.TrialDaysValidator is a validator for the "trial_days" field. It is called by the builders before save.
+	plan.TrialDaysValidator = planDescTrialDays.Validators[0].(func(int) error)
 	// planDescIsActive is the schema descriptor for is_active field.
-	planDescIsActive := planFields[9].Descriptor()
+	planDescIsActive := planFields[11].Descriptor()
 	// plan.DefaultIsActive holds the default value on creation for the is_active field.
 	plan.DefaultIsActive = planDescIsActive.Default.(bool)
 	// planDescDisplayOrder is the schema descriptor for display_order field.
-	planDescDisplayOrder := planFields[10].Descriptor()
+	planDescDisplayOrder := planFields[12].Descriptor()
 	// plan.DefaultDisplayOrder holds the default value on creation for the display_order field.
 	plan.DefaultDisplayOrder = planDescDisplayOrder.Default.(int)
 	// plan.DisplayOrderValidator is a validator for the "display_order" field. It is called by the builders before save.
@@ -590,6 +602,28 @@ func init() {
 	plansubscriptionDescCancelAtPeriodEnd := plansubscriptionFields[6].Descriptor()
 	// plansubscription.DefaultCancelAtPeriodEnd holds the default value on creation for the cancel_at_period_end field.
 	plansubscription.DefaultCancelAtPeriodEnd = plansubscriptionDescCancelAtPeriodEnd.Default.(bool)
+	// plansubscriptionDescPriceMinor is the schema descriptor for price_minor field.
+	plansubscriptionDescPriceMinor := plansubscriptionFields[11].Descriptor()
+	// plansubscription.DefaultPriceMinor holds the default value on creation for the price_minor field.
+	plansubscription.DefaultPriceMinor = plansubscriptionDescPriceMinor.Default.(int64)
+	// plansubscription.PriceMinorValidator is a validator for the "price_minor" field. It is called by the builders before save.
+	plansubscription.PriceMinorValidator = plansubscriptionDescPriceMinor.Validators[0].(func(int64) error)
+	// plansubscriptionDescCurrency is the schema descriptor for currency field.
+	plansubscriptionDescCurrency := plansubscriptionFields[12].Descriptor()
+	// plansubscription.DefaultCurrency holds the default value on creation for the currency field.
+	plansubscription.DefaultCurrency = plansubscriptionDescCurrency.Default.(string)
+	// plansubscription.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	plansubscription.CurrencyValidator = plansubscriptionDescCurrency.Validators[0].(func(string) error)
+	// plansubscriptionDescPriceVersion is the schema descriptor for price_version field.
+	plansubscriptionDescPriceVersion := plansubscriptionFields[14].Descriptor()
+	// plansubscription.DefaultPriceVersion holds the default value on creation for the price_version field.
+	plansubscription.DefaultPriceVersion = plansubscriptionDescPriceVersion.Default.(int)
+	// plansubscription.PriceVersionValidator is a validator for the "price_version" field. It is called by the builders before save.
+	plansubscription.PriceVersionValidator = plansubscriptionDescPriceVersion.Validators[0].(func(int) error)
+	// plansubscriptionDescComplimentary is the schema descriptor for complimentary field.
+	plansubscriptionDescComplimentary := plansubscriptionFields[15].Descriptor()
+	// plansubscription.DefaultComplimentary holds the default value on creation for the complimentary field.
+	plansubscription.DefaultComplimentary = plansubscriptionDescComplimentary.Default.(bool)
 	// plansubscriptionDescID is the schema descriptor for id field.
 	plansubscriptionDescID := plansubscriptionMixinFields0[0].Descriptor()
 	// plansubscription.DefaultID holds the default value on creation for the id field.
@@ -797,6 +831,12 @@ func init() {
 	transactionDescDescription := transactionFields[11].Descriptor()
 	// transaction.DefaultDescription holds the default value on creation for the description field.
 	transaction.DefaultDescription = transactionDescDescription.Default.(string)
+	// transactionDescRefundedMinor is the schema descriptor for refunded_minor field.
+	transactionDescRefundedMinor := transactionFields[14].Descriptor()
+	// transaction.DefaultRefundedMinor holds the default value on creation for the refunded_minor field.
+	transaction.DefaultRefundedMinor = transactionDescRefundedMinor.Default.(int64)
+	// transaction.RefundedMinorValidator is a validator for the "refunded_minor" field. It is called by the builders before save.
+	transaction.RefundedMinorValidator = transactionDescRefundedMinor.Validators[0].(func(int64) error)
 	// transactionDescID is the schema descriptor for id field.
 	transactionDescID := transactionMixinFields0[0].Descriptor()
 	// transaction.DefaultID holds the default value on creation for the id field.

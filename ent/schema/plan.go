@@ -27,6 +27,11 @@ func (Plan) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int64("price_minor").NonNegative().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// price_version counts the plan's prices: every change of price, currency or interval
+		// starts a new version. A subscription records the version (and the price) it was sold at
+		// and keeps it until it renews onto the current one, so history never changes.
+		field.Int("price_version").Default(1).Positive().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.String("currency").MaxLen(3),
 		field.Enum("interval").Values("DAY", "WEEK", "MONTH", "YEAR").Default("MONTH").
 			Annotations(entgql.Type("BillingInterval")),
@@ -34,6 +39,8 @@ func (Plan) Fields() []ent.Field {
 		field.JSON("quotas", map[string]int64{}).Optional().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Strings("features").Optional(),
+		// trial_days is the free trial a self-serve subscriber gets once (0: none).
+		field.Int("trial_days").Default(0).NonNegative(),
 		field.Bool("is_active").Default(true),
 		field.Int("display_order").Default(0).NonNegative().
 			Annotations(entgql.OrderField("DISPLAY_ORDER")),

@@ -39,6 +39,28 @@ func (PlanSubscription) Fields() []ent.Field {
 		// that are not billed through the provider (admin-assigned or free plans), which renew
 		// until canceled; a billed subscription whose next period is not paid becomes PAST_DUE.
 		field.Time("paid_through").Optional().Nillable(),
+		// The price the subscription was sold at, a snapshot of its plan's price version: MRR
+		// values every subscription at its own price, so a later price change neither rewrites
+		// the past nor reprices subscribers before they renew onto it.
+		field.Int64("price_minor").Default(0).NonNegative().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("currency").Default("").MaxLen(3).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("interval").Values("DAY", "WEEK", "MONTH", "YEAR").Default("MONTH").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("price_version").Default(1).Positive(),
+		// complimentary marks a subscription nobody pays for (assigned by an admin without a
+		// payment, unless the admin says it is paid outside the provider): it is kept out of MRR
+		// and ARR and reported on its own line.
+		field.Bool("complimentary").Default(false),
+		// replaces_id and replaced_by_id link the rows of one customer's life: a plan change, a
+		// move onto a new price or a fallback to the default plan ends one row and starts the next,
+		// and analytics treats the pair as one customer moving, not one leaving and one arriving.
+		field.String("replaces_id").Optional().Nillable(),
+		field.String("replaced_by_id").Optional().Nillable(),
+		// scheduled_plan_id is a plan change that waits for the end of the current period (a
+		// downgrade keeps what was paid for until then); the renewer applies it.
+		field.String("scheduled_plan_id").Optional().Nillable(),
 	}
 }
 
@@ -66,6 +88,17 @@ func (PlanSubscription) Indexes() []ent.Index {
 		index.Fields("ended_at", "created_at"),
 		// trial_end serves "trialing at T" in the analytics' active-subscriber counts.
 		index.Fields("trial_end"),
+		// MRR at T: rows of one status created by T, grouped by their own price, read in group
+		// order from the index alone (created_at last, so the GROUP BY needs no sort).
+		index.Fields("status", "complimentary", "currency", "interval", "price_minor", "created_at").
+			StorageKey("plansubscription_paying"),
+		// Plan statistics: counts and MRR per plan, status and price, from the index alone.
+		index.Fields("plan_id", "status", "complimentary", "currency", "interval", "price_minor").
+			StorageKey("plansubscription_plan_prices"),
+		// New customers (rows that replace none) and lost ones (rows ended without a successor)
+		// in a range, as index-only counts.
+		index.Fields("created_at", "replaces_id").StorageKey("plansubscription_created_replaces"),
+		index.Fields("ended_at", "replaced_by_id", "created_at").StorageKey("plansubscription_ended_replaced"),
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 	"github.com/steward-dev/steward/internal/authz"
 )
 
-// RevenueDaily is the sum of SUCCEEDED transactions created on one UTC day, per currency and plan,
+// RevenueDaily is the sum of SUCCEEDED transactions (and of what partially refunded ones kept) created on one UTC day, per currency and plan,
 // kept by a Transaction hook in the same transaction as every change to a transaction (creation,
 // status change, refund, deletion), so that revenue by month over a year reads a few thousand rows
 // instead of hundreds of thousands of payments. Derived data: never written by hand.
@@ -113,15 +113,16 @@ func rollUpRevenue(next ent.Mutator) ent.Mutator {
 	})
 }
 
-// addSucceeded adds sign × the amounts of the SUCCEEDED rows among ids to delta.
+// addSucceeded adds sign × the kept amounts of the SUCCEEDED and PARTIALLY_REFUNDED rows among ids
+// to delta: what was paid less what was refunded.
 func addSucceeded(ctx context.Context, c *gen.Client, ids []string, delta map[revenueKey]int64, sign int64) error {
 	// Chunks keep the IN list far below the databases' bind-parameter limits.
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 1000)]
 		ids = ids[len(chunk):]
 		rows, err := c.Transaction.Query().
-			Where(transaction.IDIn(chunk...), transaction.StatusEQ(transaction.StatusSUCCEEDED)).
-			Select(transaction.FieldCreatedAt, transaction.FieldCurrency, transaction.FieldPlanID, transaction.FieldAmountMinor).
+			Where(transaction.IDIn(chunk...), transaction.StatusIn(transaction.StatusSUCCEEDED, transaction.StatusPARTIALLY_REFUNDED)).
+			Select(transaction.FieldCreatedAt, transaction.FieldCurrency, transaction.FieldPlanID, transaction.FieldAmountMinor, transaction.FieldRefundedMinor).
 			All(ctx)
 		if err != nil {
 			return fmt.Errorf("revenue rollup: reading rows: %w", err)
@@ -132,7 +133,7 @@ func addSucceeded(ctx context.Context, c *gen.Client, ids []string, delta map[re
 			if t.PlanID != nil {
 				k.plan = *t.PlanID
 			}
-			delta[k] += sign * t.AmountMinor
+			delta[k] += sign * (t.AmountMinor - t.RefundedMinor)
 		}
 	}
 	return nil

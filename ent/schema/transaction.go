@@ -24,7 +24,7 @@ func (Transaction) Fields() []ent.Field {
 		field.Int64("amount_minor").NonNegative().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("currency").MaxLen(3),
-		field.Enum("status").Values("PENDING", "SUCCEEDED", "FAILED", "CANCELED", "REFUNDED").Default("PENDING").
+		field.Enum("status").Values("PENDING", "SUCCEEDED", "FAILED", "CANCELED", "REFUNDED", "PARTIALLY_REFUNDED").Default("PENDING").
 			Annotations(entgql.Type("TransactionStatus")),
 		field.String("provider").Default(""),
 		field.String("provider_payment_id").Optional().Nillable().Unique(),
@@ -35,6 +35,10 @@ func (Transaction) Fields() []ent.Field {
 		field.JSON("metadata", map[string]any{}).Optional().
 			Annotations(entgql.Type("JSON")),
 		field.Time("processed_at").Optional().Nillable(),
+		// refunded_minor is how much of the amount was refunded: all of it for REFUNDED, part for
+		// PARTIALLY_REFUNDED (whose revenue is the rest).
+		field.Int64("refunded_minor").Default(0).NonNegative().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

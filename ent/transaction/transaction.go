@@ -49,6 +49,8 @@ const (
 	FieldMetadata = "metadata"
 	// FieldProcessedAt holds the string denoting the processed_at field in the database.
 	FieldProcessedAt = "processed_at"
+	// FieldRefundedMinor holds the string denoting the refunded_minor field in the database.
+	FieldRefundedMinor = "refunded_minor"
 	// Table holds the table name of the transaction in the database.
 	Table = "transactions"
 )
@@ -72,6 +74,7 @@ var Columns = []string{
 	FieldDescription,
 	FieldMetadata,
 	FieldProcessedAt,
+	FieldRefundedMinor,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -106,6 +109,10 @@ var (
 	DefaultProvider string
 	// DefaultDescription holds the default value on creation for the "description" field.
 	DefaultDescription string
+	// DefaultRefundedMinor holds the default value on creation for the "refunded_minor" field.
+	DefaultRefundedMinor int64
+	// RefundedMinorValidator is a validator for the "refunded_minor" field. It is called by the builders before save.
+	RefundedMinorValidator func(int64) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -120,11 +127,12 @@ const DefaultStatus = StatusPENDING
 
 // Status values.
 const (
-	StatusPENDING   Status = "PENDING"
-	StatusSUCCEEDED Status = "SUCCEEDED"
-	StatusFAILED    Status = "FAILED"
-	StatusCANCELED  Status = "CANCELED"
-	StatusREFUNDED  Status = "REFUNDED"
+	StatusPENDING            Status = "PENDING"
+	StatusSUCCEEDED          Status = "SUCCEEDED"
+	StatusFAILED             Status = "FAILED"
+	StatusCANCELED           Status = "CANCELED"
+	StatusREFUNDED           Status = "REFUNDED"
+	StatusPARTIALLY_REFUNDED Status = "PARTIALLY_REFUNDED"
 )
 
 func (s Status) String() string {
@@ -134,7 +142,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusPENDING, StatusSUCCEEDED, StatusFAILED, StatusCANCELED, StatusREFUNDED:
+	case StatusPENDING, StatusSUCCEEDED, StatusFAILED, StatusCANCELED, StatusREFUNDED, StatusPARTIALLY_REFUNDED:
 		return nil
 	default:
 		return fmt.Errorf("transaction: invalid enum value for status field: %q", s)
@@ -222,6 +230,11 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 // ByProcessedAt orders the results by the processed_at field.
 func ByProcessedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldProcessedAt, opts...).ToFunc()
+}
+
+// ByRefundedMinor orders the results by the refunded_minor field.
+func ByRefundedMinor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRefundedMinor, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -134,6 +134,11 @@ func ProcessedAt(v time.Time) predicate.Transaction {
 	return predicate.Transaction(sql.FieldEQ(FieldProcessedAt, v))
 }
 
+// RefundedMinor applies equality check predicate on the "refunded_minor" field. It's identical to RefundedMinorEQ.
+func RefundedMinor(v int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldEQ(FieldRefundedMinor, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Transaction {
 	return predicate.Transaction(sql.FieldEQ(FieldCreatedAt, v))
@@ -1042,6 +1047,46 @@ func ProcessedAtIsNil() predicate.Transaction {
 // ProcessedAtNotNil applies the NotNil predicate on the "processed_at" field.
 func ProcessedAtNotNil() predicate.Transaction {
 	return predicate.Transaction(sql.FieldNotNull(FieldProcessedAt))
+}
+
+// RefundedMinorEQ applies the EQ predicate on the "refunded_minor" field.
+func RefundedMinorEQ(v int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldEQ(FieldRefundedMinor, v))
+}
+
+// RefundedMinorNEQ applies the NEQ predicate on the "refunded_minor" field.
+func RefundedMinorNEQ(v int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldNEQ(FieldRefundedMinor, v))
+}
+
+// RefundedMinorIn applies the In predicate on the "refunded_minor" field.
+func RefundedMinorIn(vs ...int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldIn(FieldRefundedMinor, vs...))
+}
+
+// RefundedMinorNotIn applies the NotIn predicate on the "refunded_minor" field.
+func RefundedMinorNotIn(vs ...int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldNotIn(FieldRefundedMinor, vs...))
+}
+
+// RefundedMinorGT applies the GT predicate on the "refunded_minor" field.
+func RefundedMinorGT(v int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldGT(FieldRefundedMinor, v))
+}
+
+// RefundedMinorGTE applies the GTE predicate on the "refunded_minor" field.
+func RefundedMinorGTE(v int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldGTE(FieldRefundedMinor, v))
+}
+
+// RefundedMinorLT applies the LT predicate on the "refunded_minor" field.
+func RefundedMinorLT(v int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldLT(FieldRefundedMinor, v))
+}
+
+// RefundedMinorLTE applies the LTE predicate on the "refunded_minor" field.
+func RefundedMinorLTE(v int64) predicate.Transaction {
+	return predicate.Transaction(sql.FieldLTE(FieldRefundedMinor, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -14,6 +14,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/metric"
@@ -48,6 +49,15 @@ type AuthPayload struct {
 	ExpiresAt   *time.Time     `json:"expiresAt,omitempty"`
 	User        *ent.User      `json:"user"`
 	Permissions map[string]any `json:"permissions"`
+}
+
+type ChangePlanPayload struct {
+	Preview *PlanChangePreview `json:"preview"`
+	// The current subscription after the call (a downgrade shows scheduledPlanID).
+	Subscription *ent.PlanSubscription `json:"subscription,omitempty"`
+	// The payment to confirm for an upgrade or a new plan (none when nothing is due).
+	Transaction     *ent.Transaction `json:"transaction,omitempty"`
+	ConfirmationURL *string          `json:"confirmationUrl,omitempty"`
 }
 
 type CreateAPIKeyInput struct {
@@ -97,6 +107,8 @@ type CreatePlanInput struct {
 	Interval *plan.Interval    `json:"interval,omitempty"`
 	Quotas   []*PlanQuotaInput `json:"quotas,omitempty"`
 	Features []string          `json:"features,omitempty"`
+	// Days of free trial a self-serve subscriber gets once (0 or absent: none; at most 366).
+	TrialDays *int `json:"trialDays,omitempty"`
 	// true when absent.
 	IsActive *bool `json:"isActive,omitempty"`
 	// At least 0; 0 when absent.
@@ -136,6 +148,16 @@ type LdapSigninInput struct {
 	Password string `json:"password"`
 }
 
+type MoveSubscribersResult struct {
+	DryRun      bool `json:"dryRun"`
+	AtPeriodEnd bool `json:"atPeriodEnd"`
+	// Live subscriptions of the source plan (moved, or that would be).
+	Subscriptions int `json:"subscriptions"`
+	// MRR after minus before, per currency, over the paying subscriptions among them.
+	MrrChange      []*analytics.Money `json:"mrrChange"`
+	QuotaConflicts []*QuotaConflict   `json:"quotaConflicts"`
+}
+
 type PermissionExplanation struct {
 	Key     string              `json:"key"`
 	Granted bool                `json:"granted"`
@@ -149,6 +171,21 @@ type PermissionSource struct {
 	GroupID   *string              `json:"groupId,omitempty"`
 	GroupName *string              `json:"groupName,omitempty"`
 	Value     bool                 `json:"value"`
+}
+
+// What changing to a plan would do, computed before anything is paid.
+type PlanChangePreview struct {
+	Kind          PlanChangeKind `json:"kind"`
+	CurrentPlanID *string        `json:"currentPlanId,omitempty"`
+	PlanID        string         `json:"planId"`
+	// When the change takes effect.
+	EffectiveAt time.Time `json:"effectiveAt"`
+	// The new plan's price for one period.
+	Price *analytics.Money `json:"price"`
+	// Credit for the unused part of the current paid period (in the new plan's currency only).
+	Credit *analytics.Money `json:"credit"`
+	// What is paid now: price - credit, never below zero (zero for a downgrade).
+	AmountDue *analytics.Money `json:"amountDue"`
 }
 
 type PlanQuotaInput struct {
@@ -181,6 +218,15 @@ type PlanTranslationInput struct {
 	Locale      string  `json:"locale"`
 	Name        *string `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
+}
+
+// A quota of the target plan that subscribers being moved already exceed this period.
+type QuotaConflict struct {
+	Metric metric.Metric `json:"metric"`
+	// The target plan's limit.
+	Limit int `json:"limit"`
+	// Subscribers whose usage this period is above it.
+	Subscriptions int `json:"subscriptions"`
 }
 
 type RecordUsageInput struct {
@@ -253,6 +299,13 @@ type UpdatePlanInput struct {
 	IsActive     *bool                   `json:"isActive,omitempty"`
 	DisplayOrder *int                    `json:"displayOrder,omitempty"`
 	Metadata     map[string]any          `json:"metadata,omitempty"`
+	// A change of price or currency starts a new price version of the plan. Live subscriptions keep
+	// the price they were sold at until they renew onto the new one; with `moveSubscribers: true`
+	// they move onto it at once (each continued by a linked subscription at the new price, keeping
+	// its period).
+	MoveSubscribers *bool `json:"moveSubscribers,omitempty"`
+	// Days of free trial a self-serve subscriber gets once (0: none; at most 366).
+	TrialDays *int `json:"trialDays,omitempty"`
 }
 
 type UpdateProfileInput struct {
@@ -326,6 +379,128 @@ func (e *PermissionSourceKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e PermissionSourceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a plan change takes effect.
+type PlanChangeKind string
+
+const (
+	// No paid subscription to change: the plan is bought outright.
+	PlanChangeKindNew PlanChangeKind = "NEW"
+	// At once: the unused part of the paid period is credited against the new plan's price.
+	PlanChangeKindUpgrade PlanChangeKind = "UPGRADE"
+	// At the end of the current period, which stays paid for.
+	PlanChangeKindDowngrade PlanChangeKind = "DOWNGRADE"
+)
+
+var AllPlanChangeKind = []PlanChangeKind{
+	PlanChangeKindNew,
+	PlanChangeKindUpgrade,
+	PlanChangeKindDowngrade,
+}
+
+func (e PlanChangeKind) IsValid() bool {
+	switch e {
+	case PlanChangeKindNew, PlanChangeKindUpgrade, PlanChangeKindDowngrade:
+		return true
+	}
+	return false
+}
+
+func (e PlanChangeKind) String() string {
+	return string(e)
+}
+
+func (e *PlanChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlanChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlanChangeKind", str)
+	}
+	return nil
+}
+
+func (e PlanChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlanChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlanChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a refund does to the subscription the payment bought.
+type RefundEffect string
+
+const (
+	// Leave it as it is.
+	RefundEffectKeep RefundEffect = "KEEP"
+	// Let it run to the end of its period, then end.
+	RefundEffectEndAtPeriodEnd RefundEffect = "END_AT_PERIOD_END"
+	// End it now.
+	RefundEffectEndNow RefundEffect = "END_NOW"
+)
+
+var AllRefundEffect = []RefundEffect{
+	RefundEffectKeep,
+	RefundEffectEndAtPeriodEnd,
+	RefundEffectEndNow,
+}
+
+func (e RefundEffect) IsValid() bool {
+	switch e {
+	case RefundEffectKeep, RefundEffectEndAtPeriodEnd, RefundEffectEndNow:
+		return true
+	}
+	return false
+}
+
+func (e RefundEffect) String() string {
+	return string(e)
+}
+
+func (e *RefundEffect) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RefundEffect(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RefundEffect", str)
+	}
+	return nil
+}
+
+func (e RefundEffect) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RefundEffect) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RefundEffect) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -100,24 +100,45 @@ type Overview struct {
 	// MRR and ARR hold one entry per currency (sorted by code) among the plans that have a paying
 	// subscription at At; PlanAnalytics always reports its plan's currency, zero included.
 	MRR, ARR []Money
-	// NewSubscriptions were created in [From, To).
+	// Complimentary is the never-paid line: subscriptions live at At that nobody pays for, and
+	// what they would be worth at their own prices. They are in neither MRR nor ARR.
+	Complimentary Complimentary
+	// NewSubscriptions counts new customers: subscriptions created in [From, To) that continue
+	// no earlier one (a plan change or a renewal onto a new price is not a new customer).
 	NewSubscriptions int
-	// CanceledSubscriptions ended (ended_at) in [From, To), whenever they started.
+	// CanceledSubscriptions counts customers lost: subscriptions that ended in [From, To) and
+	// that no other subscription continues (a plan change is not a loss).
 	CanceledSubscriptions int
 	// ActiveAtStart and ActiveAtEnd count active subscriptions (see the package doc) at the
-	// start of the range and at At.
+	// start of the range and at At. A customer has one current subscription at most, so these
+	// are customers too.
 	ActiveAtStart, ActiveAtEnd int
 	// ChurnRate is CanceledSubscriptions / ActiveAtStart rounded to 4 decimals (0.0833 for
-	// 1 in 12), and 0 when nothing was active at the start. Subscriptions that start and end
+	// 1 in 12), and 0 when nothing was active at the start. Customers who arrive and leave
 	// within the range count in the numerator, as the definition says, so it can exceed 1.
 	ChurnRate float64
-	// Revenue sums SUCCEEDED transactions created in the range, per currency (sorted by code).
+	// TrialsEnded counts trials of subscriptions that are not complimentary whose trial ended
+	// in [From, At); TrialsConverted those of them that did not end with the trial (they went on
+	// to pay, or the customer moved to another plan). TrialConversionRate is their quotient
+	// (4 decimals), 0 when no trial ended.
+	TrialsEnded, TrialsConverted int
+	TrialConversionRate          float64
+	// Revenue sums SUCCEEDED transactions created in the range, and what partially refunded ones
+	// kept, per currency (sorted by code).
 	Revenue []Money
 	// RevenueByMonth has every UTC calendar month that overlaps the range, in order, each with one
 	// amount per currency of Revenue (zeros included), counting only the part inside the range.
 	RevenueByMonth []MonthRevenue
 	// Usage has every metric, in metric.All order, with its total over the range (zero included).
 	Usage []UsageTotal
+}
+
+// Complimentary is the never-paid line of an overview.
+type Complimentary struct {
+	// Subscriptions counts the complimentary subscriptions live (not trialing) at the instant.
+	Subscriptions int
+	// MRR is what they would bring in a month at their own prices, per currency (sorted).
+	MRR []Money
 }
 
 // MonthRevenue is the revenue of one UTC calendar month.

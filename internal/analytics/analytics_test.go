@@ -58,7 +58,9 @@ func seedFixture(t *testing.T, c *ent.Client) {
 		{"daily", "USD", 100, plan.IntervalDAY},
 		{"free", "RUB", 0, plan.IntervalMONTH},
 	}
-	for _, p := range plans {
+	byID := map[string]int{}
+	for i, p := range plans {
+		byID[p.id] = i
 		c.Plan.Create().SetID(p.id).SetName(p.id).SetCurrency(p.cur).SetPriceMinor(p.price).
 			SetInterval(p.interval).SaveX(ctx)
 	}
@@ -97,7 +99,10 @@ func seedFixture(t *testing.T, c *ent.Client) {
 		{"s12", "basic", plansubscription.StatusACTIVE, date(2024, 12, 20, 0, 0, 0), ptr(date(2025, 1, 10, 0, 0, 0)), nil, nil},
 	}
 	for _, s := range subs {
+		p := plans[byID[s.plan]]
+		// Every subscription here was paid for, at its plan's only price.
 		c.PlanSubscription.Create().SetID(s.id).SetUserID("u-" + s.id).SetPlanID(s.plan).SetStatus(s.status).
+			SetPriceMinor(p.price).SetCurrency(p.cur).SetInterval(plansubscription.Interval(p.interval)).
 			SetCreatedAt(s.created).SetPeriodAnchor(s.created).SetCurrentPeriodStart(s.created).
 			SetCurrentPeriodEnd(s.created.AddDate(0, 1, 0)).
 			SetNillableTrialEnd(s.trialEnd).SetNillableEndedAt(s.ended).SetNillableCanceledAt(s.canceledAt).
@@ -180,7 +185,9 @@ func TestOverviewFixture(t *testing.T) {
 				MRR: []Money{rub(400000), usd(6067)}, ARR: []Money{rub(4800000), usd(72800)},
 				NewSubscriptions: 3, CanceledSubscriptions: 2, ActiveAtStart: 7, ActiveAtEnd: 8,
 				ChurnRate: 0.2857,
-				Revenue:   []Money{rub(1400000), usd(700)},
+				// Trials ended in [from, now): s12's (2025-01-10), which still runs: 1 of 1.
+				TrialsEnded: 1, TrialsConverted: 1, TrialConversionRate: 1,
+				Revenue: []Money{rub(1400000), usd(700)},
 				RevenueByMonth: []MonthRevenue{
 					month(2025, 1, rub(200000), usd(0)),
 					month(2025, 2, rub(1200000), usd(700)),
@@ -217,7 +224,8 @@ func TestOverviewFixture(t *testing.T) {
 				MRR: []Money{rub(400000), usd(6067)}, ARR: []Money{rub(4800000), usd(72800)},
 				// s3 s4 s11 new; s7 s11 ended; at 2025-01-01 12:00 the same 7 as at midnight.
 				NewSubscriptions: 3, CanceledSubscriptions: 2, ActiveAtStart: 7, ActiveAtEnd: 8,
-				ChurnRate: 0.2857,
+				ChurnRate:   0.2857,
+				TrialsEnded: 1, TrialsConverted: 1, TrialConversionRate: 1, // s12, as above
 				// The Jan 1 00:00 payment is now before the range.
 				Revenue: []Money{rub(1300000), usd(700)},
 				RevenueByMonth: []MonthRevenue{
@@ -247,6 +255,7 @@ func TestOverviewFixture(t *testing.T) {
 				PlanID: "basic", From: q1From, To: q1To, At: fixtureNow,
 				MRR: []Money{rub(300000)}, ARR: []Money{rub(3600000)},
 				NewSubscriptions: 1, ActiveAtStart: 3, ActiveAtEnd: 4,
+				TrialsEnded: 1, TrialsConverted: 1, TrialConversionRate: 1, // s12
 				Revenue: []Money{rub(200000)},
 				RevenueByMonth: []MonthRevenue{
 					month(2025, 1, rub(200000)), month(2025, 2, rub(0)), month(2025, 3, rub(0)),
@@ -287,8 +296,12 @@ func TestOverviewFixture(t *testing.T) {
 					if err != nil {
 						t.Fatalf("error = %v", err)
 					}
-					if !reflect.DeepEqual(got, tt.want) {
-						t.Errorf("got  %+v\nwant %+v", got, tt.want)
+					want := tt.want
+					if want.Complimentary.MRR == nil {
+						want.Complimentary.MRR = []Money{} // every subscription in this fixture was paid for
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("got  %+v\nwant %+v", got, want)
 					}
 				})
 			}

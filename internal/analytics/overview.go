@@ -3,11 +3,13 @@ package analytics
 import (
 	"context"
 	"database/sql"
+	"math/big"
 	"time"
 
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/money"
 )
 
 // Overview describes [from, to) across every plan. See the Overview type for each figure.
@@ -52,12 +54,16 @@ func (s *Service) overview(ctx context.Context, planID string, from, to time.Tim
 	o := Overview{PlanID: planID, From: from, To: to, At: minTime(to, now)}
 	sc := scope{planID: planID}
 
-	plans, err := s.planCounts(ctx, planFilter(planID))
-	if err != nil {
-		return Overview{}, err
-	}
-	if planID != "" && len(plans) == 0 {
-		return Overview{}, errs.NotFound("plan")
+	// One plan's overview shows MRR in its currency even at zero; every plan's needs no plan row.
+	keep := ""
+	if planID != "" {
+		err := s.query(ctx, `SELECT currency FROM plans WHERE id = ?`, []any{planID}, func(rows *sql.Rows) error { return rows.Scan(&keep) })
+		if err != nil {
+			return Overview{}, err
+		}
+		if keep == "" {
+			return Overview{}, errs.NotFound("plan")
+		}
 	}
 	if err := s.counts(ctx, sc, &o, minTime(from, now)); err != nil {
 		return Overview{}, err
@@ -65,19 +71,15 @@ func (s *Service) overview(ctx context.Context, planID string, from, to time.Tim
 	if o.ActiveAtStart > 0 {
 		o.ChurnRate = round4(float64(o.CanceledSubscriptions) / float64(o.ActiveAtStart))
 	}
+	if o.TrialsEnded > 0 {
+		o.TrialConversionRate = round4(float64(o.TrialsConverted) / float64(o.TrialsEnded))
+	}
 
-	// At now the statuses are the truth, and planCounts already has them. For an instant in the
-	// past no status history exists, so paying subscriptions are reconstructed from the lifecycle
-	// times (see payingAt).
-	paying := map[string]int{}
-	if o.At.Equal(now) {
-		for _, p := range plans {
-			paying[p.id] = p.byStatus[plansubscription.StatusACTIVE] + p.byStatus[plansubscription.StatusPAST_DUE]
-		}
-	} else if paying, err = s.payingAt(ctx, sc, o.At); err != nil {
+	groups, err := s.payingAt(ctx, sc, o.At)
+	if err != nil {
 		return Overview{}, err
 	}
-	if o.MRR, o.ARR, err = mrrOf(plans, paying, planID); err != nil {
+	if o.MRR, o.ARR, o.Complimentary, err = mrrOf(groups, keep); err != nil {
 		return Overview{}, err
 	}
 	if err := s.revenue(ctx, sc, &o); err != nil {
@@ -87,13 +89,6 @@ func (s *Service) overview(ctx context.Context, planID string, from, to time.Tim
 		return Overview{}, err
 	}
 	return o, nil
-}
-
-func planFilter(planID string) []string {
-	if planID == "" {
-		return nil
-	}
-	return []string{planID}
 }
 
 // activeAt is the SQL that counts subscriptions active at one instant, as three index range
@@ -112,64 +107,144 @@ func activeAt(sc scope, t time.Time, args []any) (string, []any) {
  - (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end > ? AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?)` + c3 + `)`, args
 }
 
-// counts fills the subscriber counts in one statement of indexed COUNTs.
+// counts fills the customer and trial counts in one statement of indexed COUNTs. A row that
+// replaces another (a plan change, a renewal onto a new price, a fallback to the default plan) is
+// the same customer moving, so it is neither new nor lost: new customers are rows created in the
+// range that replace none, lost ones rows ended in the range that nothing replaced.
 func (s *Service) counts(ctx context.Context, sc scope, o *Overview, start time.Time) error {
 	var (
-		args   []any
-		c1, c2 string
+		args []any
+		c    [4]string
 	)
 	args = append(args, o.From, o.To)
-	c1, args = sc.where("plan_id", args)
+	c[0], args = sc.where("plan_id", args)
 	args = append(args, o.From, o.To)
-	c2, args = sc.where("plan_id", args)
+	c[1], args = sc.where("plan_id", args)
+	// Trials that ended in [From, At): a later end is not known yet.
+	trialTo := o.At
+	if trialTo.Before(o.From) {
+		trialTo = o.From
+	}
+	args = append(args, o.From, trialTo, false)
+	c[2], args = sc.where("plan_id", args)
+	args = append(args, o.From, trialTo, false)
+	c[3], args = sc.where("plan_id", args)
 	startSQL, args := activeAt(sc, start, args)
 	endSQL, args := activeAt(sc, o.At, args)
 	q := `SELECT
- (SELECT COUNT(*) FROM plan_subscriptions WHERE created_at >= ? AND created_at < ?` + c1 + `),
- (SELECT COUNT(*) FROM plan_subscriptions WHERE ended_at >= ? AND ended_at < ?` + c2 + `),
+ (SELECT COUNT(*) FROM plan_subscriptions WHERE created_at >= ? AND created_at < ? AND replaces_id IS NULL` + c[0] + `),
+ (SELECT COUNT(*) FROM plan_subscriptions WHERE ended_at >= ? AND ended_at < ? AND replaced_by_id IS NULL` + c[1] + `),
+ (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end >= ? AND trial_end < ? AND complimentary = ?` + c[2] + `),
+ (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end >= ? AND trial_end < ? AND complimentary = ?` + c[3] + `
+   AND (ended_at IS NULL OR ended_at > trial_end OR replaced_by_id IS NOT NULL)),
  ` + startSQL + `,
  ` + endSQL
 	return s.query(ctx, q, args, func(rows *sql.Rows) error {
-		return rows.Scan(&o.NewSubscriptions, &o.CanceledSubscriptions, &o.ActiveAtStart, &o.ActiveAtEnd)
+		return rows.Scan(&o.NewSubscriptions, &o.CanceledSubscriptions, &o.TrialsEnded, &o.TrialsConverted, &o.ActiveAtStart, &o.ActiveAtEnd)
 	})
 }
 
-// payingAt counts per plan the subscriptions that paid at a past instant t: those created by t
-// and not trialing at t that either pay now (ACTIVE or PAST_DUE) or ended after t. No status
-// history is kept, so a subscription PAUSED now, or paused at t, is taken as it is now; prices
-// are the plans' current ones. As t nears now this converges to the status snapshot PlanStats
-// uses. Each part is a range over an index: (plan_id, status, created_at), trial_end, ended_at.
-func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) (map[string]int, error) {
+// priceGroup is a number of subscriptions sharing one price, paying or complimentary.
+type priceGroup struct {
+	complimentary      bool
+	currency, interval string
+	priceMinor         int64
+	n                  int
+}
+
+// payingAt counts the subscriptions that paid at instant t (or would have, for complimentary ones)
+// grouped by their own price: those created by t and not trialing at t that either are ACTIVE or
+// PAST_DUE now or ended after t. No status history is kept, so a subscription PAUSED now is taken
+// as paused at t. Prices are each row's own (a renewal onto a new price starts a new row), so the
+// answer for a past t does not change when prices do. Free prices are left out. Without a plan
+// scope the first and largest parts are index-only scans of plansubscription_paying.
+func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) ([]priceGroup, error) {
 	var (
 		args []any
-		c    [3]string
+		c    [4]string
 	)
 	active, pastDue := plansubscription.StatusACTIVE.String(), plansubscription.StatusPAST_DUE.String()
-	args = append(args, active, pastDue, t)
+	args = append(args, active, t)
 	c[0], args = sc.where("plan_id", args)
+	args = append(args, pastDue, t)
+	c[3], args = sc.where("plan_id", args)
 	args = append(args, t, active, pastDue, t)
 	c[1], args = sc.where("plan_id", args)
 	args = append(args, t, t, t)
 	c[2], args = sc.where("plan_id", args)
-	q := `SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_plan_id_status_created_at") + `
- WHERE status IN (?, ?) AND created_at <= ?` + c[0] + ` GROUP BY plan_id
-UNION ALL SELECT -1, plan_id, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_trial_end") + `
- WHERE trial_end > ? AND status IN (?, ?) AND created_at <= ?` + c[1] + ` GROUP BY plan_id
-UNION ALL SELECT 1, plan_id, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_ended_at_created_at") + `
- WHERE ended_at > ? AND created_at <= ? AND (trial_end IS NULL OR trial_end <= ?)` + c[2] + ` GROUP BY plan_id`
-	out := map[string]int{}
+	first := ""
+	if sc.planID == "" {
+		first = s.indexedBy("plansubscription_paying")
+	}
+	const cols = `complimentary, currency, "interval", price_minor`
+	// One part per paying status: an equality on status lets the index give the groups in order.
+	q := `SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + first + `
+ WHERE status = ? AND created_at <= ? AND price_minor > 0` + c[0] + ` GROUP BY ` + cols + `
+UNION ALL SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + first + `
+ WHERE status = ? AND created_at <= ? AND price_minor > 0` + c[3] + ` GROUP BY ` + cols + `
+UNION ALL SELECT -1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_trial_end") + `
+ WHERE trial_end > ? AND status IN (?, ?) AND created_at <= ? AND price_minor > 0` + c[1] + ` GROUP BY ` + cols + `
+UNION ALL SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_ended_at_created_at") + `
+ WHERE ended_at > ? AND created_at <= ? AND (trial_end IS NULL OR trial_end <= ?) AND price_minor > 0` + c[2] + ` GROUP BY ` + cols
+	sums := map[priceGroup]int{}
 	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
 		var (
 			sign, n int
-			id      string
+			g       priceGroup
 		)
-		if err := rows.Scan(&sign, &id, &n); err != nil {
+		if err := rows.Scan(&sign, &g.complimentary, &g.currency, &g.interval, &g.priceMinor, &n); err != nil {
 			return err
 		}
-		out[id] += sign * n
+		sums[g] += sign * n
 		return nil
 	})
+	out := make([]priceGroup, 0, len(sums))
+	for g, n := range sums {
+		if n != 0 {
+			g.n = n
+			out = append(out, g)
+		}
+	}
 	return out, err
+}
+
+// mrrOf sums the exact monthly amounts of the price groups into MRR and ARR per currency, and
+// the complimentary ones into their own line, rounding once per currency at the end. keep, when
+// set, is a currency MRR and ARR always show (PlanAnalytics shows its plan's, zero included).
+func mrrOf(groups []priceGroup, keep string) (mrr, arr []Money, comp Complimentary, err error) {
+	sums, compSums := map[string]*big.Rat{}, map[string]*big.Rat{}
+	if keep != "" {
+		sums[keep] = new(big.Rat)
+	}
+	for _, g := range groups {
+		m, err := monthly(g.priceMinor, g.interval, g.n)
+		if err != nil {
+			return nil, nil, Complimentary{}, err
+		}
+		into := sums
+		if g.complimentary {
+			into = compSums
+			comp.Subscriptions += g.n
+		}
+		if into[g.currency] == nil {
+			into[g.currency] = new(big.Rat)
+		}
+		into[g.currency].Add(into[g.currency], m)
+	}
+	mrr, arr = []Money{}, []Money{}
+	for cur, sum := range sums {
+		mrr = append(mrr, Money{Currency: cur, AmountMinor: money.RoundMinor(sum)})
+		year := new(big.Rat).Mul(sum, big.NewRat(12, 1))
+		arr = append(arr, Money{Currency: cur, AmountMinor: money.RoundMinor(year)})
+	}
+	comp.MRR = []Money{}
+	for cur, sum := range compSums {
+		comp.MRR = append(comp.MRR, Money{Currency: cur, AmountMinor: money.RoundMinor(sum)})
+	}
+	sortMoney(mrr)
+	sortMoney(arr)
+	sortMoney(comp.MRR)
+	return mrr, arr, comp, nil
 }
 
 // revenue fills Revenue and RevenueByMonth from SUCCEEDED transactions, by the UTC month of their
@@ -209,11 +284,11 @@ WHERE day >= ? AND day < ?` + c + ` GROUP BY ` + month + `, currency`
 		}
 	}
 	for _, e := range edges {
-		args := []any{"SUCCEEDED", e[0], e[1]}
+		args := []any{"SUCCEEDED", "PARTIALLY_REFUNDED", e[0], e[1]}
 		c, args := sc.where("plan_id", args)
 		month := s.monthExpr("created_at")
-		q := `SELECT ` + month + `, currency, CAST(SUM(amount_minor) AS BIGINT) FROM transactions
-WHERE status = ? AND created_at >= ? AND created_at < ?` + c + ` GROUP BY ` + month + `, currency`
+		q := `SELECT ` + month + `, currency, CAST(SUM(amount_minor - refunded_minor) AS BIGINT) FROM transactions
+WHERE status IN (?, ?) AND created_at >= ? AND created_at < ?` + c + ` GROUP BY ` + month + `, currency`
 		if err := s.query(ctx, q, args, add); err != nil {
 			return err
 		}

@@ -11,11 +11,12 @@ import (
 	"github.com/steward-dev/steward/internal/money"
 )
 
-// planCounts is one plan with its price and its number of subscriptions per status.
+// planCounts is one plan with its price and its number of subscriptions per status, and the
+// exact MRR of its paying subscriptions in the plan's currency, each at its own price.
 type planCounts struct {
-	id, currency, interval string
-	priceMinor             int64
-	byStatus               map[plansubscription.Status]int
+	id, currency string
+	byStatus     map[plansubscription.Status]int
+	mrr          *big.Rat
 }
 
 // PlanStats returns the statistics of each plan in planIDs that exists, keyed by plan id; unknown
@@ -45,31 +46,22 @@ func (s *Service) PlanStats(ctx context.Context, planIDs []string) (map[string]P
 				st.CanceledSubscriptions = n
 			}
 		}
-		mrr, err := p.monthly(p.byStatus[plansubscription.StatusACTIVE] + p.byStatus[plansubscription.StatusPAST_DUE])
-		if err != nil {
-			return nil, err
-		}
-		st.MRR = Money{Currency: p.currency, AmountMinor: money.RoundMinor(mrr)}
+		st.MRR = Money{Currency: p.currency, AmountMinor: money.RoundMinor(p.mrr)}
 		out[p.id] = st
 	}
 	return out, nil
 }
 
-// monthly is the exact monthly amount of n subscriptions to the plan (zero for a free plan).
-func (p planCounts) monthly(n int) (*big.Rat, error) {
-	m, err := money.MonthlyMinor(p.priceMinor, strings.ToLower(p.interval))
-	if err != nil {
-		return nil, fmt.Errorf("analytics: plan %s: %w", p.id, err)
-	}
-	return m.Mul(m, new(big.Rat).SetInt64(int64(n))), nil
-}
-
 // planCounts reads the plans (all of them when ids is nil) with their subscription counts per
-// status in one statement. The join walks the (plan_id, status) index of plan_subscriptions, and
-// counting status rather than id keeps it an index-only scan.
+// status in one statement, and the MRR of their ACTIVE and PAST_DUE subscriptions that are not
+// complimentary, each valued at the price it was sold at (a subscriber not yet renewed onto a new
+// price version pays the old one). The join reads the covering plansubscription_plan_prices index
+// alone.
+// Subscriptions in a currency other than the plan's current one (sold before a currency change)
+// are left out of the plan's MRR; Overview reports them in their own currency.
 func (s *Service) planCounts(ctx context.Context, ids []string) ([]*planCounts, error) {
-	q := `SELECT p.id, p.price_minor, p."interval", p.currency, s.status, COUNT(s.status)
-FROM plans p LEFT JOIN plan_subscriptions s ON s.plan_id = p.id`
+	q := `SELECT p.id, p.currency, s.status, s.complimentary, s.currency, s."interval", s.price_minor, COUNT(s.status)
+FROM plans p LEFT JOIN plan_subscriptions s` + s.indexedBy("plansubscription_plan_prices") + ` ON s.plan_id = p.id`
 	var args []any
 	if ids != nil {
 		q += " WHERE p.id IN (" + placeholders(len(ids)) + ")"
@@ -77,62 +69,51 @@ FROM plans p LEFT JOIN plan_subscriptions s ON s.plan_id = p.id`
 			args = append(args, id)
 		}
 	}
-	q += ` GROUP BY p.id, p.price_minor, p."interval", p.currency, s.status`
+	q += ` GROUP BY p.id, p.currency, s.status, s.complimentary, s.currency, s."interval", s.price_minor`
 	var (
 		out  []*planCounts
 		byID = map[string]*planCounts{}
 	)
 	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
 		var (
-			id, interval, currency string
-			price                  int64
-			status                 sql.NullString
-			n                      int
+			id, currency          string
+			status, cur, interval sql.NullString
+			comp                  sql.NullBool
+			price                 sql.NullInt64
+			n                     int
 		)
-		if err := rows.Scan(&id, &price, &interval, &currency, &status, &n); err != nil {
+		if err := rows.Scan(&id, &currency, &status, &comp, &cur, &interval, &price, &n); err != nil {
 			return err
 		}
 		p := byID[id]
 		if p == nil {
-			p = &planCounts{id: id, currency: currency, interval: interval, priceMinor: price,
-				byStatus: map[plansubscription.Status]int{}}
+			p = &planCounts{id: id, currency: currency, byStatus: map[plansubscription.Status]int{}, mrr: new(big.Rat)}
 			byID[id] = p
 			out = append(out, p)
 		}
-		if status.Valid {
-			p.byStatus[plansubscription.Status(status.String)] += n
+		if !status.Valid {
+			return nil
+		}
+		st := plansubscription.Status(status.String)
+		p.byStatus[st] += n
+		if (st == plansubscription.StatusACTIVE || st == plansubscription.StatusPAST_DUE) && !comp.Bool && cur.String == currency {
+			m, err := monthly(price.Int64, interval.String, n)
+			if err != nil {
+				return fmt.Errorf("plan %s: %w", id, err)
+			}
+			p.mrr.Add(p.mrr, m)
 		}
 		return nil
 	})
 	return out, err
 }
 
-// mrrOf sums the exact monthly amounts of n paying subscriptions per plan into MRR and ARR per
-// currency, rounding once per currency at the end. Free plans and plans with no paying
-// subscription add no currency, except the plan keep (PlanAnalytics always shows its currency).
-func mrrOf(plans []*planCounts, paying map[string]int, keep string) (mrr, arr []Money, err error) {
-	sums := map[string]*big.Rat{}
-	for _, p := range plans {
-		n := paying[p.id]
-		if (n == 0 || p.priceMinor == 0) && p.id != keep {
-			continue
-		}
-		m, err := p.monthly(n)
-		if err != nil {
-			return nil, nil, err
-		}
-		if sums[p.currency] == nil {
-			sums[p.currency] = new(big.Rat)
-		}
-		sums[p.currency].Add(sums[p.currency], m)
+// monthly is the exact monthly amount of n subscriptions at price per interval (an ent
+// interval, "MONTH"); zero for a free price.
+func monthly(price int64, interval string, n int) (*big.Rat, error) {
+	m, err := money.MonthlyMinor(price, strings.ToLower(interval))
+	if err != nil {
+		return nil, err
 	}
-	mrr, arr = []Money{}, []Money{}
-	for cur, sum := range sums {
-		mrr = append(mrr, Money{Currency: cur, AmountMinor: money.RoundMinor(sum)})
-		year := new(big.Rat).Mul(sum, big.NewRat(12, 1))
-		arr = append(arr, Money{Currency: cur, AmountMinor: money.RoundMinor(year)})
-	}
-	sortMoney(mrr)
-	sortMoney(arr)
-	return mrr, arr, nil
+	return m.Mul(m, new(big.Rat).SetInt64(int64(n))), nil
 }

@@ -64,6 +64,7 @@ func TestPlanStatsStatementCount(t *testing.T) {
 					start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 					d.Client.PlanSubscription.Create().SetUserID(fmt.Sprintf("u-%d-%d", i, j)).SetPlanID(id).
 						SetStatus(plansubscription.StatusACTIVE).SetPeriodAnchor(start).
+						SetPriceMinor(int64(100 * (i + 1))).SetCurrency("RUB").
 						SetCurrentPeriodStart(start).SetCurrentPeriodEnd(start.AddDate(0, 1, 0)).SaveX(sys)
 				}
 			}

@@ -42,6 +42,9 @@ type Config struct {
 	Payments payments.Provider
 	// DefaultPlanID is the plan new accounts get (STEWARD_DEFAULT_PLAN_ID); empty for none.
 	DefaultPlanID string
+	// SyncPendingAfter is how long a payment stays PENDING before the renewer re-reads it from
+	// the provider (a lost notification); 0 means DefaultSyncPendingAfter.
+	SyncPendingAfter time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Random feeds plan id suffixes; nil means crypto/rand.
@@ -70,6 +73,7 @@ type Service struct {
 	perms         PermissionChecker
 	provider      payments.Provider
 	defaultPlanID string
+	syncAfter     time.Duration
 	clock         func() time.Time
 	random        io.Reader
 	logger        *slog.Logger
@@ -92,9 +96,12 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.SyncPendingAfter <= 0 {
+		cfg.SyncPendingAfter = DefaultSyncPendingAfter
+	}
 	return &Service{
 		db: cfg.DB, client: cfg.DB.Client, audit: cfg.Audit, perms: cfg.Perms, provider: cfg.Payments,
-		defaultPlanID: cfg.DefaultPlanID, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
+		defaultPlanID: cfg.DefaultPlanID, syncAfter: cfg.SyncPendingAfter, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
 		batch: cfg.Batch, postgres: cfg.DB.Dialect == dialect.Postgres,
 	}, nil
 }

@@ -55,8 +55,8 @@ func (s *Service) subscribe(ctx context.Context, planID, returnURL string) (Subs
 	if !p.IsActive {
 		return SubscribeResult{}, errs.NotFound("plan")
 	}
-	if u, err := url.Parse(returnURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(returnURL) > 2048 {
-		return SubscribeResult{}, errs.Invalid("returnUrl", "return URL must be an absolute http or https URL")
+	if err := validReturnURL(returnURL); err != nil {
+		return SubscribeResult{}, err
 	}
 	if p.PriceMinor == 0 {
 		current, err := s.currentSubscription(ctx, c, v.UserID, true)
@@ -75,29 +75,85 @@ func (s *Service) subscribe(ctx context.Context, planID, returnURL string) (Subs
 			Changes:     map[string]audit.Change{"planId": {Old: nil, New: p.ID}}})
 		return SubscribeResult{Subscription: sub}, err
 	}
-	if !s.PaymentsConfigured() {
-		return SubscribeResult{}, payments.ErrNotConfigured
+	if p.TrialDays > 0 {
+		// A plan's trial is given once per account, whatever the plan, so that cancelling and
+		// subscribing again does not renew it.
+		had, err := c.PlanSubscription.Query().Where(plansubscription.UserID(v.UserID), plansubscription.TrialEndNotNil()).Exist(sys)
+		if err != nil {
+			return SubscribeResult{}, fmt.Errorf("checking earlier trials: %w", err)
+		}
+		if !had {
+			return s.startTrial(ctx, c, v.UserID, p)
+		}
 	}
-	cur := money.Currency(p.Currency)
-	desc := truncateRunes(fmt.Sprintf("%s: %s %s per %s", p.Name, money.FormatDecimal(p.PriceMinor, cur), cur, strings.ToLower(string(p.Interval))), 128)
-	tx, err := c.Transaction.Create().SetUserID(v.UserID).SetPlanID(p.ID).SetAmountMinor(p.PriceMinor).
-		SetCurrency(p.Currency).SetProvider(s.provider.Name()).SetReturnURL(returnURL).SetDescription(desc).
-		Save(sys)
-	if err != nil {
-		return SubscribeResult{}, fmt.Errorf("creating transaction: %w", err)
-	}
-	pay, err := s.provider.CreatePayment(ctx, payments.CreateInput{
-		IdempotencyKey: tx.ID, AmountMinor: p.PriceMinor, Currency: p.Currency, Description: desc, ReturnURL: returnURL,
-		Metadata: map[string]string{"transaction_id": tx.ID, "user_id": v.UserID, "plan_id": p.ID},
-	})
+	tx, url, err := s.startPayment(ctx, c, v.UserID, p, p.PriceMinor, returnURL, "", nil)
 	if err != nil {
 		return SubscribeResult{}, err
 	}
+	return SubscribeResult{Transaction: tx, ConfirmationURL: url}, nil
+}
+
+// startPayment creates a PENDING transaction of amount for plan p and its provider payment (whose
+// Idempotence-Key is the transaction id). note, when set, is added to the description; meta to
+// the transaction's metadata.
+func (s *Service) startPayment(ctx context.Context, c *ent.Client, userID string, p *ent.Plan, amount int64, returnURL, note string, meta map[string]any) (*ent.Transaction, string, error) {
+	if !s.PaymentsConfigured() {
+		return nil, "", payments.ErrNotConfigured
+	}
+	sys := authz.As(ctx, authz.Billing)
+	cur := money.Currency(p.Currency)
+	desc := fmt.Sprintf("%s: %s %s per %s", p.Name, money.FormatDecimal(p.PriceMinor, cur), cur, strings.ToLower(string(p.Interval)))
+	if note != "" {
+		desc += ", " + note
+	}
+	desc = truncateRunes(desc, 128)
+	create := c.Transaction.Create().SetUserID(userID).SetPlanID(p.ID).SetAmountMinor(amount).
+		SetCurrency(p.Currency).SetProvider(s.provider.Name()).SetReturnURL(returnURL).SetDescription(desc).
+		SetCreatedAt(s.now()).SetUpdatedAt(s.now()) // the service's clock, which the reconciliation sweep reads
+	if meta != nil {
+		create.SetMetadata(meta)
+	}
+	tx, err := create.Save(sys)
+	if err != nil {
+		return nil, "", fmt.Errorf("creating transaction: %w", err)
+	}
+	pay, err := s.provider.CreatePayment(ctx, payments.CreateInput{
+		IdempotencyKey: tx.ID, AmountMinor: amount, Currency: p.Currency, Description: desc, ReturnURL: returnURL,
+		Metadata: map[string]string{"transaction_id": tx.ID, "user_id": userID, "plan_id": p.ID},
+	})
+	if err != nil {
+		return nil, "", err
+	}
 	tx, err = c.Transaction.UpdateOne(tx).SetProviderPaymentID(pay.ID).SetConfirmationURL(pay.ConfirmationURL).Save(sys)
 	if err != nil {
-		return SubscribeResult{}, fmt.Errorf("storing payment id: %w", err)
+		return nil, "", fmt.Errorf("storing payment id: %w", err)
 	}
-	return SubscribeResult{Transaction: tx, ConfirmationURL: pay.ConfirmationURL}, nil
+	return tx, pay.ConfirmationURL, nil
+}
+
+// startTrial starts a self-serve trial of p: TRIALING without a payment, paid through the trial's
+// end, so that the period after it goes PAST_DUE (and then ends) unless the user pays for it.
+func (s *Service) startTrial(ctx context.Context, c *ent.Client, userID string, p *ent.Plan) (SubscribeResult, error) {
+	days := p.TrialDays
+	sub, err := s.switchPlan(ctx, c, userID, p, startOptions{resetUsage: true, trialDays: &days})
+	if err != nil {
+		return SubscribeResult{}, err
+	}
+	if sub, err = c.PlanSubscription.UpdateOne(sub).SetPaidThrough(*sub.TrialEnd).Save(authz.As(ctx, authz.Billing)); err != nil {
+		return SubscribeResult{}, fmt.Errorf("starting trial: %w", err)
+	}
+	err = s.audit.Record(ctx, audit.Entry{Action: audit.SubscriptionAssigned, EntityType: "PlanSubscription", EntityID: sub.ID,
+		Description: fmt.Sprintf("user %s started a %d-day trial of plan %q", userID, days, p.Name),
+		Changes:     map[string]audit.Change{"planId": {Old: nil, New: p.ID}, "trialEnd": {Old: nil, New: sub.TrialEnd}}})
+	return SubscribeResult{Subscription: sub}, err
+}
+
+// validReturnURL checks where the provider sends the user back after paying.
+func validReturnURL(returnURL string) error {
+	if u, err := url.Parse(returnURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(returnURL) > 2048 {
+		return errs.Invalid("returnUrl", "return URL must be an absolute http or https URL")
+	}
+	return nil
 }
 
 func truncateRunes(s string, n int) string {
@@ -120,6 +176,13 @@ func (s *Service) ProcessPayment(ctx context.Context, paymentID string) error {
 	if err := authz.Require(ctx, authz.ProcessPayments); err != nil {
 		return err
 	}
+	return s.processPayment(ctx, paymentID)
+}
+
+// processPayment is ProcessPayment once the caller is authorised: the one path by which a
+// provider's payment state is applied, whether a webhook, the reconciliation sweep or an admin's
+// syncPayment asked.
+func (s *Service) processPayment(ctx context.Context, paymentID string) error {
 	if !s.PaymentsConfigured() {
 		return payments.ErrNotConfigured
 	}
@@ -154,13 +217,13 @@ func (s *Service) applyPayment(ctx context.Context, c *ent.Client, tx *ent.Trans
 			fmt.Sprintf("payment %s amount %s %s does not match the transaction's %s %s", pay.ID,
 				money.FormatDecimal(pay.AmountMinor, money.Currency(pay.Currency)), pay.Currency,
 				money.FormatDecimal(tx.AmountMinor, money.Currency(tx.Currency)), tx.Currency))
-	case pay.Status == payments.Succeeded && pay.RefundedMinor >= pay.AmountMinor && pay.AmountMinor > 0:
-		if tx.Status == transaction.StatusPENDING {
-			return s.transition(ctx, c, tx, transaction.StatusPENDING, transaction.StatusREFUNDED, pay, now, audit.PaymentRefunded,
-				fmt.Sprintf("payment %s was refunded before it was processed", pay.ID))
-		}
-		return s.transition(ctx, c, tx, transaction.StatusSUCCEEDED, transaction.StatusREFUNDED, pay, now, audit.PaymentRefunded,
-			fmt.Sprintf("payment %s was refunded", pay.ID))
+	case pay.Status == payments.Succeeded && pay.RefundedMinor >= pay.AmountMinor && pay.AmountMinor > 0 && tx.Status == transaction.StatusPENDING:
+		return s.transition(ctx, c, tx, transaction.StatusPENDING, transaction.StatusREFUNDED, pay, now, audit.PaymentRefunded,
+			fmt.Sprintf("payment %s was refunded before it was processed", pay.ID))
+	case pay.Status == payments.Succeeded && pay.RefundedMinor > tx.RefundedMinor && tx.Status != transaction.StatusPENDING:
+		// A refund made at the provider (by refundPayment, or in its dashboard).
+		_, err := s.recordRefund(ctx, c, tx, pay.RefundedMinor, now, fmt.Sprintf("payment %s refunded at the provider", pay.ID))
+		return err
 	case pay.Status == payments.Succeeded:
 		ok, err := s.claim(ctx, c, tx, transaction.StatusPENDING, transaction.StatusSUCCEEDED, pay, now)
 		if err != nil || !ok {
@@ -217,7 +280,9 @@ func (s *Service) activate(ctx context.Context, c *ent.Client, tx *ent.Transacti
 	}
 	var sub *ent.PlanSubscription
 	action := audit.SubscriptionAssigned
-	if current != nil && current.PlanID == p.ID {
+	// A complimentary subscription is not renewed by a payment but replaced, so that its unpaid
+	// past stays out of MRR.
+	if current != nil && current.PlanID == p.ID && !current.Complimentary {
 		paid := current.CurrentPeriodEnd
 		if current.PaidThrough != nil && !current.PaidThrough.Before(current.CurrentPeriodEnd) {
 			// The current period is paid already: this payment covers the one after.

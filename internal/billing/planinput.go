@@ -44,6 +44,8 @@ type PlanInput struct {
 	IsActive     *bool
 	DisplayOrder *int
 	Metadata     map[string]any
+	// TrialDays is the free trial a self-serve subscriber gets once; nil or 0 for none.
+	TrialDays *int
 }
 
 // PlanUpdate changes a plan. Nil fields (and nil slices and maps) stay as they are; an empty
@@ -60,6 +62,10 @@ type PlanUpdate struct {
 	IsActive     *bool
 	DisplayOrder *int
 	Metadata     map[string]any
+	// MoveSubscribers moves live subscriptions onto a new price version at once, instead of at
+	// their next renewal. Without a new price version it does nothing.
+	MoveSubscribers bool
+	TrialDays       *int
 }
 
 // Limits of plan fields, beyond those of the schema.
@@ -98,6 +104,7 @@ type newPlan struct {
 	features     []string
 	active       bool
 	displayOrder int
+	trialDays    int
 	metadata     map[string]any
 }
 
@@ -134,6 +141,12 @@ func (in PlanInput) parse() (newPlan, error) {
 	}
 	if out.features, err = validateFeatures(in.Features); err != nil {
 		return newPlan{}, err
+	}
+	if in.TrialDays != nil {
+		if err := validateTrialDays(*in.TrialDays); err != nil {
+			return newPlan{}, err
+		}
+		out.trialDays = *in.TrialDays
 	}
 	if in.DisplayOrder != nil {
 		if err := validateDisplayOrder(*in.DisplayOrder); err != nil {
@@ -179,6 +192,7 @@ type planEdit struct {
 	features     []string
 	featuresSet  bool
 	displayOrder *int
+	trialDays    *int
 	metadata     map[string]any
 	isActive     *bool
 	interval     *plan.Interval
@@ -234,6 +248,12 @@ func (in PlanUpdate) parse() (planEdit, error) {
 			return planEdit{}, err
 		}
 		out.features, out.featuresSet = f, true
+	}
+	if in.TrialDays != nil {
+		if err := validateTrialDays(*in.TrialDays); err != nil {
+			return planEdit{}, err
+		}
+		out.trialDays = in.TrialDays
 	}
 	if in.DisplayOrder != nil {
 		if err := validateDisplayOrder(*in.DisplayOrder); err != nil {
@@ -312,6 +332,11 @@ func (e planEdit) against(old *ent.Plan) (planChange, error) {
 		sets = append(sets, func(u *ent.PlanUpdateOne) { u.SetFeatures(f) })
 		out.changes["features"] = audit.Change{Old: old.Features, New: f}
 	}
+	if e.trialDays != nil && *e.trialDays != old.TrialDays {
+		d := *e.trialDays
+		sets = append(sets, func(u *ent.PlanUpdateOne) { u.SetTrialDays(d) })
+		out.changes["trialDays"] = audit.Change{Old: old.TrialDays, New: d}
+	}
 	if e.displayOrder != nil && *e.displayOrder != old.DisplayOrder {
 		o := *e.displayOrder
 		sets = append(sets, func(u *ent.PlanUpdateOne) { u.SetDisplayOrder(o) })
@@ -332,6 +357,14 @@ func (e planEdit) against(old *ent.Plan) (planChange, error) {
 		out.newInterval = &iv
 		sets = append(sets, func(u *ent.PlanUpdateOne) { u.SetInterval(iv) })
 		out.changes["interval"] = audit.Change{Old: old.Interval, New: iv}
+	}
+	_, priceChanged := out.changes["price"]
+	if _, ivChanged := out.changes["interval"]; priceChanged || ivChanged {
+		// A new price version: live subscriptions keep the one they were sold at (see
+		// Renewer.step for when they move onto this one).
+		v := old.PriceVersion + 1
+		sets = append(sets, func(u *ent.PlanUpdateOne) { u.SetPriceVersion(v) })
+		out.changes["priceVersion"] = audit.Change{Old: old.PriceVersion, New: v}
 	}
 	if e.quotasSet {
 		q := e.quotas
@@ -407,6 +440,13 @@ func parsePrice(text string, cur money.Currency) (int64, error) {
 func validateInterval(iv plan.Interval) error {
 	if err := plan.IntervalValidator(iv); err != nil {
 		return errs.Invalid("interval", "interval must be one of DAY, WEEK, MONTH, YEAR")
+	}
+	return nil
+}
+
+func validateTrialDays(days int) error {
+	if days < 0 || days > maxTrialDays {
+		return errs.Invalid("trialDays", fmt.Sprintf("trial days must be between 0 and %d", maxTrialDays))
 	}
 	return nil
 }

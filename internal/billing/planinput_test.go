@@ -165,7 +165,7 @@ func TestPlanEditAgainstStoredPlan(t *testing.T) {
 	tests := []struct {
 		name        string
 		in          PlanUpdate
-		wantChanged []string // audit change keys, sorted
+		wantChanged []string // audit change keys, sorted (a new price or interval is a new price version)
 		wantCut     string   // the metric of the lowered quota
 		wantIntv    bool     // the interval changes
 		wantField   string   // a refusal
@@ -174,11 +174,11 @@ func TestPlanEditAgainstStoredPlan(t *testing.T) {
 			Name: ptr(" Pro "), Description: ptr("d"), Price: ptr("19.99"), Currency: ptr("USD"),
 			Interval: ptr(plan.IntervalMONTH), IsActive: ptr(true), DisplayOrder: ptr(3)}},
 		{name: "rename", in: PlanUpdate{Name: ptr("Pro+")}, wantChanged: []string{"name"}},
-		{name: "price in the plan's currency", in: PlanUpdate{Price: ptr("25")}, wantChanged: []string{"price"}},
+		{name: "price in the plan's currency", in: PlanUpdate{Price: ptr("25")}, wantChanged: []string{"price", "priceVersion"}},
 		{name: "price with too many digits for the plan's currency", in: PlanUpdate{Price: ptr("1.001")}, wantField: "price"},
-		{name: "currency whose digits fit the current price", in: PlanUpdate{Currency: ptr("EUR")}, wantChanged: []string{"price"}},
+		{name: "currency whose digits fit the current price", in: PlanUpdate{Currency: ptr("EUR")}, wantChanged: []string{"price", "priceVersion"}},
 		{name: "currency the current price does not fit", in: PlanUpdate{Currency: ptr("JPY")}, wantField: "price"},
-		{name: "currency with a new price", in: PlanUpdate{Currency: ptr("JPY"), Price: ptr("3000")}, wantChanged: []string{"price"}},
+		{name: "currency with a new price", in: PlanUpdate{Currency: ptr("JPY"), Price: ptr("3000")}, wantChanged: []string{"price", "priceVersion"}},
 		{name: "lists given are written as replacements", in: PlanUpdate{Features: []string{}, Translations: []Translation{}, Metadata: map[string]any{}},
 			wantChanged: []string{"features", "metadata", "translations"}},
 		{name: "raising quotas cuts nothing", in: PlanUpdate{Quotas: []Quota{{metric.TokensInput, 2000}, {metric.Requests, 10}}}, wantChanged: []string{"quotas"}},
@@ -189,7 +189,7 @@ func TestPlanEditAgainstStoredPlan(t *testing.T) {
 			wantChanged: []string{"quotas"}, wantCut: "TOKENS_INPUT"},
 		{name: "the first cut in display order is reported", in: PlanUpdate{Quotas: []Quota{{metric.Requests, 1}, {metric.TokensInput, 1}}},
 			wantChanged: []string{"quotas"}, wantCut: "TOKENS_INPUT"},
-		{name: "interval", in: PlanUpdate{Interval: ptr(plan.IntervalYEAR)}, wantChanged: []string{"interval"}, wantIntv: true},
+		{name: "interval", in: PlanUpdate{Interval: ptr(plan.IntervalYEAR)}, wantChanged: []string{"interval", "priceVersion"}, wantIntv: true},
 		{name: "deactivation", in: PlanUpdate{IsActive: ptr(false)}, wantChanged: []string{"isActive"}},
 	}
 	for _, tt := range tests {

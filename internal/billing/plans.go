@@ -74,7 +74,7 @@ func (s *Service) createPlan(ctx context.Context, np newPlan) (*ent.Plan, error)
 	}
 	p, err := c.Plan.Create().SetID(id).SetName(np.name).SetDescription(np.description).SetTranslations(np.translations).
 		SetPriceMinor(np.price).SetCurrency(string(np.currency)).SetInterval(np.interval).SetQuotas(np.quotas).
-		SetFeatures(np.features).SetIsActive(np.active).SetDisplayOrder(np.displayOrder).SetMetadata(np.metadata).
+		SetFeatures(np.features).SetIsActive(np.active).SetDisplayOrder(np.displayOrder).SetMetadata(np.metadata).SetTrialDays(np.trialDays).
 		Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		if ent.IsConstraintError(err) {
@@ -131,7 +131,13 @@ func (s *Service) UpdatePlan(ctx context.Context, id string, in PlanUpdate) (*en
 	if err != nil {
 		return nil, err
 	}
-	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) { return s.updatePlan(ctx, id, edit) })
+	return db.InTxResult(ctx, s.client, func(ctx context.Context) (*ent.Plan, error) {
+		p, err := s.updatePlan(ctx, id, edit)
+		if err != nil || !in.MoveSubscribers {
+			return p, err
+		}
+		return p, s.moveOntoPrice(ctx, s.clientFrom(ctx), p)
+	})
 }
 
 // updatePlan is UpdatePlan inside its transaction: load, resolve, check, apply, audit.
@@ -360,7 +366,7 @@ func (s *Service) duplicatePlan(ctx context.Context, id string) (*ent.Plan, erro
 	p, err := c.Plan.Create().SetID(newID).SetName(name).SetDescription(src.Description).
 		SetTranslations(translations).SetPriceMinor(src.PriceMinor).SetCurrency(src.Currency).
 		SetInterval(src.Interval).SetQuotas(src.Quotas).SetFeatures(src.Features).
-		SetIsActive(false).SetDisplayOrder(src.DisplayOrder + 1).SetMetadata(src.Metadata).
+		SetIsActive(false).SetDisplayOrder(src.DisplayOrder + 1).SetMetadata(src.Metadata).SetTrialDays(src.TrialDays).
 		Save(authz.As(ctx, authz.Billing))
 	if err != nil {
 		return nil, fmt.Errorf("duplicating plan: %w", err)

@@ -20,8 +20,9 @@ const DefaultRenewEvery = 30 * time.Second
 const renewBatch = 100
 
 // Renewer is the background job that rolls subscription periods over, ends subscriptions that
-// were canceled at period end or not paid, ends trials, and expires reservations. Every change is
-// a conditional update on the row it claims, so several replicas may run it at once: each
+// were canceled at period end or not paid, ends trials, applies scheduled plan changes, expires
+// reservations, and re-reads payments left pending (a lost notification). Every change is a
+// conditional update on the row it claims, so several replicas may run it at once: each
 // transition happens exactly once.
 type Renewer struct {
 	svc   *Service
@@ -56,6 +57,8 @@ func (r *Renewer) Run(ctx context.Context) {
 // RunStats counts what one pass did.
 type RunStats struct {
 	Renewed, Ended, TrialsEnded, PastDue, ReservationsExpired int
+	// PaymentsSynced counts pending payments re-read from the provider.
+	PaymentsSynced int
 }
 
 // RunOnce does everything due at now and returns what it did.
@@ -71,6 +74,10 @@ func (r *Renewer) RunOnce(ctx context.Context, now time.Time) (RunStats, error) 
 	}
 	n, err := r.svc.ExpireReservations(ctx, now)
 	st.ReservationsExpired = n
+	if err != nil {
+		return st, err
+	}
+	st.PaymentsSynced, err = r.svc.sweepPending(ctx, now)
 	return st, err
 }
 
@@ -142,7 +149,10 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 			return false, err
 		}
 		st.Ended++
-		return true, r.svc.fallBackToDefault(ctx, c, sub.UserID, sub.PlanID)
+		return true, r.svc.fallBackToDefault(ctx, c, sub)
+	}
+	if sub.ScheduledPlanID != nil {
+		return r.applyScheduledChange(ctx, c, sub, now, st)
 	}
 	start, next := period.Current(sub.PeriodAnchor, end, intervalOf(p))
 	status := sub.Status
@@ -155,6 +165,9 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 		} else {
 			status = plansubscription.StatusACTIVE
 		}
+	}
+	if sub.PriceVersion < p.PriceVersion {
+		return r.renewOntoPrice(ctx, c, sub, status, start, next, now, st)
 	}
 	n, err := c.PlanSubscription.Update().
 		Where(plansubscription.ID(sub.ID), plansubscription.StatusEQ(sub.Status), plansubscription.CurrentPeriodEnd(end)).
@@ -170,6 +183,47 @@ func (r *Renewer) step(ctx context.Context, c *ent.Client, sub *ent.PlanSubscrip
 		Description: fmt.Sprintf("subscription of user %s to plan %s renewed for %s – %s", sub.UserID, sub.PlanID, start.Format(time.RFC3339), next.Format(time.RFC3339)),
 		Changes:     changes})
 	if err != nil {
+		return false, err
+	}
+	if status == plansubscription.StatusPAST_DUE {
+		st.PastDue++
+	}
+	st.Renewed++
+	return true, nil
+}
+
+// renewOntoPrice renews a subscription sold at an older price version of its plan onto the
+// current one. The old row ends at the period boundary and a linked row carries the customer on at
+// the new price from there, so MRR before the boundary still reads the old price (history is never
+// rewritten) and analytics sees one customer whose MRR moved, not one leaving and one arriving.
+func (r *Renewer) renewOntoPrice(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, status plansubscription.Status, start, next, now time.Time, st *RunStats) (bool, error) {
+	_, ok, err := r.svc.continueAtPrice(ctx, c, sub, sub.Edges.Plan, status, start, next, sub.CurrentPeriodEnd, now)
+	if err != nil || !ok {
+		return false, err
+	}
+	if status == plansubscription.StatusPAST_DUE {
+		st.PastDue++
+	}
+	st.Renewed++
+	return true, nil
+}
+
+// applyScheduledChange moves a subscription onto the plan scheduled for the end of its period (a
+// downgrade), in a new period of that plan's interval from the boundary. A billed subscription
+// must pay for it as for any renewal: unpaid, it continues PAST_DUE.
+func (r *Renewer) applyScheduledChange(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, now time.Time, st *RunStats) (bool, error) {
+	p, err := c.Plan.Get(ctx, *sub.ScheduledPlanID)
+	if err != nil {
+		return false, fmt.Errorf("loading the scheduled plan: %w", err)
+	}
+	end := sub.CurrentPeriodEnd
+	start, next := period.Current(sub.PeriodAnchor, end, intervalOf(p))
+	status := plansubscription.StatusACTIVE
+	if sub.PaidThrough != nil && sub.PaidThrough.Before(next) {
+		status = plansubscription.StatusPAST_DUE
+	}
+	_, ok, err := r.svc.continueAtPrice(ctx, c, sub, p, status, start, next, end, now)
+	if err != nil || !ok {
 		return false, err
 	}
 	if status == plansubscription.StatusPAST_DUE {

@@ -30,6 +30,10 @@ type AssignInput struct {
 	ResetUsage bool
 	// TrialDays, when positive, starts the subscription TRIALING until then.
 	TrialDays *int
+	// Complimentary says whether nobody pays for the subscription; nil means yes, since an
+	// assignment takes no payment. False is for a plan paid outside the provider (an invoice),
+	// which then counts in MRR at the plan's price.
+	Complimentary *bool
 }
 
 // maxTrialDays bounds trials to a year.
@@ -83,13 +87,15 @@ func (s *Service) assignPlan(ctx context.Context, in AssignInput) (*ent.PlanSubs
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.switchPlan(ctx, c, in.UserID, p, startOptions{resetUsage: in.ResetUsage, trialDays: in.TrialDays})
+	comp := in.Complimentary == nil || *in.Complimentary
+	sub, err := s.switchPlan(ctx, c, in.UserID, p, startOptions{resetUsage: in.ResetUsage, trialDays: in.TrialDays, complimentary: comp})
 	if err != nil {
 		return nil, err
 	}
 	err = s.audit.Record(ctx, audit.Entry{Action: audit.SubscriptionAssigned, EntityType: "PlanSubscription", EntityID: sub.ID,
 		Description: fmt.Sprintf("assigned plan %q to user %s", p.Name, in.UserID),
-		Changes:     map[string]audit.Change{"planId": {Old: nil, New: p.ID}, "userId": {Old: nil, New: in.UserID}, "resetUsage": {Old: nil, New: in.ResetUsage}}})
+		Changes: map[string]audit.Change{"planId": {Old: nil, New: p.ID}, "userId": {Old: nil, New: in.UserID},
+			"resetUsage": {Old: nil, New: in.ResetUsage}, "complimentary": {Old: nil, New: sub.Complimentary}}})
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +120,12 @@ type startOptions struct {
 	// billed marks a subscription paid through the provider: paid_through is set to the end of
 	// its first period.
 	billed bool
+	// complimentary marks a subscription nobody pays for (kept out of MRR); meaningless, and
+	// not stored, for a free plan.
+	complimentary bool
+	// replaces is the customer's subscription that already ended and that the new one
+	// continues (the fallback to the default plan); a current subscription is linked anyway.
+	replaces *ent.PlanSubscription
 }
 
 // switchPlan ends the user's current subscription (if any) and starts one on p, in ctx's
@@ -128,7 +140,9 @@ func (s *Service) switchPlan(ctx context.Context, c *ent.Client, userID string, 
 		return nil, err
 	}
 	var carry map[string]int64
+	predecessor := opt.replaces
 	if current != nil {
+		predecessor = current
 		if !opt.resetUsage {
 			// Keep the period the user is in, and the usage counted in it.
 			anchor = current.PeriodAnchor
@@ -144,7 +158,12 @@ func (s *Service) switchPlan(ctx context.Context, c *ent.Client, userID string, 
 	start, end := period.Current(anchor, now, iv)
 	create := c.PlanSubscription.Create().SetUserID(userID).SetPlanID(p.ID).SetStatus(plansubscription.StatusACTIVE).
 		SetPeriodAnchor(anchor).SetCurrentPeriodStart(start).SetCurrentPeriodEnd(end).
-		SetCreatedAt(now).SetUpdatedAt(now)
+		SetCreatedAt(now).SetUpdatedAt(now).
+		SetPriceMinor(p.PriceMinor).SetCurrency(p.Currency).SetInterval(plansubscription.Interval(p.Interval)).
+		SetPriceVersion(p.PriceVersion).SetComplimentary(opt.complimentary && p.PriceMinor > 0)
+	if predecessor != nil {
+		create.SetReplacesID(predecessor.ID)
+	}
 	if opt.trialDays != nil && *opt.trialDays > 0 {
 		create.SetStatus(plansubscription.StatusTRIALING).SetTrialEnd(now.AddDate(0, 0, *opt.trialDays))
 	}
@@ -158,17 +177,30 @@ func (s *Service) switchPlan(ctx context.Context, c *ent.Client, userID string, 
 		}
 		return nil, fmt.Errorf("creating subscription: %w", err)
 	}
+	if predecessor != nil {
+		if err := s.linkSuccessor(ctx, c, predecessor.ID, sub.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.carryUsage(ctx, c, sub, start, end, carry, now); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// carryUsage writes the usage counted so far in a period onto the subscription that continues it.
+func (s *Service) carryUsage(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, start, end time.Time, carry map[string]int64, now time.Time) error {
 	for m, used := range carry {
 		if used == 0 {
 			continue
 		}
 		_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_counters (subscription_id, user_id, metric, period_start, period_end, used, reserved, alerted_80, alerted_100, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, 0, false, false, ?)`), sub.ID, userID, m, start, end, used, now)
+VALUES (?, ?, ?, ?, ?, ?, 0, false, false, ?)`), sub.ID, sub.UserID, m, start, end, used, now)
 		if err != nil {
-			return nil, fmt.Errorf("carrying usage over: %w", err)
+			return fmt.Errorf("carrying usage over: %w", err)
 		}
 	}
-	return sub, nil
+	return nil
 }
 
 // periodUsage sums what a subscription used in the period containing now, per metric.
@@ -188,6 +220,15 @@ func (s *Service) periodUsage(ctx context.Context, c *ent.Client, sub *ent.PlanS
 		out[m] += used
 	}
 	return out, rows.Err()
+}
+
+// linkSuccessor records on an ended subscription the one that continues it.
+func (s *Service) linkSuccessor(ctx context.Context, c *ent.Client, oldID, newID string) error {
+	err := c.PlanSubscription.UpdateOneID(oldID).SetReplacedByID(newID).Exec(authz.As(ctx, authz.Billing))
+	if err != nil {
+		return fmt.Errorf("linking subscriptions: %w", err)
+	}
+	return nil
 }
 
 // endSubscription marks a live subscription CANCELED as of endedAt.
@@ -270,7 +311,7 @@ func (s *Service) cancelSubscription(ctx context.Context, in CancelInput) (*ent.
 		return nil, err
 	}
 	if in.Immediate {
-		if err := s.fallBackToDefault(ctx, c, userID, sub.PlanID); err != nil {
+		if err := s.fallBackToDefault(ctx, c, sub); err != nil {
 			return nil, err
 		}
 	}
@@ -284,15 +325,16 @@ func (s *Service) cancelSubscription(ctx context.Context, in CancelInput) (*ent.
 // fallBackToDefault puts a user whose subscription ended on the default plan, unless the plan
 // that ended is the default itself (then cancelling it means having none) or the default is not
 // configured or no longer exists.
-func (s *Service) fallBackToDefault(ctx context.Context, c *ent.Client, userID, endedPlanID string) error {
-	if s.defaultPlanID == "" || s.defaultPlanID == endedPlanID {
+func (s *Service) fallBackToDefault(ctx context.Context, c *ent.Client, ended *ent.PlanSubscription) error {
+	if s.defaultPlanID == "" || s.defaultPlanID == ended.PlanID {
 		return nil
 	}
-	return s.assignDefault(ctx, c, userID)
+	return s.assignDefault(ctx, c, ended.UserID, ended)
 }
 
-// assignDefault starts the default plan for a user who has no current subscription.
-func (s *Service) assignDefault(ctx context.Context, c *ent.Client, userID string) error {
+// assignDefault starts the default plan for a user who has no current subscription; ended, when
+// set, is the subscription it continues.
+func (s *Service) assignDefault(ctx context.Context, c *ent.Client, userID string, ended *ent.PlanSubscription) error {
 	p, err := c.Plan.Query().Where(plan.ID(s.defaultPlanID)).Only(authz.As(ctx, authz.Billing))
 	if ent.IsNotFound(err) {
 		s.logger.WarnContext(ctx, "STEWARD_DEFAULT_PLAN_ID names no plan; not assigning it", "plan", s.defaultPlanID)
@@ -301,7 +343,7 @@ func (s *Service) assignDefault(ctx context.Context, c *ent.Client, userID strin
 	if err != nil {
 		return fmt.Errorf("loading default plan: %w", err)
 	}
-	sub, err := s.switchPlan(ctx, c, userID, p, startOptions{resetUsage: true})
+	sub, err := s.switchPlan(ctx, c, userID, p, startOptions{resetUsage: true, complimentary: true, replaces: ended})
 	if err != nil {
 		return err
 	}
@@ -317,7 +359,7 @@ func (s *Service) OnSignup(ctx context.Context, c *ent.Client, u *ent.User) erro
 	if s.defaultPlanID == "" {
 		return nil
 	}
-	return s.assignDefault(ctx, c, u.ID)
+	return s.assignDefault(ctx, c, u.ID, nil)
 }
 
 // CurrentSubscriptions returns the current subscriptions of several users by user id, in one

@@ -166,6 +166,9 @@ func parseQueryLimits(s string, l gqllimit.Limits) (gqllimit.Limits, error) {
 type YooKassa struct {
 	ShopID    string
 	SecretKey string
+	// SyncAfter is how long a payment may stay PENDING before the billing job re-reads it from
+	// YooKassa, in case its notification was lost (STEWARD_PAYMENT_SYNC_AFTER, default 10m).
+	SyncAfter time.Duration
 	// APIURL overrides the API root (tests point it at a fake server).
 	APIURL string
 }
@@ -269,6 +272,14 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			problems = append(problems, fmt.Errorf("STEWARD_WS_MAX_PER_IP=%q is not a count (0 for no limit)", v))
 		}
 		cfg.WSMaxPerIP = n
+	}
+	cfg.YooKassa.SyncAfter = 10 * time.Minute
+	if v := strings.TrimSpace(getenv("STEWARD_PAYMENT_SYNC_AFTER")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			problems = append(problems, fmt.Errorf("STEWARD_PAYMENT_SYNC_AFTER=%q is not a positive duration (e.g. 10m)", v))
+		}
+		cfg.YooKassa.SyncAfter = d
 	}
 	cfg.WSAuthTimeout = 5 * time.Second
 	if v := strings.TrimSpace(getenv("STEWARD_WS_AUTH_TIMEOUT")); v != "" {

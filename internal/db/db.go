@@ -162,6 +162,9 @@ func (d *DB) migrate(ctx context.Context, r sqlRunner) error {
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return err
 	}
+	if err := d.backfillSubscriptionPrices(ctx, r); err != nil {
+		return err
+	}
 	if err := d.recordVersion(ctx, r); err != nil {
 		return err
 	}

@@ -16,7 +16,9 @@ import (
 //	1  the schema before versions were recorded
 //	2  model_grants (the Model read rule as a SQL filter)
 //	3  identities (external sign-in subjects) and memberships.source (group sync)
-const SchemaVersion = 3
+//	4  subscription prices (price snapshot, price versions), complimentary flag, replacement links,
+//	   scheduled plan changes, plan trials, partial refunds (transactions.refunded_minor)
+const SchemaVersion = 4
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
 // binary would not know its tables and could damage them, so it refuses to serve or change it.

@@ -119,6 +119,26 @@ type Provider interface {
 	CreatePayment(ctx context.Context, in CreateInput) (Payment, error)
 	// GetPayment reads a payment's current state. An unknown id yields an errs NOT_FOUND error.
 	GetPayment(ctx context.Context, id string) (Payment, error)
+	// CreateRefund returns part or all of a succeeded payment. Retrying with the same
+	// IdempotencyKey returns the same refund. Provider failures yield a *ProviderError.
+	CreateRefund(ctx context.Context, in RefundInput) (Refund, error)
+}
+
+// RefundInput asks for a refund of AmountMinor (minor units of Currency) of payment PaymentID.
+type RefundInput struct {
+	IdempotencyKey string
+	PaymentID      string
+	AmountMinor    int64
+	Currency       string
+	Description    string
+}
+
+// Refund is a provider's refund.
+type Refund struct {
+	ID          string
+	PaymentID   string
+	Status      Status
+	AmountMinor int64
 }
 
 // Unconfigured is the Provider to wire in when no payment gateway is configured: every call
@@ -138,4 +158,9 @@ func (Unconfigured) CreatePayment(context.Context, CreateInput) (Payment, error)
 // GetPayment returns ErrNotConfigured.
 func (Unconfigured) GetPayment(context.Context, string) (Payment, error) {
 	return Payment{}, ErrNotConfigured
+}
+
+// CreateRefund returns ErrNotConfigured.
+func (Unconfigured) CreateRefund(context.Context, RefundInput) (Refund, error) {
+	return Refund{}, ErrNotConfigured
 }

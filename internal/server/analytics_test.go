@@ -11,7 +11,7 @@ import (
 )
 
 const overviewFields = `mrr { currency amount } arr { currency amount } newSubscriptions canceledSubscriptions
-	activeAtStart activeAtEnd churnRate revenue { currency amount } revenueByMonth { month amounts { currency amount } }
+	activeAtStart activeAtEnd churnRate complimentary { subscriptions mrr { currency amount } } revenue { currency amount } revenueByMonth { month amounts { currency amount } }
 	usage { metric total }`
 
 // TestAnalyticsThroughGraphQL checks the figures on a small hand-computed fixture: a monthly USD
@@ -24,10 +24,17 @@ func TestAnalyticsThroughGraphQL(t *testing.T) {
 		yearly := w.createPlan(t, map[string]any{"name": "Yearly", "price": "120.00", "currency": "EUR", "interval": "YEAR"})
 		free := w.createPlan(t, map[string]any{"name": "Free", "price": "0", "currency": "USD"})
 		cy, dee, eve := w.s.Signup(t, "Cy"), w.s.Signup(t, "Dee"), w.s.Signup(t, "Eve")
-		w.assign(t, w.bob.ID, monthly)
-		w.assign(t, cy.ID, yearly)
+		// Bob and Cy pay outside the provider (complimentary: false); Fay's plan is a gift.
+		paidAssign := `mutation($u: ID!, $p: ID!) { assignPlan(userId: $u, planId: $p, complimentary: false) { complimentary } }`
+		w.s.MustQuery(t, w.admin.Token, paidAssign, "u", w.bob.ID, "p", monthly)
+		w.s.MustQuery(t, w.admin.Token, paidAssign, "u", cy.ID, "p", yearly)
 		w.assign(t, dee.ID, free)
-		w.s.MustQuery(t, w.admin.Token, `mutation($u: ID!, $p: ID!) { assignPlan(userId: $u, planId: $p, trialDays: 14) { status } }`, "u", eve.ID, "p", monthly)
+		w.s.MustQuery(t, w.admin.Token, `mutation($u: ID!, $p: ID!) { assignPlan(userId: $u, planId: $p, trialDays: 14, complimentary: false) { status } }`, "u", eve.ID, "p", monthly)
+		fay := w.s.Signup(t, "Fay")
+		gift := w.createPlan(t, map[string]any{"name": "Gift", "price": "10.00", "currency": "USD"})
+		if d := w.s.MustQuery(t, w.admin.Token, `mutation($u: ID!, $p: ID!) { assignPlan(userId: $u, planId: $p) { complimentary price { currency amount } } }`, "u", fay.ID, "p", gift); toString(d["assignPlan"]) != `{"complimentary":true,"price":{"amount":"10.00","currency":"USD"}}` {
+			t.Errorf("assignPlan without payment = %s, want a complimentary subscription at 10.00 USD", toString(d["assignPlan"]))
+		}
 		for _, amount := range []int{20, 10} {
 			if r := w.record(t, w.admin.Token, map[string]any{"userId": w.bob.ID, "metric": "REQUESTS", "amount": amount}); len(r.Errors) > 0 {
 				t.Fatalf("recordUsage: %s", r.Raw)
@@ -42,7 +49,7 @@ func TestAnalyticsThroughGraphQL(t *testing.T) {
 		}
 
 		stats := w.s.MustQuery(t, w.admin.Token, `{ plans { id stats { activeSubscriptions totalSubscriptions mrr { currency amount } } } }`)
-		want := map[string]string{monthly: "USD 10.00", yearly: "EUR 10.00", free: "USD 0.00"}
+		want := map[string]string{monthly: "USD 10.00", yearly: "EUR 10.00", free: "USD 0.00", gift: "USD 0.00"}
 		for _, p := range stats["plans"].([]any) {
 			pm := p.(map[string]any)
 			got := st.Get(pm, "stats.mrr.currency").(string) + " " + st.Get(pm, "stats.mrr.amount").(string)
@@ -60,8 +67,12 @@ func TestAnalyticsThroughGraphQL(t *testing.T) {
 		if got := toString(o["arr"]); got != `[{"amount":"120.00","currency":"EUR"},{"amount":"120.00","currency":"USD"}]` {
 			t.Errorf("ARR = %s", got)
 		}
-		if num(o["newSubscriptions"]) != 4 || num(o["canceledSubscriptions"]) != 0 || o["churnRate"] != float64(0) {
-			t.Errorf("counts = new %v canceled %v churn %v, want 4, 0, 0", o["newSubscriptions"], o["canceledSubscriptions"], o["churnRate"])
+		if num(o["newSubscriptions"]) != 5 || num(o["canceledSubscriptions"]) != 0 || o["churnRate"] != float64(0) {
+			t.Errorf("counts = new %v canceled %v churn %v, want 5, 0, 0", o["newSubscriptions"], o["canceledSubscriptions"], o["churnRate"])
+		}
+		// Fay's gift is on its own line, at what it would be worth.
+		if got := toString(o["complimentary"]); got != `{"mrr":[{"amount":"10.00","currency":"USD"}],"subscriptions":1}` {
+			t.Errorf("complimentary = %s", got)
 		}
 		if got := toString(o["revenue"]); got != `[{"amount":"10.00","currency":"USD"}]` {
 			t.Errorf("revenue = %s", got)

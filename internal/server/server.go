@@ -206,7 +206,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
-		DefaultPlanID: cfg.DefaultPlanID, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(database.Client, usageBatchSize, usageBatchWorkers(database.Dialect)).OnBatch(m.UsageBatch)})
+		DefaultPlanID: cfg.DefaultPlanID, SyncPendingAfter: cfg.YooKassa.SyncAfter, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(database.Client, usageBatchSize, usageBatchWorkers(database.Dialect)).OnBatch(m.UsageBatch)})
 	if err != nil {
 		return err
 	}

@@ -249,6 +249,7 @@ func TestPlansStatsStatementCount(t *testing.T) {
 						t.Fatal(err)
 					}
 					if err := c.PlanSubscription.Create().SetUserID(subscribers[i].ID).SetPlanID(p.ID).
+						SetPriceMinor(1000).SetCurrency("USD").
 						SetStatus("ACTIVE").SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).Exec(sys); err != nil {
 						t.Fatal(err)
 					}

@@ -60,7 +60,7 @@ type seedSub struct {
 // and usageEvents usage events into an empty database through client, in bulk inserts of 1,000
 // rows, each batch in its own transaction. The distribution: ten plans across intervals and
 // currencies; subscriptions started uniformly over the last two years, about 10% ended, and of the
-// live ones about 5% PAST_DUE, 2% PAUSED, and TRIALING when started in the last 14 days (half of
+// live ones about 5% PAST_DUE, 2% PAUSED, one in twenty of the paid ones complimentary, and TRIALING when started in the last 14 days (half of
 // those); one SUCCEEDED payment per billing period of every paid, non-trial subscription (daily and
 // weekly plans are charged once a month for the month's periods); usage events spread over the
 // last year across the metrics, each within the life of a random subscription. It is
@@ -120,7 +120,10 @@ func Seed(ctx context.Context, client *ent.Client, users, subscriptions, usageEv
 			s := seedSub{id: fmt.Sprintf("00000000-0000-4000-9000-%012d", i), userID: userIDs[i%users],
 				plan: p, created: created, end: now, paidFrom: created}
 			q := tc.PlanSubscription.Create().SetID(s.id).SetUserID(s.userID).SetPlanID(p.id).
-				SetCreatedAt(created).SetUpdatedAt(created).SetPeriodAnchor(created)
+				SetCreatedAt(created).SetUpdatedAt(created).SetPeriodAnchor(created).
+				SetPriceMinor(p.price).SetCurrency(p.currency).SetInterval(plansubscription.Interval(p.interval)).
+				// One in twenty was granted by an admin: complimentary, out of MRR.
+				SetComplimentary(p.price > 0 && i%20 == 0)
 			// A user has one current subscription at most, so any beyond one per user have ended.
 			ended := i >= users || rng.IntN(10) == 0
 			status := plansubscription.StatusACTIVE

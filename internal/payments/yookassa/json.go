@@ -102,3 +102,16 @@ func decodePayment(op string, data []byte) (payments.Payment, error) {
 	}
 	return out, nil
 }
+
+type refundRequest struct {
+	PaymentID   string     `json:"payment_id"`
+	Amount      amountJSON `json:"amount"`
+	Description string     `json:"description,omitempty"`
+}
+
+type refundJSON struct {
+	ID        string     `json:"id"`
+	PaymentID string     `json:"payment_id"`
+	Status    string     `json:"status"`
+	Amount    amountJSON `json:"amount"`
+}

@@ -219,6 +219,36 @@ func (c *Client) GetPayment(ctx context.Context, id string) (payments.Payment, e
 	return decodePayment(op, resp)
 }
 
+// CreateRefund refunds part or all of a succeeded payment (POST /refunds). Retrying with the same
+// IdempotencyKey returns the same refund.
+func (c *Client) CreateRefund(ctx context.Context, in payments.RefundInput) (payments.Refund, error) {
+	cur, err := money.ParseCurrency(in.Currency)
+	if err != nil || in.AmountMinor <= 0 || in.PaymentID == "" || in.IdempotencyKey == "" || len(in.IdempotencyKey) > maxIdempotenceKey {
+		return payments.Refund{}, errs.Invalid("amount", "a refund needs a payment, a positive amount in a known currency and an idempotency key")
+	}
+	body, err := json.Marshal(refundRequest{PaymentID: in.PaymentID,
+		Amount: amountJSON{Value: money.FormatDecimal(in.AmountMinor, cur), Currency: in.Currency}, Description: truncate(in.Description, 250)})
+	if err != nil {
+		return payments.Refund{}, fmt.Errorf("yookassa: encode refund: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	const op = "POST /refunds"
+	resp, err := c.do(ctx, op, http.MethodPost, "/refunds", in.IdempotencyKey, body)
+	if err != nil {
+		return payments.Refund{}, err
+	}
+	var r refundJSON
+	if err := json.Unmarshal(resp, &r); err != nil {
+		return payments.Refund{}, payments.NewProviderError(providerName, op, 0, "", "", false, fmt.Errorf("decoding refund: %w", err))
+	}
+	minor, err := money.ParseDecimal(r.Amount.Value, cur)
+	if err != nil {
+		return payments.Refund{}, payments.NewProviderError(providerName, op, 0, "", "", false, fmt.Errorf("refund amount: %w", err))
+	}
+	return payments.Refund{ID: r.ID, PaymentID: r.PaymentID, Status: payments.Status(r.Status), AmountMinor: minor}, nil
+}
+
 func validateCreate(in payments.CreateInput) error {
 	all := []error{in.Validate()}
 	if len(in.IdempotencyKey) > maxIdempotenceKey {

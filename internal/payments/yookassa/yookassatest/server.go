@@ -28,7 +28,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	payments map[string]*payment
-	byKey    map[string]keyed // Idempotence-Key → first request
+	byKey    map[string]keyed       // Idempotence-Key → first request
+	refunds  map[string]keyedRefund // Idempotence-Key → the refund it made
 	seq      int
 	failures []failure
 	delay    time.Duration
@@ -67,11 +68,13 @@ func NewServer(shopID, secretKey string) *Server {
 		secretKey: secretKey,
 		payments:  map[string]*payment{},
 		byKey:     map[string]keyed{},
+		refunds:   map[string]keyedRefund{},
 		now:       time.Now,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v3/payments", s.create)
 	mux.HandleFunc("GET /v3/payments/{id}", s.get)
+	mux.HandleFunc("POST /v3/refunds", s.refund)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "Unknown API method", "")
 	})
@@ -398,4 +401,73 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// refund serves POST /v3/refunds as YooKassa does for a one-stage payment: the payment must have
+// succeeded, the amount be positive, in its currency and within what is left to refund; the
+// refund succeeds at once and adds to the payment's refunded_amount. A repeated Idempotence-Key
+// with the same body answers the same refund.
+func (s *Server) refund(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("Idempotence-Key")
+	if key == "" || len(key) > 64 {
+		writeError(w, http.StatusBadRequest, "invalid_request", "Idempotence key is missing or too long", "Idempotence-Key")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", "Cannot read request body", "")
+		return
+	}
+	var req struct {
+		PaymentID string      `json:"payment_id"`
+		Amount    *amountJSON `json:"amount"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || req.Amount == nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", "payment_id and amount are required", "amount")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, seen := s.refunds[key]; seen {
+		if !bytes.Equal(prev.body, body) {
+			writeError(w, http.StatusBadRequest, "invalid_request", "Idempotence key duplicated with different request parameters", "Idempotence-Key")
+			return
+		}
+		writeJSON(w, http.StatusOK, prev.answer)
+		return
+	}
+	p, ok := s.payments[req.PaymentID]
+	if !ok {
+		writeError(w, http.StatusBadRequest, "invalid_request", "Payment not found", "payment_id")
+		return
+	}
+	cur, err := money.ParseCurrency(req.Amount.Currency)
+	minor, perr := money.ParseDecimal(req.Amount.Value, cur)
+	if err != nil || perr != nil || minor <= 0 || req.Amount.Currency != p.currency {
+		writeError(w, http.StatusBadRequest, "invalid_request", "Invalid amount", "amount")
+		return
+	}
+	total, _ := money.ParseDecimal(p.value, cur)
+	if p.status != payments.Succeeded || minor > total-p.refundedMinor {
+		writeError(w, http.StatusBadRequest, "invalid_request", "The refund amount exceeds what can be refunded", "amount.value")
+		return
+	}
+	p.refundedMinor += minor
+	s.seq++
+	answer := map[string]any{"id": fmt.Sprintf("%08x-0015-5000-9000-%012x", s.seq, s.seq), "payment_id": p.id, "status": "succeeded",
+		"amount": amountJSON{Value: req.Amount.Value, Currency: req.Amount.Currency}, "created_at": s.now().UTC().Format(time.RFC3339)}
+	s.refunds[key] = keyedRefund{body: body, answer: answer}
+	writeJSON(w, http.StatusOK, answer)
+}
+
+type keyedRefund struct {
+	body   []byte
+	answer map[string]any
+}
+
+// Refunds counts the refunds made.
+func (s *Server) Refunds() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.refunds)
 }

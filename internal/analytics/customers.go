@@ -1,0 +1,337 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/big"
+	"sort"
+	"time"
+
+	"github.com/steward-dev/steward/internal/money"
+)
+
+// CustomerMetrics are the customer-level revenue figures of an overview: MRR movements month by
+// month, paying customers, ARPU and net revenue retention, all per currency. A customer is a user;
+// the rows of one user's life (linked by plan changes and renewals onto new prices) are one
+// customer. Only paying subscriptions count: complimentary ones, free prices and trials bring no
+// MRR (see the package doc for "paying at T").
+type CustomerMetrics struct {
+	// Months has every UTC calendar month that overlaps [From, At), clipped to it, in order.
+	Months []MonthMovements
+	// PayingAtStart and PayingAtEnd count customers with MRR at From and at At, per currency.
+	PayingAtStart, PayingAtEnd []CustomerCount
+	// ARPU is MRR at At divided by the customers paying at At, per currency (rounded once).
+	ARPU []Money
+	// NetRevenueRetention compares, per currency, the MRR at At of the customers who paid at From
+	// with their MRR at From: expansion, contraction and churn count, new customers and
+	// reactivations do not.
+	NetRevenueRetention []Retention
+}
+
+// MonthMovements are the MRR movements of one month (or the part of it inside the range).
+type MonthMovements struct {
+	// Month is "YYYY-MM"; Start and End bound the part of it inside [From, At).
+	Month      string
+	Start, End time.Time
+	// Currencies has one entry per currency seen in the range, sorted, zeros included.
+	Currencies []Movements
+}
+
+// Movements compare each customer's MRR at the start and at the end of a month. A customer at zero
+// who ends above zero is new, or reactivated when they paid at any time before; one above zero who
+// ends at zero churned; one who ends higher expanded, lower contracted. Amounts are magnitudes
+// (contraction and churn are positive) and StartMRR + New + Reactivated + Expansion − Contraction
+// − Churned = EndMRR exactly before rounding; each figure is rounded once.
+type Movements struct {
+	Currency                                                         string
+	StartMRR, New, Reactivated, Expansion, Contraction, Churned, Net Money
+	EndMRR                                                           Money
+	NewCustomers, ReactivatedCustomers, ExpansionCustomers           int
+	ContractionCustomers, ChurnedCustomers                           int
+}
+
+// CustomerCount is a number of customers paying in one currency.
+type CustomerCount struct {
+	Currency  string
+	Customers int
+}
+
+// Retention is the net revenue retention of one currency.
+type Retention struct {
+	Currency string
+	// StartMRR is the MRR at From; RetainedMRR the MRR at At of those same customers.
+	StartMRR, RetainedMRR Money
+	// Rate is RetainedMRR / StartMRR rounded to 4 decimals; nil when nobody paid at From.
+	Rate *float64
+}
+
+// payRow is one paying subscription: its customer, its own price in twelfths of a minor unit
+// per month (exact for every interval), and the span [from, to) in which it paid (to zero: still
+// paying).
+type payRow struct {
+	user, currency string
+	twelfths       int64
+	from, to       time.Time
+}
+
+func (r payRow) payingAt(t time.Time) bool {
+	return !r.from.After(t) && (r.to.IsZero() || t.Before(r.to))
+}
+
+// twelfths is a price's monthly amount times 12, an integer for every interval: a year's price
+// is twelve months, a week 52/12 of a month, a day 365/12.
+func twelfths(price int64, interval string) (int64, error) {
+	mult := map[string]int64{"DAY": 365, "WEEK": 52, "MONTH": 12, "YEAR": 1}[interval]
+	if mult == 0 {
+		return 0, errors.New("analytics: unknown interval " + interval)
+	}
+	return price * mult, nil
+}
+
+// customerKey is one customer in one currency.
+type customerKey struct{ user, currency string }
+
+// Customers computes the customer metrics of an overview o (its plan, From and At). It reads
+// every paying subscription that overlaps [From, At] and, for the customers who arrive in the
+// range, whether they paid before it: two statements, whatever the range.
+func (s *Service) Customers(ctx context.Context, o *Overview) (CustomerMetrics, error) {
+	if err := authorize(ctx); err != nil {
+		return CustomerMetrics{}, err
+	}
+	out := CustomerMetrics{Months: []MonthMovements{}, PayingAtStart: []CustomerCount{}, PayingAtEnd: []CustomerCount{},
+		ARPU: []Money{}, NetRevenueRetention: []Retention{}}
+	if !o.From.Before(o.At) {
+		return out, nil // the range has not started yet
+	}
+	sc := scope{planID: o.PlanID}
+	rows, err := s.payRows(ctx, sc, o.From, o.At)
+	if err != nil {
+		return CustomerMetrics{}, err
+	}
+	before, err := s.paidBefore(ctx, sc, o.From, o.At)
+	if err != nil {
+		return CustomerMetrics{}, err
+	}
+	bounds := []time.Time{o.From}
+	for m := monthStart(o.From).AddDate(0, 1, 0); m.Before(o.At); m = m.AddDate(0, 1, 0) {
+		bounds = append(bounds, m)
+	}
+	bounds = append(bounds, o.At)
+
+	byCustomer := map[customerKey][]payRow{}
+	currencies := map[string]bool{}
+	for _, r := range rows {
+		k := customerKey{r.user, r.currency}
+		byCustomer[k] = append(byCustomer[k], r)
+		currencies[r.currency] = true
+	}
+	curs := make([]string, 0, len(currencies))
+	for c := range currencies {
+		curs = append(curs, c)
+	}
+	sort.Strings(curs)
+
+	type sums struct {
+		start, end, new, react, exp, contr, churn int64
+		nNew, nReact, nExp, nContr, nChurn        int
+	}
+	months := make([]map[string]*sums, len(bounds)-1)
+	for i := range months {
+		months[i] = map[string]*sums{}
+		for _, c := range curs {
+			months[i][c] = &sums{}
+		}
+	}
+	type cohort struct {
+		start, retained, end int64
+		nStart, nEnd         int
+	}
+	cohorts := map[string]*cohort{}
+	for _, c := range curs {
+		cohorts[c] = &cohort{}
+	}
+	v := make([]int64, len(bounds))
+	for k, rs := range byCustomer {
+		for i, b := range bounds {
+			v[i] = 0
+			for _, r := range rs {
+				if r.payingAt(b) {
+					v[i] += r.twelfths
+				}
+			}
+		}
+		for i := range months {
+			m, s0, e := months[i][k.currency], v[i], v[i+1]
+			m.start += s0
+			m.end += e
+			switch kind, amount := classify(s0, e, func() bool { return before[k] || paidEarlier(rs, bounds[i]) }); kind {
+			case movedNew:
+				m.new += amount
+				m.nNew++
+			case movedReactivated:
+				m.react += amount
+				m.nReact++
+			case movedChurned:
+				m.churn += amount
+				m.nChurn++
+			case movedExpansion:
+				m.exp += amount
+				m.nExp++
+			case movedContraction:
+				m.contr += amount
+				m.nContr++
+			}
+		}
+		c := cohorts[k.currency]
+		if first, last := v[0], v[len(v)-1]; first > 0 {
+			c.start += first
+			c.retained += last
+			c.nStart++
+		}
+		if last := v[len(v)-1]; last > 0 {
+			c.end += last
+			c.nEnd++
+		}
+	}
+
+	for i := range months {
+		mm := MonthMovements{Month: bounds[i].Format("2006-01"), Start: bounds[i], End: bounds[i+1], Currencies: []Movements{}}
+		for _, c := range curs {
+			m := months[i][c]
+			mm.Currencies = append(mm.Currencies, Movements{Currency: c,
+				StartMRR: fromTwelfths(c, m.start), EndMRR: fromTwelfths(c, m.end), Net: fromTwelfths(c, m.end-m.start),
+				New: fromTwelfths(c, m.new), Reactivated: fromTwelfths(c, m.react), Expansion: fromTwelfths(c, m.exp),
+				Contraction: fromTwelfths(c, m.contr), Churned: fromTwelfths(c, m.churn),
+				NewCustomers: m.nNew, ReactivatedCustomers: m.nReact, ExpansionCustomers: m.nExp,
+				ContractionCustomers: m.nContr, ChurnedCustomers: m.nChurn})
+		}
+		out.Months = append(out.Months, mm)
+	}
+	for _, c := range curs {
+		co := cohorts[c]
+		out.PayingAtStart = append(out.PayingAtStart, CustomerCount{Currency: c, Customers: co.nStart})
+		out.PayingAtEnd = append(out.PayingAtEnd, CustomerCount{Currency: c, Customers: co.nEnd})
+		arpu := Money{Currency: c}
+		if co.nEnd > 0 {
+			arpu.AmountMinor = money.RoundMinor(big.NewRat(co.end, 12*int64(co.nEnd)))
+		}
+		out.ARPU = append(out.ARPU, arpu)
+		ret := Retention{Currency: c, StartMRR: fromTwelfths(c, co.start), RetainedMRR: fromTwelfths(c, co.retained)}
+		if co.start > 0 {
+			rate := round4(float64(co.retained) / float64(co.start))
+			ret.Rate = &rate
+		}
+		out.NetRevenueRetention = append(out.NetRevenueRetention, ret)
+	}
+	return out, nil
+}
+
+// movement is the kind of change of one customer's MRR over a month.
+type movement int
+
+const (
+	movedNone movement = iota
+	movedNew
+	movedReactivated
+	movedExpansion
+	movedContraction
+	movedChurned
+)
+
+// classify names the movement of a customer whose MRR went from start to end (any unit) and how
+// much it moved (a magnitude). paidBefore is asked only when the customer starts at zero and ends
+// above it: it tells a reactivation from a new customer.
+func classify(start, end int64, paidBefore func() bool) (movement, int64) {
+	switch {
+	case start == end:
+		return movedNone, 0
+	case start == 0 && paidBefore():
+		return movedReactivated, end
+	case start == 0:
+		return movedNew, end
+	case end == 0:
+		return movedChurned, start
+	case end > start:
+		return movedExpansion, end - start
+	default:
+		return movedContraction, start - end
+	}
+}
+
+// paidEarlier reports whether any of a customer's rows paid before t.
+func paidEarlier(rs []payRow, t time.Time) bool {
+	for _, r := range rs {
+		if r.from.Before(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromTwelfths rounds a sum of twelfths to minor units, once, halves away from zero.
+func fromTwelfths(currency string, t int64) Money {
+	return Money{Currency: currency, AmountMinor: money.RoundMinor(big.NewRat(t, 12))}
+}
+
+// payRows reads the paying subscriptions that overlap [from, at]: not complimentary, a price
+// above zero, created by at and not ended by from, leaving out those PAUSED now (taken as paused
+// throughout, as payingAt does) and those whose trial lasted their whole life.
+func (s *Service) payRows(ctx context.Context, sc scope, from, at time.Time) ([]payRow, error) {
+	args := []any{false, at, from}
+	c, args := sc.where("plan_id", args)
+	q := `SELECT user_id, currency, "interval", price_minor, status, created_at, trial_end, ended_at FROM plan_subscriptions
+WHERE complimentary = ? AND price_minor > 0 AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?)` + c
+	var out []payRow
+	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
+		var (
+			r                 payRow
+			interval, status  string
+			price             int64
+			trialEnd, endedAt sql.NullTime
+		)
+		if err := rows.Scan(&r.user, &r.currency, &interval, &price, &status, &r.from, &trialEnd, &endedAt); err != nil {
+			return err
+		}
+		if endedAt.Valid {
+			r.to = endedAt.Time
+		} else if status != "ACTIVE" && status != "PAST_DUE" {
+			return nil // paused, or still trialing: not paying now
+		}
+		if trialEnd.Valid && trialEnd.Time.After(r.from) {
+			r.from = trialEnd.Time
+		}
+		if !r.to.IsZero() && !r.from.Before(r.to) {
+			return nil // ended within its trial: never paid
+		}
+		var err error
+		if r.twelfths, err = twelfths(price, interval); err != nil {
+			return err
+		}
+		r.from, r.to = r.from.UTC(), r.to.UTC()
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// paidBefore finds the customers (user and currency) who arrive in [from, at] and had paid
+// before from: a reactivation rather than a new customer.
+func (s *Service) paidBefore(ctx context.Context, sc scope, from, at time.Time) (map[customerKey]bool, error) {
+	args := []any{false, from}
+	c1, args := sc.where("plan_id", args)
+	args = append(args, from, at)
+	q := `SELECT DISTINCT user_id, currency FROM plan_subscriptions
+WHERE complimentary = ? AND price_minor > 0 AND ended_at <= ? AND (trial_end IS NULL OR trial_end < ended_at)` + c1 + `
+ AND user_id IN (SELECT user_id FROM plan_subscriptions WHERE created_at >= ? AND created_at <= ?)`
+	out := map[customerKey]bool{}
+	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
+		var k customerKey
+		if err := rows.Scan(&k.user, &k.currency); err != nil {
+			return err
+		}
+		out[k] = true
+		return nil
+	})
+	return out, err
+}

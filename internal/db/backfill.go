@@ -1,0 +1,25 @@
+package db
+
+import (
+	"context"
+	"fmt"
+)
+
+// backfillSubscriptionPrices gives subscriptions created before schema version 4 the price
+// snapshot that version added: their plan's price at the upgrade (the best that is known; no price
+// history was kept before), and the complimentary flag when nothing was ever billed for a priced
+// plan (paid_through is null: an admin assigned it). Rows created since always have a currency, so
+// the statement changes nothing on an upgraded database and runs on every start.
+func (d *DB) backfillSubscriptionPrices(ctx context.Context, r sqlRunner) error {
+	const q = `UPDATE plan_subscriptions SET
+ price_minor = (SELECT p.price_minor FROM plans p WHERE p.id = plan_subscriptions.plan_id),
+ currency = (SELECT p.currency FROM plans p WHERE p.id = plan_subscriptions.plan_id),
+ "interval" = (SELECT p."interval" FROM plans p WHERE p.id = plan_subscriptions.plan_id),
+ price_version = (SELECT p.price_version FROM plans p WHERE p.id = plan_subscriptions.plan_id),
+ complimentary = (paid_through IS NULL AND (SELECT p.price_minor FROM plans p WHERE p.id = plan_subscriptions.plan_id) > 0)
+WHERE currency = ''`
+	if _, err := r.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("backfilling subscription prices: %w", err)
+	}
+	return nil
+}
