@@ -222,9 +222,20 @@ func (r *run) importSubscription(ctx context.Context, s row, currentOf map[strin
 	outcome := unchanged
 	switch {
 	case old == nil:
+		p, err := r.c.Plan.Get(ctx, pid)
+		if err != nil {
+			return fmt.Errorf("loading plan %s: %w", pid, err)
+		}
 		q := r.c.PlanSubscription.Create().SetID(id).SetUserID(uid).SetPlanID(pid).SetStatus(status).
 			SetPeriodAnchor(micro(start)).SetCurrentPeriodStart(micro(start)).SetCurrentPeriodEnd(micro(end)).
-			SetCancelAtPeriodEnd(cancelAtEnd).SetNillableTrialEnd(trialEnd).SetNillableCanceledAt(canceledAt).SetNillableEndedAt(endedAt)
+			SetCancelAtPeriodEnd(cancelAtEnd).SetNillableTrialEnd(trialEnd).SetNillableCanceledAt(canceledAt).SetNillableEndedAt(endedAt).
+			// Sold at the plan's price as imported; a subscription of a priced plan that no
+			// payment of the source covers was assigned, not sold, and stays out of MRR.
+			SetPriceMinor(p.PriceMinor).SetCurrency(p.Currency).SetInterval(plansubscription.Interval(p.Interval)).
+			SetPriceVersion(p.PriceVersion).SetComplimentary(p.PriceMinor > 0 && !r.paid(id))
+		if r.paid(id) {
+			q.SetPaidThrough(micro(end))
+		}
 		if t, ok := s.epoch("created_at"); ok {
 			q.SetCreatedAt(micro(t))
 		}
@@ -255,6 +266,19 @@ func (r *run) importSubscription(ctx context.Context, s row, currentOf map[strin
 	}
 	r.subs[id] = subscription{planID: pid, anchor: anchor}
 	return nil
+}
+
+// paid reports whether a succeeded payment of the source covers subscription id.
+func (r *run) paid(id string) bool {
+	if r.paidSubs == nil {
+		r.paidSubs = map[string]bool{}
+		for _, t := range r.snap.txs {
+			if strings.EqualFold(t.str("status"), "succeeded") {
+				r.paidSubs[t.str("subscription_id")] = true
+			}
+		}
+	}
+	return r.paidSubs[id]
 }
 
 func timeOf(t *time.Time) string {

@@ -133,6 +133,8 @@ type run struct {
 	users, groups map[string]bool
 	plans         map[string]period.Interval // plan id -> its billing interval
 	subs          map[string]subscription
+	// paidSubs are the subscriptions a succeeded payment of the source covers (see paid).
+	paidSubs map[string]bool
 }
 
 func (r *run) tick(table string, done, total int) {

@@ -200,6 +200,12 @@ func TestImportNewerLayout(t *testing.T) {
 				st.Get(d, "mySubscription.plan.interval") != "MONTH" {
 				t.Errorf("alice's subscription = %v", d)
 			}
+			// Alice's subscription was paid for (t-1): it counts in MRR at the price it was sold at.
+			o := s.MustQuery(t, admin, `{ billingOverview(from: "2025-12-01T00:00:00Z", to: "2025-12-15T00:00:00Z") { mrr { amount currency } complimentary { subscriptions } } }`)
+			if st.Get(o, "billingOverview.mrr.0.amount") != "990.50" || st.Get(o, "billingOverview.mrr.0.currency") != "RUB" ||
+				st.Get(o, "billingOverview.complimentary.subscriptions") != float64(0) {
+				t.Errorf("MRR of the imported subscriptions: %v", o)
+			}
 			if d := s.MustQuery(t, bob, `{ mySubscription { id } }`); st.Get(d, "mySubscription") != nil {
 				t.Errorf("bob's canceled subscription is current: %v", d)
 			}
