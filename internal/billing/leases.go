@@ -395,10 +395,12 @@ func (l *Leases) SettleCall(ctx context.Context, c Call, u CallUsage) error {
 		le.used += used
 		parts = append(parts, usedPart{l: le, amount: used, covered: covered, at: now, u: &u, key: callKey + ":" + string(m)})
 	}
-	usr.mu.Unlock()
+	// Queued before the user's lock is let go: a flush that finds the lease without calls
+	// (under that lock) then finds this usage in the queue too (see Flush).
 	l.mu.Lock()
 	l.queue = append(l.queue, parts...)
 	l.mu.Unlock()
+	usr.mu.Unlock()
 	return nil
 }
 
@@ -467,17 +469,16 @@ func (l *Leases) Flush(ctx context.Context) error {
 	defer l.flushMu.Unlock()
 	now := l.s.now()
 	l.mu.Lock()
-	parts := l.queue
-	l.queue = nil
 	stopping := l.closed
 	users := make([]string, 0, len(l.users))
 	for id := range l.users {
 		users = append(users, id)
 	}
 	l.mu.Unlock()
-	// Done leases are picked after the queue was taken: a call that settles after this point
-	// keeps its lease's usage for the next flush, which finds the lease already settled and
-	// moves nothing from reserved (the settlement freed the whole rest).
+	// Done leases are picked before the queue is taken: the usage of their calls was queued
+	// before their last call let go of the user's lock, so it is written in this transaction,
+	// before the lease's rest is freed. Freeing the rest first would let the counter show budget
+	// as free that the queued usage is about to take.
 	var done []*lease
 	slices.Sort(users)
 	for _, id := range users {
@@ -504,6 +505,10 @@ func (l *Leases) Flush(ctx context.Context) error {
 		}
 		u.mu.Unlock()
 	}
+	l.mu.Lock()
+	parts := l.queue
+	l.queue = nil
+	l.mu.Unlock()
 	if len(parts) == 0 && len(done) == 0 {
 		return nil
 	}

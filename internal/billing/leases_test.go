@@ -85,6 +85,25 @@ func TestLeasesAdmitExactlyNOf200ConcurrentCalls(t *testing.T) {
 					admitted atomic.Int64
 					other    atomic.Value
 				)
+				// Flushes run all along, as the flush loop's do, so that leases replaced mid-way
+				// are settled while their last calls are settling.
+				stop := make(chan struct{})
+				flushed := make(chan struct{})
+				go func() {
+					defer close(flushed)
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						for _, m := range lw.meters {
+							if err := m.Flush(lw.ctx); err != nil {
+								other.Store(err)
+							}
+						}
+					}
+				}()
 				for i := range calls {
 					wg.Add(1)
 					go func() {
@@ -105,6 +124,8 @@ func TestLeasesAdmitExactlyNOf200ConcurrentCalls(t *testing.T) {
 					}()
 				}
 				wg.Wait()
+				close(stop)
+				<-flushed
 				if err := other.Load(); err != nil {
 					t.Fatal(err)
 				}
