@@ -129,3 +129,18 @@ func TestTiktokenCountsOffline(t *testing.T) {
 		t.Errorf("byte estimate of 5 bytes: got %d, want 2", got)
 	}
 }
+
+func TestHasUsage(t *testing.T) {
+	for data, want := range map[string]bool{
+		`{"choices":[{"delta":{"content":"hi"}}]}`:                    false,
+		`{"choices":[{"delta":{"content":"hi"}}],"usage":null}`:       false,
+		`{"choices":[{"delta":{"content":"the \"usage\": {"}}]}`:      false,
+		`{"choices":[],"usage":{"prompt_tokens":1}}`:                  true,
+		`{"choices":[], "usage" : {"prompt_tokens":1}}`:               true,
+		`{"choices":[{"delta":{"content":"usage"}}],"usage":{"x":1}}`: true,
+	} {
+		if got := hasUsage([]byte(data)); got != want {
+			t.Errorf("hasUsage(%s) = %v, want %v", data, got, want)
+		}
+	}
+}
