@@ -6,8 +6,9 @@
 // A call's life: authenticate the key (and, for a service key holding gateway.forward_user, the
 // user Open WebUI names in its forwarded headers); check CallModels; find the model through the
 // models service (its access list decides); hold one request plus the counted prompt and the
-// answer's bound (billing.HoldCall), refusing with 429 insufficient_quota before any upstream is
-// called; forward to the model's upstreams in order, failing over while nothing was sent to the
+// answer's bound (Meter.HoldCall: in the server billing.Leases, which admits calls in memory
+// against budget leases and writes usage in batches), refusing with 429 insufficient_quota before
+// any upstream is called; forward to the model's upstreams in order, failing over while nothing was sent to the
 // client; relay the answer (streams chunk by chunk, flushed); settle with the reported usage, or
 // the counted text when there is none. Every path that ends before settling releases the hold,
 // and the reservation's TTL is the backstop if the process dies.

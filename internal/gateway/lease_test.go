@@ -2,12 +2,14 @@ package gateway_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"sync"
 	"testing"
 
+	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db/dbtest"
 	st "github.com/steward-dev/steward/internal/servertest"
 )
@@ -90,4 +92,21 @@ func TestTwoGatewaysOnOneDatabaseNeverOverAdmit(t *testing.T) {
 		}
 		w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": n})
 	})
+}
+
+// With leases off (STEWARD_GATEWAY_LEASE_CALLS=0) every call holds and settles in the database
+// on its own, exactly as well.
+func TestWithoutLeasesEachCallHoldsInTheDatabase(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite, map[string]string{"STEWARD_GATEWAY_LEASE_CALLS": "0"})
+	const n, calls = 100, 200
+	w.plan(t, w.user.ID, map[string]int{"REQUESTS": n})
+	status := callConcurrently(t, []*st.Server{w.s}, w.userKey, calls)
+	if status[http.StatusOK] != n || status[http.StatusTooManyRequests] != calls-n {
+		t.Fatalf("statuses %v, want %d OK and %d refused", status, n, calls-n)
+	}
+	w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": n})
+	held, err := w.s.App.DB.Client.QuotaReservation.Query().Count(authz.AsOperator(context.Background()))
+	if err != nil || held != 3*n {
+		t.Fatalf("%d reservations (%v), want one per admitted call and metric (%d)", held, err, 3*n)
+	}
 }
