@@ -144,3 +144,28 @@ func TestHasUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestUpstreamBodyIsValidJSONWithOnlyWhatItNeeds(t *testing.T) {
+	for body, wantOptions := range map[string]bool{
+		`{"model":"alias","messages":[{"role":"user","content":"<x> & \"y\""}]}`:                   false,
+		`{"model":"alias","messages":[{"role":"user","content":"x"}],"stream":true}`:               true,
+		"{\"model\":\"alias\",\n \"messages\": [ {\"role\":\"user\",\"content\":\"x\"} ],\"n\":2}": false,
+	} {
+		r, e := parseRequest(chatCompletions, []byte(body))
+		if e != nil {
+			t.Fatal(e)
+		}
+		raw, err := r.upstreamBody("base-model")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatalf("%s: upstream body %s is not JSON: %v", body, raw, err)
+		}
+		_, hasOptions := got["stream_options"]
+		if got["model"] != "base-model" || hasOptions != wantOptions || len(got["messages"].([]any)) != 1 {
+			t.Errorf("%s: upstream body %s", body, raw)
+		}
+	}
+}
