@@ -43,6 +43,12 @@ type Models interface {
 	Get(ctx context.Context, id string) (*ent.Model, error)
 }
 
+// Accounts finds an account by id for forwarded users, through a cache that forgets it when its
+// role changes (internal/sessions); optional.
+type Accounts interface {
+	Account(ctx context.Context, id string) (*auth.Viewer, error)
+}
+
 // Meter holds and settles the calls (internal/billing).
 type Meter interface {
 	HoldCall(ctx context.Context, in billing.CallHold) (billing.Call, error)
@@ -64,6 +70,8 @@ type Config struct {
 	Upstreams Upstreams
 	// Users finds the user named by forwarded headers.
 	Users *ent.Client
+	// Accounts, when set, finds forwarded users by id instead of a query per call.
+	Accounts Accounts
 	// Counter counts prompt and answer tokens; nil means Tiktoken.
 	Counter Counter
 	// DefaultMaxTokens is held for the answer when a request sets no max_tokens; 0 means 4096.

@@ -32,7 +32,7 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 	// has let every answered call settle.
 	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, HoldTTL: g.HoldTTL, Logger: logger})
 	gw, err := gateway.New(gateway.Config{
-		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: gateway.FromSettings{Source: store}, Users: client,
+		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: gateway.FromSettings{Source: store}, Users: client, Accounts: authn,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,
 		UnknownUsers: gateway.UnknownUserPolicy(g.UnknownUsers), CreatePending: register, Logger: logger, Now: opts.Now,
 		Metrics: registry,
