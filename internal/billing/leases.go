@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -182,13 +183,15 @@ func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 			return Call{}, err
 		}
 	}
-	lc := &leasedCall{leases: make(map[metric.Metric]*lease, len(in.Amounts)), amounts: in.Amounts}
+	lc := &leasedCall{leases: make(map[metric.Metric]*lease, len(in.Amounts)), amounts: maps.Clone(in.Amounts)}
 	for m, a := range in.Amounts {
 		le := u.leases[m]
 		le.held += a
 		le.inflight++
 		le.lastCall = now
-		if le.amount-le.held < a { // a lease of this one call: admit nothing more on it
+		if le.amount-le.held < a {
+			// Full for a call like this one (or a lease of this call alone): the next call
+			// takes a new lease, giving this one's rest back in the same transaction.
 			le.closed = true
 		}
 		lc.leases[m] = le
