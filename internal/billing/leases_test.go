@@ -27,7 +27,7 @@ type leaseWorld struct {
 	meters []*billing.Leases
 }
 
-func newLeaseWorld(t *testing.T, b dbtest.Backend, replicas int, calls int64) *leaseWorld {
+func newLeaseWorld(t testing.TB, b dbtest.Backend, replicas int, calls int64) *leaseWorld {
 	t.Helper()
 	d := dbtest.NewDB(t, b)
 	clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
