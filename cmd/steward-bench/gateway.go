@@ -37,7 +37,7 @@ func runGateway(ctx context.Context, args []string) error {
 	tf.register(fs)
 	lf.register(fs, 1)
 	users := fs.Int("users", 50, "users the calls are made for")
-	levels := fs.String("concurrency", "1,200", "comma-separated numbers of concurrent streams to measure")
+	levels := fs.String("concurrency", "1,200,1000", "comma-separated numbers of concurrent streams to measure")
 	chunks := fs.Int("chunks", 20, "chunks per streamed answer")
 	chunkDelay := fs.Duration("chunk-delay", 5*time.Millisecond, "delay between chunks at the upstream (a model generating)")
 	if err := fs.Parse(args); err != nil {
@@ -54,6 +54,15 @@ func runGateway(ctx context.Context, args []string) error {
 		}
 		conc = append(conc, n)
 	}
+	maxConc := 0
+	for _, c := range conc {
+		maxConc = max(maxConc, c)
+	}
+	if files, err := raiseFileLimit(); err != nil {
+		return fmt.Errorf("raising the open files limit: %w", err)
+	} else if files != 0 && files < uint64(3*maxConc+256) {
+		return fmt.Errorf("%d concurrent streams need about %d open files; the limit is %d (raise it with ulimit -Hn)", maxConc, 3*maxConc+256, files)
+	}
 	up := fakeupstream.New()
 	defer up.Close()
 	up.Record = false
@@ -64,10 +73,6 @@ func runGateway(ctx context.Context, args []string) error {
 	up.Set(fakeupstream.Behaviour{Chunks: parts, ChunkDelay: *chunkDelay})
 	os.Setenv("OPENAI_API_BASE_URLS", up.BaseURL())
 	os.Setenv("ENABLE_API_KEYS", "true")
-	maxConc := 0
-	for _, c := range conc {
-		maxConc = max(maxConc, c)
-	}
 	tg, err := tf.open(ctx, maxConc)
 	if err != nil {
 		return err

@@ -28,6 +28,8 @@ type CallHold struct {
 type Call struct {
 	UserID       string
 	Reservations map[metric.Metric]string
+	// leased is set when the call was admitted against leases (Leases.HoldCall).
+	leased *leasedCall
 }
 
 // CallUsage is what a call really used, with what the usage events carry.

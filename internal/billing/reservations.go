@@ -262,8 +262,14 @@ func (s *Service) claimReservation(ctx context.Context, c *ent.Client, id string
 	if !now.Before(r.ExpiresAt) {
 		return nil, errs.Conflict("reservation has expired and its budget is released; record the usage with recordUsage instead")
 	}
+	// A gateway lease frees part of its hold as its calls settle (settled_amount while active):
+	// the claim must see the same freed part it read, and free only the rest.
+	freed := quotareservation.SettledAmountIsNil()
+	if r.SettledAmount != nil {
+		freed = quotareservation.SettledAmountEQ(*r.SettledAmount)
+	}
 	upd := c.QuotaReservation.Update().
-		Where(quotareservation.ID(id), quotareservation.StatusEQ(quotareservation.StatusACTIVE)).
+		Where(quotareservation.ID(id), quotareservation.StatusEQ(quotareservation.StatusACTIVE), freed).
 		SetStatus(to).SetUpdatedAt(now)
 	if settled != nil {
 		upd.SetSettledAmount(*settled)
@@ -275,6 +281,7 @@ func (s *Service) claimReservation(ctx context.Context, c *ent.Client, id string
 	if n == 0 {
 		return nil, errs.Conflict("reservation was settled or released concurrently")
 	}
+	r.Amount = heldOf(r) // what the counter still holds for it
 	r.Status, r.SettledAmount, r.UpdatedAt = to, settled, now
 	return r, nil
 }
@@ -324,7 +331,7 @@ func (s *Service) expireCounterReservations(ctx context.Context, c *ent.Client, 
 			return 0, err
 		}
 		if ok {
-			freed += r.Amount
+			freed += heldOf(r)
 		}
 	}
 	return freed, nil
@@ -332,17 +339,31 @@ func (s *Service) expireCounterReservations(ctx context.Context, c *ent.Client, 
 
 // expireOne claims one expired reservation and frees its hold; false when someone else did.
 func (s *Service) expireOne(ctx context.Context, c *ent.Client, r *ent.QuotaReservation, now time.Time) (bool, error) {
-	n, err := c.QuotaReservation.Update().
-		Where(quotareservation.ID(r.ID), quotareservation.StatusEQ(quotareservation.StatusACTIVE), quotareservation.ExpiresAtLTE(now)).
-		SetStatus(quotareservation.StatusEXPIRED).SetUpdatedAt(now).Save(authz.As(ctx, authz.Billing))
+	// The claim returns the hold the counter still has: a gateway lease (Leases) has freed part
+	// of its amount already, counted in settled_amount while it is active.
+	rows, err := c.QueryContext(ctx, s.rebind(`UPDATE quota_reservations SET status = 'EXPIRED', updated_at = ?
+WHERE id = ? AND status = 'ACTIVE' AND expires_at <= ? RETURNING amount - COALESCE(settled_amount, 0)`), now, r.ID, now)
 	if err != nil {
 		return false, fmt.Errorf("expiring reservation: %w", err)
 	}
-	if n == 0 {
+	var held int64
+	found := rows.Next()
+	if found {
+		err = rows.Scan(&held)
+	}
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return false, fmt.Errorf("expiring reservation: %w", err)
+	}
+	if !found {
 		return false, nil
 	}
-	if r.SubscriptionID != nil {
-		if _, _, err := s.moveReserved(ctx, c, r, 0, now); err != nil {
+	if r.SubscriptionID != nil && held > 0 {
+		h := *r
+		h.Amount = held
+		if _, _, err := s.moveReserved(ctx, c, &h, 0, now); err != nil {
 			return false, err
 		}
 	}
@@ -360,7 +381,7 @@ func (s *Service) expiredReserved(ctx context.Context, c *ent.Client, subID stri
 	}
 	var sum int64
 	for _, r := range stale {
-		sum += r.Amount
+		sum += heldOf(r)
 	}
 	return sum, nil
 }
@@ -398,4 +419,13 @@ func (s *Service) ExpireReservations(ctx context.Context, now time.Time) (int, e
 			return total, nil
 		}
 	}
+}
+
+// heldOf is the budget an active reservation still holds on its counter: its amount, less what
+// a gateway lease has freed of it already (settled_amount, while active).
+func heldOf(r *ent.QuotaReservation) int64 {
+	if r.SettledAmount == nil {
+		return r.Amount
+	}
+	return max(r.Amount-*r.SettledAmount, 0)
 }

@@ -204,3 +204,28 @@ func TestLoadResourceLimits(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadGatewayLeaseCalls(t *testing.T) {
+	for env, want := range map[string]int64{"": 64, "0": 0, "8": 8} {
+		c, err := Load(nil, func(k string) string {
+			if k == "STEWARD_GATEWAY_LEASE_CALLS" {
+				return env
+			}
+			return ""
+		})
+		if err != nil || c.Gateway.LeaseCalls != want {
+			t.Errorf("STEWARD_GATEWAY_LEASE_CALLS=%q: %d, %v; want %d", env, c.Gateway.LeaseCalls, err, want)
+		}
+	}
+	for _, bad := range []string{"-1", "lots", "100001"} {
+		_, err := Load(nil, func(k string) string {
+			if k == "STEWARD_GATEWAY_LEASE_CALLS" {
+				return bad
+			}
+			return ""
+		})
+		if err == nil || !strings.Contains(err.Error(), "STEWARD_GATEWAY_LEASE_CALLS") {
+			t.Errorf("STEWARD_GATEWAY_LEASE_CALLS=%q: err %v, want one naming the variable", bad, err)
+		}
+	}
+}

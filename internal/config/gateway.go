@@ -21,11 +21,15 @@ type Gateway struct {
 	// HoldTTL bounds how long an unsettled call holds quota, for a process that dies mid-call
 	// (STEWARD_GATEWAY_HOLD_TTL, a Go duration, default 10m).
 	HoldTTL time.Duration
+	// LeaseCalls is how many calls' worth of quota one lease takes, so that calls are admitted
+	// in memory and written in batches (STEWARD_GATEWAY_LEASE_CALLS, default 64; 0 holds every
+	// call in the database on its own; see billing.Leases).
+	LeaseCalls int64
 }
 
 // DefaultGateway is the gateway without configuration.
 func DefaultGateway() Gateway {
-	return Gateway{DefaultMaxTokens: 4096, UnknownUsers: "refuse", MaxBodyBytes: 8 << 20, HoldTTL: 10 * time.Minute}
+	return Gateway{DefaultMaxTokens: 4096, UnknownUsers: "refuse", MaxBodyBytes: 8 << 20, HoldTTL: 10 * time.Minute, LeaseCalls: 64}
 }
 
 // loadGateway reads STEWARD_GATEWAY_*, reporting every bad value.
@@ -57,6 +61,14 @@ func loadGateway(getenv func(string) string, g *Gateway) []error {
 			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_HOLD_TTL=%q: want a duration from 1m to 24h", v))
 		} else {
 			g.HoldTTL = d
+		}
+	}
+	if v := strings.TrimSpace(getenv("STEWARD_GATEWAY_LEASE_CALLS")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > 100_000 {
+			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_LEASE_CALLS=%q: want a whole number from 0 to 100000", v))
+		} else {
+			g.LeaseCalls = n
 		}
 	}
 	return problems

@@ -94,7 +94,15 @@ func (g *Gateway) identify(r *http.Request) (*caller, error) {
 // is refused too, until an admin approves it) when the policy says so.
 func (g *Gateway) forwardedUser(ctx context.Context, id, email, name string) (*ent.User, error) {
 	sys := authz.As(ctx, authz.Gateway)
-	if id != "" {
+	if id != "" && g.cfg.Accounts != nil {
+		v, err := g.cfg.Accounts.Account(sys, id)
+		if err == nil {
+			return &ent.User{ID: v.UserID, Role: user.Role(v.Role)}, nil
+		}
+		if errs.CodeOf(err) != errs.CodeNotFound {
+			return nil, err
+		}
+	} else if id != "" {
 		u, err := g.cfg.Users.User.Query().Where(user.ID(id)).Only(sys)
 		if err == nil {
 			return u, nil

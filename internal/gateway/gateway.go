@@ -6,8 +6,9 @@
 // A call's life: authenticate the key (and, for a service key holding gateway.forward_user, the
 // user Open WebUI names in its forwarded headers); check CallModels; find the model through the
 // models service (its access list decides); hold one request plus the counted prompt and the
-// answer's bound (billing.HoldCall), refusing with 429 insufficient_quota before any upstream is
-// called; forward to the model's upstreams in order, failing over while nothing was sent to the
+// answer's bound (Meter.HoldCall: in the server billing.Leases, which admits calls in memory
+// against budget leases and writes usage in batches), refusing with 429 insufficient_quota before
+// any upstream is called; forward to the model's upstreams in order, failing over while nothing was sent to the
 // client; relay the answer (streams chunk by chunk, flushed); settle with the reported usage, or
 // the counted text when there is none. Every path that ends before settling releases the hold,
 // and the reservation's TTL is the backstop if the process dies.
@@ -42,6 +43,12 @@ type Models interface {
 	Get(ctx context.Context, id string) (*ent.Model, error)
 }
 
+// Accounts finds an account by id for forwarded users, through a cache that forgets it when its
+// role changes (internal/sessions); optional.
+type Accounts interface {
+	Account(ctx context.Context, id string) (*auth.Viewer, error)
+}
+
 // Meter holds and settles the calls (internal/billing).
 type Meter interface {
 	HoldCall(ctx context.Context, in billing.CallHold) (billing.Call, error)
@@ -63,6 +70,8 @@ type Config struct {
 	Upstreams Upstreams
 	// Users finds the user named by forwarded headers.
 	Users *ent.Client
+	// Accounts, when set, finds forwarded users by id instead of a query per call.
+	Accounts Accounts
 	// Counter counts prompt and answer tokens; nil means Tiktoken.
 	Counter Counter
 	// DefaultMaxTokens is held for the answer when a request sets no max_tokens; 0 means 4096.

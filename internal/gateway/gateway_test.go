@@ -444,6 +444,12 @@ func TestForwardedUserHeaders(t *testing.T) {
 			t.Errorf("no event carries the forwarded chat id")
 		}
 
+		// The account found by id is remembered between calls (sessions.Account), but not past a
+		// role change: made pending by an admin, Carol is refused at once.
+		w.s.MustQuery(t, w.admin.Token, `mutation($id: ID!) { updateUser(id: $id, input: {role: PENDING}) { id } }`, "id", carol.ID)
+		wantError(t, w.post(t, "/v1/chat/completions", w.userKey, chat(false), forwarded(carol, "chat-1")...),
+			http.StatusForbidden, "invalid_request_error", "permission_denied")
+
 		// An unknown user is refused, and so is a pending one.
 		wantError(t, w.post(t, "/v1/chat/completions", w.userKey, chat(false), gateway.HeaderUserEmail, "nobody@example.com"),
 			http.StatusForbidden, "invalid_request_error", "permission_denied")

@@ -46,10 +46,13 @@ func TestGatewayUsageIsLive(t *testing.T) {
 				t.Fatalf("got %s %s", m.Type, m.Payload)
 			}
 			u := p.Data.UsageUpdated
-			if v, ok := want[u.Metric]; !ok || u.UserID != w.user.ID || u.Amount != v || u.Used != v || u.Reserved != 0 {
+			// Reserved is the unused rest of the call's budget lease (billing.Leases) until the
+			// lease is given back, which wantQuota waits for below.
+			if v, ok := want[u.Metric]; !ok || u.UserID != w.user.ID || u.Amount != v || u.Used != v || u.Reserved < 0 {
 				t.Fatalf("update %+v, want the settled %s of %v for the caller", u, u.Metric, v)
 			}
 			delete(want, u.Metric)
 		}
+		w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": 1, "TOKENS_INPUT": fakeupstream.PromptTokens, "TOKENS_OUTPUT": fakeupstream.CompletionTokens})
 	})
 }

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -102,21 +104,53 @@ const maxAnswerTokens = 10_000_000
 // upstreamBody is the body sent to an upstream: the client's, with the upstream's name for the
 // model and, for streams, stream_options.include_usage set so that the upstream reports usage.
 func (r *request) upstreamBody(model string) ([]byte, error) {
-	fields := make(map[string]json.RawMessage, len(r.fields)+1)
-	for k, v := range r.fields {
-		fields[k] = v
+	name, err := json.Marshal(model)
+	if err != nil {
+		return nil, err
 	}
-	name, _ := json.Marshal(model)
-	fields["model"] = name
+	var options []byte
 	if r.stream {
 		so := map[string]json.RawMessage{}
 		if raw, ok := r.fields["stream_options"]; ok {
 			_ = json.Unmarshal(raw, &so)
 		}
 		so["include_usage"] = json.RawMessage("true")
-		fields["stream_options"], _ = json.Marshal(so)
+		if options, err = json.Marshal(so); err != nil {
+			return nil, err
+		}
 	}
-	return json.Marshal(fields)
+	// The object is written field by field rather than through json.Marshal, which would scan
+	// every value again (the whole conversation) to compact it: each value is the client's
+	// own, already checked by json.Unmarshal. Keys in order, so that the body is deterministic.
+	keys := slices.Sorted(maps.Keys(r.fields))
+	if options != nil && r.fields["stream_options"] == nil {
+		keys = append(keys, "stream_options")
+	}
+	size := 2 + len(name) + len(options)
+	for k, v := range r.fields {
+		size += len(k) + len(v) + 4
+	}
+	out := make([]byte, 0, size+32)
+	out = append(out, '{')
+	for i, k := range keys {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		key, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, key...), ':')
+		switch {
+		case k == "model":
+			out = append(out, name...)
+		case k == "stream_options" && options != nil:
+			out = append(out, options...)
+		default:
+			out = append(out, r.fields[k]...)
+		}
+	}
+	return append(out, '}'), nil
 }
 
 // promptTokens counts the prompt as OpenAI bills it: for chat, every message's role, name and text

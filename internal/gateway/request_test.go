@@ -129,3 +129,43 @@ func TestTiktokenCountsOffline(t *testing.T) {
 		t.Errorf("byte estimate of 5 bytes: got %d, want 2", got)
 	}
 }
+
+func TestHasUsage(t *testing.T) {
+	for data, want := range map[string]bool{
+		`{"choices":[{"delta":{"content":"hi"}}]}`:                    false,
+		`{"choices":[{"delta":{"content":"hi"}}],"usage":null}`:       false,
+		`{"choices":[{"delta":{"content":"the \"usage\": {"}}]}`:      false,
+		`{"choices":[],"usage":{"prompt_tokens":1}}`:                  true,
+		`{"choices":[], "usage" : {"prompt_tokens":1}}`:               true,
+		`{"choices":[{"delta":{"content":"usage"}}],"usage":{"x":1}}`: true,
+	} {
+		if got := hasUsage([]byte(data)); got != want {
+			t.Errorf("hasUsage(%s) = %v, want %v", data, got, want)
+		}
+	}
+}
+
+func TestUpstreamBodyIsValidJSONWithOnlyWhatItNeeds(t *testing.T) {
+	for body, wantOptions := range map[string]bool{
+		`{"model":"alias","messages":[{"role":"user","content":"<x> & \"y\""}]}`:                   false,
+		`{"model":"alias","messages":[{"role":"user","content":"x"}],"stream":true}`:               true,
+		"{\"model\":\"alias\",\n \"messages\": [ {\"role\":\"user\",\"content\":\"x\"} ],\"n\":2}": false,
+	} {
+		r, e := parseRequest(chatCompletions, []byte(body))
+		if e != nil {
+			t.Fatal(e)
+		}
+		raw, err := r.upstreamBody("base-model")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatalf("%s: upstream body %s is not JSON: %v", body, raw, err)
+		}
+		_, hasOptions := got["stream_options"]
+		if got["model"] != "base-model" || hasOptions != wantOptions || len(got["messages"].([]any)) != 1 {
+			t.Errorf("%s: upstream body %s", body, raw)
+		}
+	}
+}

@@ -33,8 +33,11 @@ func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *r
 	_ = rc.Flush()
 
 	var (
-		out     outcome
-		text    strings.Builder
+		out outcome
+		// chunks are the data of the chunks without usage, decoded for their text only when the
+		// upstream reports no usage: decoding every chunk on the way was a tenth of the
+		// gateway's CPU time under load.
+		chunks  [][]byte
 		skip    bool // inside an event that is not passed on
 		pending bool // bytes written since the last flush
 		done    bool // the upstream sent [DONE]
@@ -62,7 +65,9 @@ func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *r
 					data = bytes.TrimSpace(data)
 					if string(data) == "[DONE]" {
 						done = true
-					} else if hideUsage := g.readChunk(data, req, &out, &text); hideUsage {
+					} else if !hasUsage(data) {
+						chunks = append(chunks, bytes.Clone(data))
+					} else if hideUsage := g.readChunk(data, req, &out, nil); hideUsage {
 						skip = true
 					}
 				}
@@ -85,12 +90,35 @@ func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *r
 	if pending {
 		_ = rc.Flush()
 	}
-	out.text = text.String()
+	if out.reported == nil {
+		var text strings.Builder
+		for _, data := range chunks {
+			g.readChunk(data, req, &out, &text)
+		}
+		out.text = text.String()
+	}
 	return out
 }
 
-// readChunk reads a chunk's usage and text; it reports whether the chunk is the usage-only chunk
-// that the client did not ask for.
+// hasUsage reports whether a chunk may carry a usage object: a "usage" key whose value is an
+// object (OpenAI sends "usage":null in every chunk of a stream that asked for usage). A false
+// positive only costs a full decode.
+func hasUsage(data []byte) bool {
+	for {
+		i := bytes.Index(data, []byte(`"usage"`))
+		if i < 0 {
+			return false
+		}
+		data = data[i+len(`"usage"`):]
+		rest, ok := bytes.CutPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte(":"))
+		if rest = bytes.TrimLeft(rest, " \t\r\n"); ok && len(rest) > 0 && rest[0] == '{' {
+			return true
+		}
+	}
+}
+
+// readChunk reads a chunk's usage and, with a text builder, its text; it reports whether the
+// chunk is the usage-only chunk that the client did not ask for.
 func (g *Gateway) readChunk(data []byte, req *request, out *outcome, text *strings.Builder) bool {
 	var c struct {
 		Usage   *usage `json:"usage"`
@@ -107,6 +135,9 @@ func (g *Gateway) readChunk(data []byte, req *request, out *outcome, text *strin
 		return false
 	}
 	for _, ch := range c.Choices {
+		if text == nil {
+			break // the caller only wants the usage
+		}
 		text.WriteString(ch.Text)
 		text.WriteString(ch.Delta.Content)
 		text.WriteString(ch.Delta.ReasoningContent)

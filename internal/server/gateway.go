@@ -19,7 +19,7 @@ import (
 
 // gatewayHandler builds the OpenAI-compatible API served at /v1.
 func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn *sessions.Service, perms authz.Permissions,
-	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer) (*gateway.Gateway, error) {
+	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer) (*gateway.Gateway, func(), error) {
 	g := cfg.Gateway
 	register := func(ctx context.Context, name, email string) (string, error) {
 		u, err := userAdmin.RegisterForwarded(authz.As(ctx, authz.Gateway), name, email)
@@ -28,10 +28,18 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 		}
 		return u.ID, nil
 	}
-	return gateway.New(gateway.Config{
-		Authn: authn, Perms: perms, Models: modelService, Meter: bill, Upstreams: gateway.FromSettings{Source: store}, Users: client,
+	// The gateway meters through leases (billing.Leases), closed after the gateway's own Close
+	// has let every answered call settle.
+	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, HoldTTL: g.HoldTTL, Logger: logger})
+	gw, err := gateway.New(gateway.Config{
+		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: gateway.FromSettings{Source: store}, Users: client, Accounts: authn,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,
 		UnknownUsers: gateway.UnknownUserPolicy(g.UnknownUsers), CreatePending: register, Logger: logger, Now: opts.Now,
 		Metrics: registry,
 	})
+	if err != nil {
+		meter.Close()
+		return nil, nil, err
+	}
+	return gw, meter.Close, nil
 }

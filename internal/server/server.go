@@ -297,12 +297,12 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, ext.header.Wrap(withGraphQLRequests(withRateLimit(limits, gql)))))))
 	ext.mount(mux)
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
-	gw, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry)
+	gw, closeMeter, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry)
 	if err != nil {
 		return err
 	}
 	mux.Handle("/v1/", gw)
-	a.closers = append(a.closers, gw.Close)
+	a.closers = append(a.closers, gw.Close, closeMeter)
 	playground, playgroundPolicy := playgroundPage("/graphql")
 	mux.Handle("GET /{$}", playground)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

@@ -14,6 +14,7 @@ import (
 	"github.com/steward-dev/steward/ent/apikey"
 	"github.com/steward-dev/steward/ent/privacy"
 	"github.com/steward-dev/steward/ent/session"
+	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
@@ -462,4 +463,26 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// Account returns the viewer of the account id, for a credential that speaks for it (the
+// gateway's forwarded users, named on every model call), with NOT_FOUND when there is none. It
+// goes through the credential cache, which forgets the account as soon as its role or
+// credentials change (CredentialsChanged), and is off when replicas share the database.
+func (s *Service) Account(ctx context.Context, id string) (*auth.Viewer, error) {
+	now := s.now().UTC()
+	if v, ok := s.cache.get("u:"+id, now); ok {
+		return v, nil
+	}
+	gen := s.cache.begin()
+	u, err := s.client.User.Query().Where(user.ID(id)).Only(authz.As(ctx, authz.Credentials))
+	if ent.IsNotFound(err) {
+		return nil, errs.NotFound("user")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading account: %w", err)
+	}
+	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role)}
+	s.cache.put("u:"+id, v, gen, now, nil)
+	return v, nil
 }

@@ -1,0 +1,715 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
+)
+
+// Leases meters calls against budget leases, so that a busy gateway writes to the database once
+// per lease and once per flush instead of twice per call, with quotas still exact.
+//
+// A lease is one quota reservation (a row in quota_reservations, counted in the counter's
+// reserved budget like any hold) of several calls' worth of one metric for one user. Calls are
+// admitted against it in memory while it has room; what they use is queued and written in
+// batches every FlushInterval (usage events, counters, rollups, live updates), moving the
+// consumed part from reserved to used. The lease's settled_amount counts, while it is active,
+// the part of its hold already freed that way, so that expiry (the backstop if the process dies)
+// frees only the rest. A lease stops admitting after LeaseWindow or LeaseIdle without calls, and
+// is settled, giving back what it did not use, once its last call has settled.
+//
+// Exactness: every lease is taken by bumpCounter within the quota, like a reservation, so the
+// leases of all replicas together never exceed the limit, and calls are admitted in memory only
+// within their lease. A lease takes at most 1/LeaseShare of the remaining budget; when that is
+// less than two calls' worth, the call holds exactly its own amounts (a lease of one call), so
+// the last calls before the limit are admitted one by one in the database, as without leases.
+// When a call does not fit its user's lease, the lease's unused rest is given back in the same
+// transaction that takes the new one, so one process never refuses a call for lack of budget
+// that it holds itself.
+type Leases struct {
+	s   *Service
+	cfg LeaseConfig
+
+	mu     sync.Mutex
+	users  map[string]*userLeases
+	queue  []usedPart
+	closed bool
+
+	stop chan struct{}
+	done chan struct{}
+	// flushMu makes flushes one at a time.
+	flushMu sync.Mutex
+}
+
+// LeaseConfig tunes Leases; zero values take the defaults.
+type LeaseConfig struct {
+	// Calls is how many calls' amounts a lease takes at most; below 2 every call holds exactly
+	// its own amounts in the database (Service.HoldCall), as without leases.
+	Calls int64
+	// Share bounds a lease to 1/Share of the remaining quota (default 4), so that replicas
+	// share what is left and the last calls are held one by one.
+	Share int64
+	// Window is how long a lease admits calls (default 10 s): a plan change reaches calls
+	// admitted under the leases of the old plan after at most this long.
+	Window time.Duration
+	// Idle gives a lease back after this long without a new call (default 1 s).
+	Idle time.Duration
+	// FlushInterval is how often settled calls are written (default 20 ms).
+	FlushInterval time.Duration
+	// HoldTTL bounds a call; a lease expires Window + HoldTTL after it was taken (default 10 min).
+	HoldTTL time.Duration
+	Logger  *slog.Logger
+}
+
+// userLeases are one user's leases, one per metric; mu serializes the user's admissions.
+type userLeases struct {
+	mu     sync.Mutex
+	leases map[metric.Metric]*lease
+	// replaced are leases that a newer one replaced, waiting for their calls to end.
+	replaced []*lease
+}
+
+// lease is one leased reservation. Fields are guarded by its user's mu.
+type lease struct {
+	id, userID string
+	subID      *string
+	planID     string
+	metric     metric.Metric
+	limit      int64
+	limited    bool
+	// start and end are the quota period the lease holds budget of (zero without one).
+	start, end time.Time
+	// amount is the budget the lease still holds for calls; held is what admitted calls hold
+	// of it.
+	amount, held int64
+	inflight     int
+	// used is the total its calls used, the settled_amount it ends with.
+	used int64
+	// admitUntil ends admissions by the window; lastCall is for the idle timeout.
+	admitUntil, lastCall time.Time
+	// closed leases admit nothing more; finished ones are settled in the database.
+	closed, finished bool
+}
+
+// leasedCall is a Call admitted against leases.
+type leasedCall struct {
+	leases  map[metric.Metric]*lease
+	amounts map[metric.Metric]int64
+}
+
+// usedPart is one metric of one settled call, waiting to be written.
+type usedPart struct {
+	l       *lease
+	amount  int64
+	covered int64 // the part of amount the lease's hold covered, to move from reserved to used
+	at      time.Time
+	u       *CallUsage
+	key     string
+}
+
+// NewLeases starts the lease meter of s; Close flushes and gives the leases back.
+func NewLeases(s *Service, cfg LeaseConfig) *Leases {
+	if cfg.Share < 2 {
+		cfg.Share = 4
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = 10 * time.Second
+	}
+	if cfg.Idle <= 0 {
+		cfg.Idle = time.Second
+	}
+	if cfg.FlushInterval <= 0 {
+		cfg.FlushInterval = 20 * time.Millisecond
+	}
+	if cfg.HoldTTL <= 0 {
+		cfg.HoldTTL = 10 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = s.logger
+	}
+	l := &Leases{s: s, cfg: cfg, users: map[string]*userLeases{}, stop: make(chan struct{}), done: make(chan struct{})}
+	go l.run()
+	return l
+}
+
+// HoldCall admits a call against the user's leases, taking new ones when they lack room; see
+// Service.HoldCall for the contract, which is the same.
+func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
+	if err := authz.Require(ctx, authz.MeterUsage(l.s.perms)); err != nil {
+		return Call{}, err
+	}
+	if len(in.Amounts) == 0 {
+		return Call{}, errs.Invalid("amounts", "at least one metric is required")
+	}
+	for m, a := range in.Amounts {
+		if !m.Valid() {
+			return Call{}, errs.Invalid("amounts", "unknown metric")
+		}
+		if a <= 0 || metric.CheckAmount(a) != nil {
+			return Call{}, errs.Invalid("amount", "amounts must be positive and at most "+fmt.Sprint(metric.MaxAmount))
+		}
+	}
+	l.mu.Lock()
+	closed := l.closed
+	l.mu.Unlock()
+	if l.cfg.Calls < 2 || closed || in.UserID == "" {
+		return l.s.HoldCall(ctx, in)
+	}
+	u := l.user(in.UserID)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	now := l.s.now()
+	var short []metric.Metric
+	for _, m := range metric.All {
+		if a, ok := in.Amounts[m]; ok && !u.leases[m].fits(a, now) {
+			short = append(short, m)
+		}
+	}
+	if len(short) > 0 {
+		if err := l.take(ctx, u, in, short, now); err != nil {
+			return Call{}, err
+		}
+	}
+	lc := &leasedCall{leases: make(map[metric.Metric]*lease, len(in.Amounts)), amounts: maps.Clone(in.Amounts)}
+	for m, a := range in.Amounts {
+		le := u.leases[m]
+		le.held += a
+		le.inflight++
+		le.lastCall = now
+		if le.amount-le.held < a {
+			// Full for a call like this one (or a lease of this call alone): the next call
+			// takes a new lease, giving this one's rest back in the same transaction.
+			le.closed = true
+		}
+		lc.leases[m] = le
+	}
+	return Call{UserID: in.UserID, leased: lc}, nil
+}
+
+// fits reports whether the lease can admit amount more now.
+func (le *lease) fits(amount int64, now time.Time) bool {
+	return le != nil && !le.closed && now.Before(le.admitUntil) && (le.subID == nil || now.Before(le.end)) &&
+		le.amount-le.held >= amount
+}
+
+// user returns the user's leases, creating the entry.
+func (l *Leases) user(id string) *userLeases {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	u := l.users[id]
+	if u == nil {
+		u = &userLeases{leases: map[metric.Metric]*lease{}}
+		l.users[id] = u
+	}
+	return u
+}
+
+// take gives back the unused rest of the user's leases of the short metrics and takes new ones
+// that fit in, all in one transaction: on a refusal nothing changes, in memory or in the
+// database. The caller holds u.mu.
+func (l *Leases) take(ctx context.Context, u *userLeases, in CallHold, short []metric.Metric, now time.Time) error {
+	s := l.s
+	type given struct {
+		old   *lease
+		freed int64
+	}
+	var (
+		gave  []given
+		taken []*lease
+	)
+	// Its own transaction rather than a group commit (callTx): it locks this user's rows only, so
+	// it cannot deadlock with a flush, which locks several users' rows in one order.
+	err := db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
+		gave, taken = nil, nil
+		exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			return errs.NotFound("user")
+		}
+		for _, m := range short {
+			// Any unused rest goes back, a closed lease's too: its calls may run for minutes.
+			if old := u.leases[m]; old != nil && !old.finished {
+				freed, err := l.giveBack(ctx, c, old, old.amount-old.held, now)
+				if err != nil {
+					return err
+				}
+				gave = append(gave, given{old, freed})
+			}
+			le, err := l.lease(ctx, c, sub, in.UserID, m, in.Amounts[m], now)
+			if err != nil {
+				return err
+			}
+			taken = append(taken, le)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, g := range gave {
+		g.old.amount -= g.freed
+		g.old.closed = true // an old lease is replaced: it only waits for its calls
+	}
+	for _, le := range taken {
+		if old := u.leases[le.metric]; old != nil {
+			u.replaced = append(u.replaced, old)
+		}
+		u.leases[le.metric] = le
+	}
+	return nil
+}
+
+// lease takes a new lease of metric m for a call needing amount: as many calls' worth as the
+// configuration and the remaining quota allow, else exactly amount, else QUOTA_EXCEEDED.
+func (l *Leases) lease(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, amount int64, now time.Time) (*lease, error) {
+	s := l.s
+	le := &lease{userID: userID, metric: m, admitUntil: now.Add(l.cfg.Window), lastCall: now}
+	size := min(amount*l.cfg.Calls, metric.MaxAmount)
+	create := c.QuotaReservation.Create().SetUserID(userID).SetMetric(m).
+		SetExpiresAt(now.Add(l.cfg.Window + l.cfg.HoldTTL)).SetCreatedAt(now).SetUpdatedAt(now).SetPeriodStart(now)
+	var start, end time.Time
+	ok := false
+	if sub != nil {
+		start, end, ok = sub.period(now)
+	}
+	if ok {
+		limit, limited := sub.limit(m)
+		if limited {
+			used, reserved, err := s.readCounter(ctx, c, sub.ID, m, start)
+			if err != nil {
+				return nil, err
+			}
+			if share := (limit - used - reserved) / l.cfg.Share; share < 2*amount {
+				size = amount // close to the limit: this call alone, exactly
+			} else {
+				size = min(size, share)
+			}
+		}
+		_, _, fit, err := s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, 0, size, limit, limited, now)
+		if err == nil && !fit && size > amount {
+			size = amount // another replica took budget meanwhile: try this call alone
+			_, _, fit, err = s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, 0, size, limit, limited, now)
+		}
+		if err == nil && !fit && amount <= limit {
+			var freed int64
+			if freed, err = s.expireCounterReservations(ctx, c, sub.ID, m, start, now); err == nil && freed > 0 {
+				_, _, fit, err = s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, 0, size, limit, limited, now)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !fit {
+			return nil, s.quotaExceeded(ctx, c, sub, m, start, end, amount, limit, now)
+		}
+		create.SetSubscriptionID(sub.ID).SetPeriodStart(start)
+		subID := sub.ID
+		le.subID, le.planID, le.limit, le.limited, le.start, le.end = &subID, sub.PlanID, limit, limited, start, end
+	}
+	r, err := create.SetAmount(size).Save(authz.As(ctx, authz.Billing))
+	if err != nil {
+		return nil, fmt.Errorf("creating lease: %w", err)
+	}
+	le.id, le.amount = r.ID, size
+	return le, nil
+}
+
+// giveBack frees n of an active lease's hold (its unused rest) and returns how much it freed: 0
+// when the lease is no longer active (it expired, and expiry freed its hold).
+func (l *Leases) giveBack(ctx context.Context, c *ent.Client, le *lease, n int64, now time.Time) (int64, error) {
+	if n <= 0 {
+		return 0, nil
+	}
+	active, err := l.free(ctx, c, le, n, now)
+	if err != nil || !active {
+		return 0, err
+	}
+	if le.subID != nil {
+		if _, err := c.ExecContext(ctx, l.s.rebind(`UPDATE usage_counters SET reserved = reserved - ?, updated_at = ? WHERE subscription_id = ? AND metric = ? AND period_start = ?`),
+			n, now, *le.subID, string(le.metric), le.start); err != nil {
+			return 0, fmt.Errorf("giving back leased budget: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// free counts n more of an active lease's hold as freed (settled_amount); false when the lease is
+// no longer active.
+func (l *Leases) free(ctx context.Context, c *ent.Client, le *lease, n int64, now time.Time) (bool, error) {
+	res, err := c.ExecContext(ctx, l.s.rebind(`UPDATE quota_reservations SET settled_amount = COALESCE(settled_amount, 0) + ?, updated_at = ? WHERE id = ? AND status = 'ACTIVE'`),
+		n, now, le.id)
+	if err != nil {
+		return false, fmt.Errorf("updating lease: %w", err)
+	}
+	rows, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("updating lease: %w", err)
+	}
+	return rows == 1, nil
+}
+
+// SettleCall records what a call used; a leased call's usage is queued and written within
+// FlushInterval (Flush writes it at once).
+func (l *Leases) SettleCall(ctx context.Context, c Call, u CallUsage) error {
+	if c.leased == nil {
+		return l.s.SettleCall(ctx, c, u)
+	}
+	if err := authz.Require(ctx, authz.MeterUsage(l.s.perms)); err != nil {
+		return err
+	}
+	for _, m := range metric.All {
+		if a := u.Amounts[m]; a < 0 || metric.CheckAmount(a) != nil {
+			return errs.Invalid("actualAmount", "actual amounts must be between 0 and "+fmt.Sprint(metric.MaxAmount))
+		}
+	}
+	if err := validateRecord(RecordInput{UserID: "-", Metric: metric.Requests, ModelID: u.ModelID, ChatID: u.ChatID, Metadata: u.Metadata}); err != nil {
+		return err
+	}
+	usr := l.user(c.UserID)
+	now := l.s.now()
+	callKey := "gateway-call:" + newEventID()
+	usr.mu.Lock()
+	parts := make([]usedPart, 0, len(c.leased.leases))
+	for _, m := range metric.All {
+		le, ok := c.leased.leases[m]
+		if !ok {
+			continue
+		}
+		used := u.Amounts[m]
+		le.held -= c.leased.amounts[m]
+		le.inflight--
+		covered := min(used, le.amount-le.held)
+		le.amount -= covered
+		le.used += used
+		parts = append(parts, usedPart{l: le, amount: used, covered: covered, at: now, u: &u, key: callKey + ":" + string(m)})
+	}
+	// Queued before the user's lock is let go: a flush that finds the lease without calls
+	// (under that lock) then finds this usage in the queue too (see Flush).
+	l.mu.Lock()
+	l.queue = append(l.queue, parts...)
+	l.mu.Unlock()
+	usr.mu.Unlock()
+	return nil
+}
+
+// ReleaseCall frees a call that used nothing; a leased call's hold returns to its lease.
+func (l *Leases) ReleaseCall(ctx context.Context, c Call) error {
+	if c.leased == nil {
+		return l.s.ReleaseCall(ctx, c)
+	}
+	if err := authz.Require(ctx, authz.MeterUsage(l.s.perms)); err != nil {
+		return err
+	}
+	u := l.user(c.UserID)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for m, le := range c.leased.leases {
+		le.held -= c.leased.amounts[m]
+		le.inflight--
+	}
+	return nil
+}
+
+// run flushes every FlushInterval until Close.
+func (l *Leases) run() {
+	defer close(l.done)
+	t := time.NewTicker(l.cfg.FlushInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+			if err := l.Flush(context.Background()); err != nil {
+				l.cfg.Logger.Error("writing metered gateway calls (retried at the next flush)", "err", err)
+			}
+		}
+	}
+}
+
+// Close stops leasing, writes what was settled and gives back every lease whose calls have
+// ended; call it after the calls have settled (Gateway.Close) and before the database closes.
+// A lease with calls still running is freed by its expiry.
+func (l *Leases) Close() {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.closed = true
+	l.mu.Unlock()
+	close(l.stop)
+	<-l.done
+	for range 3 { // a failed flush keeps its work for the next try
+		err := l.Flush(context.Background())
+		if err == nil {
+			return
+		}
+		l.cfg.Logger.Error("writing metered gateway calls at shutdown", "err", err)
+	}
+}
+
+// Flush writes the settled calls and settles the leases that are done (closed, or idle or past
+// their window, and without calls running), in one transaction; on failure everything is kept
+// for the next flush.
+func (l *Leases) Flush(ctx context.Context) error {
+	l.flushMu.Lock()
+	defer l.flushMu.Unlock()
+	now := l.s.now()
+	l.mu.Lock()
+	stopping := l.closed
+	users := make([]string, 0, len(l.users))
+	for id := range l.users {
+		users = append(users, id)
+	}
+	l.mu.Unlock()
+	// Done leases are picked before the queue is taken: the usage of their calls was queued
+	// before their last call let go of the user's lock, so it is written in this transaction,
+	// before the lease's rest is freed. Freeing the rest first would let the counter show budget
+	// as free that the queued usage is about to take.
+	var done []*lease
+	slices.Sort(users)
+	for _, id := range users {
+		l.mu.Lock()
+		u := l.users[id]
+		l.mu.Unlock()
+		u.mu.Lock()
+		current := make([]*lease, 0, len(u.leases)+len(u.replaced))
+		for _, m := range metric.All {
+			if le := u.leases[m]; le != nil {
+				current = append(current, le)
+			}
+		}
+		for _, le := range append(current, u.replaced...) {
+			if le.finished {
+				continue
+			}
+			if stopping || !now.Before(le.admitUntil) || now.Sub(le.lastCall) >= l.cfg.Idle || (le.subID != nil && !now.Before(le.end)) {
+				le.closed = true
+			}
+			if le.closed && le.inflight == 0 {
+				done = append(done, le)
+			}
+		}
+		u.mu.Unlock()
+	}
+	l.mu.Lock()
+	parts := l.queue
+	l.queue = nil
+	l.mu.Unlock()
+	if len(parts) == 0 && len(done) == 0 {
+		return nil
+	}
+	ctx = authz.As(ctx, authz.Billing)
+	err := db.InTx(ctx, l.s.client, func(ctx context.Context, c *ent.Client) error {
+		if err := l.write(ctx, c, parts, now); err != nil {
+			return err
+		}
+		for _, le := range done {
+			if err := l.finish(ctx, c, le, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		l.mu.Lock()
+		l.queue = append(parts, l.queue...)
+		l.mu.Unlock()
+		return err
+	}
+	// User entries stay (one small map per user who called): dropping one could orphan a lease
+	// that a concurrent HoldCall is taking on it.
+	for _, le := range done {
+		l.mu.Lock()
+		u := l.users[le.userID]
+		l.mu.Unlock()
+		u.mu.Lock()
+		le.finished = true
+		if u.leases[le.metric] == le {
+			delete(u.leases, le.metric)
+		}
+		u.replaced = slices.DeleteFunc(u.replaced, func(r *lease) bool { return r.finished })
+		u.mu.Unlock()
+	}
+	return nil
+}
+
+// eventsPerInsert bounds one multi-row insert of usage events (11 parameters each).
+const eventsPerInsert = 200
+
+// write records the settled parts: their usage events, then per lease the counter (consumed
+// budget moves from reserved to used), the daily rollup and the live update.
+func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now time.Time) error {
+	s := l.s
+	for i := 0; i < len(parts); i += eventsPerInsert {
+		batch := parts[i:min(i+eventsPerInsert, len(parts))]
+		var (
+			q    strings.Builder
+			args []any
+		)
+		q.WriteString(`INSERT INTO usage_events (id, created_at, user_id, subscription_id, metric, amount, idempotency_key, request_hash, model_id, chat_id, metadata) VALUES `)
+		for j, p := range batch {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			var meta []byte
+			if p.u.Metadata != nil {
+				meta, _ = json.Marshal(p.u.Metadata) // validated when settled
+			}
+			args = append(args, newEventID(), p.at, p.l.userID, nullString(p.l.subID), string(p.l.metric), p.amount, p.key, "",
+				nullString(p.u.ModelID), nullString(p.u.ChatID), nullBytes(meta))
+		}
+		if _, err := c.ExecContext(ctx, s.rebind(q.String()), args...); err != nil {
+			return fmt.Errorf("recording metered calls: %w", err)
+		}
+	}
+	type total struct{ used, covered int64 }
+	totals := map[*lease]*total{}
+	var order []*lease
+	type rollKey struct {
+		day    time.Time
+		m      metric.Metric
+		planID string
+	}
+	rollups := map[rollKey]int64{}
+	for _, p := range parts {
+		t := totals[p.l]
+		if t == nil {
+			t = &total{}
+			totals[p.l] = t
+			order = append(order, p.l)
+		}
+		t.used += p.amount
+		t.covered += p.covered
+		at := p.at.UTC()
+		rollups[rollKey{time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC), p.l.metric, p.l.planID}] += p.amount
+	}
+	// One order for the row locks, as HoldCall takes them: by user, then metric.
+	slices.SortFunc(order, func(a, b *lease) int {
+		if a.userID != b.userID {
+			return strings.Compare(a.userID, b.userID)
+		}
+		return slices.Index(metric.All, a.metric) - slices.Index(metric.All, b.metric)
+	})
+	for _, le := range order {
+		t := totals[le]
+		covered := int64(0)
+		if t.covered > 0 {
+			active, err := l.free(ctx, c, le, t.covered, now)
+			if err != nil {
+				return err
+			}
+			if active {
+				covered = t.covered
+			}
+		}
+		check := unlimitedCheck(le.metric, 0, 0, 0, nil, nil)
+		if le.subID != nil {
+			used, reserved, err := l.moveUsed(ctx, c, le, t.used, covered, now)
+			if err != nil {
+				return err
+			}
+			check = makeCheck(le.metric, 0, used, reserved, le.limit, le.limited, le.start, le.end)
+		}
+		alertSub := le.subID
+		if !now.Before(le.end) {
+			alertSub = nil // the period is over: no alert for it
+		}
+		if err := s.announceUsage(ctx, c, le.userID, alertSub, t.used, check); err != nil {
+			return err
+		}
+	}
+	keys := make([]rollKey, 0, len(rollups))
+	for k := range rollups {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b rollKey) int {
+		return strings.Compare(a.day.Format(time.DateOnly)+string(a.m)+a.planID, b.day.Format(time.DateOnly)+string(b.m)+b.planID)
+	})
+	for _, k := range keys {
+		if err := s.rollUpUsage(ctx, c, k.day, k.m, k.planID, rollups[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveUsed adds used to a lease's counter and takes covered off its reserved budget.
+func (l *Leases) moveUsed(ctx context.Context, c *ent.Client, le *lease, used, covered int64, now time.Time) (int64, int64, error) {
+	rows, err := c.QueryContext(ctx, l.s.rebind(`UPDATE usage_counters SET used = used + ?, reserved = reserved - ?, updated_at = ?
+WHERE subscription_id = ? AND metric = ? AND period_start = ? RETURNING used, reserved`),
+		used, covered, now, *le.subID, string(le.metric), le.start)
+	if err != nil {
+		return 0, 0, fmt.Errorf("recording metered usage: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, 0, err
+		}
+		return 0, 0, fmt.Errorf("usage counter of lease %s is missing", le.id)
+	}
+	var u, r int64
+	if err := rows.Scan(&u, &r); err != nil {
+		return 0, 0, fmt.Errorf("reading usage counter: %w", err)
+	}
+	return u, r, rows.Err()
+}
+
+// finish settles a lease whose calls have all settled: settled_amount becomes what its calls used,
+// and the rest of its hold is freed. A lease that expired meanwhile was freed by expiry.
+func (l *Leases) finish(ctx context.Context, c *ent.Client, le *lease, now time.Time) error {
+	status := quotareservation.StatusSETTLED
+	if le.used == 0 {
+		status = quotareservation.StatusRELEASED
+	}
+	// The status first, returning the hold still counted (the settled_amount freed so far is
+	// subtracted); expiry claims the row the same way, so exactly one of them frees the rest.
+	rows, err := c.QueryContext(ctx, l.s.rebind(`UPDATE quota_reservations SET status = ?, updated_at = ?
+WHERE id = ? AND status = 'ACTIVE' RETURNING amount - COALESCE(settled_amount, 0)`), string(status), now, le.id)
+	if err != nil {
+		return fmt.Errorf("settling lease: %w", err)
+	}
+	var rest int64
+	found := rows.Next()
+	if found {
+		err = rows.Scan(&rest)
+	}
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("settling lease: %w", err)
+	}
+	if !found {
+		return nil
+	}
+	if _, err := c.ExecContext(ctx, l.s.rebind(`UPDATE quota_reservations SET settled_amount = ? WHERE id = ?`), le.used, le.id); err != nil {
+		return fmt.Errorf("settling lease: %w", err)
+	}
+	if le.subID == nil || rest <= 0 {
+		return nil
+	}
+	if _, err := c.ExecContext(ctx, l.s.rebind(`UPDATE usage_counters SET reserved = reserved - ?, updated_at = ? WHERE subscription_id = ? AND metric = ? AND period_start = ?`),
+		rest, now, *le.subID, string(le.metric), le.start); err != nil {
+		return fmt.Errorf("giving back leased budget: %w", err)
+	}
+	return nil
+}

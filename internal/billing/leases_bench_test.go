@@ -1,0 +1,66 @@
+package billing_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/db/dbtest"
+	"github.com/steward-dev/steward/internal/metric"
+)
+
+// BenchmarkCallMetering is what metering costs per gateway call (hold, then settle), with a hold
+// and a settlement in the database per call (Service) against budget leases (Leases), 50 users,
+// SQLite. The leases' batched writes are flushed inside the loop, so their cost is counted too,
+// although in the server they run in the flush loop, off the calls' path.
+func BenchmarkCallMetering(b *testing.B) {
+	for _, calls := range []int64{0, 64} {
+		name := "per-call holds"
+		if calls > 0 {
+			name = "leases"
+		}
+		b.Run(name, func(b *testing.B) {
+			lw := newLeaseWorld(b, dbtest.SQLite, 1, calls)
+			users := make([]string, 50)
+			for i := range users {
+				u, err := lw.client.User.Create().SetName(fmt.Sprint("u", i)).SetEmail(fmt.Sprint("u", i, "@example.com")).SetRole("USER").Save(lw.ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				users[i] = u.ID
+			}
+			p, err := lw.svc.CreatePlan(lw.ctx, billing.PlanInput{Name: "Roomy", Price: "10", Currency: "USD", Quotas: []billing.Quota{
+				{Metric: metric.Requests, Limit: 1 << 40}, {Metric: metric.TokensInput, Limit: 1 << 48}, {Metric: metric.TokensOutput, Limit: 1 << 48}}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, u := range users {
+				if _, err := lw.svc.AssignPlan(lw.ctx, billing.AssignInput{UserID: u, PlanID: p.ID}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			m := lw.meters[0]
+			hold := map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 40, metric.TokensOutput: 256}
+			used := billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 38, metric.TokensOutput: 120}}
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					i++
+					call, err := m.HoldCall(lw.ctx, billing.CallHold{UserID: users[i%len(users)], Amounts: hold})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					if err := m.SettleCall(lw.ctx, call, used); err != nil {
+						b.Error(err)
+						return
+					}
+					if i%256 == 0 {
+						_ = m.Flush(lw.ctx) // as the flush loop would, so that the queue stays short
+					}
+				}
+			})
+		})
+	}
+}

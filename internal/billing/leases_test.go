@@ -1,0 +1,262 @@
+package billing_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/steward-dev/steward/ent/quotareservation"
+	"github.com/steward-dev/steward/ent/usageevent"
+	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/db/dbtest"
+	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/permissions"
+	"github.com/steward-dev/steward/internal/settings"
+)
+
+// leaseWorld is n billing services (n gateway replicas) sharing one database and one clock, each
+// metering through its own Leases.
+type leaseWorld struct {
+	*world
+	meters []*billing.Leases
+}
+
+func newLeaseWorld(t testing.TB, b dbtest.Backend, replicas int, calls int64) *leaseWorld {
+	t.Helper()
+	d := dbtest.NewDB(t, b)
+	clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
+	log := audit.New(d, clk.Now)
+	lw := &leaseWorld{}
+	for i := range replicas {
+		svc, err := billing.New(billing.Config{DB: d, Audit: log, Perms: permissions.New(d.Client, settings.NewStore(d.Client), log), Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			lw.world = &world{svc: svc, client: d.Client, clock: clk, ctx: authz.AsOperator(context.Background())}
+		}
+		// A flush interval longer than any test: the tests flush by hand, so that what they see
+		// does not depend on timing.
+		m := billing.NewLeases(svc, billing.LeaseConfig{Calls: calls, FlushInterval: time.Hour, Idle: time.Second, Window: 10 * time.Second})
+		t.Cleanup(m.Close)
+		lw.meters = append(lw.meters, m)
+	}
+	return lw
+}
+
+// flush writes every replica's settled calls.
+func (lw *leaseWorld) flush(t *testing.T) {
+	t.Helper()
+	for _, m := range lw.meters {
+		if err := m.Flush(lw.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// wantCounter checks a metric's used and reserved budget.
+func (lw *leaseWorld) wantCounter(t *testing.T, userID string, m metric.Metric, used, reserved int64) {
+	t.Helper()
+	c := lw.check(t, userID, m)
+	if c.Used != used || c.Reserved != reserved {
+		t.Fatalf("%s used %d reserved %d, want %d and %d", m, c.Used, c.Reserved, used, reserved)
+	}
+}
+
+// A quota of N requests admits exactly N of 200 concurrent calls, whether they come through one
+// replica or are spread over two sharing the database; the admitted calls settle in batches, and
+// once the leases are idle everything held is given back.
+func TestLeasesAdmitExactlyNOf200ConcurrentCalls(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		for _, replicas := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/%d replicas", b, replicas), func(t *testing.T) {
+				lw := newLeaseWorld(t, b, replicas, 64)
+				const n, calls = 100, 200
+				u := lw.user(t, "bob")
+				lw.subscribe(t, u, billing.Quota{Metric: metric.Requests, Limit: n})
+				var (
+					wg       sync.WaitGroup
+					admitted atomic.Int64
+					other    atomic.Value
+				)
+				// Flushes run all along, as the flush loop's do, so that leases replaced mid-way
+				// are settled while their last calls are settling.
+				stop := make(chan struct{})
+				flushed := make(chan struct{})
+				go func() {
+					defer close(flushed)
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						for _, m := range lw.meters {
+							if err := m.Flush(lw.ctx); err != nil {
+								other.Store(err)
+							}
+						}
+					}
+				}()
+				for i := range calls {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						m := lw.meters[i%replicas]
+						call, err := m.HoldCall(lw.ctx, billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 10}})
+						if errs.CodeOf(err) == errs.CodeQuotaExceeded {
+							return
+						}
+						if err != nil {
+							other.Store(err)
+							return
+						}
+						admitted.Add(1)
+						if err := m.SettleCall(lw.ctx, call, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 7}}); err != nil {
+							other.Store(err)
+						}
+					}()
+				}
+				wg.Wait()
+				close(stop)
+				<-flushed
+				if err := other.Load(); err != nil {
+					t.Fatal(err)
+				}
+				got := admitted.Load()
+				// One replica admits exactly N. Two never admit more; one may refuse while the
+				// other's lease still holds a rest, which comes back when that lease ends.
+				if got > n || (replicas == 1 && got != n) {
+					t.Fatalf("admitted %d of %d calls, want exactly %d", got, calls, n)
+				}
+				lw.flush(t)
+				lw.clock.Advance(2 * time.Second) // the leases are idle now
+				lw.flush(t)
+				lw.wantCounter(t, u, metric.Requests, got, 0)
+				lw.wantCounter(t, u, metric.TokensInput, 7*got, 0)
+				events, err := lw.client.UsageEvent.Query().Where(usageevent.UserID(u), usageevent.MetricEQ(metric.Requests)).Count(lw.ctx)
+				if err != nil || int64(events) != got {
+					t.Fatalf("%d request events (%v), want one per admitted call (%d)", events, err, got)
+				}
+				// What is left is admitted to the last unit, and not one more.
+				for i := got; i < n+1; i++ {
+					call, err := lw.meters[int(i)%replicas].HoldCall(lw.ctx, billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.Requests: 1}})
+					if i == n {
+						wantCode(t, err, errs.CodeQuotaExceeded)
+						break
+					}
+					if err != nil {
+						t.Fatalf("call %d of the quota of %d: %v", i+1, n, err)
+					}
+					if err := lw.meters[int(i)%replicas].SettleCall(lw.ctx, call, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1}}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				lw.flush(t)
+				lw.clock.Advance(2 * time.Second)
+				lw.flush(t)
+				lw.wantCounter(t, u, metric.Requests, n, 0)
+				active, err := lw.client.QuotaReservation.Query().Where(quotareservation.StatusEQ(quotareservation.StatusACTIVE)).Count(lw.ctx)
+				if err != nil || active != 0 {
+					t.Fatalf("%d leases still active (%v), want all given back", active, err)
+				}
+			})
+		}
+	}
+}
+
+// A lease's budget held by a call that failed goes back to the lease, a settled call's budget
+// moves from reserved to used at the flush, and the unused rest goes back when the lease ends;
+// with nothing settled nothing is recorded.
+func TestLeaseHoldsAreGivenBack(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			lw := newLeaseWorld(t, b, 1, 8)
+			m := lw.meters[0]
+			u := lw.user(t, "bob")
+			lw.subscribe(t, u, billing.Quota{Metric: metric.TokensOutput, Limit: 1000})
+			hold := billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.TokensOutput: 10}}
+			first, err := m.HoldCall(lw.ctx, hold)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One lease of 8 calls: 80 reserved in the database, whatever runs on it.
+			lw.wantCounter(t, u, metric.TokensOutput, 0, 80)
+			second, err := m.HoldCall(lw.ctx, hold)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.ReleaseCall(lw.ctx, first); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.SettleCall(lw.ctx, second, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.TokensOutput: 4}}); err != nil {
+				t.Fatal(err)
+			}
+			lw.wantCounter(t, u, metric.TokensOutput, 0, 80) // not flushed yet
+			lw.flush(t)
+			lw.wantCounter(t, u, metric.TokensOutput, 4, 76)
+			lw.clock.Advance(2 * time.Second)
+			lw.flush(t)
+			lw.wantCounter(t, u, metric.TokensOutput, 4, 0)
+			r, err := lw.client.QuotaReservation.Query().Only(lw.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Status != quotareservation.StatusSETTLED || r.SettledAmount == nil || *r.SettledAmount != 4 {
+				t.Fatalf("lease %s settled %v, want SETTLED with the 4 its calls used", r.Status, r.SettledAmount)
+			}
+		})
+	}
+}
+
+// A lease whose process died expires like any reservation, freeing only what its settled calls
+// had not already moved to used.
+func TestAnExpiredLeaseFreesOnlyItsRest(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			lw := newLeaseWorld(t, b, 1, 8)
+			m := lw.meters[0]
+			u := lw.user(t, "bob")
+			lw.subscribe(t, u, billing.Quota{Metric: metric.Requests, Limit: 1000})
+			hold := billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.Requests: 1}}
+			call, err := m.HoldCall(lw.ctx, hold)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.HoldCall(lw.ctx, hold); err != nil { // never settles: the process "dies"
+				t.Fatal(err)
+			}
+			if err := m.SettleCall(lw.ctx, call, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			lw.flush(t)
+			lw.wantCounter(t, u, metric.Requests, 1, 7)
+			lw.clock.Advance(time.Hour)
+			if n, err := lw.svc.ExpireReservations(lw.ctx, lw.clock.Now()); err != nil || n != 1 {
+				t.Fatalf("expired %d (%v), want the lease", n, err)
+			}
+			lw.wantCounter(t, u, metric.Requests, 1, 0)
+		})
+	}
+}
+
+// With leases off every call is held on its own in the database, as Service.HoldCall does.
+func TestLeasesOffHoldEachCall(t *testing.T) {
+	lw := newLeaseWorld(t, dbtest.SQLite, 1, 0)
+	u := lw.user(t, "bob")
+	lw.subscribe(t, u, billing.Quota{Metric: metric.Requests, Limit: 10})
+	call, err := lw.meters[0].HoldCall(lw.ctx, billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.Requests: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(call.Reservations) != 1 {
+		t.Fatalf("call %+v, want one reservation of its own", call)
+	}
+	lw.wantCounter(t, u, metric.Requests, 0, 1)
+}
