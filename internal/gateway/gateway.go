@@ -74,6 +74,9 @@ type Config struct {
 	Accounts Accounts
 	// Counter counts prompt and answer tokens; nil means Tiktoken.
 	Counter Counter
+	// Preload loads Tiktoken's encodings in the background at once rather than in the first
+	// call that needs them: the server sets it when upstreams are configured.
+	Preload bool
 	// DefaultMaxTokens is held for the answer when a request sets no max_tokens; 0 means 4096.
 	DefaultMaxTokens int64
 	// MaxBodyBytes bounds a request body; 0 means 8 MiB.
@@ -145,7 +148,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.Counter == nil {
 		t := &Tiktoken{}
-		t.loadEncodings()
+		if cfg.Preload {
+			go t.loadEncodings()
+		}
 		cfg.Counter = t
 	}
 	if cfg.DefaultMaxTokens == 0 {

@@ -59,6 +59,15 @@ func (f FromSettings) For(ctx context.Context, model string) ([]Upstream, error)
 	return out, nil
 }
 
+// Configured reports whether any upstream is enabled, so that the gateway prepares for calls.
+func (f FromSettings) Configured(ctx context.Context) (bool, error) {
+	c := settings.DefaultConnections()
+	if _, err := f.Source.Get(ctx, settings.ConnectionsKey, &c); err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(c.OpenAI, func(oc settings.OpenAIConnection) bool { return oc.Enabled }), nil
+}
+
 // Static is a fixed list of upstreams serving every model (tests and benchmarks).
 type Static []Upstream
 

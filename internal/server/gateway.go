@@ -30,9 +30,15 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 	}
 	// The gateway meters through leases (billing.Leases), closed after the gateway's own Close
 	// has let every answered call settle.
+	upstreams := gateway.FromSettings{Source: store}
+	// Without upstreams the gateway answers nothing, and its tokenizer would only take memory.
+	configured, err := upstreams.Configured(authz.As(context.Background(), authz.Settings))
+	if err != nil {
+		return nil, nil, err
+	}
 	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, HoldTTL: g.HoldTTL, Logger: logger})
 	gw, err := gateway.New(gateway.Config{
-		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: gateway.FromSettings{Source: store}, Users: client, Accounts: authn,
+		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: upstreams, Users: client, Accounts: authn, Preload: configured,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,
 		UnknownUsers: gateway.UnknownUserPolicy(g.UnknownUsers), CreatePending: register, Logger: logger, Now: opts.Now,
 		Metrics: registry,
