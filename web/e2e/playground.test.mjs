@@ -1,0 +1,64 @@
+// The playground at / works with the network to anything but steward blocked: GraphiQL loads
+// from the embedded assets, runs a query with the signed-in cookie and streams a subscription
+// over graphql-ws.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSteward, launchBrowser, isolatedPage, shot } from './harness.mjs';
+
+let steward, browser, admin;
+before(async () => {
+  steward = await startSteward();
+  browser = await launchBrowser();
+  admin = await steward.signup('Ada Admin', 'ada@example.com', 'correct horse battery staple');
+});
+after(async () => {
+  await browser?.close();
+  await steward?.stop();
+});
+
+async function openPlayground(query) {
+  const env = await isolatedPage(browser, steward);
+  await env.context.addCookies([{ name: 'token', value: admin.token, url: steward.url, httpOnly: true }]);
+  await env.page.goto(`${steward.url}/?query=${encodeURIComponent(query)}`);
+  await env.page.locator('.graphiql-execute-button').waitFor();
+  return env;
+}
+
+function response(page) {
+  return page.locator('.graphiql-response');
+}
+
+test('GraphiQL runs a query offline with the session cookie', async () => {
+  const { page, foreign, consoleErrors } = await openPlayground('query Me { me { email role } }');
+  await page.locator('.graphiql-execute-button').click();
+  await assert.doesNotReject(response(page).getByText('ada@example.com').waitFor());
+  assert.match(await response(page).innerText(), /ADMIN/);
+  await shot(page, 'playground-query');
+  assert.deepEqual(foreign, [], 'requests left the steward origin');
+  assert.deepEqual(consoleErrors.filter((e) => /Content Security Policy|Refused/.test(e)), [], 'CSP violations');
+  await page.context().close();
+});
+
+test('GraphiQL streams a subscription over graphql-ws', async () => {
+  const { page, foreign } = await openPlayground('subscription Tail { auditLogAdded { action entityType } }');
+  const sockets = [];
+  let acked;
+  const ack = new Promise((resolve) => (acked = resolve));
+  page.on('websocket', (ws) => {
+    sockets.push(ws.url());
+    ws.on('framereceived', (f) => String(f.payload).includes('connection_ack') && acked());
+    ws.on('framesent', (f) => process.env.E2E_DEBUG && console.log('sent', f.payload));
+    ws.on('close', () => process.env.E2E_DEBUG && console.log('closed'));
+  });
+  await page.locator('.graphiql-execute-button').click();
+  // The subscription is live once the server acknowledged it; then make an audited change.
+  await ack;
+  const pending = await steward.signup('Pat Pending', 'pat@example.com', 'correct horse battery staple');
+  await steward.gql(admin.token, 'mutation($id: ID!) { updateUser(id: $id, input: { role: USER }) { id } }', { id: pending.id });
+  await assert.doesNotReject(response(page).getByText('entityType').first().waitFor());
+  await shot(page, 'playground-subscription');
+  assert.equal(sockets.length, 1);
+  assert.match(sockets[0], /^ws:\/\/127\.0\.0\.1:\d+\/graphql$/);
+  assert.deepEqual(foreign, [], 'requests left the steward origin');
+  await page.context().close();
+});
