@@ -130,3 +130,14 @@ export async function shot(page, name) {
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Resolves when the page has sent a graphql-ws subscribe message on any socket (the server
+ * handles a socket's messages in order, so a change made after this reaches the subscription).
+ * Call it before the action that subscribes.
+ */
+export function subscribeSent(page) {
+  return new Promise((resolve) => {
+    page.on('websocket', (ws) => ws.on('framesent', (f) => String(f.payload).includes('"type":"subscribe"') && resolve(ws)));
+  });
+}

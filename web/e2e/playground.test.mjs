@@ -3,7 +3,7 @@
 // over graphql-ws.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSteward, launchBrowser, isolatedPage, shot } from './harness.mjs';
+import { startSteward, launchBrowser, isolatedPage, shot, subscribeSent } from './harness.mjs';
 
 let steward, browser, admin;
 before(async () => {
@@ -42,17 +42,11 @@ test('GraphiQL runs a query offline with the session cookie', async () => {
 test('GraphiQL streams a subscription over graphql-ws', async () => {
   const { page, foreign } = await openPlayground('subscription Tail { auditLogAdded { action entityType } }');
   const sockets = [];
-  let acked;
-  const ack = new Promise((resolve) => (acked = resolve));
-  page.on('websocket', (ws) => {
-    sockets.push(ws.url());
-    ws.on('framereceived', (f) => String(f.payload).includes('connection_ack') && acked());
-    ws.on('framesent', (f) => process.env.E2E_DEBUG && console.log('sent', f.payload));
-    ws.on('close', () => process.env.E2E_DEBUG && console.log('closed'));
-  });
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  const live = subscribeSent(page);
   await page.locator('.graphiql-execute-button').click();
-  // The subscription is live once the server acknowledged it; then make an audited change.
-  await ack;
+  // Once the subscribe message is out, make an audited change through the API.
+  await live;
   const pending = await steward.signup('Pat Pending', 'pat@example.com', 'correct horse battery staple');
   await steward.gql(admin.token, 'mutation($id: ID!) { updateUser(id: $id, input: { role: USER }) { id } }', { id: pending.id });
   await assert.doesNotReject(response(page).getByText('entityType').first().waitFor());

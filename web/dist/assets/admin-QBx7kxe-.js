@@ -1,1 +1,0 @@
-import{i as e,t}from"./client--h5nvYnU.js";var n=t(),r=e();(0,n.createRoot)(document.getElementById(`root`)).render((0,r.jsx)(`p`,{children:`steward admin`}));

@@ -1,0 +1,130 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query ConsoleMe {\n    me { id name email role }\n  }\n": typeof types.ConsoleMeDocument,
+    "\n  mutation ConsoleSignOut {\n    signout\n  }\n": typeof types.ConsoleSignOutDocument,
+    "\n  query ConsoleAudit($first: Int, $after: Cursor, $where: AuditLogWhere) {\n    auditLogs(first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id seq createdAt action entityType entityID description actor { email } } }\n    }\n  }\n": typeof types.ConsoleAuditDocument,
+    "\n  subscription ConsoleAuditTail {\n    auditLogAdded { id seq createdAt action entityType entityID description actor { email } }\n  }\n": typeof types.ConsoleAuditTailDocument,
+    "\n  query ConsoleVerifyAudit {\n    verifyAuditChain { intact checked reason firstBroken { seq } }\n  }\n": typeof types.ConsoleVerifyAuditDocument,
+    "\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n": typeof types.ConsoleGroupsDocument,
+    "\n  mutation ConsoleCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) { id name }\n  }\n": typeof types.ConsoleCreateGroupDocument,
+    "\n  mutation ConsoleAddMembers($groupId: ID!, $userIds: [ID!]!) {\n    addGroupMembers(groupId: $groupId, userIds: $userIds) { group { id memberCount } }\n  }\n": typeof types.ConsoleAddMembersDocument,
+    "\n  query ConsoleUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": typeof types.ConsoleUserByEmailDocument,
+    "\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n": typeof types.ConsoleExplainDocument,
+    "\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n": typeof types.ConsoleSignInMethodsDocument,
+    "\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n": typeof types.ConsoleSignInDocument,
+    "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": typeof types.ConsoleUsersDocument,
+    "\n  mutation ConsoleSetRole($id: ID!, $role: Role!) {\n    updateUser(id: $id, input: { role: $role }) { id role }\n  }\n": typeof types.ConsoleSetRoleDocument,
+    "\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.ConsoleDeleteUserDocument,
+};
+const documents: Documents = {
+    "\n  query ConsoleMe {\n    me { id name email role }\n  }\n": types.ConsoleMeDocument,
+    "\n  mutation ConsoleSignOut {\n    signout\n  }\n": types.ConsoleSignOutDocument,
+    "\n  query ConsoleAudit($first: Int, $after: Cursor, $where: AuditLogWhere) {\n    auditLogs(first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id seq createdAt action entityType entityID description actor { email } } }\n    }\n  }\n": types.ConsoleAuditDocument,
+    "\n  subscription ConsoleAuditTail {\n    auditLogAdded { id seq createdAt action entityType entityID description actor { email } }\n  }\n": types.ConsoleAuditTailDocument,
+    "\n  query ConsoleVerifyAudit {\n    verifyAuditChain { intact checked reason firstBroken { seq } }\n  }\n": types.ConsoleVerifyAuditDocument,
+    "\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n": types.ConsoleGroupsDocument,
+    "\n  mutation ConsoleCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) { id name }\n  }\n": types.ConsoleCreateGroupDocument,
+    "\n  mutation ConsoleAddMembers($groupId: ID!, $userIds: [ID!]!) {\n    addGroupMembers(groupId: $groupId, userIds: $userIds) { group { id memberCount } }\n  }\n": types.ConsoleAddMembersDocument,
+    "\n  query ConsoleUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": types.ConsoleUserByEmailDocument,
+    "\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n": types.ConsoleExplainDocument,
+    "\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n": types.ConsoleSignInMethodsDocument,
+    "\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n": types.ConsoleSignInDocument,
+    "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": types.ConsoleUsersDocument,
+    "\n  mutation ConsoleSetRole($id: ID!, $role: Role!) {\n    updateUser(id: $id, input: { role: $role }) { id role }\n  }\n": types.ConsoleSetRoleDocument,
+    "\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.ConsoleDeleteUserDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleMe {\n    me { id name email role }\n  }\n"): (typeof documents)["\n  query ConsoleMe {\n    me { id name email role }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleSignOut {\n    signout\n  }\n"): (typeof documents)["\n  mutation ConsoleSignOut {\n    signout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleAudit($first: Int, $after: Cursor, $where: AuditLogWhere) {\n    auditLogs(first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id seq createdAt action entityType entityID description actor { email } } }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleAudit($first: Int, $after: Cursor, $where: AuditLogWhere) {\n    auditLogs(first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id seq createdAt action entityType entityID description actor { email } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleAuditTail {\n    auditLogAdded { id seq createdAt action entityType entityID description actor { email } }\n  }\n"): (typeof documents)["\n  subscription ConsoleAuditTail {\n    auditLogAdded { id seq createdAt action entityType entityID description actor { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleVerifyAudit {\n    verifyAuditChain { intact checked reason firstBroken { seq } }\n  }\n"): (typeof documents)["\n  query ConsoleVerifyAudit {\n    verifyAuditChain { intact checked reason firstBroken { seq } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) { id name }\n  }\n"): (typeof documents)["\n  mutation ConsoleCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) { id name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleAddMembers($groupId: ID!, $userIds: [ID!]!) {\n    addGroupMembers(groupId: $groupId, userIds: $userIds) { group { id memberCount } }\n  }\n"): (typeof documents)["\n  mutation ConsoleAddMembers($groupId: ID!, $userIds: [ID!]!) {\n    addGroupMembers(groupId: $groupId, userIds: $userIds) { group { id memberCount } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n"): (typeof documents)["\n  query ConsoleUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n"): (typeof documents)["\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleSetRole($id: ID!, $role: Role!) {\n    updateUser(id: $id, input: { role: $role }) { id role }\n  }\n"): (typeof documents)["\n  mutation ConsoleSetRole($id: ID!, $role: Role!) {\n    updateUser(id: $id, input: { role: $role }) { id role }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
