@@ -10,6 +10,9 @@ import { SignIn } from './pages/SignIn';
 import { Users } from './pages/Users';
 import { Groups } from './pages/Groups';
 import { Audit } from './pages/Audit';
+import { Plans } from './pages/Plans';
+import { Dashboard } from './pages/Dashboard';
+import { LiveUsage } from './pages/LiveUsage';
 
 const MeQuery = graphql(`
   query ConsoleMe {
@@ -26,6 +29,9 @@ const SignOut = graphql(`
 const pages = [
   { path: '/users', label: 'Users' },
   { path: '/groups', label: 'Groups' },
+  { path: '/plans', label: 'Plans' },
+  { path: '/analytics', label: 'Analytics' },
+  { path: '/live', label: 'Live usage' },
   { path: '/audit', label: 'Audit log' },
 ];
 
@@ -51,6 +57,9 @@ export function App() {
         <Switch>
           <Route path="/users" component={Users} />
           <Route path="/groups" component={Groups} />
+          <Route path="/plans" component={Plans} />
+          <Route path="/analytics" component={Dashboard} />
+          <Route path="/live" component={LiveUsage} />
           <Route path="/audit" component={Audit} />
           <Route>
             <Users />

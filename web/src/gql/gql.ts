@@ -19,11 +19,21 @@ type Documents = {
     "\n  query ConsoleAudit($first: Int, $after: Cursor, $where: AuditLogWhere) {\n    auditLogs(first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id seq createdAt action entityType entityID description actor { email } } }\n    }\n  }\n": typeof types.ConsoleAuditDocument,
     "\n  subscription ConsoleAuditTail {\n    auditLogAdded { id seq createdAt action entityType entityID description actor { email } }\n  }\n": typeof types.ConsoleAuditTailDocument,
     "\n  query ConsoleVerifyAudit {\n    verifyAuditChain { intact checked reason firstBroken { seq } }\n  }\n": typeof types.ConsoleVerifyAuditDocument,
+    "\n  query ConsoleOverview($from: Time!, $to: Time!) {\n    billingOverview(from: $from, to: $to) {\n      mrr { amount currency }\n      arr { amount currency }\n      newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate\n      revenue { amount currency }\n      revenueByMonth { month amounts { amount currency } }\n      usage { metric total }\n    }\n  }\n": typeof types.ConsoleOverviewDocument,
+    "\n  subscription ConsoleDashboardUsage {\n    usageUpdated { userId metric amount }\n  }\n": typeof types.ConsoleDashboardUsageDocument,
     "\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n": typeof types.ConsoleGroupsDocument,
     "\n  mutation ConsoleCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) { id name }\n  }\n": typeof types.ConsoleCreateGroupDocument,
     "\n  mutation ConsoleAddMembers($groupId: ID!, $userIds: [ID!]!) {\n    addGroupMembers(groupId: $groupId, userIds: $userIds) { group { id memberCount } }\n  }\n": typeof types.ConsoleAddMembersDocument,
     "\n  query ConsoleUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": typeof types.ConsoleUserByEmailDocument,
     "\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n": typeof types.ConsoleExplainDocument,
+    "\n  subscription ConsoleLiveUsage {\n    usageUpdated { userId metric amount used limit remaining percentage }\n  }\n": typeof types.ConsoleLiveUsageDocument,
+    "\n  subscription ConsoleQuotaAlerts {\n    quotaAlert { userId metric threshold used limit at }\n  }\n": typeof types.ConsoleQuotaAlertsDocument,
+    "\n  query ConsolePlans {\n    plans(includeInactive: true) {\n      id name price currency interval isActive\n      quotas { metric limit }\n      stats { activeSubscriptions mrr { amount currency } }\n    }\n  }\n": typeof types.ConsolePlansDocument,
+    "\n  mutation ConsoleCreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) { id }\n  }\n": typeof types.ConsoleCreatePlanDocument,
+    "\n  mutation ConsoleTogglePlan($id: ID!) {\n    togglePlan(id: $id) { id isActive }\n  }\n": typeof types.ConsoleTogglePlanDocument,
+    "\n  mutation ConsoleDuplicatePlan($id: ID!) {\n    duplicatePlan(id: $id) { id }\n  }\n": typeof types.ConsoleDuplicatePlanDocument,
+    "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n": typeof types.ConsoleAssignPlanDocument,
+    "\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": typeof types.ConsolePlanUserByEmailDocument,
     "\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n": typeof types.ConsoleSignInMethodsDocument,
     "\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n": typeof types.ConsoleSignInDocument,
     "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": typeof types.ConsoleUsersDocument,
@@ -36,11 +46,21 @@ const documents: Documents = {
     "\n  query ConsoleAudit($first: Int, $after: Cursor, $where: AuditLogWhere) {\n    auditLogs(first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id seq createdAt action entityType entityID description actor { email } } }\n    }\n  }\n": types.ConsoleAuditDocument,
     "\n  subscription ConsoleAuditTail {\n    auditLogAdded { id seq createdAt action entityType entityID description actor { email } }\n  }\n": types.ConsoleAuditTailDocument,
     "\n  query ConsoleVerifyAudit {\n    verifyAuditChain { intact checked reason firstBroken { seq } }\n  }\n": types.ConsoleVerifyAuditDocument,
+    "\n  query ConsoleOverview($from: Time!, $to: Time!) {\n    billingOverview(from: $from, to: $to) {\n      mrr { amount currency }\n      arr { amount currency }\n      newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate\n      revenue { amount currency }\n      revenueByMonth { month amounts { amount currency } }\n      usage { metric total }\n    }\n  }\n": types.ConsoleOverviewDocument,
+    "\n  subscription ConsoleDashboardUsage {\n    usageUpdated { userId metric amount }\n  }\n": types.ConsoleDashboardUsageDocument,
     "\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n": types.ConsoleGroupsDocument,
     "\n  mutation ConsoleCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) { id name }\n  }\n": types.ConsoleCreateGroupDocument,
     "\n  mutation ConsoleAddMembers($groupId: ID!, $userIds: [ID!]!) {\n    addGroupMembers(groupId: $groupId, userIds: $userIds) { group { id memberCount } }\n  }\n": types.ConsoleAddMembersDocument,
     "\n  query ConsoleUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": types.ConsoleUserByEmailDocument,
     "\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n": types.ConsoleExplainDocument,
+    "\n  subscription ConsoleLiveUsage {\n    usageUpdated { userId metric amount used limit remaining percentage }\n  }\n": types.ConsoleLiveUsageDocument,
+    "\n  subscription ConsoleQuotaAlerts {\n    quotaAlert { userId metric threshold used limit at }\n  }\n": types.ConsoleQuotaAlertsDocument,
+    "\n  query ConsolePlans {\n    plans(includeInactive: true) {\n      id name price currency interval isActive\n      quotas { metric limit }\n      stats { activeSubscriptions mrr { amount currency } }\n    }\n  }\n": types.ConsolePlansDocument,
+    "\n  mutation ConsoleCreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) { id }\n  }\n": types.ConsoleCreatePlanDocument,
+    "\n  mutation ConsoleTogglePlan($id: ID!) {\n    togglePlan(id: $id) { id isActive }\n  }\n": types.ConsoleTogglePlanDocument,
+    "\n  mutation ConsoleDuplicatePlan($id: ID!) {\n    duplicatePlan(id: $id) { id }\n  }\n": types.ConsoleDuplicatePlanDocument,
+    "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n": types.ConsoleAssignPlanDocument,
+    "\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": types.ConsolePlanUserByEmailDocument,
     "\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n": types.ConsoleSignInMethodsDocument,
     "\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n": types.ConsoleSignInDocument,
     "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": types.ConsoleUsersDocument,
@@ -85,6 +105,14 @@ export function graphql(source: "\n  query ConsoleVerifyAudit {\n    verifyAudit
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ConsoleOverview($from: Time!, $to: Time!) {\n    billingOverview(from: $from, to: $to) {\n      mrr { amount currency }\n      arr { amount currency }\n      newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate\n      revenue { amount currency }\n      revenueByMonth { month amounts { amount currency } }\n      usage { metric total }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleOverview($from: Time!, $to: Time!) {\n    billingOverview(from: $from, to: $to) {\n      mrr { amount currency }\n      arr { amount currency }\n      newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate\n      revenue { amount currency }\n      revenueByMonth { month amounts { amount currency } }\n      usage { metric total }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleDashboardUsage {\n    usageUpdated { userId metric amount }\n  }\n"): (typeof documents)["\n  subscription ConsoleDashboardUsage {\n    usageUpdated { userId metric amount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleGroups {\n    groups(first: 100) {\n      totalCount\n      edges { node { id name description memberCount deniedPermissions permissions } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -102,6 +130,38 @@ export function graphql(source: "\n  query ConsoleUserByEmail($query: String!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleExplain($userId: ID!, $key: String!) {\n    explainPermission(userId: $userId, key: $key) {\n      key granted known reason\n      sources { kind groupName value }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleLiveUsage {\n    usageUpdated { userId metric amount used limit remaining percentage }\n  }\n"): (typeof documents)["\n  subscription ConsoleLiveUsage {\n    usageUpdated { userId metric amount used limit remaining percentage }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleQuotaAlerts {\n    quotaAlert { userId metric threshold used limit at }\n  }\n"): (typeof documents)["\n  subscription ConsoleQuotaAlerts {\n    quotaAlert { userId metric threshold used limit at }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePlans {\n    plans(includeInactive: true) {\n      id name price currency interval isActive\n      quotas { metric limit }\n      stats { activeSubscriptions mrr { amount currency } }\n    }\n  }\n"): (typeof documents)["\n  query ConsolePlans {\n    plans(includeInactive: true) {\n      id name price currency interval isActive\n      quotas { metric limit }\n      stats { activeSubscriptions mrr { amount currency } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) { id }\n  }\n"): (typeof documents)["\n  mutation ConsoleCreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleTogglePlan($id: ID!) {\n    togglePlan(id: $id) { id isActive }\n  }\n"): (typeof documents)["\n  mutation ConsoleTogglePlan($id: ID!) {\n    togglePlan(id: $id) { id isActive }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDuplicatePlan($id: ID!) {\n    duplicatePlan(id: $id) { id }\n  }\n"): (typeof documents)["\n  mutation ConsoleDuplicatePlan($id: ID!) {\n    duplicatePlan(id: $id) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n"): (typeof documents)["\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n"): (typeof documents)["\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
