@@ -23,8 +23,12 @@ export function Chart({ title, labels, series, bars = false }: { title: string; 
         {
           width,
           height: 240,
-          scales: { x: { time: false } },
-          axes: [{ ...axis, values: (_u, ticks) => ticks.map((t) => labels[Math.round(t)] ?? '') }, axis],
+          // The x axis is categorical: one tick per label, at its index.
+          scales: { x: { time: false, range: () => [-0.5, labels.length - 0.5] } },
+          axes: [
+            { ...axis, splits: () => labels.map((_, i) => i), values: (_u, ticks) => ticks.map((t) => labels[t] ?? '') },
+            axis,
+          ],
           series: [
             {},
             ...series.map((s, i) => ({
