@@ -122,7 +122,7 @@ test('the audit log tails the changes just made, live', async () => {
 
 test('the console works at phone width, in dark mode, from the keyboard', async () => {
   const phone = await isolatedPage(browser, steward, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
-  await phone.context.addCookies(await env.context.cookies());
+  await phone.context.addCookies([{ name: 'token', value: admin.token, url: steward.url, httpOnly: true }]);
   const { page } = phone;
   await page.goto(`${steward.url}/admin/groups`);
   await page.getByRole('heading', { name: 'Groups' }).waitFor();

@@ -56,3 +56,26 @@ test('GraphiQL streams a subscription over graphql-ws', async () => {
   assert.deepEqual(foreign, [], 'requests left the steward origin');
   await page.context().close();
 });
+
+test("GraphiQL sends a token pasted in the Headers tab as the subscription's connection_init", async () => {
+  const env = await isolatedPage(browser, steward);
+  const { page, foreign } = env;
+  await page.goto(`${steward.url}/?query=${encodeURIComponent('subscription Tail { auditLogAdded { action } }')}`);
+  await page.locator('.graphiql-execute-button').waitFor();
+  await page.getByRole('button', { name: 'Headers', exact: true }).click();
+  await page.locator('.graphiql-editor-tool .graphiql-editor:visible').click();
+  await page.keyboard.insertText(`{"Authorization": "Bearer ${admin.token}"}`);
+  const live = subscribeSent(page);
+  const init = new Promise((resolve) =>
+    page.on('websocket', (ws) => ws.on('framesent', (f) => String(f.payload).includes('connection_init') && resolve(String(f.payload)))),
+  );
+  await page.locator('.graphiql-execute-button').click();
+  assert.match(await init, /"Authorization":"Bearer /);
+  await live;
+  const other = await steward.signup('Sam Second', `sam${Date.now()}@example.com`, 'correct horse battery staple');
+  await steward.gql(admin.token, 'mutation($id: ID!) { deleteUser(id: $id) }', { id: other.id });
+  await assert.doesNotReject(response(page).getByText('USER_DELETED').first().waitFor());
+  await shot(page, 'playground-token');
+  assert.deepEqual(foreign, []);
+  await env.context.close();
+});
