@@ -79,3 +79,15 @@ test("GraphiQL sends a token pasted in the Headers tab as the subscription's con
   assert.deepEqual(foreign, []);
   await env.context.close();
 });
+
+test('an anonymous visitor gets the schema: GraphiQL\'s introspection fits the anonymous limits', async () => {
+  const env = await isolatedPage(browser, steward);
+  const { page } = env;
+  const introspection = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('__schema'));
+  await page.goto(`${steward.url}/`);
+  const res = await introspection;
+  const body = await res.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  assert.equal(body.data.__schema.queryType.name, 'Query');
+  await env.context.close();
+});
