@@ -63,11 +63,32 @@ test('the users list searches and filters by role', async () => {
   assert.equal(await page.locator('tr[data-user="pat@example.com"]').count(), 1);
 });
 
+test('bulk delete removes the selected accounts and lists the ones refused', async () => {
+  const { page } = env;
+  const a = await steward.signup('Bulk One', 'bulk1@example.com', password);
+  const b = await steward.signup('Bulk Two', 'bulk2@example.com', password);
+  await page.goto(`${steward.url}/admin/users`);
+  for (const email of ['bulk1@example.com', 'bulk2@example.com', 'ada@example.com']) {
+    await page.getByLabel(`Select ${email}`).check();
+  }
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Delete selected' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'Not deleted' });
+  await refusal.waitFor();
+  assert.match(await refusal.innerText(), /Not deleted: ada@example\.com: /);
+  await page.locator('tr[data-user="bulk1@example.com"]').waitFor({ state: 'detached' });
+  await shot(page, 'console-users-bulk');
+  const left = await steward.gql(admin.token, '{ users(first: 10) { edges { node { id } } } }');
+  const ids = left.users.edges.map((e) => e.node.id);
+  assert.ok(!ids.includes(a.id) && !ids.includes(b.id), 'the selected users are gone');
+  assert.ok(ids.includes(admin.id), 'the primary admin stays');
+});
+
 test('a group form shows the server field error next to its field and creates nothing', async () => {
   const { page } = env;
   await page.getByRole('link', { name: 'Groups' }).click();
   await page.getByRole('heading', { name: 'Groups' }).waitFor();
-  await page.getByLabel('Name').fill('Contractors');
+  await page.getByLabel('Name', { exact: true }).fill('Contractors');
   await page.getByLabel('Denied permissions').fill('no.such.key');
   await page.getByRole('button', { name: 'Create group' }).click();
   const fieldError = page.locator('#group-denied-error');

@@ -39,6 +39,7 @@ type Documents = {
     "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": typeof types.ConsoleUsersDocument,
     "\n  mutation ConsoleSetRole($id: ID!, $role: Role!) {\n    updateUser(id: $id, input: { role: $role }) { id role }\n  }\n": typeof types.ConsoleSetRoleDocument,
     "\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.ConsoleDeleteUserDocument,
+    "\n  mutation ConsoleDeleteUsers($ids: [ID!]!) {\n    deleteUsers(ids: $ids) { id deleted code message }\n  }\n": typeof types.ConsoleDeleteUsersDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleMe {\n    me { id name email role }\n  }\n": types.ConsoleMeDocument,
@@ -66,6 +67,7 @@ const documents: Documents = {
     "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": types.ConsoleUsersDocument,
     "\n  mutation ConsoleSetRole($id: ID!, $role: Role!) {\n    updateUser(id: $id, input: { role: $role }) { id role }\n  }\n": types.ConsoleSetRoleDocument,
     "\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.ConsoleDeleteUserDocument,
+    "\n  mutation ConsoleDeleteUsers($ids: [ID!]!) {\n    deleteUsers(ids: $ids) { id deleted code message }\n  }\n": types.ConsoleDeleteUsersDocument,
 };
 
 /**
@@ -182,6 +184,10 @@ export function graphql(source: "\n  mutation ConsoleSetRole($id: ID!, $role: Ro
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation ConsoleDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDeleteUsers($ids: [ID!]!) {\n    deleteUsers(ids: $ids) { id deleted code message }\n  }\n"): (typeof documents)["\n  mutation ConsoleDeleteUsers($ids: [ID!]!) {\n    deleteUsers(ids: $ids) { id deleted code message }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

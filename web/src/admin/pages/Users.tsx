@@ -30,6 +30,12 @@ const DeleteUser = graphql(`
   }
 `);
 
+const DeleteUsers = graphql(`
+  mutation ConsoleDeleteUsers($ids: [ID!]!) {
+    deleteUsers(ids: $ids) { id deleted code message }
+  }
+`);
+
 const roles: Role[] = ['ADMIN', 'USER', 'PENDING'];
 const sorts: { value: UserOrderField; label: string }[] = [
   { value: 'CREATED_AT', label: 'Created' },
@@ -61,7 +67,20 @@ export function Users() {
     requestPolicy: 'cache-and-network',
   });
   const users = result.data?.users;
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // What the last bulk action could not do; it outlives the selection, which the action clears.
+  const [bulkReport, setBulkReport] = useState<BulkReport>({ refusals: [] });
+  const reload = () => {
+    setSelected(new Set());
+    refetch({ requestPolicy: 'network-only' });
+  };
+  const labelOf = (id: string) => users?.edges?.find((e) => e?.node?.id === id)?.node?.email ?? id;
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+  };
 
   return (
     <section aria-labelledby="users-title">
@@ -91,16 +110,24 @@ export function Users() {
         </button>
       </div>
       <ErrorMessage error={result.error} />
+      {selected.size > 0 && <Bulk ids={[...selected]} labelOf={labelOf} onDone={(r) => { setBulkReport(r); reload(); }} />}
+      {bulkReport.refusals.length > 0 && (
+        <div className="alert" role="alert">{bulkReport.refusals.map((r) => <p key={r}>Not deleted: {r}</p>)}</div>
+      )}
+      <ErrorMessage error={bulkReport.error} />
       {users && (
         <>
           <p className="count">{users.totalCount} {users.totalCount === 1 ? 'user' : 'users'}</p>
           <div className="table-wrap">
             <table>
               <thead>
-                <tr><th>Name</th><th>Email</th><th>Role</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr>
+                <tr><th><span className="sr-only">Select</span></th><th>Name</th><th>Email</th><th>Role</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr>
               </thead>
               <tbody>
-                {users.edges?.map((e) => e?.node && <UserRow key={e.node.id} user={e.node} onChanged={reload} />)}
+                {users.edges?.map((e) => e?.node && (
+                  <UserRow key={e.node.id} user={e.node} onChanged={reload}
+                    selected={selected.has(e.node.id)} onSelect={() => toggle(e.node!.id)} />
+                ))}
               </tbody>
             </table>
           </div>
@@ -118,7 +145,33 @@ export function Users() {
 
 type Row = { id: string; name: string; email?: string | null; role: Role; createdAt: string };
 
-function UserRow({ user, onChanged }: { user: Row; onChanged: () => void }) {
+// Bulk actions on the selected accounts. deleteUsers answers per id, so refusals (the primary admin,
+// the last admin) are listed while the others go.
+type BulkReport = { refusals: string[]; error?: CombinedError };
+
+function Bulk({ ids, labelOf, onDone }: { ids: string[]; labelOf: (id: string) => string; onDone: (r: BulkReport) => void }) {
+  const [deleteState, deleteUsers] = useMutation(DeleteUsers);
+  const [, setRole] = useMutation(SetRole);
+  async function approveAll() {
+    const results = await Promise.all(ids.map((id) => setRole({ id, role: 'USER' })));
+    onDone({ refusals: [], error: results.find((r) => r.error)?.error });
+  }
+  async function deleteAll() {
+    if (!window.confirm(`Delete ${ids.length} accounts? Their sessions and API keys go too.`)) return;
+    const res = await deleteUsers({ ids });
+    const refusals = (res.data?.deleteUsers ?? []).filter((r) => !r.deleted).map((r) => `${labelOf(r.id)}: ${r.message ?? r.code ?? 'refused'}`);
+    onDone({ refusals, error: res.error });
+  }
+  return (
+    <div className="toolbar bulk" role="group" aria-label="Selected users">
+      <span>{ids.length} selected</span>
+      <button onClick={approveAll}>Set role to user</button>
+      <button className="danger" onClick={deleteAll} disabled={deleteState.fetching}>Delete selected</button>
+    </div>
+  );
+}
+
+function UserRow({ user, onChanged, selected, onSelect }: { user: Row; onChanged: () => void; selected: boolean; onSelect: () => void }) {
   const [roleState, setRole] = useMutation(SetRole);
   const [deleteState, deleteUser] = useMutation(DeleteUser);
   const [error, setError] = useState<CombinedError | undefined>();
@@ -131,6 +184,7 @@ function UserRow({ user, onChanged }: { user: Row; onChanged: () => void }) {
   return (
     <>
       <tr data-user={user.email ?? user.id}>
+        <td><input type="checkbox" checked={selected} onChange={onSelect} aria-label={`Select ${user.email ?? user.name}`} /></td>
         <td>{user.name}</td>
         <td>{user.email}</td>
         <td>
@@ -154,7 +208,7 @@ function UserRow({ user, onChanged }: { user: Row; onChanged: () => void }) {
       </tr>
       {error && (
         <tr>
-          <td colSpan={5}><ErrorMessage error={error} /></td>
+          <td colSpan={6}><ErrorMessage error={error} /></td>
         </tr>
       )}
     </>
