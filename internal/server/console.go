@@ -2,12 +2,15 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -31,6 +34,9 @@ type webAssets struct {
 	files      fs.FS
 	playground []byte
 	console    []byte
+
+	// gzipped holds each compressible asset compressed once, on its first request.
+	gzipped sync.Map // name -> []byte
 }
 
 // newWebAssets reads the two pages once, so a build missing one fails at start-up rather than
@@ -90,9 +96,66 @@ func (a *webAssets) serveFile(w http.ResponseWriter, r *http.Request, name, cach
 		http.Error(w, "internal server error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Cache-Control", cacheControl)
+	h := w.Header()
+	h.Set("Cache-Control", cacheControl)
+	if compressible(name) {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			gz, err := a.gzip(name, b)
+			if err == nil {
+				h.Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
+				h.Set("Content-Encoding", "gzip")
+				h.Set("Content-Length", fmt.Sprint(len(gz)))
+				if r.Method != http.MethodHead {
+					_, _ = w.Write(gz)
+				}
+				return
+			}
+		}
+	}
 	// The embedded files have no modification time; ServeContent picks the type by extension.
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+}
+
+// gzip returns the asset compressed, compressing it on first use.
+func (a *webAssets) gzip(name string, b []byte) ([]byte, error) {
+	if gz, ok := a.gzipped.Load(name); ok {
+		return gz.([]byte), nil
+	}
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	gz, _ := a.gzipped.LoadOrStore(name, buf.Bytes())
+	return gz.([]byte), nil
+}
+
+// compressible reports whether an asset is text worth compressing (fonts and images are not).
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".js", ".css", ".json", ".svg", ".ttf":
+		return true
+	}
+	return false
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding lists gzip without refusing it (q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // servePage answers an HTML page that must be revalidated on every visit, so a new build's

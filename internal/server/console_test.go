@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"io/fs"
 	"net/http"
 	"regexp"
@@ -84,6 +87,34 @@ func TestConsoleAndPlaygroundServing(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/admin/" {
 			t.Fatalf("GET /admin = %d to %q, want 301 to /admin/", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+
+	t.Run("scripts are gzipped for clients that accept it", func(t *testing.T) {
+		_, plain := send(t, s, http.MethodGet, script, "", "", map[string]string{"Accept-Encoding": "identity"})
+		resp, body := send(t, s, http.MethodGet, script, "", "", map[string]string{"Accept-Encoding": "br, gzip"})
+		if got := resp.Header.Get("Content-Encoding"); got != "gzip" {
+			t.Fatalf("Content-Encoding = %q, want gzip", got)
+		}
+		if got := resp.Header.Get("Vary"); got != "Accept-Encoding" {
+			t.Errorf("Vary = %q, want Accept-Encoding", got)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader([]byte(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(unzipped) != plain || len(plain) == 0 {
+			t.Fatalf("the gzipped script (%d bytes unzipped) differs from the plain one (%d bytes)", len(unzipped), len(plain))
+		}
+		if len(body) >= len(plain) {
+			t.Errorf("gzipped %d bytes, plain %d: not smaller", len(body), len(plain))
+		}
+		if resp, _ := send(t, s, http.MethodGet, script, "", "", map[string]string{"Accept-Encoding": "gzip;q=0"}); resp.Header.Get("Content-Encoding") != "" {
+			t.Errorf("gzip;q=0 got Content-Encoding %q", resp.Header.Get("Content-Encoding"))
 		}
 	})
 
