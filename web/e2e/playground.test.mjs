@@ -20,8 +20,14 @@ async function openPlayground(query) {
   const env = await isolatedPage(browser, steward);
   await env.context.addCookies([{ name: 'token', value: admin.token, url: steward.url, httpOnly: true }]);
   await env.page.goto(`${steward.url}/?query=${encodeURIComponent(query)}`);
-  await env.page.locator('.graphiql-execute-button').waitFor();
+  await editorReady(env.page);
   return env;
+}
+
+// editorReady waits until the query editor (Monaco, loaded after the page) shows its operation:
+// before that, the execute button does nothing.
+async function editorReady(page) {
+  await page.locator('.graphiql-query-editor .view-lines', { hasText: /\w/ }).waitFor();
 }
 
 function response(page) {
@@ -61,7 +67,7 @@ test("GraphiQL sends a token pasted in the Headers tab as the subscription's con
   const env = await isolatedPage(browser, steward);
   const { page, foreign } = env;
   await page.goto(`${steward.url}/?query=${encodeURIComponent('subscription Tail { auditLogAdded { action } }')}`);
-  await page.locator('.graphiql-execute-button').waitFor();
+  await editorReady(page);
   await page.getByRole('button', { name: 'Headers', exact: true }).click();
   await page.locator('.graphiql-editor-tool .graphiql-editor:visible').click();
   await page.keyboard.insertText(`{"Authorization": "Bearer ${admin.token}"}`);
