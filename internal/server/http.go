@@ -378,15 +378,15 @@ func withGraphQLRequests(next http.Handler) http.Handler {
 const apiCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 // withSecurityHeaders sets the headers that keep browsers from sniffing, framing or leaking
-// referrers on every response; the playground page gets its own policy (playgroundCSP).
-func withSecurityHeaders(playground string, production bool, next http.Handler) http.Handler {
+// referrers on every response; the embedded pages and their assets get their own policy (webCSP).
+func withSecurityHeaders(production bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		if r.URL.Path == "/" {
-			h.Set("Content-Security-Policy", playground)
+		if isWebPath(r.URL.Path) {
+			h.Set("Content-Security-Policy", webCSP)
 		} else {
 			h.Set("Content-Security-Policy", apiCSP)
 		}

@@ -41,6 +41,7 @@ import (
 	"github.com/steward-dev/steward/internal/settings"
 	"github.com/steward-dev/steward/internal/tracing"
 	"github.com/steward-dev/steward/internal/users"
+	"github.com/steward-dev/steward/web"
 )
 
 // Options are what New needs beyond the start-up configuration.
@@ -303,8 +304,15 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	}
 	mux.Handle("/v1/", gw)
 	a.closers = append(a.closers, gw.Close, closeMeter)
-	playground, playgroundPolicy := playgroundPage("/graphql")
-	mux.Handle("GET /{$}", playground)
+	dist, err := web.Dist()
+	if err != nil {
+		return err
+	}
+	pages, err := newWebAssets(dist)
+	if err != nil {
+		return err
+	}
+	pages.mount(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		c, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -319,7 +327,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 
 	var h http.Handler = mux
 	h = withCORS(cfg.AllowedOrigins, h)
-	h = withSecurityHeaders(playgroundPolicy, cfg.Env == "production", h)
+	h = withSecurityHeaders(cfg.Env == "production", h)
 	h = withRefusalCounts(m, h)
 	// Inside withRequestInfo, so that the request id is known when the request's span starts.
 	h = withRequestInfo(trustedProxies(cfg, logger), traces.HTTP(h))
