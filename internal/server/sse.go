@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mime"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/steward-dev/steward/internal/errs"
 )
@@ -25,6 +29,61 @@ type sseTransport struct {
 }
 
 var _ graphql.Transport = sseTransport{}
+
+// Supports takes a POST as a stream when the client prefers one: text/event-stream is the type
+// its Accept ranks first (graphql-sse clients send it alone), or the operation is a subscription,
+// which only a stream can answer. Clients such as urql list text/event-stream after the JSON types
+// on every request; answering their queries and mutations as a stream would lose what only a
+// plain response carries, such as the sign-in cookie.
+func (t sseTransport) Supports(r *http.Request) bool {
+	if !t.SSE.Supports(r) {
+		return false
+	}
+	return preferredMedia(r.Header.Get("Accept")) == mediaEventStream || isSubscription(r)
+}
+
+const mediaEventStream = "text/event-stream"
+
+// preferredMedia returns the media type Accept ranks first: the highest q, the earliest of equals.
+func preferredMedia(accept string) string {
+	best, bestQ := "", -1.0
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if q > bestQ {
+			best, bestQ = mt, q
+		}
+	}
+	return best
+}
+
+// isSubscription reports whether the request's operation is a subscription. The body was read
+// into memory by withBodyLimit; it is put back for the transport that answers.
+func isSubscription(r *http.Request) bool {
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	var params graphql.RawParams
+	if decodeJSON(bytes.NewReader(body), &params) != nil {
+		return false
+	}
+	doc, perr := parser.ParseQuery(&ast.Source{Input: params.Query})
+	if perr != nil {
+		return false
+	}
+	op := doc.Operations.ForName(params.OperationName)
+	return op != nil && op.Operation == ast.Subscription
+}
 
 func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	// withBodyLimit has read the body already, so reading it again costs no I/O.
