@@ -243,6 +243,11 @@ func (r *queryResolver) PlanChangePreview(ctx context.Context, planID string) (*
 	return changePreview(pv), nil
 }
 
+// User is the resolver for the user field.
+func (r *quotaAlertResolver) User(ctx context.Context, obj *billing.QuotaAlert) (*ent.User, error) {
+	return loaders.User(ctx, obj.UserID)
+}
+
 // UsageUpdated is the resolver for the usageUpdated field.
 func (r *subscriptionResolver) UsageUpdated(ctx context.Context, userID *string) (<-chan *billing.UsageUpdate, error) {
 	key, err := billing.WatchKey(ctx, userID)
@@ -279,6 +284,11 @@ func (r *transactionResolver) Refunded(ctx context.Context, obj *ent.Transaction
 	return money.Decimal(money.FormatDecimal(obj.RefundedMinor, money.Currency(obj.Currency))), nil
 }
 
+// User is the resolver for the user field.
+func (r *usageUpdateResolver) User(ctx context.Context, obj *billing.UsageUpdate) (*ent.User, error) {
+	return loaders.User(ctx, obj.UserID)
+}
+
 // CurrentSubscription is the resolver for the currentSubscription field.
 func (r *userResolver) CurrentSubscription(ctx context.Context, obj *ent.User) (*ent.PlanSubscription, error) {
 	return loaders.CurrentSubscription(ctx, obj.ID)
@@ -292,3 +302,14 @@ func (r *userResolver) Usage(ctx context.Context, obj *ent.User) (*billing.Usage
 	}
 	return &res, nil
 }
+
+// QuotaAlert returns QuotaAlertResolver implementation.
+func (r *Resolver) QuotaAlert() QuotaAlertResolver { return &quotaAlertResolver{r} }
+
+// UsageUpdate returns UsageUpdateResolver implementation.
+func (r *Resolver) UsageUpdate() UsageUpdateResolver { return &usageUpdateResolver{r} }
+
+type (
+	quotaAlertResolver  struct{ *Resolver }
+	usageUpdateResolver struct{ *Resolver }
+)

@@ -56,10 +56,12 @@ type ResolverRoot interface {
 	Plan() PlanResolver
 	PlanSubscription() PlanSubscriptionResolver
 	Query() QueryResolver
+	QuotaAlert() QuotaAlertResolver
 	Subscription() SubscriptionResolver
 	SystemConfig() SystemConfigResolver
 	ToolServer() ToolServerResolver
 	Transaction() TransactionResolver
+	UsageUpdate() UsageUpdateResolver
 	User() UserResolver
 }
 
@@ -649,6 +651,7 @@ type ComplexityRoot struct {
 		PeriodStart func(childComplexity int) int
 		Threshold   func(childComplexity int) int
 		Used        func(childComplexity int) int
+		User        func(childComplexity int) int
 		UserID      func(childComplexity int) int
 	}
 
@@ -879,6 +882,7 @@ type ComplexityRoot struct {
 		Remaining   func(childComplexity int) int
 		Reserved    func(childComplexity int) int
 		Used        func(childComplexity int) int
+		User        func(childComplexity int) int
 		UserID      func(childComplexity int) int
 	}
 
@@ -1055,6 +1059,9 @@ type QueryResolver interface {
 	User(ctx context.Context, id string) (*ent.User, error)
 	MyGroups(ctx context.Context) ([]*ent.Group, error)
 }
+type QuotaAlertResolver interface {
+	User(ctx context.Context, obj *billing.QuotaAlert) (*ent.User, error)
+}
 type SubscriptionResolver interface {
 	AuditLogAdded(ctx context.Context) (<-chan *ent.AuditLog, error)
 	UsageUpdated(ctx context.Context, userID *string) (<-chan *billing.UsageUpdate, error)
@@ -1073,6 +1080,9 @@ type TransactionResolver interface {
 	Amount(ctx context.Context, obj *ent.Transaction) (money.Decimal, error)
 	Plan(ctx context.Context, obj *ent.Transaction) (*ent.Plan, error)
 	Refunded(ctx context.Context, obj *ent.Transaction) (money.Decimal, error)
+}
+type UsageUpdateResolver interface {
+	User(ctx context.Context, obj *billing.UsageUpdate) (*ent.User, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -4059,6 +4069,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuotaAlert.Used(childComplexity), true
+	case "QuotaAlert.user":
+		if e.ComplexityRoot.QuotaAlert.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotaAlert.User(childComplexity), true
 	case "QuotaAlert.userId":
 		if e.ComplexityRoot.QuotaAlert.UserID == nil {
 			break
@@ -4990,6 +5006,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UsageUpdate.Used(childComplexity), true
+	case "UsageUpdate.user":
+		if e.ComplexityRoot.UsageUpdate.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageUpdate.User(childComplexity), true
 	case "UsageUpdate.userId":
 		if e.ComplexityRoot.UsageUpdate.UserID == nil {
 			break
@@ -6416,6 +6438,8 @@ func (ec *executionContext) childFields_QuotaAlert(ctx context.Context, field gr
 	switch field.Name {
 	case "userId":
 		return ec.fieldContext_QuotaAlert_userId(ctx, field)
+	case "user":
+		return ec.fieldContext_QuotaAlert_user(ctx, field)
 	case "metric":
 		return ec.fieldContext_QuotaAlert_metric(ctx, field)
 	case "threshold":
@@ -6846,6 +6870,8 @@ func (ec *executionContext) childFields_UsageUpdate(ctx context.Context, field g
 	switch field.Name {
 	case "userId":
 		return ec.fieldContext_UsageUpdate_userId(ctx, field)
+	case "user":
+		return ec.fieldContext_UsageUpdate_user(ctx, field)
 	case "metric":
 		return ec.fieldContext_UsageUpdate_metric(ctx, field)
 	case "amount":
@@ -22395,6 +22421,38 @@ func (ec *executionContext) fieldContext_QuotaAlert_userId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("QuotaAlert", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _QuotaAlert_user(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotaAlert_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuotaAlert().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuotaAlert_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotaAlert",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QuotaAlert_metric(ctx context.Context, field graphql.CollectedField, obj *billing.QuotaAlert) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26189,6 +26247,38 @@ func (ec *executionContext) _UsageUpdate_userId(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_UsageUpdate_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UsageUpdate", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _UsageUpdate_user(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageUpdate_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageUpdate().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageUpdate_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageUpdate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UsageUpdate_metric(ctx context.Context, field graphql.CollectedField, obj *billing.UsageUpdate) (ret graphql.Marshaler) {
@@ -40252,42 +40342,80 @@ func (ec *executionContext) _QuotaAlert(ctx context.Context, sel ast.SelectionSe
 		case "userId":
 			out.Values[i] = ec._QuotaAlert_userId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "user":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._QuotaAlert_user(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "metric":
 			out.Values[i] = ec._QuotaAlert_metric(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "threshold":
 			out.Values[i] = ec._QuotaAlert_threshold(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "used":
 			out.Values[i] = ec._QuotaAlert_used(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "limit":
 			out.Values[i] = ec._QuotaAlert_limit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "periodStart":
 			out.Values[i] = ec._QuotaAlert_periodStart(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "periodEnd":
 			out.Values[i] = ec._QuotaAlert_periodEnd(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._QuotaAlert_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -42080,57 +42208,95 @@ func (ec *executionContext) _UsageUpdate(ctx context.Context, sel ast.SelectionS
 		case "userId":
 			out.Values[i] = ec._UsageUpdate_userId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "user":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._UsageUpdate_user(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "metric":
 			out.Values[i] = ec._UsageUpdate_metric(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "amount":
 			out.Values[i] = ec._UsageUpdate_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "used":
 			out.Values[i] = ec._UsageUpdate_used(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reserved":
 			out.Values[i] = ec._UsageUpdate_reserved(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "limit":
 			out.Values[i] = ec._UsageUpdate_limit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "remaining":
 			out.Values[i] = ec._UsageUpdate_remaining(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "percentage":
 			out.Values[i] = ec._UsageUpdate_percentage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "periodStart":
 			out.Values[i] = ec._UsageUpdate_periodStart(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "periodEnd":
 			out.Values[i] = ec._UsageUpdate_periodEnd(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._UsageUpdate_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -10,8 +10,8 @@ import (
 	st "github.com/steward-dev/steward/internal/servertest"
 )
 
-const usageSub = `subscription($u: ID) { usageUpdated(userId: $u) { userId metric amount used limit remaining periodStart periodEnd } }`
-const alertSub = `subscription($u: ID) { quotaAlert(userId: $u) { userId metric threshold used limit } }`
+const usageSub = `subscription($u: ID) { usageUpdated(userId: $u) { userId user { name } metric amount used limit remaining periodStart periodEnd } }`
+const alertSub = `subscription($u: ID) { quotaAlert(userId: $u) { userId user { email } metric threshold used limit } }`
 
 // nextData reads the next result of a subscription and returns its data, failing on errors.
 func nextData(t *testing.T, ws *st.WS) map[string]any {
@@ -59,7 +59,7 @@ func TestLiveUsageAndQuotaAlerts(t *testing.T) {
 		record(3)
 		for name, ws := range map[string]*st.WS{"own": own, "admin, everyone": everyone} {
 			d := nextData(t, ws)
-			if st.Get(d, "usageUpdated.userId") != w.bob.ID || num(st.Get(d, "usageUpdated.used")) != 3 ||
+			if st.Get(d, "usageUpdated.userId") != w.bob.ID || st.Get(d, "usageUpdated.user.name") != "Bob" || num(st.Get(d, "usageUpdated.used")) != 3 ||
 				num(st.Get(d, "usageUpdated.remaining")) != 7 || st.Get(d, "usageUpdated.periodEnd") == nil {
 				t.Fatalf("%s: update = %v", name, d)
 			}
@@ -68,7 +68,7 @@ func TestLiveUsageAndQuotaAlerts(t *testing.T) {
 		// 3 -> 8 crosses 80%; 8 -> 9 crosses nothing new; 9 -> 10 crosses 100%; 10 -> 11 (unenforced) nothing new.
 		record(5)
 		d := nextData(t, alerts)
-		if num(st.Get(d, "quotaAlert.threshold")) != 80 || num(st.Get(d, "quotaAlert.used")) != 8 {
+		if num(st.Get(d, "quotaAlert.threshold")) != 80 || num(st.Get(d, "quotaAlert.used")) != 8 || st.Get(d, "quotaAlert.user.email") == nil {
 			t.Fatalf("first alert = %v, want 80%% at 8", d)
 		}
 		record(1)
