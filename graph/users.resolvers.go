@@ -63,6 +63,11 @@ func (r *queryResolver) User(ctx context.Context, id string) (*ent.User, error) 
 	return r.UserAdmin.Get(ctx, id)
 }
 
+// UserByEmail is the resolver for the userByEmail field.
+func (r *queryResolver) UserByEmail(ctx context.Context, email string) (*ent.User, error) {
+	return r.UserAdmin.GetByEmail(ctx, email)
+}
+
 // MyGroups is the resolver for the myGroups field.
 func (r *queryResolver) MyGroups(ctx context.Context) ([]*ent.Group, error) {
 	return r.GroupService.Mine(ctx)

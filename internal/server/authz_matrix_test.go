@@ -142,6 +142,8 @@ func matrixRows() []matrixRow {
 		// Users and their private fields.
 		{"Query.users", "hasRole(ADMIN)", `{ users(first: 5) { totalCount } }`, noVars, adminOnly, ""},
 		{"Query.user", "hasRole(ADMIN)", `query($id: ID!) { user(id: $id) { id } }`, aliceID, adminOnly, ""},
+		{"Query.userByEmail", "hasRole(ADMIN)", `query($e: String!) { userByEmail(email: $e) { id } }`,
+			func(f *matrixFixture) map[string]any { return map[string]any{"e": f.alice.Email} }, adminOnly, ""},
 		{"Mutation.createUser", "hasRole(ADMIN)", `mutation { createUser(input: {name: "", email: "bad", password: "x"}) { id } }`, noVars, adminOnly, ""},
 		{"Mutation.updateUser", "hasRole(ADMIN)", `mutation($id: ID!) { updateUser(id: $id, input: {role: ADMIN}) { id } }`, noID, adminOnly, ""},
 		{"Mutation.deleteUser", "hasRole(ADMIN)", `mutation($id: ID!) { deleteUser(id: $id) }`, noID, adminOnly, ""},

@@ -434,3 +434,19 @@ func TestUsersPageInputErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestUserByEmail: admins find an account by its email in any case; an unknown one is null and a
+// malformed one BAD_USER_INPUT.
+func TestUserByEmail(t *testing.T) {
+	s := st.New(t, dbtest.SQLite)
+	admin := s.Signup(t, "Ada")
+	bob := s.Signup(t, "Bob")
+	q := `query($e: String!) { userByEmail(email: $e) { id } }`
+	if got := st.Get(s.MustQuery(t, admin.Token, q, "e", "  BOB@Example.com "), "userByEmail.id"); got != bob.ID {
+		t.Fatalf("userByEmail = %v, want Bob's %s", got, bob.ID)
+	}
+	if got := s.MustQuery(t, admin.Token, q, "e", "nobody@example.com")["userByEmail"]; got != nil {
+		t.Fatalf("an unknown email found %v", got)
+	}
+	wantCode(t, s.Query(t, admin.Token, q, "e", "not an email"), "BAD_USER_INPUT")
+}

@@ -159,6 +159,26 @@ func (a *Admin) Get(ctx context.Context, id string) (*ent.User, error) {
 	return u, nil
 }
 
+// GetByEmail returns the account with email, in any case, or nil: ManageUsers. An address that
+// is not one is BAD_USER_INPUT on email.
+func (a *Admin) GetByEmail(ctx context.Context, email string) (*ent.User, error) {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
+	e, err := NormalizeEmail("email", email)
+	if err != nil {
+		return nil, err
+	}
+	u, err := db.ClientFrom(ctx, a.client).User.Query().Where(user.Email(e)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading user: %w", err)
+	}
+	return u, nil
+}
+
 // Create adds an account with a password and a role: ManageUsers.
 func (a *Admin) Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
