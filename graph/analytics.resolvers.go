@@ -23,6 +23,12 @@ func (r *billingOverviewResolver) Customers(ctx context.Context, obj *analytics.
 	return &m, err
 }
 
+// UsageByDay is the resolver for the usageByDay field.
+func (r *billingOverviewResolver) UsageByDay(ctx context.Context, obj *analytics.Overview) ([]*analytics.DayUsage, error) {
+	days, err := r.Analytics.UsageByDay(ctx, obj)
+	return ptrs(days), err
+}
+
 // Amount is the resolver for the amount field.
 func (r *moneyResolver) Amount(ctx context.Context, obj *analytics.Money) (money.Decimal, error) {
 	return money.Decimal(money.FormatDecimal(obj.AmountMinor, money.Currency(obj.Currency))), nil

@@ -179,6 +179,7 @@ type ComplexityRoot struct {
 		TrialsConverted       func(childComplexity int) int
 		TrialsEnded           func(childComplexity int) int
 		Usage                 func(childComplexity int) int
+		UsageByDay            func(childComplexity int) int
 	}
 
 	ChangePlanPayload struct {
@@ -240,6 +241,11 @@ type ComplexityRoot struct {
 		NetRevenueRetention func(childComplexity int) int
 		PayingAtEnd         func(childComplexity int) int
 		PayingAtStart       func(childComplexity int) int
+	}
+
+	DayUsage struct {
+		Day    func(childComplexity int) int
+		Totals func(childComplexity int) int
 	}
 
 	DeleteUserResult struct {
@@ -934,6 +940,8 @@ type AuthConfigResolver interface {
 }
 type BillingOverviewResolver interface {
 	Customers(ctx context.Context, obj *analytics.Overview) (*analytics.CustomerMetrics, error)
+
+	UsageByDay(ctx context.Context, obj *analytics.Overview) ([]*analytics.DayUsage, error)
 }
 type ChatDefaultsResolver interface {
 	PromptSuggestions(ctx context.Context, obj *appconfig.Chat) ([]*settings.PromptSuggestion, error)
@@ -1583,6 +1591,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BillingOverview.Usage(childComplexity), true
+	case "BillingOverview.usageByDay":
+		if e.ComplexityRoot.BillingOverview.UsageByDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BillingOverview.UsageByDay(childComplexity), true
 
 	case "ChangePlanPayload.confirmationUrl":
 		if e.ComplexityRoot.ChangePlanPayload.ConfirmationURL == nil {
@@ -1796,6 +1810,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerMetrics.PayingAtStart(childComplexity), true
+
+	case "DayUsage.day":
+		if e.ComplexityRoot.DayUsage.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayUsage.Day(childComplexity), true
+	case "DayUsage.totals":
+		if e.ComplexityRoot.DayUsage.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayUsage.Totals(childComplexity), true
 
 	case "DeleteUserResult.code":
 		if e.ComplexityRoot.DeleteUserResult.Code == nil {
@@ -5721,6 +5748,8 @@ func (ec *executionContext) childFields_BillingOverview(ctx context.Context, fie
 		return ec.fieldContext_BillingOverview_revenueByMonth(ctx, field)
 	case "usage":
 		return ec.fieldContext_BillingOverview_usage(ctx, field)
+	case "usageByDay":
+		return ec.fieldContext_BillingOverview_usageByDay(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BillingOverview", field.Name)
 }
@@ -5845,6 +5874,16 @@ func (ec *executionContext) childFields_CustomerMetrics(ctx context.Context, fie
 		return ec.fieldContext_CustomerMetrics_netRevenueRetention(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerMetrics", field.Name)
+}
+
+func (ec *executionContext) childFields_DayUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_DayUsage_day(ctx, field)
+	case "totals":
+		return ec.fieldContext_DayUsage_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteUserResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10871,6 +10910,38 @@ func (ec *executionContext) fieldContext_BillingOverview_usage(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _BillingOverview_usageByDay(ctx context.Context, field graphql.CollectedField, obj *analytics.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BillingOverview_usageByDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BillingOverview().UsageByDay(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.DayUsage) graphql.Marshaler {
+			return ec.marshalNDayUsage2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐDayUsageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BillingOverview_usageByDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BillingOverview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ChangePlanPayload_preview(ctx context.Context, field graphql.CollectedField, obj *model.ChangePlanPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11783,6 +11854,61 @@ func (ec *executionContext) fieldContext_CustomerMetrics_netRevenueRetention(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RevenueRetention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayUsage_day(ctx context.Context, field graphql.CollectedField, obj *analytics.DayUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayUsage_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayUsage_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayUsage", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _DayUsage_totals(ctx context.Context, field graphql.CollectedField, obj *analytics.DayUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayUsage_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.UsageTotal) graphql.Marshaler {
+			return ec.marshalNUsageTotal2ᚕgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐUsageTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayUsage_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayUsage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageTotal(ctx, field)
 		},
 	}
 	return fc, nil
@@ -36053,6 +36179,44 @@ func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "usageByDay":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BillingOverview_usageByDay(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36583,6 +36747,49 @@ func (ec *executionContext) _CustomerMetrics(ctx context.Context, sel ast.Select
 			}
 		case "netRevenueRetention":
 			out.Values[i] = ec._CustomerMetrics_netRevenueRetention(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var dayUsageImplementors = []string{"DayUsage"}
+
+func (ec *executionContext) _DayUsage(ctx context.Context, sel ast.SelectionSet, obj *analytics.DayUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayUsage")
+		case "day":
+			out.Values[i] = ec._DayUsage_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._DayUsage_totals(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -43719,6 +43926,32 @@ func (ec *executionContext) marshalNCustomerMetrics2ᚖgithubᚗcomᚋstewardᚑ
 		return graphql.Null
 	}
 	return ec._CustomerMetrics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDayUsage2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐDayUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.DayUsage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDayUsage2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐDayUsage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDayUsage2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋanalyticsᚐDayUsage(ctx context.Context, sel ast.SelectionSet, v *analytics.DayUsage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DayUsage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (money.Decimal, error) {

@@ -84,6 +84,20 @@ func TestAnalyticsThroughGraphQL(t *testing.T) {
 		if usage["REQUESTS"] != 30 || usage["TOKENS_INPUT"] != 0 {
 			t.Errorf("usage = %v, want REQUESTS 30", usage)
 		}
+		// Day by day: yesterday and today (the range's days up to now), every metric, today's 30.
+		days := st.Get(w.s.MustQuery(t, w.admin.Token, `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) { usageByDay { day totals { metric total } } } }`,
+			"f", from, "t", to), "billingOverview.usageByDay").([]any)
+		today := now.Truncate(24 * time.Hour).Format(time.RFC3339)
+		if len(days) != 2 || st.Get(days[1], "day") != today || len(st.Get(days[0], "totals").([]any)) != len(usage) {
+			t.Fatalf("usageByDay = %v, want yesterday and today (%s) with every metric", days, today)
+		}
+		for i, want := range []float64{0, 30} {
+			for _, tot := range st.Get(days[i], "totals").([]any) {
+				if st.Get(tot, "metric") == "REQUESTS" && st.Get(tot, "total") != want {
+					t.Errorf("day %d REQUESTS = %v, want %v", i, st.Get(tot, "total"), want)
+				}
+			}
+		}
 
 		pa := w.s.MustQuery(t, w.admin.Token, `query($p: ID!, $f: Time!, $t: Time!) { planAnalytics(planId: $p, from: $f, to: $t) { mrr { currency amount } newSubscriptions } }`,
 			"p", yearly, "f", from, "t", to)
