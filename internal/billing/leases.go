@@ -682,19 +682,8 @@ func (l *Leases) finish(ctx context.Context, c *ent.Client, le *lease, now time.
 	}
 	// The status first, returning the hold still counted (the settled_amount freed so far is
 	// subtracted); expiry claims the row the same way, so exactly one of them frees the rest.
-	rows, err := c.QueryContext(ctx, l.s.rebind(`UPDATE quota_reservations SET status = ?, updated_at = ?
+	rest, found, err := claimHold(ctx, c, l.s.rebind(`UPDATE quota_reservations SET status = ?, updated_at = ?
 WHERE id = ? AND status = 'ACTIVE' RETURNING amount - COALESCE(settled_amount, 0)`), string(status), now, le.id)
-	if err != nil {
-		return fmt.Errorf("settling lease: %w", err)
-	}
-	var rest int64
-	found := rows.Next()
-	if found {
-		err = rows.Scan(&rest)
-	}
-	if cerr := rows.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return fmt.Errorf("settling lease: %w", err)
 	}

@@ -341,19 +341,8 @@ func (s *Service) expireCounterReservations(ctx context.Context, c *ent.Client, 
 func (s *Service) expireOne(ctx context.Context, c *ent.Client, r *ent.QuotaReservation, now time.Time) (bool, error) {
 	// The claim returns the hold the counter still has: a gateway lease (Leases) has freed part
 	// of its amount already, counted in settled_amount while it is active.
-	rows, err := c.QueryContext(ctx, s.rebind(`UPDATE quota_reservations SET status = 'EXPIRED', updated_at = ?
+	held, found, err := claimHold(ctx, c, s.rebind(`UPDATE quota_reservations SET status = 'EXPIRED', updated_at = ?
 WHERE id = ? AND status = 'ACTIVE' AND expires_at <= ? RETURNING amount - COALESCE(settled_amount, 0)`), now, r.ID, now)
-	if err != nil {
-		return false, fmt.Errorf("expiring reservation: %w", err)
-	}
-	var held int64
-	found := rows.Next()
-	if found {
-		err = rows.Scan(&held)
-	}
-	if cerr := rows.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return false, fmt.Errorf("expiring reservation: %w", err)
 	}
@@ -428,4 +417,20 @@ func heldOf(r *ent.QuotaReservation) int64 {
 		return r.Amount
 	}
 	return max(r.Amount-*r.SettledAmount, 0)
+}
+
+// claimHold runs an UPDATE of one reservation that returns (RETURNING) the hold its counter still has, and
+// returns that hold, with whether the row was claimed (false: another claim came first).
+func claimHold(ctx context.Context, c *ent.Client, query string, args ...any) (held int64, found bool, err error) {
+	rows, err := c.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, false, err
+	}
+	if found = rows.Next(); found {
+		err = rows.Scan(&held)
+	}
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return held, found, err
 }
