@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/loaders"
@@ -12,30 +13,35 @@ import (
 // userTypes are the type conditions a selection under a user connection may carry.
 var userTypes = []string{"UserConnection", "UserEdge", "User", "Node"}
 
-// selects reports whether the current field's selection reaches path (field names, aliases
-// and fragments resolved as gqlgen does).
-func selects(ctx context.Context, satisfies []string, path ...string) bool {
+// selected returns the field that the current field's selection reaches through path (field
+// names, fragments resolved as gqlgen does), its selections merged over aliases; false when
+// the operation does not select it.
+func selected(ctx context.Context, satisfies []string, path ...string) (graphql.CollectedField, bool) {
 	fc, oc := graphql.GetFieldContext(ctx), graphql.GetOperationContext(ctx)
-	if fc == nil || oc == nil {
-		return false
+	if fc == nil || oc == nil || len(path) == 0 {
+		return graphql.CollectedField{}, false
 	}
-	sel := fc.Field.Selections
+	cur := fc.Field
 	for _, name := range path {
-		var next []graphql.CollectedField
-		for _, f := range graphql.CollectFields(oc, sel, satisfies) {
-			if f.Name == name {
-				next = append(next, f)
+		var next graphql.CollectedField
+		found := false
+		for _, f := range graphql.CollectFields(oc, cur.Selections, satisfies) {
+			if f.Name != name {
+				continue
+			}
+			if !found {
+				next, found = f, true
+				next.Selections = append(ast.SelectionSet(nil), f.Selections...)
+			} else {
+				next.Selections = append(next.Selections, f.Selections...)
 			}
 		}
-		if len(next) == 0 {
-			return false
+		if !found {
+			return graphql.CollectedField{}, false
 		}
-		sel = nil
-		for _, f := range next {
-			sel = append(sel, f.Selections...)
-		}
+		cur = next
 	}
-	return true
+	return cur, true
 }
 
 // primeUserGroups loads the groups of a page's users in one statement when the page selects them,
@@ -43,14 +49,24 @@ func selects(ctx context.Context, satisfies []string, path ...string) bool {
 // User.groups rule).
 // Both callers are admin-only (users: ManageUsers; Group.members: @hasRole(ADMIN)).
 func primeUserGroups(ctx context.Context, conn *ent.UserConnection) (*ent.UserConnection, error) {
-	if conn == nil || len(conn.Edges) == 0 || !selects(ctx, userTypes, "edges", "node", "groups") {
+	if conn == nil || len(conn.Edges) == 0 {
+		return conn, nil
+	}
+	groups, ok := selected(ctx, userTypes, "edges", "node", "groups")
+	if !ok {
 		return conn, nil
 	}
 	users := make([]*ent.User, 0, len(conn.Edges))
 	for _, e := range conn.Edges {
 		users = append(users, e.Node)
 	}
-	if err := loaders.PrimeGroupsOfUsers(ctx, users); err != nil {
+	// The groups' columns: entgql's collection of the groups field, seen from a field context
+	// whose field is groups (the collection reads the selection of the context's field).
+	shape := func(q *ent.GroupQuery) error {
+		_, err := q.CollectFields(graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: groups}), "Group")
+		return err
+	}
+	if err := loaders.PrimeGroupsOfUsers(ctx, users, shape); err != nil {
 		return nil, err
 	}
 	return conn, nil

@@ -180,12 +180,19 @@ const memberColumn = "member_user_id"
 // memberships. The Group privacy rules apply to the groups (a viewer who is not an admin sees
 // only groups it belongs to); the membership rows only map groups to the users asked for, whom
 // the caller has checked the viewer may see (User.groups is @private).
-func groupsOfUsers(ctx context.Context, client *ent.Client, userIDs []string) (map[string][]*ent.Group, error) {
+// shape, when set, narrows the query to what the operation reads of the groups.
+func groupsOfUsers(ctx context.Context, client *ent.Client, userIDs []string, shape func(*ent.GroupQuery) error) (map[string][]*ent.Group, error) {
 	ids := make([]any, len(userIDs))
 	for i, id := range userIDs {
 		ids[i] = id
 	}
-	rows, err := db.ClientFrom(ctx, client).Group.Query().Modify(func(s *sql.Selector) {
+	q := db.ClientFrom(ctx, client).Group.Query()
+	if shape != nil {
+		if err := shape(q); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := q.Modify(func(s *sql.Selector) {
 		m := sql.Table(membership.Table)
 		s.Join(m).On(s.C(group.FieldID), m.C(membership.FieldGroupID)).
 			Where(sql.In(m.C(membership.FieldUserID), ids...)).
@@ -233,7 +240,7 @@ func memberID(v any) (string, error) {
 
 func groupsByUserID(client *ent.Client) dataloader.BatchFunc[string, []*ent.Group] {
 	return func(ctx context.Context, keys []string) []*dataloader.Result[[]*ent.Group] {
-		byUser, err := groupsOfUsers(ctx, client, keys)
+		byUser, err := groupsOfUsers(ctx, client, keys, nil)
 		if err != nil {
 			return fail[[]*ent.Group](len(keys), err)
 		}
@@ -252,8 +259,9 @@ func groupsByUserID(client *ent.Client) dataloader.BatchFunc[string, []*ent.Grou
 // PrimeGroupsOfUsers loads the groups of users in one statement into the operation's loader, so
 // that a page's User.groups resolvers answer from it instead of each waiting for the loader's
 // batch (which a loaded machine splits). Callers prime only when the page selects groups, and
-// only for users whose groups the viewer may see.
-func PrimeGroupsOfUsers(ctx context.Context, users []*ent.User) error {
+// only for users whose groups the viewer may see; shape (optional) narrows the groups' query to
+// the columns the operation selects, as entgql's field collection does.
+func PrimeGroupsOfUsers(ctx context.Context, users []*ent.User, shape func(*ent.GroupQuery) error) error {
 	l, err := From(ctx)
 	if err != nil || len(users) == 0 {
 		return err
@@ -262,7 +270,7 @@ func PrimeGroupsOfUsers(ctx context.Context, users []*ent.User) error {
 	for i, u := range users {
 		ids[i] = u.ID
 	}
-	byUser, err := groupsOfUsers(ctx, l.client, ids)
+	byUser, err := groupsOfUsers(ctx, l.client, ids, shape)
 	if err != nil {
 		return err
 	}
