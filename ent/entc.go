@@ -12,6 +12,14 @@ import (
 
 func main() {
 	ex, err := entgql.NewExtension(
+		// Our two overrides come after entgql's templates, so their definitions replace entgql's (see
+		// their headers). First option: WithTemplates replaces the list that later options extend.
+		entgql.WithTemplates(append(entgql.AllTemplates,
+			gen.MustParse(gen.NewTemplate("steward_collection").Funcs(entgql.TemplateFuncs).
+				ParseFiles("ent/template/collection.tmpl")),
+			gen.MustParse(gen.NewTemplate("steward_paginate").Funcs(entgql.TemplateFuncs).
+				ParseFiles("ent/template/paginate.tmpl")),
+		)...),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("graph/ent.graphqls"),
 		entgql.WithConfigPath("gqlgen.yml"),

@@ -212,6 +212,16 @@ func (_q *AuditLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, auditlog.FieldHash)
 				fieldSeen[auditlog.FieldHash] = struct{}{}
 			}
+		case "action":
+			if _, ok := fieldSeen["action"]; !ok {
+				selectedFields = append(selectedFields, "action")
+				fieldSeen["action"] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen["actor_id"]; !ok {
+				selectedFields = append(selectedFields, "actor_id")
+				fieldSeen["actor_id"] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -323,6 +333,13 @@ func (_q *GroupQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, group.FieldDeniedPermissions)
 				fieldSeen[group.FieldDeniedPermissions] = struct{}{}
 			}
+		case "creator":
+			if _, ok := fieldSeen["created_by"]; !ok {
+				selectedFields = append(selectedFields, "created_by")
+				fieldSeen["created_by"] = struct{}{}
+			}
+		case "memberCount":
+		case "members":
 		case "id":
 		case "__typename":
 		default:
@@ -773,6 +790,15 @@ func (_q *PlanSubscriptionQuery) collectField(ctx context.Context, oneNode bool,
 			if _, ok := fieldSeen[plansubscription.FieldScheduledPlanID]; !ok {
 				selectedFields = append(selectedFields, plansubscription.FieldScheduledPlanID)
 				fieldSeen[plansubscription.FieldScheduledPlanID] = struct{}{}
+			}
+		case "price":
+			if _, ok := fieldSeen["currency"]; !ok {
+				selectedFields = append(selectedFields, "currency")
+				fieldSeen["currency"] = struct{}{}
+			}
+			if _, ok := fieldSeen["price_minor"]; !ok {
+				selectedFields = append(selectedFields, "price_minor")
+				fieldSeen["price_minor"] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1428,6 +1454,44 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, user.FieldLastActiveAt)
 				fieldSeen[user.FieldLastActiveAt] = struct{}{}
 			}
+		case "currentSubscription":
+		case "email":
+			if _, ok := fieldSeen["email"]; !ok {
+				selectedFields = append(selectedFields, "email")
+				fieldSeen["email"] = struct{}{}
+			}
+		case "failedSignins":
+			if _, ok := fieldSeen["failed_signins"]; !ok {
+				selectedFields = append(selectedFields, "failed_signins")
+				fieldSeen["failed_signins"] = struct{}{}
+			}
+		case "groups":
+		case "info":
+			if _, ok := fieldSeen["info"]; !ok {
+				selectedFields = append(selectedFields, "info")
+				fieldSeen["info"] = struct{}{}
+			}
+		case "isActive":
+			if _, ok := fieldSeen["last_active_at"]; !ok {
+				selectedFields = append(selectedFields, "last_active_at")
+				fieldSeen["last_active_at"] = struct{}{}
+			}
+		case "lockedUntil":
+			if _, ok := fieldSeen["locked_until"]; !ok {
+				selectedFields = append(selectedFields, "locked_until")
+				fieldSeen["locked_until"] = struct{}{}
+			}
+		case "profileImageUrl":
+			if _, ok := fieldSeen["profile_image_url"]; !ok {
+				selectedFields = append(selectedFields, "profile_image_url")
+				fieldSeen["profile_image_url"] = struct{}{}
+			}
+		case "settings":
+			if _, ok := fieldSeen["settings"]; !ok {
+				selectedFields = append(selectedFields, "settings")
+				fieldSeen["settings"] = struct{}{}
+			}
+		case "usage":
 		case "id":
 		case "__typename":
 		default:

@@ -22,7 +22,11 @@ func (r *groupResolver) MemberCount(ctx context.Context, obj *ent.Group) (int, e
 
 // Members is the resolver for the members field.
 func (r *groupResolver) Members(ctx context.Context, obj *ent.Group, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
-	return r.GroupService.Members(ctx, obj, groups.Page{After: after, First: first, Before: before, Last: last}, orderBy, where)
+	conn, err := r.GroupService.Members(ctx, obj, groups.Page{After: after, First: first, Before: before, Last: last}, orderBy, where)
+	if err != nil {
+		return nil, err
+	}
+	return primeUserGroups(ctx, conn)
 }
 
 // Creator is the resolver for the creator field.

@@ -152,24 +152,9 @@ func (r *subscriptionResolver) AuditLogAdded(ctx context.Context) (<-chan *ent.A
 	})
 }
 
-// Email is the resolver for the email field.
-func (r *userResolver) Email(ctx context.Context, obj *ent.User) (*string, error) {
-	return &obj.Email, nil
-}
-
 // IsActive is the resolver for the isActive field.
 func (r *userResolver) IsActive(ctx context.Context, obj *ent.User) (bool, error) {
 	return r.now().Sub(obj.LastActiveAt) < 3*time.Minute, nil
-}
-
-// Settings is the resolver for the settings field.
-func (r *userResolver) Settings(ctx context.Context, obj *ent.User) (map[string]any, error) {
-	return obj.Settings, nil
-}
-
-// Info is the resolver for the info field.
-func (r *userResolver) Info(ctx context.Context, obj *ent.User) (map[string]any, error) {
-	return obj.Info, nil
 }
 
 // Mutation returns MutationResolver implementation.

@@ -54,8 +54,12 @@ func (r *mutationResolver) UpdateUserInfo(ctx context.Context, info map[string]a
 
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput, query *string) (*ent.UserConnection, error) {
-	return r.UserAdmin.List(ctx, users.ListInput{After: after, First: first, Before: before, Last: last,
+	conn, err := r.UserAdmin.List(ctx, users.ListInput{After: after, First: first, Before: before, Last: last,
 		OrderBy: orderBy, Where: where, Query: query})
+	if err != nil {
+		return nil, err
+	}
+	return primeUserGroups(ctx, conn)
 }
 
 // User is the resolver for the user field.

@@ -49,5 +49,7 @@ func (Group) Indexes() []ent.Index {
 
 // Annotations of the Group.
 func (Group) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection()}
+	return []schema.Annotation{entgql.RelayConnection(),
+		// graph/groups.graphqls' hand-written fields and the columns their resolvers read.
+		Collect{Fields: map[string][]string{"memberCount": nil, "members": nil, "creator": {"created_by"}}}}
 }

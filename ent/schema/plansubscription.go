@@ -104,5 +104,7 @@ func (PlanSubscription) Indexes() []ent.Index {
 
 // Annotations of the PlanSubscription: its GraphQL name keeps the root type's name Subscription free.
 func (PlanSubscription) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection()}
+	return []schema.Annotation{entgql.RelayConnection(),
+		// graph/billing.graphqls' hand-written price and the columns its resolver reads.
+		Collect{Fields: map[string][]string{"price": {"currency", "price_minor"}}}}
 }

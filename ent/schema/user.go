@@ -88,5 +88,13 @@ func (User) Indexes() []ent.Index {
 
 // Annotations of the User.
 func (User) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection(), entgql.MultiOrder()}
+	return []schema.Annotation{entgql.RelayConnection(), entgql.MultiOrder(),
+		// The hand-written fields (schema.graphql, graph/users.graphqls, billing.graphqls,
+		// config.graphqls) and the columns their resolvers read.
+		Collect{Fields: map[string][]string{
+			"email": {"email"}, "profileImageUrl": {"profile_image_url"}, "isActive": {"last_active_at"},
+			"settings": {"settings"}, "info": {"info"},
+			"lockedUntil": {"locked_until"}, "failedSignins": {"failed_signins"},
+			"groups": nil, "currentSubscription": nil, "usage": nil,
+		}}}
 }

@@ -8,13 +8,16 @@ package loaders
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/group"
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/user"
@@ -48,6 +51,8 @@ type Loaders struct {
 	PlanStatsByPlanID *dataloader.Loader[string, analytics.PlanStats]
 	// CurrentSubscriptionByUserID loads each user's current subscription, nil for none.
 	CurrentSubscriptionByUserID *dataloader.Loader[string, *ent.PlanSubscription]
+
+	client *ent.Client // for priming
 }
 
 // Sources are the domain services some loaders batch through.
@@ -62,6 +67,7 @@ func New(client *ent.Client, src Sources, wait time.Duration) *Loaders {
 		wait = DefaultWait
 	}
 	return &Loaders{
+		client:               client,
 		GroupsByUserID:       dataloader.NewBatchedLoader(groupsByUserID(client), dataloader.WithWait[string, []*ent.Group](wait)),
 		MemberCountByGroupID: dataloader.NewBatchedLoader(memberCountByGroupID(client), dataloader.WithWait[string, int](wait)),
 		UserByID:             dataloader.NewBatchedLoader(userByID(client), dataloader.WithWait[string, *ent.User](wait)),
@@ -167,18 +173,76 @@ func fail[V any](n int, err error) []*dataloader.Result[V] {
 	return out
 }
 
+// memberColumn carries, on each group row of groupsOfUsers, the member it was joined for.
+const memberColumn = "member_user_id"
+
+// groupsOfUsers reads the groups of users in one statement: the groups joined with the users'
+// memberships. The Group privacy rules apply to the groups (a viewer who is not an admin sees
+// only groups it belongs to); the membership rows only map groups to the users asked for, whom
+// the caller has checked the viewer may see (User.groups is @private).
+// shape, when set, narrows the query to what the operation reads of the groups.
+func groupsOfUsers(ctx context.Context, client *ent.Client, userIDs []string, shape func(*ent.GroupQuery) error) (map[string][]*ent.Group, error) {
+	ids := make([]any, len(userIDs))
+	for i, id := range userIDs {
+		ids[i] = id
+	}
+	q := db.ClientFrom(ctx, client).Group.Query()
+	if shape != nil {
+		if err := shape(q); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := q.Modify(func(s *sql.Selector) {
+		m := sql.Table(membership.Table)
+		s.Join(m).On(s.C(group.FieldID), m.C(membership.FieldGroupID)).
+			Where(sql.In(m.C(membership.FieldUserID), ids...)).
+			AppendSelectAs(m.C(membership.FieldUserID), memberColumn)
+	}).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byUser := make(map[string][]*ent.Group, len(userIDs))
+	for _, g := range rows {
+		v, err := g.Value(memberColumn)
+		if err != nil {
+			return nil, err
+		}
+		uid, err := memberID(v)
+		if err != nil {
+			return nil, err
+		}
+		byUser[uid] = append(byUser[uid], g)
+	}
+	for _, gs := range byUser {
+		sort.Slice(gs, func(a, b int) bool {
+			if gs[a].Name != gs[b].Name {
+				return gs[a].Name < gs[b].Name
+			}
+			return gs[a].ID < gs[b].ID
+		})
+	}
+	return byUser, nil
+}
+
+// memberID reads the joined user id, which the drivers scan as text or bytes.
+func memberID(v any) (string, error) {
+	if u, ok := v.(*sql.UnknownType); ok {
+		v = *u
+	}
+	switch id := v.(type) {
+	case string:
+		return id, nil
+	case []byte:
+		return string(id), nil
+	}
+	return "", fmt.Errorf("loaders: unexpected member id %T", v)
+}
+
 func groupsByUserID(client *ent.Client) dataloader.BatchFunc[string, []*ent.Group] {
 	return func(ctx context.Context, keys []string) []*dataloader.Result[[]*ent.Group] {
-		rows, err := db.ClientFrom(ctx, client).Membership.Query().
-			Where(membership.UserIDIn(keys...)).WithGroup().All(ctx)
+		byUser, err := groupsOfUsers(ctx, client, keys, nil)
 		if err != nil {
 			return fail[[]*ent.Group](len(keys), err)
-		}
-		byUser := make(map[string][]*ent.Group, len(keys))
-		for _, m := range rows {
-			if m.Edges.Group != nil { // a group the viewer may not see is left out
-				byUser[m.UserID] = append(byUser[m.UserID], m.Edges.Group)
-			}
 		}
 		out := make([]*dataloader.Result[[]*ent.Group], len(keys))
 		for i, k := range keys {
@@ -186,16 +250,38 @@ func groupsByUserID(client *ent.Client) dataloader.BatchFunc[string, []*ent.Grou
 			if gs == nil {
 				gs = []*ent.Group{}
 			}
-			sort.Slice(gs, func(a, b int) bool {
-				if gs[a].Name != gs[b].Name {
-					return gs[a].Name < gs[b].Name
-				}
-				return gs[a].ID < gs[b].ID
-			})
 			out[i] = &dataloader.Result[[]*ent.Group]{Data: gs}
 		}
 		return out
 	}
+}
+
+// PrimeGroupsOfUsers loads the groups of users in one statement into the operation's loader, so
+// that a page's User.groups resolvers answer from it instead of each waiting for the loader's
+// batch (which a loaded machine splits). Callers prime only when the page selects groups, and
+// only for users whose groups the viewer may see; shape (optional) narrows the groups' query to
+// the columns the operation selects, as entgql's field collection does.
+func PrimeGroupsOfUsers(ctx context.Context, users []*ent.User, shape func(*ent.GroupQuery) error) error {
+	l, err := From(ctx)
+	if err != nil || len(users) == 0 {
+		return err
+	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	byUser, err := groupsOfUsers(ctx, l.client, ids, shape)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		gs := byUser[id]
+		if gs == nil {
+			gs = []*ent.Group{}
+		}
+		l.GroupsByUserID.Prime(ctx, id, gs)
+	}
+	return nil
 }
 
 func memberCountByGroupID(client *ent.Client) dataloader.BatchFunc[string, int] {

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,29 +28,56 @@ import (
 	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
-// countingDriver counts every statement ent sends, in or out of a transaction.
+// countingDriver counts every statement ent sends, in or out of a transaction, and keeps the
+// text of the latest ones in log.
 type countingDriver struct {
 	*entsql.Driver
-	n *atomic.Int64
+	n   *atomic.Int64
+	log *statementLog
+}
+
+// statementLog keeps the statements sent since its last reset.
+type statementLog struct {
+	mu   sync.Mutex
+	text []string
+}
+
+func (l *statementLog) add(q string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.text = append(l.text, q)
+}
+
+// take returns the statements recorded since the last take.
+func (l *statementLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.text
+	l.text = nil
+	return out
 }
 
 func (d countingDriver) Exec(ctx context.Context, q string, args, v any) error {
 	d.n.Add(1)
+	d.log.add(q)
 	return d.Driver.Exec(ctx, q, args, v)
 }
 
 func (d countingDriver) Query(ctx context.Context, q string, args, v any) error {
 	d.n.Add(1)
+	d.log.add(q)
 	return d.Driver.Query(ctx, q, args, v)
 }
 
 func (d countingDriver) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
 	d.n.Add(1)
+	d.log.add(q)
 	return d.Driver.ExecContext(ctx, q, args...)
 }
 
 func (d countingDriver) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
 	d.n.Add(1)
+	d.log.add(q)
 	return d.Driver.QueryContext(ctx, q, args...)
 }
 
@@ -57,26 +86,30 @@ func (d countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return countingTx{Tx: tx, n: d.n}, nil
+	return countingTx{Tx: tx, n: d.n, log: d.log}, nil
 }
 
 type countingTx struct {
 	dialect.Tx
-	n *atomic.Int64
+	n   *atomic.Int64
+	log *statementLog
 }
 
 func (t countingTx) Exec(ctx context.Context, q string, args, v any) error {
 	t.n.Add(1)
+	t.log.add(q)
 	return t.Tx.Exec(ctx, q, args, v)
 }
 
 func (t countingTx) Query(ctx context.Context, q string, args, v any) error {
 	t.n.Add(1)
+	t.log.add(q)
 	return t.Tx.Query(ctx, q, args, v)
 }
 
 func (t countingTx) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
 	t.n.Add(1)
+	t.log.add(q)
 	return t.Tx.(interface {
 		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
 	}).ExecContext(ctx, q, args...)
@@ -84,6 +117,7 @@ func (t countingTx) ExecContext(ctx context.Context, q string, args ...any) (std
 
 func (t countingTx) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
 	t.n.Add(1)
+	t.log.add(q)
 	return t.Tx.(interface {
 		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
 	}).QueryContext(ctx, q, args...)
@@ -172,13 +206,20 @@ func fewestStatements(run func() int64) int64 {
 // admin and returns a poster for GraphQL requests, the counter, the database and the token.
 func countingServer(t *testing.T, b dbtest.Backend) (post func(token, query string) map[string]any, n *atomic.Int64, database *db.DB, token string) {
 	t.Helper()
-	n = new(atomic.Int64)
+	post, n, database, token, _ = loggingServer(t, b)
+	return post, n, database, token
+}
+
+// loggingServer is countingServer that also returns the log of the statements sent.
+func loggingServer(t *testing.T, b dbtest.Backend) (post func(token, query string) map[string]any, n *atomic.Int64, database *db.DB, token string, log *statementLog) {
+	t.Helper()
+	n, log = new(atomic.Int64), new(statementLog)
 	ctx := context.Background()
 	database, err := db.Open(ctx, db.Config{URL: dbtest.NewURL(t, b)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	database.Client = ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(database.Dialect, database.SQL), n: n}))
+	database.Client = ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(database.Dialect, database.SQL), n: n, log: log}))
 	t.Cleanup(func() { _ = database.Close() })
 	cfg, err := config.Load(nil, func(string) string { return "" })
 	if err != nil {
@@ -221,7 +262,7 @@ func countingServer(t *testing.T, b dbtest.Backend) (post func(token, query stri
 	}
 	d := post("", `mutation { signup(input: {name: "Ada", email: "ada@example.com", password: "long enough pw"}) { token } }`)
 	token = d["signup"].(map[string]any)["token"].(string)
-	return post, n, database, token
+	return post, n, database, token, log
 }
 
 // TestPlansStatsStatementCount: plans with their statistics cost the same statements for 3 plans
@@ -322,6 +363,203 @@ func TestPlansStatsStatementCount(t *testing.T) {
 			}
 			if two, twenty := payments(2), payments(20); two != twenty {
 				t.Fatalf("a page of 20 transactions with plans cost %d statements, a page of 2 cost %d", twenty, two)
+			}
+		})
+	}
+}
+
+// TestUsersBenchPageLean: the bench's users page (steward-bench, bench-postgraphile) costs at most
+// three statements with the credential cached, whatever its size: the count (totalCount is asked),
+// the page reading only the columns it returns, and the page's groups in one joined statement.
+// pageInfo without totalCount counts nothing; without edges it still counts for hasNextPage.
+func TestUsersBenchPageLean(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			post, n, database, token, log := loggingServer(t, b)
+			sys := authz.AsOperator(context.Background())
+			c := database.Client
+			var groupIDs []string
+			for i := 0; i < 3; i++ {
+				g, err := c.Group.Create().SetName(fmt.Sprintf("group %d", i)).Save(sys)
+				if err != nil {
+					t.Fatal(err)
+				}
+				groupIDs = append(groupIDs, g.ID)
+			}
+			users := make([]*ent.UserCreate, 120)
+			for i := range users {
+				users[i] = c.User.Create().SetName(fmt.Sprintf("user %03d", i)).SetEmail(fmt.Sprintf("u%03d@example.com", i)).
+					SetRole(user.RoleUSER).SetSettings(map[string]any{"ui": map[string]any{"theme": "dark"}}).
+					SetInfo(map[string]any{"bio": "private"}).SetOauthSubjects(map[string]string{"google": "sub"})
+			}
+			created, err := c.User.CreateBulk(users...).Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ms []*ent.MembershipCreate
+			for i, u := range created {
+				ms = append(ms, c.Membership.Create().SetUserID(u.ID).SetGroupID(groupIDs[i%3]),
+					c.Membership.Create().SetUserID(u.ID).SetGroupID(groupIDs[(i+1)%3]))
+			}
+			if err := c.Membership.CreateBulk(ms...).Exec(sys); err != nil {
+				t.Fatal(err)
+			}
+			// run returns the statements of the cheapest of three runs of q, and its data.
+			run := func(q string) (int64, []string, map[string]any) {
+				post(token, q) // warm up: the first request of a token also records its last use
+				time.Sleep(100 * time.Millisecond)
+				var d map[string]any
+				var texts []string
+				got := fewestStatements(func() int64 {
+					log.take()
+					before := n.Load()
+					out := post(token, q)
+					k := n.Load() - before
+					if texts == nil || int64(len(texts)) > k {
+						d, texts = out, log.take()
+					}
+					return k
+				})
+				return got, texts, d
+			}
+			page := func(first int) int64 {
+				got, texts, d := run(fmt.Sprintf(`{ users(first: %d) { totalCount edges { node { id name email role profileImageUrl lastActiveAt createdAt groups { id name } } } pageInfo { hasNextPage endCursor } } }`, first))
+				conn := d["users"].(map[string]any)
+				edges := conn["edges"].([]any)
+				if len(edges) != first || conn["totalCount"] != float64(121) || conn["pageInfo"].(map[string]any)["hasNextPage"] != true {
+					t.Fatalf("page of %d: %d edges, totalCount %v, pageInfo %v", first, len(edges), conn["totalCount"], conn["pageInfo"])
+				}
+				// The groups of user i are known from i, which its email carries.
+				last := edges[first-1].(map[string]any)["node"].(map[string]any)
+				var i int
+				if _, err := fmt.Sscanf(last["email"].(string), "u%03d@example.com", &i); err != nil {
+					t.Fatalf("email of the last user = %v", last["email"])
+				}
+				want := []string{fmt.Sprintf("group %d", i%3), fmt.Sprintf("group %d", (i+1)%3)}
+				if want[0] > want[1] {
+					want[0], want[1] = want[1], want[0]
+				}
+				gs := last["groups"].([]any)
+				if len(gs) != 2 ||
+					gs[0].(map[string]any)["name"] != want[0] || gs[1].(map[string]any)["name"] != want[1] {
+					t.Fatalf("last user of a page of %d = %v, want u%03d in %v", first, last, i, want)
+				}
+				read := false
+				for _, s := range texts {
+					plain := strings.NewReplacer("`", "", `"`, "").Replace(s)
+					if strings.Contains(plain, "FROM users") && !strings.Contains(plain, "COUNT") {
+						read = strings.Contains(plain, "users.email")
+						for _, col := range []string{"settings", "info", "oauth_subjects", "locked_until"} {
+							if strings.Contains(plain, "users."+col) {
+								t.Errorf("the page reads %s it does not return: %s", col, s)
+							}
+						}
+					}
+				}
+				if !read {
+					t.Fatalf("no statement read the page's users with their email: %q", texts)
+				}
+				return got
+			}
+			small, large := page(10), page(100)
+			t.Logf("statements: page of 10 = %d, page of 100 = %d", small, large)
+			if small != large || large > 3 {
+				t.Fatalf("pages of 10 and 100 cost %d and %d statements, want the same, at most 3", small, large)
+			}
+
+			hasNext := func(q string) (bool, []string) {
+				_, texts, d := run(q)
+				return d["users"].(map[string]any)["pageInfo"].(map[string]any)["hasNextPage"].(bool), texts
+			}
+			counts := func(texts []string) bool {
+				for _, s := range texts {
+					if strings.Contains(strings.ToUpper(s), "COUNT(") {
+						return true
+					}
+				}
+				return false
+			}
+			if more, texts := hasNext(`{ users(first: 5) { edges { node { id } } pageInfo { hasNextPage } } }`); !more || counts(texts) {
+				t.Fatalf("pageInfo without totalCount: hasNextPage = %v, statements %q; want true without a count", more, texts)
+			}
+			if more, texts := hasNext(`{ users(first: 121) { edges { node { id } } pageInfo { hasNextPage } } }`); more || counts(texts) {
+				t.Fatalf("the whole table: hasNextPage = %v, statements %q; want false without a count", more, texts)
+			}
+			if more, _ := hasNext(`{ users(first: 5) { pageInfo { hasNextPage } } }`); !more {
+				t.Fatal("pageInfo alone: hasNextPage = false, want true (counted)")
+			}
+		})
+	}
+}
+
+// TestOtherConnectionsLean: a group's members page with their groups costs the same statements for
+// 2 members as for 20 (the groups are primed in one statement), and the audit log's page reads
+// only the columns it returns and counts nothing when totalCount is not asked.
+func TestOtherConnectionsLean(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			post, n, database, token, log := loggingServer(t, b)
+			sys := authz.AsOperator(context.Background())
+			c := database.Client
+			team, err := c.Group.Create().SetName("team").Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := c.Group.Create().SetName("other").Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 20 {
+				// Through the API, so that the audit log has entries too.
+				d := post(token, fmt.Sprintf(`mutation { createUser(input: {name: "m%02d", email: "m%02d@example.com", password: "long enough pw"}) { id } }`, i, i))
+				id := d["createUser"].(map[string]any)["id"].(string)
+				if err := c.Membership.CreateBulk(c.Membership.Create().SetUserID(id).SetGroupID(team.ID),
+					c.Membership.Create().SetUserID(id).SetGroupID(other.ID)).Exec(sys); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run := func(q string) (int64, []string, map[string]any) {
+				post(token, q)
+				time.Sleep(100 * time.Millisecond)
+				log.take()
+				before := n.Load()
+				d := post(token, q)
+				return n.Load() - before, log.take(), d
+			}
+			members := func(first int) int64 {
+				got, _, d := run(fmt.Sprintf(`{ node(id: %q) { ... on Group { members(first: %d) { edges { node { name groups { name } } } } } } }`, team.ID, first))
+				edges := d["node"].(map[string]any)["members"].(map[string]any)["edges"].([]any)
+				if len(edges) != first || len(edges[0].(map[string]any)["node"].(map[string]any)["groups"].([]any)) != 2 {
+					t.Fatalf("members page of %d = %v", first, edges)
+				}
+				return got
+			}
+			if two, twenty := members(2), members(20); two != twenty {
+				t.Fatalf("members with their groups: 2 cost %d statements, 20 cost %d", two, twenty)
+			}
+
+			_, texts, d := run(`{ auditLogs(first: 5) { edges { node { id action actor { name } } } pageInfo { hasNextPage } } }`)
+			page := d["auditLogs"].(map[string]any)
+			if len(page["edges"].([]any)) != 5 || page["pageInfo"].(map[string]any)["hasNextPage"] != true {
+				t.Fatalf("audit page = %v", page)
+			}
+			read := false
+			for _, s := range texts {
+				plain := strings.NewReplacer("`", "", `"`, "").Replace(s)
+				if strings.Contains(strings.ToUpper(plain), "COUNT(") {
+					t.Errorf("the audit page counts without totalCount: %s", s)
+				}
+				if strings.Contains(plain, "FROM audit_logs") {
+					read = true
+					for _, col := range []string{"audit_logs.changes", "audit_logs.user_agent", "audit_logs.prev_hash"} {
+						if strings.Contains(plain, col) {
+							t.Errorf("the audit page reads %s it does not return: %s", col, s)
+						}
+					}
+				}
+			}
+			if !read {
+				t.Fatalf("no statement read the audit log: %q", texts)
 			}
 		})
 	}

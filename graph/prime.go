@@ -1,0 +1,73 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/loaders"
+)
+
+// userTypes are the type conditions a selection under a user connection may carry.
+var userTypes = []string{"UserConnection", "UserEdge", "User", "Node"}
+
+// selected returns the field that the current field's selection reaches through path (field
+// names, fragments resolved as gqlgen does), its selections merged over aliases; false when
+// the operation does not select it.
+func selected(ctx context.Context, satisfies []string, path ...string) (graphql.CollectedField, bool) {
+	fc, oc := graphql.GetFieldContext(ctx), graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil || len(path) == 0 {
+		return graphql.CollectedField{}, false
+	}
+	cur := fc.Field
+	for _, name := range path {
+		var next graphql.CollectedField
+		found := false
+		for _, f := range graphql.CollectFields(oc, cur.Selections, satisfies) {
+			if f.Name != name {
+				continue
+			}
+			if !found {
+				next, found = f, true
+				next.Selections = append(ast.SelectionSet(nil), f.Selections...)
+			} else {
+				next.Selections = append(next.Selections, f.Selections...)
+			}
+		}
+		if !found {
+			return graphql.CollectedField{}, false
+		}
+		cur = next
+	}
+	return cur, true
+}
+
+// primeUserGroups loads the groups of a page's users in one statement when the page selects them,
+// instead of one loader batch that waits on its timer. Admins may see every user's groups (the
+// User.groups rule).
+// Both callers are admin-only (users: ManageUsers; Group.members: @hasRole(ADMIN)).
+func primeUserGroups(ctx context.Context, conn *ent.UserConnection) (*ent.UserConnection, error) {
+	if conn == nil || len(conn.Edges) == 0 {
+		return conn, nil
+	}
+	groups, ok := selected(ctx, userTypes, "edges", "node", "groups")
+	if !ok {
+		return conn, nil
+	}
+	users := make([]*ent.User, 0, len(conn.Edges))
+	for _, e := range conn.Edges {
+		users = append(users, e.Node)
+	}
+	// The groups' columns: entgql's collection of the groups field, seen from a field context
+	// whose field is groups (the collection reads the selection of the context's field).
+	shape := func(q *ent.GroupQuery) error {
+		_, err := q.CollectFields(graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: groups}), "Group")
+		return err
+	}
+	if err := loaders.PrimeGroupsOfUsers(ctx, users, shape); err != nil {
+		return nil, err
+	}
+	return conn, nil
+}
