@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/paymentmethod"
 	"github.com/steward-dev/steward/ent/plansubscription"
@@ -82,21 +84,40 @@ func (r *Renewer) chargeRenewals(ctx context.Context, now time.Time, st *RunStat
 	if !s.recurring.Enabled || !s.PaymentsConfigured() {
 		return nil
 	}
-	due, err := s.client.PlanSubscription.Query().
-		Where(plansubscription.StatusIn(plansubscription.StatusACTIVE, plansubscription.StatusPAST_DUE),
-			plansubscription.CancelAtPeriodEnd(false), plansubscription.Complimentary(false),
-			plansubscription.ScheduledPlanIDIsNil(), plansubscription.PaidThroughNotNil(),
-			plansubscription.PaidThroughLTE(now.Add(s.recurring.Lead))).
-		WithPlan().Order(ent.Asc(plansubscription.FieldPaidThrough)).Limit(renewBatch).All(ctx)
-	if err != nil {
-		return fmt.Errorf("finding renewals to charge: %w", err)
+	// Only subscriptions whose user has a saved method at this provider, and every one of them in
+	// batches ordered by (paid_through, id): the rows that wait for a later retry must not starve
+	// the rest.
+	hasMethod := func(sel *sql.Selector) {
+		methods := sql.Select(paymentmethod.FieldUserID).From(sql.Table(paymentmethod.Table)).
+			Where(sql.EQ(paymentmethod.FieldProvider, s.provider.Name()))
+		sel.Where(sql.In(sel.C(plansubscription.FieldUserID), methods))
 	}
-	for _, sub := range due {
-		if err := r.renewal(ctx, sub, now, st); err != nil {
-			s.logger.WarnContext(ctx, "renewal charge", "subscription", sub.ID, "err", err)
+	var after *ent.PlanSubscription
+	for {
+		q := s.client.PlanSubscription.Query().
+			Where(plansubscription.StatusIn(plansubscription.StatusACTIVE, plansubscription.StatusPAST_DUE),
+				plansubscription.CancelAtPeriodEnd(false), plansubscription.Complimentary(false),
+				plansubscription.ScheduledPlanIDIsNil(), plansubscription.PaidThroughNotNil(),
+				plansubscription.PaidThroughLTE(now.Add(s.recurring.Lead)), hasMethod)
+		if after != nil {
+			q.Where(plansubscription.Or(plansubscription.PaidThroughGT(*after.PaidThrough),
+				plansubscription.And(plansubscription.PaidThrough(*after.PaidThrough), plansubscription.IDGT(after.ID))))
 		}
+		due, err := q.WithPlan().Order(ent.Asc(plansubscription.FieldPaidThrough), ent.Asc(plansubscription.FieldID)).
+			Limit(renewBatch).All(ctx)
+		if err != nil {
+			return fmt.Errorf("finding renewals to charge: %w", err)
+		}
+		for _, sub := range due {
+			if err := r.renewal(ctx, sub, now, st); err != nil {
+				s.logger.WarnContext(ctx, "renewal charge", "subscription", sub.ID, "err", err)
+			}
+		}
+		if len(due) < renewBatch {
+			return nil
+		}
+		after = due[len(due)-1]
 	}
-	return nil
 }
 
 // renewal does what is due for one subscription's unpaid period: the first charge, a retry, a
