@@ -74,6 +74,15 @@ func (w *recurringWorld) sub(t *testing.T) map[string]any {
 	return s
 }
 
+// mrr returns billingOverview's MRR now.
+func (w *recurringWorld) mrr(t *testing.T) string {
+	t.Helper()
+	w.admin.Token = w.s.Signin(t, w.admin)
+	o := w.s.MustQuery(t, w.admin.Token, `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) { mrr { currency amount } } }`,
+		"f", w.clock.Now().AddDate(0, -1, 0).Format(time.RFC3339), "t", w.clock.Now().Format(time.RFC3339))
+	return toString(st.Get(o, "billingOverview.mrr"))
+}
+
 func timeOf(t *testing.T, v any) time.Time {
 	t.Helper()
 	tm, err := time.Parse(time.RFC3339, v.(string))
@@ -113,6 +122,9 @@ func TestRecurringYear(t *testing.T) {
 			next := timeOf(t, s["currentPeriodEnd"])
 			if paid := timeOf(t, s["paidThrough"]); paid != next {
 				t.Fatalf("month %d: paid through %s, want the period's end %s", month, paid, next)
+			}
+			if got := w.mrr(t); got != `[{"amount":"499.00","currency":"RUB"}]` {
+				t.Fatalf("month %d: MRR = %s, want 499.00 RUB", month, got)
 			}
 			end = next
 		}
