@@ -24,6 +24,7 @@ import (
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
+	"github.com/steward-dev/steward/ent/paymentmethod"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
@@ -62,6 +63,8 @@ type Client struct {
 	Model *ModelClient
 	// ModelGrant is the client for interacting with the ModelGrant builders.
 	ModelGrant *ModelGrantClient
+	// PaymentMethod is the client for interacting with the PaymentMethod builders.
+	PaymentMethod *PaymentMethodClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanSubscription is the client for interacting with the PlanSubscription builders.
@@ -104,6 +107,7 @@ func (c *Client) init() {
 	c.Membership = NewMembershipClient(c.config)
 	c.Model = NewModelClient(c.config)
 	c.ModelGrant = NewModelGrantClient(c.config)
+	c.PaymentMethod = NewPaymentMethodClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanSubscription = NewPlanSubscriptionClient(c.config)
 	c.QuotaReservation = NewQuotaReservationClient(c.config)
@@ -216,6 +220,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Membership:       NewMembershipClient(cfg),
 		Model:            NewModelClient(cfg),
 		ModelGrant:       NewModelGrantClient(cfg),
+		PaymentMethod:    NewPaymentMethodClient(cfg),
 		Plan:             NewPlanClient(cfg),
 		PlanSubscription: NewPlanSubscriptionClient(cfg),
 		QuotaReservation: NewQuotaReservationClient(cfg),
@@ -255,6 +260,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Membership:       NewMembershipClient(cfg),
 		Model:            NewModelClient(cfg),
 		ModelGrant:       NewModelGrantClient(cfg),
+		PaymentMethod:    NewPaymentMethodClient(cfg),
 		Plan:             NewPlanClient(cfg),
 		PlanSubscription: NewPlanSubscriptionClient(cfg),
 		QuotaReservation: NewQuotaReservationClient(cfg),
@@ -296,9 +302,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Identity,
-		c.Membership, c.Model, c.ModelGrant, c.Plan, c.PlanSubscription,
-		c.QuotaReservation, c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction,
-		c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
+		c.Membership, c.Model, c.ModelGrant, c.PaymentMethod, c.Plan,
+		c.PlanSubscription, c.QuotaReservation, c.RevenueDaily, c.Session,
+		c.SigninFailure, c.Transaction, c.UsageCounter, c.UsageDaily, c.UsageEvent,
+		c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -309,9 +316,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.AuditLog, c.ConfigEntry, c.Credential, c.Group, c.Identity,
-		c.Membership, c.Model, c.ModelGrant, c.Plan, c.PlanSubscription,
-		c.QuotaReservation, c.RevenueDaily, c.Session, c.SigninFailure, c.Transaction,
-		c.UsageCounter, c.UsageDaily, c.UsageEvent, c.User,
+		c.Membership, c.Model, c.ModelGrant, c.PaymentMethod, c.Plan,
+		c.PlanSubscription, c.QuotaReservation, c.RevenueDaily, c.Session,
+		c.SigninFailure, c.Transaction, c.UsageCounter, c.UsageDaily, c.UsageEvent,
+		c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -338,6 +346,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Model.mutate(ctx, m)
 	case *ModelGrantMutation:
 		return c.ModelGrant.mutate(ctx, m)
+	case *PaymentMethodMutation:
+		return c.PaymentMethod.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *PlanSubscriptionMutation:
@@ -1744,6 +1754,140 @@ func (c *ModelGrantClient) mutate(ctx context.Context, m *ModelGrantMutation) (V
 		return (&ModelGrantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ModelGrant mutation op: %q", m.Op())
+	}
+}
+
+// PaymentMethodClient is a client for the PaymentMethod schema.
+type PaymentMethodClient struct {
+	config
+}
+
+// NewPaymentMethodClient returns a client for the PaymentMethod from the given config.
+func NewPaymentMethodClient(c config) *PaymentMethodClient {
+	return &PaymentMethodClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `paymentmethod.Hooks(f(g(h())))`.
+func (c *PaymentMethodClient) Use(hooks ...Hook) {
+	c.hooks.PaymentMethod = append(c.hooks.PaymentMethod, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `paymentmethod.Intercept(f(g(h())))`.
+func (c *PaymentMethodClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PaymentMethod = append(c.inters.PaymentMethod, interceptors...)
+}
+
+// Create returns a builder for creating a PaymentMethod entity.
+func (c *PaymentMethodClient) Create() *PaymentMethodCreate {
+	mutation := newPaymentMethodMutation(c.config, OpCreate)
+	return &PaymentMethodCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PaymentMethod entities.
+func (c *PaymentMethodClient) CreateBulk(builders ...*PaymentMethodCreate) *PaymentMethodCreateBulk {
+	return &PaymentMethodCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PaymentMethodClient) MapCreateBulk(slice any, setFunc func(*PaymentMethodCreate, int)) *PaymentMethodCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PaymentMethodCreateBulk{err: fmt.Errorf("calling to PaymentMethodClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PaymentMethodCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PaymentMethodCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PaymentMethod.
+func (c *PaymentMethodClient) Update() *PaymentMethodUpdate {
+	mutation := newPaymentMethodMutation(c.config, OpUpdate)
+	return &PaymentMethodUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PaymentMethodClient) UpdateOne(_m *PaymentMethod) *PaymentMethodUpdateOne {
+	mutation := newPaymentMethodMutation(c.config, OpUpdateOne, withPaymentMethod(_m))
+	return &PaymentMethodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PaymentMethodClient) UpdateOneID(id string) *PaymentMethodUpdateOne {
+	mutation := newPaymentMethodMutation(c.config, OpUpdateOne, withPaymentMethodID(id))
+	return &PaymentMethodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PaymentMethod.
+func (c *PaymentMethodClient) Delete() *PaymentMethodDelete {
+	mutation := newPaymentMethodMutation(c.config, OpDelete)
+	return &PaymentMethodDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PaymentMethodClient) DeleteOne(_m *PaymentMethod) *PaymentMethodDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PaymentMethodClient) DeleteOneID(id string) *PaymentMethodDeleteOne {
+	builder := c.Delete().Where(paymentmethod.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PaymentMethodDeleteOne{builder}
+}
+
+// Query returns a query builder for PaymentMethod.
+func (c *PaymentMethodClient) Query() *PaymentMethodQuery {
+	return &PaymentMethodQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePaymentMethod},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PaymentMethod entity by its id.
+func (c *PaymentMethodClient) Get(ctx context.Context, id string) (*PaymentMethod, error) {
+	return c.Query().Where(paymentmethod.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PaymentMethodClient) GetX(ctx context.Context, id string) *PaymentMethod {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *PaymentMethodClient) Hooks() []Hook {
+	hooks := c.hooks.PaymentMethod
+	return append(hooks[:len(hooks):len(hooks)], paymentmethod.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PaymentMethodClient) Interceptors() []Interceptor {
+	return c.inters.PaymentMethod
+}
+
+func (c *PaymentMethodClient) mutate(ctx context.Context, m *PaymentMethodMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PaymentMethodCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PaymentMethodUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PaymentMethodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PaymentMethodDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PaymentMethod mutation op: %q", m.Op())
 	}
 }
 
@@ -3401,15 +3545,15 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, AuditLog, ConfigEntry, Credential, Group, Identity, Membership, Model,
-		ModelGrant, Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session,
-		SigninFailure, Transaction, UsageCounter, UsageDaily, UsageEvent,
-		User []ent.Hook
+		ModelGrant, PaymentMethod, Plan, PlanSubscription, QuotaReservation,
+		RevenueDaily, Session, SigninFailure, Transaction, UsageCounter, UsageDaily,
+		UsageEvent, User []ent.Hook
 	}
 	inters struct {
 		APIKey, AuditLog, ConfigEntry, Credential, Group, Identity, Membership, Model,
-		ModelGrant, Plan, PlanSubscription, QuotaReservation, RevenueDaily, Session,
-		SigninFailure, Transaction, UsageCounter, UsageDaily, UsageEvent,
-		User []ent.Interceptor
+		ModelGrant, PaymentMethod, Plan, PlanSubscription, QuotaReservation,
+		RevenueDaily, Session, SigninFailure, Transaction, UsageCounter, UsageDaily,
+		UsageEvent, User []ent.Interceptor
 	}
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
+	"github.com/steward-dev/steward/ent/paymentmethod"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			membership.Table:       membership.ValidColumn,
 			model.Table:            model.ValidColumn,
 			modelgrant.Table:       modelgrant.ValidColumn,
+			paymentmethod.Table:    paymentmethod.ValidColumn,
 			plan.Table:             plan.ValidColumn,
 			plansubscription.Table: plansubscription.ValidColumn,
 			quotareservation.Table: quotareservation.ValidColumn,

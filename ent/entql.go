@@ -12,6 +12,7 @@ import (
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
+	"github.com/steward-dev/steward/ent/paymentmethod"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/predicate"
@@ -33,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -212,6 +213,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   paymentmethod.Table,
+			Columns: paymentmethod.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: paymentmethod.FieldID,
+			},
+		},
+		Type: "PaymentMethod",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			paymentmethod.FieldCreatedAt:        {Type: field.TypeTime, Column: paymentmethod.FieldCreatedAt},
+			paymentmethod.FieldUpdatedAt:        {Type: field.TypeTime, Column: paymentmethod.FieldUpdatedAt},
+			paymentmethod.FieldUserID:           {Type: field.TypeString, Column: paymentmethod.FieldUserID},
+			paymentmethod.FieldProvider:         {Type: field.TypeString, Column: paymentmethod.FieldProvider},
+			paymentmethod.FieldProviderMethodID: {Type: field.TypeString, Column: paymentmethod.FieldProviderMethodID},
+			paymentmethod.FieldType:             {Type: field.TypeString, Column: paymentmethod.FieldType},
+			paymentmethod.FieldTitle:            {Type: field.TypeString, Column: paymentmethod.FieldTitle},
+			paymentmethod.FieldCardLast4:        {Type: field.TypeString, Column: paymentmethod.FieldCardLast4},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -238,7 +260,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldMetadata:     {Type: field.TypeJSON, Column: plan.FieldMetadata},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plansubscription.Table,
 			Columns: plansubscription.Columns,
@@ -272,7 +294,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plansubscription.FieldScheduledPlanID:    {Type: field.TypeString, Column: plansubscription.FieldScheduledPlanID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotareservation.Table,
 			Columns: quotareservation.Columns,
@@ -295,7 +317,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotareservation.FieldExpiresAt:      {Type: field.TypeTime, Column: quotareservation.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   revenuedaily.Table,
 			Columns: revenuedaily.Columns,
@@ -312,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			revenuedaily.FieldTotalMinor: {Type: field.TypeInt64, Column: revenuedaily.FieldTotalMinor},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -332,7 +354,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signinfailure.Table,
 			Columns: signinfailure.Columns,
@@ -350,7 +372,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signinfailure.FieldLockedUntil:   {Type: field.TypeTime, Column: signinfailure.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transaction.Table,
 			Columns: transaction.Columns,
@@ -378,9 +400,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transaction.FieldMetadata:          {Type: field.TypeJSON, Column: transaction.FieldMetadata},
 			transaction.FieldProcessedAt:       {Type: field.TypeTime, Column: transaction.FieldProcessedAt},
 			transaction.FieldRefundedMinor:     {Type: field.TypeInt64, Column: transaction.FieldRefundedMinor},
+			transaction.FieldRenewalKey:        {Type: field.TypeString, Column: transaction.FieldRenewalKey},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagecounter.Table,
 			Columns: usagecounter.Columns,
@@ -403,7 +426,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagecounter.FieldUpdatedAt:      {Type: field.TypeTime, Column: usagecounter.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usagedaily.Table,
 			Columns: usagedaily.Columns,
@@ -420,7 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagedaily.FieldTotal:  {Type: field.TypeInt64, Column: usagedaily.FieldTotal},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   usageevent.Table,
 			Columns: usageevent.Columns,
@@ -443,7 +466,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usageevent.FieldMetadata:       {Type: field.TypeJSON, Column: usageevent.FieldMetadata},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1554,6 +1577,86 @@ func (f *ModelGrantFilter) WhereHasModelWith(preds ...predicate.Model) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PaymentMethodQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PaymentMethodQuery builder.
+func (_q *PaymentMethodQuery) Filter() *PaymentMethodFilter {
+	return &PaymentMethodFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PaymentMethodMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PaymentMethodMutation builder.
+func (m *PaymentMethodMutation) Filter() *PaymentMethodFilter {
+	return &PaymentMethodFilter{config: m.config, predicateAdder: m}
+}
+
+// PaymentMethodFilter provides a generic filtering capability at runtime for PaymentMethodQuery.
+type PaymentMethodFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PaymentMethodFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PaymentMethodFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(paymentmethod.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PaymentMethodFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(paymentmethod.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PaymentMethodFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(paymentmethod.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql string predicate on the user_id field.
+func (f *PaymentMethodFilter) WhereUserID(p entql.StringP) {
+	f.Where(p.Field(paymentmethod.FieldUserID))
+}
+
+// WhereProvider applies the entql string predicate on the provider field.
+func (f *PaymentMethodFilter) WhereProvider(p entql.StringP) {
+	f.Where(p.Field(paymentmethod.FieldProvider))
+}
+
+// WhereProviderMethodID applies the entql string predicate on the provider_method_id field.
+func (f *PaymentMethodFilter) WhereProviderMethodID(p entql.StringP) {
+	f.Where(p.Field(paymentmethod.FieldProviderMethodID))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *PaymentMethodFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(paymentmethod.FieldType))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *PaymentMethodFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(paymentmethod.FieldTitle))
+}
+
+// WhereCardLast4 applies the entql string predicate on the card_last4 field.
+func (f *PaymentMethodFilter) WhereCardLast4(p entql.StringP) {
+	f.Where(p.Field(paymentmethod.FieldCardLast4))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PlanQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1582,7 +1685,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1711,7 +1814,7 @@ type PlanSubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanSubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1870,7 +1973,7 @@ type QuotaReservationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaReservationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1960,7 +2063,7 @@ type RevenueDailyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RevenueDailyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2020,7 +2123,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2109,7 +2212,7 @@ type SigninFailureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigninFailureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2174,7 +2277,7 @@ type TransactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2270,6 +2373,11 @@ func (f *TransactionFilter) WhereRefundedMinor(p entql.Int64P) {
 	f.Where(p.Field(transaction.FieldRefundedMinor))
 }
 
+// WhereRenewalKey applies the entql string predicate on the renewal_key field.
+func (f *TransactionFilter) WhereRenewalKey(p entql.StringP) {
+	f.Where(p.Field(transaction.FieldRenewalKey))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *UsageCounterQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2299,7 +2407,7 @@ type UsageCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2389,7 +2497,7 @@ type UsageDailyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageDailyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2449,7 +2557,7 @@ type UsageEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UsageEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2539,7 +2647,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

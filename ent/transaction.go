@@ -52,7 +52,9 @@ type Transaction struct {
 	ProcessedAt *time.Time `json:"processed_at,omitempty"`
 	// RefundedMinor holds the value of the "refunded_minor" field.
 	RefundedMinor int64 `json:"refunded_minor,omitempty"`
-	selectValues  sql.SelectValues
+	// RenewalKey holds the value of the "renewal_key" field.
+	RenewalKey   *string `json:"renewal_key,omitempty"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -64,7 +66,7 @@ func (*Transaction) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case transaction.FieldAmountMinor, transaction.FieldRefundedMinor:
 			values[i] = new(sql.NullInt64)
-		case transaction.FieldID, transaction.FieldUserID, transaction.FieldPlanID, transaction.FieldSubscriptionID, transaction.FieldCurrency, transaction.FieldStatus, transaction.FieldProvider, transaction.FieldProviderPaymentID, transaction.FieldConfirmationURL, transaction.FieldReturnURL, transaction.FieldReceiptURL, transaction.FieldDescription:
+		case transaction.FieldID, transaction.FieldUserID, transaction.FieldPlanID, transaction.FieldSubscriptionID, transaction.FieldCurrency, transaction.FieldStatus, transaction.FieldProvider, transaction.FieldProviderPaymentID, transaction.FieldConfirmationURL, transaction.FieldReturnURL, transaction.FieldReceiptURL, transaction.FieldDescription, transaction.FieldRenewalKey:
 			values[i] = new(sql.NullString)
 		case transaction.FieldCreatedAt, transaction.FieldUpdatedAt, transaction.FieldProcessedAt:
 			values[i] = new(sql.NullTime)
@@ -197,6 +199,13 @@ func (_m *Transaction) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RefundedMinor = value.Int64
 			}
+		case transaction.FieldRenewalKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field renewal_key", values[i])
+			} else if value.Valid {
+				_m.RenewalKey = new(string)
+				*_m.RenewalKey = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -291,6 +300,11 @@ func (_m *Transaction) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("refunded_minor=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RefundedMinor))
+	builder.WriteString(", ")
+	if v := _m.RenewalKey; v != nil {
+		builder.WriteString("renewal_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

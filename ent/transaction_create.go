@@ -229,6 +229,20 @@ func (_c *TransactionCreate) SetNillableRefundedMinor(v *int64) *TransactionCrea
 	return _c
 }
 
+// SetRenewalKey sets the "renewal_key" field.
+func (_c *TransactionCreate) SetRenewalKey(v string) *TransactionCreate {
+	_c.mutation.SetRenewalKey(v)
+	return _c
+}
+
+// SetNillableRenewalKey sets the "renewal_key" field if the given value is not nil.
+func (_c *TransactionCreate) SetNillableRenewalKey(v *string) *TransactionCreate {
+	if v != nil {
+		_c.SetRenewalKey(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *TransactionCreate) SetID(v string) *TransactionCreate {
 	_c.mutation.SetID(v)
@@ -477,6 +491,10 @@ func (_c *TransactionCreate) createSpec() (*Transaction, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RefundedMinor(); ok {
 		_spec.SetField(transaction.FieldRefundedMinor, field.TypeInt64, value)
 		_node.RefundedMinor = value
+	}
+	if value, ok := _c.mutation.RenewalKey(); ok {
+		_spec.SetField(transaction.FieldRenewalKey, field.TypeString, value)
+		_node.RenewalKey = &value
 	}
 	return _node, _spec
 }
@@ -792,6 +810,9 @@ func (u *TransactionUpsertOne) UpdateNewValues() *TransactionUpsertOne {
 		}
 		if _, exists := u.create.mutation.UserID(); exists {
 			s.SetIgnore(transaction.FieldUserID)
+		}
+		if _, exists := u.create.mutation.RenewalKey(); exists {
+			s.SetIgnore(transaction.FieldRenewalKey)
 		}
 	}))
 	return u
@@ -1292,6 +1313,9 @@ func (u *TransactionUpsertBulk) UpdateNewValues() *TransactionUpsertBulk {
 			}
 			if _, exists := b.mutation.UserID(); exists {
 				s.SetIgnore(transaction.FieldUserID)
+			}
+			if _, exists := b.mutation.RenewalKey(); exists {
+				s.SetIgnore(transaction.FieldRenewalKey)
 			}
 		}
 	}))

@@ -450,6 +450,9 @@ func (_u *TransactionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.AddedRefundedMinor(); ok {
 		_spec.AddField(transaction.FieldRefundedMinor, field.TypeInt64, value)
 	}
+	if _u.mutation.RenewalKeyCleared() {
+		_spec.ClearField(transaction.FieldRenewalKey, field.TypeString)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -922,6 +925,9 @@ func (_u *TransactionUpdateOne) sqlSave(ctx context.Context) (_node *Transaction
 	}
 	if value, ok := _u.mutation.AddedRefundedMinor(); ok {
 		_spec.AddField(transaction.FieldRefundedMinor, field.TypeInt64, value)
+	}
+	if _u.mutation.RenewalKeyCleared() {
+		_spec.ClearField(transaction.FieldRenewalKey, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Transaction{config: _u.config}

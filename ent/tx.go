@@ -32,6 +32,8 @@ type Tx struct {
 	Model *ModelClient
 	// ModelGrant is the client for interacting with the ModelGrant builders.
 	ModelGrant *ModelGrantClient
+	// PaymentMethod is the client for interacting with the PaymentMethod builders.
+	PaymentMethod *PaymentMethodClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanSubscription is the client for interacting with the PlanSubscription builders.
@@ -194,6 +196,7 @@ func (tx *Tx) init() {
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Model = NewModelClient(tx.config)
 	tx.ModelGrant = NewModelGrantClient(tx.config)
+	tx.PaymentMethod = NewPaymentMethodClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanSubscription = NewPlanSubscriptionClient(tx.config)
 	tx.QuotaReservation = NewQuotaReservationClient(tx.config)

@@ -314,6 +314,24 @@ var (
 			},
 		},
 	}
+	// PaymentMethodsColumns holds the columns for the "payment_methods" table.
+	PaymentMethodsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 64},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeString, Unique: true},
+		{Name: "provider", Type: field.TypeString},
+		{Name: "provider_method_id", Type: field.TypeString, Size: 64},
+		{Name: "type", Type: field.TypeString, Default: ""},
+		{Name: "title", Type: field.TypeString, Default: ""},
+		{Name: "card_last4", Type: field.TypeString, Default: ""},
+	}
+	// PaymentMethodsTable holds the schema information for the "payment_methods" table.
+	PaymentMethodsTable = &schema.Table{
+		Name:       "payment_methods",
+		Columns:    PaymentMethodsColumns,
+		PrimaryKey: []*schema.Column{PaymentMethodsColumns[0]},
+	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 64},
@@ -577,6 +595,7 @@ var (
 		{Name: "metadata", Type: field.TypeJSON, Nullable: true},
 		{Name: "processed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "refunded_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "renewal_key", Type: field.TypeString, Unique: true, Nullable: true},
 	}
 	// TransactionsTable holds the schema information for the "transactions" table.
 	TransactionsTable = &schema.Table{
@@ -764,6 +783,7 @@ var (
 		MembershipsTable,
 		ModelsTable,
 		ModelGrantsTable,
+		PaymentMethodsTable,
 		PlansTable,
 		PlanSubscriptionsTable,
 		QuotaReservationsTable,

@@ -33,6 +33,9 @@ type Model func(*sql.Selector)
 // ModelGrant is the predicate function for modelgrant builders.
 type ModelGrant func(*sql.Selector)
 
+// PaymentMethod is the predicate function for paymentmethod builders.
+type PaymentMethod func(*sql.Selector)
+
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 

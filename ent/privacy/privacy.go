@@ -327,6 +327,30 @@ func (f ModelGrantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ModelGrantMutation", m)
 }
 
+// The PaymentMethodQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PaymentMethodQueryRuleFunc func(context.Context, *ent.PaymentMethodQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PaymentMethodQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PaymentMethodQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PaymentMethodQuery", q)
+}
+
+// The PaymentMethodMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PaymentMethodMutationRuleFunc func(context.Context, *ent.PaymentMethodMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PaymentMethodMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PaymentMethodMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PaymentMethodMutation", m)
+}
+
 // The PlanQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PlanQueryRuleFunc func(context.Context, *ent.PlanQuery) error
@@ -644,6 +668,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ModelGrantQuery:
 		return q.Filter(), nil
+	case *ent.PaymentMethodQuery:
+		return q.Filter(), nil
 	case *ent.PlanQuery:
 		return q.Filter(), nil
 	case *ent.PlanSubscriptionQuery:
@@ -690,6 +716,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ModelMutation:
 		return m.Filter(), nil
 	case *ent.ModelGrantMutation:
+		return m.Filter(), nil
+	case *ent.PaymentMethodMutation:
 		return m.Filter(), nil
 	case *ent.PlanMutation:
 		return m.Filter(), nil

@@ -15,6 +15,7 @@ import (
 	"github.com/steward-dev/steward/ent/membership"
 	"github.com/steward-dev/steward/ent/model"
 	"github.com/steward-dev/steward/ent/modelgrant"
+	"github.com/steward-dev/steward/ent/paymentmethod"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/ent/quotareservation"
@@ -476,6 +477,68 @@ func init() {
 	modelgrantDescEveryone := modelgrantFields[2].Descriptor()
 	// modelgrant.DefaultEveryone holds the default value on creation for the everyone field.
 	modelgrant.DefaultEveryone = modelgrantDescEveryone.Default.(bool)
+	paymentmethodMixin := schema.PaymentMethod{}.Mixin()
+	paymentmethod.Policy = privacy.NewPolicies(schema.PaymentMethod{})
+	paymentmethod.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := paymentmethod.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	paymentmethodMixinFields0 := paymentmethodMixin[0].Fields()
+	_ = paymentmethodMixinFields0
+	paymentmethodMixinFields1 := paymentmethodMixin[1].Fields()
+	_ = paymentmethodMixinFields1
+	paymentmethodFields := schema.PaymentMethod{}.Fields()
+	_ = paymentmethodFields
+	// paymentmethodDescCreatedAt is the schema descriptor for created_at field.
+	paymentmethodDescCreatedAt := paymentmethodMixinFields1[0].Descriptor()
+	// paymentmethod.DefaultCreatedAt holds the default value on creation for the created_at field.
+	paymentmethod.DefaultCreatedAt = paymentmethodDescCreatedAt.Default.(func() time.Time)
+	// paymentmethodDescUpdatedAt is the schema descriptor for updated_at field.
+	paymentmethodDescUpdatedAt := paymentmethodMixinFields1[1].Descriptor()
+	// paymentmethod.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	paymentmethod.DefaultUpdatedAt = paymentmethodDescUpdatedAt.Default.(func() time.Time)
+	// paymentmethod.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	paymentmethod.UpdateDefaultUpdatedAt = paymentmethodDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// paymentmethodDescProviderMethodID is the schema descriptor for provider_method_id field.
+	paymentmethodDescProviderMethodID := paymentmethodFields[2].Descriptor()
+	// paymentmethod.ProviderMethodIDValidator is a validator for the "provider_method_id" field. It is called by the builders before save.
+	paymentmethod.ProviderMethodIDValidator = paymentmethodDescProviderMethodID.Validators[0].(func(string) error)
+	// paymentmethodDescType is the schema descriptor for type field.
+	paymentmethodDescType := paymentmethodFields[3].Descriptor()
+	// paymentmethod.DefaultType holds the default value on creation for the type field.
+	paymentmethod.DefaultType = paymentmethodDescType.Default.(string)
+	// paymentmethodDescTitle is the schema descriptor for title field.
+	paymentmethodDescTitle := paymentmethodFields[4].Descriptor()
+	// paymentmethod.DefaultTitle holds the default value on creation for the title field.
+	paymentmethod.DefaultTitle = paymentmethodDescTitle.Default.(string)
+	// paymentmethodDescCardLast4 is the schema descriptor for card_last4 field.
+	paymentmethodDescCardLast4 := paymentmethodFields[5].Descriptor()
+	// paymentmethod.DefaultCardLast4 holds the default value on creation for the card_last4 field.
+	paymentmethod.DefaultCardLast4 = paymentmethodDescCardLast4.Default.(string)
+	// paymentmethodDescID is the schema descriptor for id field.
+	paymentmethodDescID := paymentmethodMixinFields0[0].Descriptor()
+	// paymentmethod.DefaultID holds the default value on creation for the id field.
+	paymentmethod.DefaultID = paymentmethodDescID.Default.(func() string)
+	// paymentmethod.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	paymentmethod.IDValidator = func() func(string) error {
+		validators := paymentmethodDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	planMixin := schema.Plan{}.Mixin()
 	plan.Policy = privacy.NewPolicies(schema.Plan{})
 	plan.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -66,5 +66,8 @@ func (RevenueDaily) Policy() ent.Policy { return authz.AdminRows("RevenueDaily")
 // Policy of the Transaction.
 func (Transaction) Policy() ent.Policy { return authz.OwnedRows("Transaction") }
 
+// Policy of the PaymentMethod: the user's own saved method; admins read them all.
+func (PaymentMethod) Policy() ent.Policy { return authz.OwnedRows("PaymentMethod") }
+
 // Policy of the AuditLog.
 func (AuditLog) Policy() ent.Policy { return authz.AuditRows() }

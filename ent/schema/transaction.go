@@ -39,6 +39,12 @@ func (Transaction) Fields() []ent.Field {
 		// PARTIALLY_REFUNDED (whose revenue is the rest).
 		field.Int64("refunded_minor").Default(0).NonNegative().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// renewal_key names a renewal charge of a saved payment method: subscription, the start of
+		// the period it pays for, and the attempt (see internal/billing/recurring.go). Unique, so
+		// that of replicas racing to charge the same period one creates the charge; it is also the
+		// provider's Idempotence-Key.
+		field.String("renewal_key").Optional().Nillable().Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

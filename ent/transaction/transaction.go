@@ -51,6 +51,8 @@ const (
 	FieldProcessedAt = "processed_at"
 	// FieldRefundedMinor holds the string denoting the refunded_minor field in the database.
 	FieldRefundedMinor = "refunded_minor"
+	// FieldRenewalKey holds the string denoting the renewal_key field in the database.
+	FieldRenewalKey = "renewal_key"
 	// Table holds the table name of the transaction in the database.
 	Table = "transactions"
 )
@@ -75,6 +77,7 @@ var Columns = []string{
 	FieldMetadata,
 	FieldProcessedAt,
 	FieldRefundedMinor,
+	FieldRenewalKey,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -235,6 +238,11 @@ func ByProcessedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByRefundedMinor orders the results by the refunded_minor field.
 func ByRefundedMinor(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRefundedMinor, opts...).ToFunc()
+}
+
+// ByRenewalKey orders the results by the renewal_key field.
+func ByRenewalKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRenewalKey, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -139,6 +139,11 @@ func RefundedMinor(v int64) predicate.Transaction {
 	return predicate.Transaction(sql.FieldEQ(FieldRefundedMinor, v))
 }
 
+// RenewalKey applies equality check predicate on the "renewal_key" field. It's identical to RenewalKeyEQ.
+func RenewalKey(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldEQ(FieldRenewalKey, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Transaction {
 	return predicate.Transaction(sql.FieldEQ(FieldCreatedAt, v))
@@ -1087,6 +1092,81 @@ func RefundedMinorLT(v int64) predicate.Transaction {
 // RefundedMinorLTE applies the LTE predicate on the "refunded_minor" field.
 func RefundedMinorLTE(v int64) predicate.Transaction {
 	return predicate.Transaction(sql.FieldLTE(FieldRefundedMinor, v))
+}
+
+// RenewalKeyEQ applies the EQ predicate on the "renewal_key" field.
+func RenewalKeyEQ(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldEQ(FieldRenewalKey, v))
+}
+
+// RenewalKeyNEQ applies the NEQ predicate on the "renewal_key" field.
+func RenewalKeyNEQ(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldNEQ(FieldRenewalKey, v))
+}
+
+// RenewalKeyIn applies the In predicate on the "renewal_key" field.
+func RenewalKeyIn(vs ...string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldIn(FieldRenewalKey, vs...))
+}
+
+// RenewalKeyNotIn applies the NotIn predicate on the "renewal_key" field.
+func RenewalKeyNotIn(vs ...string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldNotIn(FieldRenewalKey, vs...))
+}
+
+// RenewalKeyGT applies the GT predicate on the "renewal_key" field.
+func RenewalKeyGT(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldGT(FieldRenewalKey, v))
+}
+
+// RenewalKeyGTE applies the GTE predicate on the "renewal_key" field.
+func RenewalKeyGTE(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldGTE(FieldRenewalKey, v))
+}
+
+// RenewalKeyLT applies the LT predicate on the "renewal_key" field.
+func RenewalKeyLT(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldLT(FieldRenewalKey, v))
+}
+
+// RenewalKeyLTE applies the LTE predicate on the "renewal_key" field.
+func RenewalKeyLTE(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldLTE(FieldRenewalKey, v))
+}
+
+// RenewalKeyContains applies the Contains predicate on the "renewal_key" field.
+func RenewalKeyContains(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldContains(FieldRenewalKey, v))
+}
+
+// RenewalKeyHasPrefix applies the HasPrefix predicate on the "renewal_key" field.
+func RenewalKeyHasPrefix(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldHasPrefix(FieldRenewalKey, v))
+}
+
+// RenewalKeyHasSuffix applies the HasSuffix predicate on the "renewal_key" field.
+func RenewalKeyHasSuffix(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldHasSuffix(FieldRenewalKey, v))
+}
+
+// RenewalKeyIsNil applies the IsNil predicate on the "renewal_key" field.
+func RenewalKeyIsNil() predicate.Transaction {
+	return predicate.Transaction(sql.FieldIsNull(FieldRenewalKey))
+}
+
+// RenewalKeyNotNil applies the NotNil predicate on the "renewal_key" field.
+func RenewalKeyNotNil() predicate.Transaction {
+	return predicate.Transaction(sql.FieldNotNull(FieldRenewalKey))
+}
+
+// RenewalKeyEqualFold applies the EqualFold predicate on the "renewal_key" field.
+func RenewalKeyEqualFold(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldEqualFold(FieldRenewalKey, v))
+}
+
+// RenewalKeyContainsFold applies the ContainsFold predicate on the "renewal_key" field.
+func RenewalKeyContainsFold(v string) predicate.Transaction {
+	return predicate.Transaction(sql.FieldContainsFold(FieldRenewalKey, v))
 }
 
 // And groups predicates with the AND operator between them.

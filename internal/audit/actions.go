@@ -40,8 +40,13 @@ const (
 	PaymentFailed             Action = "PAYMENT_FAILED"
 	PaymentCanceled           Action = "PAYMENT_CANCELED"
 	PaymentRefunded           Action = "PAYMENT_REFUNDED"
-	APIKeyRevoked             Action = "API_KEY_REVOKED"
-	SessionRevoked            Action = "SESSION_REVOKED"
+	// RenewalCharged is one attempt to charge a saved payment method for a renewal (its outcome
+	// follows as PAYMENT_SUCCEEDED or PAYMENT_CANCELED).
+	RenewalCharged       Action = "RENEWAL_CHARGED"
+	PaymentMethodSaved   Action = "PAYMENT_METHOD_SAVED"
+	PaymentMethodRemoved Action = "PAYMENT_METHOD_REMOVED"
+	APIKeyRevoked        Action = "API_KEY_REVOKED"
+	SessionRevoked       Action = "SESSION_REVOKED"
 	// The external sign-in methods (OpenID Connect, LDAP, trusted headers); each entry's changes
 	// name the method and provider.
 	ExternalSignin        Action = "EXTERNAL_SIGNIN"
@@ -64,6 +69,7 @@ var Actions = []Action{
 	PlanCreated, PlanUpdated, PlanDeleted, PlanActivated, PlanDeactivated, PlanDuplicated,
 	SubscriptionAssigned, SubscriptionCanceled, SubscriptionRenewed,
 	PaymentSucceeded, PaymentFailed, PaymentCanceled, PaymentRefunded,
+	RenewalCharged, PaymentMethodSaved, PaymentMethodRemoved,
 	APIKeyRevoked, SessionRevoked,
 	ExternalSignin, ExternalSigninRefused, IdentityLinked, GroupsSynced, ProviderLogout,
 	DataImported, ImportedAuditEntry,

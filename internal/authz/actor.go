@@ -27,7 +27,7 @@ func (a *Actor) mayRead(entity string) bool {
 func (a *Actor) mayWrite(entity string) bool { return slices.Contains(a.writes, entity) }
 
 // The tables of billing's internal bookkeeping, shared by the actors that keep it.
-var billingTables = []string{"Plan", "PlanSubscription", "UsageEvent", "UsageCounter", "QuotaReservation", "Transaction"}
+var billingTables = []string{"Plan", "PlanSubscription", "UsageEvent", "UsageCounter", "QuotaReservation", "Transaction", "PaymentMethod"}
 
 // The actors. A table an actor writes it may also read.
 var (

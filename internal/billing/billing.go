@@ -45,6 +45,10 @@ type Config struct {
 	// SyncPendingAfter is how long a payment stays PENDING before the renewer re-reads it from
 	// the provider (a lost notification); 0 means DefaultSyncPendingAfter.
 	SyncPendingAfter time.Duration
+	// Recurring configures saved payment methods and renewal charges; its zero value is off.
+	Recurring RecurringConfig
+	// Receipts, when set, sends a fiscal receipt (54-FZ) with every payment and refund.
+	Receipts *ReceiptConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Random feeds plan id suffixes; nil means crypto/rand.
@@ -62,7 +66,11 @@ func (c Config) Validate() error {
 	if c.DB == nil || c.Audit == nil || c.Perms == nil {
 		return errors.New("billing: DB, Audit and Perms are required")
 	}
-	return nil
+	all := []error{c.Recurring.Validate()}
+	if c.Receipts != nil {
+		all = append(all, c.Receipts.Validate())
+	}
+	return errors.Join(all...)
 }
 
 // Service implements the billing rules. It is safe for concurrent use.
@@ -74,6 +82,8 @@ type Service struct {
 	provider      payments.Provider
 	defaultPlanID string
 	syncAfter     time.Duration
+	recurring     RecurringConfig
+	receipts      *ReceiptConfig
 	clock         func() time.Time
 	random        io.Reader
 	logger        *slog.Logger
@@ -96,12 +106,18 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Recurring.Lead == 0 {
+		cfg.Recurring.Lead = DefaultRenewalLead
+	}
+	if cfg.Recurring.Dunning == nil {
+		cfg.Recurring.Dunning = DefaultDunning
+	}
 	if cfg.SyncPendingAfter <= 0 {
 		cfg.SyncPendingAfter = DefaultSyncPendingAfter
 	}
 	return &Service{
 		db: cfg.DB, client: cfg.DB.Client, audit: cfg.Audit, perms: cfg.Perms, provider: cfg.Payments,
-		defaultPlanID: cfg.DefaultPlanID, syncAfter: cfg.SyncPendingAfter, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
+		defaultPlanID: cfg.DefaultPlanID, syncAfter: cfg.SyncPendingAfter, recurring: cfg.Recurring, receipts: cfg.Receipts, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
 		batch: cfg.Batch, postgres: cfg.DB.Dialect == dialect.Postgres,
 	}, nil
 }

@@ -117,9 +117,15 @@ func (s *Service) startPayment(ctx context.Context, c *ent.Client, userID string
 	if err != nil {
 		return nil, "", fmt.Errorf("creating transaction: %w", err)
 	}
+	receipt, err := s.receiptFor(ctx, c, userID, p.Name, amount, p.Currency)
+	if err != nil {
+		return nil, "", err
+	}
 	pay, err := s.provider.CreatePayment(ctx, payments.CreateInput{
 		IdempotencyKey: tx.ID, AmountMinor: amount, Currency: p.Currency, Description: desc, ReturnURL: returnURL,
 		Metadata: map[string]string{"transaction_id": tx.ID, "user_id": userID, "plan_id": p.ID},
+		// With recurring payments on, the method the user pays with is kept for renewals.
+		SavePaymentMethod: s.recurring.Enabled, Receipt: receipt,
 	})
 	if err != nil {
 		return nil, "", err
@@ -227,6 +233,9 @@ func (s *Service) applyPayment(ctx context.Context, c *ent.Client, tx *ent.Trans
 	case pay.Status == payments.Succeeded:
 		ok, err := s.claim(ctx, c, tx, transaction.StatusPENDING, transaction.StatusSUCCEEDED, pay, now)
 		if err != nil || !ok {
+			return err
+		}
+		if err := s.rememberMethod(ctx, c, tx.UserID, pay, now); err != nil {
 			return err
 		}
 		return s.activate(ctx, c, tx, pay, now)

@@ -95,9 +95,14 @@ func (s *Service) RefundPayment(ctx context.Context, in RefundInput) (*ent.Trans
 		if amount > left {
 			return nil, errs.Invalid("amount", fmt.Sprintf("at most %s %s is left to refund", money.FormatDecimal(left, cur), cur))
 		}
+		// A refund of a receipted payment needs a receipt of its own (YooKassa refuses it otherwise).
+		receipt, err := s.receiptForTransaction(ctx, c, tx, amount)
+		if err != nil {
+			return nil, err
+		}
 		refund, err := s.provider.CreateRefund(ctx, payments.RefundInput{
 			IdempotencyKey: fmt.Sprintf("%s-r%d", tx.ID, tx.RefundedMinor), PaymentID: *tx.ProviderPaymentID,
-			AmountMinor: amount, Currency: tx.Currency, Description: reason,
+			AmountMinor: amount, Currency: tx.Currency, Description: reason, Receipt: receipt,
 		})
 		if err != nil {
 			return nil, err

@@ -59,6 +59,8 @@ type RunStats struct {
 	Renewed, Ended, TrialsEnded, PastDue, ReservationsExpired int
 	// PaymentsSynced counts pending payments re-read from the provider.
 	PaymentsSynced int
+	// RenewalCharges counts charges of saved methods sent to the provider.
+	RenewalCharges int
 }
 
 // RunOnce does everything due at now and returns what it did.
@@ -67,6 +69,10 @@ func (r *Renewer) RunOnce(ctx context.Context, now time.Time) (RunStats, error) 
 	ctx = authz.As(ctx, authz.Renewer)
 	now = now.UTC().Truncate(time.Microsecond)
 	if err := r.endTrials(ctx, now, &st); err != nil {
+		return st, err
+	}
+	// Charges first, so that a period paid ahead rolls over ACTIVE.
+	if err := r.chargeRenewals(ctx, now, &st); err != nil {
 		return st, err
 	}
 	if err := r.rollOver(ctx, now, &st); err != nil {

@@ -77,6 +77,9 @@ type Config struct {
 	// YooKassa holds the payment provider's credentials (YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY,
 	// YOOKASSA_API_URL); without them payments are off.
 	YooKassa YooKassa
+	// Recurring and Receipts configure renewal charges of saved methods and fiscal receipts.
+	Recurring Recurring
+	Receipts  Receipts
 	// Limits bound what one request may cost.
 	Limits Limits
 	// Tracing says where OpenTelemetry traces go (OTEL_EXPORTER_OTLP_ENDPOINT and the other
@@ -162,7 +165,8 @@ func parseQueryLimits(s string, l gqllimit.Limits) (gqllimit.Limits, error) {
 	return l, nil
 }
 
-// YooKassa is the configuration of the YooKassa payment provider.
+// YooKassa is the configuration of the YooKassa payment provider; Config.Recurring and
+// Config.Receipts say how it is used.
 type YooKassa struct {
 	ShopID    string
 	SecretKey string
@@ -293,6 +297,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		problems = append(problems, fmt.Errorf("authentication settings: %w", err))
 	}
 	problems = append(problems, loadLimits(&cfg, getenv, boolVar)...)
+	problems = append(problems, loadRecurring(&cfg, getenv, boolVar)...)
 	return cfg, errors.Join(problems...)
 }
 

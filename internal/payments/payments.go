@@ -60,6 +60,60 @@ type CreateInput struct {
 	ReturnURL string
 	// Metadata is stored with the payment and returned unchanged, for example the subscription id.
 	Metadata map[string]string
+	// SavePaymentMethod asks the provider to keep the method the payer uses, so that later
+	// payments can be charged to it (PaymentMethodID) without the payer.
+	SavePaymentMethod bool
+	// PaymentMethodID charges a saved method instead of sending the payer to a payment page: no
+	// confirmation, no ReturnURL needed, and the answer is usually final at once.
+	PaymentMethodID string
+	// Receipt, when set, is the fiscal receipt (54-FZ) the provider sends for this payment.
+	Receipt *Receipt
+}
+
+// Receipt is a fiscal receipt under Russian law 54-FZ, which the provider registers with the tax
+// service on the merchant's behalf.
+type Receipt struct {
+	// CustomerEmail is where the receipt is sent.
+	CustomerEmail string
+	Items         []ReceiptItem
+	// TaxSystemCode is the merchant's tax system (1-6); 0 leaves it to the provider's setting.
+	TaxSystemCode int
+}
+
+// ReceiptItem is one line of a receipt; its amount is the line's total (quantity 1).
+type ReceiptItem struct {
+	// Description names what was sold; at most 128 characters.
+	Description string
+	AmountMinor int64
+	Currency    string
+	// VATCode is the VAT rate code, 1-6 (1: no VAT).
+	VATCode int
+	// PaymentSubject is what is sold ("service"); PaymentMode how it is paid ("full_payment").
+	PaymentSubject string
+	PaymentMode    string
+}
+
+// Validate checks a receipt: an email, at least one item, codes in range, descriptions of 1 to
+// 128 characters and positive amounts.
+func (r Receipt) Validate() error {
+	var all []error
+	if r.CustomerEmail == "" {
+		all = append(all, errs.Invalid("receipt.customer.email", "a receipt needs the customer's email"))
+	}
+	if len(r.Items) == 0 {
+		all = append(all, errs.Invalid("receipt.items", "a receipt needs at least one item"))
+	}
+	if r.TaxSystemCode < 0 || r.TaxSystemCode > 6 {
+		all = append(all, errs.Invalid("receipt.taxSystemCode", "tax system code must be 1 to 6"))
+	}
+	for _, it := range r.Items {
+		if it.Description == "" || len([]rune(it.Description)) > 128 || it.AmountMinor <= 0 ||
+			it.VATCode < 1 || it.VATCode > 6 || it.PaymentSubject == "" || it.PaymentMode == "" {
+			all = append(all, errs.Invalid("receipt.items", "each receipt item needs a description of 1 to 128 characters, a positive amount, a VAT code 1-6, a payment subject and mode"))
+			break
+		}
+	}
+	return errors.Join(all...)
 }
 
 // Validate checks the provider-neutral rules and returns every violation joined, each an errs
@@ -75,8 +129,16 @@ func (in CreateInput) Validate() error {
 	if _, err := money.ParseCurrency(in.Currency); err != nil {
 		all = append(all, err)
 	}
-	if u, err := url.Parse(in.ReturnURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		all = append(all, errs.Invalid("returnUrl", "return URL must be an absolute http or https URL"))
+	if in.PaymentMethodID == "" {
+		if u, err := url.Parse(in.ReturnURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			all = append(all, errs.Invalid("returnUrl", "return URL must be an absolute http or https URL"))
+		}
+	}
+	if in.PaymentMethodID != "" && in.SavePaymentMethod {
+		all = append(all, errs.Invalid("paymentMethodId", "a saved method is charged, not saved again"))
+	}
+	if in.Receipt != nil {
+		all = append(all, in.Receipt.Validate())
 	}
 	for k := range in.Metadata {
 		if k == "" {
@@ -108,6 +170,23 @@ type Payment struct {
 	Refunded bool
 	// RefundedMinor is the refunded amount in minor units of Currency.
 	RefundedMinor int64
+	// Method is the payment method used, once the payer chose one; nil before.
+	Method *Method
+	// CancellationReason is the provider's reason for a Canceled payment ("insufficient_funds").
+	CancellationReason string
+}
+
+// Method is the payment method a payment used, as the provider describes it for display.
+type Method struct {
+	// ID charges the method again (CreateInput.PaymentMethodID) when Saved.
+	ID string
+	// Saved reports whether the provider keeps the method for charges without the payer.
+	Saved bool
+	// Type is the provider's kind of method ("bank_card", "yoo_money", "sbp").
+	Type string
+	// Title is the provider's display name ("Bank card *4444"); Last4 a card's last digits.
+	Title string
+	Last4 string
 }
 
 // Provider is a payment gateway. Implementations are safe for concurrent use.
@@ -131,6 +210,8 @@ type RefundInput struct {
 	AmountMinor    int64
 	Currency       string
 	Description    string
+	// Receipt, when set, is the refund's fiscal receipt (required for receipted payments).
+	Receipt *Receipt
 }
 
 // Refund is a provider's refund.

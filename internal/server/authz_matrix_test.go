@@ -225,6 +225,11 @@ func matrixRows() []matrixRow {
 		{"Mutation.moveSubscribers", "hasRole(ADMIN)", `mutation($id: ID!) { moveSubscribers(fromPlanId: $id, toPlanId: "x", atPeriodEnd: false, dryRun: true) { subscriptions } }`, noID, adminOnly, ""},
 		{"Mutation.refundPayment", "hasRole(ADMIN)", `mutation($id: ID!) { refundPayment(id: $id, reason: "x", subscriptionEffect: KEEP) { id } }`, noID, adminOnly, ""},
 		{"Mutation.syncPayment", "hasRole(ADMIN)", `mutation($id: ID!) { syncPayment(id: $id) { id } }`, noID, adminOnly, ""},
+		{"Query.myPaymentMethod", "hasRole(USER)", `{ myPaymentMethod { title } }`, noVars, verified, ""},
+		{"Query.paymentMethod", "hasRole(ADMIN)", `query($id: ID!) { paymentMethod(userId: $id) { title } }`, noID, adminOnly, ""},
+		// Nobody in the fixture has a saved method: whoever may ask is told there is none.
+		{"Mutation.removePaymentMethod", "hasRole(USER)", `mutation { removePaymentMethod }`, noVars,
+			with(verified, owner, missing, other, missing, admin, missing, keyMeter, missing, keyPlain, missing), ""},
 		{"Mutation.subscribe", "hasRole(USER)", `mutation($id: ID!) { subscribe(planId: $id, returnUrl: "https://example.com/") { confirmationUrl } }`, noID, verified, ""},
 		{"Mutation.recordUsage", "hasPermission(billing.usage.write)", `mutation($id: ID!) { recordUsage(input: {userId: $id, metric: REQUESTS, amount: 1}) { replayed } }`, aliceID, metering, ""},
 		{"Mutation.reserveQuota", "hasPermission(billing.usage.write)", `mutation($id: ID!) { reserveQuota(userId: $id, metric: REQUESTS, amount: 1) { quota { allowed } } }`, aliceID, metering, ""},

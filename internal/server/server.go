@@ -207,7 +207,9 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	bill, err := billing.New(billing.Config{DB: database, Audit: auditLog, Perms: perms, Payments: provider,
-		DefaultPlanID: cfg.DefaultPlanID, SyncPendingAfter: cfg.YooKassa.SyncAfter, Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(database.Client, usageBatchSize, usageBatchWorkers(database.Dialect)).OnBatch(m.UsageBatch)})
+		DefaultPlanID: cfg.DefaultPlanID, SyncPendingAfter: cfg.YooKassa.SyncAfter,
+		Recurring: billing.RecurringConfig{Enabled: cfg.Recurring.Enabled, Lead: cfg.Recurring.Lead, Dunning: cfg.Recurring.Dunning},
+		Receipts:  receiptConfig(cfg.Receipts), Now: opts.Now, Logger: logger, Bus: a.Bus, Batch: db.NewBatcher(database.Client, usageBatchSize, usageBatchWorkers(database.Dialect)).OnBatch(m.UsageBatch)})
 	if err != nil {
 		return err
 	}
@@ -390,6 +392,14 @@ func queryCacheTTL(configured time.Duration) time.Duration {
 		return DefaultQueryCacheTTL
 	}
 	return configured
+}
+
+// receiptConfig returns the billing receipt settings when receipts are on, nil otherwise.
+func receiptConfig(c config.Receipts) *billing.ReceiptConfig {
+	if !c.Enabled {
+		return nil
+	}
+	return &billing.ReceiptConfig{VATCode: c.VATCode, PaymentSubject: c.PaymentSubject, PaymentMode: c.PaymentMode, TaxSystemCode: c.TaxSystemCode}
 }
 
 // paymentProvider returns YooKassa when its credentials are set, payments.Unconfigured when none

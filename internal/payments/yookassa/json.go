@@ -21,11 +21,59 @@ type confirmationJSON struct {
 }
 
 type createRequest struct {
-	Amount       amountJSON        `json:"amount"`
-	Capture      bool              `json:"capture"`
-	Confirmation confirmationJSON  `json:"confirmation"`
-	Description  string            `json:"description,omitempty"`
-	Metadata     map[string]string `json:"metadata,omitempty"`
+	Amount            amountJSON        `json:"amount"`
+	Capture           bool              `json:"capture"`
+	Confirmation      *confirmationJSON `json:"confirmation,omitempty"`
+	Description       string            `json:"description,omitempty"`
+	Metadata          map[string]string `json:"metadata,omitempty"`
+	SavePaymentMethod bool              `json:"save_payment_method,omitempty"`
+	PaymentMethodID   string            `json:"payment_method_id,omitempty"`
+	Receipt           *receiptJSON      `json:"receipt,omitempty"`
+}
+
+// receiptJSON is YooKassa's receipt object (54-FZ).
+type receiptJSON struct {
+	Customer      receiptCustomerJSON `json:"customer"`
+	Items         []receiptItemJSON   `json:"items"`
+	TaxSystemCode int                 `json:"tax_system_code,omitempty"`
+}
+
+type receiptCustomerJSON struct {
+	Email string `json:"email"`
+}
+
+type receiptItemJSON struct {
+	Description    string     `json:"description"`
+	Quantity       string     `json:"quantity"`
+	Amount         amountJSON `json:"amount"`
+	VATCode        int        `json:"vat_code"`
+	PaymentSubject string     `json:"payment_subject"`
+	PaymentMode    string     `json:"payment_mode"`
+}
+
+// encodeReceipt converts r (validated) to YooKassa's object; nil stays nil.
+func encodeReceipt(r *payments.Receipt) *receiptJSON {
+	if r == nil {
+		return nil
+	}
+	out := &receiptJSON{Customer: receiptCustomerJSON{Email: r.CustomerEmail}, TaxSystemCode: r.TaxSystemCode}
+	for _, it := range r.Items {
+		cur := money.Currency(it.Currency)
+		out.Items = append(out.Items, receiptItemJSON{Description: it.Description, Quantity: "1.00",
+			Amount:  amountJSON{Value: money.FormatDecimal(it.AmountMinor, cur), Currency: it.Currency},
+			VATCode: it.VATCode, PaymentSubject: it.PaymentSubject, PaymentMode: it.PaymentMode})
+	}
+	return out
+}
+
+type paymentMethodJSON struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	Saved bool   `json:"saved"`
+	Title string `json:"title"`
+	Card  *struct {
+		Last4 string `json:"last4"`
+	} `json:"card"`
 }
 
 // paymentJSON is the part of YooKassa's payment object that payments.Payment needs.
@@ -38,6 +86,10 @@ type paymentJSON struct {
 	Metadata       map[string]json.RawMessage `json:"metadata"`
 	CreatedAt      time.Time                  `json:"created_at"`
 	RefundedAmount *amountJSON                `json:"refunded_amount"`
+	PaymentMethod  *paymentMethodJSON         `json:"payment_method"`
+	Cancellation   *struct {
+		Reason string `json:"reason"`
+	} `json:"cancellation_details"`
 }
 
 // decodePayment converts a payment object to payments.Payment. Anything unreadable is a
@@ -86,6 +138,15 @@ func decodePayment(op string, data []byte) (payments.Payment, error) {
 		Refunded:      refunded > 0,
 		RefundedMinor: refunded,
 	}
+	if m := p.PaymentMethod; m != nil && m.ID != "" {
+		out.Method = &payments.Method{ID: m.ID, Saved: m.Saved, Type: m.Type, Title: m.Title}
+		if m.Card != nil {
+			out.Method.Last4 = m.Card.Last4
+		}
+	}
+	if p.Cancellation != nil {
+		out.CancellationReason = p.Cancellation.Reason
+	}
 	if p.Confirmation != nil {
 		out.ConfirmationURL = p.Confirmation.ConfirmationURL
 	}
@@ -104,9 +165,10 @@ func decodePayment(op string, data []byte) (payments.Payment, error) {
 }
 
 type refundRequest struct {
-	PaymentID   string     `json:"payment_id"`
-	Amount      amountJSON `json:"amount"`
-	Description string     `json:"description,omitempty"`
+	PaymentID   string       `json:"payment_id"`
+	Amount      amountJSON   `json:"amount"`
+	Description string       `json:"description,omitempty"`
+	Receipt     *receiptJSON `json:"receipt,omitempty"`
 }
 
 type refundJSON struct {

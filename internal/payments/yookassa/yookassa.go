@@ -1,5 +1,7 @@
 // Package yookassa is a payments.Provider for YooKassa's REST API v3
-// (https://yookassa.ru/developers/api): one-stage payments (capture: true) confirmed by redirect.
+// (https://yookassa.ru/developers/api): one-stage payments (capture: true) confirmed by redirect,
+// optionally saving the payment method (save_payment_method) for later charges by
+// payment_method_id without confirmation, with fiscal receipts (54-FZ) when asked.
 //
 // Credentials are the shop id and secret key, sent with HTTP Basic auth. The secret key never
 // appears in errors or logs. Webhook bodies are parsed only to learn which payment changed
@@ -179,13 +181,20 @@ func (c *Client) CreatePayment(ctx context.Context, in payments.CreateInput) (pa
 		return payments.Payment{}, err
 	}
 	cur := money.Currency(in.Currency) // validated above
-	body, err := json.Marshal(createRequest{
-		Amount:       amountJSON{Value: money.FormatDecimal(in.AmountMinor, cur), Currency: in.Currency},
-		Capture:      true,
-		Confirmation: confirmationJSON{Type: "redirect", ReturnURL: in.ReturnURL},
-		Description:  in.Description,
-		Metadata:     in.Metadata,
-	})
+	req := createRequest{
+		Amount:            amountJSON{Value: money.FormatDecimal(in.AmountMinor, cur), Currency: in.Currency},
+		Capture:           true,
+		Description:       in.Description,
+		Metadata:          in.Metadata,
+		SavePaymentMethod: in.SavePaymentMethod,
+		PaymentMethodID:   in.PaymentMethodID,
+		Receipt:           encodeReceipt(in.Receipt),
+	}
+	if in.PaymentMethodID == "" {
+		// A charge of a saved method needs no payer, so no confirmation.
+		req.Confirmation = &confirmationJSON{Type: "redirect", ReturnURL: in.ReturnURL}
+	}
+	body, err := json.Marshal(req)
 	if err != nil {
 		return payments.Payment{}, fmt.Errorf("yookassa: encode payment: %w", err)
 	}
@@ -226,8 +235,14 @@ func (c *Client) CreateRefund(ctx context.Context, in payments.RefundInput) (pay
 	if err != nil || in.AmountMinor <= 0 || in.PaymentID == "" || in.IdempotencyKey == "" || len(in.IdempotencyKey) > maxIdempotenceKey {
 		return payments.Refund{}, errs.Invalid("amount", "a refund needs a payment, a positive amount in a known currency and an idempotency key")
 	}
+	if in.Receipt != nil {
+		if err := in.Receipt.Validate(); err != nil {
+			return payments.Refund{}, err
+		}
+	}
 	body, err := json.Marshal(refundRequest{PaymentID: in.PaymentID,
-		Amount: amountJSON{Value: money.FormatDecimal(in.AmountMinor, cur), Currency: in.Currency}, Description: truncate(in.Description, 250)})
+		Amount: amountJSON{Value: money.FormatDecimal(in.AmountMinor, cur), Currency: in.Currency}, Description: truncate(in.Description, 250),
+		Receipt: encodeReceipt(in.Receipt)})
 	if err != nil {
 		return payments.Refund{}, fmt.Errorf("yookassa: encode refund: %w", err)
 	}
@@ -256,6 +271,9 @@ func validateCreate(in payments.CreateInput) error {
 	}
 	if utf8.RuneCountInString(in.Description) > maxDescription {
 		all = append(all, errs.Invalid("description", fmt.Sprintf("description must be at most %d characters", maxDescription)))
+	}
+	if len(in.PaymentMethodID) > 64 {
+		all = append(all, errs.Invalid("paymentMethodId", "payment method id must be at most 64 characters"))
 	}
 	if len(in.Metadata) > maxMetadataKeys {
 		all = append(all, errs.Invalid("metadata", fmt.Sprintf("at most %d metadata keys are allowed", maxMetadataKeys)))

@@ -1,7 +1,10 @@
 // Package yookassatest provides a fake YooKassa API v3 server for tests. It implements
 // POST /v3/payments and GET /v3/payments/{id} with Basic auth and Idempotence-Key semantics,
 // keeps payments in memory, and lets tests move payments through their states, inject failures
-// and delays, and build webhook bodies.
+// and delays, and build webhook bodies. A payment made with save_payment_method saves its (bank
+// card) method once it succeeds; charges by payment_method_id need no confirmation and succeed at
+// once, or are canceled when a test asks (FailCharges). Receipts sent with payments and refunds
+// are kept for the test to read.
 package yookassatest
 
 import (
@@ -35,6 +38,11 @@ type Server struct {
 	delay    time.Duration
 	now      func() time.Time
 	requests int
+	// methods holds the saved payment methods: id → usable.
+	methods map[string]bool
+	// chargeFailures are the cancellation reasons of the next charges of saved methods.
+	chargeFailures []string
+	refundReceipts []json.RawMessage
 }
 
 type payment struct {
@@ -48,6 +56,12 @@ type payment struct {
 	confirmationURL string
 	createdAt       time.Time
 	refundedMinor   int64
+	save            bool
+	methodID        string
+	methodSaved     bool
+	charge          bool
+	cancelReason    string
+	receipt         json.RawMessage
 }
 
 type keyed struct {
@@ -69,6 +83,7 @@ func NewServer(shopID, secretKey string) *Server {
 		payments:  map[string]*payment{},
 		byKey:     map[string]keyed{},
 		refunds:   map[string]keyedRefund{},
+		methods:   map[string]bool{},
 		now:       time.Now,
 	}
 	mux := http.NewServeMux()
@@ -123,6 +138,13 @@ func (s *Server) SetStatus(id string, status payments.Status) error {
 	return s.update(id, func(p *payment) {
 		p.status = status
 		p.paid = status == payments.Succeeded || status == payments.WaitingForCapture
+		if p.paid && p.methodID == "" {
+			// The payer paid with a card on the payment page; saved if the payment asked.
+			p.methodID, p.methodSaved = "pm-"+p.id, p.save
+			if p.save {
+				s.methods[p.methodID] = true
+			}
+		}
 		if status != payments.Pending {
 			p.confirmationURL = ""
 		}
@@ -170,8 +192,55 @@ func (s *Server) Payment(id string) (payments.Payment, bool) {
 	return payments.Payment{
 		ID: p.id, Status: p.status, Paid: p.paid, AmountMinor: minor, Currency: p.currency,
 		ConfirmationURL: p.confirmationURL, Metadata: meta, CreatedAt: p.createdAt,
-		Refunded: p.refundedMinor > 0, RefundedMinor: p.refundedMinor,
+		Refunded: p.refundedMinor > 0, RefundedMinor: p.refundedMinor, Method: p.method(), CancellationReason: p.cancelReason,
 	}, true
+}
+
+func (p *payment) method() *payments.Method {
+	if p.methodID == "" {
+		return nil
+	}
+	return &payments.Method{ID: p.methodID, Saved: p.methodSaved, Type: "bank_card", Title: "Bank card *4444", Last4: "4444"}
+}
+
+// FailCharges makes the next n charges of saved methods come back canceled with reason (such as
+// "insufficient_funds"), as a declined card does.
+func (s *Server) FailCharges(n int, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.chargeFailures = append(s.chargeFailures, reason)
+	}
+}
+
+// Charges returns how many distinct charges of saved methods were made (declined ones included).
+func (s *Server) Charges() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.payments {
+		if p.charge {
+			n++
+		}
+	}
+	return n
+}
+
+// Receipt returns the receipt object sent with the payment with the given id, or nil.
+func (s *Server) Receipt(id string) json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.payments[id]; ok {
+		return p.receipt
+	}
+	return nil
+}
+
+// RefundReceipts returns the receipt objects sent with refunds, in order (nil for none).
+func (s *Server) RefundReceipts() []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]json.RawMessage(nil), s.refundReceipts...)
 }
 
 // Count returns how many distinct payments have been created.
@@ -252,8 +321,11 @@ type createRequest struct {
 		Type      string `json:"type"`
 		ReturnURL string `json:"return_url"`
 	} `json:"confirmation"`
-	Description string            `json:"description"`
-	Metadata    map[string]string `json:"metadata"`
+	Description       string            `json:"description"`
+	Metadata          map[string]string `json:"metadata"`
+	SavePaymentMethod bool              `json:"save_payment_method"`
+	PaymentMethodID   string            `json:"payment_method_id"`
+	Receipt           json.RawMessage   `json:"receipt"`
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
@@ -299,9 +371,18 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_request", "Invalid amount value", "amount.value")
 		return
 	}
-	if req.Confirmation == nil || req.Confirmation.Type != "redirect" || req.Confirmation.ReturnURL == "" {
+	if req.PaymentMethodID == "" && (req.Confirmation == nil || req.Confirmation.Type != "redirect" || req.Confirmation.ReturnURL == "") {
 		writeError(w, http.StatusBadRequest, "invalid_request", "Redirect confirmation with return_url is required", "confirmation")
 		return
+	}
+	if req.PaymentMethodID != "" {
+		s.mu.Lock()
+		usable := s.methods[req.PaymentMethodID]
+		s.mu.Unlock()
+		if !usable {
+			writeError(w, http.StatusBadRequest, "invalid_request", "Payment method is not saved or not usable", "payment_method_id")
+			return
+		}
 	}
 	if utf8.RuneCountInString(req.Description) > 128 {
 		writeError(w, http.StatusBadRequest, "invalid_request", "Description is too long", "description")
@@ -330,6 +411,17 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		metadata:        req.Metadata,
 		confirmationURL: s.srv.URL + "/checkout/" + id,
 		createdAt:       s.now().UTC().Truncate(time.Millisecond),
+		save:            req.SavePaymentMethod,
+		receipt:         req.Receipt,
+	}
+	if req.PaymentMethodID != "" {
+		// A charge of a saved method: final at once, no payer involved.
+		p.charge, p.methodID, p.methodSaved, p.confirmationURL = true, req.PaymentMethodID, true, ""
+		p.status, p.paid = payments.Succeeded, true
+		if len(s.chargeFailures) > 0 {
+			p.status, p.paid, p.cancelReason = payments.Canceled, false, s.chargeFailures[0]
+			s.chargeFailures = s.chargeFailures[1:]
+		}
 	}
 	s.payments[id] = p
 	s.byKey[key] = keyed{body: body, id: id}
@@ -381,6 +473,16 @@ func (p *payment) json() map[string]any {
 	if p.confirmationURL != "" {
 		obj["confirmation"] = map[string]string{"type": "redirect", "confirmation_url": p.confirmationURL}
 	}
+	if p.methodID != "" {
+		obj["payment_method"] = map[string]any{"type": "bank_card", "id": p.methodID, "saved": p.methodSaved,
+			"title": "Bank card *4444", "card": map[string]string{"last4": "4444", "card_type": "Visa"}}
+	}
+	if p.cancelReason != "" {
+		obj["cancellation_details"] = map[string]string{"party": "payment_network", "reason": p.cancelReason}
+	}
+	if len(p.receipt) > 0 {
+		obj["receipt_registration"] = "pending"
+	}
 	return obj
 }
 
@@ -419,8 +521,9 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		PaymentID string      `json:"payment_id"`
-		Amount    *amountJSON `json:"amount"`
+		PaymentID string          `json:"payment_id"`
+		Amount    *amountJSON     `json:"amount"`
+		Receipt   json.RawMessage `json:"receipt"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil || req.Amount == nil {
 		writeError(w, http.StatusBadRequest, "invalid_request", "payment_id and amount are required", "amount")
@@ -453,6 +556,9 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.refundedMinor += minor
+	if len(req.Receipt) > 0 {
+		s.refundReceipts = append(s.refundReceipts, req.Receipt)
+	}
 	s.seq++
 	answer := map[string]any{"id": fmt.Sprintf("%08x-0015-5000-9000-%012x", s.seq, s.seq), "payment_id": p.id, "status": "succeeded",
 		"amount": amountJSON{Value: req.Amount.Value, Currency: req.Amount.Currency}, "created_at": s.now().UTC().Format(time.RFC3339)}
