@@ -417,14 +417,15 @@ func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric
 		return QuotaCheck{}, errs.Invalid("amount", "amount "+err.Error())
 	}
 	c := s.clientFrom(ctx)
-	exists, _, err := s.loadUserSub(ctx, c, userID)
+	// One read answers both whether the user exists and what they are subscribed to.
+	exists, sub, err := s.loadUserSub(ctx, c, userID)
 	if err != nil {
 		return QuotaCheck{}, err
 	}
 	if !exists {
 		return QuotaCheck{}, errs.NotFound("user")
 	}
-	return s.checkQuota(ctx, c, userID, m, amount, s.now())
+	return s.quotaOf(ctx, c, sub, m, amount, s.now())
 }
 
 // checkQuota computes a QuotaCheck. Budget held by reservations that have expired but were not

@@ -564,3 +564,43 @@ func TestOtherConnectionsLean(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckQuotaStatementCount: checkQuota reads the subscription once (with its plan and the
+// user's existence) and the counter once: two statements, with the credential cached.
+func TestCheckQuotaStatementCount(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			post, n, database, token := countingServer(t, b)
+			sys := authz.AsOperator(context.Background())
+			c := database.Client
+			now := time.Now().UTC()
+			u, err := c.User.Create().SetName("Quota").SetEmail("quota@example.com").SetRole(user.RoleUSER).Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := c.Plan.Create().SetID("metered").SetName("Metered").SetPriceMinor(1000).SetCurrency("USD").SetQuotas(map[string]int64{"REQUESTS": 100}).Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.PlanSubscription.Create().SetUserID(u.ID).SetPlanID(p.ID).SetPriceMinor(1000).SetCurrency("USD").
+				SetStatus("ACTIVE").SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).Exec(sys); err != nil {
+				t.Fatal(err)
+			}
+			q := fmt.Sprintf(`{ checkQuota(userId: %q, metric: REQUESTS, amount: 1) { allowed limit } }`, u.ID)
+			post(token, q)
+			var d map[string]any
+			got := fewestStatements(func() int64 {
+				before := n.Load()
+				d = post(token, q)
+				return n.Load() - before
+			})
+			if st := d["checkQuota"].(map[string]any); st["allowed"] != true || st["limit"] != float64(100) {
+				t.Fatalf("checkQuota = %v", st)
+			}
+			t.Logf("checkQuota: %d statements", got)
+			if got > 2 {
+				t.Fatalf("checkQuota cost %d statements, want at most 2 (one subscription read, one counter read)", got)
+			}
+		})
+	}
+}
