@@ -16,10 +16,22 @@ func roleString(r *user.Role) *string {
 	return &s
 }
 
-func deleteResults(res []users.DeleteResult) []*model.DeleteUserResult {
+func deleteResults(res []users.BulkResult) []*model.DeleteUserResult {
 	out := make([]*model.DeleteUserResult, len(res))
 	for i, r := range res {
-		out[i] = &model.DeleteUserResult{ID: r.ID, Deleted: r.Deleted}
+		out[i] = &model.DeleteUserResult{ID: r.ID, Deleted: r.Done}
+		if r.Err != nil {
+			code, msg := string(r.Err.Code), r.Err.Error()
+			out[i].Code, out[i].Message = &code, &msg
+		}
+	}
+	return out
+}
+
+func roleResults(res []users.BulkResult) []*model.SetUserRoleResult {
+	out := make([]*model.SetUserRoleResult, len(res))
+	for i, r := range res {
+		out[i] = &model.SetUserRoleResult{ID: r.ID, Changed: r.Done}
 		if r.Err != nil {
 			code, msg := string(r.Err.Code), r.Err.Error()
 			out[i].Code, out[i].Message = &code, &msg

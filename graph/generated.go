@@ -418,6 +418,7 @@ type ComplexityRoot struct {
 		SetOAuthProviders         func(childComplexity int, providers []*settings.OAuthProvider) int
 		SetPromptSuggestions      func(childComplexity int, suggestions []*settings.PromptSuggestion) int
 		SetToolServers            func(childComplexity int, servers []*settings.ToolServerInput) int
+		SetUsersRole              func(childComplexity int, ids []string, role user.Role) int
 		SettleReservation         func(childComplexity int, id string, actualAmount int, modelID *string, chatID *string, metadata map[string]any) int
 		Signin                    func(childComplexity int, input model.SigninInput) int
 		Signout                   func(childComplexity int) int
@@ -747,6 +748,13 @@ type ComplexityRoot struct {
 		UserID     func(childComplexity int) int
 	}
 
+	SetUserRoleResult struct {
+		Changed func(childComplexity int) int
+		Code    func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	SettleReservationPayload struct {
 		Event       func(childComplexity int) int
 		Quota       func(childComplexity int) int
@@ -1028,6 +1036,7 @@ type MutationResolver interface {
 	UpdateUser(ctx context.Context, id string, input model.UpdateUserInput) (*ent.User, error)
 	DeleteUser(ctx context.Context, id string) (bool, error)
 	DeleteUsers(ctx context.Context, ids []string) ([]*model.DeleteUserResult, error)
+	SetUsersRole(ctx context.Context, ids []string, role user.Role) ([]*model.SetUserRoleResult, error)
 	UpdateUserSettings(ctx context.Context, settings map[string]any) (map[string]any, error)
 	UpdateUserInfo(ctx context.Context, info map[string]any) (map[string]any, error)
 }
@@ -2768,6 +2777,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetToolServers(childComplexity, args["servers"].([]*settings.ToolServerInput)), true
+	case "Mutation.setUsersRole":
+		if e.ComplexityRoot.Mutation.SetUsersRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setUsersRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetUsersRole(childComplexity, args["ids"].([]string), args["role"].(user.Role)), true
 	case "Mutation.settleReservation":
 		if e.ComplexityRoot.Mutation.SettleReservation == nil {
 			break
@@ -4476,6 +4496,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.UserID(childComplexity), true
+
+	case "SetUserRoleResult.changed":
+		if e.ComplexityRoot.SetUserRoleResult.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetUserRoleResult.Changed(childComplexity), true
+	case "SetUserRoleResult.code":
+		if e.ComplexityRoot.SetUserRoleResult.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetUserRoleResult.Code(childComplexity), true
+	case "SetUserRoleResult.id":
+		if e.ComplexityRoot.SetUserRoleResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetUserRoleResult.ID(childComplexity), true
+	case "SetUserRoleResult.message":
+		if e.ComplexityRoot.SetUserRoleResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetUserRoleResult.Message(childComplexity), true
 
 	case "SettleReservationPayload.event":
 		if e.ComplexityRoot.SettleReservationPayload.Event == nil {
@@ -6733,6 +6778,20 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
 }
 
+func (ec *executionContext) childFields_SetUserRoleResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SetUserRoleResult_id(ctx, field)
+	case "changed":
+		return ec.fieldContext_SetUserRoleResult_changed(ctx, field)
+	case "code":
+		return ec.fieldContext_SetUserRoleResult_code(ctx, field)
+	case "message":
+		return ec.fieldContext_SetUserRoleResult_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetUserRoleResult", field.Name)
+}
+
 func (ec *executionContext) childFields_SettleReservationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "reservation":
@@ -7902,6 +7961,28 @@ func (ec *executionContext) field_Mutation_setToolServers_args(ctx context.Conte
 		return nil, err
 	}
 	args["servers"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setUsersRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (user.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg1
 	return args, nil
 }
 
@@ -17763,6 +17844,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteUsers(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setUsersRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setUsersRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetUsersRole(ctx, fc.Args["ids"].([]string), fc.Args["role"].(user.Role))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋstewardᚑdevᚋstewardᚋentᚋuserᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal []*model.SetUserRoleResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*model.SetUserRoleResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SetUserRoleResult) graphql.Marshaler {
+			return ec.marshalNSetUserRoleResult2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐSetUserRoleResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setUsersRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetUserRoleResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setUsersRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateUserSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24362,6 +24505,98 @@ func (ec *executionContext) _Session_userAgent(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Session_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SetUserRoleResult_id(ctx context.Context, field graphql.CollectedField, obj *model.SetUserRoleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetUserRoleResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetUserRoleResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetUserRoleResult", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SetUserRoleResult_changed(ctx context.Context, field graphql.CollectedField, obj *model.SetUserRoleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetUserRoleResult_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetUserRoleResult_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetUserRoleResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SetUserRoleResult_code(ctx context.Context, field graphql.CollectedField, obj *model.SetUserRoleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetUserRoleResult_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetUserRoleResult_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetUserRoleResult", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SetUserRoleResult_message(ctx context.Context, field graphql.CollectedField, obj *model.SetUserRoleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetUserRoleResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetUserRoleResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetUserRoleResult", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _SettleReservationPayload_reservation(ctx context.Context, field graphql.CollectedField, obj *billing.SettleResult) (ret graphql.Marshaler) {
@@ -38684,6 +38919,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setUsersRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setUsersRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateUserSettings":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUserSettings(ctx, field)
@@ -41706,6 +41948,59 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 		case "userAgent":
 			out.Values[i] = ec._Session_userAgent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setUserRoleResultImplementors = []string{"SetUserRoleResult"}
+
+func (ec *executionContext) _SetUserRoleResult(ctx context.Context, sel ast.SelectionSet, obj *model.SetUserRoleResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setUserRoleResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetUserRoleResult")
+		case "id":
+			out.Values[i] = ec._SetUserRoleResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._SetUserRoleResult_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._SetUserRoleResult_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._SetUserRoleResult_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -45369,6 +45664,32 @@ func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋstewardᚑdevᚋst
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSetUserRoleResult2ᚕᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐSetUserRoleResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SetUserRoleResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSetUserRoleResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐSetUserRoleResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSetUserRoleResult2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋgraphᚋmodelᚐSetUserRoleResult(ctx context.Context, sel ast.SelectionSet, v *model.SetUserRoleResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetUserRoleResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSettleReservationPayload2ᚖgithubᚗcomᚋstewardᚑdevᚋstewardᚋinternalᚋbillingᚐSettleResult(ctx context.Context, sel ast.SelectionSet, v *billing.SettleResult) graphql.Marshaler {

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/users"
@@ -40,6 +41,15 @@ func (r *mutationResolver) DeleteUsers(ctx context.Context, ids []string) ([]*mo
 		return nil, err
 	}
 	return deleteResults(res), nil
+}
+
+// SetUsersRole is the resolver for the setUsersRole field.
+func (r *mutationResolver) SetUsersRole(ctx context.Context, ids []string, role user.Role) ([]*model.SetUserRoleResult, error) {
+	res, err := r.UserAdmin.SetRoles(ctx, ids, string(role))
+	if err != nil {
+		return nil, err
+	}
+	return roleResults(res), nil
 }
 
 // UpdateUserSettings is the resolver for the updateUserSettings field.

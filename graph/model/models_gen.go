@@ -244,6 +244,15 @@ type RecordUsageInput struct {
 	Enforce *bool `json:"enforce,omitempty"`
 }
 
+// The result for one account in setUsersRole.
+type SetUserRoleResult struct {
+	ID      string `json:"id"`
+	Changed bool   `json:"changed"`
+	// Why the account's role was not changed (the error's extensions.code), null when changed.
+	Code    *string `json:"code,omitempty"`
+	Message *string `json:"message,omitempty"`
+}
+
 type SigninInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`

@@ -148,6 +148,7 @@ func matrixRows() []matrixRow {
 		{"Mutation.updateUser", "hasRole(ADMIN)", `mutation($id: ID!) { updateUser(id: $id, input: {role: ADMIN}) { id } }`, noID, adminOnly, ""},
 		{"Mutation.deleteUser", "hasRole(ADMIN)", `mutation($id: ID!) { deleteUser(id: $id) }`, noID, adminOnly, ""},
 		{"Mutation.deleteUsers", "hasRole(ADMIN)", `mutation($id: ID!) { deleteUsers(ids: [$id]) { deleted } }`, noID, adminOnly, ""},
+		{"Mutation.setUsersRole", "hasRole(ADMIN)", `mutation($id: ID!) { setUsersRole(ids: [$id], role: USER) { changed } }`, noID, adminOnly, ""},
 		{"Mutation.unlockUser", "hasRole(ADMIN)", `mutation($id: ID!) { unlockUser(id: $id) { id } }`, noID, adminOnly, ""},
 		{"User.email", "", `query($id: ID!) { node(id: $id) { ... on User { email } } }`, aliceID,
 			expect(unauth, forbid, shown, hidden, shown, hidden, shown), "node.email"},

@@ -450,3 +450,30 @@ func TestUserByEmail(t *testing.T) {
 	}
 	wantCode(t, s.Query(t, admin.Token, q, "e", "not an email"), "BAD_USER_INPUT")
 }
+
+// TestSetUsersRole approves pending accounts in bulk; each account's refusal (the primary admin
+// demoted, an unknown id) is its own result and the others change; a bad role changes nothing.
+func TestSetUsersRole(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		s := st.New(t, b)
+		admin := s.Signup(t, "Ada")
+		bob, cy := s.Signup(t, "Bob"), s.Signup(t, "Cy")
+		q := `mutation($ids: [ID!]!, $r: Role!) { setUsersRole(ids: $ids, role: $r) { id changed code } }`
+		res := st.Get(s.MustQuery(t, admin.Token, q, "ids", []any{bob.ID, cy.ID, admin.ID, "00000000-0000-0000-0000-000000000000", bob.ID}, "r", "USER"), "setUsersRole").([]any)
+		got := map[string]string{}
+		for _, r := range res {
+			code, _ := st.Get(r, "code").(string)
+			got[st.Get(r, "id").(string)] = fmt.Sprint(st.Get(r, "changed"), " ", code)
+		}
+		if len(res) != 4 || got[bob.ID] != "true " || got[cy.ID] != "true " || got[admin.ID] != "false FORBIDDEN" ||
+			got["00000000-0000-0000-0000-000000000000"] != "false NOT_FOUND" {
+			t.Fatalf("results = %v", got)
+		}
+		for _, u := range []st.Account{bob, cy} {
+			if role := st.Get(s.MustQuery(t, u.Token, `{ me { role } }`), "me.role"); role != "USER" {
+				t.Fatalf("%s is %v after the bulk approval", u.Email, role)
+			}
+		}
+		wantCode(t, s.Query(t, admin.Token, q, "ids", []any{bob.ID}, "r", "OWNER"), "BAD_USER_INPUT")
+	})
+}

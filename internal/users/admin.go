@@ -479,12 +479,12 @@ func (a *Admin) Delete(ctx context.Context, id string) error {
 	})
 }
 
-// DeleteResult is the outcome of deleting one account in DeleteMany.
-type DeleteResult struct {
-	ID      string
-	Deleted bool
-	// Err is the refusal (a categorised error) when Deleted is false.
-	Err *errs.Error
+// BulkResult is what a bulk change did to one account.
+type BulkResult struct {
+	ID string
+	// Done says the change was made; Err is the refusal (a categorised error) when it was not.
+	Done bool
+	Err  *errs.Error
 }
 
 // maxBulk bounds DeleteMany.
@@ -493,14 +493,36 @@ const maxBulk = 500
 // DeleteMany deletes each account in turn under the same rules as Delete. A refusal (self,
 // primary or last admin, unknown id) is reported for that id and the others go on; any other
 // error aborts the whole call, which then changes nothing. Repeated ids are reported once.
-func (a *Admin) DeleteMany(ctx context.Context, ids []string) ([]DeleteResult, error) {
+func (a *Admin) DeleteMany(ctx context.Context, ids []string) ([]BulkResult, error) {
 	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
 		return nil, err
 	}
+	return a.bulk(ctx, ids, func(ctx context.Context, id string) error { return a.Delete(ctx, id) })
+}
+
+// SetRoles gives each account of ids role, as Update does one by one (the same safeguards: the
+// primary admin stays ADMIN, the last admin is not demoted), in one transaction; a refusal is that
+// account's result and does not stop the others: ManageUsers.
+func (a *Admin) SetRoles(ctx context.Context, ids []string, role string) ([]BulkResult, error) {
+	if err := authz.Require(ctx, authz.ManageUsers); err != nil {
+		return nil, err
+	}
+	if err := (UpdateInput{Role: &role}).Validate(); err != nil {
+		return nil, err
+	}
+	return a.bulk(ctx, ids, func(ctx context.Context, id string) error {
+		_, err := a.Update(ctx, id, UpdateInput{Role: &role})
+		return err
+	})
+}
+
+// bulk runs change for each distinct id in one transaction. A categorised error (a refusal) is
+// that id's result; any other error fails the whole call.
+func (a *Admin) bulk(ctx context.Context, ids []string, change func(ctx context.Context, id string) error) ([]BulkResult, error) {
 	if len(ids) > maxBulk {
 		return nil, errs.Invalid("ids", fmt.Sprintf("at most %d ids per call", maxBulk))
 	}
-	out := make([]DeleteResult, 0, len(ids))
+	out := make([]BulkResult, 0, len(ids))
 	seen := make(map[string]bool, len(ids))
 	err := db.InTx(ctx, a.client, func(ctx context.Context, _ *ent.Client) error {
 		for _, id := range ids {
@@ -508,15 +530,15 @@ func (a *Admin) DeleteMany(ctx context.Context, ids []string) ([]DeleteResult, e
 				continue
 			}
 			seen[id] = true
-			err := a.Delete(ctx, id)
+			err := change(ctx, id)
 			if e, ok := errs.As(err); ok {
-				out = append(out, DeleteResult{ID: id, Err: e})
+				out = append(out, BulkResult{ID: id, Err: e})
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			out = append(out, DeleteResult{ID: id, Deleted: true})
+			out = append(out, BulkResult{ID: id, Done: true})
 		}
 		return nil
 	})
