@@ -8,6 +8,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type AuditAction =
   | 'API_KEY_REVOKED'
   | 'CONFIG_UPDATED'
+  /** One steward import-openwebui run; changes hold the counts per table. */
+  | 'DATA_IMPORTED'
   | 'DEFAULT_PERMISSIONS_UPDATED'
   | 'EXTERNAL_SIGNIN'
   | 'EXTERNAL_SIGNIN_REFUSED'
@@ -18,11 +20,15 @@ export type AuditAction =
   | 'GROUP_MEMBERS_REMOVED'
   | 'GROUP_UPDATED'
   | 'IDENTITY_LINKED'
+  /** An entry of the Open WebUI billing fork's audit log, carried over by the import; changes hold its original actor, action, entity and time. */
+  | 'IMPORTED_AUDIT_ENTRY'
   | 'MODEL_CREATED'
   | 'MODEL_DELETED'
   | 'MODEL_UPDATED'
   | 'PAYMENT_CANCELED'
   | 'PAYMENT_FAILED'
+  | 'PAYMENT_METHOD_REMOVED'
+  | 'PAYMENT_METHOD_SAVED'
   | 'PAYMENT_REFUNDED'
   | 'PAYMENT_SUCCEEDED'
   | 'PLAN_ACTIVATED'
@@ -32,6 +38,7 @@ export type AuditAction =
   | 'PLAN_DUPLICATED'
   | 'PLAN_UPDATED'
   | 'PROVIDER_LOGOUT'
+  | 'RENEWAL_CHARGED'
   | 'SESSION_REVOKED'
   | 'SUBSCRIPTION_ASSIGNED'
   | 'SUBSCRIPTION_CANCELED'
@@ -88,6 +95,8 @@ export type CreatePlanInput = {
   price: string;
   quotas?: Array<PlanQuotaInput> | null | undefined;
   translations?: Array<PlanTranslationInput> | null | undefined;
+  /** Days of free trial a self-serve subscriber gets once (0 or absent: none; at most 366). */
+  trialDays?: number | null | undefined;
 };
 
 /**
