@@ -45,6 +45,8 @@ test('a plan with a bad price shows the error at the price, then a good one is c
   const row = page.locator('tr[data-plan="Pro"]');
   await row.waitFor();
   await row.getByLabel('Email of a user to put on Pro').fill('uma@example.com');
+  // Paid outside steward, so it counts in MRR (an assignment is complimentary otherwise).
+  await row.getByLabel('Paid outside steward').check();
   await row.getByRole('button', { name: 'Assign' }).click();
   await row.getByText('uma@example.com is on Pro.').waitFor();
   await row.locator('td', { hasText: /^1$/ }).waitFor();

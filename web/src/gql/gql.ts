@@ -32,8 +32,8 @@ type Documents = {
     "\n  mutation ConsoleCreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) { id }\n  }\n": typeof types.ConsoleCreatePlanDocument,
     "\n  mutation ConsoleTogglePlan($id: ID!) {\n    togglePlan(id: $id) { id isActive }\n  }\n": typeof types.ConsoleTogglePlanDocument,
     "\n  mutation ConsoleDuplicatePlan($id: ID!) {\n    duplicatePlan(id: $id) { id }\n  }\n": typeof types.ConsoleDuplicatePlanDocument,
-    "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n": typeof types.ConsoleAssignPlanDocument,
-    "\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": typeof types.ConsolePlanUserByEmailDocument,
+    "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!, $complimentary: Boolean) {\n    assignPlan(userId: $userId, planId: $planId, complimentary: $complimentary) { id status complimentary }\n  }\n": typeof types.ConsoleAssignPlanDocument,
+    "\n  query ConsolePlanUserByEmail($email: String!) {\n    userByEmail(email: $email) { id email }\n  }\n": typeof types.ConsolePlanUserByEmailDocument,
     "\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n": typeof types.ConsoleSignInMethodsDocument,
     "\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n": typeof types.ConsoleSignInDocument,
     "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": typeof types.ConsoleUsersDocument,
@@ -60,8 +60,8 @@ const documents: Documents = {
     "\n  mutation ConsoleCreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) { id }\n  }\n": types.ConsoleCreatePlanDocument,
     "\n  mutation ConsoleTogglePlan($id: ID!) {\n    togglePlan(id: $id) { id isActive }\n  }\n": types.ConsoleTogglePlanDocument,
     "\n  mutation ConsoleDuplicatePlan($id: ID!) {\n    duplicatePlan(id: $id) { id }\n  }\n": types.ConsoleDuplicatePlanDocument,
-    "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n": types.ConsoleAssignPlanDocument,
-    "\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n": types.ConsolePlanUserByEmailDocument,
+    "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!, $complimentary: Boolean) {\n    assignPlan(userId: $userId, planId: $planId, complimentary: $complimentary) { id status complimentary }\n  }\n": types.ConsoleAssignPlanDocument,
+    "\n  query ConsolePlanUserByEmail($email: String!) {\n    userByEmail(email: $email) { id email }\n  }\n": types.ConsolePlanUserByEmailDocument,
     "\n  query ConsoleSignInMethods {\n    appConfig {\n      name\n      signInMethods { password providers { id name loginUrl } }\n    }\n  }\n": types.ConsoleSignInMethodsDocument,
     "\n  mutation ConsoleSignIn($input: SigninInput!) {\n    signin(input: $input) { user { id role } }\n  }\n": types.ConsoleSignInDocument,
     "\n  query ConsoleUsers($first: Int, $after: Cursor, $query: String, $where: UserWhereInput, $orderBy: [UserOrder!]) {\n    users(first: $first, after: $after, query: $query, where: $where, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id name email role createdAt lastActiveAt } }\n    }\n  }\n": types.ConsoleUsersDocument,
@@ -159,11 +159,11 @@ export function graphql(source: "\n  mutation ConsoleDuplicatePlan($id: ID!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n"): (typeof documents)["\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {\n    assignPlan(userId: $userId, planId: $planId) { id status }\n  }\n"];
+export function graphql(source: "\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!, $complimentary: Boolean) {\n    assignPlan(userId: $userId, planId: $planId, complimentary: $complimentary) { id status complimentary }\n  }\n"): (typeof documents)["\n  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!, $complimentary: Boolean) {\n    assignPlan(userId: $userId, planId: $planId, complimentary: $complimentary) { id status complimentary }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n"): (typeof documents)["\n  query ConsolePlanUserByEmail($query: String!) {\n    users(first: 2, query: $query) { edges { node { id email } } }\n  }\n"];
+export function graphql(source: "\n  query ConsolePlanUserByEmail($email: String!) {\n    userByEmail(email: $email) { id email }\n  }\n"): (typeof documents)["\n  query ConsolePlanUserByEmail($email: String!) {\n    userByEmail(email: $email) { id email }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -35,14 +35,14 @@ const DuplicatePlan = graphql(`
 `);
 
 const AssignPlan = graphql(`
-  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!) {
-    assignPlan(userId: $userId, planId: $planId) { id status }
+  mutation ConsoleAssignPlan($userId: ID!, $planId: ID!, $complimentary: Boolean) {
+    assignPlan(userId: $userId, planId: $planId, complimentary: $complimentary) { id status complimentary }
   }
 `);
 
 const UserByEmail = graphql(`
-  query ConsolePlanUserByEmail($query: String!) {
-    users(first: 2, query: $query) { edges { node { id email } } }
+  query ConsolePlanUserByEmail($email: String!) {
+    userByEmail(email: $email) { id email }
   }
 `);
 
@@ -91,19 +91,21 @@ function Assign({ planId, planName, onAssigned }: { planId: string; planName: st
   const client = useClient();
   const [state, assign] = useMutation(AssignPlan);
   const [email, setEmail] = useState('');
+  // An assignment is complimentary (out of MRR) unless the admin says it is paid outside steward.
+  const [paid, setPaid] = useState(false);
   const [message, setMessage] = useState('');
   const [error, setError] = useState<CombinedError | undefined>();
   async function submit(e: FormEvent) {
     e.preventDefault();
     setMessage('');
-    const found = await client.query(UserByEmail, { query: email }, { requestPolicy: 'network-only' }).toPromise();
-    const match = found.data?.users.edges?.find((u) => u?.node?.email?.toLowerCase() === email.trim().toLowerCase());
-    if (!match?.node) {
+    const found = await client.query(UserByEmail, { email }, { requestPolicy: 'network-only' }).toPromise();
+    const match = found.data?.userByEmail;
+    if (!match) {
       setError(found.error);
       if (!found.error) setMessage(`No account has the email ${email}.`);
       return;
     }
-    const res = await assign({ userId: match.node.id, planId });
+    const res = await assign({ userId: match.id, planId, complimentary: !paid });
     setError(res.error);
     if (!res.error) {
       setMessage(`${email} is on ${planName}.`);
@@ -115,6 +117,9 @@ function Assign({ planId, planName, onAssigned }: { planId: string; planName: st
     <form className="inline" onSubmit={submit}>
       <input type="email" aria-label={`Email of a user to put on ${planName}`} placeholder="email" value={email}
         onChange={(e) => setEmail(e.target.value)} />
+      <label className="check">
+        <input type="checkbox" checked={paid} onChange={(e) => setPaid(e.target.checked)} /> Paid outside steward
+      </label>
       <button type="submit" disabled={!email || state.fetching}>Assign</button>
       {message && <output>{message}</output>}
       <ErrorMessage error={error} />
