@@ -19,25 +19,29 @@ type Counter interface {
 // of other families (Llama, Mistral, ...) it is an estimate within a few percent of their own
 // tokenizers on English text, which is what a reservation needs; the upstream's reported usage is
 // what gets settled whenever there is one.
-type Tiktoken struct {
+type Tiktoken struct{}
+
+var _ Counter = (*Tiktoken)(nil)
+
+// encodings are loaded once per process: tiktoken-go keeps its loader in a package variable, so
+// two gateways of one process (tests, benchmarks) must not set it at the same time.
+var encodings struct {
 	once sync.Once
 	o200 *tiktoken.Tiktoken
 	cl   *tiktoken.Tiktoken
 	err  error
 }
 
-var _ Counter = (*Tiktoken)(nil)
-
 // loadEncodings reads the embedded encodings once. It takes a few hundred milliseconds and about
 // 15 MiB that stay, so it runs when a call first needs it, or at start in the background when
 // upstreams are configured (Config.Preload): a steward whose gateway is unused never pays it.
 func (t *Tiktoken) loadEncodings() {
-	t.once.Do(func() {
+	encodings.once.Do(func() {
 		tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
-		if t.o200, t.err = tiktoken.GetEncoding("o200k_base"); t.err != nil {
+		if encodings.o200, encodings.err = tiktoken.GetEncoding("o200k_base"); encodings.err != nil {
 			return
 		}
-		t.cl, t.err = tiktoken.GetEncoding("cl100k_base")
+		encodings.cl, encodings.err = tiktoken.GetEncoding("cl100k_base")
 	})
 }
 
@@ -47,12 +51,12 @@ func (t *Tiktoken) Count(model, text string) int {
 		return 0
 	}
 	t.loadEncodings()
-	if t.err != nil {
+	if encodings.err != nil {
 		return ByteEstimate{}.Count(model, text)
 	}
-	enc := t.cl
+	enc := encodings.cl
 	if usesO200k(model) {
-		enc = t.o200
+		enc = encodings.o200
 	}
 	return len(enc.EncodeOrdinary(text))
 }
