@@ -74,7 +74,9 @@ func isSubscription(r *http.Request) bool {
 		return false
 	}
 	var params graphql.RawParams
-	if decodeJSON(bytes.NewReader(body), &params) != nil {
+	// Most requests of such clients are queries and mutations: only a document that names a
+	// subscription is parsed, so that they do not pay for a second parse.
+	if decodeJSON(bytes.NewReader(body), &params) != nil || !strings.Contains(params.Query, "subscription") {
 		return false
 	}
 	doc, perr := parser.ParseQuery(&ast.Source{Input: params.Query})
