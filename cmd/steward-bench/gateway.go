@@ -10,8 +10,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,7 +72,7 @@ func runGateway(ctx context.Context, args []string) error {
 	for i := range parts {
 		parts[i] = fmt.Sprintf(" word%d", i)
 	}
-	up.Set(fakeupstream.Behaviour{Chunks: parts, ChunkDelay: *chunkDelay})
+	up.Set(fakeupstream.Behaviour{Chunks: parts, ChunkDelay: *chunkDelay, Stamp: true})
 	os.Setenv("OPENAI_API_BASE_URLS", up.BaseURL())
 	os.Setenv("ENABLE_API_KEYS", "true")
 	tg, err := tf.open(ctx, maxConc)
@@ -97,8 +99,9 @@ func runGateway(ctx context.Context, args []string) error {
 	body, _ := json.Marshal(map[string]any{"model": "bench-model", "stream": true, "max_tokens": 256,
 		"messages": []any{map[string]any{"role": "user", "content": "Write a short poem about quotas that hold."}}})
 	var seq atomic.Int64
-	stream := func(url string, headers func(h http.Header)) func(ctx context.Context) error {
+	stream := func(url string, headers func(h http.Header), ov *overheads) func(ctx context.Context) error {
 		return func(ctx context.Context) error {
+			t0 := time.Now()
 			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 			if err != nil {
 				return err
@@ -116,32 +119,123 @@ func runGateway(ctx context.Context, args []string) error {
 			}
 			sc := bufio.NewScanner(resp.Body)
 			n := 0
+			var first, last time.Duration
+			stamped := 0
 			for sc.Scan() {
-				if strings.HasPrefix(sc.Text(), "data: ") {
-					n++
+				line := sc.Bytes()
+				if !bytes.HasPrefix(line, []byte("data: ")) {
+					continue
+				}
+				n++
+				if o, ok := chunkOverhead(line, t0, time.Now()); ok {
+					if stamped == 0 {
+						first = o
+					}
+					last = o
+					stamped++
 				}
 			}
 			if n < *chunks+1 {
 				return fmt.Errorf("stream ended after %d events: %v", n, sc.Err())
 			}
-			return sc.Err()
+			if err := sc.Err(); err != nil {
+				return err
+			}
+			if stamped != *chunks {
+				return fmt.Errorf("%d of %d chunks carried the fake's stamps", stamped, *chunks)
+			}
+			ov.add(first, last)
+			return nil
 		}
 	}
-	direct := stream(up.BaseURL()+"/chat/completions", func(http.Header) {})
+	var ovDirect, ovThrough overheads
+	direct := stream(up.BaseURL()+"/chat/completions", func(http.Header) {}, &ovDirect)
 	through := stream(tg.URL+"/v1/chat/completions", func(h http.Header) {
 		h.Set("Authorization", "Bearer "+key.CreateAPIKey.Key)
 		h.Set(gateway.HeaderUserID, userIDs[int(seq.Add(1))%len(userIDs)])
 		h.Set(gateway.HeaderChatID, "bench-chat")
-	})
+	}, &ovThrough)
 	fmt.Printf("gateway: streams of %d chunks %s apart, %d users, %s\n", *chunks, *chunkDelay, len(userIDs), tg.DB.Dialect)
 	for _, c := range conc {
 		l := lf
 		l.clients = c
+		l.measuring = ovDirect.reset
 		d := hammer(ctx, "direct to the upstream", l, direct)
+		l.measuring = ovThrough.reset
 		g := hammer(ctx, "through steward /v1", l, through)
 		d.report(os.Stdout, lf.json)
 		g.report(os.Stdout, lf.json)
-		fmt.Printf("  added at %d concurrent streams: p50 %+.2f ms, p99 %+.2f ms\n", c, g.P50ms-d.P50ms, g.P99ms-d.P99ms)
+		fmt.Printf("  added at %d concurrent streams: p50 %+.2f ms, p99 %+.2f ms (whole calls: the upstream's pacing included)\n", c, g.P50ms-d.P50ms, g.P99ms-d.P99ms)
+		ovDirect.compare(os.Stdout, c, &ovThrough)
 	}
 	return nil
+}
+
+// overheads collects, per streamed call, the time its first and its last chunk spent on the way:
+// the time from sending the request to reading the chunk, less the time the fake upstream took
+// between receiving the request and sending that chunk (its stamps). What remains is the request
+// and the chunk crossing the network, and everything in between (steward, when it is in the
+// path), without the fake's pacing and its timer slack, which are the same on both paths and far
+// larger than what a proxy adds.
+type overheads struct {
+	mu          sync.Mutex
+	first, last []time.Duration
+}
+
+func (o *overheads) reset() {
+	o.mu.Lock()
+	o.first, o.last = o.first[:0], o.last[:0]
+	o.mu.Unlock()
+}
+
+func (o *overheads) add(first, last time.Duration) {
+	o.mu.Lock()
+	o.first = append(o.first, first)
+	o.last = append(o.last, last)
+	o.mu.Unlock()
+}
+
+// compare prints what steward adds to the first and the last token: the percentiles of the
+// calls through steward (o2) less those of the direct calls (o).
+func (o *overheads) compare(w io.Writer, streams int, o2 *overheads) {
+	pct := func(d []time.Duration) (p50, p99 float64) {
+		s := slices.Clone(d)
+		slices.Sort(s)
+		if len(s) == 0 {
+			return 0, 0
+		}
+		return ms(percentile(s, 0.50)), ms(percentile(s, 0.99))
+	}
+	d50, d99 := pct(o.first)
+	s50, s99 := pct(o2.first)
+	l50, l99 := pct(o.last)
+	t50, t99 := pct(o2.last)
+	fmt.Fprintf(w, "  added to the first token: p50 %+.2f ms, p99 %+.2f ms (direct p50 %.2f ms, through %.2f ms)\n", s50-d50, s99-d99, d50, s50)
+	fmt.Fprintf(w, "  added to the last token:  p50 %+.2f ms, p99 %+.2f ms (direct p50 %.2f ms, through %.2f ms)\n", t50-l50, t99-l99, l50, t50)
+}
+
+// chunkOverhead reads the fake upstream's stamps from one data line and returns the time the
+// chunk spent on the way (see overheads); ok is false for lines without stamps.
+func chunkOverhead(line []byte, sent, read time.Time) (time.Duration, bool) {
+	received, ok1 := stampOf(line, fakeupstream.StampReceived)
+	left, ok2 := stampOf(line, fakeupstream.StampSent)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return read.Sub(sent) - time.Duration(left-received), true
+}
+
+// stampOf finds "name":<integer> in a JSON line without decoding it all.
+func stampOf(line []byte, name string) (int64, bool) {
+	i := bytes.Index(line, []byte(`"`+name+`":`))
+	if i < 0 {
+		return 0, false
+	}
+	rest := line[i+len(name)+3:]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	v, err := strconv.ParseInt(string(rest[:j]), 10, 64)
+	return v, err == nil
 }

@@ -23,6 +23,9 @@ type loadFlags struct {
 	// cpuProfile, when set, records a CPU profile of the measured part (of the whole process:
 	// with an in-process server that is server and clients together).
 	cpuProfile string
+	// measuring, when set, is called when the warm-up ends and the measured part begins, for
+	// scenarios that collect figures of their own.
+	measuring func()
 }
 
 // register adds the load flags to fs, with clients concurrent clients by default.
@@ -61,6 +64,9 @@ type result struct {
 func hammer(ctx context.Context, name string, l loadFlags, call func(ctx context.Context) error) result {
 	if l.warmup > 0 {
 		runFor(ctx, l.clients, l.warmup, call)
+	}
+	if l.measuring != nil {
+		l.measuring()
 	}
 	if l.cpuProfile != "" {
 		f, err := os.Create(l.cpuProfile)

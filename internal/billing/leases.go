@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/steward-dev/steward/ent"
@@ -39,6 +40,13 @@ import (
 // When a call does not fit its user's lease, the lease's unused rest is given back in the same
 // transaction that takes the new one, so one process never refuses a call for lack of budget
 // that it holds itself.
+//
+// Renewing ahead: a call that finds its lease three-quarters used, or past half its window,
+// starts taking the next lease in the background, so that a busy user's calls do not wait on
+// the database when a lease runs out. The next lease is taken like any other (within the quota,
+// at most 1/Share of what remains), so exactness is kept; the old one is closed when the new one
+// is in place and gives its rest back once its calls have settled. Near the limit, where a lease
+// would be a single call's worth, nothing is taken ahead.
 type Leases struct {
 	s   *Service
 	cfg LeaseConfig
@@ -52,6 +60,25 @@ type Leases struct {
 	done chan struct{}
 	// flushMu makes flushes one at a time.
 	flushMu sync.Mutex
+	// renewals are the background renewals running; Close cancels and waits for them.
+	renewals     sync.WaitGroup
+	renewCtx     context.Context
+	cancelRenews context.CancelFunc
+	// takenByCalls and takenAhead count leases taken on a call's path and in the background.
+	takenByCalls, takenAhead atomic.Int64
+}
+
+// LeaseStats counts the leases a meter has taken.
+type LeaseStats struct {
+	// TakenByCalls were taken by a call that found its lease short, which waited for it.
+	TakenByCalls int64
+	// TakenAhead were taken in the background before the calls needed them.
+	TakenAhead int64
+}
+
+// Stats returns the meter's counts so far.
+func (l *Leases) Stats() LeaseStats {
+	return LeaseStats{TakenByCalls: l.takenByCalls.Load(), TakenAhead: l.takenAhead.Load()}
 }
 
 // LeaseConfig tunes Leases; zero values take the defaults.
@@ -65,7 +92,9 @@ type LeaseConfig struct {
 	// Window is how long a lease admits calls (default 10 s): a plan change reaches calls
 	// admitted under the leases of the old plan after at most this long.
 	Window time.Duration
-	// Idle gives a lease back after this long without a new call (default 1 s).
+	// Idle gives a lease back after this long without a new call (default: Window). Near the
+	// limit leases are single calls, finished as soon as they settle, so an idle lease holds at
+	// most 1/Share of a budget that was far from the limit.
 	Idle time.Duration
 	// FlushInterval is how often settled calls are written (default 20 ms).
 	FlushInterval time.Duration
@@ -80,6 +109,12 @@ type userLeases struct {
 	leases map[metric.Metric]*lease
 	// replaced are leases that a newer one replaced, waiting for their calls to end.
 	replaced []*lease
+	// renewing is set while a renewal runs in the background; none is started again before
+	// renewAfter (after a renewal found no room).
+	renewing   bool
+	renewAfter time.Time
+	// renewed is closed when the running renewal is over.
+	renewed chan struct{}
 }
 
 // lease is one leased reservation. Fields are guarded by its user's mu.
@@ -93,8 +128,8 @@ type lease struct {
 	// start and end are the quota period the lease holds budget of (zero without one).
 	start, end time.Time
 	// amount is the budget the lease still holds for calls; held is what admitted calls hold
-	// of it.
-	amount, held int64
+	// of it. size is the amount it was taken with.
+	amount, held, size int64
 	inflight     int
 	// used is the total its calls used, the settled_amount it ends with.
 	used int64
@@ -129,7 +164,7 @@ func NewLeases(s *Service, cfg LeaseConfig) *Leases {
 		cfg.Window = 10 * time.Second
 	}
 	if cfg.Idle <= 0 {
-		cfg.Idle = time.Second
+		cfg.Idle = cfg.Window
 	}
 	if cfg.FlushInterval <= 0 {
 		cfg.FlushInterval = 20 * time.Millisecond
@@ -141,6 +176,7 @@ func NewLeases(s *Service, cfg LeaseConfig) *Leases {
 		cfg.Logger = s.logger
 	}
 	l := &Leases{s: s, cfg: cfg, users: map[string]*userLeases{}, stop: make(chan struct{}), done: make(chan struct{})}
+	l.renewCtx, l.cancelRenews = context.WithCancel(context.Background())
 	go l.run()
 	return l
 }
@@ -171,11 +207,31 @@ func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 	u := l.user(in.UserID)
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	now := l.s.now()
-	var short []metric.Metric
-	for _, m := range metric.All {
-		if a, ok := in.Amounts[m]; ok && !u.leases[m].fits(a, now) {
-			short = append(short, m)
+	var (
+		now   time.Time
+		short []metric.Metric
+	)
+	for {
+		now, short = l.s.now(), short[:0]
+		for _, m := range metric.All {
+			if a, ok := in.Amounts[m]; ok && !u.leases[m].fits(a, now) {
+				short = append(short, m)
+			}
+		}
+		if len(short) == 0 || !u.renewing {
+			break
+		}
+		// The renewal running holds budget this call may need: wait for it rather than be
+		// refused for lack of what this process holds.
+		renewed := u.renewed
+		u.mu.Unlock()
+		select {
+		case <-renewed:
+		case <-ctx.Done():
+		}
+		u.mu.Lock()
+		if err := ctx.Err(); err != nil {
+			return Call{}, err
 		}
 	}
 	if len(short) > 0 {
@@ -196,7 +252,109 @@ func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 		}
 		lc.leases[m] = le
 	}
+	if due := l.dueForRenewal(u, in.Amounts, now); len(due) > 0 {
+		l.mu.Lock()
+		if !l.closed {
+			u.renewing, u.renewed = true, make(chan struct{})
+			l.renewals.Add(1)
+			go l.renew(u, in.UserID, due)
+		}
+		l.mu.Unlock()
+	}
 	return Call{UserID: in.UserID, leased: lc}, nil
+}
+
+// renewWhenLeft says when a lease is renewed ahead: with under a quarter of its size left (or
+// under half its window).
+const renewWhenLeft = 4
+
+// dueForRenewal returns the metrics (with the amounts of a call like this one) whose leases the
+// next calls will soon find short. The caller holds u.mu.
+func (l *Leases) dueForRenewal(u *userLeases, amounts map[metric.Metric]int64, now time.Time) map[metric.Metric]int64 {
+	if u.renewing || now.Before(u.renewAfter) {
+		return nil
+	}
+	var due map[metric.Metric]int64
+	for m, a := range amounts {
+		le := u.leases[m]
+		if le.size < 2*a {
+			continue // a lease of one call: near the limit, calls are held one by one
+		}
+		if le.closed || le.amount-le.held < le.size/renewWhenLeft || le.admitUntil.Sub(now) < l.cfg.Window/2 {
+			if due == nil {
+				due = map[metric.Metric]int64{}
+			}
+			due[m] = a
+		}
+	}
+	return due
+}
+
+// renewTimeout bounds a background renewal.
+const renewTimeout = 10 * time.Second
+
+// renew takes the user's next leases of the due metrics in the background and puts them in place
+// of the current ones, which are closed and give their rest back once their calls have settled.
+// A renewal that finds no room (or fails) changes nothing: the calls go on against the current
+// leases, and the one that finds them short takes a lease itself, as without renewals.
+func (l *Leases) renew(u *userLeases, userID string, due map[metric.Metric]int64) {
+	defer l.renewals.Done()
+	ctx, cancel := context.WithTimeout(authz.As(l.renewCtx, authz.Billing), renewTimeout)
+	defer cancel()
+	u.mu.Lock()
+	was := maps.Clone(u.leases)
+	u.mu.Unlock()
+	now := l.s.now()
+	var taken []*lease
+	err := db.InTx(ctx, l.s.client, func(ctx context.Context, c *ent.Client) error {
+		taken = nil
+		exists, sub, err := l.s.loadUserSub(ctx, c, userID)
+		if err != nil || !exists {
+			return err
+		}
+		for _, m := range metric.All { // the order HoldCall locks counters in
+			a, ok := due[m]
+			if !ok {
+				continue
+			}
+			le, err := l.leaseAhead(ctx, c, sub, userID, m, a, now)
+			if err != nil {
+				return err
+			}
+			if le != nil {
+				taken = append(taken, le)
+			}
+		}
+		return nil
+	})
+	l.mu.Lock()
+	stopping := l.closed
+	l.mu.Unlock()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.renewing = false
+	defer close(u.renewed)
+	if err != nil && ctx.Err() == nil {
+		l.cfg.Logger.Warn("renewing a user's budget leases ahead (calls take them as they need them)", "user_id", userID, "err", err)
+	}
+	if err != nil || len(taken) < len(due) {
+		u.renewAfter = now.Add(time.Second)
+	}
+	for _, le := range taken {
+		cur := u.leases[le.metric]
+		if stopping || (cur != was[le.metric] && cur.fits(due[le.metric], now)) {
+			// A call took a lease meanwhile (or the meter is closing): this one is not needed.
+			le.closed = true
+			u.replaced = append(u.replaced, le)
+			continue
+		}
+		if cur != nil {
+			cur.closed = true
+			u.replaced = append(u.replaced, cur)
+		}
+		u.leases[le.metric] = le
+		l.takenAhead.Add(1)
+	}
 }
 
 // fits reports whether the lease can admit amount more now.
@@ -242,8 +400,19 @@ func (l *Leases) take(ctx context.Context, u *userLeases, in CallHold, short []m
 			return errs.NotFound("user")
 		}
 		for _, m := range short {
-			// Any unused rest goes back, a closed lease's too: its calls may run for minutes.
-			if old := u.leases[m]; old != nil && !old.finished {
+			// Any unused rest goes back, a closed lease's too (its calls may run for minutes),
+			// and that of leases a renewal replaced, so that nothing this process holds is
+			// missing from the new lease.
+			olds := []*lease{u.leases[m]}
+			for _, r := range u.replaced {
+				if r.metric == m {
+					olds = append(olds, r)
+				}
+			}
+			for _, old := range olds {
+				if old == nil || old.finished {
+					continue
+				}
 				freed, err := l.giveBack(ctx, c, old, old.amount-old.held, now)
 				if err != nil {
 					return err
@@ -271,12 +440,23 @@ func (l *Leases) take(ctx context.Context, u *userLeases, in CallHold, short []m
 		}
 		u.leases[le.metric] = le
 	}
+	l.takenByCalls.Add(int64(len(taken)))
 	return nil
 }
 
 // lease takes a new lease of metric m for a call needing amount: as many calls' worth as the
 // configuration and the remaining quota allow, else exactly amount, else QUOTA_EXCEEDED.
 func (l *Leases) lease(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, amount int64, now time.Time) (*lease, error) {
+	return l.takeLease(ctx, c, sub, userID, m, amount, now, false)
+}
+
+// leaseAhead takes a lease for the calls to come, like lease, but only one of several calls'
+// worth: nil when the quota leaves less.
+func (l *Leases) leaseAhead(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, amount int64, now time.Time) (*lease, error) {
+	return l.takeLease(ctx, c, sub, userID, m, amount, now, true)
+}
+
+func (l *Leases) takeLease(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, amount int64, now time.Time, ahead bool) (*lease, error) {
 	s := l.s
 	le := &lease{userID: userID, metric: m, admitUntil: now.Add(l.cfg.Window), lastCall: now}
 	size := min(amount*l.cfg.Calls, metric.MaxAmount)
@@ -295,12 +475,18 @@ func (l *Leases) lease(ctx context.Context, c *ent.Client, sub *liveSub, userID 
 				return nil, err
 			}
 			if share := (limit - used - reserved) / l.cfg.Share; share < 2*amount {
+				if ahead {
+					return nil, nil
+				}
 				size = amount // close to the limit: this call alone, exactly
 			} else {
 				size = min(size, share)
 			}
 		}
 		_, _, fit, err := s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, 0, size, limit, limited, now)
+		if err == nil && !fit && ahead {
+			return nil, nil
+		}
 		if err == nil && !fit && size > amount {
 			size = amount // another replica took budget meanwhile: try this call alone
 			_, _, fit, err = s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, 0, size, limit, limited, now)
@@ -325,7 +511,7 @@ func (l *Leases) lease(ctx context.Context, c *ent.Client, sub *liveSub, userID 
 	if err != nil {
 		return nil, fmt.Errorf("creating lease: %w", err)
 	}
-	le.id, le.amount = r.ID, size
+	le.id, le.amount, le.size = r.ID, size, size
 	return le, nil
 }
 
@@ -453,6 +639,8 @@ func (l *Leases) Close() {
 	}
 	l.closed = true
 	l.mu.Unlock()
+	l.cancelRenews()
+	l.renewals.Wait()
 	close(l.stop)
 	<-l.done
 	for range 3 { // a failed flush keeps its work for the next try

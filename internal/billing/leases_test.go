@@ -260,3 +260,75 @@ func TestLeasesOffHoldEachCall(t *testing.T) {
 	}
 	lw.wantCounter(t, u, metric.Requests, 0, 1)
 }
+
+// A busy user's leases are renewed in the background before they run out, so that after the
+// first lease no call waits for one; the old lease gives its rest back once its calls have
+// settled, and closing the meter gives back the lease taken ahead.
+func TestBusyUsersLeasesAreRenewedAhead(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			lw := newLeaseWorld(t, b, 1, 8)
+			m := lw.meters[0]
+			u := lw.user(t, "bob")
+			lw.subscribe(t, u, billing.Quota{Metric: metric.Requests, Limit: 10_000})
+			hold := billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.Requests: 1}}
+			const calls = 40
+			for i := range calls {
+				call, err := m.HoldCall(lw.ctx, hold)
+				if err != nil {
+					t.Fatalf("call %d: %v", i, err)
+				}
+				if err := m.SettleCall(lw.ctx, call, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1}}); err != nil {
+					t.Fatal(err)
+				}
+				m.WaitRenewals()
+				if i%5 == 4 {
+					lw.flush(t)
+				}
+			}
+			st := m.Stats()
+			// Leases of 8 calls renewed with 1 left: the first taken by a call, then one ahead
+			// every 7 calls.
+			if st.TakenByCalls != 1 || st.TakenAhead != (calls-1)/7 {
+				t.Fatalf("leases taken by calls %d, ahead %d; want 1 and %d", st.TakenByCalls, st.TakenAhead, (calls-1)/7)
+			}
+			lw.flush(t)
+			// What the calls used is counted; held is the current lease only (the replaced ones
+			// gave their rest back when their calls had settled).
+			lw.wantCounter(t, u, metric.Requests, calls, 8-(calls-7*st.TakenAhead))
+			m.Close()
+			lw.wantCounter(t, u, metric.Requests, calls, 0)
+			n, err := lw.client.QuotaReservation.Query().Where(quotareservation.StatusEQ(quotareservation.StatusACTIVE)).Count(lw.ctx)
+			if err != nil || n != 0 {
+				t.Fatalf("%d leases still active after Close (%v)", n, err)
+			}
+		})
+	}
+}
+
+// Near the limit nothing is taken ahead: leases of one call are held exactly, as the calls come.
+func TestNoRenewalNearTheLimit(t *testing.T) {
+	lw := newLeaseWorld(t, dbtest.SQLite, 1, 64)
+	m := lw.meters[0]
+	u := lw.user(t, "bob")
+	lw.subscribe(t, u, billing.Quota{Metric: metric.Requests, Limit: 7})
+	hold := billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.Requests: 1}}
+	for i := range 7 {
+		call, err := m.HoldCall(lw.ctx, hold)
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		if err := m.SettleCall(lw.ctx, call, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		m.WaitRenewals()
+		lw.flush(t)
+	}
+	if _, err := m.HoldCall(lw.ctx, hold); errs.CodeOf(err) != errs.CodeQuotaExceeded {
+		t.Fatalf("the eighth call: %v, want QUOTA_EXCEEDED", err)
+	}
+	if st := m.Stats(); st.TakenAhead != 0 || st.TakenByCalls != 7 {
+		t.Fatalf("leases taken by calls %d, ahead %d; want 7 one-call leases and none ahead", st.TakenByCalls, st.TakenAhead)
+	}
+	lw.wantCounter(t, u, metric.Requests, 7, 0)
+}

@@ -229,3 +229,25 @@ func TestLoadGatewayLeaseCalls(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadGatewayLeaseIdle(t *testing.T) {
+	only := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "STEWARD_GATEWAY_LEASE_IDLE" {
+				return v
+			}
+			return ""
+		}
+	}
+	for env, want := range map[string]time.Duration{"": 10 * time.Second, "200ms": 200 * time.Millisecond, "3s": 3 * time.Second} {
+		c, err := Load(nil, only(env))
+		if err != nil || c.Gateway.LeaseIdle != want {
+			t.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: %s, %v; want %s", env, c.Gateway.LeaseIdle, err, want)
+		}
+	}
+	for _, bad := range []string{"10ms", "soon", "1m"} {
+		if _, err := Load(nil, only(bad)); err == nil || !strings.Contains(err.Error(), "STEWARD_GATEWAY_LEASE_IDLE") {
+			t.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: err %v, want one naming the variable", bad, err)
+		}
+	}
+}

@@ -25,11 +25,16 @@ type Gateway struct {
 	// in memory and written in batches (STEWARD_GATEWAY_LEASE_CALLS, default 64; 0 holds every
 	// call in the database on its own; see billing.Leases).
 	LeaseCalls int64
+	// LeaseIdle gives a user's lease back after this long without calls
+	// (STEWARD_GATEWAY_LEASE_IDLE, a Go duration from 100ms to 10s, default 10s): a user who
+	// calls again within it is admitted from memory; one who calls after it waits for a new lease
+	// (one write to the database).
+	LeaseIdle time.Duration
 }
 
 // DefaultGateway is the gateway without configuration.
 func DefaultGateway() Gateway {
-	return Gateway{DefaultMaxTokens: 4096, UnknownUsers: "refuse", MaxBodyBytes: 8 << 20, HoldTTL: 10 * time.Minute, LeaseCalls: 64}
+	return Gateway{DefaultMaxTokens: 4096, UnknownUsers: "refuse", MaxBodyBytes: 8 << 20, HoldTTL: 10 * time.Minute, LeaseCalls: 64, LeaseIdle: 10 * time.Second}
 }
 
 // loadGateway reads STEWARD_GATEWAY_*, reporting every bad value.
@@ -69,6 +74,14 @@ func loadGateway(getenv func(string) string, g *Gateway) []error {
 			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_LEASE_CALLS=%q: want a whole number from 0 to 100000", v))
 		} else {
 			g.LeaseCalls = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("STEWARD_GATEWAY_LEASE_IDLE")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 100*time.Millisecond || d > 10*time.Second {
+			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: want a duration from 100ms to 10s", v))
+		} else {
+			g.LeaseIdle = d
 		}
 	}
 	return problems

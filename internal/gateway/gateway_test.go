@@ -38,7 +38,9 @@ func newWorld(t *testing.T, b dbtest.Backend, env map[string]string) *world {
 	t.Helper()
 	up := fakeupstream.New()
 	t.Cleanup(up.Close)
-	e := map[string]string{"OPENAI_API_BASE_URLS": up.BaseURL(), "OPENAI_API_KEYS": upstreamKey, "ENABLE_API_KEYS": "true"}
+	// Leases idle briefly, so that the tests see every hold given back soon after the calls.
+	e := map[string]string{"OPENAI_API_BASE_URLS": up.BaseURL(), "OPENAI_API_KEYS": upstreamKey, "ENABLE_API_KEYS": "true",
+		"STEWARD_GATEWAY_LEASE_IDLE": "200ms"}
 	for k, v := range env {
 		e[k] = strings.ReplaceAll(v, "{fake}", up.BaseURL())
 	}

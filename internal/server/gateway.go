@@ -36,7 +36,7 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 	if err != nil {
 		return nil, nil, err
 	}
-	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, HoldTTL: g.HoldTTL, Logger: logger})
+	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, Idle: g.LeaseIdle, HoldTTL: g.HoldTTL, Logger: logger})
 	gw, err := gateway.New(gateway.Config{
 		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: upstreams, Users: client, Accounts: authn, Preload: configured,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,

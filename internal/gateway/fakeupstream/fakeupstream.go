@@ -44,7 +44,17 @@ type Behaviour struct {
 	// DropAfter, when > 0, makes a stream break its connection after that many chunks, as a
 	// crashing upstream does.
 	DropAfter int
+	// Stamp adds to every streamed chunk when the request reached the fake and when the chunk
+	// left it (StampReceived, StampSent: Unix nanoseconds), so that a client in the same process
+	// can tell the time spent on the way from the fake's own pacing (benchmarks).
+	Stamp bool
 }
+
+// The fields Stamp adds to chunks.
+const (
+	StampReceived = "x_fake_received_ns"
+	StampSent     = "x_fake_sent_ns"
+)
 
 // Call is what one call sent.
 type Call struct {
@@ -104,6 +114,7 @@ func (s *Server) Cancelled() int64 { return s.cancelled.Load() }
 func (s *Server) Release() { close(s.release) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	received := time.Now()
 	s.n.Add(1)
 	s.mu.Lock()
 	b := s.b
@@ -145,7 +156,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.answerJSON(w, b, map[string]any{"object": "list", "model": model,
 			"data": []any{map[string]any{"object": "embedding", "index": 0, "embedding": embedding}}}, true)
 	case body["stream"] == true:
-		s.stream(w, r, b, model, strings.HasSuffix(r.URL.Path, "/chat/completions"), body)
+		s.stream(w, r, b, model, strings.HasSuffix(r.URL.Path, "/chat/completions"), body, received)
 	case strings.HasSuffix(r.URL.Path, "/chat/completions"):
 		s.answerJSON(w, b, map[string]any{"id": "chatcmpl-fake", "object": "chat.completion", "created": 1700000000, "model": model,
 			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
@@ -169,7 +180,7 @@ func (s *Server) answerJSON(w http.ResponseWriter, b Behaviour, v map[string]any
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, b Behaviour, model string, chat bool, body map[string]any) {
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, b Behaviour, model string, chat bool, body map[string]any, received time.Time) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
@@ -212,6 +223,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, b Behaviour, mod
 		chunk := map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1700000000, "model": model, "choices": []any{choice}}
 		if includeUsage && !b.NoUsage {
 			chunk["usage"] = nil
+		}
+		if b.Stamp {
+			chunk[StampReceived] = received.UnixNano()
+			chunk[StampSent] = time.Now().UnixNano()
 		}
 		if !event(chunk) {
 			return
