@@ -182,7 +182,7 @@ function PaymentRow({ payment: t, user, onChanged }: { payment: Payment; user: s
         <td><Link href={`/users/${t.userID}`}>{user}</Link></td>
         <td>{t.plan?.name ?? t.description}</td>
         <td>{t.amount} {t.currency}</td>
-        <td>{t.refunded === '0' || t.refunded === '0.00' ? '—' : `${t.refunded} ${t.currency}`}</td>
+        <td>{Number(t.refunded) === 0 ? '—' : `${t.refunded} ${t.currency}`}</td>
         <td data-status>{statusLabel(t.status)}</td>
         <td className="actions">
           {t.providerPaymentID && (
