@@ -1,7 +1,8 @@
 // The console's account page, models and payments in a real browser: suspend an account (then
 // the API refuses it everything but `me`) and reinstate it; revoke its API key and its sessions;
 // create a model, restrict it to a group and see who can use it; sync a payment the provider
-// confirmed and refund part of it (a refused amount first), against the fake YooKassa.
+// confirmed and refund part of it (a refused amount first), against the fake YooKassa; a bulk role
+// change lists the account it refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSteward, startFakeYooKassa, launchBrowser, isolatedPage, shot } from './harness.mjs';
@@ -175,6 +176,26 @@ test('a confirmed payment is synced, a too large refund is refused, and a partia
   await method.getByText(/: none$/).waitFor();
   const m = await steward.gql(admin.token, 'query($u: ID!) { paymentMethod(userId: $u) { title } }', { u: uma.id });
   assert.equal(m.paymentMethod, null);
+});
+
+test('a bulk role change changes the others and lists the account it refused', async () => {
+  const { page } = env;
+  await page.goto(`${steward.url}/admin/users`);
+  for (const email of ['bo@example.com', 'ada@example.com']) {
+    await page.getByLabel(`Select ${email}`).check();
+  }
+  await page.getByLabel('Role for the selected users').selectOption('PENDING');
+  await page.getByRole('button', { name: 'Set role', exact: true }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'Not changed' });
+  await refusal.waitFor();
+  assert.match(await refusal.innerText(), /Not changed: ada@example\.com: /);
+  assert.doesNotMatch(await refusal.innerText(), /bo@example\.com/);
+  assert.equal(await page.getByLabel('Role of bo@example.com').inputValue(), 'PENDING');
+  await shot(page, 'console-users-bulk-role');
+  const roles = await steward.gql(admin.token, '{ users(first: 10) { edges { node { email role } } } }');
+  const role = Object.fromEntries(roles.users.edges.map((e) => [e.node.email, e.node.role]));
+  assert.equal(role['ada@example.com'], 'ADMIN');
+  assert.equal(role['bo@example.com'], 'PENDING');
 });
 
 test('the new pages fit a phone, in the dark theme', async () => {
