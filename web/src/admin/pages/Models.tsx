@@ -269,7 +269,8 @@ function EditModel({ model, groups, onClose, onChanged }: { model: ModelRow; gro
       <h2 id="edit-model-title">Edit {model.name}</h2>
       <label>
         Display name
-        <input value={name} onChange={(e) => setName(e.target.value)} required
+        {/* The form opens on a row's Edit button, below the list: the keyboard (and the view) follow. */}
+        <input autoFocus value={name} onChange={(e) => setName(e.target.value)} required
           aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? 'edit-name-error' : undefined} />
       </label>
       <FieldError id="edit-name-error" message={errors.name} />

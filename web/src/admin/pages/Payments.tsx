@@ -230,7 +230,8 @@ function RefundForm({ payment: t, onDone, onCancel }: { payment: Payment; onDone
     <form className="card refund" onSubmit={submit} aria-label={`Refund of ${t.amount} ${t.currency}`}>
       <label>
         Amount to refund ({t.currency}; empty for all that is left)
-        <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder={t.amount}
+        {/* The form opens on a click of its row's Refund button: the keyboard lands in it. */}
+        <input autoFocus inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder={t.amount}
           aria-invalid={errors.amount ? true : undefined} aria-describedby={errors.amount ? `${base}-amount-error` : undefined} />
       </label>
       <FieldError id={`${base}-amount-error`} message={errors.amount} />
