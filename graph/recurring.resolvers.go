@@ -19,6 +19,14 @@ func (r *mutationResolver) RemovePaymentMethod(ctx context.Context) (bool, error
 	return true, nil
 }
 
+// RemoveUserPaymentMethod is the resolver for the removeUserPaymentMethod field.
+func (r *mutationResolver) RemoveUserPaymentMethod(ctx context.Context, userID string) (bool, error) {
+	if err := r.Billing.RemovePaymentMethodOf(ctx, userID); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // MyPaymentMethod is the resolver for the myPaymentMethod field.
 func (r *queryResolver) MyPaymentMethod(ctx context.Context) (*ent.PaymentMethod, error) {
 	return r.Billing.MyPaymentMethod(ctx)

@@ -48,7 +48,7 @@ var (
 	// ManagePlans: create, change, toggle, duplicate and delete billing plans; see inactive ones.
 	ManagePlans = Capability{Name: "ManagePlans", Role: auth.RoleAdmin}
 	// ManageSubscriptions: assign plans, cancel anyone's subscription, list every subscription
-	// and payment, list a plan's subscribers.
+	// and payment, list a plan's subscribers, see and remove a user's saved payment method.
 	ManageSubscriptions = Capability{Name: "ManageSubscriptions", Role: auth.RoleAdmin}
 	// ReadAnalytics: revenue and plan analytics.
 	ReadAnalytics = Capability{Name: "ReadAnalytics", Role: auth.RoleAdmin}

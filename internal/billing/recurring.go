@@ -328,6 +328,22 @@ func (s *Service) RemovePaymentMethod(ctx context.Context) error {
 		return err
 	}
 	userID := auth.ViewerFrom(ctx).UserID
+	return s.removeMethod(ctx, userID, fmt.Sprintf("user %s removed the saved method", userID))
+}
+
+// RemovePaymentMethodOf forgets a user's saved method (admin), with the effects of
+// RemovePaymentMethod: for a user who asks support to stop the renewals, or a method reported
+// stolen. NOT_FOUND when the user has none.
+func (s *Service) RemovePaymentMethodOf(ctx context.Context, userID string) error {
+	if err := authz.Require(ctx, authz.ManageSubscriptions); err != nil {
+		return err
+	}
+	actor := auth.ViewerFrom(ctx).UserID
+	return s.removeMethod(ctx, userID, fmt.Sprintf("admin %s removed the saved method of user %s", actor, userID))
+}
+
+// removeMethod deletes userID's saved method and audits it; what says who removed it.
+func (s *Service) removeMethod(ctx context.Context, userID, what string) error {
 	return db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
 		sys := authz.As(ctx, authz.Billing)
 		m, err := c.PaymentMethod.Query().Where(paymentmethod.UserID(userID)).Only(sys)
@@ -341,7 +357,7 @@ func (s *Service) RemovePaymentMethod(ctx context.Context) error {
 			return fmt.Errorf("removing the saved method: %w", err)
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: audit.PaymentMethodRemoved, EntityType: "User", EntityID: userID,
-			Description: fmt.Sprintf("user %s removed the saved method %q", userID, m.Title),
+			Description: fmt.Sprintf("%s %q", what, m.Title),
 			Changes:     map[string]audit.Change{"paymentMethod": {Old: m.Title, New: nil}}})
 	})
 }

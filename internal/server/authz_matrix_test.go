@@ -231,6 +231,8 @@ func matrixRows() []matrixRow {
 		// Nobody in the fixture has a saved method: whoever may ask is told there is none.
 		{"Mutation.removePaymentMethod", "hasRole(USER)", `mutation { removePaymentMethod }`, noVars,
 			with(verified, owner, missing, other, missing, admin, missing, keyMeter, missing, keyPlain, missing), ""},
+		{"Mutation.removeUserPaymentMethod", "hasRole(ADMIN)", `mutation($id: ID!) { removeUserPaymentMethod(userId: $id) }`, aliceID,
+			with(adminOnly, admin, missing), ""},
 		{"Mutation.subscribe", "hasRole(USER)", `mutation($id: ID!) { subscribe(planId: $id, returnUrl: "https://example.com/") { confirmationUrl } }`, noID, verified, ""},
 		{"Mutation.recordUsage", "hasPermission(billing.usage.write)", `mutation($id: ID!) { recordUsage(input: {userId: $id, metric: REQUESTS, amount: 1}) { replayed } }`, aliceID, metering, ""},
 		{"Mutation.reserveQuota", "hasPermission(billing.usage.write)", `mutation($id: ID!) { reserveQuota(userId: $id, metric: REQUESTS, amount: 1) { quota { allowed } } }`, aliceID, metering, ""},

@@ -349,3 +349,40 @@ func TestRenewersRace(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoveUserPaymentMethod: an admin removes a user's saved method, with the same effect as the
+// user's own removal; a user cannot remove another's, and a second removal is NOT_FOUND.
+func TestRemoveUserPaymentMethod(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		w := newRecurringWorld(t, b)
+		remove := `mutation($u: ID!) { removeUserPaymentMethod(userId: $u) }`
+		method := `query($u: ID!) { paymentMethod(userId: $u) { title cardLast4 } }`
+		if got := st.Get(w.s.MustQuery(t, w.admin.Token, method, "u", w.bob.ID), "paymentMethod"); got == nil {
+			t.Fatal("bob has no saved method before the removal")
+		}
+		wantCode(t, w.s.Query(t, w.bob.Token, remove, "u", w.bob.ID), "FORBIDDEN")
+		wantCode(t, w.s.Query(t, w.admin.Token, remove, "u", w.admin.ID), "NOT_FOUND")
+		if n := auditCount(t, w.s, "PAYMENT_METHOD_REMOVED"); n != 0 {
+			t.Fatalf("PAYMENT_METHOD_REMOVED entries after refusals = %d, want 0", n)
+		}
+		if got := st.Get(w.s.MustQuery(t, w.admin.Token, remove, "u", w.bob.ID), "removeUserPaymentMethod"); got != true {
+			t.Fatalf("removeUserPaymentMethod = %v", got)
+		}
+		wantCode(t, w.s.Query(t, w.admin.Token, remove, "u", w.bob.ID), "NOT_FOUND")
+		if got := st.Get(w.s.MustQuery(t, w.admin.Token, method, "u", w.bob.ID), "paymentMethod"); got != nil {
+			t.Errorf("paymentMethod after removal = %v", got)
+		}
+		if got := st.Get(w.s.MustQuery(t, w.bob.Token, `{ myPaymentMethod { title } }`), "myPaymentMethod"); got != nil {
+			t.Errorf("myPaymentMethod after removal = %v", got)
+		}
+		if n := auditCount(t, w.s, "PAYMENT_METHOD_REMOVED"); n != 1 {
+			t.Errorf("PAYMENT_METHOD_REMOVED entries = %d, want 1", n)
+		}
+		end := timeOf(t, w.sub(t)["currentPeriodEnd"])
+		w.at(t, end.Add(-time.Hour))
+		w.at(t, end.Add(time.Minute))
+		if got := w.sub(t)["status"]; got != "PAST_DUE" || w.yk.Charges() != 0 {
+			t.Fatalf("after the period: %v with %d charges, want PAST_DUE and none", got, w.yk.Charges())
+		}
+	})
+}

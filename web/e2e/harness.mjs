@@ -141,3 +141,36 @@ export function subscribeSent(page) {
     page.on('websocket', (ws) => ws.on('framesent', (f) => String(f.payload).includes('"type":"subscribe"') && resolve(ws)));
   });
 }
+
+/**
+ * Starts the fake YooKassa (internal/payments/yookassa/yookassatest/fakeyookassa) as a process and
+ * returns { env, succeed(paymentId), stop }: env points steward at it (shop-1 / test_secret), and
+ * succeed plays the payer, marking a payment paid at the provider.
+ */
+export async function startFakeYooKassa() {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-yk-'));
+  const bin = join(dir, 'fakeyookassa');
+  execFileSync('go', ['build', '-o', bin, './internal/payments/yookassa/yookassatest/fakeyookassa'], { cwd: repo, stdio: 'inherit' });
+  const proc = spawn(bin, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const urls = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.once('exit', (code) => reject(new Error(`fakeyookassa exited with ${code}`)));
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
+    });
+  });
+  return {
+    env: { YOOKASSA_SHOP_ID: 'shop-1', YOOKASSA_SECRET_KEY: 'test_secret', YOOKASSA_API_URL: urls.api },
+    async succeed(paymentId) {
+      const res = await fetch(`${urls.control}/succeed?id=${encodeURIComponent(paymentId)}`, { method: 'POST' });
+      if (!res.ok) throw new Error(`fakeyookassa succeed ${paymentId}: ${res.status} ${await res.text()}`);
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

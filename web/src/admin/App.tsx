@@ -13,6 +13,10 @@ import { Audit } from './pages/Audit';
 import { Plans } from './pages/Plans';
 import { Dashboard } from './pages/Dashboard';
 import { LiveUsage } from './pages/LiveUsage';
+// Console part A (#18): an account's page, models and their access, payments.
+import { UserDetail } from './pages/UserDetail';
+import { Models } from './pages/Models';
+import { Payments } from './pages/Payments';
 
 const MeQuery = graphql(`
   query ConsoleMe {
@@ -33,6 +37,8 @@ const pages = [
   { path: '/analytics', label: 'Analytics' },
   { path: '/live', label: 'Live usage' },
   { path: '/audit', label: 'Audit log' },
+  { path: '/models', label: 'Models' },
+  { path: '/payments', label: 'Payments' },
 ];
 
 export function App() {
@@ -55,6 +61,9 @@ export function App() {
       <Layout name={user.name} onSignedOut={reload}>
         <ErrorMessage error={me.error} />
         <Switch>
+          <Route path="/users/:id" component={UserDetail} />
+          <Route path="/models" component={Models} />
+          <Route path="/payments" component={Payments} />
           <Route path="/users" component={Users} />
           <Route path="/groups" component={Groups} />
           <Route path="/plans" component={Plans} />

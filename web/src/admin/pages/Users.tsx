@@ -1,7 +1,9 @@
 // Users: search by name or email, filter by role, sort, page through with cursors; approve a
-// pending account, change a role, delete. Each action reports its own error in the row.
+// pending account, change a role, delete; open an account's page (sessions, API keys, suspension).
+// Each action reports its own error in the row; bulk actions list the accounts they refused.
 import { useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
+import { Link } from 'wouter';
 import { graphql } from '../../gql';
 import type { Role, UserOrderField, OrderDirection } from '../../gql/graphql';
 import { ErrorMessage } from '../errors';
@@ -27,6 +29,12 @@ const SetRole = graphql(`
 const DeleteUser = graphql(`
   mutation ConsoleDeleteUser($id: ID!) {
     deleteUser(id: $id)
+  }
+`);
+
+const SetUsersRole = graphql(`
+  mutation ConsoleSetUsersRole($ids: [ID!]!, $role: Role!) {
+    setUsersRole(ids: $ids, role: $role) { id changed code message }
   }
 `);
 
@@ -112,7 +120,7 @@ export function Users() {
       <ErrorMessage error={result.error} />
       {selected.size > 0 && <Bulk ids={[...selected]} labelOf={labelOf} onDone={(r) => { setBulkReport(r); reload(); }} />}
       {bulkReport.refusals.length > 0 && (
-        <div className="alert" role="alert">{bulkReport.refusals.map((r) => <p key={r}>Not deleted: {r}</p>)}</div>
+        <div className="alert" role="alert">{bulkReport.refusals.map((r) => <p key={r}>{r}</p>)}</div>
       )}
       <ErrorMessage error={bulkReport.error} />
       {users && (
@@ -145,27 +153,35 @@ export function Users() {
 
 type Row = { id: string; name: string; email?: string | null; role: Role; createdAt: string };
 
-// Bulk actions on the selected accounts. deleteUsers answers per id, so refusals (the primary admin,
-// the last admin) are listed while the others go.
+// Bulk actions on the selected accounts. setUsersRole and deleteUsers answer per id, so refusals
+// (the primary admin, the last admin) are listed while the others change.
 type BulkReport = { refusals: string[]; error?: CombinedError };
 
 function Bulk({ ids, labelOf, onDone }: { ids: string[]; labelOf: (id: string) => string; onDone: (r: BulkReport) => void }) {
   const [deleteState, deleteUsers] = useMutation(DeleteUsers);
-  const [, setRole] = useMutation(SetRole);
-  async function approveAll() {
-    const results = await Promise.all(ids.map((id) => setRole({ id, role: 'USER' })));
-    onDone({ refusals: [], error: results.find((r) => r.error)?.error });
+  const [roleState, setUsersRole] = useMutation(SetUsersRole);
+  const [bulkRole, setBulkRole] = useState<Role>('USER');
+  async function setRoleAll() {
+    const res = await setUsersRole({ ids, role: bulkRole });
+    const refusals = (res.data?.setUsersRole ?? []).filter((r) => !r.changed).map((r) => `Not changed: ${labelOf(r.id)}: ${r.message ?? r.code ?? 'refused'}`);
+    onDone({ refusals, error: res.error });
   }
   async function deleteAll() {
     if (!window.confirm(`Delete ${ids.length} accounts? Their sessions and API keys go too.`)) return;
     const res = await deleteUsers({ ids });
-    const refusals = (res.data?.deleteUsers ?? []).filter((r) => !r.deleted).map((r) => `${labelOf(r.id)}: ${r.message ?? r.code ?? 'refused'}`);
+    const refusals = (res.data?.deleteUsers ?? []).filter((r) => !r.deleted).map((r) => `Not deleted: ${labelOf(r.id)}: ${r.message ?? r.code ?? 'refused'}`);
     onDone({ refusals, error: res.error });
   }
   return (
     <div className="toolbar bulk" role="group" aria-label="Selected users">
       <span>{ids.length} selected</span>
-      <button onClick={approveAll}>Set role to user</button>
+      <label>
+        New role
+        <select aria-label="Role for the selected users" value={bulkRole} onChange={(e) => setBulkRole(e.target.value as Role)}>
+          {roles.map((r) => <option key={r} value={r}>{r === 'PENDING' ? 'pending (suspended)' : r.toLowerCase()}</option>)}
+        </select>
+      </label>
+      <button onClick={setRoleAll} disabled={roleState.fetching}>Set role</button>
       <button className="danger" onClick={deleteAll} disabled={deleteState.fetching}>Delete selected</button>
     </div>
   );
@@ -185,7 +201,7 @@ function UserRow({ user, onChanged, selected, onSelect }: { user: Row; onChanged
     <>
       <tr data-user={user.email ?? user.id}>
         <td><input type="checkbox" checked={selected} onChange={onSelect} aria-label={`Select ${user.email ?? user.name}`} /></td>
-        <td>{user.name}</td>
+        <td><Link href={`/users/${user.id}`} aria-label={`Details of ${user.email ?? user.name}`}>{user.name}</Link></td>
         <td>{user.email}</td>
         <td>
           <select aria-label={`Role of ${user.email ?? user.name}`} value={user.role} disabled={busy}
