@@ -130,7 +130,7 @@ type lease struct {
 	// amount is the budget the lease still holds for calls; held is what admitted calls hold
 	// of it. size is the amount it was taken with.
 	amount, held, size int64
-	inflight     int
+	inflight           int
 	// used is the total its calls used, the settled_amount it ends with.
 	used int64
 	// admitUntil ends admissions by the window; lastCall is for the idle timeout.
@@ -745,6 +745,8 @@ const eventsPerInsert = 200
 // budget moves from reserved to used), the daily rollup and the live update.
 func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now time.Time) error {
 	s := l.s
+	// A call's parts share its metadata: encoded once per call.
+	metas := map[*CallUsage][]byte{}
 	for i := 0; i < len(parts); i += eventsPerInsert {
 		batch := parts[i:min(i+eventsPerInsert, len(parts))]
 		var (
@@ -757,9 +759,10 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now
 				q.WriteString(", ")
 			}
 			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			var meta []byte
-			if p.u.Metadata != nil {
+			meta, ok := metas[p.u]
+			if !ok && p.u.Metadata != nil {
 				meta, _ = json.Marshal(p.u.Metadata) // validated when settled
+				metas[p.u] = meta
 			}
 			args = append(args, newEventID(), p.at, p.l.userID, nullString(p.l.subID), string(p.l.metric), p.amount, p.key, "",
 				nullString(p.u.ModelID), nullString(p.u.ChatID), nullBytes(meta))

@@ -51,8 +51,8 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		apiErr.write(w)
 		return
 	}
-	m, err := g.cfg.Models.Get(ctx, req.model)
-	if errs.CodeOf(err) == errs.CodeNotFound || (err == nil && !m.IsActive) {
+	m, err := g.cfg.Models.Route(ctx, req.model)
+	if errs.CodeOf(err) == errs.CodeNotFound || (err == nil && !m.Active) {
 		modelNotFound(req.model).write(w)
 		return
 	}
@@ -60,10 +60,7 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		g.fail(ctx, w, err)
 		return
 	}
-	upstreamModel := m.ID
-	if m.BaseModelID != nil && *m.BaseModelID != "" {
-		upstreamModel = *m.BaseModelID
-	}
+	upstreamModel := m.Upstream
 	ups, err := g.cfg.Upstreams.For(ctx, upstreamModel)
 	if err != nil {
 		g.fail(ctx, w, err)

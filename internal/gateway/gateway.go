@@ -30,6 +30,7 @@ import (
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/models"
 )
 
 // Authenticator turns a bearer credential into the viewer it belongs to (internal/sessions).
@@ -41,6 +42,8 @@ type Authenticator interface {
 type Models interface {
 	List(ctx context.Context) ([]*ent.Model, error)
 	Get(ctx context.Context, id string) (*ent.Model, error)
+	// Route is what a call needs of the model, read without its metadata.
+	Route(ctx context.Context, id string) (models.Route, error)
 }
 
 // Accounts finds an account by id for forwarded users, through a cache that forgets it when its

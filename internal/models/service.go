@@ -120,6 +120,36 @@ func (s *Service) Get(ctx context.Context, id string) (*ent.Model, error) {
 	return m, nil
 }
 
+// Route is what calling a model needs: the upstream model it runs on, and whether it is active.
+type Route struct {
+	ID string
+	// Upstream is the model the upstreams are asked for: the base model, else the model itself.
+	Upstream string
+	Active   bool
+}
+
+// Route returns the route of a model the viewer may read (NOT_FOUND otherwise), by the same rule
+// as Get but without reading its metadata and parameters, which Open WebUI's models fill with
+// descriptions and inline images: the gateway asks this on every call.
+func (s *Service) Route(ctx context.Context, id string) (Route, error) {
+	if err := authz.Require(ctx, authz.UseAccount); err != nil {
+		return Route{}, err
+	}
+	m, err := db.ClientFrom(ctx, s.client).Model.Query().Where(model.ID(id)).
+		Select(model.FieldID, model.FieldBaseModelID, model.FieldIsActive).Only(ctx)
+	if ent.IsNotFound(err) {
+		return Route{}, errs.NotFound("model")
+	}
+	if err != nil {
+		return Route{}, fmt.Errorf("loading model: %w", err)
+	}
+	r := Route{ID: m.ID, Upstream: m.ID, Active: m.IsActive}
+	if m.BaseModelID != nil && *m.BaseModelID != "" {
+		r.Upstream = *m.BaseModelID
+	}
+	return r, nil
+}
+
 // CreateInput is a new model.
 type CreateInput struct {
 	ID, Name      string
