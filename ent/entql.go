@@ -477,21 +477,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "User",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			user.FieldCreatedAt:       {Type: field.TypeTime, Column: user.FieldCreatedAt},
-			user.FieldUpdatedAt:       {Type: field.TypeTime, Column: user.FieldUpdatedAt},
-			user.FieldName:            {Type: field.TypeString, Column: user.FieldName},
-			user.FieldEmail:           {Type: field.TypeString, Column: user.FieldEmail},
-			user.FieldRole:            {Type: field.TypeEnum, Column: user.FieldRole},
-			user.FieldProfileImageURL: {Type: field.TypeString, Column: user.FieldProfileImageURL},
-			user.FieldStatusEmoji:     {Type: field.TypeString, Column: user.FieldStatusEmoji},
-			user.FieldStatusMessage:   {Type: field.TypeString, Column: user.FieldStatusMessage},
-			user.FieldStatusExpiresAt: {Type: field.TypeTime, Column: user.FieldStatusExpiresAt},
-			user.FieldSettings:        {Type: field.TypeJSON, Column: user.FieldSettings},
-			user.FieldInfo:            {Type: field.TypeJSON, Column: user.FieldInfo},
-			user.FieldOauthSubjects:   {Type: field.TypeJSON, Column: user.FieldOauthSubjects},
-			user.FieldLastActiveAt:    {Type: field.TypeTime, Column: user.FieldLastActiveAt},
-			user.FieldLockedUntil:     {Type: field.TypeTime, Column: user.FieldLockedUntil},
-			user.FieldFailedSignins:   {Type: field.TypeInt, Column: user.FieldFailedSignins},
+			user.FieldCreatedAt:        {Type: field.TypeTime, Column: user.FieldCreatedAt},
+			user.FieldUpdatedAt:        {Type: field.TypeTime, Column: user.FieldUpdatedAt},
+			user.FieldName:             {Type: field.TypeString, Column: user.FieldName},
+			user.FieldEmail:            {Type: field.TypeString, Column: user.FieldEmail},
+			user.FieldRole:             {Type: field.TypeEnum, Column: user.FieldRole},
+			user.FieldProfileImageURL:  {Type: field.TypeString, Column: user.FieldProfileImageURL},
+			user.FieldStatusEmoji:      {Type: field.TypeString, Column: user.FieldStatusEmoji},
+			user.FieldStatusMessage:    {Type: field.TypeString, Column: user.FieldStatusMessage},
+			user.FieldStatusExpiresAt:  {Type: field.TypeTime, Column: user.FieldStatusExpiresAt},
+			user.FieldSettings:         {Type: field.TypeJSON, Column: user.FieldSettings},
+			user.FieldInfo:             {Type: field.TypeJSON, Column: user.FieldInfo},
+			user.FieldOauthSubjects:    {Type: field.TypeJSON, Column: user.FieldOauthSubjects},
+			user.FieldLastActiveAt:     {Type: field.TypeTime, Column: user.FieldLastActiveAt},
+			user.FieldLockedUntil:      {Type: field.TypeTime, Column: user.FieldLockedUntil},
+			user.FieldFailedSignins:    {Type: field.TypeInt, Column: user.FieldFailedSignins},
+			user.FieldSuspendedAt:      {Type: field.TypeTime, Column: user.FieldSuspendedAt},
+			user.FieldSuspensionReason: {Type: field.TypeString, Column: user.FieldSuspensionReason},
 		},
 	}
 	graph.MustAddE(
@@ -2731,6 +2733,16 @@ func (f *UserFilter) WhereLockedUntil(p entql.TimeP) {
 // WhereFailedSignins applies the entql int predicate on the failed_signins field.
 func (f *UserFilter) WhereFailedSignins(p entql.IntP) {
 	f.Where(p.Field(user.FieldFailedSignins))
+}
+
+// WhereSuspendedAt applies the entql time.Time predicate on the suspended_at field.
+func (f *UserFilter) WhereSuspendedAt(p entql.TimeP) {
+	f.Where(p.Field(user.FieldSuspendedAt))
+}
+
+// WhereSuspensionReason applies the entql string predicate on the suspension_reason field.
+func (f *UserFilter) WhereSuspensionReason(p entql.StringP) {
+	f.Where(p.Field(user.FieldSuspensionReason))
 }
 
 // WhereHasCredential applies a predicate to check if query has an edge credential.

@@ -1491,6 +1491,16 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, "settings")
 				fieldSeen["settings"] = struct{}{}
 			}
+		case "suspendedAt":
+			if _, ok := fieldSeen["suspended_at"]; !ok {
+				selectedFields = append(selectedFields, "suspended_at")
+				fieldSeen["suspended_at"] = struct{}{}
+			}
+		case "suspensionReason":
+			if _, ok := fieldSeen["suspension_reason"]; !ok {
+				selectedFields = append(selectedFields, "suspension_reason")
+				fieldSeen["suspension_reason"] = struct{}{}
+			}
 		case "usage":
 		case "id":
 		case "__typename":

@@ -17366,6 +17366,8 @@ type UserMutation struct {
 	locked_until          *time.Time
 	failed_signins        *int
 	addfailed_signins     *int
+	suspended_at          *time.Time
+	suspension_reason     *string
 	clearedFields         map[string]struct{}
 	credential            *int
 	clearedcredential     bool
@@ -18150,6 +18152,104 @@ func (m *UserMutation) ResetFailedSignins() {
 	m.addfailed_signins = nil
 }
 
+// SetSuspendedAt sets the "suspended_at" field.
+func (m *UserMutation) SetSuspendedAt(t time.Time) {
+	m.suspended_at = &t
+}
+
+// SuspendedAt returns the value of the "suspended_at" field in the mutation.
+func (m *UserMutation) SuspendedAt() (r time.Time, exists bool) {
+	v := m.suspended_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSuspendedAt returns the old "suspended_at" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldSuspendedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSuspendedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSuspendedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSuspendedAt: %w", err)
+	}
+	return oldValue.SuspendedAt, nil
+}
+
+// ClearSuspendedAt clears the value of the "suspended_at" field.
+func (m *UserMutation) ClearSuspendedAt() {
+	m.suspended_at = nil
+	m.clearedFields[user.FieldSuspendedAt] = struct{}{}
+}
+
+// SuspendedAtCleared returns if the "suspended_at" field was cleared in this mutation.
+func (m *UserMutation) SuspendedAtCleared() bool {
+	_, ok := m.clearedFields[user.FieldSuspendedAt]
+	return ok
+}
+
+// ResetSuspendedAt resets all changes to the "suspended_at" field.
+func (m *UserMutation) ResetSuspendedAt() {
+	m.suspended_at = nil
+	delete(m.clearedFields, user.FieldSuspendedAt)
+}
+
+// SetSuspensionReason sets the "suspension_reason" field.
+func (m *UserMutation) SetSuspensionReason(s string) {
+	m.suspension_reason = &s
+}
+
+// SuspensionReason returns the value of the "suspension_reason" field in the mutation.
+func (m *UserMutation) SuspensionReason() (r string, exists bool) {
+	v := m.suspension_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSuspensionReason returns the old "suspension_reason" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldSuspensionReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSuspensionReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSuspensionReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSuspensionReason: %w", err)
+	}
+	return oldValue.SuspensionReason, nil
+}
+
+// ClearSuspensionReason clears the value of the "suspension_reason" field.
+func (m *UserMutation) ClearSuspensionReason() {
+	m.suspension_reason = nil
+	m.clearedFields[user.FieldSuspensionReason] = struct{}{}
+}
+
+// SuspensionReasonCleared returns if the "suspension_reason" field was cleared in this mutation.
+func (m *UserMutation) SuspensionReasonCleared() bool {
+	_, ok := m.clearedFields[user.FieldSuspensionReason]
+	return ok
+}
+
+// ResetSuspensionReason resets all changes to the "suspension_reason" field.
+func (m *UserMutation) ResetSuspensionReason() {
+	m.suspension_reason = nil
+	delete(m.clearedFields, user.FieldSuspensionReason)
+}
+
 // SetCredentialID sets the "credential" edge to the Credential entity by id.
 func (m *UserMutation) SetCredentialID(id int) {
 	m.credential = &id
@@ -18601,7 +18701,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -18647,6 +18747,12 @@ func (m *UserMutation) Fields() []string {
 	if m.failed_signins != nil {
 		fields = append(fields, user.FieldFailedSignins)
 	}
+	if m.suspended_at != nil {
+		fields = append(fields, user.FieldSuspendedAt)
+	}
+	if m.suspension_reason != nil {
+		fields = append(fields, user.FieldSuspensionReason)
+	}
 	return fields
 }
 
@@ -18685,6 +18791,10 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.LockedUntil()
 	case user.FieldFailedSignins:
 		return m.FailedSignins()
+	case user.FieldSuspendedAt:
+		return m.SuspendedAt()
+	case user.FieldSuspensionReason:
+		return m.SuspensionReason()
 	}
 	return nil, false
 }
@@ -18724,6 +18834,10 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldLockedUntil(ctx)
 	case user.FieldFailedSignins:
 		return m.OldFailedSignins(ctx)
+	case user.FieldSuspendedAt:
+		return m.OldSuspendedAt(ctx)
+	case user.FieldSuspensionReason:
+		return m.OldSuspensionReason(ctx)
 	}
 	return nil, fmt.Errorf("unknown User field %s", name)
 }
@@ -18838,6 +18952,20 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFailedSignins(v)
 		return nil
+	case user.FieldSuspendedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSuspendedAt(v)
+		return nil
+	case user.FieldSuspensionReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSuspensionReason(v)
+		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)
 }
@@ -18904,6 +19032,12 @@ func (m *UserMutation) ClearedFields() []string {
 	if m.FieldCleared(user.FieldLockedUntil) {
 		fields = append(fields, user.FieldLockedUntil)
 	}
+	if m.FieldCleared(user.FieldSuspendedAt) {
+		fields = append(fields, user.FieldSuspendedAt)
+	}
+	if m.FieldCleared(user.FieldSuspensionReason) {
+		fields = append(fields, user.FieldSuspensionReason)
+	}
 	return fields
 }
 
@@ -18938,6 +19072,12 @@ func (m *UserMutation) ClearField(name string) error {
 		return nil
 	case user.FieldLockedUntil:
 		m.ClearLockedUntil()
+		return nil
+	case user.FieldSuspendedAt:
+		m.ClearSuspendedAt()
+		return nil
+	case user.FieldSuspensionReason:
+		m.ClearSuspensionReason()
 		return nil
 	}
 	return fmt.Errorf("unknown User nullable field %s", name)
@@ -18991,6 +19131,12 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldFailedSignins:
 		m.ResetFailedSignins()
+		return nil
+	case user.FieldSuspendedAt:
+		m.ResetSuspendedAt()
+		return nil
+	case user.FieldSuspensionReason:
+		m.ResetSuspensionReason()
 		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)

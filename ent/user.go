@@ -49,6 +49,10 @@ type User struct {
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
 	// FailedSignins holds the value of the "failed_signins" field.
 	FailedSignins int `json:"failed_signins,omitempty"`
+	// SuspendedAt holds the value of the "suspended_at" field.
+	SuspendedAt *time.Time `json:"suspended_at,omitempty"`
+	// SuspensionReason holds the value of the "suspension_reason" field.
+	SuspensionReason *string `json:"suspension_reason,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
@@ -169,9 +173,9 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case user.FieldFailedSignins:
 			values[i] = new(sql.NullInt64)
-		case user.FieldID, user.FieldName, user.FieldEmail, user.FieldRole, user.FieldProfileImageURL, user.FieldStatusEmoji, user.FieldStatusMessage:
+		case user.FieldID, user.FieldName, user.FieldEmail, user.FieldRole, user.FieldProfileImageURL, user.FieldStatusEmoji, user.FieldStatusMessage, user.FieldSuspensionReason:
 			values[i] = new(sql.NullString)
-		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldStatusExpiresAt, user.FieldLastActiveAt, user.FieldLockedUntil:
+		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldStatusExpiresAt, user.FieldLastActiveAt, user.FieldLockedUntil, user.FieldSuspendedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -291,6 +295,20 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field failed_signins", values[i])
 			} else if value.Valid {
 				_m.FailedSignins = int(value.Int64)
+			}
+		case user.FieldSuspendedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field suspended_at", values[i])
+			} else if value.Valid {
+				_m.SuspendedAt = new(time.Time)
+				*_m.SuspendedAt = value.Time
+			}
+		case user.FieldSuspensionReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field suspension_reason", values[i])
+			} else if value.Valid {
+				_m.SuspensionReason = new(string)
+				*_m.SuspensionReason = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -416,6 +434,16 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("failed_signins=")
 	builder.WriteString(fmt.Sprintf("%v", _m.FailedSignins))
+	builder.WriteString(", ")
+	if v := _m.SuspendedAt; v != nil {
+		builder.WriteString("suspended_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.SuspensionReason; v != nil {
+		builder.WriteString("suspension_reason=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -200,6 +200,34 @@ func (_c *UserCreate) SetNillableFailedSignins(v *int) *UserCreate {
 	return _c
 }
 
+// SetSuspendedAt sets the "suspended_at" field.
+func (_c *UserCreate) SetSuspendedAt(v time.Time) *UserCreate {
+	_c.mutation.SetSuspendedAt(v)
+	return _c
+}
+
+// SetNillableSuspendedAt sets the "suspended_at" field if the given value is not nil.
+func (_c *UserCreate) SetNillableSuspendedAt(v *time.Time) *UserCreate {
+	if v != nil {
+		_c.SetSuspendedAt(*v)
+	}
+	return _c
+}
+
+// SetSuspensionReason sets the "suspension_reason" field.
+func (_c *UserCreate) SetSuspensionReason(v string) *UserCreate {
+	_c.mutation.SetSuspensionReason(v)
+	return _c
+}
+
+// SetNillableSuspensionReason sets the "suspension_reason" field if the given value is not nil.
+func (_c *UserCreate) SetNillableSuspensionReason(v *string) *UserCreate {
+	if v != nil {
+		_c.SetSuspensionReason(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *UserCreate) SetID(v string) *UserCreate {
 	_c.mutation.SetID(v)
@@ -479,6 +507,11 @@ func (_c *UserCreate) check() error {
 			return &ValidationError{Name: "failed_signins", err: fmt.Errorf(`ent: validator failed for field "User.failed_signins": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.SuspensionReason(); ok {
+		if err := user.SuspensionReasonValidator(v); err != nil {
+			return &ValidationError{Name: "suspension_reason", err: fmt.Errorf(`ent: validator failed for field "User.suspension_reason": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := user.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "User.id": %w`, err)}
@@ -579,6 +612,14 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.FailedSignins(); ok {
 		_spec.SetField(user.FieldFailedSignins, field.TypeInt, value)
 		_node.FailedSignins = value
+	}
+	if value, ok := _c.mutation.SuspendedAt(); ok {
+		_spec.SetField(user.FieldSuspendedAt, field.TypeTime, value)
+		_node.SuspendedAt = &value
+	}
+	if value, ok := _c.mutation.SuspensionReason(); ok {
+		_spec.SetField(user.FieldSuspensionReason, field.TypeString, value)
+		_node.SuspensionReason = &value
 	}
 	if nodes := _c.mutation.CredentialIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -980,6 +1021,42 @@ func (u *UserUpsert) AddFailedSignins(v int) *UserUpsert {
 	return u
 }
 
+// SetSuspendedAt sets the "suspended_at" field.
+func (u *UserUpsert) SetSuspendedAt(v time.Time) *UserUpsert {
+	u.Set(user.FieldSuspendedAt, v)
+	return u
+}
+
+// UpdateSuspendedAt sets the "suspended_at" field to the value that was provided on create.
+func (u *UserUpsert) UpdateSuspendedAt() *UserUpsert {
+	u.SetExcluded(user.FieldSuspendedAt)
+	return u
+}
+
+// ClearSuspendedAt clears the value of the "suspended_at" field.
+func (u *UserUpsert) ClearSuspendedAt() *UserUpsert {
+	u.SetNull(user.FieldSuspendedAt)
+	return u
+}
+
+// SetSuspensionReason sets the "suspension_reason" field.
+func (u *UserUpsert) SetSuspensionReason(v string) *UserUpsert {
+	u.Set(user.FieldSuspensionReason, v)
+	return u
+}
+
+// UpdateSuspensionReason sets the "suspension_reason" field to the value that was provided on create.
+func (u *UserUpsert) UpdateSuspensionReason() *UserUpsert {
+	u.SetExcluded(user.FieldSuspensionReason)
+	return u
+}
+
+// ClearSuspensionReason clears the value of the "suspension_reason" field.
+func (u *UserUpsert) ClearSuspensionReason() *UserUpsert {
+	u.SetNull(user.FieldSuspensionReason)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1280,6 +1357,48 @@ func (u *UserUpsertOne) AddFailedSignins(v int) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateFailedSignins() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateFailedSignins()
+	})
+}
+
+// SetSuspendedAt sets the "suspended_at" field.
+func (u *UserUpsertOne) SetSuspendedAt(v time.Time) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSuspendedAt(v)
+	})
+}
+
+// UpdateSuspendedAt sets the "suspended_at" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateSuspendedAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSuspendedAt()
+	})
+}
+
+// ClearSuspendedAt clears the value of the "suspended_at" field.
+func (u *UserUpsertOne) ClearSuspendedAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSuspendedAt()
+	})
+}
+
+// SetSuspensionReason sets the "suspension_reason" field.
+func (u *UserUpsertOne) SetSuspensionReason(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSuspensionReason(v)
+	})
+}
+
+// UpdateSuspensionReason sets the "suspension_reason" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateSuspensionReason() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSuspensionReason()
+	})
+}
+
+// ClearSuspensionReason clears the value of the "suspension_reason" field.
+func (u *UserUpsertOne) ClearSuspensionReason() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSuspensionReason()
 	})
 }
 
@@ -1750,6 +1869,48 @@ func (u *UserUpsertBulk) AddFailedSignins(v int) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateFailedSignins() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateFailedSignins()
+	})
+}
+
+// SetSuspendedAt sets the "suspended_at" field.
+func (u *UserUpsertBulk) SetSuspendedAt(v time.Time) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSuspendedAt(v)
+	})
+}
+
+// UpdateSuspendedAt sets the "suspended_at" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateSuspendedAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSuspendedAt()
+	})
+}
+
+// ClearSuspendedAt clears the value of the "suspended_at" field.
+func (u *UserUpsertBulk) ClearSuspendedAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSuspendedAt()
+	})
+}
+
+// SetSuspensionReason sets the "suspension_reason" field.
+func (u *UserUpsertBulk) SetSuspensionReason(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSuspensionReason(v)
+	})
+}
+
+// UpdateSuspensionReason sets the "suspension_reason" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateSuspensionReason() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSuspensionReason()
+	})
+}
+
+// ClearSuspensionReason clears the value of the "suspension_reason" field.
+func (u *UserUpsertBulk) ClearSuspensionReason() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSuspensionReason()
 	})
 }
 

@@ -249,6 +249,46 @@ func (_u *UserUpdate) AddFailedSignins(v int) *UserUpdate {
 	return _u
 }
 
+// SetSuspendedAt sets the "suspended_at" field.
+func (_u *UserUpdate) SetSuspendedAt(v time.Time) *UserUpdate {
+	_u.mutation.SetSuspendedAt(v)
+	return _u
+}
+
+// SetNillableSuspendedAt sets the "suspended_at" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableSuspendedAt(v *time.Time) *UserUpdate {
+	if v != nil {
+		_u.SetSuspendedAt(*v)
+	}
+	return _u
+}
+
+// ClearSuspendedAt clears the value of the "suspended_at" field.
+func (_u *UserUpdate) ClearSuspendedAt() *UserUpdate {
+	_u.mutation.ClearSuspendedAt()
+	return _u
+}
+
+// SetSuspensionReason sets the "suspension_reason" field.
+func (_u *UserUpdate) SetSuspensionReason(v string) *UserUpdate {
+	_u.mutation.SetSuspensionReason(v)
+	return _u
+}
+
+// SetNillableSuspensionReason sets the "suspension_reason" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableSuspensionReason(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetSuspensionReason(*v)
+	}
+	return _u
+}
+
+// ClearSuspensionReason clears the value of the "suspension_reason" field.
+func (_u *UserUpdate) ClearSuspensionReason() *UserUpdate {
+	_u.mutation.ClearSuspensionReason()
+	return _u
+}
+
 // SetCredentialID sets the "credential" edge to the Credential entity by ID.
 func (_u *UserUpdate) SetCredentialID(id int) *UserUpdate {
 	_u.mutation.SetCredentialID(id)
@@ -610,6 +650,11 @@ func (_u *UserUpdate) check() error {
 			return &ValidationError{Name: "failed_signins", err: fmt.Errorf(`ent: validator failed for field "User.failed_signins": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SuspensionReason(); ok {
+		if err := user.SuspensionReasonValidator(v); err != nil {
+			return &ValidationError{Name: "suspension_reason", err: fmt.Errorf(`ent: validator failed for field "User.suspension_reason": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -696,6 +741,18 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedFailedSignins(); ok {
 		_spec.AddField(user.FieldFailedSignins, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SuspendedAt(); ok {
+		_spec.SetField(user.FieldSuspendedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SuspendedAtCleared() {
+		_spec.ClearField(user.FieldSuspendedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SuspensionReason(); ok {
+		_spec.SetField(user.FieldSuspensionReason, field.TypeString, value)
+	}
+	if _u.mutation.SuspensionReasonCleared() {
+		_spec.ClearField(user.FieldSuspensionReason, field.TypeString)
 	}
 	if _u.mutation.CredentialCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1288,6 +1345,46 @@ func (_u *UserUpdateOne) AddFailedSignins(v int) *UserUpdateOne {
 	return _u
 }
 
+// SetSuspendedAt sets the "suspended_at" field.
+func (_u *UserUpdateOne) SetSuspendedAt(v time.Time) *UserUpdateOne {
+	_u.mutation.SetSuspendedAt(v)
+	return _u
+}
+
+// SetNillableSuspendedAt sets the "suspended_at" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableSuspendedAt(v *time.Time) *UserUpdateOne {
+	if v != nil {
+		_u.SetSuspendedAt(*v)
+	}
+	return _u
+}
+
+// ClearSuspendedAt clears the value of the "suspended_at" field.
+func (_u *UserUpdateOne) ClearSuspendedAt() *UserUpdateOne {
+	_u.mutation.ClearSuspendedAt()
+	return _u
+}
+
+// SetSuspensionReason sets the "suspension_reason" field.
+func (_u *UserUpdateOne) SetSuspensionReason(v string) *UserUpdateOne {
+	_u.mutation.SetSuspensionReason(v)
+	return _u
+}
+
+// SetNillableSuspensionReason sets the "suspension_reason" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableSuspensionReason(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetSuspensionReason(*v)
+	}
+	return _u
+}
+
+// ClearSuspensionReason clears the value of the "suspension_reason" field.
+func (_u *UserUpdateOne) ClearSuspensionReason() *UserUpdateOne {
+	_u.mutation.ClearSuspensionReason()
+	return _u
+}
+
 // SetCredentialID sets the "credential" edge to the Credential entity by ID.
 func (_u *UserUpdateOne) SetCredentialID(id int) *UserUpdateOne {
 	_u.mutation.SetCredentialID(id)
@@ -1662,6 +1759,11 @@ func (_u *UserUpdateOne) check() error {
 			return &ValidationError{Name: "failed_signins", err: fmt.Errorf(`ent: validator failed for field "User.failed_signins": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SuspensionReason(); ok {
+		if err := user.SuspensionReasonValidator(v); err != nil {
+			return &ValidationError{Name: "suspension_reason", err: fmt.Errorf(`ent: validator failed for field "User.suspension_reason": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1765,6 +1867,18 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.AddedFailedSignins(); ok {
 		_spec.AddField(user.FieldFailedSignins, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SuspendedAt(); ok {
+		_spec.SetField(user.FieldSuspendedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SuspendedAtCleared() {
+		_spec.ClearField(user.FieldSuspendedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SuspensionReason(); ok {
+		_spec.SetField(user.FieldSuspensionReason, field.TypeString, value)
+	}
+	if _u.mutation.SuspensionReasonCleared() {
+		_spec.ClearField(user.FieldSuspensionReason, field.TypeString)
 	}
 	if _u.mutation.CredentialCleared() {
 		edge := &sqlgraph.EdgeSpec{

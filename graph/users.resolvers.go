@@ -52,6 +52,16 @@ func (r *mutationResolver) SetUsersRole(ctx context.Context, ids []string, role 
 	return roleResults(res), nil
 }
 
+// SuspendUser is the resolver for the suspendUser field.
+func (r *mutationResolver) SuspendUser(ctx context.Context, id string, reason *string) (*ent.User, error) {
+	return r.UserAdmin.Suspend(ctx, id, reason)
+}
+
+// ReinstateUser is the resolver for the reinstateUser field.
+func (r *mutationResolver) ReinstateUser(ctx context.Context, id string) (*ent.User, error) {
+	return r.UserAdmin.Reinstate(ctx, id)
+}
+
 // UpdateUserSettings is the resolver for the updateUserSettings field.
 func (r *mutationResolver) UpdateUserSettings(ctx context.Context, settings map[string]any) (map[string]any, error) {
 	return r.UserAdmin.MergeSettings(ctx, settings)

@@ -738,6 +738,8 @@ var (
 		{Name: "last_active_at", Type: field.TypeTime},
 		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
 		{Name: "failed_signins", Type: field.TypeInt, Default: 0},
+		{Name: "suspended_at", Type: field.TypeTime, Nullable: true},
+		{Name: "suspension_reason", Type: field.TypeString, Nullable: true, Size: 500},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{

@@ -1117,6 +1117,10 @@ func init() {
 	user.DefaultFailedSignins = userDescFailedSignins.Default.(int)
 	// user.FailedSigninsValidator is a validator for the "failed_signins" field. It is called by the builders before save.
 	user.FailedSigninsValidator = userDescFailedSignins.Validators[0].(func(int) error)
+	// userDescSuspensionReason is the schema descriptor for suspension_reason field.
+	userDescSuspensionReason := userFields[14].Descriptor()
+	// user.SuspensionReasonValidator is a validator for the "suspension_reason" field. It is called by the builders before save.
+	user.SuspensionReasonValidator = userDescSuspensionReason.Validators[0].(func(string) error)
 	// userDescID is the schema descriptor for id field.
 	userDescID := userMixinFields0[0].Descriptor()
 	// user.DefaultID holds the default value on creation for the id field.

@@ -49,6 +49,14 @@ func (User) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("failed_signins").Default(0).NonNegative().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// suspended_at is set while an admin has suspended the account: it cannot sign in, and
+		// its API keys are refused until it is reinstated (internal/users/suspend.go).
+		// Both are exposed by hand as private fields (graph/users.graphqls); admins filter on
+		// suspendedAtIsNil.
+		field.Time("suspended_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipType)),
+		field.String("suspension_reason").Optional().Nillable().MaxLen(500).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -95,6 +103,7 @@ func (User) Annotations() []schema.Annotation {
 			"email": {"email"}, "profileImageUrl": {"profile_image_url"}, "isActive": {"last_active_at"},
 			"settings": {"settings"}, "info": {"info"},
 			"lockedUntil": {"locked_until"}, "failedSignins": {"failed_signins"},
+			"suspendedAt": {"suspended_at"}, "suspensionReason": {"suspension_reason"},
 			"groups": nil, "currentSubscription": nil, "usage": nil,
 		}}}
 }

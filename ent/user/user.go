@@ -48,6 +48,10 @@ const (
 	FieldLockedUntil = "locked_until"
 	// FieldFailedSignins holds the string denoting the failed_signins field in the database.
 	FieldFailedSignins = "failed_signins"
+	// FieldSuspendedAt holds the string denoting the suspended_at field in the database.
+	FieldSuspendedAt = "suspended_at"
+	// FieldSuspensionReason holds the string denoting the suspension_reason field in the database.
+	FieldSuspensionReason = "suspension_reason"
 	// EdgeCredential holds the string denoting the credential edge name in mutations.
 	EdgeCredential = "credential"
 	// EdgeAPIKeys holds the string denoting the api_keys edge name in mutations.
@@ -140,6 +144,8 @@ var Columns = []string{
 	FieldLastActiveAt,
 	FieldLockedUntil,
 	FieldFailedSignins,
+	FieldSuspendedAt,
+	FieldSuspensionReason,
 }
 
 var (
@@ -190,6 +196,8 @@ var (
 	DefaultFailedSignins int
 	// FailedSigninsValidator is a validator for the "failed_signins" field. It is called by the builders before save.
 	FailedSigninsValidator func(int) error
+	// SuspensionReasonValidator is a validator for the "suspension_reason" field. It is called by the builders before save.
+	SuspensionReasonValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -289,6 +297,16 @@ func ByLockedUntil(opts ...sql.OrderTermOption) OrderOption {
 // ByFailedSignins orders the results by the failed_signins field.
 func ByFailedSignins(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFailedSignins, opts...).ToFunc()
+}
+
+// BySuspendedAt orders the results by the suspended_at field.
+func BySuspendedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSuspendedAt, opts...).ToFunc()
+}
+
+// BySuspensionReason orders the results by the suspension_reason field.
+func BySuspensionReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSuspensionReason, opts...).ToFunc()
 }
 
 // ByCredentialField orders the results by credential field.

@@ -15,6 +15,8 @@ const (
 	UserCreated               Action = "USER_CREATED"
 	UserUpdated               Action = "USER_UPDATED"
 	UserRoleChanged           Action = "USER_ROLE_CHANGED"
+	UserSuspended             Action = "USER_SUSPENDED"
+	UserReinstated            Action = "USER_REINSTATED"
 	UserDeleted               Action = "USER_DELETED"
 	UserUnlocked              Action = "USER_UNLOCKED"
 	GroupCreated              Action = "GROUP_CREATED"
@@ -63,7 +65,7 @@ const (
 
 // Actions lists every action, in the order above.
 var Actions = []Action{
-	UserCreated, UserUpdated, UserRoleChanged, UserDeleted, UserUnlocked,
+	UserCreated, UserUpdated, UserRoleChanged, UserSuspended, UserReinstated, UserDeleted, UserUnlocked,
 	GroupCreated, GroupUpdated, GroupDeleted, GroupMembersAdded, GroupMembersRemoved,
 	DefaultPermissionsUpdated, ConfigUpdated, ModelCreated, ModelUpdated, ModelDeleted,
 	PlanCreated, PlanUpdated, PlanDeleted, PlanActivated, PlanDeactivated, PlanDuplicated,

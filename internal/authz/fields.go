@@ -29,6 +29,8 @@ var Fields = map[string]FieldRule{
 	"User.usage":               OwnerOrAdmin,
 	"User.lockedUntil":         AdminOnly,
 	"User.failedSignins":       AdminOnly,
+	"User.suspendedAt":         OwnerOrAdmin,
+	"User.suspensionReason":    OwnerOrAdmin,
 }
 
 // MayReadField reports whether ctx's caller may read field ("Type.field") of an object that

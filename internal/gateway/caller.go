@@ -104,6 +104,9 @@ func (g *Gateway) forwardedUser(ctx context.Context, id, email, name string) (*e
 		}
 	} else if id != "" {
 		u, err := g.cfg.Users.User.Query().Where(user.ID(id)).Only(sys)
+		if err == nil && u.SuspendedAt != nil {
+			return nil, errs.Forbidden("this account is suspended; an administrator can reinstate it")
+		}
 		if err == nil {
 			return u, nil
 		}
@@ -113,6 +116,9 @@ func (g *Gateway) forwardedUser(ctx context.Context, id, email, name string) (*e
 	}
 	if email != "" {
 		u, err := g.cfg.Users.User.Query().Where(user.Email(strings.ToLower(email))).Only(sys)
+		if err == nil && u.SuspendedAt != nil {
+			return nil, errs.Forbidden("this account is suspended; an administrator can reinstate it")
+		}
 		if err == nil {
 			return u, nil
 		}

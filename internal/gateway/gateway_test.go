@@ -464,6 +464,52 @@ func TestForwardedUserHeaders(t *testing.T) {
 	})
 }
 
+// A suspended account is refused, by its own key and as a forwarded user (by id, through the
+// remembered account, and by email), with a message saying so; reinstated, it is served again.
+func TestSuspendedUsersAreRefused(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite, nil)
+	carol := w.s.Signup(t, "Carol")
+	w.s.SetRole(t, carol.ID, "USER")
+	d := w.s.MustQuery(t, w.admin.Token, `mutation { createGroup(input: {name: "Gateways", permissions: {gateway: {forward_user: true}}}) { id } }`)
+	w.s.MustQuery(t, w.admin.Token, `mutation($g: ID!, $u: [ID!]!) { addGroupMembers(groupId: $g, userIds: $u) { changed } }`,
+		"g", st.Get(d, "createGroup.id"), "u", []any{w.user.ID})
+	ok := func(key string, headers ...string) {
+		t.Helper()
+		resp := w.post(t, "/v1/chat/completions", key, chat(false), headers...)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		resp.Body.Close()
+	}
+	ok(w.userKey, forwarded(carol, "")...) // remembered by id from now on
+	w.s.MustQuery(t, w.admin.Token, `mutation($id: ID!) { suspendUser(id: $id, reason: "abuse") { id } }`, "id", carol.ID)
+	for _, headers := range [][]string{forwarded(carol, ""), {gateway.HeaderUserEmail, carol.Email}} {
+		v := wantError(t, w.post(t, "/v1/chat/completions", w.userKey, chat(false), headers...),
+			http.StatusForbidden, "invalid_request_error", "permission_denied")
+		if m, _ := st.Get(v, "error.message").(string); !strings.Contains(m, "suspended") {
+			t.Errorf("message %q, want the account to be suspended", m)
+		}
+	}
+	// The service key's own account suspended: its key is refused too.
+	w.s.MustQuery(t, w.admin.Token, `mutation($id: ID!) { suspendUser(id: $id) { id } }`, "id", w.user.ID)
+	wantError(t, w.post(t, "/v1/chat/completions", w.userKey, chat(false)), http.StatusForbidden, "invalid_request_error", "permission_denied")
+	req, _ := http.NewRequest(http.MethodGet, w.s.URL+"/v1/models", nil)
+	req.Header.Set("Authorization", "Bearer "+w.userKey)
+	resp, err := w.s.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, resp, http.StatusForbidden, "invalid_request_error", "permission_denied")
+	for _, id := range []string{w.user.ID, carol.ID} {
+		w.s.MustQuery(t, w.admin.Token, `mutation($id: ID!) { reinstateUser(id: $id) { id } }`, "id", id)
+	}
+	ok(w.userKey)
+	ok(w.userKey, forwarded(carol, "")...)
+	if got := w.up.Count(); got != 3 {
+		t.Errorf("upstream got %d calls, want 3", got)
+	}
+}
+
 func TestUnknownForwardedUsersCanBeRegisteredAsPending(t *testing.T) {
 	w := newWorld(t, dbtest.SQLite, map[string]string{"STEWARD_GATEWAY_UNKNOWN_USERS": "pending"})
 	resp := w.post(t, "/v1/chat/completions", w.adminKey, chat(false),

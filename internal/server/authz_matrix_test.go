@@ -150,6 +150,8 @@ func matrixRows() []matrixRow {
 		{"Mutation.deleteUsers", "hasRole(ADMIN)", `mutation($id: ID!) { deleteUsers(ids: [$id]) { deleted } }`, noID, adminOnly, ""},
 		{"Mutation.setUsersRole", "hasRole(ADMIN)", `mutation($id: ID!) { setUsersRole(ids: [$id], role: USER) { changed } }`, noID, adminOnly, ""},
 		{"Mutation.unlockUser", "hasRole(ADMIN)", `mutation($id: ID!) { unlockUser(id: $id) { id } }`, noID, adminOnly, ""},
+		{"Mutation.suspendUser", "hasRole(ADMIN)", `mutation($id: ID!) { suspendUser(id: $id) { id } }`, noID, adminOnly, ""},
+		{"Mutation.reinstateUser", "hasRole(ADMIN)", `mutation($id: ID!) { reinstateUser(id: $id) { id } }`, noID, adminOnly, ""},
 		{"User.email", "", `query($id: ID!) { node(id: $id) { ... on User { email } } }`, aliceID,
 			expect(unauth, forbid, shown, hidden, shown, hidden, shown), "node.email"},
 		{"User.settings", "", `query($id: ID!) { node(id: $id) { ... on User { settings } } }`, aliceID,

@@ -56,6 +56,9 @@ func (s *Service) authenticateOpenWebUI(ctx context.Context, credential string, 
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		return nil, errBadCredential
 	}
+	if u.SuspendedAt != nil {
+		return nil, errSuspended
+	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), OpenWebUIToken: true}
 	if v.Role == auth.RolePending {
 		// Open WebUI's admins "suspend" by demoting to pending; a pending account signs in again.

@@ -122,6 +122,13 @@ func (s *Service) Issue(ctx context.Context, userID string) (Issued, error) {
 	if err != nil {
 		return Issued{}, err
 	}
+	u, err := db.ClientFrom(ctx, s.client).User.Query().Where(user.ID(userID)).Select(user.FieldSuspendedAt).Only(authz.As(ctx, authz.Credentials))
+	if err != nil {
+		return Issued{}, fmt.Errorf("loading account: %w", err)
+	}
+	if u.SuspendedAt != nil {
+		return Issued{}, errSuspended
+	}
 	req := auth.RequestFrom(ctx)
 	create := db.ClientFrom(ctx, s.client).Session.Create().SetUserID(userID).
 		SetIP(truncate(req.IP, 64)).SetUserAgent(truncate(req.UserAgent, 512))
@@ -146,6 +153,10 @@ func (s *Service) Issue(ctx context.Context, userID string) (Issued, error) {
 // errBadCredential is the one answer for every refused credential, so callers cannot tell a
 // revoked token from a forged one.
 var errBadCredential = errs.Unauthenticated("invalid or expired credentials")
+
+// errSuspended answers a suspended account's sign-in and API keys (internal/users/suspend.go):
+// whoever holds a valid credential of it is told why it stopped working.
+var errSuspended = errs.Forbidden("this account is suspended; an administrator can reinstate it")
 
 // Authenticate turns a bearer credential (a JWT or an sk- API key) into a Viewer with the owner's
 // current role. Revoked or expired sessions and keys, deleted users and tampered tokens are all
@@ -178,6 +189,9 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 	if row.RevokedAt != nil || row.UserID != claims.UserID || u == nil ||
 		(row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
 		return nil, errBadCredential
+	}
+	if u.SuspendedAt != nil {
+		return nil, errSuspended // its sessions were revoked when it was suspended: belt and braces
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), SessionID: row.ID}
 	s.cache.put("s:"+row.ID, v, gen, now, row.ExpiresAt)
@@ -227,6 +241,9 @@ func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now tim
 	u := key.Edges.User
 	if u == nil || (key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) {
 		return nil, errBadCredential
+	}
+	if u.SuspendedAt != nil {
+		return nil, errSuspended
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), APIKeyID: key.ID}
 	s.cache.put("k:"+hash, v, gen, now, key.ExpiresAt)
@@ -455,7 +472,7 @@ func (s *Service) StillValid(ctx context.Context, v *auth.Viewer) bool {
 	default:
 		return false
 	}
-	return u != nil && auth.Role(u.Role) == v.Role
+	return u != nil && auth.Role(u.Role) == v.Role && u.SuspendedAt == nil
 }
 
 func truncate(s string, n int) string {
@@ -481,6 +498,9 @@ func (s *Service) Account(ctx context.Context, id string) (*auth.Viewer, error) 
 	}
 	if err != nil {
 		return nil, fmt.Errorf("loading account: %w", err)
+	}
+	if u.SuspendedAt != nil {
+		return nil, errSuspended
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role)}
 	s.cache.put("u:"+id, v, gen, now, nil)
