@@ -13,6 +13,9 @@ import { Audit } from './pages/Audit';
 import { Plans } from './pages/Plans';
 import { Dashboard } from './pages/Dashboard';
 import { LiveUsage } from './pages/LiveUsage';
+// Console part B (issue 18): configuration and a plan's own page.
+import { Config } from './pages/Config';
+import { PlanDetail } from './pages/PlanDetail';
 
 const MeQuery = graphql(`
   query ConsoleMe {
@@ -33,6 +36,7 @@ const pages = [
   { path: '/analytics', label: 'Analytics' },
   { path: '/live', label: 'Live usage' },
   { path: '/audit', label: 'Audit log' },
+  { path: '/config', label: 'Configuration' },
 ];
 
 export function App() {
@@ -61,6 +65,8 @@ export function App() {
           <Route path="/analytics" component={Dashboard} />
           <Route path="/live" component={LiveUsage} />
           <Route path="/audit" component={Audit} />
+          <Route path="/config" component={Config} />
+          <Route path="/plans/:id">{(p) => <PlanDetail id={decodeURIComponent(p.id)} />}</Route>
           <Route>
             <Users />
           </Route>
