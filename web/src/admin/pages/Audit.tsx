@@ -44,6 +44,10 @@ const Verify = graphql(`
 
 type Entry = ConsoleAuditTailSubscription['auditLogAdded'];
 
+// The entity types audit entries name (the entity's type name, matched exactly), offered as
+// suggestions; the field takes any other too.
+const entityTypes = ['User', 'Group', 'Plan', 'PlanSubscription', 'Transaction', 'Model', 'Config', 'APIKey', 'Session', 'Import'];
+
 type Filters = { action: string; actor: string; entityType: string; entityId: string; from: string; to: string };
 const noFilters: Filters = { action: '', actor: '', entityType: '', entityId: '', from: '', to: '' };
 
@@ -57,6 +61,12 @@ export function whereOf(f: Filters, actorId: string | null): AuditLogWhere | nul
   if (f.from) w.createdAtGTE = new Date(`${f.from}T00:00:00Z`).toISOString();
   if (f.to) w.createdAtLT = new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86400000).toISOString();
   return Object.keys(w).length ? w : null;
+}
+
+/** countText is "1 entry", "3 entries", or with filters "1 entry matches", "3 entries match". */
+export function countText(n: number, filtered: boolean): string {
+  const noun = n === 1 ? 'entry' : 'entries';
+  return filtered ? `${n} ${noun} ${n === 1 ? 'matches' : 'match'}` : `${n} ${noun}`;
 }
 
 /** matches says whether a live entry belongs in the filtered list. */
@@ -136,7 +146,10 @@ export function Audit() {
         </label>
         <label>
           Entity type
-          <input value={draft.entityType} placeholder="user, group, plan…" onChange={set('entityType')} />
+          <input value={draft.entityType} placeholder="User, Group, Plan…" list="audit-entity-types" onChange={set('entityType')} />
+          <datalist id="audit-entity-types">
+            {entityTypes.map((t) => <option key={t} value={t} />)}
+          </datalist>
         </label>
         <label>
           Entity id
@@ -160,7 +173,7 @@ export function Audit() {
       <FieldError id="audit-date-error" message={dateError} />
       <ErrorMessage error={lookupError ?? result.error ?? tail.error} />
       <VerifyChain />
-      <p className="count" aria-live="polite">{result.data ? `${result.data.auditLogs.totalCount} entries${where ? ' match' : ''}` : ''}</p>
+      <p className="count" aria-live="polite">{result.data ? countText(result.data.auditLogs.totalCount, where !== null) : ''}</p>
       <div className="table-wrap">
         <table>
           <thead>

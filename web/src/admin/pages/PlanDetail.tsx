@@ -10,13 +10,13 @@ import { ErrorMessage } from '../errors';
 import { SpecForm, type Field } from '../form';
 
 const PlanQuery = graphql(`
-  query ConsolePlan($id: ID!, $first: Int!, $after: Cursor) {
+  query ConsolePlan($id: ID!, $first: Int!, $after: Cursor, $live: Boolean!) {
     plan(id: $id) {
       id name description price currency interval isActive displayOrder trialDays features
       translations { locale name description }
       quotas { metric limit }
       stats { activeSubscriptions canceledSubscriptions totalSubscriptions mrr { amount currency } }
-      subscribers(first: $first, after: $after) {
+      subscribers(first: $first, after: $after, live: $live) {
         totalCount
         pageInfo { hasNextPage endCursor }
         edges {
@@ -92,8 +92,10 @@ const pageSize = 20;
 
 export function PlanDetail({ id }: { id: string }) {
   const [cursors, setCursors] = useState<(string | null)[]>([]);
+  // Who is on the plan now by default; ended subscriptions on request (the plan's history).
+  const [history, setHistory] = useState(false);
   const after = cursors.length ? cursors[cursors.length - 1] : null;
-  const [result, refetch] = useQuery({ query: PlanQuery, variables: { id, first: pageSize, after }, requestPolicy: 'cache-and-network' });
+  const [result, refetch] = useQuery({ query: PlanQuery, variables: { id, first: pageSize, after, live: !history }, requestPolicy: 'cache-and-network' });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const [toggleState, toggle] = useMutation(TogglePlan);
   const [dupState, duplicate] = useMutation(DuplicatePlan);
@@ -132,7 +134,11 @@ export function PlanDetail({ id }: { id: string }) {
             })}>Duplicate</button>
           </div>
 
-          <h2 id="subscribers-title">Subscribers ({subs?.totalCount ?? 0})</h2>
+          <h2 id="subscribers-title">{history ? 'Subscriptions, ended ones included' : 'Subscribers'} ({subs?.totalCount ?? 0})</h2>
+          <label className="check">
+            <input type="checkbox" checked={history} onChange={(e) => { setHistory(e.target.checked); setCursors([]); }} />
+            {' '}Include ended subscriptions
+          </label>
           <div className="table-wrap">
             <table aria-labelledby="subscribers-title">
               <thead>
