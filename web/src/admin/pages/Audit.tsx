@@ -190,6 +190,7 @@ export function Audit() {
                 <td>{e.description}</td>
               </tr>
             ))}
+            {result.data && entries.length === 0 && <tr><td colSpan={6}>No entries.</td></tr>}
           </tbody>
         </table>
       </div>
