@@ -82,6 +82,19 @@ test('a list section names the item at fault: a bad upstream URL is shown at tha
   await shot(page, 'console-config-connections');
 });
 
+test('a tool server is verified before saving: a private address is refused with the reason at the server', async () => {
+  const { page } = env;
+  await page.getByRole('button', { name: 'Tool servers' }).click();
+  await page.getByRole('button', { name: 'Add server' }).click();
+  await page.getByLabel('URL', { exact: true }).fill('http://127.0.0.1:9');
+  await page.getByRole('button', { name: 'Verify server 1' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'Not verified:' });
+  await refusal.waitFor();
+  assert.doesNotMatch(await refusal.innerText(), /Not verified: url:/);
+  await shot(page, 'console-config-tool-server');
+  assert.deepEqual((await steward.gql(admin.token, '{ config { toolServers { url } } }')).config.toolServers, []);
+});
+
 test('the dashboard shows MRR movements, the complimentary line and usage by day, and changes live', async () => {
   const { page } = env;
   const live = subscribeSent(page);

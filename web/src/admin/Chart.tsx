@@ -39,7 +39,8 @@ export function Chart({ title, labels, series, bars = false }: { title: string; 
               stroke: colors[i % colors.length],
               fill: bars ? colors[i % colors.length] + '99' : undefined,
               paths: bars ? UPlot.paths.bars!({ size: [0.6, 60] }) : undefined,
-              points: { show: !bars },
+              // Points only where there are few enough to see one by one.
+              points: { show: !bars && labels.length <= 62 },
             })),
           ],
         },
