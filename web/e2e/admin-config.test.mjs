@@ -79,6 +79,11 @@ test('a list section names the item at fault: a bad upstream URL is shown at tha
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved.').waitFor();
   assert.deepEqual((await config()).connections.openai, [{ url: 'https://api.example.com/v1' }]);
+  // The key is write-only: once saved the field is empty again and says a key is stored.
+  const key = page.getByLabel('API key (write-only)');
+  await page.locator('input[placeholder="stored (leave empty to keep)"]').waitFor();
+  assert.equal(await key.inputValue(), '');
+  assert.doesNotMatch(await page.content(), /sk-test-0123456789/);
   await shot(page, 'console-config-connections');
 });
 

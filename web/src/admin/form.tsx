@@ -114,6 +114,15 @@ type Props = {
 /** SpecForm renders fields, saves through save and shows each error at its field. */
 export function SpecForm({ id, title, fields, initial, submitLabel = 'Save', argPrefix, save, onSaved, recordActions }: Props) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(fields, initial));
+  // When the stored value changes (reloaded after a save), the form shows it: secrets empty again
+  // with their "stored" flags up to date. Only the fields' own values count, not the rest of the
+  // object the value came from.
+  const fresh = JSON.stringify(draftOf(fields, initial));
+  const [shownFresh, setShownFresh] = useState(fresh);
+  if (fresh !== shownFresh) {
+    setShownFresh(fresh);
+    setDraft(JSON.parse(fresh) as Draft);
+  }
   const [error, setError] = useState<CombinedError | undefined>();
   const [local, setLocal] = useState<Record<string, FieldProblem>>({});
   const [busy, setBusy] = useState(false);
