@@ -209,6 +209,25 @@ test("a group's members are listed page by page and one is removed", async () =>
   await page.locator('tr[data-group="Staff"] td', { hasText: /^1$/ }).waitFor();
 });
 
+test('groups are listed a page at a time', async () => {
+  const { page } = env;
+  for (let i = 1; i <= 20; i++) {
+    await steward.gql(admin.token, 'mutation($n: String!) { createGroup(input: { name: $n }) { id } }', { n: `Team ${i}` });
+  }
+  await page.reload();
+  await page.getByText('21 groups').waitFor();
+  const names = () => page.locator('tr[data-group]').evaluateAll((rows) => rows.map((r) => r.dataset.group));
+  const first = await names();
+  assert.equal(first.length, 20);
+  await page.getByRole('button', { name: 'Next groups' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-group]').length === 1);
+  const second = await names();
+  assert.ok(!first.includes(second[0]), `${second[0]} is on both pages`);
+  assert.equal(await page.getByRole('button', { name: 'Next groups' }).isDisabled(), true);
+  await page.getByRole('button', { name: 'Previous groups' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-group]').length === 20);
+});
+
 test('the audit log filters by action, actor and dates, and verifies the chain', async () => {
   const { page } = env;
   await page.getByRole('link', { name: 'Audit log' }).click();
