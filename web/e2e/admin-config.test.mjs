@@ -271,7 +271,7 @@ test('the audit log filters by action, actor and dates, and verifies the chain',
   await shot(page, 'console-audit-filtered');
 });
 
-test('the new pages work at phone width in dark mode without sideways scrolling', async () => {
+test('the new pages work at phone width in dark mode without sideways scrolling, from the keyboard', async () => {
   const phone = await isolatedPage(browser, steward, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await phone.context.addCookies([{ name: 'token', value: admin.token, url: steward.url, httpOnly: true }]);
   const { page } = phone;
@@ -287,6 +287,13 @@ test('the new pages work at phone width in dark mode without sideways scrolling'
   await page.getByRole('button', { name: 'Rate limits' }).focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Rate limits', level: 2 }).waitFor();
+  // The default group is chosen by name among the groups.
+  await page.getByRole('button', { name: 'Sign-up and sign-in' }).click();
+  await page.getByLabel('Group every new account joins').selectOption({ label: 'Staff' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+  const auth = (await steward.gql(admin.token, '{ config { auth { defaultGroupId } } groups(first: 50, where: { name: "Staff" }) { edges { node { id } } } }'));
+  assert.equal(auth.config.auth.defaultGroupId, auth.groups.edges[0].node.id);
   await shot(page, 'console-config-phone');
   assert.deepEqual(phone.foreign, []);
   assert.deepEqual(env.foreign, []);

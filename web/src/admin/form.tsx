@@ -10,7 +10,7 @@ import { ErrorMessage, FieldError, problems, stripFieldName } from './errors';
 export type Field =
   | { key: string; label: string; kind: 'bool' | 'text' | 'int' | 'textarea' | 'list' | 'json' | 'hidden'; help?: string }
   | { key: string; label: string; kind: 'secret'; setFlag: string; help?: string }
-  | { key: string; label: string; kind: 'enum'; options: readonly string[]; help?: string }
+  | { key: string; label: string; kind: 'enum'; options: readonly string[]; labels?: Record<string, string>; help?: string }
   | { key: string; label: string; kind: 'object'; fields: Field[]; help?: string }
   | { key: string; label: string; kind: 'records'; fields: Field[]; blank: () => Record<string, unknown>; itemLabel: string; help?: string };
 
@@ -282,7 +282,7 @@ function control(f: Field, id: string, draft: Draft, set: (v: unknown) => void, 
     case 'enum':
       return (
         <select id={id} value={value} onChange={(e) => set(e.target.value)} {...described}>
-          {f.options.map((o) => <option key={o} value={o}>{o.toLowerCase().replace(/_/g, ' ')}</option>)}
+          {f.options.map((o) => <option key={o} value={o}>{f.labels?.[o] ?? o.toLowerCase().replace(/_/g, ' ')}</option>)}
         </select>
       );
     case 'textarea':

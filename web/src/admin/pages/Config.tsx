@@ -47,6 +47,13 @@ const ConfigQuery = graphql(`
   }
 `);
 
+// The groups a new account may join, for the auth section's choice (ids are what the API takes).
+const GroupChoices = graphql(`
+  query ConsoleConfigGroups {
+    groups(first: 200) { edges { node { id name } } }
+  }
+`);
+
 const UpdateUI = graphql(`mutation ConsoleUpdateUI($input: UIConfigInput!) { updateUIConfig(input: $input) { name } }`);
 const UpdateAuth = graphql(`mutation ConsoleUpdateAuth($input: AuthConfigInput!) { updateAuthConfig(input: $input) { passwordMinLength } }`);
 const UpdateRateLimits = graphql(`mutation ConsoleUpdateRateLimits($input: RateLimitsConfigInput!) { updateRateLimitsConfig(input: $input) { enabled } }`);
@@ -278,15 +285,28 @@ export const sections: Section[] = [
   },
 ];
 
+/** withGroups makes the default group a choice among the groups (by name), or none. */
+function withGroups(section: Section, groups: { id: string; name: string }[] | undefined, current: string): Section {
+  if (section.id !== 'auth' || !groups) return section;
+  const labels: Record<string, string> = { '': 'none' };
+  for (const g of groups) labels[g.id] = g.name;
+  // A stored id that is no longer among the listed groups stays selectable, so saving keeps it.
+  if (current && !labels[current]) labels[current] = `${current} (not found)`;
+  const field: Field = { key: 'defaultGroupId', label: 'Group every new account joins', kind: 'enum', options: Object.keys(labels), labels };
+  return { ...section, fields: section.fields.map((f) => (f.key === 'defaultGroupId' ? field : f)) };
+}
+
 export function Config() {
   const [result, refetch] = useQuery({ query: ConfigQuery, requestPolicy: 'network-only' });
+  const [groups] = useQuery({ query: GroupChoices, requestPolicy: 'network-only' });
   const [open, setOpen] = useState(sections[0].id);
   const config = result.data?.config as Config | undefined;
-  const section = sections.find((s) => s.id === open) ?? sections[0];
+  const groupList = groups.data?.groups.edges?.flatMap((e) => (e?.node ? [e.node] : []));
+  const section = withGroups(sections.find((s) => s.id === open) ?? sections[0], groupList, result.data?.config.auth.defaultGroupId ?? '');
   return (
     <section aria-labelledby="config-title">
       <h1 id="config-title">Configuration</h1>
-      <ErrorMessage error={result.error} />
+      <ErrorMessage error={result.error ?? groups.error} />
       <nav className="tabs" aria-label="Configuration sections">
         {sections.map((s) => (
           <button key={s.id} type="button" aria-pressed={s.id === open} onClick={() => setOpen(s.id)}>{s.title}</button>
