@@ -45,6 +45,9 @@ test('a config form shows the field error at its field and saves nothing, then s
   await page.getByRole('button', { name: 'Sign-up and sign-in' }).click();
   const min = page.getByLabel('Minimum password length');
   assert.equal(await min.inputValue(), '8');
+  await min.fill('twelve');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#config-auth-passwordMinLength-error', { hasText: 'must be a whole number' }).waitFor();
   await min.fill('3');
   await page.getByRole('button', { name: 'Save' }).click();
   const err = page.locator('#config-auth-passwordMinLength-error');

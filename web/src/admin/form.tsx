@@ -38,7 +38,7 @@ export function draftOf(fields: Field[], value: Record<string, unknown> | null |
   return out;
 }
 
-/** ClientError is a field the form refuses before asking the server (JSON that does not parse). */
+/** ClientError is a field the form refuses before asking the server (see inputOf). */
 export class ClientError extends Error {
   constructor(readonly path: string, message: string) {
     super(message);
@@ -47,8 +47,10 @@ export class ClientError extends Error {
 
 /**
  * inputOf turns a draft back into the API's input: lists split on commas and new lines, numbers
- * parsed (text that is not a number is sent as it is, for the server to name the field), empty
- * secrets and empty JSON left out (keep what is stored), hidden values passed through.
+ * parsed, empty secrets and empty JSON left out (keep what is stored), hidden values passed
+ * through. Text that cannot be the field's type (not a whole number, JSON that does not parse) is
+ * a ClientError naming the field, shown there without asking the server; the server judges
+ * everything else.
  */
 export function inputOf(fields: Field[], draft: Draft, path = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -58,7 +60,9 @@ export function inputOf(fields: Field[], draft: Draft, path = ''): Record<string
     switch (f.kind) {
       case 'int': {
         const s = String(x ?? '').trim();
-        if (s !== '') out[f.key] = /^-?\d+$/.test(s) ? Number(s) : s;
+        if (s === '') break;
+        if (!/^-?\d{1,15}$/.test(s)) throw new ClientError(p, 'must be a whole number');
+        out[f.key] = Number(s);
         break;
       }
       case 'list': out[f.key] = String(x ?? '').split(/[\n,]+/).map((s) => s.trim()).filter(Boolean); break;
@@ -163,10 +167,8 @@ export function SpecForm({ id, title, fields, initial, submitLabel = 'Save', arg
       <h2 id={`${id}-title`}>{title}</h2>
       <Fields fields={fields} draft={draft} path="" idBase={id} problems={all}
         onChange={(d) => { setDraft(d); setSaved(false); }} recordActions={recordActions} />
+      {/* Errors on a field the form has no input for stay in the alert, with their field's path. */}
       <ErrorMessage error={error} fields={[...shown].filter((p) => known.has(p))} byPath argPrefix={argPrefix} />
-      {[...shown].filter((p) => !known.has(p)).map((p) => (
-        <p key={p} className="field-error" role="alert">{p}: {all[p].message}</p>
-      ))}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>{submitLabel}</button>
         {saved && <output className="ok">Saved.</output>}
