@@ -103,6 +103,32 @@ test('a tool server is verified before saving: a private address is refused with
   assert.deepEqual((await steward.gql(admin.token, '{ config { toolServers { url } } }')).config.toolServers, []);
 });
 
+test('a configuration export, edited, is previewed as the fields it changes and applied only when confirmed', async () => {
+  const { page } = env;
+  await page.getByRole('button', { name: 'Export and import' }).click();
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('link', { name: 'Download steward-config.json' }).waitFor();
+  const doc = JSON.parse(await page.getByLabel('Configuration document (JSON)').inputValue());
+  assert.equal(doc.version, 1);
+  assert.doesNotMatch(JSON.stringify(doc), /sk-test-0123456789/, 'no secret without Include secrets');
+  doc.sections.ui.name = 'Acme AI';
+  await page.getByLabel('Configuration document (JSON)').fill(JSON.stringify(doc));
+  await page.getByRole('button', { name: 'Preview import' }).click();
+  const change = page.locator('[data-preview="import"] tr[data-change="ui.name"]');
+  await change.waitFor();
+  assert.match(await change.innerText(), /Acme AI/);
+  await shot(page, 'console-config-import-preview');
+  const uiName = async () => (await steward.gql(admin.token, '{ config { ui { name } } }')).config.ui.name;
+  assert.notEqual(await uiName(), 'Acme AI', 'the preview changed nothing');
+  await page.getByRole('button', { name: 'Apply 1 change' }).click();
+  await page.getByText('Imported: 1 field changed.').waitFor();
+  assert.equal(await uiName(), 'Acme AI');
+  // Text that is not JSON is refused at the field, before any request.
+  await page.getByLabel('Configuration document (JSON)').fill('{ not json');
+  await page.getByRole('button', { name: 'Preview import' }).click();
+  await page.locator('#exchange-text-error').waitFor();
+});
+
 test('the dashboard shows MRR movements, the complimentary line and usage by day, and changes live', async () => {
   const { page } = env;
   const live = subscribeSent(page);

@@ -35,6 +35,8 @@ type Documents = {
     "\n  mutation ConsoleVerifyToolServer($input: ToolServerInput!) {\n    verifyToolServer(input: $input) { type name version specVersion operations }\n  }\n": typeof types.ConsoleVerifyToolServerDocument,
     "mutation ConsoleSetOAuth($providers: [OAuthProviderInput!]!) { setOAuthProviders(providers: $providers) { id } }": typeof types.ConsoleSetOAuthDocument,
     "mutation ConsoleSetLDAP($input: LDAPConfigInput!) { setLDAPConfig(input: $input) { enabled } }": typeof types.ConsoleSetLdapDocument,
+    "\n  query ConsoleExportConfig($includeSecrets: Boolean) {\n    exportConfig(includeSecrets: $includeSecrets)\n  }\n": typeof types.ConsoleExportConfigDocument,
+    "\n  mutation ConsoleImportConfig($config: JSON!, $dryRun: Boolean) {\n    importConfig(config: $config, dryRun: $dryRun) {\n      dryRun ignored\n      changes { section field old new }\n    }\n  }\n": typeof types.ConsoleImportConfigDocument,
     "\n  query ConsoleOverview($from: Time!, $to: Time!) {\n    billingOverview(from: $from, to: $to) {\n      at\n      mrr { amount currency }\n      arr { amount currency }\n      newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate\n      trialsEnded trialsConverted trialConversionRate\n      complimentary { subscriptions mrr { amount currency } }\n      revenue { amount currency }\n      revenueByMonth { month amounts { amount currency } }\n      usage { metric total }\n      usageByDay { day totals { metric total } }\n      customers {\n        months {\n          month\n          currencies {\n            currency\n            startMrr { amount } endMrr { amount }\n            new { amount } reactivated { amount } expansion { amount } contraction { amount } churned { amount } net { amount }\n            newCustomers reactivatedCustomers expansionCustomers contractionCustomers churnedCustomers\n          }\n        }\n        payingAtEnd { currency customers }\n      }\n    }\n  }\n": typeof types.ConsoleOverviewDocument,
     "\n  subscription ConsoleDashboardUsage {\n    usageUpdated { userId metric amount }\n  }\n": typeof types.ConsoleDashboardUsageDocument,
     "\n  query ConsoleGroupMembers($id: ID!, $first: Int!, $after: Cursor) {\n    group(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { id name email role } }\n      }\n    }\n  }\n": typeof types.ConsoleGroupMembersDocument,
@@ -86,6 +88,8 @@ const documents: Documents = {
     "\n  mutation ConsoleVerifyToolServer($input: ToolServerInput!) {\n    verifyToolServer(input: $input) { type name version specVersion operations }\n  }\n": types.ConsoleVerifyToolServerDocument,
     "mutation ConsoleSetOAuth($providers: [OAuthProviderInput!]!) { setOAuthProviders(providers: $providers) { id } }": types.ConsoleSetOAuthDocument,
     "mutation ConsoleSetLDAP($input: LDAPConfigInput!) { setLDAPConfig(input: $input) { enabled } }": types.ConsoleSetLdapDocument,
+    "\n  query ConsoleExportConfig($includeSecrets: Boolean) {\n    exportConfig(includeSecrets: $includeSecrets)\n  }\n": types.ConsoleExportConfigDocument,
+    "\n  mutation ConsoleImportConfig($config: JSON!, $dryRun: Boolean) {\n    importConfig(config: $config, dryRun: $dryRun) {\n      dryRun ignored\n      changes { section field old new }\n    }\n  }\n": types.ConsoleImportConfigDocument,
     "\n  query ConsoleOverview($from: Time!, $to: Time!) {\n    billingOverview(from: $from, to: $to) {\n      at\n      mrr { amount currency }\n      arr { amount currency }\n      newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate\n      trialsEnded trialsConverted trialConversionRate\n      complimentary { subscriptions mrr { amount currency } }\n      revenue { amount currency }\n      revenueByMonth { month amounts { amount currency } }\n      usage { metric total }\n      usageByDay { day totals { metric total } }\n      customers {\n        months {\n          month\n          currencies {\n            currency\n            startMrr { amount } endMrr { amount }\n            new { amount } reactivated { amount } expansion { amount } contraction { amount } churned { amount } net { amount }\n            newCustomers reactivatedCustomers expansionCustomers contractionCustomers churnedCustomers\n          }\n        }\n        payingAtEnd { currency customers }\n      }\n    }\n  }\n": types.ConsoleOverviewDocument,
     "\n  subscription ConsoleDashboardUsage {\n    usageUpdated { userId metric amount }\n  }\n": types.ConsoleDashboardUsageDocument,
     "\n  query ConsoleGroupMembers($id: ID!, $first: Int!, $after: Cursor) {\n    group(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { id name email role } }\n      }\n    }\n  }\n": types.ConsoleGroupMembersDocument,
@@ -214,6 +218,14 @@ export function graphql(source: "mutation ConsoleSetOAuth($providers: [OAuthProv
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation ConsoleSetLDAP($input: LDAPConfigInput!) { setLDAPConfig(input: $input) { enabled } }"): (typeof documents)["mutation ConsoleSetLDAP($input: LDAPConfigInput!) { setLDAPConfig(input: $input) { enabled } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleExportConfig($includeSecrets: Boolean) {\n    exportConfig(includeSecrets: $includeSecrets)\n  }\n"): (typeof documents)["\n  query ConsoleExportConfig($includeSecrets: Boolean) {\n    exportConfig(includeSecrets: $includeSecrets)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleImportConfig($config: JSON!, $dryRun: Boolean) {\n    importConfig(config: $config, dryRun: $dryRun) {\n      dryRun ignored\n      changes { section field old new }\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleImportConfig($config: JSON!, $dryRun: Boolean) {\n    importConfig(config: $config, dryRun: $dryRun) {\n      dryRun ignored\n      changes { section field old new }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,12 +1,13 @@
 // Configuration: every section of the system configuration as a form rendered from the field
 // descriptions below (form.tsx), each saved by its own mutation, each field's server error shown
-// at the field. Secrets (connection and tool server keys, Jupyter tokens, client secrets, the LDAP
+// at the field; and export/import of the whole (ConfigExchange.tsx). Secrets (connection and tool server keys, Jupyter tokens, client secrets, the LDAP
 // password) are write-only: left empty, the stored one is kept.
 import { useState } from 'react';
 import { useClient, useMutation, useQuery, type CombinedError, type TypedDocumentNode } from 'urql';
 import { graphql } from '../../gql';
 import { ErrorMessage } from '../errors';
 import { SpecForm, fieldProblems, type Field } from '../form';
+import { ConfigExchange } from './ConfigExchange';
 
 const ConfigQuery = graphql(`
   query ConsoleConfig {
@@ -303,6 +304,7 @@ export function Config() {
   const config = result.data?.config as Config | undefined;
   const groupList = groups.data?.groups.edges?.flatMap((e) => (e?.node ? [e.node] : []));
   const section = withGroups(sections.find((s) => s.id === open) ?? sections[0], groupList, result.data?.config.auth.defaultGroupId ?? '');
+  const reload = () => refetch({ requestPolicy: 'network-only' });
   return (
     <section aria-labelledby="config-title">
       <h1 id="config-title">Configuration</h1>
@@ -311,10 +313,12 @@ export function Config() {
         {sections.map((s) => (
           <button key={s.id} type="button" aria-pressed={s.id === open} onClick={() => setOpen(s.id)}>{s.title}</button>
         ))}
+        <button type="button" aria-pressed={open === 'exchange'} onClick={() => setOpen('exchange')}>Export and import</button>
       </nav>
-      {config && (
-        <SectionForm key={`${section.id}-${result.operation?.key ?? ''}`} section={section} config={config}
-          onSaved={() => refetch({ requestPolicy: 'network-only' })} />
+      {open === 'exchange' ? (
+        <ConfigExchange onImported={reload} />
+      ) : (
+        config && <SectionForm key={`${section.id}-${result.operation?.key ?? ''}`} section={section} config={config} onSaved={reload} />
       )}
     </section>
   );
