@@ -188,7 +188,8 @@ test('a plan is toggled and duplicated, the copy translated, and its subscribers
   await form.getByLabel('Name', { exact: true }).first().fill('Pro Plus');
   await form.locator('#plan-edit-translations-0-name').fill('Про плюс');
   await page.getByRole('button', { name: 'Save plan' }).click();
-  await form.locator('.field-error').first().waitFor();
+  await form.locator('#plan-edit-translations-0-locale-error', { hasText: 'is not a language tag' }).waitFor();
+  assert.equal(await form.locator('#plan-edit-translations-0-locale').getAttribute('aria-invalid'), 'true');
   await shot(page, 'console-plan-translation-error');
   const copyId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
   const copy = async () => (await steward.gql(admin.token, `{ plan(id: "${copyId}") { name translations { locale name } } }`)).plan;
