@@ -82,7 +82,7 @@ export function ConfigExchange({ onImported }: { onImported: () => void }) {
   }
 
   return (
-    <div className="card spec" aria-labelledby="exchange-title">
+    <form className="card spec" aria-labelledby="exchange-title" noValidate onSubmit={(e) => { e.preventDefault(); run(true); }}>
       <h2 id="exchange-title">Export and import</h2>
       <div className="form-actions">
         <label className="check">
@@ -99,7 +99,7 @@ export function ConfigExchange({ onImported }: { onImported: () => void }) {
         aria-invalid={!!parseError} aria-describedby="exchange-text-error" />
       {parseError && <p className="field-error" id="exchange-text-error" role="alert">{parseError}</p>}
       <div className="form-actions">
-        <button type="button" onClick={() => run(true)} disabled={busy || !text.trim()}>Preview import</button>
+        <button type="submit" disabled={busy || !text.trim()}>Preview import</button>
       </div>
       <ErrorMessage error={error} />
       {preview && (
@@ -132,6 +132,6 @@ export function ConfigExchange({ onImported }: { onImported: () => void }) {
         </output>
       )}
       {applied && <output className="ok">Imported: {applied.changes.length} field{applied.changes.length === 1 ? '' : 's'} changed.</output>}
-    </div>
+    </form>
   );
 }
