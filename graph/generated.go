@@ -533,7 +533,7 @@ type ComplexityRoot struct {
 		PriceVersion  func(childComplexity int) int
 		Quotas        func(childComplexity int) int
 		Stats         func(childComplexity int) int
-		Subscribers   func(childComplexity int, first *int, after *entgql.Cursor[string]) int
+		Subscribers   func(childComplexity int, first *int, after *entgql.Cursor[string], live *bool) int
 		Translations  func(childComplexity int) int
 		TrialDays     func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
@@ -1050,7 +1050,7 @@ type MutationResolver interface {
 }
 type PlanResolver interface {
 	Stats(ctx context.Context, obj *ent.Plan) (*analytics.PlanStats, error)
-	Subscribers(ctx context.Context, obj *ent.Plan, first *int, after *entgql.Cursor[string]) (*model.PlanSubscriberConnection, error)
+	Subscribers(ctx context.Context, obj *ent.Plan, first *int, after *entgql.Cursor[string], live *bool) (*model.PlanSubscriberConnection, error)
 	Price(ctx context.Context, obj *ent.Plan) (money.Decimal, error)
 	Quotas(ctx context.Context, obj *ent.Plan) ([]*billing.Quota, error)
 	Translations(ctx context.Context, obj *ent.Plan) ([]*billing.Translation, error)
@@ -3494,7 +3494,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Plan.Subscribers(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+		return e.ComplexityRoot.Plan.Subscribers(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["live"].(*bool)), true
 	case "Plan.translations":
 		if e.ComplexityRoot.Plan.Translations == nil {
 			break
@@ -8534,6 +8534,14 @@ func (ec *executionContext) field_Plan_subscribers_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "live",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["live"] = arg2
 	return args, nil
 }
 
@@ -19758,7 +19766,7 @@ func (ec *executionContext) _Plan_subscribers(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Plan().Subscribers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+			return ec.Resolvers.Plan().Subscribers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["live"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next

@@ -480,23 +480,26 @@ func validateTranslations(in []Translation) (map[string]map[string]string, error
 		return nil, errs.Invalid("translations", fmt.Sprintf("at most %d translations", maxTranslations))
 	}
 	out := make(map[string]map[string]string, len(in))
-	for _, t := range in {
+	// Each error names the item and its field ("translations.1.locale"), so a form can show it
+	// at that input.
+	for i, t := range in {
+		item := fmt.Sprintf("translations.%d.", i)
 		if !localePattern.MatchString(t.Locale) {
-			return nil, errs.Invalid("translations", fmt.Sprintf("locale %q is not a language tag such as \"ru\" or \"pt-BR\"", t.Locale))
+			return nil, errs.Invalid(item+"locale", fmt.Sprintf("%q is not a language tag such as \"ru\" or \"pt-BR\"", t.Locale))
 		}
 		if _, dup := out[t.Locale]; dup {
-			return nil, errs.Invalid("translations", fmt.Sprintf("locale %q is given twice", t.Locale))
+			return nil, errs.Invalid(item+"locale", fmt.Sprintf("%q is given twice", t.Locale))
 		}
-		name, err := validateText("translations", t.Name, maxNameLen, false)
+		name, err := validateText(item+"name", t.Name, maxNameLen, false)
 		if err != nil {
 			return nil, err
 		}
-		desc, err := validateText("translations", t.Description, maxDescLen, false)
+		desc, err := validateText(item+"description", t.Description, maxDescLen, false)
 		if err != nil {
 			return nil, err
 		}
 		if name == "" && desc == "" {
-			return nil, errs.Invalid("translations", fmt.Sprintf("translation %q has neither name nor description", t.Locale))
+			return nil, errs.Invalid(item+"name", fmt.Sprintf("translation %q needs a name or a description", t.Locale))
 		}
 		out[t.Locale] = map[string]string{"name": name, "description": desc}
 	}

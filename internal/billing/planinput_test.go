@@ -57,11 +57,11 @@ func TestPlanInputValidate(t *testing.T) {
 		{"price above the maximum", func(in *PlanInput) { in.Price = "1000000000.01" }, "price"},
 		{"unknown interval", func(in *PlanInput) { in.Interval = ptr(plan.Interval("FORTNIGHT")) }, "interval"},
 		{"lower-case interval", func(in *PlanInput) { in.Interval = ptr(plan.Interval("month")) }, "interval"},
-		{"bad locale", func(in *PlanInput) { in.Translations = []Translation{{Locale: "Russian", Name: "x"}} }, "translations"},
+		{"bad locale", func(in *PlanInput) { in.Translations = []Translation{{Locale: "Russian", Name: "x"}} }, "translations.0.locale"},
 		{"locale twice", func(in *PlanInput) {
 			in.Translations = []Translation{{Locale: "de", Name: "x"}, {Locale: "de", Name: "y"}}
-		}, "translations"},
-		{"empty translation", func(in *PlanInput) { in.Translations = []Translation{{Locale: "de", Name: " "}} }, "translations"},
+		}, "translations.1.locale"},
+		{"empty translation", func(in *PlanInput) { in.Translations = []Translation{{Locale: "de", Name: " "}} }, "translations.0.name"},
 		{"too many translations", func(in *PlanInput) {
 			for i := range maxTranslations + 1 {
 				in.Translations = append(in.Translations, Translation{Locale: "x" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Name: "n"})
@@ -131,7 +131,7 @@ func TestPlanUpdateValidate(t *testing.T) {
 		{"blank name", PlanUpdate{Name: ptr("")}, "name"},
 		{"empty description is allowed", PlanUpdate{Description: ptr("")}, ""},
 		{"unknown currency", PlanUpdate{Currency: ptr("ZZZ")}, "currency"},
-		{"bad translation", PlanUpdate{Translations: []Translation{{Locale: "EN", Name: "x"}}}, "translations"},
+		{"bad translation", PlanUpdate{Translations: []Translation{{Locale: "EN", Name: "x"}}}, "translations.0.locale"},
 		{"blank feature", PlanUpdate{Features: []string{""}}, "features"},
 		{"negative display order", PlanUpdate{DisplayOrder: ptr(-2)}, "displayOrder"},
 		{"metadata too large", PlanUpdate{Metadata: map[string]any{"x": strings.Repeat("m", maxMetadataJSON)}}, "metadata"},

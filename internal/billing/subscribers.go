@@ -36,9 +36,11 @@ type SubscriberPage struct {
 const maxSubscribersPage = 200
 
 // Subscribers returns a page of planID's subscriptions, newest first (admins), each with its
-// user and its usage of every metric in the current period against the plan's quotas. A page costs
-// a fixed number of statements whatever its size: the page, the plan, the users and the counters.
-func (s *Service) Subscribers(ctx context.Context, planID string, first *int, after *entgql.Cursor[string]) (*SubscriberPage, error) {
+// user and its usage of every metric in the current period against the plan's quotas; with live,
+// only the current ones (ended subscriptions stay in a plan's history, but are not on it). A page
+// costs a fixed number of statements whatever its size: the page, the plan, the users and the
+// counters.
+func (s *Service) Subscribers(ctx context.Context, planID string, first *int, after *entgql.Cursor[string], live bool) (*SubscriberPage, error) {
 	if err := authz.Require(ctx, authz.ManageSubscriptions); err != nil {
 		return nil, err
 	}
@@ -58,7 +60,11 @@ func (s *Service) Subscribers(ctx context.Context, planID string, first *int, af
 	if err != nil {
 		return nil, fmt.Errorf("loading plan: %w", err)
 	}
-	conn, err := c.PlanSubscription.Query().Where(plansubscription.PlanID(planID)).
+	q := c.PlanSubscription.Query().Where(plansubscription.PlanID(planID))
+	if live {
+		q = q.Where(plansubscription.StatusIn(liveStatusValues...))
+	}
+	conn, err := q.
 		Paginate(sys, after, &n, nil, nil, ent.WithPlanSubscriptionOrder(&ent.PlanSubscriptionOrder{
 			Direction: entgql.OrderDirectionDesc, Field: ent.PlanSubscriptionOrderFieldCreatedAt}))
 	if err != nil {

@@ -128,7 +128,12 @@ func TestAnalyticsThroughGraphQL(t *testing.T) {
 		for _, c := range cases {
 			wantCode(t, w.s.Query(t, w.bob.Token, c.query, "f", from, "t", to), c.code)
 		}
-		wantCode(t, w.s.Query(t, w.admin.Token, `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) { newSubscriptions } }`, "f", to, "t", from), "BAD_USER_INPUT")
+		backwards := w.s.Query(t, w.admin.Token, `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) { newSubscriptions } }`, "f", to, "t", from)
+		wantField(t, backwards, "BAD_USER_INPUT", "to")
+		// The message names the field once: clients show it under the field's label.
+		if got, want := backwards.Errors[0].Message, "to: must be after from"; got != want {
+			t.Errorf("message = %q, want %q", got, want)
+		}
 	})
 }
 

@@ -203,6 +203,25 @@ func TestMoveSubscribers(t *testing.T) {
 		if count(legacy) != float64(0) || count(modern) != float64(3) {
 			t.Fatalf("after the move: legacy %v, modern %v", count(legacy), count(modern))
 		}
+		// The plan's history keeps the ended subscriptions; live: true lists who is on it now.
+		subscribers := func(plan string, live bool) any {
+			q := `query($p: ID!, $l: Boolean) { plan(id: $p) { subscribers(first: 10, live: $l) { totalCount } } }`
+			return st.Get(w.s.MustQuery(t, w.admin.Token, q, "p", plan, "l", live), "plan.subscribers.totalCount")
+		}
+		for _, c := range []struct {
+			name string
+			plan string
+			live bool
+			want float64
+		}{
+			{"legacy, every subscription", legacy, false, 3},
+			{"legacy, live", legacy, true, 0},
+			{"modern, live", modern, true, 3},
+		} {
+			if got := subscribers(c.plan, c.live); got != c.want {
+				t.Errorf("%s: subscribers = %v, want %v", c.name, got, c.want)
+			}
+		}
 		u := w.s.MustQuery(t, w.bob.Token, `{ myUsage { metrics { metric used limit } } }`)
 		for _, m := range st.Get(u, "myUsage.metrics").([]any) {
 			if mm := m.(map[string]any); mm["metric"] == "REQUESTS" && (mm["used"] != float64(60) || mm["limit"] != float64(50)) {

@@ -56,7 +56,7 @@ func TestCreatePlan(t *testing.T) {
 			{"duplicate quota metric", map[string]any{"quotas": []any{map[string]any{"metric": "IMAGES", "limit": 1}, map[string]any{"metric": "IMAGES", "limit": 2}}}, "quotas"},
 			{"blank name", map[string]any{"name": "   "}, "name"},
 			{"bad id", map[string]any{"id": "has space"}, "id"},
-			{"bad locale", map[string]any{"translations": []any{map[string]any{"locale": "Russian!", "name": "x"}}}, "translations"},
+			{"bad locale", map[string]any{"translations": []any{map[string]any{"locale": "Russian!", "name": "x"}}}, "translations.0.locale"},
 			{"empty feature", map[string]any{"features": []any{""}}, "features"},
 		}
 		for _, c := range bad {

@@ -1,5 +1,5 @@
 // The console's account page, models and payments in a real browser: suspend an account (then
-// the API refuses it everything but `me`) and reinstate it; revoke its API key and its sessions;
+// it is signed out and cannot sign in) and reinstate it; revoke its API key and its sessions;
 // create a model, restrict it to a group and see who can use it; sync a payment the provider
 // confirmed and refund part of it (a refused amount first), against the fake YooKassa; a bulk role
 // change lists the account it refused.
@@ -46,22 +46,23 @@ async function openUser(page, email) {
   await page.getByRole('heading', { name: email }).waitFor();
 }
 
-test('suspending an account leaves it refused by the API until it is reinstated', async () => {
+test('suspending an account signs it out and refuses its sign-in until it is reinstated', async () => {
   const { page } = env;
   const before = (await signin('uma@example.com')).data.signin.token;
   await openUser(page, 'uma@example.com');
+  await page.getByLabel('Reason').fill('card chargeback');
   await page.getByRole('button', { name: 'Suspend' }).click();
-  await page.locator('dd[data-role]', { hasText: 'Suspended (pending)' }).waitFor();
+  await page.locator('dd[data-suspended]', { hasText: 'card chargeback' }).waitFor();
   await shot(page, 'console-user-suspended');
 
-  // Signing in gives a pending account, which is refused everything but `me`; so is the old token.
-  const again = await signin('uma@example.com');
-  assert.equal(again.data.signin.user.role, 'PENDING');
-  assert.deepEqual(codes(await raw(again.data.signin.token, '{ models { id } }')), ['FORBIDDEN']);
-  assert.deepEqual(codes(await raw(before, '{ models { id } }')), ['FORBIDDEN']);
+  // Signed out everywhere, and a sign-in with the right password is refused, saying why.
+  assert.deepEqual(codes(await raw(before, '{ me { id } }')), ['UNAUTHENTICATED']);
+  const refused = await signin('uma@example.com');
+  assert.deepEqual(codes(refused), ['FORBIDDEN']);
+  assert.match(refused.errors[0].message, /suspended/);
 
-  await page.getByRole('button', { name: 'Reinstate (role user)' }).click();
-  await page.locator('dd[data-role]', { hasText: /^user$/ }).waitFor();
+  await page.getByRole('button', { name: 'Reinstate' }).click();
+  await page.locator('dd[data-suspended]', { hasText: /^no$/ }).waitFor();
   const back = await signin('uma@example.com');
   assert.equal(back.data.signin.user.role, 'USER');
   assert.deepEqual(codes(await raw(back.data.signin.token, '{ models { id } }')), []);

@@ -17,6 +17,9 @@ import { LiveUsage } from './pages/LiveUsage';
 import { UserDetail } from './pages/UserDetail';
 import { Models } from './pages/Models';
 import { Payments } from './pages/Payments';
+// Console part B (issue 18): configuration and a plan's own page.
+import { Config } from './pages/Config';
+import { PlanDetail } from './pages/PlanDetail';
 
 const MeQuery = graphql(`
   query ConsoleMe {
@@ -39,6 +42,7 @@ const pages = [
   { path: '/audit', label: 'Audit log' },
   { path: '/models', label: 'Models' },
   { path: '/payments', label: 'Payments' },
+  { path: '/config', label: 'Configuration' },
 ];
 
 export function App() {
@@ -70,6 +74,8 @@ export function App() {
           <Route path="/analytics" component={Dashboard} />
           <Route path="/live" component={LiveUsage} />
           <Route path="/audit" component={Audit} />
+          <Route path="/config" component={Config} />
+          <Route path="/plans/:id">{(p) => <PlanDetail id={decodeURIComponent(p.id)} />}</Route>
           <Route>
             <Users />
           </Route>

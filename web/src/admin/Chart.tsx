@@ -19,6 +19,9 @@ export function Chart({ title, labels, series, bars = false }: { title: string; 
       const colors = [css.getPropertyValue('--accent').trim() || '#2f5bd3', '#d9822b', '#1b9e77', '#7570b3', '#e7298a'];
       const axis = { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid } };
       const width = box.current.clientWidth || 600;
+      // At most one label every 70 px: a year of days would otherwise draw a solid bar of text
+      // and grid lines.
+      const step = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(width / 70))));
       plot = new UPlot(
         {
           width,
@@ -26,7 +29,7 @@ export function Chart({ title, labels, series, bars = false }: { title: string; 
           // The x axis is categorical: one tick per label, at its index.
           scales: { x: { time: false, range: () => [-0.5, labels.length - 0.5] } },
           axes: [
-            { ...axis, splits: () => labels.map((_, i) => i), values: (_u, ticks) => ticks.map((t) => labels[t] ?? '') },
+            { ...axis, splits: () => labels.map((_, i) => i).filter((i) => i % step === 0), values: (_u, ticks) => ticks.map((t) => labels[t] ?? '') },
             axis,
           ],
           series: [
@@ -36,7 +39,8 @@ export function Chart({ title, labels, series, bars = false }: { title: string; 
               stroke: colors[i % colors.length],
               fill: bars ? colors[i % colors.length] + '99' : undefined,
               paths: bars ? UPlot.paths.bars!({ size: [0.6, 60] }) : undefined,
-              points: { show: !bars },
+              // Points only where there are few enough to see one by one.
+              points: { show: !bars && labels.length <= 62 },
             })),
           ],
         },

@@ -44,15 +44,33 @@ export function fieldErrors(error: CombinedError | undefined): Record<string, st
   for (const p of problems(error)) {
     if (!p.field) continue;
     const name = p.field.split('.').pop() ?? p.field;
-    // Messages start with the field's name ("name: must be ..."), which the label already shows.
-    out[name] = p.message.startsWith(`${p.field}: `) ? p.message.slice(p.field.length + 2) : p.message;
+    out[name] = stripFieldName(p.message, p.field);
   }
   return out;
 }
 
-/** ErrorMessage shows the problems not tied to a field shown elsewhere. */
-export function ErrorMessage({ error, fields = [] }: { error?: CombinedError; fields?: string[] }) {
-  const list = problems(error).filter((p) => !p.field || !fields.includes(p.field.split('.').pop() ?? ''));
+/**
+ * stripFieldName drops the "field: " a server message starts with ("openai.0.url: must be ..."
+ * or, for a value the schema refused, the field's last name), which the label already shows.
+ */
+export function stripFieldName(message: string, field: string): string {
+  const last = field.split('.').pop() ?? field;
+  for (const prefix of [field, last]) {
+    if (message.startsWith(`${prefix}: `)) return message.slice(prefix.length + 2);
+  }
+  return message;
+}
+
+/**
+ * ErrorMessage shows the problems not tied to a field shown elsewhere: fields lists the shown
+ * fields by last name, or by whole path (after dropping argPrefix) when byPath is set.
+ */
+export function ErrorMessage({ error, fields = [], byPath = false, argPrefix = '' }: { error?: CombinedError; fields?: string[]; byPath?: boolean; argPrefix?: string }) {
+  const key = (field: string) => {
+    if (!byPath) return field.split('.').pop() ?? '';
+    return argPrefix && field.startsWith(`${argPrefix}.`) ? field.slice(argPrefix.length + 1) : field;
+  };
+  const list = problems(error).filter((p) => !p.field || !fields.includes(key(p.field)));
   if (list.length === 0) return null;
   return (
     <div className="alert" role="alert">

@@ -1,14 +1,17 @@
-// Groups: the list with member counts and denials, a form to create one (each field's error shown
-// at the field), adding a member, and "why": explainPermission for a user and a permission key.
-import { useState, type FormEvent } from 'react';
+// Groups: the list a page at a time with member counts and denials, each group's members (paged),
+// a form to create one (each field's error shown at the field), adding a member, and "why":
+// explainPermission for a user and a permission key.
+import { Fragment, useState, type FormEvent } from 'react';
 import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import { ErrorMessage, FieldError, fieldErrors } from '../errors';
+import { GroupMembers } from './GroupMembers';
 
 const GroupsQuery = graphql(`
-  query ConsoleGroups {
-    groups(first: 100) {
+  query ConsoleGroups($first: Int!, $after: Cursor) {
+    groups(first: $first, after: $after) {
       totalCount
+      pageInfo { hasNextPage endCursor }
       edges { node { id name description memberCount deniedPermissions permissions } }
     }
   }
@@ -47,10 +50,16 @@ export function splitKeys(text: string): string[] {
   return text.split(/[\s,]+/).map((k) => k.trim()).filter(Boolean);
 }
 
+export const groupsPageSize = 20;
+
 export function Groups() {
-  const [result, refetch] = useQuery({ query: GroupsQuery, requestPolicy: 'cache-and-network' });
+  const [cursors, setCursors] = useState<(string | null)[]>([]);
+  const after = cursors.length ? cursors[cursors.length - 1] : null;
+  const [open, setOpen] = useState<string | null>(null);
+  const [result, refetch] = useQuery({ query: GroupsQuery, variables: { first: groupsPageSize, after }, requestPolicy: 'cache-and-network' });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const groups = result.data?.groups.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const pageInfo = result.data?.groups.pageInfo;
   return (
     <section aria-labelledby="groups-title">
       <h1 id="groups-title">Groups</h1>
@@ -58,20 +67,35 @@ export function Groups() {
       <div className="table-wrap">
         <table>
           <thead>
-            <tr><th>Name</th><th>Description</th><th>Members</th><th>Denies</th><th>Add a member</th></tr>
+            <tr><th>Name</th><th>Description</th><th>Members</th><th>List</th><th>Denies</th><th>Add a member</th></tr>
           </thead>
           <tbody>
             {groups.map((g) => (
-              <tr key={g.id} data-group={g.name}>
-                <td>{g.name}</td>
-                <td>{g.description}</td>
-                <td>{g.memberCount}</td>
-                <td>{g.deniedPermissions?.length ? g.deniedPermissions.join(', ') : '—'}</td>
-                <td><AddMember groupId={g.id} groupName={g.name} onAdded={reload} /></td>
-              </tr>
+              <Fragment key={g.id}>
+                <tr data-group={g.name}>
+                  <td>{g.name}</td>
+                  <td>{g.description}</td>
+                  <td>{g.memberCount}</td>
+                  <td>
+                    <button type="button" aria-expanded={open === g.id} onClick={() => setOpen(open === g.id ? null : g.id)}>
+                      Members of {g.name}
+                    </button>
+                  </td>
+                  <td>{g.deniedPermissions?.length ? g.deniedPermissions.join(', ') : '—'}</td>
+                  <td><AddMember groupId={g.id} groupName={g.name} onAdded={reload} /></td>
+                </tr>
+                {open === g.id && (
+                  <tr className="detail"><td colSpan={6}><GroupMembers groupId={g.id} groupName={g.name} onChanged={reload} /></td></tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
+      </div>
+      <div className="pager">
+        <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous groups</button>
+        <span className="count">{result.data ? `${result.data.groups.totalCount} groups` : ''}</span>
+        <button disabled={!pageInfo?.hasNextPage} onClick={() => setCursors([...cursors, pageInfo?.endCursor ?? null])}>Next groups</button>
       </div>
       <div className="columns">
         <NewGroup onCreated={reload} />

@@ -1,6 +1,8 @@
 // Plans: every plan (inactive ones too) with its subscribers and MRR; toggle, duplicate, assign
-// to a user by email; a form to create one whose errors show at their fields.
+// to a user by email; a form to create one whose errors show at their fields. A plan's name opens
+// its own page (PlanDetail: edit, translations, subscribers, moving them).
 import { useState, type FormEvent } from 'react';
+import { Link } from 'wouter';
 import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import type { BillingInterval } from '../../gql/graphql';
@@ -66,7 +68,7 @@ export function Plans() {
           <tbody>
             {result.data?.plans.map((p) => (
               <tr key={p.id} data-plan={p.name}>
-                <td>{p.name}</td>
+                <td><Link href={`/plans/${encodeURIComponent(p.id)}`}>{p.name}</Link></td>
                 <td>{p.price} {p.currency} / {p.interval.toLowerCase()}</td>
                 <td>{p.quotas.length ? p.quotas.map((q) => `${q.metric.toLowerCase()}: ${q.limit}`).join(', ') : 'unlimited'}</td>
                 <td>{p.stats?.activeSubscriptions ?? '—'}</td>

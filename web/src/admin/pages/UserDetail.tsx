@@ -1,7 +1,7 @@
 // One account: suspend or reinstate it, clear a sign-in lock, and the things that act for it —
 // its sessions (revoke one or all), its API keys (revoke) and its saved payment method (remove).
-// steward suspends the way Open WebUI does, by demoting to PENDING: the account may still sign
-// in, but every call beyond `me` is FORBIDDEN, and its Open WebUI tokens stop.
+// A suspension (suspendUser) signs the account out everywhere and refuses its sign-ins and API
+// keys until it is reinstated; it keeps its role and keys.
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { useMutation, useQuery, type CombinedError } from 'urql';
@@ -10,16 +10,22 @@ import { ErrorMessage } from '../errors';
 
 const UserQuery = graphql(`
   query ConsoleUserDetail($id: ID!) {
-    user(id: $id) { id name email role createdAt lastActiveAt lockedUntil failedSignins }
+    user(id: $id) { id name email role createdAt lastActiveAt lockedUntil failedSignins suspendedAt suspensionReason }
     sessions(userId: $id) { id createdAt lastUsedAt expiresAt ip userAgent }
     apiKeys(userId: $id) { id name prefix createdAt lastUsedAt expiresAt }
     paymentMethod(userId: $id) { type title cardLast4 createdAt }
   }
 `);
 
-const SetRole = graphql(`
-  mutation ConsoleDetailSetRole($id: ID!, $role: Role!) {
-    updateUser(id: $id, input: { role: $role }) { id role }
+const Suspend = graphql(`
+  mutation ConsoleSuspendUser($id: ID!, $reason: String) {
+    suspendUser(id: $id, reason: $reason) { id suspendedAt suspensionReason }
+  }
+`);
+
+const Reinstate = graphql(`
+  mutation ConsoleReinstateUser($id: ID!) {
+    reinstateUser(id: $id) { id suspendedAt suspensionReason }
   }
 `);
 
@@ -53,7 +59,9 @@ export function UserDetail({ params }: { params: { id: string } }) {
   const id = params.id;
   const [result, refetch] = useQuery({ query: UserQuery, variables: { id }, requestPolicy: 'network-only' });
   const reload = () => refetch({ requestPolicy: 'network-only' });
-  const [roleState, setRole] = useMutation(SetRole);
+  const [suspendState, suspend] = useMutation(Suspend);
+  const [reinstateState, reinstate] = useMutation(Reinstate);
+  const [reason, setReason] = useState('');
   const [unlockState, unlock] = useMutation(Unlock);
   const [methodState, removeMethod] = useMutation(RemoveMethod);
   const [error, setError] = useState<CombinedError | undefined>();
@@ -64,9 +72,9 @@ export function UserDetail({ params }: { params: { id: string } }) {
   };
   const u = result.data?.user;
   const label = u?.email ?? u?.name ?? id;
-  const suspended = u?.role === 'PENDING';
+  const suspended = Boolean(u?.suspendedAt);
   const locked = u?.lockedUntil && new Date(u.lockedUntil) > new Date();
-  const busy = roleState.fetching || unlockState.fetching || methodState.fetching;
+  const busy = suspendState.fetching || reinstateState.fetching || unlockState.fetching || methodState.fetching;
 
   return (
     <section aria-labelledby="user-title">
@@ -78,7 +86,8 @@ export function UserDetail({ params }: { params: { id: string } }) {
         <>
           <dl className="tiles" data-user-detail={u.email ?? u.id}>
             <div><dt>Name</dt><dd>{u.name}</dd></div>
-            <div><dt>Role</dt><dd data-role>{suspended ? 'Suspended (pending)' : u.role.toLowerCase()}</dd></div>
+            <div><dt>Role</dt><dd data-role>{u.role.toLowerCase()}</dd></div>
+            <div><dt>Suspended</dt><dd data-suspended>{suspended ? <>since {when(u.suspendedAt)}{u.suspensionReason ? ` — ${u.suspensionReason}` : ''}</> : 'no'}</dd></div>
             <div><dt>Created</dt><dd>{when(u.createdAt)}</dd></div>
             <div><dt>Last active</dt><dd>{when(u.lastActiveAt)}</dd></div>
             <div><dt>Sign-in lock</dt><dd data-lock>{locked ? <>until {when(u.lockedUntil)}</> : 'none'}</dd></div>
@@ -86,15 +95,21 @@ export function UserDetail({ params }: { params: { id: string } }) {
           </dl>
           <div className="toolbar" role="group" aria-label="Account actions">
             {suspended ? (
-              <button className="primary" disabled={busy} onClick={() => run(setRole({ id, role: 'USER' }))}>
-                Reinstate (role user)
+              <button className="primary" disabled={busy} onClick={() => run(reinstate({ id }))}>
+                Reinstate
               </button>
             ) : (
-              <button className="danger" disabled={busy}
-                onClick={() => window.confirm(`Suspend ${label}? They are refused everything but signing in until reinstated.`) &&
-                  run(setRole({ id, role: 'PENDING' }))}>
-                Suspend
-              </button>
+              <form className="inline" onSubmit={(e) => {
+                e.preventDefault();
+                if (window.confirm(`Suspend ${label}? They are signed out everywhere and cannot sign in or use their API keys until reinstated.`)) {
+                  run(suspend({ id, reason: reason.trim() || null }));
+                }
+              }}>
+                <label>
+                  Reason <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="optional" />
+                </label>
+                <button className="danger" type="submit" disabled={busy}>Suspend</button>
+              </form>
             )}
             {(locked || (u.failedSignins ?? 0) > 0) && (
               <button disabled={busy} onClick={() => run(unlock({ id }))}>Clear sign-in lock</button>
