@@ -275,28 +275,32 @@ func fromTwelfths(currency string, t int64) Money {
 }
 
 // payRows reads the paying subscriptions that overlap [from, at]: not complimentary, a price
-// above zero, created by at and not ended by from, leaving out those PAUSED now (taken as paused
-// throughout, as payingAt does) and those whose trial lasted their whole life.
+// above zero, created by at and not ended by from. A row pays from its trial's end (or its
+// creation) until it ends or is paused, whichever comes first; one still TRIALING, or PAUSED
+// without a pause mark, is not paying now.
 func (s *Service) payRows(ctx context.Context, sc scope, from, at time.Time) ([]payRow, error) {
 	args := []any{false, at, from}
 	c, args := sc.where("plan_id", args)
-	q := `SELECT user_id, currency, "interval", price_minor, status, created_at, trial_end, ended_at FROM plan_subscriptions
+	q := `SELECT user_id, currency, "interval", price_minor, status, created_at, trial_end, ended_at, paused_at FROM plan_subscriptions
 WHERE complimentary = ? AND price_minor > 0 AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?)` + c
 	var out []payRow
 	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
 		var (
-			r                 payRow
-			interval, status  string
-			price             int64
-			trialEnd, endedAt sql.NullTime
+			r                           payRow
+			interval, status            string
+			price                       int64
+			trialEnd, endedAt, pausedAt sql.NullTime
 		)
-		if err := rows.Scan(&r.user, &r.currency, &interval, &price, &status, &r.from, &trialEnd, &endedAt); err != nil {
+		if err := rows.Scan(&r.user, &r.currency, &interval, &price, &status, &r.from, &trialEnd, &endedAt, &pausedAt); err != nil {
 			return err
 		}
-		if endedAt.Valid {
+		switch {
+		case pausedAt.Valid && (!endedAt.Valid || pausedAt.Time.Before(endedAt.Time)):
+			r.to = pausedAt.Time
+		case endedAt.Valid:
 			r.to = endedAt.Time
-		} else if status != "ACTIVE" && status != "PAST_DUE" {
-			return nil // paused, or still trialing: not paying now
+		case status != "ACTIVE" && status != "PAST_DUE":
+			return nil // still trialing: not paying now
 		}
 		if trialEnd.Valid && trialEnd.Time.After(r.from) {
 			r.from = trialEnd.Time
@@ -315,14 +319,16 @@ WHERE complimentary = ? AND price_minor > 0 AND created_at <= ? AND (ended_at IS
 	return out, err
 }
 
-// paidBefore finds the customers (user and currency) who arrive in [from, at] and had paid
-// before from: a reactivation rather than a new customer.
+// paidBefore finds the customers (user and currency) who arrive in [from, at] (a resume counts)
+// and had paid before from, in a row that paid for a while before it ended or was paused: a
+// reactivation rather than a new customer.
 func (s *Service) paidBefore(ctx context.Context, sc scope, from, at time.Time) (map[customerKey]bool, error) {
 	args := []any{false, from}
 	c1, args := sc.where("plan_id", args)
 	args = append(args, from, at)
 	q := `SELECT DISTINCT user_id, currency FROM plan_subscriptions
-WHERE complimentary = ? AND price_minor > 0 AND ended_at <= ? AND (trial_end IS NULL OR trial_end < ended_at)` + c1 + `
+WHERE complimentary = ? AND price_minor > 0 AND ended_at <= ? AND (trial_end IS NULL OR trial_end < ended_at)
+ AND (paused_at IS NULL OR (paused_at > created_at AND (trial_end IS NULL OR trial_end < paused_at)))` + c1 + `
  AND user_id IN (SELECT user_id FROM plan_subscriptions WHERE created_at >= ? AND created_at <= ?)`
 	out := map[customerKey]bool{}
 	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
