@@ -292,6 +292,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plansubscription.FieldReplacesID:         {Type: field.TypeString, Column: plansubscription.FieldReplacesID},
 			plansubscription.FieldReplacedByID:       {Type: field.TypeString, Column: plansubscription.FieldReplacedByID},
 			plansubscription.FieldScheduledPlanID:    {Type: field.TypeString, Column: plansubscription.FieldScheduledPlanID},
+			plansubscription.FieldPausedAt:           {Type: field.TypeTime, Column: plansubscription.FieldPausedAt},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -1930,6 +1931,11 @@ func (f *PlanSubscriptionFilter) WhereReplacedByID(p entql.StringP) {
 // WhereScheduledPlanID applies the entql string predicate on the scheduled_plan_id field.
 func (f *PlanSubscriptionFilter) WhereScheduledPlanID(p entql.StringP) {
 	f.Where(p.Field(plansubscription.FieldScheduledPlanID))
+}
+
+// WherePausedAt applies the entql time.Time predicate on the paused_at field.
+func (f *PlanSubscriptionFilter) WherePausedAt(p entql.TimeP) {
+	f.Where(p.Field(plansubscription.FieldPausedAt))
 }
 
 // WhereHasPlan applies a predicate to check if query has an edge plan.

@@ -9028,6 +9028,7 @@ type PlanSubscriptionMutation struct {
 	replaces_id          *string
 	replaced_by_id       *string
 	scheduled_plan_id    *string
+	paused_at            *time.Time
 	clearedFields        map[string]struct{}
 	plan                 *string
 	clearedplan          bool
@@ -10027,6 +10028,55 @@ func (m *PlanSubscriptionMutation) ResetScheduledPlanID() {
 	delete(m.clearedFields, plansubscription.FieldScheduledPlanID)
 }
 
+// SetPausedAt sets the "paused_at" field.
+func (m *PlanSubscriptionMutation) SetPausedAt(t time.Time) {
+	m.paused_at = &t
+}
+
+// PausedAt returns the value of the "paused_at" field in the mutation.
+func (m *PlanSubscriptionMutation) PausedAt() (r time.Time, exists bool) {
+	v := m.paused_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPausedAt returns the old "paused_at" field's value of the PlanSubscription entity.
+// If the PlanSubscription object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanSubscriptionMutation) OldPausedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPausedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPausedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPausedAt: %w", err)
+	}
+	return oldValue.PausedAt, nil
+}
+
+// ClearPausedAt clears the value of the "paused_at" field.
+func (m *PlanSubscriptionMutation) ClearPausedAt() {
+	m.paused_at = nil
+	m.clearedFields[plansubscription.FieldPausedAt] = struct{}{}
+}
+
+// PausedAtCleared returns if the "paused_at" field was cleared in this mutation.
+func (m *PlanSubscriptionMutation) PausedAtCleared() bool {
+	_, ok := m.clearedFields[plansubscription.FieldPausedAt]
+	return ok
+}
+
+// ResetPausedAt resets all changes to the "paused_at" field.
+func (m *PlanSubscriptionMutation) ResetPausedAt() {
+	m.paused_at = nil
+	delete(m.clearedFields, plansubscription.FieldPausedAt)
+}
+
 // ClearPlan clears the "plan" edge to the Plan entity.
 func (m *PlanSubscriptionMutation) ClearPlan() {
 	m.clearedplan = true
@@ -10088,7 +10138,7 @@ func (m *PlanSubscriptionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanSubscriptionMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, plansubscription.FieldCreatedAt)
 	}
@@ -10152,6 +10202,9 @@ func (m *PlanSubscriptionMutation) Fields() []string {
 	if m.scheduled_plan_id != nil {
 		fields = append(fields, plansubscription.FieldScheduledPlanID)
 	}
+	if m.paused_at != nil {
+		fields = append(fields, plansubscription.FieldPausedAt)
+	}
 	return fields
 }
 
@@ -10202,6 +10255,8 @@ func (m *PlanSubscriptionMutation) Field(name string) (ent.Value, bool) {
 		return m.ReplacedByID()
 	case plansubscription.FieldScheduledPlanID:
 		return m.ScheduledPlanID()
+	case plansubscription.FieldPausedAt:
+		return m.PausedAt()
 	}
 	return nil, false
 }
@@ -10253,6 +10308,8 @@ func (m *PlanSubscriptionMutation) OldField(ctx context.Context, name string) (e
 		return m.OldReplacedByID(ctx)
 	case plansubscription.FieldScheduledPlanID:
 		return m.OldScheduledPlanID(ctx)
+	case plansubscription.FieldPausedAt:
+		return m.OldPausedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -10409,6 +10466,13 @@ func (m *PlanSubscriptionMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetScheduledPlanID(v)
 		return nil
+	case plansubscription.FieldPausedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPausedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)
 }
@@ -10487,6 +10551,9 @@ func (m *PlanSubscriptionMutation) ClearedFields() []string {
 	if m.FieldCleared(plansubscription.FieldScheduledPlanID) {
 		fields = append(fields, plansubscription.FieldScheduledPlanID)
 	}
+	if m.FieldCleared(plansubscription.FieldPausedAt) {
+		fields = append(fields, plansubscription.FieldPausedAt)
+	}
 	return fields
 }
 
@@ -10521,6 +10588,9 @@ func (m *PlanSubscriptionMutation) ClearField(name string) error {
 		return nil
 	case plansubscription.FieldScheduledPlanID:
 		m.ClearScheduledPlanID()
+		return nil
+	case plansubscription.FieldPausedAt:
+		m.ClearPausedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription nullable field %s", name)
@@ -10592,6 +10662,9 @@ func (m *PlanSubscriptionMutation) ResetField(name string) error {
 		return nil
 	case plansubscription.FieldScheduledPlanID:
 		m.ResetScheduledPlanID()
+		return nil
+	case plansubscription.FieldPausedAt:
+		m.ResetPausedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown PlanSubscription field %s", name)

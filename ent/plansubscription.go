@@ -60,6 +60,8 @@ type PlanSubscription struct {
 	ReplacedByID *string `json:"replaced_by_id,omitempty"`
 	// ScheduledPlanID holds the value of the "scheduled_plan_id" field.
 	ScheduledPlanID *string `json:"scheduled_plan_id,omitempty"`
+	// PausedAt holds the value of the "paused_at" field.
+	PausedAt *time.Time `json:"paused_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanSubscriptionQuery when eager-loading is set.
 	Edges        PlanSubscriptionEdges `json:"edges"`
@@ -99,7 +101,7 @@ func (*PlanSubscription) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case plansubscription.FieldID, plansubscription.FieldUserID, plansubscription.FieldPlanID, plansubscription.FieldStatus, plansubscription.FieldCurrency, plansubscription.FieldInterval, plansubscription.FieldReplacesID, plansubscription.FieldReplacedByID, plansubscription.FieldScheduledPlanID:
 			values[i] = new(sql.NullString)
-		case plansubscription.FieldCreatedAt, plansubscription.FieldUpdatedAt, plansubscription.FieldPeriodAnchor, plansubscription.FieldCurrentPeriodStart, plansubscription.FieldCurrentPeriodEnd, plansubscription.FieldTrialEnd, plansubscription.FieldCanceledAt, plansubscription.FieldEndedAt, plansubscription.FieldPaidThrough:
+		case plansubscription.FieldCreatedAt, plansubscription.FieldUpdatedAt, plansubscription.FieldPeriodAnchor, plansubscription.FieldCurrentPeriodStart, plansubscription.FieldCurrentPeriodEnd, plansubscription.FieldTrialEnd, plansubscription.FieldCanceledAt, plansubscription.FieldEndedAt, plansubscription.FieldPaidThrough, plansubscription.FieldPausedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -255,6 +257,13 @@ func (_m *PlanSubscription) assignValues(columns []string, values []any) error {
 				_m.ScheduledPlanID = new(string)
 				*_m.ScheduledPlanID = value.String
 			}
+		case plansubscription.FieldPausedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field paused_at", values[i])
+			} else if value.Valid {
+				_m.PausedAt = new(time.Time)
+				*_m.PausedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -371,6 +380,11 @@ func (_m *PlanSubscription) String() string {
 	if v := _m.ScheduledPlanID; v != nil {
 		builder.WriteString("scheduled_plan_id=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.PausedAt; v != nil {
+		builder.WriteString("paused_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

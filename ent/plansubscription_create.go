@@ -270,6 +270,20 @@ func (_c *PlanSubscriptionCreate) SetNillableScheduledPlanID(v *string) *PlanSub
 	return _c
 }
 
+// SetPausedAt sets the "paused_at" field.
+func (_c *PlanSubscriptionCreate) SetPausedAt(v time.Time) *PlanSubscriptionCreate {
+	_c.mutation.SetPausedAt(v)
+	return _c
+}
+
+// SetNillablePausedAt sets the "paused_at" field if the given value is not nil.
+func (_c *PlanSubscriptionCreate) SetNillablePausedAt(v *time.Time) *PlanSubscriptionCreate {
+	if v != nil {
+		_c.SetPausedAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PlanSubscriptionCreate) SetID(v string) *PlanSubscriptionCreate {
 	_c.mutation.SetID(v)
@@ -566,6 +580,10 @@ func (_c *PlanSubscriptionCreate) createSpec() (*PlanSubscription, *sqlgraph.Cre
 	if value, ok := _c.mutation.ScheduledPlanID(); ok {
 		_spec.SetField(plansubscription.FieldScheduledPlanID, field.TypeString, value)
 		_node.ScheduledPlanID = &value
+	}
+	if value, ok := _c.mutation.PausedAt(); ok {
+		_spec.SetField(plansubscription.FieldPausedAt, field.TypeTime, value)
+		_node.PausedAt = &value
 	}
 	if nodes := _c.mutation.PlanIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -915,6 +933,24 @@ func (u *PlanSubscriptionUpsert) UpdateScheduledPlanID() *PlanSubscriptionUpsert
 // ClearScheduledPlanID clears the value of the "scheduled_plan_id" field.
 func (u *PlanSubscriptionUpsert) ClearScheduledPlanID() *PlanSubscriptionUpsert {
 	u.SetNull(plansubscription.FieldScheduledPlanID)
+	return u
+}
+
+// SetPausedAt sets the "paused_at" field.
+func (u *PlanSubscriptionUpsert) SetPausedAt(v time.Time) *PlanSubscriptionUpsert {
+	u.Set(plansubscription.FieldPausedAt, v)
+	return u
+}
+
+// UpdatePausedAt sets the "paused_at" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsert) UpdatePausedAt() *PlanSubscriptionUpsert {
+	u.SetExcluded(plansubscription.FieldPausedAt)
+	return u
+}
+
+// ClearPausedAt clears the value of the "paused_at" field.
+func (u *PlanSubscriptionUpsert) ClearPausedAt() *PlanSubscriptionUpsert {
+	u.SetNull(plansubscription.FieldPausedAt)
 	return u
 }
 
@@ -1298,6 +1334,27 @@ func (u *PlanSubscriptionUpsertOne) UpdateScheduledPlanID() *PlanSubscriptionUps
 func (u *PlanSubscriptionUpsertOne) ClearScheduledPlanID() *PlanSubscriptionUpsertOne {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearScheduledPlanID()
+	})
+}
+
+// SetPausedAt sets the "paused_at" field.
+func (u *PlanSubscriptionUpsertOne) SetPausedAt(v time.Time) *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPausedAt(v)
+	})
+}
+
+// UpdatePausedAt sets the "paused_at" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertOne) UpdatePausedAt() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePausedAt()
+	})
+}
+
+// ClearPausedAt clears the value of the "paused_at" field.
+func (u *PlanSubscriptionUpsertOne) ClearPausedAt() *PlanSubscriptionUpsertOne {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearPausedAt()
 	})
 }
 
@@ -1848,6 +1905,27 @@ func (u *PlanSubscriptionUpsertBulk) UpdateScheduledPlanID() *PlanSubscriptionUp
 func (u *PlanSubscriptionUpsertBulk) ClearScheduledPlanID() *PlanSubscriptionUpsertBulk {
 	return u.Update(func(s *PlanSubscriptionUpsert) {
 		s.ClearScheduledPlanID()
+	})
+}
+
+// SetPausedAt sets the "paused_at" field.
+func (u *PlanSubscriptionUpsertBulk) SetPausedAt(v time.Time) *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.SetPausedAt(v)
+	})
+}
+
+// UpdatePausedAt sets the "paused_at" field to the value that was provided on create.
+func (u *PlanSubscriptionUpsertBulk) UpdatePausedAt() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.UpdatePausedAt()
+	})
+}
+
+// ClearPausedAt clears the value of the "paused_at" field.
+func (u *PlanSubscriptionUpsertBulk) ClearPausedAt() *PlanSubscriptionUpsertBulk {
+	return u.Update(func(s *PlanSubscriptionUpsert) {
+		s.ClearPausedAt()
 	})
 }
 

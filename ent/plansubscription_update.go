@@ -344,6 +344,26 @@ func (_u *PlanSubscriptionUpdate) ClearScheduledPlanID() *PlanSubscriptionUpdate
 	return _u
 }
 
+// SetPausedAt sets the "paused_at" field.
+func (_u *PlanSubscriptionUpdate) SetPausedAt(v time.Time) *PlanSubscriptionUpdate {
+	_u.mutation.SetPausedAt(v)
+	return _u
+}
+
+// SetNillablePausedAt sets the "paused_at" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdate) SetNillablePausedAt(v *time.Time) *PlanSubscriptionUpdate {
+	if v != nil {
+		_u.SetPausedAt(*v)
+	}
+	return _u
+}
+
+// ClearPausedAt clears the value of the "paused_at" field.
+func (_u *PlanSubscriptionUpdate) ClearPausedAt() *PlanSubscriptionUpdate {
+	_u.mutation.ClearPausedAt()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdate) SetPlan(v *Plan) *PlanSubscriptionUpdate {
 	return _u.SetPlanID(v.ID)
@@ -533,6 +553,12 @@ func (_u *PlanSubscriptionUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.ScheduledPlanIDCleared() {
 		_spec.ClearField(plansubscription.FieldScheduledPlanID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PausedAt(); ok {
+		_spec.SetField(plansubscription.FieldPausedAt, field.TypeTime, value)
+	}
+	if _u.mutation.PausedAtCleared() {
+		_spec.ClearField(plansubscription.FieldPausedAt, field.TypeTime)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -899,6 +925,26 @@ func (_u *PlanSubscriptionUpdateOne) ClearScheduledPlanID() *PlanSubscriptionUpd
 	return _u
 }
 
+// SetPausedAt sets the "paused_at" field.
+func (_u *PlanSubscriptionUpdateOne) SetPausedAt(v time.Time) *PlanSubscriptionUpdateOne {
+	_u.mutation.SetPausedAt(v)
+	return _u
+}
+
+// SetNillablePausedAt sets the "paused_at" field if the given value is not nil.
+func (_u *PlanSubscriptionUpdateOne) SetNillablePausedAt(v *time.Time) *PlanSubscriptionUpdateOne {
+	if v != nil {
+		_u.SetPausedAt(*v)
+	}
+	return _u
+}
+
+// ClearPausedAt clears the value of the "paused_at" field.
+func (_u *PlanSubscriptionUpdateOne) ClearPausedAt() *PlanSubscriptionUpdateOne {
+	_u.mutation.ClearPausedAt()
+	return _u
+}
+
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_u *PlanSubscriptionUpdateOne) SetPlan(v *Plan) *PlanSubscriptionUpdateOne {
 	return _u.SetPlanID(v.ID)
@@ -1118,6 +1164,12 @@ func (_u *PlanSubscriptionUpdateOne) sqlSave(ctx context.Context) (_node *PlanSu
 	}
 	if _u.mutation.ScheduledPlanIDCleared() {
 		_spec.ClearField(plansubscription.FieldScheduledPlanID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PausedAt(); ok {
+		_spec.SetField(plansubscription.FieldPausedAt, field.TypeTime, value)
+	}
+	if _u.mutation.PausedAtCleared() {
+		_spec.ClearField(plansubscription.FieldPausedAt, field.TypeTime)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{

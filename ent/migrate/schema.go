@@ -387,6 +387,7 @@ var (
 		{Name: "replaces_id", Type: field.TypeString, Nullable: true},
 		{Name: "replaced_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "scheduled_plan_id", Type: field.TypeString, Nullable: true},
+		{Name: "paused_at", Type: field.TypeTime, Nullable: true},
 		{Name: "plan_id", Type: field.TypeString, Size: 64},
 	}
 	// PlanSubscriptionsTable holds the schema information for the "plan_subscriptions" table.
@@ -397,7 +398,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plan_subscriptions_plans_subscriptions",
-				Columns:    []*schema.Column{PlanSubscriptionsColumns[21]},
+				Columns:    []*schema.Column{PlanSubscriptionsColumns[22]},
 				RefColumns: []*schema.Column{PlansColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -419,7 +420,7 @@ var (
 			{
 				Name:    "plansubscription_plan_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[22], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[1]},
 			},
 			{
 				Name:    "plansubscription_status_current_period_end",
@@ -449,7 +450,7 @@ var (
 			{
 				Name:    "plansubscription_plan_prices",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[17], PlanSubscriptionsColumns[14], PlanSubscriptionsColumns[15], PlanSubscriptionsColumns[13]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[22], PlanSubscriptionsColumns[4], PlanSubscriptionsColumns[17], PlanSubscriptionsColumns[14], PlanSubscriptionsColumns[15], PlanSubscriptionsColumns[13]},
 			},
 			{
 				Name:    "plansubscription_created_replaces",
@@ -460,6 +461,11 @@ var (
 				Name:    "plansubscription_ended_replaced",
 				Unique:  false,
 				Columns: []*schema.Column{PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[19], PlanSubscriptionsColumns[1]},
+			},
+			{
+				Name:    "plansubscription_paused_at_ended_at",
+				Unique:  false,
+				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[11]},
 			},
 		},
 	}

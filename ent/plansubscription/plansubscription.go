@@ -60,6 +60,8 @@ const (
 	FieldReplacedByID = "replaced_by_id"
 	// FieldScheduledPlanID holds the string denoting the scheduled_plan_id field in the database.
 	FieldScheduledPlanID = "scheduled_plan_id"
+	// FieldPausedAt holds the string denoting the paused_at field in the database.
+	FieldPausedAt = "paused_at"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// Table holds the table name of the plansubscription in the database.
@@ -97,6 +99,7 @@ var Columns = []string{
 	FieldReplacesID,
 	FieldReplacedByID,
 	FieldScheduledPlanID,
+	FieldPausedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -310,6 +313,11 @@ func ByReplacedByID(opts ...sql.OrderTermOption) OrderOption {
 // ByScheduledPlanID orders the results by the scheduled_plan_id field.
 func ByScheduledPlanID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldScheduledPlanID, opts...).ToFunc()
+}
+
+// ByPausedAt orders the results by the paused_at field.
+func ByPausedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPausedAt, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

@@ -160,6 +160,11 @@ func ScheduledPlanID(v string) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldScheduledPlanID, v))
 }
 
+// PausedAt applies equality check predicate on the "paused_at" field. It's identical to PausedAtEQ.
+func PausedAt(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPausedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldEQ(FieldCreatedAt, v))
@@ -1118,6 +1123,56 @@ func ScheduledPlanIDEqualFold(v string) predicate.PlanSubscription {
 // ScheduledPlanIDContainsFold applies the ContainsFold predicate on the "scheduled_plan_id" field.
 func ScheduledPlanIDContainsFold(v string) predicate.PlanSubscription {
 	return predicate.PlanSubscription(sql.FieldContainsFold(FieldScheduledPlanID, v))
+}
+
+// PausedAtEQ applies the EQ predicate on the "paused_at" field.
+func PausedAtEQ(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldEQ(FieldPausedAt, v))
+}
+
+// PausedAtNEQ applies the NEQ predicate on the "paused_at" field.
+func PausedAtNEQ(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNEQ(FieldPausedAt, v))
+}
+
+// PausedAtIn applies the In predicate on the "paused_at" field.
+func PausedAtIn(vs ...time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIn(FieldPausedAt, vs...))
+}
+
+// PausedAtNotIn applies the NotIn predicate on the "paused_at" field.
+func PausedAtNotIn(vs ...time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotIn(FieldPausedAt, vs...))
+}
+
+// PausedAtGT applies the GT predicate on the "paused_at" field.
+func PausedAtGT(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGT(FieldPausedAt, v))
+}
+
+// PausedAtGTE applies the GTE predicate on the "paused_at" field.
+func PausedAtGTE(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldGTE(FieldPausedAt, v))
+}
+
+// PausedAtLT applies the LT predicate on the "paused_at" field.
+func PausedAtLT(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLT(FieldPausedAt, v))
+}
+
+// PausedAtLTE applies the LTE predicate on the "paused_at" field.
+func PausedAtLTE(v time.Time) predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldLTE(FieldPausedAt, v))
+}
+
+// PausedAtIsNil applies the IsNil predicate on the "paused_at" field.
+func PausedAtIsNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldIsNull(FieldPausedAt))
+}
+
+// PausedAtNotNil applies the NotNil predicate on the "paused_at" field.
+func PausedAtNotNil() predicate.PlanSubscription {
+	return predicate.PlanSubscription(sql.FieldNotNull(FieldPausedAt))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

@@ -61,6 +61,12 @@ func (PlanSubscription) Fields() []ent.Field {
 		// scheduled_plan_id is a plan change that waits for the end of the current period (a
 		// downgrade keeps what was paid for until then); the renewer applies it.
 		field.String("scheduled_plan_id").Optional().Nillable(),
+		// paused_at marks a pause: the row a pause starts (status PAUSED, created at paused_at)
+		// carries it, and keeps it once a resume or a cancellation ends the row, so that analytics
+		// at any past instant knows the customer paid nothing from paused_at to ended_at, however
+		// the status reads now. A row without it paid (trials and complimentary rows aside).
+		field.Time("paused_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -99,6 +105,8 @@ func (PlanSubscription) Indexes() []ent.Index {
 		// in a range, as index-only counts.
 		index.Fields("created_at", "replaces_id").StorageKey("plansubscription_created_replaces"),
 		index.Fields("ended_at", "replaced_by_id", "created_at").StorageKey("plansubscription_ended_replaced"),
+		// Pauses are few: "paused at T" and "paused in [from, to)" read this small range only.
+		index.Fields("paused_at", "ended_at"),
 	}
 }
 

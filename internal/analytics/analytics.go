@@ -8,13 +8,17 @@
 // caller is an admin (or a trusted system path).
 //
 // Definitions used throughout (all times UTC):
-//   - Active at T: created_at <= T, not ended (ended_at IS NULL or ended_at > T), and not trialing
-//     at T (trial_end IS NULL or trial_end <= T). PAUSED and PAST_DUE subscriptions are active.
+//   - Active at T: created_at <= T, not ended (ended_at IS NULL or ended_at > T), not trialing
+//     at T (trial_end IS NULL or trial_end <= T) and not paused at T (paused_at IS NULL or
+//     paused_at > T). PAST_DUE subscriptions are active; paused ones are not (Stripe's reading: a
+//     pause is churn, a resume a reactivation).
 //   - MRR: the monthly-normalised price (money.MonthlyMinor: YEAR /12, WEEK ×52/12, DAY ×365/12)
-//     summed exactly over subscriptions that pay: status ACTIVE or PAST_DUE, never TRIALING, PAUSED
+//     summed exactly over subscriptions that pay: status ACTIVE or PAST_DUE, never TRIALING, paused
 //     or a free plan (price 0); per currency, never converted; rounded once, half away from zero.
 //     ARR is 12 × the exact MRR, rounded once. MRR at a past instant is reconstructed from the
-//     lifecycle times (see payingAt), since statuses keep no history.
+//     lifecycle times (see payingAt): each row's created_at, trial_end, paused_at and ended_at,
+//     which later changes never rewrite (a plan change, a new price, a pause and a resume each end
+//     one row and start a linked one), so the past reads the same whatever happens after it.
 package analytics
 
 import (

@@ -91,7 +91,8 @@ func seedFixture(t *testing.T, c *ent.Client) {
 		{"s8", "free", plansubscription.StatusACTIVE, date(2024, 12, 15, 0, 0, 0), nil, nil, nil},
 		// Ended before the range.
 		{"s9", "basic", plansubscription.StatusCANCELED, date(2024, 5, 1, 0, 0, 0), nil, ptr(date(2024, 12, 20, 0, 0, 0)), ptr(date(2024, 12, 19, 0, 0, 0))},
-		// Paused: active (a subscriber, not churned) but not paying.
+		// Paused since it started (paused_at = created_at, as steward marks a pause): neither
+		// active nor paying.
 		{"s10", "basic", plansubscription.StatusPAUSED, date(2024, 9, 1, 0, 0, 0), nil, nil, nil},
 		// New and canceled within the range.
 		{"s11", "pro", plansubscription.StatusCANCELED, date(2025, 1, 5, 0, 0, 0), nil, ptr(date(2025, 3, 1, 0, 0, 0)), ptr(date(2025, 3, 1, 0, 0, 0))},
@@ -106,6 +107,7 @@ func seedFixture(t *testing.T, c *ent.Client) {
 			SetCreatedAt(s.created).SetPeriodAnchor(s.created).SetCurrentPeriodStart(s.created).
 			SetCurrentPeriodEnd(s.created.AddDate(0, 1, 0)).
 			SetNillableTrialEnd(s.trialEnd).SetNillableEndedAt(s.ended).SetNillableCanceledAt(s.canceledAt).
+			SetNillablePausedAt(map[bool]*time.Time{true: ptr(s.created)}[s.status == plansubscription.StatusPAUSED]).
 			SaveX(ctx)
 	}
 	txs := []struct {
@@ -176,15 +178,15 @@ func TestOverviewFixture(t *testing.T) {
 		{
 			// At = now (to is in the future): MRR from statuses. RUB: s1, s2, s12 (basic) + s3
 			// (pro, 1200000/12) = 4 × 100000; USD: s5 + s6 = 72800/12 = 6066.67 → 6067, ARR 72800.
-			// Active at 2025-01-01: s1 s2 s5 s6 s7 s8 s10 (s9 ended, s12 trialing) = 7.
-			// Active at now: s1 s2 s3 s5 s6 s8 s10 s12 (s4 trialing; s7 s9 s11 ended) = 8.
-			// New: s3 s4 s11. Canceled (ended in range): s7 s11. Churn 2/7 = 0.2857.
+			// Active at 2025-01-01: s1 s2 s5 s6 s7 s8 (s9 ended, s10 paused, s12 trialing) = 6.
+			// Active at now: s1 s2 s3 s5 s6 s8 s12 (s4 trialing; s7 s9 s11 ended) = 7.
+			// New: s3 s4 s11. Canceled (ended in range): s7 s11. Churn 2/6 = 0.3333.
 			name: "quarter to the future", from: q1From, to: q1To,
 			want: Overview{
 				From: q1From, To: q1To, At: fixtureNow,
 				MRR: []Money{rub(400000), usd(6067)}, ARR: []Money{rub(4800000), usd(72800)},
-				NewSubscriptions: 3, CanceledSubscriptions: 2, ActiveAtStart: 7, ActiveAtEnd: 8,
-				ChurnRate: 0.2857,
+				NewSubscriptions: 3, CanceledSubscriptions: 2, ActiveAtStart: 6, ActiveAtEnd: 7,
+				ChurnRate: 0.3333,
 				// Trials ended in [from, now): s12's (2025-01-10), which still runs: 1 of 1.
 				TrialsEnded: 1, TrialsConverted: 1, TrialConversionRate: 1,
 				Revenue: []Money{rub(1400000), usd(700)},
@@ -201,13 +203,14 @@ func TestOverviewFixture(t *testing.T) {
 			// PAST_DUE now (s1 s2 s5 s6 s8; s12 was trialing) or ended since (s7); s10 is PAUSED.
 			// RUB: s1 s2 = 200000 (s8 is free); USD: 2 weekly + daily =
 			// (72800 + 36500)/12 = 9108.33 → 9108, ARR 109300.
-			// Active at 2024-12-01: s2 s5 s6 s7 s9 s10 = 6. New: s1 s8 s12. Ended: s9. Churn 1/6.
+			// Active at 2024-12-01: s2 s5 s6 s7 s9 = 5 (s10 paused). New: s1 s8 s12. Ended: s9.
+			// Churn 1/5. Active at 2025-01-01: 6, as above.
 			name: "december in the past", from: date(2024, 12, 1, 0, 0, 0), to: q1From,
 			want: Overview{
 				From: date(2024, 12, 1, 0, 0, 0), To: q1From, At: q1From,
 				MRR: []Money{rub(200000), usd(9108)}, ARR: []Money{rub(2400000), usd(109300)},
-				NewSubscriptions: 3, CanceledSubscriptions: 1, ActiveAtStart: 6, ActiveAtEnd: 7,
-				ChurnRate: 0.1667,
+				NewSubscriptions: 3, CanceledSubscriptions: 1, ActiveAtStart: 5, ActiveAtEnd: 6,
+				ChurnRate: 0.2,
 				Revenue:   []Money{rub(100000)},
 				RevenueByMonth: []MonthRevenue{
 					month(2024, 12, rub(100000)),
@@ -222,9 +225,9 @@ func TestOverviewFixture(t *testing.T) {
 			want: Overview{
 				From: date(2025, 1, 1, 12, 0, 0), To: date(2025, 3, 31, 12, 0, 0), At: fixtureNow,
 				MRR: []Money{rub(400000), usd(6067)}, ARR: []Money{rub(4800000), usd(72800)},
-				// s3 s4 s11 new; s7 s11 ended; at 2025-01-01 12:00 the same 7 as at midnight.
-				NewSubscriptions: 3, CanceledSubscriptions: 2, ActiveAtStart: 7, ActiveAtEnd: 8,
-				ChurnRate:   0.2857,
+				// s3 s4 s11 new; s7 s11 ended; at 2025-01-01 12:00 the same 6 as at midnight.
+				NewSubscriptions: 3, CanceledSubscriptions: 2, ActiveAtStart: 6, ActiveAtEnd: 7,
+				ChurnRate:   0.3333,
 				TrialsEnded: 1, TrialsConverted: 1, TrialConversionRate: 1, // s12, as above
 				// The Jan 1 00:00 payment is now before the range.
 				Revenue: []Money{rub(1300000), usd(700)},
@@ -241,20 +244,20 @@ func TestOverviewFixture(t *testing.T) {
 			want: Overview{
 				From: date(2025, 1, 1, 6, 0, 0), To: date(2025, 1, 1, 14, 0, 0), At: date(2025, 1, 1, 14, 0, 0),
 				MRR: []Money{rub(200000), usd(9108)}, ARR: []Money{rub(2400000), usd(109300)},
-				ActiveAtStart: 7, ActiveAtEnd: 7,
+				ActiveAtStart: 6, ActiveAtEnd: 6,
 				Revenue:        []Money{},
 				RevenueByMonth: []MonthRevenue{month(2025, 1)},
 				Usage:          usage(50, 0, 0, 0, 0),
 			},
 		},
 		{
-			// basic: s1 s2 s4 s9 s10 s12. Active at start: s1 s2 s10; at now: s1 s2 s10 s12.
+			// basic: s1 s2 s4 s9 s10 s12. Active at start: s1 s2; at now: s1 s2 s12 (s10 paused).
 			// New: s4. None ended in range. Paying now: s1 s2 s12.
 			name: "plan basic", plan: "basic", from: q1From, to: q1To,
 			want: Overview{
 				PlanID: "basic", From: q1From, To: q1To, At: fixtureNow,
 				MRR: []Money{rub(300000)}, ARR: []Money{rub(3600000)},
-				NewSubscriptions: 1, ActiveAtStart: 3, ActiveAtEnd: 4,
+				NewSubscriptions: 1, ActiveAtStart: 2, ActiveAtEnd: 3,
 				TrialsEnded: 1, TrialsConverted: 1, TrialConversionRate: 1, // s12
 				Revenue: []Money{rub(200000)},
 				RevenueByMonth: []MonthRevenue{

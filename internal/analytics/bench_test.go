@@ -104,6 +104,23 @@ func BenchmarkOverviewYear(b *testing.B) {
 	}
 }
 
+// BenchmarkCustomersYear times the customer metrics of billingOverview (MRR movements by month,
+// ARPU, NRR) for the last year, on top of the overview they are computed from.
+func BenchmarkCustomersYear(b *testing.B) {
+	svc := seededService(b)
+	ctx := authz.AsOperator(context.Background())
+	to := time.Now().UTC()
+	o, err := svc.Overview(ctx, to.AddDate(-1, 0, 0), to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := svc.Customers(ctx, &o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkPlanStatsAll times the stats of every plan, as the plans page's dataloader asks.
 func BenchmarkPlanStatsAll(b *testing.B) {
 	svc := seededService(b)

@@ -1,9 +1,6 @@
 package analytics
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 func TestClassify(t *testing.T) {
 	tests := []struct {
@@ -59,19 +56,17 @@ func TestTwelfths(t *testing.T) {
 }
 
 func TestPayRowPayingAt(t *testing.T) {
-	from, to := date(2025, 1, 5, 0, 0, 0), date(2025, 2, 10, 0, 0, 0)
-	r := payRow{from: from, to: to}
-	for _, tt := range []struct {
-		at   time.Time
-		want bool
-	}{
-		{from.Add(-time.Second), false}, {from, true}, {to.Add(-time.Second), true}, {to, false},
-	} {
-		if got := r.payingAt(tt.at); got != tt.want {
-			t.Errorf("payingAt(%s) = %v, want %v", tt.at, got, tt.want)
+	// Paying from bound 1 up to bound 3: at bounds 1 and 2.
+	r := payRow{s: 1, e: 3}
+	for bound, want := range []bool{false, true, true, false, false} {
+		if got := r.payingAt(bound); got != want {
+			t.Errorf("payingAt(%d) = %v, want %v", bound, got, want)
 		}
 	}
-	if !(payRow{from: from}).payingAt(date(2030, 1, 1, 0, 0, 0)) {
-		t.Error("a row that has not ended stopped paying")
+	if (payRow{s: 2, e: 2}).payingAt(2) {
+		t.Error("a row that paid only between two bounds pays at one")
+	}
+	if !paidEarlier([]payRow{{s: 2, e: 2}}, 2) || paidEarlier([]payRow{{s: 3, e: 4}}, 2) {
+		t.Error("paidEarlier does not follow the rows' first bounds")
 	}
 }

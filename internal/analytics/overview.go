@@ -91,35 +91,47 @@ func (s *Service) overview(ctx context.Context, planID string, from, to time.Tim
 	return o, nil
 }
 
-// activeAt is the SQL that counts subscriptions active at one instant, as three index range
-// counts instead of one scan: created by T, minus ended by T, minus trialing at T (but not ended).
-// It appends its arguments to args, in the order of its placeholders.
+// activeAt is the SQL that counts subscriptions active at one instant, as four index range
+// counts instead of one scan: created by T, minus ended by T, minus trialing at T (but not ended),
+// minus paused at T (but neither ended nor trialing, which the others took out). It appends its
+// arguments to args, in the order of its placeholders.
 func activeAt(sc scope, t time.Time, args []any) (string, []any) {
-	var c1, c2, c3 string
+	var c1, c2, c3, c4 string
 	args = append(args, t)
 	c1, args = sc.where("plan_id", args)
 	args = append(args, t, t)
 	c2, args = sc.where("plan_id", args)
 	args = append(args, t, t, t)
 	c3, args = sc.where("plan_id", args)
+	args = append(args, t, t, t, t)
+	c4, args = sc.where("plan_id", args)
 	return `(SELECT COUNT(*) FROM plan_subscriptions WHERE created_at <= ?` + c1 + `)
  - (SELECT COUNT(*) FROM plan_subscriptions WHERE ended_at <= ? AND created_at <= ?` + c2 + `)
- - (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end > ? AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?)` + c3 + `)`, args
+ - (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end > ? AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?)` + c3 + `)
+ - (SELECT COUNT(*) FROM plan_subscriptions WHERE paused_at <= ? AND created_at <= ? AND (ended_at IS NULL OR ended_at > ?)
+    AND (trial_end IS NULL OR trial_end <= ?)` + c4 + `)`, args
 }
 
 // counts fills the customer and trial counts in one statement of indexed COUNTs. A row that
-// replaces another (a plan change, a renewal onto a new price, a fallback to the default plan) is
-// the same customer moving, so it is neither new nor lost: new customers are rows created in the
-// range that replace none, lost ones rows ended in the range that nothing replaced.
+// replaces another (a plan change, a renewal onto a new price, a fallback to the default plan, a
+// pause or a resume) is the same customer moving, so it is not new: new customers are rows
+// created in the range that replace none. Lost ones are rows ended in the range that nothing
+// replaced, less those that were paused (lost when the pause started), plus the pauses that
+// started in the range (a pause row created at its paused_at; a paused row moved onto a new price
+// keeps the earlier paused_at).
 func (s *Service) counts(ctx context.Context, sc scope, o *Overview, start time.Time) error {
 	var (
 		args []any
-		c    [4]string
+		c    [6]string
 	)
 	args = append(args, o.From, o.To)
 	c[0], args = sc.where("plan_id", args)
 	args = append(args, o.From, o.To)
 	c[1], args = sc.where("plan_id", args)
+	args = append(args, o.From, o.To)
+	c[4], args = sc.where("plan_id", args)
+	args = append(args, o.From, o.To)
+	c[5], args = sc.where("plan_id", args)
 	// Trials that ended in [From, At): a later end is not known yet.
 	trialTo := o.At
 	if trialTo.Before(o.From) {
@@ -133,7 +145,9 @@ func (s *Service) counts(ctx context.Context, sc scope, o *Overview, start time.
 	endSQL, args := activeAt(sc, o.At, args)
 	q := `SELECT
  (SELECT COUNT(*) FROM plan_subscriptions WHERE created_at >= ? AND created_at < ? AND replaces_id IS NULL` + c[0] + `),
- (SELECT COUNT(*) FROM plan_subscriptions WHERE ended_at >= ? AND ended_at < ? AND replaced_by_id IS NULL` + c[1] + `),
+ (SELECT COUNT(*) FROM plan_subscriptions WHERE ended_at >= ? AND ended_at < ? AND replaced_by_id IS NULL` + c[1] + `)
+ - (SELECT COUNT(*) FROM plan_subscriptions WHERE paused_at IS NOT NULL AND ended_at >= ? AND ended_at < ? AND replaced_by_id IS NULL` + c[4] + `)
+ + (SELECT COUNT(*) FROM plan_subscriptions WHERE paused_at >= ? AND paused_at < ? AND paused_at = created_at` + c[5] + `),
  (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end >= ? AND trial_end < ? AND complimentary = ?` + c[2] + `),
  (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end >= ? AND trial_end < ? AND complimentary = ?` + c[3] + `
    AND (ended_at IS NULL OR ended_at > trial_end OR replaced_by_id IS NOT NULL)),
@@ -154,8 +168,8 @@ type priceGroup struct {
 
 // payingAt counts the subscriptions that paid at instant t (or would have, for complimentary ones)
 // grouped by their own price: those created by t and not trialing at t that either are ACTIVE or
-// PAST_DUE now or ended after t. No status history is kept, so a subscription PAUSED now is taken
-// as paused at t. Prices are each row's own (a renewal onto a new price starts a new row), so the
+// PAST_DUE now or ended after t without having been paused by t (paused_at marks a pause for good,
+// so a pause or a resume today does not change the answer for a past t). Prices are each row's own (a renewal onto a new price starts a new row), so the
 // answer for a past t does not change when prices do. Free prices are left out. Without a plan
 // scope the first and largest parts are index-only scans of plansubscription_paying.
 func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) ([]priceGroup, error) {
@@ -170,7 +184,7 @@ func (s *Service) payingAt(ctx context.Context, sc scope, t time.Time) ([]priceG
 	c[3], args = sc.where("plan_id", args)
 	args = append(args, t, active, pastDue, t)
 	c[1], args = sc.where("plan_id", args)
-	args = append(args, t, t, t)
+	args = append(args, t, t, t, t)
 	c[2], args = sc.where("plan_id", args)
 	first := ""
 	if sc.planID == "" {
@@ -185,7 +199,8 @@ UNION ALL SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + first + `
 UNION ALL SELECT -1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_trial_end") + `
  WHERE trial_end > ? AND status IN (?, ?) AND created_at <= ? AND price_minor > 0` + c[1] + ` GROUP BY ` + cols + `
 UNION ALL SELECT 1, ` + cols + `, COUNT(*) FROM plan_subscriptions` + s.indexedBy("plansubscription_ended_at_created_at") + `
- WHERE ended_at > ? AND created_at <= ? AND (trial_end IS NULL OR trial_end <= ?) AND price_minor > 0` + c[2] + ` GROUP BY ` + cols
+ WHERE ended_at > ? AND created_at <= ? AND (trial_end IS NULL OR trial_end <= ?) AND (paused_at IS NULL OR paused_at > ?)
+ AND price_minor > 0` + c[2] + ` GROUP BY ` + cols
 	sums := map[priceGroup]int{}
 	err := s.query(ctx, q, args, func(rows *sql.Rows) error {
 		var (

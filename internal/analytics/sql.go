@@ -59,3 +59,12 @@ func (s *Service) indexedBy(index string) string {
 	}
 	return " INDEXED BY " + index
 }
+
+// notIndexed makes SQLite read the table in order rather than through an index on a range that
+// covers most of it (a random row lookup per entry: ten times slower at 100,000 subscriptions).
+func (s *Service) notIndexed() string {
+	if s.dialect == dialect.Postgres {
+		return ""
+	}
+	return " NOT INDEXED"
+}

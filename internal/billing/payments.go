@@ -137,15 +137,19 @@ func (s *Service) startPayment(ctx context.Context, c *ent.Client, userID string
 	return tx, pay.ConfirmationURL, nil
 }
 
-// startTrial starts a self-serve trial of p: TRIALING without a payment, paid through the trial's
-// end, so that the period after it goes PAST_DUE (and then ends) unless the user pays for it.
+// startTrial starts a self-serve trial of p: TRIALING without a payment, its period ending with
+// the trial and paid through it. At the trial's end the renewer starts the first paid period
+// there, as a renewal: it charges the saved method when the user has one (STEWARD_RECURRING),
+// otherwise the period goes PAST_DUE (and then ends) unless the user pays for it.
 func (s *Service) startTrial(ctx context.Context, c *ent.Client, userID string, p *ent.Plan) (SubscribeResult, error) {
 	days := p.TrialDays
 	sub, err := s.switchPlan(ctx, c, userID, p, startOptions{resetUsage: true, trialDays: &days})
 	if err != nil {
 		return SubscribeResult{}, err
 	}
-	if sub, err = c.PlanSubscription.UpdateOne(sub).SetPaidThrough(*sub.TrialEnd).Save(authz.As(ctx, authz.Billing)); err != nil {
+	te := sub.TrialEnd.UTC().Truncate(time.Second) // whole seconds, as period anchors are
+	sub, err = c.PlanSubscription.UpdateOne(sub).SetTrialEnd(te).SetPaidThrough(te).SetCurrentPeriodEnd(te).Save(authz.As(ctx, authz.Billing))
+	if err != nil {
 		return SubscribeResult{}, fmt.Errorf("starting trial: %w", err)
 	}
 	err = s.audit.Record(ctx, audit.Entry{Action: audit.SubscriptionAssigned, EntityType: "PlanSubscription", EntityID: sub.ID,

@@ -223,9 +223,10 @@ func (s *Service) UndoCancel(ctx context.Context, userID *string) (*ent.PlanSubs
 	})
 }
 
-// Pause pauses a user's subscription (admin). The paying row ends and a linked PAUSED one carries
-// the customer, so MRR before the pause still counts it; the renewer leaves PAUSED subscriptions
-// alone.
+// Pause pauses a user's subscription (admin). The paying row ends and a linked PAUSED one, marked
+// with paused_at, carries the customer: MRR before the pause still counts them, MRR during it does
+// not, whatever happens later (analytics counts a pause as churn and the resume as a
+// reactivation). The renewer leaves PAUSED subscriptions alone.
 func (s *Service) Pause(ctx context.Context, userID string) (*ent.PlanSubscription, error) {
 	return s.pauseOrResume(ctx, userID, true)
 }
@@ -303,6 +304,13 @@ func (s *Service) continueSubscription(ctx context.Context, c *ent.Client, sub *
 		SetPeriodAnchor(next.anchor).SetCurrentPeriodStart(next.start).SetCurrentPeriodEnd(next.end).
 		SetNillableTrialEnd(sub.TrialEnd).SetNillablePaidThrough(sub.PaidThrough).
 		SetReplacesID(sub.ID).SetCreatedAt(next.at).SetUpdatedAt(now)
+	switch {
+	case next.status != plansubscription.StatusPAUSED:
+	case sub.PausedAt != nil: // a paused row moved onto a new price: the same pause goes on
+		create.SetPausedAt(*sub.PausedAt)
+	default: // a pause starts
+		create.SetPausedAt(next.at)
+	}
 	if p := next.plan; p != nil {
 		create.SetPlanID(p.ID).SetPriceMinor(p.PriceMinor).SetCurrency(p.Currency).SetInterval(plansubscription.Interval(p.Interval)).
 			SetPriceVersion(p.PriceVersion).SetComplimentary(sub.Complimentary && p.PriceMinor > 0)

@@ -87,16 +87,73 @@ func (r *Renewer) RunOnce(ctx context.Context, now time.Time) (RunStats, error) 
 	return st, err
 }
 
-// endTrials turns trials whose end has passed into ACTIVE subscriptions.
+// endTrials ends the trials whose end has passed. A trial an admin gave (nothing billed) goes
+// ACTIVE in its period. A self-serve trial (paid through its end, its period ending with it)
+// starts its first paid period at the trial's end exactly as a renewal starts an unpaid one:
+// PAST_DUE until paid, so that chargeRenewals, later in the same pass, charges the saved method
+// with the renewal's idempotence key and dunning; without a saved method it lapses as an unpaid
+// renewal does (PAST_DUE for one period, then CANCELED). A trial canceled at period end is left to
+// rollOver, which ends it.
 func (r *Renewer) endTrials(ctx context.Context, now time.Time, st *RunStats) error {
 	n, err := r.svc.client.PlanSubscription.Update().
-		Where(plansubscription.StatusEQ(plansubscription.StatusTRIALING), plansubscription.TrialEndLTE(now)).
+		Where(plansubscription.StatusEQ(plansubscription.StatusTRIALING), plansubscription.TrialEndLTE(now), plansubscription.PaidThroughIsNil()).
 		SetStatus(plansubscription.StatusACTIVE).SetUpdatedAt(now).Save(ctx)
 	if err != nil {
 		return fmt.Errorf("ending trials: %w", err)
 	}
 	st.TrialsEnded += n
-	return nil
+	for {
+		due, err := r.svc.client.PlanSubscription.Query().
+			Where(plansubscription.StatusEQ(plansubscription.StatusTRIALING), plansubscription.TrialEndLTE(now),
+				plansubscription.PaidThroughNotNil(), plansubscription.CancelAtPeriodEnd(false)).
+			WithPlan().Order(ent.Asc(plansubscription.FieldTrialEnd), ent.Asc(plansubscription.FieldID)).Limit(renewBatch).All(ctx)
+		if err != nil {
+			return fmt.Errorf("finding trials to convert: %w", err)
+		}
+		progressed := false
+		for _, sub := range due {
+			var done bool
+			err := db.InTx(ctx, r.svc.client, func(ctx context.Context, c *ent.Client) error {
+				var err error
+				done, err = r.convertTrial(ctx, c, sub, now, st)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			progressed = progressed || done
+		}
+		if len(due) < renewBatch || !progressed {
+			return nil
+		}
+	}
+}
+
+// convertTrial starts the first paid period of a self-serve trial at its end: the period is
+// anchored there (usage starts afresh, as in any new period) and is unpaid until a payment covers
+// it. Only the replica whose conditional update matches does it and its audit.
+func (r *Renewer) convertTrial(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription, now time.Time, st *RunStats) (bool, error) {
+	te := *sub.TrialEnd
+	start, next := period.Current(te, te, intervalOf(sub.Edges.Plan))
+	status := plansubscription.StatusPAST_DUE
+	if sub.PaidThrough != nil && !sub.PaidThrough.Before(next) {
+		status = plansubscription.StatusACTIVE
+	}
+	n, err := c.PlanSubscription.Update().
+		Where(plansubscription.ID(sub.ID), plansubscription.StatusEQ(plansubscription.StatusTRIALING), plansubscription.TrialEnd(te)).
+		SetStatus(status).SetPeriodAnchor(te).SetCurrentPeriodStart(start).SetCurrentPeriodEnd(next).SetUpdatedAt(now).Save(ctx)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	err = r.svc.audit.Record(ctx, audit.Entry{Action: audit.SubscriptionRenewed, EntityType: "PlanSubscription", EntityID: sub.ID,
+		Description: fmt.Sprintf("the trial of user %s on plan %s ended; the first paid period runs %s – %s", sub.UserID, sub.PlanID, start.Format(time.RFC3339), next.Format(time.RFC3339)),
+		Changes: map[string]audit.Change{"status": {Old: sub.Status, New: status}, "currentPeriodStart": {Old: sub.CurrentPeriodStart, New: start},
+			"currentPeriodEnd": {Old: sub.CurrentPeriodEnd, New: next}}})
+	if err != nil {
+		return false, err
+	}
+	st.TrialsEnded++
+	return true, nil
 }
 
 // rollOver processes every live subscription whose period has ended, one period step at a time,

@@ -23,3 +23,15 @@ WHERE currency = ''`
 	}
 	return nil
 }
+
+// backfillPauses marks the subscriptions paused before schema version 6 as pauses since they
+// started (rows steward writes carry paused_at from the pause itself, so the statement changes
+// nothing on an upgraded database and runs on every start). A pause that a resume already ended
+// before the upgrade left no mark to find it by; it keeps counting as paid.
+func (d *DB) backfillPauses(ctx context.Context, r sqlRunner) error {
+	const q = `UPDATE plan_subscriptions SET paused_at = created_at WHERE status = 'PAUSED' AND paused_at IS NULL`
+	if _, err := r.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("backfilling pauses: %w", err)
+	}
+	return nil
+}

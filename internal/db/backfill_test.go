@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/steward-dev/steward/ent/plan"
+	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db/dbtest"
 )
@@ -51,6 +52,38 @@ func TestBackfillSubscriptionPrices(t *testing.T) {
 				}
 				if (id == "billed" || id == "assigned") && s.Interval != "YEAR" {
 					t.Errorf("%s: interval %s, want the plan's YEAR", id, s.Interval)
+				}
+			}
+		})
+	}
+}
+
+// TestBackfillPauses: a subscription PAUSED before schema version 6 (no pause mark) is marked as
+// paused since it started on the next start; a marked pause and other rows are left alone.
+func TestBackfillPauses(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := dbtest.NewDB(t, b)
+			ctx := authz.AsOperator(context.Background())
+			c := d.Client
+			c.Plan.Create().SetID("pro").SetName("Pro").SetCurrency("EUR").SetPriceMinor(1200).SaveX(ctx)
+			created := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			marked := created.AddDate(0, 0, 3)
+			sub := func(id, status string, pausedAt *time.Time) {
+				c.PlanSubscription.Create().SetID(id).SetUserID("u-" + id).SetPlanID("pro").SetStatus(plansubscription.Status(status)).
+					SetCreatedAt(created).SetPeriodAnchor(created).SetCurrentPeriodStart(created).SetCurrentPeriodEnd(created.AddDate(0, 1, 0)).
+					SetPriceMinor(1200).SetCurrency("EUR").SetNillablePausedAt(pausedAt).SaveX(ctx)
+			}
+			sub("legacy", "PAUSED", nil)
+			sub("marked", "PAUSED", &marked)
+			sub("active", "ACTIVE", nil)
+			if err := d.Migrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			for id, want := range map[string]*time.Time{"legacy": &created, "marked": &marked, "active": nil} {
+				got := c.PlanSubscription.GetX(ctx, id).PausedAt
+				if (got == nil) != (want == nil) || got != nil && !got.Equal(*want) {
+					t.Errorf("%s: paused_at = %v, want %v", id, got, want)
 				}
 			}
 		})

@@ -165,6 +165,9 @@ func (d *DB) migrate(ctx context.Context, r sqlRunner) error {
 	if err := d.backfillSubscriptionPrices(ctx, r); err != nil {
 		return err
 	}
+	if err := d.backfillPauses(ctx, r); err != nil {
+		return err
+	}
 	if err := d.recordVersion(ctx, r); err != nil {
 		return err
 	}

@@ -19,7 +19,9 @@ import (
 //	4  subscription prices (price snapshot, price versions), complimentary flag, replacement links,
 //	   scheduled plan changes, plan trials, partial refunds (transactions.refunded_minor)
 //	5  saved payment methods (payment_methods) and renewal charges (transactions.renewal_key)
-const SchemaVersion = 6
+//	6  plan_subscriptions.paused_at (pause history, so past MRR does not change with later pauses)
+//	7  users.suspended_at and users.suspension_reason (suspendUser)
+const SchemaVersion = 7
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
 // binary would not know its tables and could damage them, so it refuses to serve or change it.

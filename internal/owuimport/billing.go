@@ -236,8 +236,15 @@ func (r *run) importSubscription(ctx context.Context, s row, currentOf map[strin
 		if r.paid(id) {
 			q.SetPaidThrough(micro(end))
 		}
+		pausedAt := micro(start) // without a creation time: no later than the row starts
 		if t, ok := s.epoch("created_at"); ok {
 			q.SetCreatedAt(micro(t))
+			pausedAt = micro(t)
+		}
+		if status == plansubscription.StatusPAUSED {
+			// The source keeps no pause history: paused since it started, as steward marks a pause
+			// (see ent/schema/plansubscription.go), so it never counts in MRR.
+			q.SetPausedAt(pausedAt)
 		}
 		if t, ok := s.epoch("updated_at"); ok {
 			q.SetUpdatedAt(micro(t))
@@ -251,9 +258,15 @@ func (r *run) importSubscription(ctx context.Context, s row, currentOf map[strin
 		return nil
 	case old.PlanID != pid || old.Status != status || !old.CurrentPeriodStart.Equal(micro(start)) ||
 		!old.CurrentPeriodEnd.Equal(micro(end)) || old.CancelAtPeriodEnd != cancelAtEnd || !reflect.DeepEqual(timeOf(old.TrialEnd), timeOf(trialEnd)):
-		err := old.Update().SetPlanID(pid).SetStatus(status).SetCurrentPeriodStart(micro(start)).SetCurrentPeriodEnd(micro(end)).
-			SetCancelAtPeriodEnd(cancelAtEnd).SetNillableTrialEnd(trialEnd).SetNillableCanceledAt(canceledAt).SetNillableEndedAt(endedAt).
-			Exec(ctx)
+		u := old.Update().SetPlanID(pid).SetStatus(status).SetCurrentPeriodStart(micro(start)).SetCurrentPeriodEnd(micro(end)).
+			SetCancelAtPeriodEnd(cancelAtEnd).SetNillableTrialEnd(trialEnd).SetNillableCanceledAt(canceledAt).SetNillableEndedAt(endedAt)
+		switch { // the pause mark follows the source's status, as on a first import
+		case status == plansubscription.StatusPAUSED && old.PausedAt == nil:
+			u.SetPausedAt(old.CreatedAt)
+		case status != plansubscription.StatusPAUSED && current(status):
+			u.ClearPausedAt()
+		}
+		err := u.Exec(ctx)
 		if err != nil {
 			return err
 		}

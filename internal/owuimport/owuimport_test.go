@@ -2,6 +2,7 @@ package owuimport_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -470,4 +471,37 @@ func TestImportNewestLayout(t *testing.T) {
 			t.Errorf("with API keys enabled per key, the key is %v's", got)
 		}
 	})
+}
+
+// TestImportPausedSubscription: a subscription paused in Open WebUI, which keeps no pause history,
+// is imported as paused since it started: PAUSED, not in MRR at any instant, not active; a second
+// import that finds it active again clears the mark.
+func TestImportPausedSubscription(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		s := st.New(t, b)
+		mustImport(t, s, owuitest.New(t, dbtest.SQLite, owuitest.Newer, `UPDATE "billing_subscription" SET status = 'paused' WHERE id = 's-alice'`), false)
+		admin := signinAs(t, s, owuitest.AdminEmail, owuitest.AdminPassword)
+		alice := signinAs(t, s, owuitest.AliceEmail, owuitest.AlicePassword)
+		if got := st.Get(s.MustQuery(t, alice, `{ mySubscription { status } }`), "mySubscription.status"); got != "PAUSED" {
+			t.Fatalf("alice's subscription = %v, want PAUSED", got)
+		}
+		overview := `{ billingOverview(from: "2025-12-01T00:00:00Z", to: "2025-12-15T00:00:00Z") { mrr { amount currency } activeAtEnd } }`
+		// Without the pause Alice's 990.50 would count (see TestImportNewerLayout).
+		if got := toJSON(t, st.Get(s.MustQuery(t, admin, overview), "billingOverview")); got != `{"activeAtEnd":0,"mrr":[]}` {
+			t.Errorf("overview with the paused subscription = %s, want no MRR and nobody active", got)
+		}
+		mustImport(t, s, owuitest.New(t, dbtest.SQLite, owuitest.Newer), false)
+		if got := toJSON(t, st.Get(s.MustQuery(t, admin, overview), "billingOverview")); got != `{"activeAtEnd":1,"mrr":[{"amount":"990.50","currency":"RUB"}]}` {
+			t.Errorf("overview once the source says active again = %s, want Alice's 990.50 and one active", got)
+		}
+	})
+}
+
+func toJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -43,6 +43,23 @@ func (w *movementsWorld) cancelNow(t *testing.T, userID string) {
 	w.s.MustQuery(t, w.admin.Token, `mutation($u: ID!) { cancelUserSubscription(userId: $u, immediate: true) { status } }`, "u", userID)
 }
 
+// pause pauses (op "pause") or resumes (op "resume") a user's subscription.
+func (w *movementsWorld) pause(t *testing.T, userID, op string) {
+	t.Helper()
+	w.s.MustQuery(t, w.admin.Token, `mutation($u: ID!) { `+op+`Subscription(userId: $u) { status } }`, "u", userID)
+}
+
+// overview reads billingOverview of [from, to) with every figure the fixture checks.
+func (w *movementsWorld) overview(t *testing.T, from, to time.Time) map[string]any {
+	t.Helper()
+	d := w.s.MustQuery(t, w.admin.Token, `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) {
+		mrr { currency amount } arr { currency amount } complimentary { subscriptions mrr { currency amount } }
+		newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate
+		trialsEnded trialsConverted trialConversionRate `+customersFields+` } }`,
+		"f", from.Format(time.RFC3339), "t", to.Format(time.RFC3339))
+	return d["billingOverview"].(map[string]any)
+}
+
 func day(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0, 0, time.UTC) }
 
 const customersFields = `customers {
@@ -65,13 +82,14 @@ const customersFields = `customers {
 //	Mar  1  F takes pro with a 14-day trial    Mar 15  trial ends: F pays 1490 (converted)
 //	Mar  5  G takes basic with a 14-day trial  Mar 10  G canceled within the trial (not converted)
 //	Mar 20  H takes usd                        Apr  2  E takes usd again: reactivation
+//	Mar 25  D is paused: churn                 Apr 10  D is resumed: reactivation
 //
-// Paying customers' MRR at each month start (C never counts, G never paid):
+// Paying customers' MRR at each month start (C never counts, G never paid, D not while paused):
 //
 //	Jan 1: none.  Feb 1: A 590, B 1490, D 590 = RUB 2670; E = USD 10.
 //	Mar 1: A 1490, B 1490, D 690 = RUB 3670; USD 0.
-//	Apr 1: A 1490, B 690, D 690, F 1490 = RUB 4360; H = USD 10.
-//	May 1: RUB 4360; E 10 + H 10 = USD 20.
+//	Apr 1: A 1490, B 690, F 1490 = RUB 3670; H = USD 10.
+//	May 1: A 1490, B 690, D 690, F 1490 = RUB 4360; E 10 + H 10 = USD 20.
 func TestMRRMovementsFixture(t *testing.T) {
 	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		clock := st.NewClock(day(time.January, 1))
@@ -112,8 +130,14 @@ func TestMRRMovementsFixture(t *testing.T) {
 		w.cancelNow(t, users["G"])
 		w.at(t, day(time.March, 20)) // F's trial ended on Mar 15
 		w.assignPaid(t, users["H"], usd, 0)
+		beforePause := w.overview(t, day(time.February, 1), day(time.March, 20))
+		w.at(t, day(time.March, 25))
+		w.pause(t, users["D"], "pause")
 		w.at(t, day(time.April, 2))
 		w.assignPaid(t, users["E"], usd, 0)
+		duringPause := w.overview(t, day(time.March, 1), day(time.April, 1))
+		w.at(t, day(time.April, 10))
+		w.pause(t, users["D"], "resume")
 		w.at(t, day(time.May, 1))
 
 		// A's life is three linked rows: basic at 590 (v1), basic at 690 (v2), pro.
@@ -137,15 +161,7 @@ func TestMRRMovementsFixture(t *testing.T) {
 			}
 		}
 
-		overview := func(from, to time.Time) map[string]any {
-			t.Helper()
-			d := w.s.MustQuery(t, w.admin.Token, `query($f: Time!, $t: Time!) { billingOverview(from: $f, to: $t) {
-				mrr { currency amount } arr { currency amount } complimentary { subscriptions mrr { currency amount } }
-				newSubscriptions canceledSubscriptions activeAtStart activeAtEnd churnRate
-				trialsEnded trialsConverted trialConversionRate `+customersFields+` } }`,
-				"f", from.Format(time.RFC3339), "t", to.Format(time.RFC3339))
-			return d["billingOverview"].(map[string]any)
-		}
+		overview := func(from, to time.Time) map[string]any { t.Helper(); return w.overview(t, from, to) }
 		expect := func(o map[string]any, path, want string) {
 			t.Helper()
 			if got := toString(st.Get(o, path)); got != want {
@@ -159,11 +175,12 @@ func TestMRRMovementsFixture(t *testing.T) {
 		expect(o, "arr", `[{"amount":"52320.00","currency":"RUB"},{"amount":"240.00","currency":"USD"}]`)
 		// C's gift: one subscription worth 690.00 a month, in neither MRR nor ARR.
 		expect(o, "complimentary", `{"mrr":[{"amount":"690.00","currency":"RUB"}],"subscriptions":1}`)
-		// New customers: E A B C D F G H and E again = 9 (A's and B's plan changes, and the
-		// renewals onto 690, are not new customers). Lost: E (Feb 14) and G (Mar 10) = 2.
-		// Active at May 1: A B C D E F H = 7. Trials: F converted, G did not: 1 / 2.
+		// New customers: E A B C D F G H and E again = 9 (A's and B's plan changes, the
+		// renewals onto 690 and D's resume are not new customers). Lost: E (Feb 14), G (Mar 10)
+		// and D's pause (Mar 25) = 3. Active at May 1: A B C D E F H = 7. Trials: F converted, G
+		// did not: 1 / 2.
 		expect(o, "newSubscriptions", "9")
-		expect(o, "canceledSubscriptions", "2")
+		expect(o, "canceledSubscriptions", "3")
 		expect(o, "activeAtStart", "0")
 		expect(o, "activeAtEnd", "7")
 		expect(o, "trialsEnded", "2")
@@ -190,11 +207,11 @@ func TestMRRMovementsFixture(t *testing.T) {
 			{"2025-02", mv("2670.00", "0.00", "0.00", "1000.00", "0.00", "0.00", "1000.00", "3670.00", 0, 0, 2, 0, 0),
 				mv("10.00", "0.00", "0.00", "0.00", "0.00", "10.00", "-10.00", "0.00", 0, 0, 0, 0, 1)},
 			// March: B 1490 → 690 contraction 800; F new 1490 once the trial ended (G never
-			// paid); H new 10.
-			{"2025-03", mv("3670.00", "1490.00", "0.00", "0.00", "800.00", "0.00", "690.00", "4360.00", 1, 0, 0, 1, 0),
+			// paid); D paused: churned 690. 3670 + 1490 − 800 − 690 = 3670. H new 10.
+			{"2025-03", mv("3670.00", "1490.00", "0.00", "0.00", "800.00", "690.00", "0.00", "3670.00", 1, 0, 0, 1, 1),
 				mv("0.00", "10.00", "0.00", "0.00", "0.00", "0.00", "10.00", "10.00", 1, 0, 0, 0, 0)},
-			// April: E comes back: reactivation 10, not new.
-			{"2025-04", mv("4360.00", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", "4360.00", 0, 0, 0, 0, 0),
+			// April: D resumed: reactivation 690, not new; E comes back: reactivation 10.
+			{"2025-04", mv("3670.00", "0.00", "690.00", "0.00", "0.00", "0.00", "690.00", "4360.00", 0, 1, 0, 0, 0),
 				mv("10.00", "0.00", "10.00", "0.00", "0.00", "0.00", "10.00", "20.00", 0, 1, 0, 0, 0)},
 		}
 		for i, wm := range wantMonths {
@@ -217,16 +234,36 @@ func TestMRRMovementsFixture(t *testing.T) {
 		// Nobody paid on Jan 1: no retention to speak of.
 		expect(o, "customers.netRevenueRetention", `[{"currency":"RUB","rate":null,"retainedMrr":{"amount":"0.00"},"startMrr":{"amount":"0.00"}},{"currency":"USD","rate":null,"retainedMrr":{"amount":"0.00"},"startMrr":{"amount":"0.00"}}]`)
 
-		// From Feb 1: active then A B C D E = 5; lost since E and G = 2: churn 0.4 (the upgrade,
-		// the downgrade and the renewals onto the new price lose nobody). Net revenue retention:
-		// A B D paid 2670 on Feb 1 and pay 1490 + 690 + 690 = 2870 on May 1: 2870 / 2670 = 1.0749;
-		// E paid 10 and, reactivated, pays 10 again: 1.
+		// From Feb 1: active then A B C D E = 5; lost since E, G and D's pause = 3: churn 0.6 (the
+		// upgrade, the downgrade and the renewals onto the new price lose nobody). Net revenue
+		// retention: A B D paid 2670 on Feb 1 and pay 1490 + 690 + 690 = 2870 on May 1 (D resumed):
+		// 2870 / 2670 = 1.0749; E paid 10 and, reactivated, pays 10 again: 1.
 		o = overview(day(time.February, 1), day(time.May, 1))
 		expect(o, "activeAtStart", "5")
-		expect(o, "canceledSubscriptions", "2")
-		expect(o, "churnRate", "0.4")
+		expect(o, "canceledSubscriptions", "3")
+		expect(o, "churnRate", "0.6")
 		expect(o, "customers.payingAtStart", `[{"currency":"RUB","customers":3},{"currency":"USD","customers":1}]`)
 		expect(o, "customers.netRevenueRetention", `[{"currency":"RUB","rate":1.0749,"retainedMrr":{"amount":"2870.00"},"startMrr":{"amount":"2670.00"}},{"currency":"USD","rate":1,"retainedMrr":{"amount":"10.00"},"startMrr":{"amount":"10.00"}}]`)
+
+		// March while D is paused. MRR at Apr 1: A 1490 + B 690 + F 1490 = RUB 3670; H = USD 10.
+		// Active on Mar 1: A B C D (F trialing) = 4; on Apr 1: A B C F H = 5 (D paused, E and G
+		// gone). Lost in March: G and D's pause = 2: churn 2 / 4 = 0.5. Paying on Apr 1: RUB A B F,
+		// ARPU 3670 / 3 = 1223.33; USD H, 10.00.
+		expect(duringPause, "mrr", `[{"amount":"3670.00","currency":"RUB"},{"amount":"10.00","currency":"USD"}]`)
+		expect(duringPause, "activeAtStart", "4")
+		expect(duringPause, "activeAtEnd", "5")
+		expect(duringPause, "canceledSubscriptions", "2")
+		expect(duringPause, "churnRate", "0.5")
+		expect(duringPause, "customers.payingAtEnd", `[{"currency":"RUB","customers":3},{"currency":"USD","customers":1}]`)
+		expect(duringPause, "customers.arpu", `[{"amount":"1223.33","currency":"RUB"},{"amount":"10.00","currency":"USD"}]`)
+		// History is reproducible across the pause: the resume (and everything else since)
+		// changes no figure of a range that ended before it, nor one read before the pause.
+		if got, want := toString(overview(day(time.March, 1), day(time.April, 1))), toString(duringPause); got != want {
+			t.Errorf("March after the resume =\n %s\nwhile D was paused it read\n %s", got, want)
+		}
+		if got, want := toString(overview(day(time.February, 1), day(time.March, 20))), toString(beforePause); got != want {
+			t.Errorf("Feb 1 to Mar 20 after the pause and resume =\n %s\nbefore the pause it read\n %s", got, want)
+		}
 
 		// History is reproducible: January still reads the old price, though basic costs 690 now.
 		o = overview(day(time.January, 1), day(time.February, 1))

@@ -350,6 +350,106 @@ func TestRenewersRace(t *testing.T) {
 	})
 }
 
+// TestTrialConversion: at the end of a self-serve trial the first paid period starts there and
+// the saved method is charged for it as for a renewal (one charge however often the job runs, a
+// declined charge walking the dunning schedule); without a saved method nothing is charged and the
+// subscription lapses as an unpaid renewal does.
+func TestTrialConversion(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		for _, declined := range []bool{false, true} {
+			w := newRecurringWorld(t, b) // bob paid for Pro, and his method was saved
+			team := w.createPlan(t, map[string]any{"name": "Team", "price": "700.00", "currency": "RUB", "trialDays": 7})
+			carol := w.s.Signup(t, "Carol") // no saved method
+			w.s.SetRole(t, carol.ID, "USER")
+			carol.Token = w.s.Signin(t, carol)
+			trial := `mutation($p: ID!) { subscribe(planId: $p, returnUrl: "https://app.example.com/b") {
+				transaction { id } subscription { id status trialEnd currentPeriodEnd paidThrough } } }`
+			d := w.s.MustQuery(t, w.bob.Token, trial, "p", team)
+			w.s.MustQuery(t, carol.Token, trial, "p", team)
+			s := st.Get(d, "subscribe.subscription").(map[string]any)
+			te := timeOf(t, s["trialEnd"])
+			if s["status"] != "TRIALING" || st.Get(d, "subscribe.transaction") != nil || te != w.clock.Now().Truncate(time.Second).AddDate(0, 0, 7) ||
+				s["currentPeriodEnd"] != s["trialEnd"] || s["paidThrough"] != s["trialEnd"] {
+				t.Fatalf("trial = %s, want TRIALING for 7 days, its period and paid time ending with it", toString(s))
+			}
+			if declined {
+				w.yk.FailCharges(1, "insufficient_funds")
+			}
+			carolStatus := func() any {
+				t.Helper()
+				carol.Token = w.s.Signin(t, carol)
+				return st.Get(w.s.MustQuery(t, carol.Token, subscriptionState), "mySubscription.status")
+			}
+			next := te.AddDate(0, 1, 0)
+			steps := []struct {
+				at            time.Time
+				charges       int
+				status, carol any
+				paid          time.Time
+			}{
+				{te.Add(-time.Hour), 0, "TRIALING", "TRIALING", te},                         // no charge during the trial
+				{te.Add(time.Minute), 1, "ACTIVE", "PAST_DUE", next},                        // charged at its end for the month after it
+				{te.Add(2 * time.Minute), 1, "ACTIVE", "PAST_DUE", next},                    // once
+				{next.Add(-12 * time.Hour), 2, "ACTIVE", "PAST_DUE", next.AddDate(0, 1, 0)}, // the next renewal, as usual
+			}
+			if declined {
+				steps = []struct {
+					at            time.Time
+					charges       int
+					status, carol any
+					paid          time.Time
+				}{
+					{te.Add(-time.Hour), 0, "TRIALING", "TRIALING", te},
+					{te.Add(time.Minute), 1, "PAST_DUE", "PAST_DUE", te},                // declined: unpaid from the trial's end
+					{te.Add(23 * time.Hour), 1, "PAST_DUE", "PAST_DUE", te},             // the first retry is a day later
+					{te.Add(24*time.Hour + time.Minute), 2, "ACTIVE", "PAST_DUE", next}, // and succeeds
+				}
+			}
+			for i, step := range steps {
+				w.at(t, step.at)
+				if got := w.yk.Charges(); got != step.charges {
+					t.Fatalf("declined=%v step %d: %d charges, want %d", declined, i, got, step.charges)
+				}
+				sub := w.sub(t)
+				if sub["id"] != s["id"] || sub["status"] != step.status {
+					t.Fatalf("declined=%v step %d: subscription %s, want %v (the same row)", declined, i, toString(sub), step.status)
+				}
+				if got := carolStatus(); got != step.carol {
+					t.Fatalf("declined=%v step %d: carol's subscription %v, want %v", declined, i, got, step.carol)
+				}
+				if paid := timeOf(t, sub["paidThrough"]); paid != step.paid {
+					t.Fatalf("declined=%v step %d: paid through %s, want %s", declined, i, paid, step.paid)
+				}
+				if i == 0 {
+					continue
+				}
+				if timeOf(t, sub["currentPeriodStart"]) != te || timeOf(t, sub["currentPeriodEnd"]) != next {
+					t.Fatalf("declined=%v step %d: period %v – %v, want the month from the trial's end %s – %s",
+						declined, i, sub["currentPeriodStart"], sub["currentPeriodEnd"], te, next)
+				}
+			}
+			// The charges are for the trial's subscription, at the plan's price.
+			q := `query($s: String) { myTransactions(first: 10, where: {subscriptionID: $s}, orderBy: {field: CREATED_AT, direction: ASC}) {
+				edges { node { amount status } } } }`
+			want := `[{"node":{"amount":"700.00","status":"SUCCEEDED"}},{"node":{"amount":"700.00","status":"SUCCEEDED"}}]`
+			if declined {
+				want = `[{"node":{"amount":"700.00","status":"CANCELED"}},{"node":{"amount":"700.00","status":"SUCCEEDED"}}]`
+			}
+			if got := toString(st.Get(w.s.MustQuery(t, w.bob.Token, q, "s", s["id"]), "myTransactions.edges")); got != want {
+				t.Errorf("declined=%v: the trial's charges = %s, want %s", declined, got, want)
+			}
+			if n := auditCount(t, w.s, "RENEWAL_CHARGED"); n != steps[len(steps)-1].charges {
+				t.Errorf("declined=%v: RENEWAL_CHARGED entries = %d, want %d", declined, n, steps[len(steps)-1].charges)
+			}
+			// Carol, never charged, lapses a period after the trial's end as an unpaid renewal does.
+			w.at(t, next.Add(time.Minute))
+			if got := carolStatus(); got != nil {
+				t.Errorf("declined=%v: carol's subscription after the grace period = %v, want none", declined, got)
+			}
+		}
+	})
+}
+
 // TestRemoveUserPaymentMethod: an admin removes a user's saved method, with the same effect as the
 // user's own removal; a user cannot remove another's, and a second removal is NOT_FOUND.
 func TestRemoveUserPaymentMethod(t *testing.T) {

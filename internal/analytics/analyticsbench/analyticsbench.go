@@ -140,6 +140,7 @@ func Seed(ctx context.Context, client *ent.Client, users, subscriptions, usageEv
 				status = plansubscription.StatusPAST_DUE
 			case r < 7:
 				status = plansubscription.StatusPAUSED
+				q.SetPausedAt(created) // paused since it started, as steward marks a pause
 			}
 			periodStart := now.AddDate(0, 0, -rng.IntN(28))
 			q.SetStatus(status).SetCurrentPeriodStart(periodStart).SetCurrentPeriodEnd(periodStart.AddDate(0, 1, 0))
