@@ -167,11 +167,11 @@ func authorize(ctx context.Context) error { return authz.Require(ctx, authz.Read
 func validateRange(from, to time.Time) error {
 	switch {
 	case from.IsZero():
-		return errs.Invalid("from", "from is required")
+		return errs.Invalid("from", "is required")
 	case to.IsZero():
-		return errs.Invalid("to", "to is required")
+		return errs.Invalid("to", "is required")
 	case !from.Before(to):
-		return errs.Invalid("to", "to must be after from")
+		return errs.Invalid("to", "must be after from")
 	case to.After(from.AddDate(MaxYears, 0, 0)):
 		return errs.Invalid("to", "the range may span at most 5 years")
 	}

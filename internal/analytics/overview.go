@@ -30,7 +30,7 @@ func (s *Service) PlanAnalytics(ctx context.Context, planID string, from, to tim
 		return Overview{}, err
 	}
 	if planID == "" {
-		return Overview{}, errs.Invalid("planId", "planId is required")
+		return Overview{}, errs.Invalid("planId", "is required")
 	}
 	if err := validateRange(from, to); err != nil {
 		return Overview{}, err

@@ -163,7 +163,7 @@ func (in PlanInput) parse() (newPlan, error) {
 	}
 	if in.ID != nil && *in.ID != "" {
 		if !planIDPattern.MatchString(*in.ID) {
-			return newPlan{}, errs.Invalid("id", "id must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+			return newPlan{}, errs.Invalid("id", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 		}
 		out.id = *in.ID
 	}
@@ -439,7 +439,7 @@ func parsePrice(text string, cur money.Currency) (int64, error) {
 
 func validateInterval(iv plan.Interval) error {
 	if err := plan.IntervalValidator(iv); err != nil {
-		return errs.Invalid("interval", "interval must be one of DAY, WEEK, MONTH, YEAR")
+		return errs.Invalid("interval", "must be one of DAY, WEEK, MONTH, YEAR")
 	}
 	return nil
 }

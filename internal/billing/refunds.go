@@ -60,7 +60,7 @@ func (s *Service) RefundPayment(ctx context.Context, in RefundInput) (*ent.Trans
 	switch in.Effect {
 	case RefundKeep, RefundAtPeriodEnd, RefundEndNow:
 	default:
-		bad = append(bad, errs.Invalid("subscriptionEffect", "subscriptionEffect must be KEEP, END_AT_PERIOD_END or END_NOW"))
+		bad = append(bad, errs.Invalid("subscriptionEffect", "must be KEEP, END_AT_PERIOD_END or END_NOW"))
 	}
 	if err := errors.Join(bad...); err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (s *Service) RefundPayment(ctx context.Context, in RefundInput) (*ent.Trans
 		cur := money.Currency(tx.Currency)
 		if in.Amount != nil {
 			if amount, err = money.ParseDecimal(*in.Amount, cur); err != nil || amount <= 0 {
-				return nil, errs.Invalid("amount", "amount must be a positive decimal in the payment's currency")
+				return nil, errs.Invalid("amount", "must be a positive decimal in the payment's currency")
 			}
 		}
 		if amount > left {

@@ -55,10 +55,10 @@ func (s *Service) reserveQuota(ctx context.Context, in ReserveInput) (ReserveRes
 		return ReserveResult{}, errs.Invalid("metric", fmt.Sprintf("unknown metric %q", in.Metric))
 	}
 	if in.Amount <= 0 {
-		return ReserveResult{}, errs.Invalid("amount", "amount must be positive")
+		return ReserveResult{}, errs.Invalid("amount", "must be positive")
 	}
 	if err := metric.CheckAmount(in.Amount); err != nil {
-		return ReserveResult{}, errs.Invalid("amount", "amount "+err.Error())
+		return ReserveResult{}, errs.Invalid("amount", err.Error())
 	}
 	ttl := in.TTL
 	if ttl == 0 {

@@ -156,10 +156,10 @@ func validateRecord(in RecordInput) error {
 		return errs.Invalid("metric", fmt.Sprintf("unknown metric %q", in.Metric))
 	}
 	if in.Amount < 0 {
-		return errs.Invalid("amount", "amount must not be negative")
+		return errs.Invalid("amount", "must not be negative")
 	}
 	if err := metric.CheckAmount(in.Amount); err != nil {
-		return errs.Invalid("amount", "amount "+err.Error())
+		return errs.Invalid("amount", err.Error())
 	}
 	if in.IdempotencyKey != nil && (*in.IdempotencyKey == "" || len(*in.IdempotencyKey) > maxUsageText) {
 		return errs.Invalid("idempotencyKey", fmt.Sprintf("idempotency key must be 1 to %d bytes", maxUsageText))
@@ -411,10 +411,10 @@ func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric
 		return QuotaCheck{}, errs.Invalid("metric", fmt.Sprintf("unknown metric %q", m))
 	}
 	if amount < 0 {
-		return QuotaCheck{}, errs.Invalid("amount", "amount must not be negative")
+		return QuotaCheck{}, errs.Invalid("amount", "must not be negative")
 	}
 	if err := metric.CheckAmount(amount); err != nil {
-		return QuotaCheck{}, errs.Invalid("amount", "amount "+err.Error())
+		return QuotaCheck{}, errs.Invalid("amount", err.Error())
 	}
 	c := s.clientFrom(ctx)
 	// One read answers both whether the user exists and what they are subscribed to.

@@ -6,7 +6,6 @@ package errs
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -91,14 +90,10 @@ func Unauthenticated(msg string) *Error { return &Error{Code: CodeUnauthenticate
 func Forbidden(msg string) *Error { return &Error{Code: CodeForbidden, Message: msg} }
 
 // Invalid reports bad input in one field (field may be empty when no single field is at fault).
-//
-// Error() already puts the field in front of the message, and clients show the message under the
-// field's label, so a message that starts with the field's name ("amount must be positive") loses
-// that word: the client sees "amount: must be positive", never "amount: amount must be positive".
+// Clients show the message under the field (and Error() puts the field in front of it), so the
+// message does not name the field again: "must be positive", not "amount must be positive"
+// (TestInvalidMessagesDoNotRepeatTheField holds every call to that).
 func Invalid(field, msg string) *Error {
-	if last := field[strings.LastIndex(field, ".")+1:]; last != "" {
-		msg = strings.TrimPrefix(msg, last+" ")
-	}
 	return &Error{Code: CodeBadUserInput, Field: field, Message: msg}
 }
 

@@ -24,7 +24,7 @@ func MonthlyMinor(minor int64, interval string) (*big.Rat, error) {
 	case "year":
 		num, den = 1, 12
 	default:
-		return nil, errs.Invalid("interval", "interval must be one of day, week, month, year")
+		return nil, errs.Invalid("interval", "must be one of day, week, month, year")
 	}
 	r := new(big.Rat).SetInt64(minor)
 	return r.Mul(r, big.NewRat(num, den)), nil

@@ -124,7 +124,7 @@ func (in CreateInput) Validate() error {
 		all = append(all, errs.Invalid("idempotencyKey", "idempotency key is required"))
 	}
 	if in.AmountMinor <= 0 {
-		all = append(all, errs.Invalid("amount", "amount must be positive"))
+		all = append(all, errs.Invalid("amount", "must be positive"))
 	}
 	if _, err := money.ParseCurrency(in.Currency); err != nil {
 		all = append(all, err)
@@ -142,7 +142,7 @@ func (in CreateInput) Validate() error {
 	}
 	for k := range in.Metadata {
 		if k == "" {
-			all = append(all, errs.Invalid("metadata", "metadata keys must not be empty"))
+			all = append(all, errs.Invalid("metadata", "keys must not be empty"))
 			break
 		}
 	}

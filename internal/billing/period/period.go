@@ -26,7 +26,7 @@ const (
 func ParseInterval(s string) (Interval, error) {
 	iv := Interval(s)
 	if !iv.Valid() {
-		return "", errs.Invalid("interval", "interval must be one of day, week, month, year")
+		return "", errs.Invalid("interval", "must be one of day, week, month, year")
 	}
 	return iv, nil
 }

@@ -92,7 +92,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.Timeout < 0 {
-		all = append(all, errs.Invalid("yookassa.timeout", "timeout must not be negative"))
+		all = append(all, errs.Invalid("yookassa.timeout", "must not be negative"))
 	}
 	return errors.Join(all...)
 }
