@@ -60,6 +60,10 @@ type Leases struct {
 	done chan struct{}
 	// flushMu makes flushes one at a time.
 	flushMu sync.Mutex
+	// txMu makes this meter's transactions (takes, renewals, flushes) one at a time: they lock
+	// the same lease rows, in orders that could otherwise deadlock (a take gives back leases a
+	// flush may be finishing). It is never held while a user's mu is acquired.
+	txMu sync.Mutex
 	// renewals are the background renewals running; Close cancels and waits for them.
 	renewals     sync.WaitGroup
 	renewCtx     context.Context
@@ -306,6 +310,7 @@ func (l *Leases) renew(u *userLeases, userID string, due map[metric.Metric]int64
 	u.mu.Unlock()
 	now := l.s.now()
 	var taken []*lease
+	l.txMu.Lock()
 	err := db.InTx(ctx, l.s.client, func(ctx context.Context, c *ent.Client) error {
 		taken = nil
 		exists, sub, err := l.s.loadUserSub(ctx, c, userID)
@@ -327,6 +332,7 @@ func (l *Leases) renew(u *userLeases, userID string, due map[metric.Metric]int64
 		}
 		return nil
 	})
+	l.txMu.Unlock()
 	l.mu.Lock()
 	stopping := l.closed
 	l.mu.Unlock()
@@ -388,8 +394,10 @@ func (l *Leases) take(ctx context.Context, u *userLeases, in CallHold, short []m
 		gave  []given
 		taken []*lease
 	)
-	// Its own transaction rather than a group commit (callTx): it locks this user's rows only, so
-	// it cannot deadlock with a flush, which locks several users' rows in one order.
+	// Its own transaction rather than a group commit (callTx): it locks this user's counters only,
+	// in metric order, as flushes (of any replica) lock theirs.
+	l.txMu.Lock()
+	defer l.txMu.Unlock()
 	err := db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
 		gave, taken = nil, nil
 		exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
@@ -704,17 +712,11 @@ func (l *Leases) Flush(ctx context.Context) error {
 		return nil
 	}
 	ctx = authz.As(ctx, authz.Billing)
+	l.txMu.Lock()
 	err := db.InTx(ctx, l.s.client, func(ctx context.Context, c *ent.Client) error {
-		if err := l.write(ctx, c, parts, now); err != nil {
-			return err
-		}
-		for _, le := range done {
-			if err := l.finish(ctx, c, le, now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return l.write(ctx, c, parts, done, now)
 	})
+	l.txMu.Unlock()
 	if err != nil {
 		l.mu.Lock()
 		l.queue = append(parts, l.queue...)
@@ -743,7 +745,7 @@ const eventsPerInsert = 200
 
 // write records the settled parts: their usage events, then per lease the counter (consumed
 // budget moves from reserved to used), the daily rollup and the live update.
-func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now time.Time) error {
+func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, done []*lease, now time.Time) error {
 	s := l.s
 	// A call's parts share its metadata: encoded once per call.
 	metas := map[*CallUsage][]byte{}
@@ -771,8 +773,7 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now
 			return fmt.Errorf("recording metered calls: %w", err)
 		}
 	}
-	type total struct{ used, covered int64 }
-	totals := map[*lease]*total{}
+	totals := map[*lease]*leaseTotal{}
 	var order []*lease
 	type rollKey struct {
 		day    time.Time
@@ -783,7 +784,7 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now
 	for _, p := range parts {
 		t := totals[p.l]
 		if t == nil {
-			t = &total{}
+			t = &leaseTotal{}
 			totals[p.l] = t
 			order = append(order, p.l)
 		}
@@ -792,39 +793,33 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now
 		at := p.at.UTC()
 		rollups[rollKey{time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC), p.l.metric, p.l.planID}] += p.amount
 	}
-	// One order for the row locks, as HoldCall takes them: by user, then metric.
+	finishing := make(map[*lease]bool, len(done))
+	for _, le := range done {
+		finishing[le] = true
+		if totals[le] == nil {
+			order = append(order, le)
+		}
+	}
+	// One order for the counters' row locks, the one takes and renewals (of every replica) use:
+	// by user, then metric; each lease's usage is moved before it is finished, so that finishing
+	// frees only what its calls did not use.
 	slices.SortFunc(order, func(a, b *lease) int {
 		if a.userID != b.userID {
 			return strings.Compare(a.userID, b.userID)
 		}
-		return slices.Index(metric.All, a.metric) - slices.Index(metric.All, b.metric)
+		if d := slices.Index(metric.All, a.metric) - slices.Index(metric.All, b.metric); d != 0 {
+			return d
+		}
+		return strings.Compare(a.id, b.id)
 	})
 	for _, le := range order {
-		t := totals[le]
-		covered := int64(0)
-		if t.covered > 0 {
-			active, err := l.free(ctx, c, le, t.covered, now)
-			if err != nil {
-				return err
-			}
-			if active {
-				covered = t.covered
-			}
-		}
-		check := unlimitedCheck(le.metric, 0, 0, 0, nil, nil)
-		if le.subID != nil {
-			used, reserved, err := l.moveUsed(ctx, c, le, t.used, covered, now)
-			if err != nil {
-				return err
-			}
-			check = makeCheck(le.metric, 0, used, reserved, le.limit, le.limited, le.start, le.end)
-		}
-		alertSub := le.subID
-		if !now.Before(le.end) {
-			alertSub = nil // the period is over: no alert for it
-		}
-		if err := s.announceUsage(ctx, c, le.userID, alertSub, t.used, check); err != nil {
+		if err := l.writeLease(ctx, c, le, totals[le], now); err != nil {
 			return err
+		}
+		if finishing[le] {
+			if err := l.finish(ctx, c, le, now); err != nil {
+				return err
+			}
 		}
 	}
 	keys := make([]rollKey, 0, len(rollups))
@@ -838,6 +833,45 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, now
 		if err := s.rollUpUsage(ctx, c, k.day, k.m, k.planID, rollups[k]); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// leaseTotal is what a lease's calls settled since the last flush: used, and the part of it the
+// lease's hold covered.
+type leaseTotal struct{ used, covered int64 }
+
+// writeLease moves what a lease's settled calls used (t, nil when none settled since the last
+// flush) from reserved to used on its counter, and announces it.
+func (l *Leases) writeLease(ctx context.Context, c *ent.Client, le *lease, t *leaseTotal, now time.Time) error {
+	if t == nil {
+		return nil
+	}
+	s := l.s
+	covered := int64(0)
+	if t.covered > 0 {
+		active, err := l.free(ctx, c, le, t.covered, now)
+		if err != nil {
+			return err
+		}
+		if active {
+			covered = t.covered
+		}
+	}
+	check := unlimitedCheck(le.metric, 0, 0, 0, nil, nil)
+	if le.subID != nil {
+		used, reserved, err := l.moveUsed(ctx, c, le, t.used, covered, now)
+		if err != nil {
+			return err
+		}
+		check = makeCheck(le.metric, 0, used, reserved, le.limit, le.limited, le.start, le.end)
+	}
+	alertSub := le.subID
+	if !now.Before(le.end) {
+		alertSub = nil // the period is over: no alert for it
+	}
+	if err := s.announceUsage(ctx, c, le.userID, alertSub, t.used, check); err != nil {
+		return err
 	}
 	return nil
 }

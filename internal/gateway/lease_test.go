@@ -74,7 +74,7 @@ func TestTwoGatewaysOnOneDatabaseNeverOverAdmit(t *testing.T) {
 	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
 		w := newWorld(t, b, nil)
 		second := st.New(t, b, st.WithEnv(map[string]string{"OPENAI_API_BASE_URLS": w.up.BaseURL(), "OPENAI_API_KEYS": upstreamKey,
-			"ENABLE_API_KEYS": "true"}), st.WithDatabaseURL(w.s.Config.DatabaseURL))
+			"ENABLE_API_KEYS": "true", "STEWARD_GATEWAY_LEASE_IDLE": "200ms"}), st.WithDatabaseURL(w.s.Config.DatabaseURL))
 		const n, calls = 100, 200
 		w.plan(t, w.user.ID, map[string]int{"REQUESTS": n})
 		status := callConcurrently(t, []*st.Server{w.s, second}, w.userKey, calls)
