@@ -464,7 +464,7 @@ func runKit(ctx context.Context, kit, work, mode, query, dsn string, st *steward
 	cmd.WaitDelay = 15 * time.Second
 	var profile chan error
 	if st.pprofAddr != "" && f.profileDir != "" {
-		secs := 2*f.warmup + 2*f.rounds*f.duration + 10
+		secs := 2*f.warmup + 2*f.rounds*f.duration + 30 // + PostGraphile's start and the checks
 		out := filepath.Join(f.profileDir, mode+"-"+query+".pprof")
 		profile = make(chan error, 1)
 		go func() { profile <- fetchProfile(ctx, st.pprofAddr, secs, out) }()
