@@ -358,7 +358,7 @@ type compareSeed struct {
 }
 
 func (s *compareSeed) String() string {
-	return fmt.Sprintf("%d users, group %s with %d members, plan %s with its share of %d subscriptions, %d audit entries",
+	return fmt.Sprintf("%d users, group %s with %d members, plan %s (of %d subscriptions in all), %d audit entries",
 		s.Users, s.GroupID, s.Members, s.PlanID, s.Subscriptions, s.Audits)
 }
 
