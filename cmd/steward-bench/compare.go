@@ -57,7 +57,7 @@ func runCompare(ctx context.Context, args []string) error {
 	fs.IntVar(&f.plans, "plans", 3, "plans to seed; three users in four subscribe to one")
 	fs.IntVar(&f.auditEntries, "audit", 10000, "audit log entries to seed")
 	fs.StringVar(&f.queries, "queries", strings.Join(compareQueryNames, ","), "queries to compare, comma separated")
-	fs.StringVar(&f.modes, "modes", "executed", "steward modes, comma separated: executed (one process, REDIS_URL set, query cache off: every request executed), replicas (two processes behind a round-robin proxy, REDIS_URL set, shared caches on)")
+	fs.StringVar(&f.modes, "modes", "executed", "steward modes, comma separated: executed (one process, REDIS_URL set, query cache off: every request executed), cached (one process, REDIS_URL set, query cache on), replicas (two processes behind a round-robin proxy, REDIS_URL set, shared caches on)")
 	fs.IntVar(&f.duration, "duration", 10, "seconds per measured round")
 	fs.IntVar(&f.rounds, "rounds", 3, "alternating rounds per query")
 	fs.IntVar(&f.warmup, "warmup", 5, "warm-up seconds per side")
@@ -76,8 +76,8 @@ func runCompare(ctx context.Context, args []string) error {
 	}
 	modes := splitList(f.modes)
 	for _, m := range modes {
-		if m != "executed" && m != "replicas" {
-			return fmt.Errorf("unknown mode %q (executed, replicas)", m)
+		if m != "executed" && m != "cached" && m != "replicas" {
+			return fmt.Errorf("unknown mode %q (executed, cached, replicas)", m)
 		}
 	}
 	if f.redisURL == "" {
@@ -147,8 +147,11 @@ func runCompare(ctx context.Context, args []string) error {
 }
 
 func modeTitle(mode string) string {
-	if mode == "replicas" {
+	switch mode {
+	case "replicas":
 		return "replicas (two steward processes behind a round-robin proxy, REDIS_URL set, shared caches on)"
+	case "cached":
+		return "cached (one steward process, REDIS_URL set, query cache on)"
 	}
 	return "executed (one steward process, REDIS_URL set, query cache off)"
 }
@@ -262,13 +265,14 @@ func startSteward(ctx context.Context, mode, dsn, redisURL string, pprof bool) (
 		return nil, err
 	}
 	args := []string{"serve", "--addr", "127.0.0.1:0"}
-	if mode == "executed" {
+	switch mode {
+	case "executed":
 		args = append(args, "--no-query-cache")
-	} else {
+	case "replicas":
 		args = append(args, "--replicas", "2")
 	}
 	p := &stewardProc{done: make(chan error, 1)}
-	if pprof && mode == "executed" { // with replicas the profile would be the proxy's
+	if pprof && mode != "replicas" { // with replicas the profile would be the proxy's
 		if p.pprofAddr, err = freeLoopbackAddr(); err != nil {
 			return nil, err
 		}
