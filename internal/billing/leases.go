@@ -256,16 +256,25 @@ func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 		}
 		lc.leases[m] = le
 	}
-	if due := l.dueForRenewal(u, in.Amounts, now); len(due) > 0 {
-		l.mu.Lock()
-		if !l.closed {
-			u.renewing, u.renewed = true, make(chan struct{})
-			l.renewals.Add(1)
-			go l.renew(u, in.UserID, due)
-		}
-		l.mu.Unlock()
-	}
+	// Only a lease running short of room is renewed from here: one near the end of its window is
+	// renewed when a call ends (SettleCall), so that the renewal's write does not compete with
+	// this call's first token.
+	l.renewAhead(u, in.UserID, l.dueForRenewal(u, in.Amounts, now, false))
 	return Call{UserID: in.UserID, leased: lc}, nil
+}
+
+// renewAhead starts renewing the due leases of u in the background. The caller holds u.mu.
+func (l *Leases) renewAhead(u *userLeases, userID string, due map[metric.Metric]int64) {
+	if len(due) == 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.closed {
+		u.renewing, u.renewed = true, make(chan struct{})
+		l.renewals.Add(1)
+		go l.renew(u, userID, due)
+	}
 }
 
 // renewWhenLeft says when a lease is renewed ahead: with under a quarter of its size left (or
@@ -273,18 +282,19 @@ func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 const renewWhenLeft = 4
 
 // dueForRenewal returns the metrics (with the amounts of a call like this one) whose leases the
-// next calls will soon find short. The caller holds u.mu.
-func (l *Leases) dueForRenewal(u *userLeases, amounts map[metric.Metric]int64, now time.Time) map[metric.Metric]int64 {
+// next calls will soon find short: under a quarter of their room left, or, byTime, past half
+// their window. The caller holds u.mu.
+func (l *Leases) dueForRenewal(u *userLeases, amounts map[metric.Metric]int64, now time.Time, byTime bool) map[metric.Metric]int64 {
 	if u.renewing || now.Before(u.renewAfter) {
 		return nil
 	}
 	var due map[metric.Metric]int64
 	for m, a := range amounts {
-		le := u.leases[m]
-		if le.size < 2*a {
-			continue // a lease of one call: near the limit, calls are held one by one
+		le := u.leases[m] // the current lease (a settling call's may have been replaced)
+		if le == nil || le.size < 2*a {
+			continue // none, or a lease of one call: near the limit, calls are held one by one
 		}
-		if le.closed || le.amount-le.held < le.size/renewWhenLeft || le.admitUntil.Sub(now) < l.cfg.Window/2 {
+		if le.closed || le.amount-le.held < le.size/renewWhenLeft || (byTime && le.admitUntil.Sub(now) < l.cfg.Window/2) {
 			if due == nil {
 				due = map[metric.Metric]int64{}
 			}
@@ -597,6 +607,7 @@ func (l *Leases) SettleCall(ctx context.Context, c Call, u CallUsage) error {
 	l.mu.Lock()
 	l.queue = append(l.queue, parts...)
 	l.mu.Unlock()
+	l.renewAhead(usr, c.UserID, l.dueForRenewal(usr, c.leased.amounts, now, true))
 	usr.mu.Unlock()
 	return nil
 }
