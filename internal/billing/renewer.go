@@ -102,31 +102,18 @@ func (r *Renewer) endTrials(ctx context.Context, now time.Time, st *RunStats) er
 		return fmt.Errorf("ending trials: %w", err)
 	}
 	st.TrialsEnded += n
-	for {
+	return r.drain(ctx, func() ([]*ent.PlanSubscription, error) {
 		due, err := r.svc.client.PlanSubscription.Query().
 			Where(plansubscription.StatusEQ(plansubscription.StatusTRIALING), plansubscription.TrialEndLTE(now),
 				plansubscription.PaidThroughNotNil(), plansubscription.CancelAtPeriodEnd(false)).
 			WithPlan().Order(ent.Asc(plansubscription.FieldTrialEnd), ent.Asc(plansubscription.FieldID)).Limit(renewBatch).All(ctx)
 		if err != nil {
-			return fmt.Errorf("finding trials to convert: %w", err)
+			return nil, fmt.Errorf("finding trials to convert: %w", err)
 		}
-		progressed := false
-		for _, sub := range due {
-			var done bool
-			err := db.InTx(ctx, r.svc.client, func(ctx context.Context, c *ent.Client) error {
-				var err error
-				done, err = r.convertTrial(ctx, c, sub, now, st)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			progressed = progressed || done
-		}
-		if len(due) < renewBatch || !progressed {
-			return nil
-		}
-	}
+		return due, nil
+	}, func(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription) (bool, error) {
+		return r.convertTrial(ctx, c, sub, now, st)
+	})
 }
 
 // convertTrial starts the first paid period of a self-serve trial at its end: the period is
@@ -159,20 +146,36 @@ func (r *Renewer) convertTrial(ctx context.Context, c *ent.Client, sub *ent.Plan
 // rollOver processes every live subscription whose period has ended, one period step at a time,
 // until none is due (a server that was down for three months catches up three periods).
 func (r *Renewer) rollOver(ctx context.Context, now time.Time, st *RunStats) error {
-	for {
+	return r.drain(ctx, func() ([]*ent.PlanSubscription, error) {
 		due, err := r.svc.client.PlanSubscription.Query().
 			Where(plansubscription.StatusIn(plansubscription.StatusACTIVE, plansubscription.StatusTRIALING, plansubscription.StatusPAST_DUE),
 				plansubscription.CurrentPeriodEndLTE(now)).
 			WithPlan().Order(ent.Asc(plansubscription.FieldCurrentPeriodEnd)).Limit(renewBatch).All(ctx)
 		if err != nil {
-			return fmt.Errorf("finding due subscriptions: %w", err)
+			return nil, fmt.Errorf("finding due subscriptions: %w", err)
+		}
+		return due, nil
+	}, func(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription) (bool, error) {
+		return r.step(ctx, c, sub, now, st)
+	})
+}
+
+// drain steps the subscriptions find returns, each in its own transaction, batch after batch,
+// until a batch is empty or moves none of them on (a step may leave one due again, a period
+// further: the next batch finds it).
+func (r *Renewer) drain(ctx context.Context, find func() ([]*ent.PlanSubscription, error),
+	step func(ctx context.Context, c *ent.Client, sub *ent.PlanSubscription) (bool, error)) error {
+	for {
+		due, err := find()
+		if err != nil {
+			return err
 		}
 		progressed := false
 		for _, sub := range due {
 			var done bool
 			err := db.InTx(ctx, r.svc.client, func(ctx context.Context, c *ent.Client) error {
 				var err error
-				done, err = r.step(ctx, c, sub, now, st)
+				done, err = step(ctx, c, sub)
 				return err
 			})
 			if err != nil {

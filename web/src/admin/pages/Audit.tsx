@@ -6,6 +6,7 @@ import { useClient, useQuery, useSubscription, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import type { AuditAction, AuditLogWhere, ConsoleAuditTailSubscription } from '../../gql/graphql';
 import { ErrorMessage, FieldError } from '../errors';
+import { Pager } from '../Pager';
 
 const AuditQuery = graphql(`
   query ConsoleAudit($first: Int, $after: Cursor, $where: AuditLogWhere) {
@@ -194,11 +195,7 @@ export function Audit() {
           </tbody>
         </table>
       </div>
-      <div className="pager">
-        <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
-        <button disabled={!result.data?.auditLogs.pageInfo.hasNextPage}
-          onClick={() => setCursors([...cursors, result.data?.auditLogs.pageInfo.endCursor ?? null])}>Older</button>
-      </div>
+      <Pager cursors={cursors} setCursors={setCursors} pageInfo={result.data?.auditLogs.pageInfo} previous="Newer" next="Older" />
     </section>
   );
 }

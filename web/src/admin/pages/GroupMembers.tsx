@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { ErrorMessage } from '../errors';
+import { Pager } from '../Pager';
 
 const Members = graphql(`
   query ConsoleGroupMembers($id: ID!, $first: Int!, $after: Cursor) {
@@ -50,11 +51,9 @@ export function GroupMembers({ groupId, groupName, onChanged }: { groupId: strin
         ))}
         {conn && users.length === 0 && <li>No members.</li>}
       </ul>
-      <div className="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous members</button>
+      <Pager cursors={cursors} setCursors={setCursors} pageInfo={conn?.pageInfo} previous="Previous members" next="Next members">
         <span className="count">{conn ? `${conn.totalCount} in all` : ''}</span>
-        <button type="button" disabled={!conn?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, conn?.pageInfo.endCursor ?? null])}>Next members</button>
-      </div>
+      </Pager>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import { ErrorMessage, FieldError, fieldErrors } from '../errors';
 import { GroupMembers } from './GroupMembers';
+import { Pager } from '../Pager';
 
 const GroupsQuery = graphql(`
   query ConsoleGroups($first: Int!, $after: Cursor) {
@@ -92,11 +93,9 @@ export function Groups() {
           </tbody>
         </table>
       </div>
-      <div className="pager">
-        <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous groups</button>
+      <Pager cursors={cursors} setCursors={setCursors} pageInfo={pageInfo} previous="Previous groups" next="Next groups">
         <span className="count">{result.data ? `${result.data.groups.totalCount} groups` : ''}</span>
-        <button disabled={!pageInfo?.hasNextPage} onClick={() => setCursors([...cursors, pageInfo?.endCursor ?? null])}>Next groups</button>
-      </div>
+      </Pager>
       <div className="columns">
         <NewGroup onCreated={reload} />
         <Why />

@@ -9,6 +9,7 @@ import { useClient, useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { RefundEffect, TransactionStatus } from '../../gql/graphql';
 import { ErrorMessage, FieldError, fieldErrors } from '../errors';
+import { Pager } from '../Pager';
 
 const PAGE = 20;
 
@@ -154,12 +155,9 @@ export function Payments() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>
+          <Pager cursors={cursors} setCursors={setCursors} pageInfo={transactions.pageInfo}>
             <span>Page {cursors.length + 1}</span>
-            <button disabled={!transactions.pageInfo.hasNextPage}
-              onClick={() => setCursors([...cursors, transactions.pageInfo.endCursor ?? null])}>Next</button>
-          </div>
+          </Pager>
         </>
       )}
     </section>

@@ -8,6 +8,7 @@ import { graphql } from '../../gql';
 import type { ConsoleMovePreviewMutation } from '../../gql/graphql';
 import { ErrorMessage } from '../errors';
 import { SpecForm, type Field } from '../form';
+import { Pager } from '../Pager';
 
 const PlanQuery = graphql(`
   query ConsolePlan($id: ID!, $first: Int!, $after: Cursor, $live: Boolean!) {
@@ -164,12 +165,7 @@ export function PlanDetail({ id }: { id: string }) {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous subscribers</button>
-            <button disabled={!subs?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, subs?.pageInfo.endCursor ?? null])}>
-              Next subscribers
-            </button>
-          </div>
+          <Pager cursors={cursors} setCursors={setCursors} pageInfo={subs?.pageInfo} previous="Previous subscribers" next="Next subscribers" />
 
           <div className="columns">
             <SpecForm key={`edit-${plan.id}`} id="plan-edit" title="Edit plan" fields={planFields} submitLabel="Save plan"

@@ -7,6 +7,7 @@ import { Link } from 'wouter';
 import { graphql } from '../../gql';
 import type { Role, UserOrderField, OrderDirection } from '../../gql/graphql';
 import { ErrorMessage } from '../errors';
+import { Pager } from '../Pager';
 
 const PAGE = 20;
 
@@ -139,12 +140,9 @@ export function Users() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>
+          <Pager cursors={cursors} setCursors={setCursors} pageInfo={users.pageInfo}>
             <span>Page {cursors.length + 1}</span>
-            <button disabled={!users.pageInfo.hasNextPage}
-              onClick={() => setCursors([...cursors, users.pageInfo.endCursor ?? null])}>Next</button>
-          </div>
+          </Pager>
         </>
       )}
     </section>
