@@ -55,7 +55,7 @@ func (User) Fields() []ent.Field {
 		// suspendedAtIsNil.
 		field.Time("suspended_at").Optional().Nillable().
 			Annotations(entgql.Skip(entgql.SkipType)),
-		field.String("suspension_reason").Optional().Nillable().MaxLen(500).
+		field.String("suspension_reason").Optional().Nillable().MaxRuneLen(500).
 			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }

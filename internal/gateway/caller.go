@@ -104,11 +104,8 @@ func (g *Gateway) forwardedUser(ctx context.Context, id, email, name string) (*e
 		}
 	} else if id != "" {
 		u, err := g.cfg.Users.User.Query().Where(user.ID(id)).Only(sys)
-		if err == nil && u.SuspendedAt != nil {
-			return nil, errs.Forbidden("this account is suspended; an administrator can reinstate it")
-		}
 		if err == nil {
-			return u, nil
+			return suspendedOr(u)
 		}
 		if !ent.IsNotFound(err) {
 			return nil, err
@@ -116,11 +113,8 @@ func (g *Gateway) forwardedUser(ctx context.Context, id, email, name string) (*e
 	}
 	if email != "" {
 		u, err := g.cfg.Users.User.Query().Where(user.Email(strings.ToLower(email))).Only(sys)
-		if err == nil && u.SuspendedAt != nil {
-			return nil, errs.Forbidden("this account is suspended; an administrator can reinstate it")
-		}
 		if err == nil {
-			return u, nil
+			return suspendedOr(u)
 		}
 		if !ent.IsNotFound(err) {
 			return nil, err
@@ -140,4 +134,12 @@ func (g *Gateway) forwardedUser(ctx context.Context, id, email, name string) (*e
 		return nil, err
 	}
 	return &ent.User{Email: email, Role: user.RolePENDING}, nil
+}
+
+// suspendedOr returns u, or the refusal of a suspended account.
+func suspendedOr(u *ent.User) (*ent.User, error) {
+	if err := authz.NotSuspended(u.SuspendedAt); err != nil {
+		return nil, err
+	}
+	return u, nil
 }

@@ -35,6 +35,10 @@ func TestSuspendAndReinstate(t *testing.T) {
 		wantCode(t, s.Query(t, cid.Token, suspendMutation, "id", admin.ID), "FORBIDDEN") // the primary admin
 		wantCode(t, s.Query(t, admin.Token, suspendMutation, "id", "no-such-user"), "NOT_FOUND")
 		wantCode(t, s.Query(t, admin.Token, suspendMutation, "id", bob.ID, "r", strings.Repeat("x", 501)), "BAD_USER_INPUT")
+		// The bound is in characters: 500 of two bytes each fit.
+		s.MustQuery(t, admin.Token, suspendMutation, "id", cid.ID, "r", strings.Repeat("я", 500))
+		s.MustQuery(t, admin.Token, `mutation($id: ID!) { reinstateUser(id: $id) { id } }`, "id", cid.ID)
+		cid.Token = st.Get(s.MustQuery(t, "", signinMutation, "e", cid.Email, "p", cid.Password), "signin.token").(string)
 		s.MustQuery(t, bob.Token, me)
 
 		d := s.MustQuery(t, admin.Token, suspendMutation, "id", bob.ID, "r", " chargeback ")

@@ -56,8 +56,8 @@ func (s *Service) authenticateOpenWebUI(ctx context.Context, credential string, 
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		return nil, errBadCredential
 	}
-	if u.SuspendedAt != nil {
-		return nil, errSuspended
+	if err := authz.NotSuspended(u.SuspendedAt); err != nil {
+		return nil, err
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), OpenWebUIToken: true}
 	if v.Role == auth.RolePending {

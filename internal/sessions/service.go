@@ -126,8 +126,8 @@ func (s *Service) Issue(ctx context.Context, userID string) (Issued, error) {
 	if err != nil {
 		return Issued{}, fmt.Errorf("loading account: %w", err)
 	}
-	if u.SuspendedAt != nil {
-		return Issued{}, errSuspended
+	if err := authz.NotSuspended(u.SuspendedAt); err != nil {
+		return Issued{}, err
 	}
 	req := auth.RequestFrom(ctx)
 	create := db.ClientFrom(ctx, s.client).Session.Create().SetUserID(userID).
@@ -153,10 +153,6 @@ func (s *Service) Issue(ctx context.Context, userID string) (Issued, error) {
 // errBadCredential is the one answer for every refused credential, so callers cannot tell a
 // revoked token from a forged one.
 var errBadCredential = errs.Unauthenticated("invalid or expired credentials")
-
-// errSuspended answers a suspended account's sign-in and API keys (internal/users/suspend.go):
-// whoever holds a valid credential of it is told why it stopped working.
-var errSuspended = errs.Forbidden("this account is suspended; an administrator can reinstate it")
 
 // Authenticate turns a bearer credential (a JWT or an sk- API key) into a Viewer with the owner's
 // current role. Revoked or expired sessions and keys, deleted users and tampered tokens are all
@@ -190,8 +186,8 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*auth.Vi
 		(row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
 		return nil, errBadCredential
 	}
-	if u.SuspendedAt != nil {
-		return nil, errSuspended // its sessions were revoked when it was suspended: belt and braces
+	if err := authz.NotSuspended(u.SuspendedAt); err != nil {
+		return nil, err // its sessions were revoked when it was suspended: belt and braces
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), SessionID: row.ID}
 	s.cache.put("s:"+row.ID, v, gen, now, row.ExpiresAt)
@@ -242,8 +238,8 @@ func (s *Service) authenticateAPIKey(ctx context.Context, secret string, now tim
 	if u == nil || (key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) {
 		return nil, errBadCredential
 	}
-	if u.SuspendedAt != nil {
-		return nil, errSuspended
+	if err := authz.NotSuspended(u.SuspendedAt); err != nil {
+		return nil, err
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role), APIKeyID: key.ID}
 	s.cache.put("k:"+hash, v, gen, now, key.ExpiresAt)
@@ -499,8 +495,8 @@ func (s *Service) Account(ctx context.Context, id string) (*auth.Viewer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("loading account: %w", err)
 	}
-	if u.SuspendedAt != nil {
-		return nil, errSuspended
+	if err := authz.NotSuspended(u.SuspendedAt); err != nil {
+		return nil, err
 	}
 	v := &auth.Viewer{UserID: u.ID, Role: auth.Role(u.Role)}
 	s.cache.put("u:"+id, v, gen, now, nil)
