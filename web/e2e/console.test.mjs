@@ -135,6 +135,8 @@ test('the audit log tails the changes just made, live', async () => {
   await live;
   await steward.gql(admin.token, 'mutation { createGroup(input: { name: "Live" }) { id } }');
   await page.locator('tr[data-action="GROUP_CREATED"]', { hasText: 'Live' }).waitFor();
+  // The tail's row can arrive before the reloaded page's list: count once the list is back too.
+  await page.locator('tr[data-action="GROUP_MEMBERS_ADDED"]').first().waitFor();
   assert.ok((await page.locator('tbody tr').count()) > before - 1);
   await page.getByRole('button', { name: 'Verify chain' }).click();
   await page.getByText(/Chain intact/).waitFor();
