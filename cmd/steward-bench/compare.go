@@ -57,7 +57,7 @@ func runCompare(ctx context.Context, args []string) error {
 	fs.IntVar(&f.plans, "plans", 3, "plans to seed; three users in four subscribe to one")
 	fs.IntVar(&f.auditEntries, "audit", 10000, "audit log entries to seed")
 	fs.StringVar(&f.queries, "queries", strings.Join(compareQueryNames, ","), "queries to compare, comma separated")
-	fs.StringVar(&f.modes, "modes", "executed", "steward modes, comma separated: executed (one process, REDIS_URL set, query cache off: every request executed), cached (one process, REDIS_URL set, query cache on), replicas (two processes behind a round-robin proxy, REDIS_URL set, shared caches on)")
+	fs.StringVar(&f.modes, "modes", "executed", "steward modes, comma separated: executed (one process, REDIS_URL set, query cache off: every request executed), cached (one process, REDIS_URL set, query cache on), replicas (two processes sharing one port, REDIS_URL set, shared caches on), replicas-proxy (the same two behind a round-robin reverse proxy)")
 	fs.IntVar(&f.duration, "duration", 10, "seconds per measured round")
 	fs.IntVar(&f.rounds, "rounds", 3, "alternating rounds per query")
 	fs.IntVar(&f.warmup, "warmup", 5, "warm-up seconds per side")
@@ -76,8 +76,8 @@ func runCompare(ctx context.Context, args []string) error {
 	}
 	modes := splitList(f.modes)
 	for _, m := range modes {
-		if m != "executed" && m != "cached" && m != "replicas" {
-			return fmt.Errorf("unknown mode %q (executed, cached, replicas)", m)
+		if m != "executed" && m != "cached" && m != "replicas" && m != "replicas-proxy" {
+			return fmt.Errorf("unknown mode %q (executed, cached, replicas, replicas-proxy)", m)
 		}
 	}
 	if f.redisURL == "" {
@@ -149,7 +149,9 @@ func runCompare(ctx context.Context, args []string) error {
 func modeTitle(mode string) string {
 	switch mode {
 	case "replicas":
-		return "replicas (two steward processes behind a round-robin proxy, REDIS_URL set, shared caches on)"
+		return "replicas (two steward processes sharing one port through SO_REUSEPORT, REDIS_URL set, shared caches on)"
+	case "replicas-proxy":
+		return "replicas-proxy (two steward processes behind a round-robin reverse proxy, REDIS_URL set, shared caches on)"
 	case "cached":
 		return "cached (one steward process, REDIS_URL set, query cache on)"
 	}
@@ -269,10 +271,12 @@ func startSteward(ctx context.Context, mode, dsn, redisURL string, pprof bool) (
 	case "executed":
 		args = append(args, "--no-query-cache")
 	case "replicas":
-		args = append(args, "--replicas", "2")
+		args = append(args, "--replicas", "2", "--balance", "port")
+	case "replicas-proxy":
+		args = append(args, "--replicas", "2", "--balance", "proxy")
 	}
 	p := &stewardProc{done: make(chan error, 1)}
-	if pprof && mode != "replicas" { // with replicas the profile would be the proxy's
+	if pprof && !strings.HasPrefix(mode, "replicas") { // the replicas are children of the process profiled
 		if p.pprofAddr, err = freeLoopbackAddr(); err != nil {
 			return nil, err
 		}

@@ -39,7 +39,9 @@ func runServe(ctx context.Context, args []string) error {
 		noQueryCache = fs.Bool("no-query-cache", false, "execute every request (the query cache off)")
 		pprofAddr    = fs.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6061)")
 		verbose      = fs.Bool("v", false, "log at info level to stderr (default: warnings only)")
-		replicas     = fs.Int("replicas", 1, "more than 1: start that many serve processes (children of this one) and spread requests over them round-robin from --addr, as a load balancer would")
+		replicas     = fs.Int("replicas", 1, "more than 1: start that many serve processes (children of this one) behind --addr, spread by --balance")
+		balance      = fs.String("balance", "port", "with --replicas: \"port\", the replicas share --addr's port (SO_REUSEPORT, Linux) and the kernel spreads connections over them, as node:cluster does for PostGraphile; \"proxy\", a round-robin reverse proxy in this process forwards every request, as a load balancer would")
+		reusePort    = fs.Bool("reuse-port", false, "listen with SO_REUSEPORT (set by --balance port for its replicas)")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -52,7 +54,13 @@ func runServe(ctx context.Context, args []string) error {
 		if *verbose {
 			child = append(child, "-v")
 		}
-		return serveReplicas(ctx, *addr, *replicas, child)
+		switch *balance {
+		case "port":
+			return serveSharedPort(ctx, *addr, *replicas, child)
+		case "proxy":
+			return serveReplicas(ctx, *addr, *replicas, child)
+		}
+		return fmt.Errorf("--balance %q: want port or proxy", *balance)
 	}
 	cfg, err := config.Load(nil, os.Getenv)
 	if err != nil {
@@ -77,7 +85,16 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer app.Close()
-	err = app.Serve(ctx, *addr, func(a string) { fmt.Fprintln(os.Stdout, "listening", a) })
+	if *reusePort {
+		ln, lerr := listenShared(ctx, *addr)
+		if lerr != nil {
+			return lerr
+		}
+		fmt.Fprintln(os.Stdout, "listening", ln.Addr().String())
+		err = app.ServeListener(ctx, ln)
+	} else {
+		err = app.Serve(ctx, *addr, func(a string) { fmt.Fprintln(os.Stdout, "listening", a) })
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -96,37 +113,12 @@ func serveReplicas(ctx context.Context, addr string, n int, args []string) error
 		targets []*url.URL
 		cmds    []*exec.Cmd
 	)
-	defer func() {
-		for _, c := range cmds {
-			_ = c.Process.Signal(os.Interrupt)
-		}
-		for _, c := range cmds {
-			_ = c.Wait()
-		}
-	}()
+	defer func() { stopReplicas(cmds) }()
 	for range n {
-		cmd := exec.Command(exe, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.StdoutPipe()
+		a, err := startReplica(exe, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &cmds)
 		if err != nil {
 			return err
 		}
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		cmds = append(cmds, cmd)
-		sc := bufio.NewScanner(out)
-		var a string
-		for sc.Scan() {
-			if v, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
-				a = v
-				break
-			}
-		}
-		if a == "" {
-			return errors.New("a replica exited during start")
-		}
-		go func() { _, _ = io.Copy(io.Discard, out) }()
 		targets = append(targets, &url.URL{Scheme: "http", Host: a})
 	}
 	transport := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 128, IdleConnTimeout: time.Minute}
@@ -149,4 +141,60 @@ func serveReplicas(ctx context.Context, addr string, n int, args []string) error
 		return err
 	}
 	return nil
+}
+
+// serveSharedPort starts n replicas of this binary's serve scenario listening on one port with
+// SO_REUSEPORT: the first on addr, the others on the port it got. No process stands between the
+// client and a replica. The replicas are this process's children, which only waits for them, so
+// that compare's CPU figure for this process covers the replicas.
+func serveSharedPort(ctx context.Context, addr string, n int, args []string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var cmds []*exec.Cmd
+	defer func() { stopReplicas(cmds) }()
+	for range n {
+		a, err := startReplica(exe, append([]string{"serve", "--reuse-port", "--addr", addr}, args...), &cmds)
+		if err != nil {
+			return err
+		}
+		addr = a
+	}
+	fmt.Fprintln(os.Stdout, "listening", addr)
+	<-ctx.Done()
+	return nil
+}
+
+// startReplica starts exe with args, adds it to cmds, and returns the address it printed as
+// "listening <addr>".
+func startReplica(exe string, args []string, cmds *[]*exec.Cmd) (string, error) {
+	cmd := exec.Command(exe, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	*cmds = append(*cmds, cmd)
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			return a, nil
+		}
+	}
+	return "", errors.New("a replica exited during start")
+}
+
+// stopReplicas interrupts the replicas and waits for them to exit.
+func stopReplicas(cmds []*exec.Cmd) {
+	for _, c := range cmds {
+		_ = c.Process.Signal(os.Interrupt)
+	}
+	for _, c := range cmds {
+		_ = c.Wait()
+	}
 }

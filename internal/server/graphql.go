@@ -132,7 +132,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.Use(&inputs.Extension{})
 	srv.Use(safeTx{entgql.Transactioner{TxOpener: d.txOpener, SkipTxFunc: singleField}})
 	srv.Use(gqllimit.ResponseLimit{Bytes: d.bounds.ResponseBytes})
-	srv.AroundFields(limitMutations(limits))
+	srv.AroundRootFields(limitMutations(limits))
 	srv.SetErrorPresenter(presentError(logger, mayIntrospect))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv, ws, nil
@@ -217,6 +217,12 @@ func wsInit(authn authenticator) transport.WebsocketInitFunc {
 	}
 }
 
+// isMutation reports whether ctx's operation is a mutation.
+func isMutation(ctx context.Context) bool {
+	oc := graphql.GetOperationContext(ctx)
+	return oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation
+}
+
 // singleField tells which mutations run without a transaction of the server's: those with one
 // field, whose domain method opens its own (or, for a lone recordUsage, shares a batch's). An
 // operation with several fields runs in one transaction that every domain method joins, so that
@@ -227,13 +233,20 @@ func singleField(op *ast.OperationDefinition) bool { return len(op.SelectionSet)
 // per-user limit; aliases and batches count once each. Callers with an API key are programs (the
 // LLM gateway metering thousands of calls for many users under one key): a key is revoked, not
 // throttled, when it is abused, as withRateLimit says for the address ceiling.
-func limitMutations(limits *ratelimit.Policy) graphql.FieldMiddleware {
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		fc := graphql.GetFieldContext(ctx)
-		if limits != nil && fc != nil && fc.Object == "Mutation" {
+//
+// It intercepts root fields only: a field interceptor would wrap every field of every answer (a
+// closure and a call per field, some 600 on a users page) to act on a handful.
+func limitMutations(limits *ratelimit.Policy) graphql.RootFieldMiddleware {
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		// RootFieldContext.Object holds the field's name, not its type's: ask the operation.
+		rc := graphql.GetRootFieldContext(ctx)
+		if limits != nil && rc != nil && isMutation(ctx) {
 			if v := auth.ViewerFrom(ctx); v != nil && v.APIKeyID == "" {
 				if err := limits.Mutation(ctx, v.UserID); err != nil {
-					return nil, err
+					// The field's own context does not exist yet: the error names its path here,
+					// and the field answers null as it would have had its resolver failed.
+					graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithField(rc.Field.Alias)), err)
+					return graphql.Null
 				}
 			}
 		}

@@ -265,6 +265,12 @@ func writeAuthError(ctx context.Context, w http.ResponseWriter, logger *slog.Log
 		writeError(w, http.StatusServiceUnavailable, errUnavailable)
 		return
 	}
+	if errors.Is(err, context.Canceled) && errors.Is(ctx.Err(), context.Canceled) {
+		// The client went away while its credential was being checked: nothing failed here, and
+		// nobody reads the answer.
+		logger.DebugContext(ctx, "request cancelled by its client during authentication")
+		return
+	}
 	logger.ErrorContext(ctx, "authenticating request", "err", err)
 	writeError(w, http.StatusInternalServerError, &errs.Error{Code: errs.CodeInternal, Message: "internal server error"})
 }

@@ -1,9 +1,15 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -87,5 +93,26 @@ func TestResponseMedia(t *testing.T) {
 		if got := responseMedia(c.accept); got != c.want {
 			t.Errorf("responseMedia(%q) = %q, want %q", c.accept, got, c.want)
 		}
+	}
+}
+
+// A client that hangs up while its credential is checked is not a server error: the 500 and
+// the ERROR line are kept for failures of steward's own.
+func TestAuthErrorOfAGoneClientIsNotLoggedAsAnError(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := httptest.NewRecorder()
+	writeAuthError(ctx, w, logger, fmt.Errorf("loading session: %w", context.Canceled))
+	if strings.Contains(logs.String(), "level=ERROR") || w.Body.Len() != 0 {
+		t.Fatalf("a cancelled client: logs %q, answer %d %q", logs.String(), w.Code, w.Body)
+	}
+
+	logs.Reset()
+	w = httptest.NewRecorder()
+	writeAuthError(context.Background(), w, logger, errors.New("loading session: disk I/O error"))
+	if !strings.Contains(logs.String(), "level=ERROR") || w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), "disk") {
+		t.Fatalf("a failure of the server's: logs %q, answer %d %q", logs.String(), w.Code, w.Body)
 	}
 }

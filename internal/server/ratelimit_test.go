@@ -127,6 +127,9 @@ func TestRateLimitRules(t *testing.T) {
 		if got := codes(r); got["RATE_LIMITED"] != 1 || len(r.Errors) != 1 {
 			t.Fatalf("codes = %v, want exactly 1 RATE_LIMITED: %s", got, r.Raw)
 		}
+		if p := r.Errors[0].Path; len(p) != 1 || p[0] != "c" {
+			t.Fatalf("error path = %v, want [c]: %s", p, r.Raw)
+		}
 		if r.Header.Get("RateLimit-Limit") != "3" || r.Header.Get("Retry-After") == "" {
 			t.Fatalf("headers = %v", r.Header)
 		}

@@ -437,15 +437,6 @@ func (a *App) Close() error {
 // Serve listens on addr until ctx is cancelled, then shuts down gracefully: it stops accepting,
 // lets running requests finish for up to 15 seconds, and closes.
 func (a *App) Serve(ctx context.Context, addr string, ready func(addr string)) error {
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		// No WriteTimeout: websocket and SSE responses stay open for as long as clients listen.
-	}
-	errc := make(chan error, 1)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
@@ -453,6 +444,20 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(addr string)) e
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	return a.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a listener the caller opened (one shared with other processes
+// through SO_REUSEPORT, say); it closes ln when it returns.
+func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		// No WriteTimeout: websocket and SSE responses stay open for as long as clients listen.
+	}
+	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	// The renewer stops with the server: its context ends when Serve returns.
 	jobCtx, stopJobs := context.WithCancel(ctx)
