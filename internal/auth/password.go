@@ -6,7 +6,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -42,6 +45,7 @@ func (h Hasher) Hash(password string) (string, error) {
 		return "", fmt.Errorf("reading salt: %w", err)
 	}
 	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, keyLen)
+	argon2Freed(p)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.MemoryKiB, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -101,6 +105,7 @@ func (h Hasher) verifyArgon2(hash, password string) (bool, error) {
 		return false, errors.New("malformed argon2id key")
 	}
 	got := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, uint32(len(want)))
+	argon2Freed(p)
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return false, ErrPasswordMismatch
 	}
@@ -112,4 +117,40 @@ func (h Hasher) params() Argon2Params {
 		return OWASPArgon2
 	}
 	return h.Params
+}
+
+// argon2ReleaseAbove is the argon2 memory from which a hash has the freed memory handed back to
+// the operating system (see argon2Freed); hashes as small as the tests' are left alone.
+const argon2ReleaseAbove = 1024 // KiB
+
+// argon2Freed is called after every argon2 hash. Each hash allocates its memory (19 MiB by
+// default) and drops it when it returns, but the Go runtime keeps freed pages until a later
+// collection and its scavenger return them, which on a quiet server can be minutes away: after
+// one sign-in an idle process would keep some 20 MB it does not use. So a hash schedules one
+// return of free memory shortly after; a burst of sign-ins shares it.
+func argon2Freed(p Argon2Params) {
+	if p.MemoryKiB >= argon2ReleaseAbove {
+		freeMemory.soon()
+	}
+}
+
+var freeMemory = &releaser{
+	schedule: func(f func()) { time.AfterFunc(time.Second, f) },
+	release:  debug.FreeOSMemory,
+}
+
+// releaser runs release once for any number of soon calls made before it runs.
+type releaser struct {
+	schedule func(func())
+	release  func()
+	pending  atomic.Bool
+}
+
+func (r *releaser) soon() {
+	if r.pending.CompareAndSwap(false, true) {
+		r.schedule(func() {
+			r.pending.Store(false)
+			r.release()
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -258,14 +259,30 @@ func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, met
 	if in.IdempotencyKey != nil {
 		q += " ON CONFLICT (idempotency_key) DO NOTHING"
 	}
-	res, err := c.ExecContext(ctx, s.rebind(q), ev.ID, ev.CreatedAt, ev.UserID, nullString(subID), string(ev.Metric),
-		ev.Amount, nullString(ev.IdempotencyKey), ev.RequestHash, nullString(in.ModelID), nullString(in.ChatID), nullBytes(meta))
-	if err != nil {
-		return RecordResult{}, fmt.Errorf("recording usage event: %w", err)
+	args := []any{ev.ID, ev.CreatedAt, ev.UserID, nullString(subID), string(ev.Metric),
+		ev.Amount, nullString(ev.IdempotencyKey), ev.RequestHash, nullString(in.ModelID), nullString(in.ChatID), nullBytes(meta)}
+	var limit int64
+	var limited bool
+	if sub != nil {
+		limit, limited = sub.limit(in.Metric)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return RecordResult{}, fmt.Errorf("recording usage event: %w", err)
-	} else if n == 0 {
+	enforce := limited && in.Enforce
+	var (
+		inserted, counted, ok bool
+		used, reserved        int64
+	)
+	if s.postgres && sub != nil && !(enforce && limit <= metric.MaxTotal && in.Amount > limit) {
+		// One round trip instead of two: on PostgreSQL each statement of the batch waits for
+		// the server, and this is the hot path of metering.
+		inserted, used, reserved, ok, err = s.insertEventCounted(ctx, c, q, args, sub, in.UserID, in.Metric, pStart, pEnd, in.Amount, limit, enforce, now)
+		counted = true
+	} else {
+		inserted, err = s.insertEvent(ctx, c, q, args)
+	}
+	if err != nil {
+		return RecordResult{}, err
+	}
+	if !inserted {
 		return s.replay(ctx, c, in, hash, now)
 	}
 	// The event went in as raw SQL (for ON CONFLICT DO NOTHING), which ent's UsageEvent hook does
@@ -281,8 +298,15 @@ func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, met
 		check := unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)
 		return RecordResult{Event: ev, Quota: check}, s.announceUsage(ctx, c, in.UserID, nil, in.Amount, check)
 	}
-	limit, limited := sub.limit(in.Metric)
-	used, reserved, ok, err := s.addUsage(ctx, c, sub, in.UserID, in.Metric, pStart, pEnd, in.Amount, limit, limited && in.Enforce, now)
+	switch {
+	case !counted:
+		used, reserved, ok, err = s.addUsage(ctx, c, sub, in.UserID, in.Metric, pStart, pEnd, in.Amount, limit, enforce, now)
+	case ok:
+	case !(enforce && limit <= metric.MaxTotal): // refused by metric.MaxTotal, as bumpCounter refuses
+		err = counterFull(in.Metric, in.Amount)
+	default:
+		used, reserved, ok, err = s.retryRefused(ctx, c, sub, in.UserID, in.Metric, pStart, pEnd, in.Amount, limit, enforce, now)
+	}
 	if err != nil {
 		return RecordResult{}, err
 	}
@@ -291,6 +315,53 @@ func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, met
 	}
 	check := makeCheck(in.Metric, 0, used, reserved, limit, limited, pStart, pEnd)
 	return RecordResult{Event: ev, Quota: check}, s.announceUsage(ctx, c, in.UserID, subID, in.Amount, check)
+}
+
+// insertEvent runs the event's insert q and reports whether it inserted a row (false: the
+// idempotency key was used before).
+func (s *Service) insertEvent(ctx context.Context, c *ent.Client, q string, args []any) (bool, error) {
+	res, err := c.ExecContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return false, fmt.Errorf("recording usage event: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("recording usage event: %w", err)
+	}
+	return n > 0, nil
+}
+
+// insertEventCounted is insertEvent and bumpCounter's update of used in one PostgreSQL statement
+// (data-modifying common table expressions): the counter moves only if the event went in, and
+// within the same bound as bumpCounter's. ok is false when the counter refused the amount (the
+// event is in then; the caller's failure rolls it back).
+func (s *Service) insertEventCounted(ctx context.Context, c *ent.Client, insert string, args []any, sub *liveSub, userID string,
+	m metric.Metric, start, end time.Time, amount, limit int64, enforce bool, now time.Time) (inserted bool, used, reserved int64, ok bool, err error) {
+	bound := metric.MaxTotal
+	if enforce && limit <= metric.MaxTotal {
+		bound = limit
+	}
+	q := "WITH ev AS (" + insert + " RETURNING 1),\nc AS (" + counterInsert +
+		"\nSELECT ?::text, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::bigint, 0, false, false, ?::timestamptz WHERE EXISTS (SELECT 1 FROM ev)\n" +
+		counterOnConflict + counterWithinLimit + counterReturning + ")\nSELECT (SELECT count(*) FROM ev), (SELECT used FROM c), (SELECT reserved FROM c)"
+	args = append(args, sub.ID, userID, string(m), start, end, amount, now, bound)
+	var n int64
+	var u, r sql.NullInt64
+	rows, err := c.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return false, 0, 0, false, fmt.Errorf("recording usage: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return false, 0, 0, false, fmt.Errorf("recording usage: %w", err)
+		}
+		return false, 0, 0, false, errors.New("recording usage: no result row")
+	}
+	if err := rows.Scan(&n, &u, &r); err != nil {
+		return false, 0, 0, false, fmt.Errorf("recording usage: %w", err)
+	}
+	return n > 0, u.Int64, r.Int64, u.Valid, rows.Err()
 }
 
 // replay answers a reused idempotency key from the stored event.
@@ -313,9 +384,11 @@ func (s *Service) replay(ctx context.Context, c *ent.Client, in RecordInput, has
 // (subscription_id, metric, period_start) makes concurrent first uses race-free. The conditional
 // variant updates only while used + reserved + amount stays within the limit, in the same
 // statement, so the database decides: no row returned means the quota would be exceeded.
-const counterUpsert = `INSERT INTO usage_counters (subscription_id, user_id, metric, period_start, period_end, used, reserved, alerted_80, alerted_100, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, false, false, ?)
-ON CONFLICT (subscription_id, metric, period_start) DO UPDATE SET used = usage_counters.used + excluded.used, reserved = usage_counters.reserved + excluded.reserved, updated_at = excluded.updated_at`
+const counterUpsert = counterInsert + "\nVALUES (?, ?, ?, ?, ?, ?, ?, false, false, ?)\n" + counterOnConflict
+
+const counterInsert = `INSERT INTO usage_counters (subscription_id, user_id, metric, period_start, period_end, used, reserved, alerted_80, alerted_100, updated_at)`
+
+const counterOnConflict = `ON CONFLICT (subscription_id, metric, period_start) DO UPDATE SET used = usage_counters.used + excluded.used, reserved = usage_counters.reserved + excluded.reserved, updated_at = excluded.updated_at`
 
 // counterWithinLimit is added to every update: the bound is the quota when it is enforced, and
 // metric.MaxTotal always, so a counter refuses rather than overflows.
@@ -365,10 +438,19 @@ func counterFull(m metric.Metric, amount int64) error {
 func (s *Service) addUsage(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, start, end time.Time,
 	amount, limit int64, enforce bool, now time.Time) (int64, int64, bool, error) {
 	used, reserved, ok, err := s.bumpCounter(ctx, c, sub.ID, userID, m, start, end, amount, 0, limit, enforce, now)
-	if err != nil || ok || !enforce || amount > limit {
+	if err != nil || ok {
 		return used, reserved, ok, err
 	}
-	// Refused: expired reservations may still hold budget that nobody will settle.
+	return s.retryRefused(ctx, c, sub, userID, m, start, end, amount, limit, enforce, now)
+}
+
+// retryRefused follows a counter's refusal of amount: expired reservations may still hold budget
+// that nobody will settle, so they are released and the amount is tried once more.
+func (s *Service) retryRefused(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, start, end time.Time,
+	amount, limit int64, enforce bool, now time.Time) (int64, int64, bool, error) {
+	if !enforce || amount > limit {
+		return 0, 0, false, nil
+	}
 	freed, err := s.expireCounterReservations(ctx, c, sub.ID, m, start, now)
 	if err != nil || freed == 0 {
 		return 0, 0, false, err

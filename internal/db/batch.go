@@ -162,15 +162,23 @@ func (b *Batcher) runOnce(batch []*batchItem) (err error) {
 		return errors.New("db: the batch's transaction opener did not attach an ent transaction")
 	}
 	client := tx.Client()
+	// open is whether the previous item's savepoint is still to be released: its release and the
+	// next item's savepoint go to the database as one statement, one round trip fewer per item.
+	open := false
 	for _, it := range batch {
 		it.err, it.committed, it.hooks = nil, false, txHooks{}
 		if err := it.ctx.Err(); err != nil {
 			it.err = err
 			continue
 		}
-		if _, err := client.ExecContext(txCtx, "SAVEPOINT batch_item"); err != nil {
+		begin := "SAVEPOINT batch_item"
+		if open {
+			begin = "RELEASE SAVEPOINT batch_item; SAVEPOINT batch_item"
+		}
+		if _, err := client.ExecContext(txCtx, begin); err != nil {
 			return fmt.Errorf("starting savepoint: %w", err)
 		}
+		open = true
 		itemCtx := context.WithValue(ent.NewTxContext(ent.NewContext(it.ctx, client), tx), hooksKey{}, &it.hooks)
 		if it.err = runItem(itemCtx, client, it.fn); it.err != nil {
 			if retryable(it.err) {
@@ -181,6 +189,8 @@ func (b *Batcher) runOnce(batch []*batchItem) (err error) {
 				return fmt.Errorf("rolling back savepoint: %w", err)
 			}
 		}
+	}
+	if open {
 		if _, err := client.ExecContext(txCtx, "RELEASE SAVEPOINT batch_item"); err != nil {
 			return fmt.Errorf("releasing savepoint: %w", err)
 		}

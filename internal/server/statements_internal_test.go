@@ -604,3 +604,61 @@ func TestCheckQuotaStatementCount(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordUsageStatementCount: a recordUsage outside a mutation's transaction goes through the
+// batcher and costs, with the credential cached: its savepoint, the subscription read, the event
+// insert and the counter update (one statement with the insert on PostgreSQL), the savepoint's
+// release and the daily rollup that the batch adds up once. Every statement is a round trip on
+// PostgreSQL and part of the single writer's turn on SQLite.
+func TestRecordUsageStatementCount(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			post, n, database, token, log := loggingServer(t, b)
+			sys := authz.AsOperator(context.Background())
+			c := database.Client
+			now := time.Now().UTC()
+			u, err := c.User.Create().SetName("Metered").SetEmail("metered@example.com").SetRole(user.RoleUSER).Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := c.Plan.Create().SetID("metered").SetName("Metered").SetPriceMinor(1000).SetCurrency("USD").SetQuotas(map[string]int64{"REQUESTS": 100}).Save(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.PlanSubscription.Create().SetUserID(u.ID).SetPlanID(p.ID).SetPriceMinor(1000).SetCurrency("USD").
+				SetStatus("ACTIVE").SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).Exec(sys); err != nil {
+				t.Fatal(err)
+			}
+			seq := 0
+			record := func() map[string]any {
+				seq++
+				return post(token, fmt.Sprintf(`mutation { recordUsage(input: {userId: %q, metric: REQUESTS, amount: 1, idempotencyKey: "k-%d", enforce: true}) { replayed quota { used limit } } }`, u.ID, seq))
+			}
+			record() // warm up: the first request of a token also records its last use
+			time.Sleep(100 * time.Millisecond)
+			var d map[string]any
+			var texts []string
+			got := fewestStatements(func() int64 {
+				log.take()
+				before := n.Load()
+				d = record()
+				k := n.Load() - before
+				if texts == nil || int64(len(texts)) > k {
+					texts = log.take()
+				}
+				return k
+			})
+			if q := d["recordUsage"].(map[string]any)["quota"].(map[string]any); q["limit"] != float64(100) || q["used"].(float64) < 2 {
+				t.Fatalf("recordUsage = %v", d)
+			}
+			want := int64(6)
+			if b == dbtest.Postgres {
+				want = 5
+			}
+			t.Logf("recordUsage: %d statements: %q", got, texts)
+			if got > want {
+				t.Fatalf("recordUsage cost %d statements, want at most %d: %q", got, want, texts)
+			}
+		})
+	}
+}
