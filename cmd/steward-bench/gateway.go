@@ -42,7 +42,7 @@ func runGateway(ctx context.Context, args []string) error {
 	levels := fs.String("concurrency", "1,200,1000", "comma-separated numbers of concurrent streams to measure")
 	chunks := fs.Int("chunks", 20, "chunks per streamed answer")
 	chunkDelay := fs.Duration("chunk-delay", 5*time.Millisecond, "delay between chunks at the upstream (a model generating)")
-	steady := fs.Bool("steady", true, "run the warm-up into the measured part without a break and let the last calls end (false: cut the calls at the end of the warm-up, as before, which makes every stream start the measured part at once on new connections)")
+	steady := fs.Bool("steady", true, "start the streams spread over one stream's length, run the warm-up into the measured part without a break and let the last calls end (false: start them together and cut them at the end of the warm-up, as before, which makes every stream start the measured part at once on new connections)")
 	traceSlow := fs.Duration("trace-slow", 0, "print where the time went for calls whose first or last token spent longer than this on the way (turns on the gateway's Server-Timing header)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -181,6 +181,9 @@ func runGateway(ctx context.Context, args []string) error {
 		l := lf
 		l.clients = c
 		l.finishCalls = *steady
+		if *steady {
+			l.stagger = min(time.Duration(*chunks)**chunkDelay, l.warmup) // one stream's length, within the warm-up
+		}
 		l.measuring = ovDirect.reset
 		ld := l // profiles and traces are of the calls through steward
 		ld.blockProfile, ld.execTrace = "", ""
@@ -197,6 +200,13 @@ func runGateway(ctx context.Context, args []string) error {
 			fmt.Printf("  database connections during the calls through steward: %d open at the end, %d opened, %d closed as surplus idle, %d waits (%s)\n",
 				db1.OpenConnections, (db1.OpenConnections-db0.OpenConnections)+int(db1.MaxIdleClosed-db0.MaxIdleClosed+db1.MaxIdleTimeClosed-db0.MaxIdleTimeClosed+db1.MaxLifetimeClosed-db0.MaxLifetimeClosed),
 				db1.MaxIdleClosed-db0.MaxIdleClosed, db1.WaitCount-db0.WaitCount, db1.WaitDuration-db0.WaitDuration)
+			for _, x := range []struct {
+				name string
+				o    *overheads
+			}{{"direct", &ovDirect}, {"through steward", &ovThrough}} {
+				n, tail := x.o.tailAtStart()
+				fmt.Printf("  %s: %d of the slowest %d first tokens (1%%) were of calls started in the measured part's first 0.5 s\n", x.name, n, tail)
+			}
 			ovDirect.printSlow(os.Stdout, "direct", d.Requests)
 			ovThrough.printSlow(os.Stdout, "through steward", g.Requests)
 		}
@@ -213,6 +223,8 @@ func runGateway(ctx context.Context, args []string) error {
 type overheads struct {
 	mu          sync.Mutex
 	first, last []time.Duration
+	// starts are the calls' start times after since.
+	starts []time.Duration
 	// since is when the measured part began; slowCalls are the traced calls over --trace-slow.
 	since     time.Time
 	slowCalls []*callTrace
@@ -223,7 +235,7 @@ type overheads struct {
 
 func (o *overheads) reset() {
 	o.mu.Lock()
-	o.first, o.last = o.first[:0], o.last[:0]
+	o.first, o.last, o.starts = o.first[:0], o.last[:0], o.starts[:0]
 	o.since, o.slowCalls, o.newConns, o.newUpstreamConns = time.Now(), nil, 0, 0
 	o.mu.Unlock()
 }
@@ -254,6 +266,30 @@ func (o *overheads) add(t0 time.Time, first, last time.Duration) {
 	}
 	o.first = append(o.first, first)
 	o.last = append(o.last, last)
+	o.starts = append(o.starts, t0.Sub(o.since))
+}
+
+// tailAtStart counts how many of the slowest 1% of first tokens belong to calls started in the
+// measured part's first half second: a tail made by the start of the measurement, not by the
+// steady load.
+func (o *overheads) tailAtStart() (atStart, tail int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	idx := make([]int, len(o.first))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return int(o.first[b] - o.first[a]) })
+	tail = max(len(idx)/100, 1)
+	if len(idx) == 0 {
+		return 0, 0
+	}
+	for _, i := range idx[:tail] {
+		if o.starts[i] < 500*time.Millisecond {
+			atStart++
+		}
+	}
+	return atStart, tail
 }
 
 // compare prints what steward adds to the first and the last token: the percentiles of the

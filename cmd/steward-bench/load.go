@@ -38,6 +38,11 @@ type loadFlags struct {
 	// its connections, so a measured part that starts after cancelled calls starts every client
 	// at the same instant on new connections, a burst that no steady load has.
 	finishCalls bool
+	// stagger spreads the clients' first calls evenly over this time (with finishCalls), so that
+	// calls of equal length do not start and run in step: 200 streams started at one instant
+	// start every following call together too, and emit every chunk together, bursts that
+	// neither a steady load nor the clients of a real deployment make.
+	stagger time.Duration
 }
 
 // register adds the load flags to fs, with clients concurrent clients by default.
@@ -120,6 +125,12 @@ func hammerSteady(ctx context.Context, name string, l loadFlags, call func(ctx c
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if l.stagger > 0 {
+				select {
+				case <-time.After(l.stagger * time.Duration(i) / time.Duration(l.clients)):
+				case <-ctx.Done():
+				}
+			}
 			for ctx.Err() == nil {
 				t0 := time.Now()
 				if !t0.Before(until) {
