@@ -42,6 +42,8 @@ func runGateway(ctx context.Context, args []string) error {
 	levels := fs.String("concurrency", "1,200,1000", "comma-separated numbers of concurrent streams to measure")
 	chunks := fs.Int("chunks", 20, "chunks per streamed answer")
 	chunkDelay := fs.Duration("chunk-delay", 5*time.Millisecond, "delay between chunks at the upstream (a model generating)")
+	steady := fs.Bool("steady", true, "start the streams spread over one stream's length, run the warm-up into the measured part without a break and let the last calls end (false: start them together and cut them at the end of the warm-up, as before, which makes every stream start the measured part at once on new connections)")
+	traceSlow := fs.Duration("trace-slow", 0, "print where the time went for calls whose first or last token spent longer than this on the way (turns on the gateway's Server-Timing header)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,6 +77,9 @@ func runGateway(ctx context.Context, args []string) error {
 	up.Set(fakeupstream.Behaviour{Chunks: parts, ChunkDelay: *chunkDelay, Stamp: true})
 	os.Setenv("OPENAI_API_BASE_URLS", up.BaseURL())
 	os.Setenv("ENABLE_API_KEYS", "true")
+	if *traceSlow > 0 {
+		os.Setenv("STEWARD_GATEWAY_SERVER_TIMING", "true")
+	}
 	tg, err := tf.open(ctx, maxConc)
 	if err != nil {
 		return err
@@ -102,6 +107,11 @@ func runGateway(ctx context.Context, args []string) error {
 	stream := func(url string, headers func(h http.Header), ov *overheads) func(ctx context.Context) error {
 		return func(ctx context.Context) error {
 			t0 := time.Now()
+			var ct *callTrace
+			if *traceSlow > 0 {
+				ct = &callTrace{t0: t0}
+				ctx = ct.attach(ctx)
+			}
 			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 			if err != nil {
 				return err
@@ -117,6 +127,9 @@ func runGateway(ctx context.Context, args []string) error {
 				raw, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 				return fmt.Errorf("HTTP %d: %s", resp.StatusCode, raw)
 			}
+			if ct != nil {
+				ct.serverTiming = resp.Header.Get("Server-Timing")
+			}
 			sc := bufio.NewScanner(resp.Body)
 			n := 0
 			var first, last time.Duration
@@ -127,12 +140,16 @@ func runGateway(ctx context.Context, args []string) error {
 					continue
 				}
 				n++
-				if o, ok := chunkOverhead(line, t0, time.Now()); ok {
+				read := time.Now()
+				if o, ok := chunkOverhead(line, t0, read); ok {
 					if stamped == 0 {
 						first = o
 					}
 					last = o
 					stamped++
+					if ct != nil {
+						ct.chunk(line, read)
+					}
 				}
 			}
 			if n < *chunks+1 {
@@ -144,7 +161,11 @@ func runGateway(ctx context.Context, args []string) error {
 			if stamped != *chunks {
 				return fmt.Errorf("%d of %d chunks carried the fake's stamps", stamped, *chunks)
 			}
-			ov.add(first, last)
+			ov.add(t0, first, last)
+			if ct != nil && ctx.Err() == nil {
+				ct.first, ct.last = first, last
+				ov.traced(ct, first > *traceSlow || last > *traceSlow)
+			}
 			return nil
 		}
 	}
@@ -159,14 +180,36 @@ func runGateway(ctx context.Context, args []string) error {
 	for _, c := range conc {
 		l := lf
 		l.clients = c
+		l.finishCalls = *steady
+		if *steady {
+			l.stagger = min(time.Duration(*chunks)**chunkDelay, l.warmup) // one stream's length, within the warm-up
+		}
 		l.measuring = ovDirect.reset
-		d := hammer(ctx, "direct to the upstream", l, direct)
+		ld := l // profiles and traces are of the calls through steward
+		ld.blockProfile, ld.execTrace = "", ""
+		d := hammer(ctx, "direct to the upstream", ld, direct)
 		l.measuring = ovThrough.reset
+		db0 := tg.DB.SQL.Stats()
 		g := hammer(ctx, "through steward /v1", l, through)
+		db1 := tg.DB.SQL.Stats()
 		d.report(os.Stdout, lf.json)
 		g.report(os.Stdout, lf.json)
 		fmt.Printf("  added at %d concurrent streams: p50 %+.2f ms, p99 %+.2f ms (whole calls: the upstream's pacing included)\n", c, g.P50ms-d.P50ms, g.P99ms-d.P99ms)
 		ovDirect.compare(os.Stdout, c, &ovThrough)
+		if *traceSlow > 0 {
+			fmt.Printf("  database connections during the calls through steward: %d open at the end, %d opened, %d closed as surplus idle, %d waits (%s)\n",
+				db1.OpenConnections, (db1.OpenConnections-db0.OpenConnections)+int(db1.MaxIdleClosed-db0.MaxIdleClosed+db1.MaxIdleTimeClosed-db0.MaxIdleTimeClosed+db1.MaxLifetimeClosed-db0.MaxLifetimeClosed),
+				db1.MaxIdleClosed-db0.MaxIdleClosed, db1.WaitCount-db0.WaitCount, db1.WaitDuration-db0.WaitDuration)
+			for _, x := range []struct {
+				name string
+				o    *overheads
+			}{{"direct", &ovDirect}, {"through steward", &ovThrough}} {
+				n, tail := x.o.tailAtStart()
+				fmt.Printf("  %s: %d of the slowest %d first tokens (1%%) were of calls started in the measured part's first 0.5 s\n", x.name, n, tail)
+			}
+			ovDirect.printSlow(os.Stdout, "direct", d.Requests)
+			ovThrough.printSlow(os.Stdout, "through steward", g.Requests)
+		}
 	}
 	return nil
 }
@@ -180,19 +223,73 @@ func runGateway(ctx context.Context, args []string) error {
 type overheads struct {
 	mu          sync.Mutex
 	first, last []time.Duration
+	// starts are the calls' start times after since.
+	starts []time.Duration
+	// since is when the measured part began; slowCalls are the traced calls over --trace-slow.
+	since     time.Time
+	slowCalls []*callTrace
+	// newConns and newUpstreamConns count the measured calls that dialed a new connection: this
+	// client's, and the gateway's to the upstream.
+	newConns, newUpstreamConns int
 }
 
 func (o *overheads) reset() {
 	o.mu.Lock()
-	o.first, o.last = o.first[:0], o.last[:0]
+	o.first, o.last, o.starts = o.first[:0], o.last[:0], o.starts[:0]
+	o.since, o.slowCalls, o.newConns, o.newUpstreamConns = time.Now(), nil, 0, 0
 	o.mu.Unlock()
 }
 
-func (o *overheads) add(first, last time.Duration) {
+// traced counts a traced call's new connections and keeps it if it was slow.
+func (o *overheads) traced(ct *callTrace, slow bool) {
 	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.since.IsZero() || ct.t0.Before(o.since) {
+		return
+	}
+	if ct.conn == "new" {
+		o.newConns++
+	}
+	if strings.Contains(ct.serverTiming, `conn;desc="new"`) {
+		o.newUpstreamConns++
+	}
+	if slow {
+		o.slowCalls = append(o.slowCalls, ct)
+	}
+}
+
+func (o *overheads) add(t0 time.Time, first, last time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.since.IsZero() || t0.Before(o.since) {
+		return // a warm-up call
+	}
 	o.first = append(o.first, first)
 	o.last = append(o.last, last)
-	o.mu.Unlock()
+	o.starts = append(o.starts, t0.Sub(o.since))
+}
+
+// tailAtStart counts how many of the slowest 1% of first tokens belong to calls started in the
+// measured part's first half second: a tail made by the start of the measurement, not by the
+// steady load.
+func (o *overheads) tailAtStart() (atStart, tail int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	idx := make([]int, len(o.first))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return int(o.first[b] - o.first[a]) })
+	tail = max(len(idx)/100, 1)
+	if len(idx) == 0 {
+		return 0, 0
+	}
+	for _, i := range idx[:tail] {
+		if o.starts[i] < 500*time.Millisecond {
+			atStart++
+		}
+	}
+	return atStart, tail
 }
 
 // compare prints what steward adds to the first and the last token: the percentiles of the

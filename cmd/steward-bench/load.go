@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"sync"
 	"syscall"
@@ -23,9 +25,24 @@ type loadFlags struct {
 	// cpuProfile, when set, records a CPU profile of the measured part (of the whole process:
 	// with an in-process server that is server and clients together).
 	cpuProfile string
+	// blockProfile and execTrace, when set, record the measured part's blocking profile (every
+	// blocking event: where goroutines waited on channels, mutexes and selects) and its execution
+	// trace (go tool trace), to find what a slow call waited for.
+	blockProfile, execTrace string
 	// measuring, when set, is called when the warm-up ends and the measured part begins, for
 	// scenarios that collect figures of their own.
 	measuring func()
+	// finishCalls runs the warm-up and the measured part as one load without a pause, measures
+	// the calls started in the measured part, and lets every call end by itself rather than
+	// cancelling it at a deadline. For long calls (streams): a call cancelled mid-answer closes
+	// its connections, so a measured part that starts after cancelled calls starts every client
+	// at the same instant on new connections, a burst that no steady load has.
+	finishCalls bool
+	// stagger spreads the clients' first calls evenly over this time (with finishCalls), so that
+	// calls of equal length do not start and run in step: 200 streams started at one instant
+	// start every following call together too, and emit every chunk together, bursts that
+	// neither a steady load nor the clients of a real deployment make.
+	stagger time.Duration
 }
 
 // register adds the load flags to fs, with clients concurrent clients by default.
@@ -35,6 +52,8 @@ func (l *loadFlags) register(fs *flag.FlagSet, clients int) {
 	fs.DurationVar(&l.warmup, "warmup", 2*time.Second, "unmeasured warm-up")
 	fs.BoolVar(&l.json, "json", false, "print the result as JSON")
 	fs.StringVar(&l.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured part to this file")
+	fs.StringVar(&l.blockProfile, "blockprofile", "", "write a blocking profile of the measured part to this file")
+	fs.StringVar(&l.execTrace, "trace", "", "write an execution trace of the measured part to this file (go tool trace)")
 }
 
 // result summarises a load run.
@@ -62,23 +81,128 @@ type result struct {
 // hammer runs call from l.clients goroutines, first for the warm-up (not measured), then for
 // l.duration, and reports throughput and latency percentiles of the measured part.
 func hammer(ctx context.Context, name string, l loadFlags, call func(ctx context.Context) error) result {
+	if l.finishCalls {
+		return hammerSteady(ctx, name, l, call)
+	}
 	if l.warmup > 0 {
 		runFor(ctx, l.clients, l.warmup, call)
 	}
 	if l.measuring != nil {
 		l.measuring()
 	}
-	if l.cpuProfile != "" {
-		f, err := os.Create(l.cpuProfile)
-		if err == nil && pprof.StartCPUProfile(f) == nil {
-			defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
-		}
-	}
+	defer startProfiles(l)()
 	cpu0 := processCPU()
 	lat, errs, firstErr, elapsed := runFor(ctx, l.clients, l.duration, call)
 	cpu := processCPU() - cpu0
+	return summarize(name, l.clients, lat, errs, firstErr, elapsed, cpu)
+}
+
+// hammerSteady is hammer with loadFlags.finishCalls: the clients call without a break from the
+// warm-up into the measured part, the calls started in the measured part are measured, and the
+// last ones are waited for rather than cut off.
+func hammerSteady(ctx context.Context, name string, l loadFlags, call func(ctx context.Context) error) result {
+	var (
+		mu        sync.Mutex
+		lat       []time.Duration
+		errs      int
+		firstErr  error
+		wg        sync.WaitGroup
+		cpu0      time.Duration
+		stopStart func()
+	)
+	start := time.Now()
+	from, until := start.Add(l.warmup), start.Add(l.warmup+l.duration)
+	measured := make(chan struct{})
+	measure := time.AfterFunc(l.warmup, func() {
+		defer close(measured)
+		if l.measuring != nil {
+			l.measuring()
+		}
+		stopStart = startProfiles(l)
+		cpu0 = processCPU()
+	})
+	for i := 0; i < l.clients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.stagger > 0 {
+				select {
+				case <-time.After(l.stagger * time.Duration(i) / time.Duration(l.clients)):
+				case <-ctx.Done():
+				}
+			}
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				if !t0.Before(until) {
+					return
+				}
+				err := call(ctx)
+				if t0.Before(from) || ctx.Err() != nil {
+					continue
+				}
+				mu.Lock()
+				if err != nil {
+					errs++
+					if firstErr == nil {
+						firstErr = err
+					}
+				} else {
+					lat = append(lat, time.Since(t0))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if measure.Stop() {
+		close(measured) // cancelled before the warm-up ended
+	}
+	<-measured
+	cpu := processCPU() - cpu0
+	if stopStart != nil {
+		stopStart()
+	}
+	// Calls start for l.duration; the last ones run on past it, so the rate is over that time.
+	return summarize(name, l.clients, lat, errs, firstErr, until.Sub(from), cpu)
+}
+
+// startProfiles starts the profiles and traces l asks for and returns the function that writes
+// them.
+func startProfiles(l loadFlags) (stop func()) {
+	var stops []func()
+	if l.cpuProfile != "" {
+		f, err := os.Create(l.cpuProfile)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			stops = append(stops, func() { pprof.StopCPUProfile(); _ = f.Close() })
+		}
+	}
+	if l.blockProfile != "" {
+		runtime.SetBlockProfileRate(1)
+		stops = append(stops, func() {
+			runtime.SetBlockProfileRate(0)
+			if f, err := os.Create(l.blockProfile); err == nil {
+				_ = pprof.Lookup("block").WriteTo(f, 0)
+				_ = f.Close()
+			}
+		})
+	}
+	if l.execTrace != "" {
+		f, err := os.Create(l.execTrace)
+		if err == nil && trace.Start(f) == nil {
+			stops = append(stops, func() { trace.Stop(); _ = f.Close() })
+		}
+	}
+	return func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+}
+
+// summarize turns measured latencies into a result.
+func summarize(name string, clients int, lat []time.Duration, errs int, firstErr error, elapsed, cpu time.Duration) result {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r := result{Scenario: name, Clients: l.clients, Duration: elapsed, Seconds: elapsed.Seconds(),
+	r := result{Scenario: name, Clients: clients, Duration: elapsed, Seconds: elapsed.Seconds(),
 		Requests: len(lat) + errs, Errors: errs}
 	if firstErr != nil {
 		r.FirstErr = firstErr.Error()

@@ -30,6 +30,10 @@ type Gateway struct {
 	// calls again within it is admitted from memory; one who calls after it waits for a new lease
 	// (one write to the database).
 	LeaseIdle time.Duration
+	// ServerTiming adds a Server-Timing header to the gateway's answers with the time each step
+	// of a call took before its answer started (STEWARD_GATEWAY_SERVER_TIMING=true; off by
+	// default, as it shows internals: for load tests such as steward-bench gateway --trace-slow).
+	ServerTiming bool
 }
 
 // DefaultGateway is the gateway without configuration.
@@ -82,6 +86,14 @@ func loadGateway(getenv func(string) string, g *Gateway) []error {
 			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: want a duration from 100ms to 10s", v))
 		} else {
 			g.LeaseIdle = d
+		}
+	}
+	if v := strings.TrimSpace(getenv("STEWARD_GATEWAY_SERVER_TIMING")); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_SERVER_TIMING=%q: want true or false", v))
+		} else {
+			g.ServerTiming = on
 		}
 	}
 	return problems

@@ -36,10 +36,12 @@ const settleTimeout = 15 * time.Second
 
 // serveCall serves one metered call.
 func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
+	t := newTiming(g.cfg.ServerTiming)
 	c, ok := g.admit(w, r)
 	if !ok {
 		return
 	}
+	t.mark("auth")
 	ctx := c.ctx
 	body, err := g.readBody(r)
 	if err != nil {
@@ -51,6 +53,7 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		apiErr.write(w)
 		return
 	}
+	t.mark("parse")
 	m, err := g.cfg.Models.Route(ctx, req.model)
 	if errs.CodeOf(err) == errs.CodeNotFound || (err == nil && !m.Active) {
 		modelNotFound(req.model).write(w)
@@ -60,6 +63,7 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		g.fail(ctx, w, err)
 		return
 	}
+	t.mark("route")
 	upstreamModel := m.Upstream
 	ups, err := g.cfg.Upstreams.For(ctx, upstreamModel)
 	if err != nil {
@@ -71,6 +75,7 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		unavailable("no connection serves the model `"+req.model+"`; an administrator must add one", 0).write(w)
 		return
 	}
+	t.mark("upstreams")
 	outBody, err := req.upstreamBody(upstreamModel)
 	if err != nil {
 		g.fail(ctx, w, err)
@@ -85,12 +90,14 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		}
 		amounts[metric.TokensOutput] = answer
 	}
+	t.mark("count")
 	meterCtx := authz.As(ctx, authz.Gateway)
 	call, err := g.cfg.Meter.HoldCall(meterCtx, billing.CallHold{UserID: c.userID, Amounts: amounts, TTL: g.cfg.HoldTTL})
 	if err != nil {
 		g.fail(ctx, w, err)
 		return
 	}
+	t.mark("hold")
 	// From here on the hold is settled or released whatever happens, on a context the client's
 	// departure does not cancel.
 	settled := false
@@ -104,7 +111,7 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 			g.logger.ErrorContext(ctx, "releasing a gateway call's quota hold (it expires by itself)", "err", err)
 		}
 	}()
-	a, err := g.forward(r.Context(), ups, k.path(), outBody, req.stream)
+	a, err := g.forward(r.Context(), ups, k.path(), outBody, req.stream, t)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return
@@ -119,6 +126,7 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		g.relayFailure(ctx, w, a)
 		return
 	}
+	t.header(w.Header())
 	var out outcome
 	if req.stream {
 		idle := a.upstream.Timeout

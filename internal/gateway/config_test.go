@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -93,4 +94,38 @@ func TestAStalledUpstreamStreamIsGivenUpAfterItsTimeout(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	w.wantQuota(t, w.user.ID, map[string]int64{"REQUESTS": 1, "TOKENS_OUTPUT": 2})
+}
+
+func TestServerTimingShowsTheStepsOnlyWhenTurnedOn(t *testing.T) {
+	steps := []string{"start;desc=", "auth;dur=", "route;dur=", "hold;dur=", "upconn;dur=", "upfirstbyte;dur=", `conn;desc="`}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want bool
+	}{
+		{"off by default", nil, false},
+		{"on", map[string]string{"STEWARD_GATEWAY_SERVER_TIMING": "true"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite, tc.env)
+			w.plan(t, w.user.ID, roomy)
+			for _, stream := range []bool{false, true} {
+				resp := w.post(t, "/v1/chat/completions", w.userKey, chat(stream))
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				got := resp.Header.Get("Server-Timing")
+				if !tc.want {
+					if got != "" {
+						t.Errorf("stream=%t: Server-Timing %q, want none (it shows internals)", stream, got)
+					}
+					continue
+				}
+				for _, s := range steps {
+					if !strings.Contains(got, s) {
+						t.Errorf("stream=%t: Server-Timing %q lacks %q", stream, got, s)
+					}
+				}
+			}
+		})
+	}
 }

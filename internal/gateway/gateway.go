@@ -97,6 +97,9 @@ type Config struct {
 	Now       func() time.Time
 	// Metrics registers the gateway's Prometheus series; nil records none.
 	Metrics prometheus.Registerer
+	// ServerTiming adds a Server-Timing header to answers, with the time each step took before
+	// the answer started (STEWARD_GATEWAY_SERVER_TIMING; for load tests: it shows internals).
+	ServerTiming bool
 }
 
 // UnknownUserPolicy is what happens to a forwarded user that steward does not know.

@@ -51,15 +51,24 @@ func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *r
 		if len(line) > 0 || err == nil {
 			trimmed := bytes.TrimRight(line, "\r\n")
 			if len(trimmed) == 0 {
-				// An event ends: pass the blank line on and flush, unless the event was left out.
+				// An event ends: pass the blank line on, unless the event was left out, and flush,
+				// unless the whole next event has already arrived: then what is pending is flushed
+				// with it, one write for events that arrived together (a provider, or a gateway
+				// catching up, sending several at once), and nothing waits for the upstream.
 				if !skip && pending {
-					if _, werr := w.Write(line); werr != nil || rc.Flush() != nil {
+					if _, werr := w.Write(line); werr != nil {
+						out.interrupted = true
+						break
+					}
+				}
+				skip = false
+				if pending && !eventBuffered(br) {
+					if rc.Flush() != nil {
 						out.interrupted = true
 						break
 					}
 					pending = false
 				}
-				skip = false
 			} else {
 				if data, ok := bytes.CutPrefix(trimmed, []byte("data:")); ok {
 					data = bytes.TrimSpace(data)
@@ -150,6 +159,17 @@ func (g *Gateway) readChunk(data []byte, req *request, out *outcome, text *strin
 		return len(c.Choices) == 0 && !req.clientUsage
 	}
 	return false
+}
+
+// eventBuffered reports whether a whole event (up to its blank line) has already been read from
+// the upstream, so that relaying it cannot wait for the upstream.
+func eventBuffered(br *bufio.Reader) bool {
+	n := br.Buffered()
+	if n == 0 {
+		return false
+	}
+	next, _ := br.Peek(n)
+	return bytes.Contains(next, []byte("\n\n")) || bytes.Contains(next, []byte("\n\r\n"))
 }
 
 // readLine reads one line, however long, up to maxEventLine.

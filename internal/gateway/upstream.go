@@ -89,10 +89,10 @@ var errNoUpstream = errors.New("no upstream answered")
 // status below 500. A connection failure, a timeout before the headers or a 5xx fails over to
 // the next: nothing has reached the client yet, so trying again is safe. The last upstream's 5xx
 // is returned as it is. ctx is the client's: when it ends, the upstream call ends.
-func (g *Gateway) forward(ctx context.Context, ups []Upstream, path string, body []byte, stream bool) (*attempt, error) {
+func (g *Gateway) forward(ctx context.Context, ups []Upstream, path string, body []byte, stream bool, t *timing) (*attempt, error) {
 	var lastErr error
 	for i, up := range ups {
-		a, err := g.try(ctx, up, path, body, stream)
+		a, err := g.try(ctx, up, path, body, stream, t)
 		if ctx.Err() != nil {
 			if a != nil {
 				a.cancel()
@@ -117,7 +117,7 @@ func (g *Gateway) forward(ctx context.Context, ups []Upstream, path string, body
 }
 
 // try makes one upstream call and waits for its headers within the upstream's timeout.
-func (g *Gateway) try(ctx context.Context, up Upstream, path string, body []byte, stream bool) (*attempt, error) {
+func (g *Gateway) try(ctx context.Context, up Upstream, path string, body []byte, stream bool, t *timing) (*attempt, error) {
 	callCtx, cancel := context.WithCancel(ctx)
 	timeout := up.Timeout
 	if timeout <= 0 {
@@ -141,7 +141,7 @@ func (g *Gateway) try(ctx context.Context, up Upstream, path string, body []byte
 		req.Header.Set("Authorization", "Bearer "+up.Key)
 	}
 	start := time.Now()
-	resp, err := g.client.Do(req)
+	resp, err := g.client.Do(t.trace(req))
 	stopped := timer.Stop()
 	if err == nil {
 		g.metrics.observeUpstream(up.ID, time.Since(start))

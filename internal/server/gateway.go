@@ -41,7 +41,7 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: upstreams, Users: client, Accounts: authn, Preload: configured,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,
 		UnknownUsers: gateway.UnknownUserPolicy(g.UnknownUsers), CreatePending: register, Logger: logger, Now: opts.Now,
-		Metrics: registry,
+		Metrics: registry, ServerTiming: g.ServerTiming,
 	})
 	if err != nil {
 		meter.Close()
