@@ -119,6 +119,12 @@ func activeAt(sc scope, t time.Time, args []any) (string, []any) {
 // replaced, less those that were paused (lost when the pause started), plus the pauses that
 // started in the range (a pause row created at its paused_at; a paused row moved onto a new price
 // keeps the earlier paused_at).
+//
+// A continued row keeps its trial_end, so a trial is counted on one row of its chain only: the
+// row that held the subscription when the trial ended (created by then, ended after), or the last
+// one when the chain ended by then (nothing replaced it). Earlier rows of the chain were replaced
+// by the trial's end, later ones were created after it. The trial converted when that row went on
+// past the trial's end.
 func (s *Service) counts(ctx context.Context, sc scope, o *Overview, start time.Time) error {
 	var (
 		args []any
@@ -148,9 +154,10 @@ func (s *Service) counts(ctx context.Context, sc scope, o *Overview, start time.
  (SELECT COUNT(*) FROM plan_subscriptions WHERE ended_at >= ? AND ended_at < ? AND replaced_by_id IS NULL` + c[1] + `)
  - (SELECT COUNT(*) FROM plan_subscriptions WHERE paused_at IS NOT NULL AND ended_at >= ? AND ended_at < ? AND replaced_by_id IS NULL` + c[4] + `)
  + (SELECT COUNT(*) FROM plan_subscriptions WHERE paused_at >= ? AND paused_at < ? AND paused_at = created_at` + c[5] + `),
- (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end >= ? AND trial_end < ? AND complimentary = ?` + c[2] + `),
+ (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end >= ? AND trial_end < ? AND complimentary = ?` + c[2] + `
+   AND created_at <= trial_end AND (ended_at IS NULL OR ended_at > trial_end OR replaced_by_id IS NULL)),
  (SELECT COUNT(*) FROM plan_subscriptions WHERE trial_end >= ? AND trial_end < ? AND complimentary = ?` + c[3] + `
-   AND (ended_at IS NULL OR ended_at > trial_end OR replaced_by_id IS NOT NULL)),
+   AND created_at <= trial_end AND (ended_at IS NULL OR ended_at > trial_end)),
  ` + startSQL + `,
  ` + endSQL
 	return s.query(ctx, q, args, func(rows *sql.Rows) error {
