@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -23,15 +25,30 @@ func init() {
 // checkpointEvery is how often the write-ahead log is copied into the database file.
 const checkpointEvery = 250 * time.Millisecond
 
+// walResetFrames is the length of the write-ahead log, in frames (pages of the database), past
+// which the checkpointer resets it: 16,384 frames are 64 MiB at SQLite's default 4 KiB page.
+const walResetFrames = 16384
+
+// resetWait bounds how long a reset waits for readers still using the log, while it holds the
+// write gate: writers queue behind it meanwhile, so it gives up long before BusyTimeout.
+const resetWait = time.Second
+
 // startCheckpointer copies SQLite's write-ahead log into the database file in the background
-// until stop is called (stop waits for a checkpoint in progress).
+// until stop is called (stop waits for a checkpoint in progress). gate is the database's write
+// gate (see writeGate).
 //
 // SQLite checkpoints by default inside the commit that takes the log past 1,000 pages, so one
 // writer in every few hundred pays for copying all of it while holding the only write lock and
 // every other writer waits (measured: 9% of recordUsage's CPU, 15% of its throughput). A PASSIVE
 // checkpoint from another connection copies what no reader still needs, without blocking writers
 // or readers; SQLite still checkpoints on the last close and recovers the log on the next open.
-func startCheckpointer(db *sql.DB) (stop func()) {
+//
+// A PASSIVE checkpoint never shortens the log, though: SQLite starts writing the log from its
+// beginning again only when a write transaction begins while every frame is already copied, and
+// under writes back to back (a bulk load, a busy gateway) each checkpoint finishes after the next
+// commit has appended more, so the log grew by gigabytes a minute. Past walResetFrames the
+// checkpointer therefore resets it (see resetWAL) between two write transactions.
+func startCheckpointer(db *sql.DB, gate *writeGate) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -44,7 +61,7 @@ func startCheckpointer(db *sql.DB) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)") // best effort: the next tick retries
+				_ = checkpoint(ctx, db, gate, walResetFrames) // best effort: the next tick retries
 			}
 		}
 	}()
@@ -52,4 +69,53 @@ func startCheckpointer(db *sql.DB) (stop func()) {
 		cancel()
 		wg.Wait()
 	}
+}
+
+// checkpoint runs one PASSIVE checkpoint, then resets the log when it is still limit frames long
+// or more.
+func checkpoint(ctx context.Context, db *sql.DB, gate *writeGate, limit int) error {
+	var busy, frames, copied int
+	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
+		return err
+	}
+	if frames < limit {
+		return nil
+	}
+	return resetWAL(ctx, db, gate)
+}
+
+// errWALBusy reports a reset that readers of older snapshots kept from finishing.
+var errWALBusy = errors.New("db: the write-ahead log is still read; resetting it later")
+
+// resetWAL copies the whole write-ahead log into the database and truncates it to nothing. It
+// takes a turn in the write gate, so that no steward transaction is open while it runs (a
+// TRUNCATE checkpoint also takes SQLite's write lock, which stops writes that bypass the gate),
+// and waits resetWait at most for readers of older snapshots to finish; a reset that cannot
+// finish is retried at the next tick.
+func resetWAL(ctx context.Context, db *sql.DB, gate *writeGate) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	release, err := gate.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", resetWait.Milliseconds())); err != nil {
+		return err
+	}
+	defer func() {
+		// The connection returns to the pool: give it back the busy timeout of every other one.
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", BusyTimeout.Milliseconds()))
+	}()
+	var busy, frames, copied int
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return errWALBusy
+	}
+	return nil
 }
