@@ -463,9 +463,9 @@ var (
 				Columns: []*schema.Column{PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[19], PlanSubscriptionsColumns[1]},
 			},
 			{
-				Name:    "plansubscription_paused_at_ended_at",
+				Name:    "plansubscription_paused",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[11]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[1], PlanSubscriptionsColumns[9], PlanSubscriptionsColumns[19]},
 			},
 		},
 	}
