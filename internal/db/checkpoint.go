@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -31,7 +32,12 @@ const walResetFrames = 16384
 
 // resetWait bounds how long a reset waits for readers still using the log, while it holds the
 // write gate: writers queue behind it meanwhile, so it gives up long before BusyTimeout.
-const resetWait = time.Second
+const resetWait = 500 * time.Millisecond
+
+// maxResetBackoff is the longest pause between two resets that readers kept from finishing: a
+// long reader (an export, a backup) then holds writers up for resetWait in every such pause at
+// most, and the log goes on growing meanwhile, as it did before resets.
+const maxResetBackoff = 30 * time.Second
 
 // startCheckpointer copies SQLite's write-ahead log into the database file in the background
 // until stop is called (stop waits for a checkpoint in progress). gate is the database's write
@@ -47,7 +53,8 @@ const resetWait = time.Second
 // beginning again only when a write transaction begins while every frame is already copied, and
 // under writes back to back (a bulk load, a busy gateway) each checkpoint finishes after the next
 // commit has appended more, so the log grew by gigabytes a minute. Past walResetFrames the
-// checkpointer therefore resets it (see resetWAL) between two write transactions.
+// checkpointer therefore resets it (see resetWAL) between two write transactions, backing off
+// when readers keep a reset from finishing.
 func startCheckpointer(db *sql.DB, gate *writeGate) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -56,12 +63,27 @@ func startCheckpointer(db *sql.DB, gate *writeGate) (stop func()) {
 		defer wg.Done()
 		tick := time.NewTicker(checkpointEvery)
 		defer tick.Stop()
+		var (
+			backoff   time.Duration
+			notBefore time.Time // no reset before then: the last one was kept from finishing
+		)
 		for {
 			select {
 			case <-ctx.Done():
 				return
-			case <-tick.C:
-				_ = checkpoint(ctx, db, gate, walResetFrames) // best effort: the next tick retries
+			case now := <-tick.C:
+				limit := walResetFrames
+				if now.Before(notBefore) {
+					limit = math.MaxInt
+				}
+				// Best effort: the next tick retries.
+				switch reset, err := checkpoint(ctx, db, gate, limit); {
+				case errors.Is(err, errWALBusy):
+					backoff = min(max(2*backoff, time.Second), maxResetBackoff)
+					notBefore = now.Add(backoff)
+				case reset:
+					backoff = 0
+				}
 			}
 		}
 	}()
@@ -72,16 +94,19 @@ func startCheckpointer(db *sql.DB, gate *writeGate) (stop func()) {
 }
 
 // checkpoint runs one PASSIVE checkpoint, then resets the log when it is still limit frames long
-// or more.
-func checkpoint(ctx context.Context, db *sql.DB, gate *writeGate, limit int) error {
+// or more. reset reports a reset that finished.
+func checkpoint(ctx context.Context, db *sql.DB, gate *writeGate, limit int) (reset bool, err error) {
 	var busy, frames, copied int
 	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
-		return err
+		return false, err
 	}
 	if frames < limit {
-		return nil
+		return false, nil
 	}
-	return resetWAL(ctx, db, gate)
+	if err := resetWAL(ctx, db, gate); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // errWALBusy reports a reset that readers of older snapshots kept from finishing.

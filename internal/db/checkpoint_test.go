@@ -26,13 +26,18 @@ func TestCheckpointResetsLongLog(t *testing.T) {
 		limit int
 		// holdGate keeps a write transaction's turn in the gate while the checkpoint runs.
 		holdGate bool
-		wantErr  error
-		wantWAL  bool // the log still holds frames afterwards
+		// holdReader keeps a read transaction open on a snapshot older than the writes' end.
+		holdReader bool
+		wantReset  bool
+		wantErr    error
+		wantWAL    bool // the log still holds frames afterwards
 	}{
 		{name: "under the limit: copied, not reset", limit: 1 << 20, wantWAL: true},
-		{name: "past the limit: reset to nothing", limit: 100, wantWAL: false},
+		{name: "past the limit: reset to nothing", limit: 100, wantReset: true, wantWAL: false},
 		{name: "past the limit, a transaction in the gate: waits its turn", limit: 100, holdGate: true,
 			wantErr: context.DeadlineExceeded, wantWAL: true},
+		{name: "past the limit, an old reader: gives up", limit: 100, holdReader: true,
+			wantErr: errWALBusy, wantWAL: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,6 +52,23 @@ func TestCheckpointResetsLongLog(t *testing.T) {
 			if _, err := d.SQL.ExecContext(ctx, "CREATE TABLE blobs (b BLOB)"); err != nil {
 				t.Fatal(err)
 			}
+			if tt.holdReader {
+				// A deferred BEGIN by hand: the DSN makes database/sql's transactions IMMEDIATE,
+				// which would take the write lock.
+				conn, err := d.SQL.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				var n int
+				if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+					t.Fatal(err)
+				}
+				defer conn.ExecContext(ctx, "ROLLBACK") //nolint:errcheck
+				if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM blobs").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+			}
 			for range 200 { // a page each, one transaction each
 				if _, err := d.SQL.ExecContext(ctx, "INSERT INTO blobs VALUES (zeroblob(4000))"); err != nil {
 					t.Fatal(err)
@@ -60,10 +82,15 @@ func TestCheckpointResetsLongLog(t *testing.T) {
 				}
 				defer release()
 			}
-			cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+			wait := 200 * time.Millisecond // for the gate only: the reader case fails after resetWait
+			if tt.holdReader {
+				wait = 10 * resetWait
+			}
+			cctx, cancel := context.WithTimeout(ctx, wait)
 			defer cancel()
-			if err := checkpoint(cctx, d.SQL, gate, tt.limit); !errors.Is(err, tt.wantErr) {
-				t.Fatalf("checkpoint: got %v, want %v", err, tt.wantErr)
+			reset, err := checkpoint(cctx, d.SQL, gate, tt.limit)
+			if !errors.Is(err, tt.wantErr) || reset != tt.wantReset {
+				t.Fatalf("checkpoint: got %v, %v, want %v, %v", reset, err, tt.wantReset, tt.wantErr)
 			}
 			if got := walSize(t, path) > 0; got != tt.wantWAL {
 				t.Errorf("log holds frames afterwards: got %v, want %v", got, tt.wantWAL)
