@@ -12,13 +12,23 @@ import (
 	"github.com/mattn/go-sqlite3"
 )
 
-// sqliteDriver is go-sqlite3 with automatic checkpoints turned off on every connection; the
-// database's checkpointer does them instead.
+// sqliteDriver is go-sqlite3 with automatic checkpoints turned off on every connection (the
+// database's checkpointer does them instead) and reads through a memory map (see mmapSize).
 const sqliteDriver = "sqlite3_steward"
+
+// mmapSize is how much of the database file each connection reads through a memory map rather
+// than a read call per page. A connection's page cache holds 2 MB, so a report over a large table
+// (revenue analytics at 100,000 subscriptions and 1,000,000 usage events) otherwise spends about
+// as much CPU in those calls as in SQLite itself. The map shares the operating system's page
+// cache; it costs address space, not memory.
+const mmapSize = 1 << 30
 
 func init() {
 	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil)
+		if _, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil); err != nil {
+			return err
+		}
+		_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapSize), nil)
 		return err
 	}})
 }
