@@ -463,9 +463,9 @@ var (
 				Columns: []*schema.Column{PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[19], PlanSubscriptionsColumns[1]},
 			},
 			{
-				Name:    "plansubscription_paused_at_ended_at",
+				Name:    "plansubscription_paused",
 				Unique:  false,
-				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[11]},
+				Columns: []*schema.Column{PlanSubscriptionsColumns[21], PlanSubscriptionsColumns[11], PlanSubscriptionsColumns[1], PlanSubscriptionsColumns[9], PlanSubscriptionsColumns[19]},
 			},
 		},
 	}
@@ -615,9 +615,9 @@ var (
 				Columns: []*schema.Column{TransactionsColumns[3], TransactionsColumns[1]},
 			},
 			{
-				Name:    "transaction_status_created_at",
+				Name:    "transaction_status_created_at_amounts",
 				Unique:  false,
-				Columns: []*schema.Column{TransactionsColumns[8], TransactionsColumns[1]},
+				Columns: []*schema.Column{TransactionsColumns[8], TransactionsColumns[1], TransactionsColumns[7], TransactionsColumns[6], TransactionsColumns[17]},
 			},
 			{
 				Name:    "transaction_plan_id_status_created_at",
@@ -715,9 +715,9 @@ var (
 				Columns: []*schema.Column{UsageEventsColumns[2], UsageEventsColumns[1]},
 			},
 			{
-				Name:    "usageevent_created_at_metric",
+				Name:    "usageevent_created_at_metric_amount",
 				Unique:  false,
-				Columns: []*schema.Column{UsageEventsColumns[1], UsageEventsColumns[4]},
+				Columns: []*schema.Column{UsageEventsColumns[1], UsageEventsColumns[4], UsageEventsColumns[5]},
 			},
 			{
 				Name:    "usageevent_subscription_id_metric",

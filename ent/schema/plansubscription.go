@@ -105,8 +105,10 @@ func (PlanSubscription) Indexes() []ent.Index {
 		// in a range, as index-only counts.
 		index.Fields("created_at", "replaces_id").StorageKey("plansubscription_created_replaces"),
 		index.Fields("ended_at", "replaced_by_id", "created_at").StorageKey("plansubscription_ended_replaced"),
-		// Pauses are few: "paused at T" and "paused in [from, to)" read this small range only.
-		index.Fields("paused_at", "ended_at"),
+		// Pauses are few: "paused at T", "paused in [from, to)" and "lost while paused" read this
+		// small range only, and from the index alone (the other columns they test follow).
+		index.Fields("paused_at", "ended_at", "created_at", "trial_end", "replaced_by_id").
+			StorageKey("plansubscription_paused"),
 	}
 }
 

@@ -52,7 +52,10 @@ func (Transaction) Fields() []ent.Field {
 func (Transaction) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("user_id", "created_at"),
-		index.Fields("status", "created_at"),
+		// The amounts make the analytics' revenue of partial days an index-only sum.
+		// (PostgreSQL cuts names at 63 bytes: the generated one would be longer.)
+		index.Fields("status", "created_at", "currency", "amount_minor", "refunded_minor").
+			StorageKey("transaction_status_created_at_amounts"),
 		index.Fields("plan_id", "status", "created_at"),
 		index.Fields("created_at"),
 	}

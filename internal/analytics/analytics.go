@@ -122,9 +122,10 @@ type Overview struct {
 	// within the range count in the numerator, as the definition says, so it can exceed 1.
 	ChurnRate float64
 	// TrialsEnded counts trials of subscriptions that are not complimentary whose trial ended
-	// in [From, At); TrialsConverted those of them that did not end with the trial (they went on
-	// to pay, or the customer moved to another plan). TrialConversionRate is their quotient
-	// (4 decimals), 0 when no trial ended.
+	// in [From, At), once each however many linked rows carried the trial (a plan change, a
+	// pause or a new price continues it); TrialsConverted those of them whose subscription went
+	// on past the trial's end (paying, or on another plan). TrialConversionRate is their
+	// quotient (4 decimals), 0 when no trial ended.
 	TrialsEnded, TrialsConverted int
 	TrialConversionRate          float64
 	// Revenue sums SUCCEEDED transactions created in the range, and what partially refunded ones

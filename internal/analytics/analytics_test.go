@@ -388,3 +388,75 @@ func TestErrors(t *testing.T) {
 		t.Errorf("New(Config{}) error = %v, want a configuration error", err)
 	}
 }
+
+// TestTrialsCountedOnce checks trial conversion on chains of linked rows: a continued row keeps
+// the trial's end, so each chain below is one trial, counted on the row that held it when it
+// ended. Over [2025-01-01, 2025-04-01) at fixtureNow (2025-03-15 12:00):
+//
+//	T  plan change in the trial (Jan 5), goes on past it (Jan 15)          ended, converted
+//	U  continued onto a new price at the trial's end (Feb 15), goes on     ended, converted
+//	V  plan change after the trial (Mar 1)                                 ended, converted
+//	W  plan change in the trial (Jan 5), then ended with it (Jan 15)       ended, not converted
+//	X  canceled in the trial (Feb 5)                                       ended, not converted
+//
+// 5 trials, 3 converted (counting every row would give 9 and 7).
+func TestTrialsCountedOnce(t *testing.T) {
+	type row struct {
+		id, replaces, replacedBy string
+		created, trialEnd        time.Time
+		ended                    *time.Time
+	}
+	ptr := func(t time.Time) *time.Time { return &t }
+	jan := func(d int) time.Time { return date(2025, 1, d, 0, 0, 0) }
+	feb := func(d int) time.Time { return date(2025, 2, d, 0, 0, 0) }
+	rows := []row{
+		{id: "t1", replacedBy: "t2", created: jan(1), trialEnd: jan(15), ended: ptr(jan(5))},
+		{id: "t2", replaces: "t1", created: jan(5), trialEnd: jan(15)},
+		{id: "u1", replacedBy: "u2", created: feb(1), trialEnd: feb(15), ended: ptr(feb(15))},
+		{id: "u2", replaces: "u1", created: feb(15), trialEnd: feb(15)},
+		{id: "v1", replacedBy: "v2", created: jan(1), trialEnd: jan(15), ended: ptr(date(2025, 3, 1, 0, 0, 0))},
+		{id: "v2", replaces: "v1", created: date(2025, 3, 1, 0, 0, 0), trialEnd: jan(15)},
+		{id: "w1", replacedBy: "w2", created: jan(1), trialEnd: jan(15), ended: ptr(jan(5))},
+		{id: "w2", replaces: "w1", created: jan(5), trialEnd: jan(15), ended: ptr(jan(15))},
+		{id: "x1", created: feb(1), trialEnd: feb(15), ended: ptr(feb(5))},
+	}
+	type trials struct {
+		ended, converted int
+		rate             float64
+	}
+	want := trials{5, 3, 0.6}
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := dbtest.NewDB(t, b)
+			ctx := authz.AsOperator(context.Background())
+			d.Client.Plan.Create().SetID("basic").SetName("basic").SetCurrency("RUB").SetPriceMinor(100000).
+				SetInterval(plan.IntervalMONTH).SaveX(ctx)
+			for _, r := range rows {
+				status := plansubscription.StatusACTIVE
+				if r.ended != nil {
+					status = plansubscription.StatusCANCELED
+				}
+				c := d.Client.PlanSubscription.Create().SetID(r.id).SetUserID("u-" + r.id[:1]).SetPlanID("basic").
+					SetStatus(status).SetPriceMinor(100000).SetCurrency("RUB").SetInterval(plansubscription.IntervalMONTH).
+					SetCreatedAt(r.created).SetPeriodAnchor(r.created).SetCurrentPeriodStart(r.created).
+					SetCurrentPeriodEnd(r.created.AddDate(0, 1, 0)).SetTrialEnd(r.trialEnd).SetNillableEndedAt(r.ended)
+				if r.replaces != "" {
+					c.SetReplacesID(r.replaces)
+				}
+				if r.replacedBy != "" {
+					c.SetReplacedByID(r.replacedBy)
+				}
+				c.SaveX(ctx)
+			}
+			s := newService(t, d, d.Client)
+			o, err := s.Overview(adminCtx(), jan(1), date(2025, 4, 1, 0, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := trials{o.TrialsEnded, o.TrialsConverted, o.TrialConversionRate}
+			if got != want {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}

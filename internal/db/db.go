@@ -116,7 +116,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	d := &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes, stopCheckpoints: func() {}}
 	if dia == dialect.SQLite {
-		d.stopCheckpoints = startCheckpointer(sqlDB)
+		d.stopCheckpoints = startCheckpointer(sqlDB, gate)
 	}
 	return d, nil
 }

@@ -21,7 +21,9 @@ import (
 //	5  saved payment methods (payment_methods) and renewal charges (transactions.renewal_key)
 //	6  plan_subscriptions.paused_at (pause history, so past MRR does not change with later pauses)
 //	7  users.suspended_at and users.suspension_reason (suspendUser)
-const SchemaVersion = 7
+//	8  indexes that cover the analytics' statements: plan_subscriptions' pause counts
+//	   (plansubscription_paused), the partial days of usage_events and transactions
+const SchemaVersion = 8
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
 // binary would not know its tables and could damage them, so it refuses to serve or change it.

@@ -1,0 +1,104 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// walSize returns the size of the write-ahead log of the SQLite file path.
+func walSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+func TestCheckpointResetsLongLog(t *testing.T) {
+	tests := []struct {
+		name string
+		// limit is the checkpoint's length limit in frames; the writes below take about 200.
+		limit int
+		// holdGate keeps a write transaction's turn in the gate while the checkpoint runs.
+		holdGate bool
+		// holdReader keeps a read transaction open on a snapshot older than the writes' end.
+		holdReader bool
+		wantReset  bool
+		wantErr    error
+		wantWAL    bool // the log still holds frames afterwards
+	}{
+		{name: "under the limit: copied, not reset", limit: 1 << 20, wantWAL: true},
+		{name: "past the limit: reset to nothing", limit: 100, wantReset: true, wantWAL: false},
+		{name: "past the limit, a transaction in the gate: waits its turn", limit: 100, holdGate: true,
+			wantErr: context.DeadlineExceeded, wantWAL: true},
+		{name: "past the limit, an old reader: gives up", limit: 100, holdReader: true,
+			wantErr: errWALBusy, wantWAL: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "steward.db")
+			d, err := Open(ctx, Config{URL: path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			d.stopCheckpoints() // this test checkpoints by hand
+			if _, err := d.SQL.ExecContext(ctx, "CREATE TABLE blobs (b BLOB)"); err != nil {
+				t.Fatal(err)
+			}
+			if tt.holdReader {
+				// A deferred BEGIN by hand: the DSN makes database/sql's transactions IMMEDIATE,
+				// which would take the write lock.
+				conn, err := d.SQL.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				var n int
+				if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+					t.Fatal(err)
+				}
+				defer conn.ExecContext(ctx, "ROLLBACK") //nolint:errcheck
+				if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM blobs").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range 200 { // a page each, one transaction each
+				if _, err := d.SQL.ExecContext(ctx, "INSERT INTO blobs VALUES (zeroblob(4000))"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gate := newWriteGate()
+			if tt.holdGate {
+				release, err := gate.enter(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer release()
+			}
+			wait := 200 * time.Millisecond // for the gate only: the reader case fails after resetWait
+			if tt.holdReader {
+				wait = 10 * resetWait
+			}
+			cctx, cancel := context.WithTimeout(ctx, wait)
+			defer cancel()
+			reset, err := checkpoint(cctx, d.SQL, gate, tt.limit)
+			if !errors.Is(err, tt.wantErr) || reset != tt.wantReset {
+				t.Fatalf("checkpoint: got %v, %v, want %v, %v", reset, err, tt.wantReset, tt.wantErr)
+			}
+			if got := walSize(t, path) > 0; got != tt.wantWAL {
+				t.Errorf("log holds frames afterwards: got %v, want %v", got, tt.wantWAL)
+			}
+			var n int
+			if err := d.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM blobs").Scan(&n); err != nil || n != 200 {
+				t.Errorf("rows afterwards: got %d (%v), want 200", n, err)
+			}
+		})
+	}
+}
