@@ -20,7 +20,9 @@ const sqliteDriver = "sqlite3_steward"
 // than a read call per page. A connection's page cache holds 2 MB, so a report over a large table
 // (revenue analytics at 100,000 subscriptions and 1,000,000 usage events) otherwise spends about
 // as much CPU in those calls as in SQLite itself. The map shares the operating system's page
-// cache; it costs address space, not memory.
+// cache; it costs address space, not memory. The trade SQLite documents: an I/O error on a mapped
+// page stops the process (SIGBUS) instead of failing one statement; on the local disk the embedded
+// database is meant for, that is a failing disk, which the next statement would meet anyway.
 const mmapSize = 1 << 30
 
 func init() {
