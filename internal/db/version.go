@@ -21,7 +21,8 @@ import (
 //	5  saved payment methods (payment_methods) and renewal charges (transactions.renewal_key)
 //	6  plan_subscriptions.paused_at (pause history, so past MRR does not change with later pauses)
 //	7  users.suspended_at and users.suspension_reason (suspendUser)
-const SchemaVersion = 7
+//	8  memberships.user_created_at and its (group_id, user_created_at, user_id) index (members page)
+const SchemaVersion = 8
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
 // binary would not know its tables and could damage them, so it refuses to serve or change it.
