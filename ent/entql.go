@@ -165,10 +165,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Membership",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			membership.FieldCreatedAt: {Type: field.TypeTime, Column: membership.FieldCreatedAt},
-			membership.FieldUserID:    {Type: field.TypeString, Column: membership.FieldUserID},
-			membership.FieldGroupID:   {Type: field.TypeString, Column: membership.FieldGroupID},
-			membership.FieldSource:    {Type: field.TypeString, Column: membership.FieldSource},
+			membership.FieldCreatedAt:     {Type: field.TypeTime, Column: membership.FieldCreatedAt},
+			membership.FieldUserID:        {Type: field.TypeString, Column: membership.FieldUserID},
+			membership.FieldGroupID:       {Type: field.TypeString, Column: membership.FieldGroupID},
+			membership.FieldSource:        {Type: field.TypeString, Column: membership.FieldSource},
+			membership.FieldUserCreatedAt: {Type: field.TypeTime, Column: membership.FieldUserCreatedAt},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -1357,6 +1358,11 @@ func (f *MembershipFilter) WhereGroupID(p entql.StringP) {
 // WhereSource applies the entql string predicate on the source field.
 func (f *MembershipFilter) WhereSource(p entql.StringP) {
 	f.Where(p.Field(membership.FieldSource))
+}
+
+// WhereUserCreatedAt applies the entql time.Time predicate on the user_created_at field.
+func (f *MembershipFilter) WhereUserCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(membership.FieldUserCreatedAt))
 }
 
 // WhereHasUser applies a predicate to check if query has an edge user.

@@ -27,6 +27,8 @@ type Membership struct {
 	GroupID string `json:"group_id,omitempty"`
 	// Source holds the value of the "source" field.
 	Source string `json:"source,omitempty"`
+	// UserCreatedAt holds the value of the "user_created_at" field.
+	UserCreatedAt *time.Time `json:"user_created_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MembershipQuery when eager-loading is set.
 	Edges        MembershipEdges `json:"edges"`
@@ -77,7 +79,7 @@ func (*Membership) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case membership.FieldUserID, membership.FieldGroupID, membership.FieldSource:
 			values[i] = new(sql.NullString)
-		case membership.FieldCreatedAt:
+		case membership.FieldCreatedAt, membership.FieldUserCreatedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -123,6 +125,13 @@ func (_m *Membership) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field source", values[i])
 			} else if value.Valid {
 				_m.Source = value.String
+			}
+		case membership.FieldUserCreatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field user_created_at", values[i])
+			} else if value.Valid {
+				_m.UserCreatedAt = new(time.Time)
+				*_m.UserCreatedAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -181,6 +190,11 @@ func (_m *Membership) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("source=")
 	builder.WriteString(_m.Source)
+	builder.WriteString(", ")
+	if v := _m.UserCreatedAt; v != nil {
+		builder.WriteString("user_created_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

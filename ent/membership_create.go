@@ -64,6 +64,20 @@ func (_c *MembershipCreate) SetNillableSource(v *string) *MembershipCreate {
 	return _c
 }
 
+// SetUserCreatedAt sets the "user_created_at" field.
+func (_c *MembershipCreate) SetUserCreatedAt(v time.Time) *MembershipCreate {
+	_c.mutation.SetUserCreatedAt(v)
+	return _c
+}
+
+// SetNillableUserCreatedAt sets the "user_created_at" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillableUserCreatedAt(v *time.Time) *MembershipCreate {
+	if v != nil {
+		_c.SetUserCreatedAt(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *MembershipCreate) SetUser(v *User) *MembershipCreate {
 	return _c.SetUserID(v.ID)
@@ -184,6 +198,10 @@ func (_c *MembershipCreate) createSpec() (*Membership, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Source(); ok {
 		_spec.SetField(membership.FieldSource, field.TypeString, value)
 		_node.Source = value
+	}
+	if value, ok := _c.mutation.UserCreatedAt(); ok {
+		_spec.SetField(membership.FieldUserCreatedAt, field.TypeTime, value)
+		_node.UserCreatedAt = &value
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -320,6 +338,9 @@ func (u *MembershipUpsertOne) UpdateNewValues() *MembershipUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(membership.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.UserCreatedAt(); exists {
+			s.SetIgnore(membership.FieldUserCreatedAt)
 		}
 	}))
 	return u
@@ -572,6 +593,9 @@ func (u *MembershipUpsertBulk) UpdateNewValues() *MembershipUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(membership.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.UserCreatedAt(); exists {
+				s.SetIgnore(membership.FieldUserCreatedAt)
 			}
 		}
 	}))

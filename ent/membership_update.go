@@ -163,6 +163,9 @@ func (_u *MembershipUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Source(); ok {
 		_spec.SetField(membership.FieldSource, field.TypeString, value)
 	}
+	if _u.mutation.UserCreatedAtCleared() {
+		_spec.ClearField(membership.FieldUserCreatedAt, field.TypeTime)
+	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -405,6 +408,9 @@ func (_u *MembershipUpdateOne) sqlSave(ctx context.Context) (_node *Membership, 
 	}
 	if value, ok := _u.mutation.Source(); ok {
 		_spec.SetField(membership.FieldSource, field.TypeString, value)
+	}
+	if _u.mutation.UserCreatedAtCleared() {
+		_spec.ClearField(membership.FieldUserCreatedAt, field.TypeTime)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -4655,19 +4655,20 @@ func (m *IdentityMutation) ResetEdge(name string) error {
 // MembershipMutation represents an operation that mutates the Membership nodes in the graph.
 type MembershipMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	source        *string
-	clearedFields map[string]struct{}
-	user          *string
-	cleareduser   bool
-	group         *string
-	clearedgroup  bool
-	done          bool
-	oldValue      func(context.Context) (*Membership, error)
-	predicates    []predicate.Membership
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	source          *string
+	user_created_at *time.Time
+	clearedFields   map[string]struct{}
+	user            *string
+	cleareduser     bool
+	group           *string
+	clearedgroup    bool
+	done            bool
+	oldValue        func(context.Context) (*Membership, error)
+	predicates      []predicate.Membership
 }
 
 var _ ent.Mutation = (*MembershipMutation)(nil)
@@ -4912,6 +4913,55 @@ func (m *MembershipMutation) ResetSource() {
 	m.source = nil
 }
 
+// SetUserCreatedAt sets the "user_created_at" field.
+func (m *MembershipMutation) SetUserCreatedAt(t time.Time) {
+	m.user_created_at = &t
+}
+
+// UserCreatedAt returns the value of the "user_created_at" field in the mutation.
+func (m *MembershipMutation) UserCreatedAt() (r time.Time, exists bool) {
+	v := m.user_created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserCreatedAt returns the old "user_created_at" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldUserCreatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserCreatedAt: %w", err)
+	}
+	return oldValue.UserCreatedAt, nil
+}
+
+// ClearUserCreatedAt clears the value of the "user_created_at" field.
+func (m *MembershipMutation) ClearUserCreatedAt() {
+	m.user_created_at = nil
+	m.clearedFields[membership.FieldUserCreatedAt] = struct{}{}
+}
+
+// UserCreatedAtCleared returns if the "user_created_at" field was cleared in this mutation.
+func (m *MembershipMutation) UserCreatedAtCleared() bool {
+	_, ok := m.clearedFields[membership.FieldUserCreatedAt]
+	return ok
+}
+
+// ResetUserCreatedAt resets all changes to the "user_created_at" field.
+func (m *MembershipMutation) ResetUserCreatedAt() {
+	m.user_created_at = nil
+	delete(m.clearedFields, membership.FieldUserCreatedAt)
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *MembershipMutation) ClearUser() {
 	m.cleareduser = true
@@ -5000,7 +5050,7 @@ func (m *MembershipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MembershipMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, membership.FieldCreatedAt)
 	}
@@ -5012,6 +5062,9 @@ func (m *MembershipMutation) Fields() []string {
 	}
 	if m.source != nil {
 		fields = append(fields, membership.FieldSource)
+	}
+	if m.user_created_at != nil {
+		fields = append(fields, membership.FieldUserCreatedAt)
 	}
 	return fields
 }
@@ -5029,6 +5082,8 @@ func (m *MembershipMutation) Field(name string) (ent.Value, bool) {
 		return m.GroupID()
 	case membership.FieldSource:
 		return m.Source()
+	case membership.FieldUserCreatedAt:
+		return m.UserCreatedAt()
 	}
 	return nil, false
 }
@@ -5046,6 +5101,8 @@ func (m *MembershipMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldGroupID(ctx)
 	case membership.FieldSource:
 		return m.OldSource(ctx)
+	case membership.FieldUserCreatedAt:
+		return m.OldUserCreatedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Membership field %s", name)
 }
@@ -5083,6 +5140,13 @@ func (m *MembershipMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSource(v)
 		return nil
+	case membership.FieldUserCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserCreatedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Membership field %s", name)
 }
@@ -5112,7 +5176,11 @@ func (m *MembershipMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *MembershipMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(membership.FieldUserCreatedAt) {
+		fields = append(fields, membership.FieldUserCreatedAt)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -5125,6 +5193,11 @@ func (m *MembershipMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *MembershipMutation) ClearField(name string) error {
+	switch name {
+	case membership.FieldUserCreatedAt:
+		m.ClearUserCreatedAt()
+		return nil
+	}
 	return fmt.Errorf("unknown Membership nullable field %s", name)
 }
 
@@ -5143,6 +5216,9 @@ func (m *MembershipMutation) ResetField(name string) error {
 		return nil
 	case membership.FieldSource:
 		m.ResetSource()
+		return nil
+	case membership.FieldUserCreatedAt:
+		m.ResetUserCreatedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Membership field %s", name)

@@ -45,7 +45,7 @@ func (r *planResolver) Stats(ctx context.Context, obj *ent.Plan) (*analytics.Pla
 
 // Subscribers is the resolver for the subscribers field.
 func (r *planResolver) Subscribers(ctx context.Context, obj *ent.Plan, first *int, after *entgql.Cursor[string], live *bool) (*model.PlanSubscriberConnection, error) {
-	page, err := r.Billing.Subscribers(ctx, obj.ID, first, after, live != nil && *live)
+	page, err := r.Billing.Subscribers(ctx, subscribersInput(ctx, obj.ID, first, after, live != nil && *live))
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,11 @@ func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[stri
 		f = audit.Filter{Action: where.Action, EntityType: where.EntityType, EntityID: where.EntityID, ActorID: where.UserID,
 			CreatedAtGTE: where.CreatedAtGte, CreatedAtLT: where.CreatedAtLt}
 	}
-	return r.Audit.List(ctx, f, audit.Page{After: after, First: first, Before: before, Last: last})
+	conn, err := r.Audit.List(ctx, f, audit.Page{After: after, First: first, Before: before, Last: last})
+	if err != nil {
+		return nil, err
+	}
+	return primeAuditActors(ctx, conn)
 }
 
 // VerifyAuditChain is the resolver for the verifyAuditChain field.

@@ -3,10 +3,12 @@ package graph
 import (
 	"context"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/loaders"
 )
 
@@ -70,4 +72,49 @@ func primeUserGroups(ctx context.Context, conn *ent.UserConnection) (*ent.UserCo
 		return nil, err
 	}
 	return conn, nil
+}
+
+// auditLogTypes are the type conditions a selection under an audit log connection may carry.
+var auditLogTypes = []string{"AuditLogConnection", "AuditLogEdge", "AuditLog", "Node"}
+
+// primeAuditActors loads the actors of a page of the audit log in one statement when the page
+// selects them, instead of one loader batch that waits on its timer (and that a loaded machine
+// splits). The log is admin-only (ReadAudit), and User rows are public.
+func primeAuditActors(ctx context.Context, conn *ent.AuditLogConnection) (*ent.AuditLogConnection, error) {
+	if conn == nil || len(conn.Edges) == 0 {
+		return conn, nil
+	}
+	if _, ok := selected(ctx, auditLogTypes, "edges", "node", "actor"); !ok {
+		return conn, nil
+	}
+	ids := make([]string, 0, len(conn.Edges))
+	for _, e := range conn.Edges {
+		if e.Node.ActorID != nil {
+			ids = append(ids, *e.Node.ActorID)
+		}
+	}
+	if err := loaders.PrimeUsers(ctx, ids); err != nil {
+		return nil, err
+	}
+	return conn, nil
+}
+
+// planSubscriberTypes are the type conditions a selection under a plan's subscribers may carry.
+var planSubscriberTypes = []string{"PlanSubscriberConnection", "PlanSubscriberEdge", "PlanSubscriber"}
+
+// subscribersInput asks billing for what the operation reads of a page of a plan's subscribers:
+// the total only with totalCount, the users (narrowed to their selection) only with user, the
+// usage summaries only with usage.
+func subscribersInput(ctx context.Context, planID string, first *int, after *entgql.Cursor[string], live bool) billing.SubscribersInput {
+	in := billing.SubscribersInput{PlanID: planID, First: first, After: after, Live: live}
+	_, in.Count = selected(ctx, planSubscriberTypes, "totalCount")
+	_, in.Usage = selected(ctx, planSubscriberTypes, "edges", "node", "usage")
+	if u, ok := selected(ctx, planSubscriberTypes, "edges", "node", "user"); ok {
+		in.Users = func(q *ent.UserQuery) error {
+			// The users' columns: entgql's collection seen from a field context whose field is user.
+			_, err := q.CollectFields(graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "PlanSubscriber", Field: u}), "User")
+			return err
+		}
+	}
+	return in
 }

@@ -165,7 +165,8 @@ func seedUsers(ctx context.Context, c *ent.Client, n, groups int) (int, error) {
 			for _, u := range created {
 				first := rng.IntN(len(groupIDs))
 				for j := 0; j < 1+rng.IntN(3) && j < len(groupIDs); j++ {
-					ms = append(ms, tx.Membership.Create().SetUserID(u.ID).SetGroupID(groupIDs[(first+j)%len(groupIDs)]))
+					ms = append(ms, tx.Membership.Create().SetUserID(u.ID).SetGroupID(groupIDs[(first+j)%len(groupIDs)]).
+						SetUserCreatedAt(u.CreatedAt)) // known here: the hook's look-up per row is skipped
 				}
 			}
 		}

@@ -23,6 +23,8 @@ const (
 	FieldGroupID = "group_id"
 	// FieldSource holds the string denoting the source field in the database.
 	FieldSource = "source"
+	// FieldUserCreatedAt holds the string denoting the user_created_at field in the database.
+	FieldUserCreatedAt = "user_created_at"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// EdgeGroup holds the string denoting the group edge name in mutations.
@@ -52,6 +54,7 @@ var Columns = []string{
 	FieldUserID,
 	FieldGroupID,
 	FieldSource,
+	FieldUserCreatedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -70,7 +73,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/steward-dev/steward/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -106,6 +109,11 @@ func ByGroupID(opts ...sql.OrderTermOption) OrderOption {
 // BySource orders the results by the source field.
 func BySource(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSource, opts...).ToFunc()
+}
+
+// ByUserCreatedAt orders the results by the user_created_at field.
+func ByUserCreatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUserCreatedAt, opts...).ToFunc()
 }
 
 // ByUserField orders the results by user field.

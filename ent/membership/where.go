@@ -75,6 +75,11 @@ func Source(v string) predicate.Membership {
 	return predicate.Membership(sql.FieldEQ(FieldSource, v))
 }
 
+// UserCreatedAt applies equality check predicate on the "user_created_at" field. It's identical to UserCreatedAtEQ.
+func UserCreatedAt(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldUserCreatedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Membership {
 	return predicate.Membership(sql.FieldEQ(FieldCreatedAt, v))
@@ -308,6 +313,56 @@ func SourceEqualFold(v string) predicate.Membership {
 // SourceContainsFold applies the ContainsFold predicate on the "source" field.
 func SourceContainsFold(v string) predicate.Membership {
 	return predicate.Membership(sql.FieldContainsFold(FieldSource, v))
+}
+
+// UserCreatedAtEQ applies the EQ predicate on the "user_created_at" field.
+func UserCreatedAtEQ(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldUserCreatedAt, v))
+}
+
+// UserCreatedAtNEQ applies the NEQ predicate on the "user_created_at" field.
+func UserCreatedAtNEQ(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldUserCreatedAt, v))
+}
+
+// UserCreatedAtIn applies the In predicate on the "user_created_at" field.
+func UserCreatedAtIn(vs ...time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldUserCreatedAt, vs...))
+}
+
+// UserCreatedAtNotIn applies the NotIn predicate on the "user_created_at" field.
+func UserCreatedAtNotIn(vs ...time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldUserCreatedAt, vs...))
+}
+
+// UserCreatedAtGT applies the GT predicate on the "user_created_at" field.
+func UserCreatedAtGT(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldGT(FieldUserCreatedAt, v))
+}
+
+// UserCreatedAtGTE applies the GTE predicate on the "user_created_at" field.
+func UserCreatedAtGTE(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldGTE(FieldUserCreatedAt, v))
+}
+
+// UserCreatedAtLT applies the LT predicate on the "user_created_at" field.
+func UserCreatedAtLT(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldLT(FieldUserCreatedAt, v))
+}
+
+// UserCreatedAtLTE applies the LTE predicate on the "user_created_at" field.
+func UserCreatedAtLTE(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldLTE(FieldUserCreatedAt, v))
+}
+
+// UserCreatedAtIsNil applies the IsNil predicate on the "user_created_at" field.
+func UserCreatedAtIsNil() predicate.Membership {
+	return predicate.Membership(sql.FieldIsNull(FieldUserCreatedAt))
+}
+
+// UserCreatedAtNotNil applies the NotNil predicate on the "user_created_at" field.
+func UserCreatedAtNotNil() predicate.Membership {
+	return predicate.Membership(sql.FieldNotNull(FieldUserCreatedAt))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

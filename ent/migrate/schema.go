@@ -200,6 +200,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "source", Type: field.TypeString, Size: 128, Default: "manual"},
+		{Name: "user_created_at", Type: field.TypeTime, Nullable: true},
 		{Name: "user_id", Type: field.TypeString, Size: 64},
 		{Name: "group_id", Type: field.TypeString, Size: 64},
 	}
@@ -211,13 +212,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "memberships_users_user",
-				Columns:    []*schema.Column{MembershipsColumns[3]},
+				Columns:    []*schema.Column{MembershipsColumns[4]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "memberships_groups_group",
-				Columns:    []*schema.Column{MembershipsColumns[4]},
+				Columns:    []*schema.Column{MembershipsColumns[5]},
 				RefColumns: []*schema.Column{GroupsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -226,17 +227,22 @@ var (
 			{
 				Name:    "membership_user_id_group_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembershipsColumns[3], MembershipsColumns[4]},
-			},
-			{
-				Name:    "membership_group_id",
-				Unique:  false,
-				Columns: []*schema.Column{MembershipsColumns[4]},
+				Columns: []*schema.Column{MembershipsColumns[4], MembershipsColumns[5]},
 			},
 			{
 				Name:    "membership_user_id_source",
 				Unique:  false,
-				Columns: []*schema.Column{MembershipsColumns[3], MembershipsColumns[2]},
+				Columns: []*schema.Column{MembershipsColumns[4], MembershipsColumns[2]},
+			},
+			{
+				Name:    "membership_group_id_user_created_at_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{MembershipsColumns[5], MembershipsColumns[3], MembershipsColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MembershipsColumns[3].Name: true,
+					},
+				},
 			},
 		},
 	}

@@ -370,6 +370,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	membershipHooks := schema.Membership{}.Hooks()
+
+	membership.Hooks[1] = membershipHooks[0]
 	membershipMixinFields0 := membershipMixin[0].Fields()
 	_ = membershipMixinFields0
 	membershipFields := schema.Membership{}.Fields()

@@ -35,3 +35,17 @@ func (d *DB) backfillPauses(ctx context.Context, r sqlRunner) error {
 	}
 	return nil
 }
+
+// backfillMemberCreation copies users.created_at into the memberships made before schema version
+// 8, which a group's members page orders by (ent/schema/membership.go). Rows steward writes carry
+// it from their creation, so the statement changes nothing on an upgraded database and runs on
+// every start.
+func (d *DB) backfillMemberCreation(ctx context.Context, r sqlRunner) error {
+	const q = `UPDATE memberships SET
+ user_created_at = (SELECT u.created_at FROM users u WHERE u.id = memberships.user_id)
+WHERE user_created_at IS NULL`
+	if _, err := r.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("backfilling membership creation times: %w", err)
+	}
+	return nil
+}

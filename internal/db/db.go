@@ -168,6 +168,9 @@ func (d *DB) migrate(ctx context.Context, r sqlRunner) error {
 	if err := d.backfillPauses(ctx, r); err != nil {
 		return err
 	}
+	if err := d.backfillMemberCreation(ctx, r); err != nil {
+		return err
+	}
 	if err := d.recordVersion(ctx, r); err != nil {
 		return err
 	}

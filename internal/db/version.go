@@ -23,6 +23,7 @@ import (
 //	7  users.suspended_at and users.suspension_reason (suspendUser)
 //	8  indexes that cover the analytics' statements: plan_subscriptions' pause counts
 //	   (plansubscription_paused), the partial days of usage_events and transactions
+//	   memberships.user_created_at and its (group_id, user_created_at, user_id) index (members page)
 const SchemaVersion = 8
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this

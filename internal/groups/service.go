@@ -10,9 +10,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/group"
@@ -108,12 +110,43 @@ func (s *Service) Members(ctx context.Context, g *ent.Group, p Page, order []*en
 	if len(order) == 0 {
 		order = []*ent.UserOrder{{Direction: entgql.OrderDirectionDesc, Field: ent.UserOrderFieldCreatedAt}}
 	}
-	conn, err := db.ClientFrom(ctx, s.client).User.Query().Where(user.HasGroupsWith(group.ID(g.ID))).
-		Paginate(ctx, p.After, p.First, p.Before, p.Last, ent.WithUserOrder(order), ent.WithUserFilter(where.Filter))
+	q := db.ClientFrom(ctx, s.client).User.Query()
+	q.Modify(membersOf(g.ID))
+	conn, err := q.Paginate(ctx, p.After, p.First, p.Before, p.Last, ent.WithUserOrder(order), ent.WithUserFilter(where.Filter))
 	if err != nil {
 		return nil, db.PageError(err)
 	}
 	return conn, nil
+}
+
+// membersOf makes a users query read a group's members from the group's memberships: it replaces
+// FROM users with the memberships joined to their users, named users, whose id and created_at
+// columns are the memberships' user_id and user_created_at (equal by the foreign key and the
+// copy, ent/schema/membership.go). Ordered newest first, as Members is by default, the page then
+// walks the memberships' (group_id, user_created_at, user_id) index for one page of rows, and the
+// count reads that index alone: the join to users is a LEFT JOIN on its primary key, which
+// PostgreSQL drops when no users column is read. Filters and other orders read the same columns.
+func membersOf(groupID string) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		b := sql.Dialect(s.Dialect())
+		m, u := b.Table(membership.Table).As("m"), b.Table(user.Table).As("u")
+		members := b.Select().From(m)
+		for _, c := range user.Columns {
+			switch c {
+			case user.FieldID:
+				members.AppendSelectAs(m.C(membership.FieldUserID), user.FieldID)
+			case user.FieldCreatedAt:
+				members.AppendSelectAs(m.C(membership.FieldUserCreatedAt), user.FieldCreatedAt)
+			default:
+				members.AppendSelect(u.C(c))
+			}
+		}
+		members.LeftJoin(u).On(m.C(membership.FieldUserID), u.C(user.FieldID)).
+			Where(sql.EQ(m.C(membership.FieldGroupID), groupID)).
+			As(user.Table)
+		// Named users, the outer statement's columns (users.name, filters, order) read it.
+		s.From(members).As(user.Table)
+	}
 }
 
 // Get returns one group: ManageGroups.
@@ -357,9 +390,16 @@ func (s *Service) changeMembers(ctx context.Context, groupID string, userIDs []s
 			return fmt.Errorf("loading group: %w", err)
 		}
 		res.Group = g
-		known, err := c.User.Query().Where(user.IDIn(ids...)).IDs(sys)
+		// Their creation times too: a new membership copies it (ent/schema/membership.go), and
+		// given here the hook looks up nothing per row.
+		found, err := c.User.Query().Where(user.IDIn(ids...)).Select(user.FieldID, user.FieldCreatedAt).All(sys)
 		if err != nil {
 			return fmt.Errorf("loading users: %w", err)
+		}
+		known := make([]string, len(found))
+		createdAt := make(map[string]time.Time, len(found))
+		for i, u := range found {
+			known[i], createdAt[u.ID] = u.ID, u.CreatedAt
 		}
 		res.UnknownUserIDs = []string{}
 		for _, id := range ids {
@@ -379,7 +419,7 @@ func (s *Service) changeMembers(ctx context.Context, groupID string, userIDs []s
 			for _, id := range ids {
 				if slices.Contains(known, id) && !slices.Contains(members, id) {
 					changed = append(changed, id)
-					creates = append(creates, c.Membership.Create().SetGroupID(groupID).SetUserID(id))
+					creates = append(creates, c.Membership.Create().SetGroupID(groupID).SetUserID(id).SetUserCreatedAt(createdAt[id]))
 				}
 			}
 			if len(creates) > 0 {

@@ -331,6 +331,38 @@ func userByID(client *ent.Client) dataloader.BatchFunc[string, *ent.User] {
 	}
 }
 
+// PrimeUsers loads the users of ids (repeats and unknown ids allowed) in one statement into the
+// operation's UserByID loader, so that a page's fields naming a user (an audit entry's actor)
+// answer from it instead of each waiting for the loader's batch. An unknown id is primed as no
+// user, which User reports as (nil, nil), as the batch would. The rows are whole, as the loader's
+// own are: the loader is shared by every field of the operation, and a row narrowed to one page's
+// selection would answer another field that reads more.
+func PrimeUsers(ctx context.Context, ids []string) error {
+	l, err := From(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	seen := make(map[string]struct{}, len(ids))
+	keys := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			keys = append(keys, id)
+		}
+	}
+	for i, r := range userByID(l.client)(ctx, keys) {
+		switch {
+		case r.Error == nil:
+			l.UserByID.Prime(ctx, keys[i], r.Data)
+		case errors.Is(r.Error, errs.ErrNotFound):
+			l.UserByID.Prime(ctx, keys[i], nil)
+		default:
+			return r.Error
+		}
+	}
+	return nil
+}
+
 func planStatsByPlanID(svc *analytics.Service) dataloader.BatchFunc[string, analytics.PlanStats] {
 	return func(ctx context.Context, keys []string) []*dataloader.Result[analytics.PlanStats] {
 		if svc == nil {
