@@ -565,6 +565,26 @@ func TestOtherConnectionsLean(t *testing.T) {
 	}
 }
 
+// meteredUser creates a user named name subscribed, from now for a month, to a plan "metered"
+// allowing 100 REQUESTS.
+func meteredUser(t *testing.T, sys context.Context, c *ent.Client, name string) *ent.User {
+	t.Helper()
+	now := time.Now().UTC()
+	u, err := c.User.Create().SetName(name).SetEmail(strings.ToLower(name) + "@example.com").SetRole(user.RoleUSER).Save(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Plan.Create().SetID("metered").SetName("Metered").SetPriceMinor(1000).SetCurrency("USD").SetQuotas(map[string]int64{"REQUESTS": 100}).Save(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PlanSubscription.Create().SetUserID(u.ID).SetPlanID(p.ID).SetPriceMinor(1000).SetCurrency("USD").
+		SetStatus("ACTIVE").SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).Exec(sys); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // TestCheckQuotaStatementCount: checkQuota reads the subscription once (with its plan and the
 // user's existence) and the counter once: two statements, with the credential cached.
 func TestCheckQuotaStatementCount(t *testing.T) {
@@ -573,19 +593,7 @@ func TestCheckQuotaStatementCount(t *testing.T) {
 			post, n, database, token := countingServer(t, b)
 			sys := authz.AsOperator(context.Background())
 			c := database.Client
-			now := time.Now().UTC()
-			u, err := c.User.Create().SetName("Quota").SetEmail("quota@example.com").SetRole(user.RoleUSER).Save(sys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := c.Plan.Create().SetID("metered").SetName("Metered").SetPriceMinor(1000).SetCurrency("USD").SetQuotas(map[string]int64{"REQUESTS": 100}).Save(sys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.PlanSubscription.Create().SetUserID(u.ID).SetPlanID(p.ID).SetPriceMinor(1000).SetCurrency("USD").
-				SetStatus("ACTIVE").SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).Exec(sys); err != nil {
-				t.Fatal(err)
-			}
+			u := meteredUser(t, sys, c, "Quota")
 			q := fmt.Sprintf(`{ checkQuota(userId: %q, metric: REQUESTS, amount: 1) { allowed limit } }`, u.ID)
 			post(token, q)
 			var d map[string]any
@@ -616,19 +624,7 @@ func TestRecordUsageStatementCount(t *testing.T) {
 			post, n, database, token, log := loggingServer(t, b)
 			sys := authz.AsOperator(context.Background())
 			c := database.Client
-			now := time.Now().UTC()
-			u, err := c.User.Create().SetName("Metered").SetEmail("metered@example.com").SetRole(user.RoleUSER).Save(sys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := c.Plan.Create().SetID("metered").SetName("Metered").SetPriceMinor(1000).SetCurrency("USD").SetQuotas(map[string]int64{"REQUESTS": 100}).Save(sys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.PlanSubscription.Create().SetUserID(u.ID).SetPlanID(p.ID).SetPriceMinor(1000).SetCurrency("USD").
-				SetStatus("ACTIVE").SetPeriodAnchor(now).SetCurrentPeriodStart(now).SetCurrentPeriodEnd(now.AddDate(0, 1, 0)).Exec(sys); err != nil {
-				t.Fatal(err)
-			}
+			u := meteredUser(t, sys, c, "Metered")
 			seq := 0
 			record := func() map[string]any {
 				seq++
