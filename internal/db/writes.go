@@ -43,7 +43,7 @@ func (d writeCounter) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dial
 		return nil, err
 	}
 	t := tx.(*entsql.Tx)
-	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes}, tx: t, release: release}, nil
+	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes, uncancellable: d.gate != nil}, tx: t, release: release}, nil
 }
 
 // writeCountingTx is writeCounter for a transaction: its statements, and its commit. It leaves
@@ -70,30 +70,48 @@ func (t writeCountingTx) Rollback() error {
 type countingConn struct {
 	entsql.Conn
 	writes *atomic.Uint64
+	// uncancellable sends statements without their context's cancellation: set in SQLite
+	// transactions (see statementContext).
+	uncancellable bool
+}
+
+// statementContext is the context a statement is sent with. go-sqlite3 runs a statement whose
+// context can be cancelled on a goroutine of its own and waits for it, so every statement of a
+// write transaction went through the scheduler twice while it held the only write lock; under
+// load, with both cores busy serving requests, the writer then sat in the run queue for most of
+// its turn (recordUsage at 64 clients: the usage batch goroutine idle half the time). Inside a
+// SQLite transaction statements take microseconds and never wait on another writer, so nothing
+// is lost: a cancelled caller still ends its transaction (database/sql rolls it back, and its
+// next statement fails), only not in the middle of a statement.
+func (c countingConn) statementContext(ctx context.Context) context.Context {
+	if c.uncancellable {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (c countingConn) Exec(ctx context.Context, query string, args, v any) error {
 	defer c.writes.Add(1)
-	return c.Conn.Exec(ctx, query, args, v)
+	return c.Conn.Exec(c.statementContext(ctx), query, args, v)
 }
 
 func (c countingConn) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
 	defer c.writes.Add(1)
-	return c.Conn.ExecContext(ctx, query, args...)
+	return c.Conn.ExecContext(c.statementContext(ctx), query, args...)
 }
 
 func (c countingConn) Query(ctx context.Context, query string, args, v any) error {
 	if mayWrite(query) {
 		defer c.writes.Add(1)
 	}
-	return c.Conn.Query(ctx, query, args, v)
+	return c.Conn.Query(c.statementContext(ctx), query, args, v)
 }
 
 func (c countingConn) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
 	if mayWrite(query) {
 		defer c.writes.Add(1)
 	}
-	return c.Conn.QueryContext(ctx, query, args...)
+	return c.Conn.QueryContext(c.statementContext(ctx), query, args...)
 }
 
 // mayWrite reports whether a statement sent through Query may change data: anything but a
