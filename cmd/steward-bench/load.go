@@ -29,6 +29,9 @@ type loadFlags struct {
 	// blocking event: where goroutines waited on channels, mutexes and selects) and its execution
 	// trace (go tool trace), to find what a slow call waited for.
 	blockProfile, execTrace string
+	// allocProfile, when set, records where the measured part allocated (go tool pprof
+	// -sample_index=alloc_space): what makes the garbage collections that stall every goroutine.
+	allocProfile string
 	// measuring, when set, is called when the warm-up ends and the measured part begins, for
 	// scenarios that collect figures of their own.
 	measuring func()
@@ -53,6 +56,7 @@ func (l *loadFlags) register(fs *flag.FlagSet, clients int) {
 	fs.BoolVar(&l.json, "json", false, "print the result as JSON")
 	fs.StringVar(&l.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured part to this file")
 	fs.StringVar(&l.blockProfile, "blockprofile", "", "write a blocking profile of the measured part to this file")
+	fs.StringVar(&l.allocProfile, "allocprofile", "", "write a profile of what the measured part allocated to this file")
 	fs.StringVar(&l.execTrace, "trace", "", "write an execution trace of the measured part to this file (go tool trace)")
 }
 
@@ -185,6 +189,23 @@ func startProfiles(l loadFlags) (stop func()) {
 				_ = f.Close()
 			}
 		})
+	}
+	if l.allocProfile != "" {
+		// The profile counts from the process's start: the counts at the start of the measured
+		// part go next to it, for pprof -base to subtract.
+		runtime.GC() // the profile shows allocations as of the last collection
+		if base, err := os.Create(l.allocProfile + ".base"); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(base, 0)
+			_ = base.Close()
+			stops = append(stops, func() {
+				runtime.GC()
+				if f, err := os.Create(l.allocProfile); err == nil {
+					_ = pprof.Lookup("allocs").WriteTo(f, 0)
+					_ = f.Close()
+				}
+				fmt.Fprintf(os.Stderr, "allocations: go tool pprof -sample_index=alloc_space -base %s.base %s\n", l.allocProfile, l.allocProfile)
+			})
+		}
 	}
 	if l.execTrace != "" {
 		f, err := os.Create(l.execTrace)
