@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -102,8 +103,15 @@ func (b *Batcher) Do(ctx context.Context, key string, fn func(ctx context.Contex
 }
 
 // drain runs batches until the queue is empty; the goroutine ends with the traffic.
+//
+// Before taking a batch it lets every goroutine that is ready run first (runtime.Gosched): when
+// the cores are busy, requests on their way to Do then join this batch instead of the next, and
+// a commit is shared by more callers (recordUsage at 64 clients, both cores busy: batches of 14
+// callers instead of 4 to 5, p99 43-44 against 47-52 ms in interleaved runs, the same
+// throughput). On an idle server nothing else is ready to run and it returns at once.
 func (b *Batcher) drain() {
 	for {
+		runtime.Gosched()
 		b.mu.Lock()
 		n := min(len(b.queue), b.max)
 		if n == 0 {
