@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -823,14 +824,20 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, don
 		}
 		return strings.Compare(a.id, b.id)
 	})
+	counters, err := l.moveAllUsed(ctx, c, order, totals, now)
+	if err != nil {
+		return err
+	}
 	for _, le := range order {
-		if err := l.writeLease(ctx, c, le, totals[le], now); err != nil {
-			return err
-		}
 		if finishing[le] {
 			if err := l.finish(ctx, c, le, now); err != nil {
 				return err
 			}
+		}
+	}
+	for _, le := range order {
+		if err := l.announceLease(ctx, c, le, totals[le], counters, now); err != nil {
+			return err
 		}
 	}
 	keys := make([]rollKey, 0, len(rollups))
@@ -852,61 +859,210 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, don
 // lease's hold covered.
 type leaseTotal struct{ used, covered int64 }
 
-// writeLease moves what a lease's settled calls used (t, nil when none settled since the last
-// flush) from reserved to used on its counter, and announces it.
-func (l *Leases) writeLease(ctx context.Context, c *ent.Client, le *lease, t *leaseTotal, now time.Time) error {
+// counterKey names a usage counter: a subscription's metric in the quota period that starts
+// at start (Unix nanoseconds: one instant is one key, whatever its time zone).
+type counterKey struct {
+	subID  string
+	metric metric.Metric
+	start  int64
+}
+
+func (le *lease) counter() counterKey {
+	return counterKey{subID: *le.subID, metric: le.metric, start: le.start.UnixNano()}
+}
+
+// moveAllUsed moves what the leases' settled calls used (totals; order lists the leases, sorted)
+// from reserved to used on their counters and returns the counters' used and reserved after it.
+// What a lease's hold covered is counted as freed on the lease (its settled_amount) when the
+// lease is still active, and only then taken off the counter's reserved budget: a lease that
+// expired was freed whole by expiry.
+//
+// Two statements for all the leases (three on PostgreSQL, which first locks the counters in the
+// order every take and flush locks them, so that replicas cannot deadlock), rather than two per
+// lease: sent one by one, they were most of a flush, and a flush every 20 ms was a fifth of the
+// gateway's CPU at 200 streams.
+func (l *Leases) moveAllUsed(ctx context.Context, c *ent.Client, order []*lease, totals map[*lease]*leaseTotal, now time.Time) (map[counterKey][2]int64, error) {
+	s := l.s
+	var freeing []*lease
+	for _, le := range order {
+		if t := totals[le]; t != nil && t.covered > 0 {
+			freeing = append(freeing, le)
+		}
+	}
+	active := map[string]bool{}
+	if len(freeing) > 0 {
+		var q strings.Builder
+		args := make([]any, 0, 2*len(freeing)+1)
+		args = append(args, now)
+		q.WriteString(`UPDATE quota_reservations SET settled_amount = COALESCE(settled_amount, 0) + v.column2, updated_at = ? FROM (VALUES `)
+		for i, le := range freeing {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(s.typedValues("text", "bigint"))
+			args = append(args, le.id, totals[le].covered)
+		}
+		q.WriteString(`) AS v WHERE quota_reservations.id = v.column1 AND quota_reservations.status = 'ACTIVE' RETURNING quota_reservations.id`)
+		rows, err := c.QueryContext(ctx, s.rebind(q.String()), args...)
+		if err != nil {
+			return nil, fmt.Errorf("updating leases: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				_ = rows.Close()
+				return nil, fmt.Errorf("updating leases: %w", err)
+			}
+			active[id] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("updating leases: %w", err)
+		}
+	}
+	// One update per counter: two leases of one counter (a renewal and the lease it replaced)
+	// add up, as an UPDATE ... FROM applies one source row per target row.
+	// The counters of leases that only finish are locked too: finishing gives their rest back.
+	sums := map[counterKey]*leaseTotal{}
+	starts := map[counterKey]time.Time{} // as the leases hold them, bound as they were written
+	var locked, keys []counterKey
+	for _, le := range order {
+		if le.subID == nil {
+			continue
+		}
+		k := le.counter()
+		if _, ok := starts[k]; !ok {
+			starts[k] = le.start
+			locked = append(locked, k)
+		}
+		t := totals[le]
+		if t == nil {
+			continue
+		}
+		sum := sums[k]
+		if sum == nil {
+			sum = &leaseTotal{}
+			sums[k] = sum
+			keys = append(keys, k)
+		}
+		sum.used += t.used
+		if active[le.id] {
+			sum.covered += t.covered
+		}
+	}
+	if s.postgres && len(locked) > 0 {
+		if err := l.lockCounters(ctx, c, locked, starts); err != nil {
+			return nil, err
+		}
+	}
+	after := make(map[counterKey][2]int64, len(keys))
+	if len(keys) == 0 {
+		return after, nil
+	}
+	var q strings.Builder
+	args := make([]any, 0, 5*len(keys)+1)
+	args = append(args, now)
+	q.WriteString(`UPDATE usage_counters SET used = used + v.column4, reserved = reserved - v.column5, updated_at = ? FROM (VALUES `)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(s.typedValues("text", "text", "timestamptz", "bigint", "bigint"))
+		args = append(args, k.subID, string(k.metric), starts[k], sums[k].used, sums[k].covered)
+	}
+	q.WriteString(`) AS v WHERE usage_counters.subscription_id = v.column1 AND usage_counters.metric = v.column2 AND usage_counters.period_start = v.column3
+RETURNING usage_counters.subscription_id, usage_counters.metric, usage_counters.period_start, usage_counters.used, usage_counters.reserved`)
+	rows, err := c.QueryContext(ctx, s.rebind(q.String()), args...)
+	if err != nil {
+		return nil, fmt.Errorf("recording metered usage: %w", err)
+	}
+	for rows.Next() {
+		var (
+			sub, m     string
+			start      time.Time
+			used, resv int64
+		)
+		if err := rows.Scan(&sub, &m, &start, &used, &resv); err != nil {
+			_ = rows.Close()
+			return nil, fmt.Errorf("reading usage counter: %w", err)
+		}
+		after[counterKey{subID: sub, metric: metric.Metric(m), start: start.UnixNano()}] = [2]int64{used, resv}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("recording metered usage: %w", err)
+	}
+	for _, k := range keys {
+		if _, ok := after[k]; !ok {
+			return nil, fmt.Errorf("usage counter of subscription %s for %s is missing", k.subID, k.metric)
+		}
+	}
+	return after, nil
+}
+
+// lockCounters locks the counters of keys (PostgreSQL) by user, then metric, as takes and
+// renewals lock theirs, one at a time: rows are locked in the order the sort hands them over.
+func (l *Leases) lockCounters(ctx context.Context, c *ent.Client, keys []counterKey, starts map[counterKey]time.Time) error {
+	var q strings.Builder
+	args := make([]any, 0, 3*len(keys))
+	q.WriteString(`SELECT 1 FROM usage_counters JOIN (VALUES `)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(l.s.typedValues("text", "text", "timestamptz"))
+		args = append(args, k.subID, string(k.metric), starts[k])
+	}
+	q.WriteString(`) AS v ON usage_counters.subscription_id = v.column1 AND usage_counters.metric = v.column2 AND usage_counters.period_start = v.column3 ORDER BY usage_counters.user_id, CASE usage_counters.metric`)
+	for i, m := range metric.All {
+		fmt.Fprintf(&q, " WHEN '%s' THEN %d", m, i)
+	}
+	q.WriteString(` END, usage_counters.period_start FOR UPDATE OF usage_counters`)
+	rows, err := c.QueryContext(ctx, l.s.rebind(q.String()), args...)
+	if err != nil {
+		return fmt.Errorf("locking usage counters: %w", err)
+	}
+	for rows.Next() {
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("locking usage counters: %w", err)
+	}
+	return nil
+}
+
+// typedValues is one row of a VALUES list of parameters of these types: PostgreSQL does not
+// infer the types of parameters there, SQLite needs no types.
+func (s *Service) typedValues(types ...string) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, t := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if s.postgres {
+			b.WriteString("CAST(? AS " + t + ")")
+		} else {
+			b.WriteByte('?')
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// announceLease publishes what a lease's calls used since the last flush (t, nil when none
+// settled) with its counter after the flush (counters), and raises the quota's alerts.
+func (l *Leases) announceLease(ctx context.Context, c *ent.Client, le *lease, t *leaseTotal, counters map[counterKey][2]int64, now time.Time) error {
 	if t == nil {
 		return nil
 	}
-	s := l.s
-	covered := int64(0)
-	if t.covered > 0 {
-		active, err := l.free(ctx, c, le, t.covered, now)
-		if err != nil {
-			return err
-		}
-		if active {
-			covered = t.covered
-		}
-	}
 	check := unlimitedCheck(le.metric, 0, 0, 0, nil, nil)
 	if le.subID != nil {
-		used, reserved, err := l.moveUsed(ctx, c, le, t.used, covered, now)
-		if err != nil {
-			return err
-		}
-		check = makeCheck(le.metric, 0, used, reserved, le.limit, le.limited, le.start, le.end)
+		v := counters[le.counter()]
+		check = makeCheck(le.metric, 0, v[0], v[1], le.limit, le.limited, le.start, le.end)
 	}
 	alertSub := le.subID
 	if !now.Before(le.end) {
 		alertSub = nil // the period is over: no alert for it
 	}
-	if err := s.announceUsage(ctx, c, le.userID, alertSub, t.used, check); err != nil {
-		return err
-	}
-	return nil
-}
-
-// moveUsed adds used to a lease's counter and takes covered off its reserved budget.
-func (l *Leases) moveUsed(ctx context.Context, c *ent.Client, le *lease, used, covered int64, now time.Time) (int64, int64, error) {
-	rows, err := c.QueryContext(ctx, l.s.rebind(`UPDATE usage_counters SET used = used + ?, reserved = reserved - ?, updated_at = ?
-WHERE subscription_id = ? AND metric = ? AND period_start = ? RETURNING used, reserved`),
-		used, covered, now, *le.subID, string(le.metric), le.start)
-	if err != nil {
-		return 0, 0, fmt.Errorf("recording metered usage: %w", err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return 0, 0, err
-		}
-		return 0, 0, fmt.Errorf("usage counter of lease %s is missing", le.id)
-	}
-	var u, r int64
-	if err := rows.Scan(&u, &r); err != nil {
-		return 0, 0, fmt.Errorf("reading usage counter: %w", err)
-	}
-	return u, r, rows.Err()
+	return l.s.announceUsage(ctx, c, le.userID, alertSub, t.used, check)
 }
 
 // finish settles a lease whose calls have all settled: settled_amount becomes what its calls used,
