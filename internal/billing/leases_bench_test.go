@@ -3,6 +3,7 @@ package billing_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db/dbtest"
@@ -21,27 +22,10 @@ func BenchmarkCallMetering(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			lw := newLeaseWorld(b, dbtest.SQLite, 1, calls)
-			users := make([]string, 50)
-			for i := range users {
-				u, err := lw.client.User.Create().SetName(fmt.Sprint("u", i)).SetEmail(fmt.Sprint("u", i, "@example.com")).SetRole("USER").Save(lw.ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				users[i] = u.ID
-			}
-			p, err := lw.svc.CreatePlan(lw.ctx, billing.PlanInput{Name: "Roomy", Price: "10", Currency: "USD", Quotas: []billing.Quota{
-				{Metric: metric.Requests, Limit: 1 << 40}, {Metric: metric.TokensInput, Limit: 1 << 48}, {Metric: metric.TokensOutput, Limit: 1 << 48}}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, u := range users {
-				if _, err := lw.svc.AssignPlan(lw.ctx, billing.AssignInput{UserID: u, PlanID: p.ID}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			users := roomyUsers(b, lw, 50)
 			m := lw.meters[0]
-			hold := map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 40, metric.TokensOutput: 256}
-			used := billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 38, metric.TokensOutput: 120}}
+			hold := callHold
+			used := callUsage
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0
@@ -62,5 +46,61 @@ func BenchmarkCallMetering(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// The amounts of the benchmarks' calls: what a call holds, and what it used.
+var (
+	callHold  = map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 40, metric.TokensOutput: 256}
+	callUsage = billing.CallUsage{Amounts: map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: 38, metric.TokensOutput: 120}}
+)
+
+// roomyUsers creates n users subscribed to a plan with quotas of every metric that no benchmark
+// reaches.
+func roomyUsers(b *testing.B, lw *leaseWorld, n int) []string {
+	b.Helper()
+	users := make([]string, n)
+	for i := range users {
+		u, err := lw.client.User.Create().SetName(fmt.Sprint("u", i)).SetEmail(fmt.Sprint("u", i, "@example.com")).SetRole("USER").Save(lw.ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		users[i] = u.ID
+	}
+	p, err := lw.svc.CreatePlan(lw.ctx, billing.PlanInput{Name: "Roomy", Price: "10", Currency: "USD", Quotas: []billing.Quota{
+		{Metric: metric.Requests, Limit: 1 << 40}, {Metric: metric.TokensInput, Limit: 1 << 48}, {Metric: metric.TokensOutput, Limit: 1 << 48}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, u := range users {
+		if _, err := lw.svc.AssignPlan(lw.ctx, billing.AssignInput{UserID: u, PlanID: p.ID}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return users
+}
+
+// BenchmarkFirstCall is the hold of a user's first call, or the first after their lease's idle
+// time: the call waits for a lease taken in a database transaction (SQLite, three metrics). The
+// leases of the previous calls are finished outside the timer.
+func BenchmarkFirstCall(b *testing.B) {
+	lw := newLeaseWorld(b, dbtest.SQLite, 1, 64)
+	users := roomyUsers(b, lw, 50)
+	m := lw.meters[0]
+	b.ResetTimer()
+	for i := range b.N {
+		call, err := m.HoldCall(lw.ctx, billing.CallHold{UserID: users[i%len(users)], Amounts: callHold})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := m.SettleCall(lw.ctx, call, callUsage); err != nil {
+			b.Fatal(err)
+		}
+		lw.clock.Advance(2 * time.Second) // past the idle time (1 s): the lease closes
+		if err := m.Flush(lw.ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 	}
 }
