@@ -1020,7 +1020,7 @@ func (l *Leases) lockCounters(ctx context.Context, c *ent.Client, keys []counter
 	if err != nil {
 		return fmt.Errorf("locking usage counters: %w", err)
 	}
-	for rows.Next() {
+	for rows.Next() { // the rows are locked as they are read
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fmt.Errorf("locking usage counters: %w", err)

@@ -77,12 +77,12 @@ type countingConn struct {
 
 // statementContext is the context a statement is sent with. go-sqlite3 runs a statement whose
 // context can be cancelled on a goroutine of its own and waits for it, so every statement of a
-// write transaction went through the scheduler twice while it held the only write lock; under
-// load, with both cores busy serving requests, the writer then sat in the run queue for most of
-// its turn (recordUsage at 64 clients: the usage batch goroutine idle half the time). Inside a
-// SQLite transaction statements take microseconds and never wait on another writer, so nothing
-// is lost: a cancelled caller still ends its transaction (database/sql rolls it back, and its
-// next statement fails), only not in the middle of a statement.
+// write transaction went through the scheduler twice while it held the only write lock: with
+// both cores busy (recordUsage at 64 clients), the usage writer waited 0.82 s in 4 s for those
+// goroutines, 0.07 s without them. Inside a SQLite transaction statements take microseconds and
+// never wait on another writer, so nothing is lost: a cancelled caller still ends its
+// transaction (database/sql rolls it back, and its next statement fails), only not in the
+// middle of a statement.
 func (c countingConn) statementContext(ctx context.Context) context.Context {
 	if c.uncancellable {
 		return context.WithoutCancel(ctx)
