@@ -119,8 +119,8 @@ func (g *Gateway) relayStream(w http.ResponseWriter, resp *http.Response, req *r
 
 // relayBuffer is what relaying a stream reads into: the upstream's buffered reader and the
 // chunks kept for their text. Both are reused from call to call: allocated per call, they were
-// two thirds of what the gateway allocated under load (200 streams), and the collections they
-// caused were the tail of the latency it adds.
+// two thirds of what the gateway allocated under load (200 streams), and garbage collections
+// were a large part of the tail of the latency it adds.
 type relayBuffer struct {
 	reader *bufio.Reader
 	chunks []byte
