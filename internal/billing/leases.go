@@ -895,11 +895,8 @@ func (l *Leases) moveAllUsed(ctx context.Context, c *ent.Client, order []*lease,
 		args := make([]any, 0, 2*len(freeing)+1)
 		args = append(args, now)
 		q.WriteString(`UPDATE quota_reservations SET settled_amount = COALESCE(settled_amount, 0) + v.column2, updated_at = ? FROM (VALUES `)
-		for i, le := range freeing {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(s.typedValues("text", "bigint"))
+		q.WriteString(s.valuesRows(len(freeing), "text", "bigint"))
+		for _, le := range freeing {
 			args = append(args, le.id, totals[le].covered)
 		}
 		q.WriteString(`) AS v WHERE quota_reservations.id = v.column1 AND quota_reservations.status = 'ACTIVE' RETURNING quota_reservations.id`)
@@ -962,11 +959,8 @@ func (l *Leases) moveAllUsed(ctx context.Context, c *ent.Client, order []*lease,
 	args := make([]any, 0, 5*len(keys)+1)
 	args = append(args, now)
 	q.WriteString(`UPDATE usage_counters SET used = used + v.column4, reserved = reserved - v.column5, updated_at = ? FROM (VALUES `)
-	for i, k := range keys {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(s.typedValues("text", "text", "timestamptz", "bigint", "bigint"))
+	q.WriteString(s.valuesRows(len(keys), "text", "text", "timestamptz", "bigint", "bigint"))
+	for _, k := range keys {
 		args = append(args, k.subID, string(k.metric), starts[k], sums[k].used, sums[k].covered)
 	}
 	q.WriteString(`) AS v WHERE usage_counters.subscription_id = v.column1 AND usage_counters.metric = v.column2 AND usage_counters.period_start = v.column3
@@ -1004,11 +998,8 @@ func (l *Leases) lockCounters(ctx context.Context, c *ent.Client, keys []counter
 	var q strings.Builder
 	args := make([]any, 0, 3*len(keys))
 	q.WriteString(`SELECT 1 FROM usage_counters JOIN (VALUES `)
-	for i, k := range keys {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(l.s.typedValues("text", "text", "timestamptz"))
+	q.WriteString(l.s.valuesRows(len(keys), "text", "text", "timestamptz"))
+	for _, k := range keys {
 		args = append(args, k.subID, string(k.metric), starts[k])
 	}
 	q.WriteString(`) AS v ON usage_counters.subscription_id = v.column1 AND usage_counters.metric = v.column2 AND usage_counters.period_start = v.column3 ORDER BY usage_counters.user_id, CASE usage_counters.metric`)
@@ -1028,23 +1019,23 @@ func (l *Leases) lockCounters(ctx context.Context, c *ent.Client, keys []counter
 	return nil
 }
 
-// typedValues is one row of a VALUES list of parameters of these types: PostgreSQL does not
-// infer the types of parameters there, SQLite needs no types.
-func (s *Service) typedValues(types ...string) string {
-	var b strings.Builder
-	b.WriteByte('(')
+// valuesRows is the rows of a VALUES list of n (at least 1) rows of parameters of these types: PostgreSQL
+// does not infer the types of parameters there, SQLite needs no types.
+func (s *Service) valuesRows(n int, types ...string) string {
+	var row strings.Builder
+	row.WriteByte('(')
 	for i, t := range types {
 		if i > 0 {
-			b.WriteString(", ")
+			row.WriteString(", ")
 		}
 		if s.postgres {
-			b.WriteString("CAST(? AS " + t + ")")
+			row.WriteString("CAST(? AS " + t + ")")
 		} else {
-			b.WriteByte('?')
+			row.WriteByte('?')
 		}
 	}
-	b.WriteByte(')')
-	return b.String()
+	row.WriteByte(')')
+	return strings.Repeat(row.String()+", ", n-1) + row.String()
 }
 
 // announceLease publishes what a lease's calls used since the last flush (t, nil when none

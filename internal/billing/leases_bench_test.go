@@ -24,19 +24,17 @@ func BenchmarkCallMetering(b *testing.B) {
 			lw := newLeaseWorld(b, dbtest.SQLite, 1, calls)
 			users := roomyUsers(b, lw, 50)
 			m := lw.meters[0]
-			hold := callHold
-			used := callUsage
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0
 				for pb.Next() {
 					i++
-					call, err := m.HoldCall(lw.ctx, billing.CallHold{UserID: users[i%len(users)], Amounts: hold})
+					call, err := m.HoldCall(lw.ctx, billing.CallHold{UserID: users[i%len(users)], Amounts: callHold})
 					if err != nil {
 						b.Error(err)
 						return
 					}
-					if err := m.SettleCall(lw.ctx, call, used); err != nil {
+					if err := m.SettleCall(lw.ctx, call, callUsage); err != nil {
 						b.Error(err)
 						return
 					}
