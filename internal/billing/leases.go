@@ -1019,7 +1019,7 @@ func (l *Leases) lockCounters(ctx context.Context, c *ent.Client, keys []counter
 	return nil
 }
 
-// valuesRows is the rows of a VALUES list of n (at least 1) rows of parameters of these types: PostgreSQL
+// valuesRows is a VALUES list of n (at least 1) rows of parameters of these types: PostgreSQL
 // does not infer the types of parameters there, SQLite needs no types.
 func (s *Service) valuesRows(n int, types ...string) string {
 	var row strings.Builder
