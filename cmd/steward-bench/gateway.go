@@ -10,12 +10,15 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/steward-dev/steward/internal/gateway"
 	"github.com/steward-dev/steward/internal/gateway/fakeupstream"
@@ -43,6 +46,8 @@ func runGateway(ctx context.Context, args []string) error {
 	chunks := fs.Int("chunks", 20, "chunks per streamed answer")
 	chunkDelay := fs.Duration("chunk-delay", 5*time.Millisecond, "delay between chunks at the upstream (a model generating)")
 	steady := fs.Bool("steady", true, "start the streams spread over one stream's length, run the warm-up into the measured part without a break and let the last calls end (false: start them together and cut them at the end of the warm-up, as before, which makes every stream start the measured part at once on new connections)")
+	warmUsers := fs.Bool("warm-users", true, "before measuring, have every user make one call through steward, as the users of a running deployment have (false: the measured calls at low concurrency are mostly users' first calls, each taking a budget lease in a database transaction and looking the user up)")
+	serverProcess := fs.Bool("server-process", false, "run steward as its own process (cmd/steward, built first) instead of in this one, so that its garbage collection and scheduling are not shared with the load generator and the fake upstream")
 	traceSlow := fs.Duration("trace-slow", 0, "print where the time went for calls whose first or last token spent longer than this on the way (turns on the gateway's Server-Timing header)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -79,6 +84,26 @@ func runGateway(ctx context.Context, args []string) error {
 	os.Setenv("ENABLE_API_KEYS", "true")
 	if *traceSlow > 0 {
 		os.Setenv("STEWARD_GATEWAY_SERVER_TIMING", "true")
+	}
+	var srv *benchServer
+	if *serverProcess {
+		dir, err := os.MkdirTemp("", "steward-bench-gateway-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if tf.dbURL == "" {
+			tf.dbURL = filepath.Join(dir, "bench.db")
+		}
+		env := []string{"OPENAI_API_BASE_URLS=" + up.BaseURL(), "ENABLE_API_KEYS=true"}
+		if *traceSlow > 0 {
+			env = append(env, "STEWARD_GATEWAY_SERVER_TIMING=true")
+		}
+		if srv, err = spawnServer(ctx, dir, tf.dbURL, env...); err != nil {
+			return err
+		}
+		defer srv.stop()
+		tf.url = srv.url
 	}
 	tg, err := tf.open(ctx, maxConc)
 	if err != nil {
@@ -176,6 +201,15 @@ func runGateway(ctx context.Context, args []string) error {
 		h.Set(gateway.HeaderUserID, userIDs[int(seq.Add(1))%len(userIDs)])
 		h.Set(gateway.HeaderChatID, "bench-chat")
 	}, &ovThrough)
+	if *warmUsers {
+		var g errgroup.Group
+		for range userIDs {
+			g.Go(func() error { return through(ctx) })
+		}
+		if err := g.Wait(); err != nil {
+			return fmt.Errorf("the users' first calls: %w", err)
+		}
+	}
 	fmt.Printf("gateway: streams of %d chunks %s apart, %d users, %s\n", *chunks, *chunkDelay, len(userIDs), tg.DB.Dialect)
 	for _, c := range conc {
 		l := lf
@@ -190,10 +224,18 @@ func runGateway(ctx context.Context, args []string) error {
 		d := hammer(ctx, "direct to the upstream", ld, direct)
 		l.measuring = ovThrough.reset
 		db0 := tg.DB.SQL.Stats()
+		var srvCPU0 int64
+		if srv != nil {
+			srvCPU0 = processCPUOf(srv.pid)
+		}
 		g := hammer(ctx, "through steward /v1", l, through)
 		db1 := tg.DB.SQL.Stats()
 		d.report(os.Stdout, lf.json)
 		g.report(os.Stdout, lf.json)
+		if srv != nil && g.Requests > 0 {
+			fmt.Printf("  steward's own process: CPU %.2f ms/request (the line above is this process's: the client and the fake upstream)\n",
+				float64(processCPUOf(srv.pid)-srvCPU0)/1e6/float64(g.Requests))
+		}
 		fmt.Printf("  added at %d concurrent streams: p50 %+.2f ms, p99 %+.2f ms (whole calls: the upstream's pacing included)\n", c, g.P50ms-d.P50ms, g.P99ms-d.P99ms)
 		ovDirect.compare(os.Stdout, c, &ovThrough)
 		if *traceSlow > 0 {

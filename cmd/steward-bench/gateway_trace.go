@@ -113,10 +113,40 @@ func (o *overheads) printSlow(w io.Writer, name string, calls int) {
 	slices.SortFunc(s, func(a, b *callTrace) int { return int(max(b.first, b.last) - max(a.first, a.last)) })
 	fmt.Fprintf(w, "  %s: %d of %d calls over the threshold; new connections: %d from this client, %d from the gateway to the upstream\n",
 		name, len(s), calls, o.newConns, o.newUpstreamConns)
+	if steps := stepQuantiles(s); steps != "" {
+		fmt.Fprintf(w, "    steward's steps over these calls, p50/p90 in ms: %s\n", steps)
+	}
 	for i, ct := range s {
 		if i == 12 {
 			break
 		}
 		fmt.Fprintf(w, "    %s\n", ct.line(o.since))
 	}
+}
+
+// stepQuantiles gives the median and 90th percentile of each step in the gateway's Server-Timing
+// header over calls, in the header's order: which steps a typical traced call spends its time in.
+func stepQuantiles(calls []*callTrace) string {
+	var names []string
+	durs := map[string][]float64{}
+	for _, ct := range calls {
+		for _, part := range strings.Split(ct.serverTiming, ",") {
+			name, rest, _ := strings.Cut(strings.TrimSpace(part), ";")
+			var d float64
+			if _, err := fmt.Sscanf(rest, "dur=%g", &d); err != nil {
+				continue
+			}
+			if _, ok := durs[name]; !ok {
+				names = append(names, name)
+			}
+			durs[name] = append(durs[name], d)
+		}
+	}
+	var out []string
+	for _, name := range names {
+		d := durs[name]
+		slices.Sort(d)
+		out = append(out, fmt.Sprintf("%s %.3f/%.3f", name, d[len(d)/2], d[len(d)*9/10]))
+	}
+	return strings.Join(out, ", ")
 }

@@ -156,13 +156,15 @@ type benchServer struct {
 	url string
 	// pprofURL is the server's private profiler listener, which the bench uses to force a GC.
 	pprofURL string
-	stop     func()
+	// pid is the server process's, for its CPU time.
+	pid  int
+	stop func()
 }
 
 // spawnServer builds cmd/steward and runs it on a free port with rate limits and the websocket
 // limit per address off (the bench is one client address) and its profiler on another free port (STEWARD_BENCH_PPROF_ADDR, if set),
-// and waits until it is ready.
-func spawnServer(ctx context.Context, dir, dbURL string) (*benchServer, error) {
+// with env added to its environment, and waits until it is ready.
+func spawnServer(ctx context.Context, dir, dbURL string, env ...string) (*benchServer, error) {
 	bin := filepath.Join(dir, "steward")
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/steward").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building steward (run from the repository root): %v\n%s", err, out)
@@ -180,11 +182,12 @@ func spawnServer(ctx context.Context, dir, dbURL string) (*benchServer, error) {
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
 	cmd.Env = append(os.Environ(), "WEBUI_SECRET_KEY="+liveSecret, "STEWARD_RATE_LIMITS=false", "DEFAULT_USER_ROLE=user",
 		"STEWARD_WS_MAX_PER_IP=0", "STEWARD_PPROF_ADDR="+pprofAddr)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	srv := &benchServer{url: "http://" + addr, pprofURL: "http://" + pprofAddr,
+	srv := &benchServer{url: "http://" + addr, pprofURL: "http://" + pprofAddr, pid: cmd.Process.Pid,
 		stop: func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }}
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		if resp, err := http.Get(srv.url + "/readyz"); err == nil {

@@ -30,8 +30,11 @@ import (
 // batches every FlushInterval (usage events, counters, rollups, live updates), moving the
 // consumed part from reserved to used. The lease's settled_amount counts, while it is active,
 // the part of its hold already freed that way, so that expiry (the backstop if the process dies)
-// frees only the rest. A lease stops admitting after LeaseWindow or LeaseIdle without calls, and
-// is settled, giving back what it did not use, once its last call has settled.
+// frees only the rest. A lease stops admitting after Window, or after Idle without calls, and
+// is settled, giving back what it did not use, once its last call has settled. A lease past its
+// window whose user calls again within Idle is checked instead of replaced: when one read finds
+// the user's subscription and plan giving the same terms, it admits for another window (up to
+// Life), so that a user who calls every half minute does not wait for a transaction each time.
 //
 // Exactness: every lease is taken by bumpCounter within the quota, like a reservation, so the
 // leases of all replicas together never exceed the limit, and calls are admitted in memory only
@@ -69,8 +72,9 @@ type Leases struct {
 	renewals     sync.WaitGroup
 	renewCtx     context.Context
 	cancelRenews context.CancelFunc
-	// takenByCalls and takenAhead count leases taken on a call's path and in the background.
-	takenByCalls, takenAhead atomic.Int64
+	// takenByCalls and takenAhead count leases taken on a call's path and in the background;
+	// extended counts windows extended after a read found the same terms.
+	takenByCalls, takenAhead, extended atomic.Int64
 }
 
 // LeaseStats counts the leases a meter has taken.
@@ -79,11 +83,14 @@ type LeaseStats struct {
 	TakenByCalls int64
 	// TakenAhead were taken in the background before the calls needed them.
 	TakenAhead int64
+	// Extended counts leases past their window that admitted for another one after a read found
+	// the user's terms unchanged, instead of being replaced.
+	Extended int64
 }
 
 // Stats returns the meter's counts so far.
 func (l *Leases) Stats() LeaseStats {
-	return LeaseStats{TakenByCalls: l.takenByCalls.Load(), TakenAhead: l.takenAhead.Load()}
+	return LeaseStats{TakenByCalls: l.takenByCalls.Load(), TakenAhead: l.takenAhead.Load(), Extended: l.extended.Load()}
 }
 
 // LeaseConfig tunes Leases; zero values take the defaults.
@@ -94,16 +101,21 @@ type LeaseConfig struct {
 	// Share bounds a lease to 1/Share of the remaining quota (default 4), so that replicas
 	// share what is left and the last calls are held one by one.
 	Share int64
-	// Window is how long a lease admits calls (default 10 s): a plan change reaches calls
-	// admitted under the leases of the old plan after at most this long.
+	// Window is how long a lease admits calls before the user's terms are read again (default
+	// 10 s): a plan change reaches calls admitted under the leases of the old plan after at most
+	// this long.
 	Window time.Duration
+	// Life bounds how long a lease is kept by extending its window (default 5 min, at least
+	// Window); its row expires Life + HoldTTL after it was taken, which bounds how long a lease of
+	// a process that died holds budget.
+	Life time.Duration
 	// Idle gives a lease back after this long without a new call (default: Window). Near the
 	// limit leases are single calls, finished as soon as they settle, so an idle lease holds at
 	// most 1/Share of a budget that was far from the limit.
 	Idle time.Duration
 	// FlushInterval is how often settled calls are written (default 20 ms).
 	FlushInterval time.Duration
-	// HoldTTL bounds a call; a lease expires Window + HoldTTL after it was taken (default 10 min).
+	// HoldTTL bounds a call; a lease expires Life + HoldTTL after it was taken (default 10 min).
 	HoldTTL time.Duration
 	Logger  *slog.Logger
 }
@@ -130,16 +142,19 @@ type lease struct {
 	metric     metric.Metric
 	limit      int64
 	limited    bool
-	// start and end are the quota period the lease holds budget of (zero without one).
+	// start and end are the quota period the lease holds budget of (zero without one); status is
+	// the subscription's when the lease was taken.
 	start, end time.Time
+	status     string
 	// amount is the budget the lease still holds for calls; held is what admitted calls hold
 	// of it. size is the amount it was taken with.
 	amount, held, size int64
 	inflight           int
 	// used is the total its calls used, the settled_amount it ends with.
 	used int64
-	// admitUntil ends admissions by the window; lastCall is for the idle timeout.
-	admitUntil, lastCall time.Time
+	// admitUntil ends admissions by the window (revalidate extends it, up to lifeEnd); lastCall
+	// is for the idle timeout.
+	admitUntil, lifeEnd, lastCall time.Time
 	// closed leases admit nothing more; finished ones are settled in the database.
 	closed, finished bool
 }
@@ -171,6 +186,10 @@ func NewLeases(s *Service, cfg LeaseConfig) *Leases {
 	if cfg.Idle <= 0 {
 		cfg.Idle = cfg.Window
 	}
+	if cfg.Life <= 0 {
+		cfg.Life = 5 * time.Minute
+	}
+	cfg.Life = max(cfg.Life, cfg.Window)
 	if cfg.FlushInterval <= 0 {
 		cfg.FlushInterval = 20 * time.Millisecond
 	}
@@ -240,6 +259,9 @@ func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 		}
 	}
 	if len(short) > 0 {
+		short = l.revalidate(ctx, u, in, short, now)
+	}
+	if len(short) > 0 {
 		if err := l.take(ctx, u, in, short, now); err != nil {
 			return Call{}, err
 		}
@@ -262,6 +284,57 @@ func (l *Leases) HoldCall(ctx context.Context, in CallHold) (Call, error) {
 	// this call's first token.
 	l.renewAhead(u, in.UserID, l.dueForRenewal(u, in.Amounts, now, false))
 	return Call{UserID: in.UserID, leased: lc}, nil
+}
+
+// revalidate gives another window to the leases of the short metrics that lack nothing but time
+// (their window ended, but not their life, their period or their room), when a read finds the
+// user's subscription and plan giving them the same terms as when they were taken: one read on
+// the call's path instead of a transaction that gives the lease back and takes another. It
+// returns the metrics still short, for take. The caller holds u.mu.
+func (l *Leases) revalidate(ctx context.Context, u *userLeases, in CallHold, short []metric.Metric, now time.Time) []metric.Metric {
+	if !slices.ContainsFunc(short, func(m metric.Metric) bool { return u.leases[m].lapsed(in.Amounts[m], now) }) {
+		return short
+	}
+	exists, sub, err := l.s.loadUserSub(authz.As(ctx, authz.Billing), l.s.client, in.UserID)
+	if err != nil || !exists {
+		return short // take reads again, and answers the error or the missing user
+	}
+	still := make([]metric.Metric, 0, len(short))
+	for _, m := range short {
+		le := u.leases[m]
+		if !le.lapsed(in.Amounts[m], now) || !le.sameTerms(sub, now) {
+			still = append(still, m)
+			continue
+		}
+		le.admitUntil = now.Add(l.cfg.Window)
+		if le.admitUntil.After(le.lifeEnd) {
+			le.admitUntil = le.lifeEnd
+		}
+		l.extended.Add(1)
+	}
+	return still
+}
+
+// lapsed reports whether the lease would admit amount now but for its window.
+func (le *lease) lapsed(amount int64, now time.Time) bool {
+	return le != nil && !le.closed && !now.Before(le.admitUntil) && now.Before(le.lifeEnd) &&
+		(le.subID == nil || now.Before(le.end)) && le.amount-le.held >= amount
+}
+
+// sameTerms reports whether the user's live subscription sub (nil for none) gives the lease what
+// it was taken under: the same subscription, plan, status, period and limit.
+func (le *lease) sameTerms(sub *liveSub, now time.Time) bool {
+	var start, end time.Time
+	ok := false
+	if sub != nil {
+		start, end, ok = sub.period(now)
+	}
+	if !ok {
+		return le.subID == nil
+	}
+	limit, limited := sub.limit(le.metric)
+	return le.subID != nil && *le.subID == sub.ID && le.planID == sub.PlanID && le.status == sub.Status &&
+		le.start.Equal(start) && le.end.Equal(end) && le.limit == limit && le.limited == limited
 }
 
 // renewAhead starts renewing the due leases of u in the background. The caller holds u.mu.
@@ -477,10 +550,10 @@ func (l *Leases) leaseAhead(ctx context.Context, c *ent.Client, sub *liveSub, us
 
 func (l *Leases) takeLease(ctx context.Context, c *ent.Client, sub *liveSub, userID string, m metric.Metric, amount int64, now time.Time, ahead bool) (*lease, error) {
 	s := l.s
-	le := &lease{userID: userID, metric: m, admitUntil: now.Add(l.cfg.Window), lastCall: now}
+	le := &lease{userID: userID, metric: m, admitUntil: now.Add(l.cfg.Window), lifeEnd: now.Add(l.cfg.Life), lastCall: now}
 	size := min(amount*l.cfg.Calls, metric.MaxAmount)
 	create := c.QuotaReservation.Create().SetUserID(userID).SetMetric(m).
-		SetExpiresAt(now.Add(l.cfg.Window + l.cfg.HoldTTL)).SetCreatedAt(now).SetUpdatedAt(now).SetPeriodStart(now)
+		SetExpiresAt(now.Add(l.cfg.Life + l.cfg.HoldTTL)).SetCreatedAt(now).SetUpdatedAt(now).SetPeriodStart(now)
 	var start, end time.Time
 	ok := false
 	if sub != nil {
@@ -524,7 +597,7 @@ func (l *Leases) takeLease(ctx context.Context, c *ent.Client, sub *liveSub, use
 		}
 		create.SetSubscriptionID(sub.ID).SetPeriodStart(start)
 		subID := sub.ID
-		le.subID, le.planID, le.limit, le.limited, le.start, le.end = &subID, sub.PlanID, limit, limited, start, end
+		le.subID, le.planID, le.status, le.limit, le.limited, le.start, le.end = &subID, sub.PlanID, sub.Status, limit, limited, start, end
 	}
 	r, err := create.SetAmount(size).Save(authz.As(ctx, authz.Billing))
 	if err != nil {
@@ -673,8 +746,9 @@ func (l *Leases) Close() {
 }
 
 // Flush writes the settled calls and settles the leases that are done (closed, or idle or past
-// their window, and without calls running), in one transaction; on failure everything is kept
-// for the next flush.
+// their life, and without calls running), in one transaction; on failure everything is kept
+// for the next flush. A lease past its window but not idle stays: its user's next call may
+// extend it (revalidate).
 func (l *Leases) Flush(ctx context.Context) error {
 	l.flushMu.Lock()
 	defer l.flushMu.Unlock()
@@ -707,7 +781,7 @@ func (l *Leases) Flush(ctx context.Context) error {
 			if le.finished {
 				continue
 			}
-			if stopping || !now.Before(le.admitUntil) || now.Sub(le.lastCall) >= l.cfg.Idle || (le.subID != nil && !now.Before(le.end)) {
+			if stopping || !now.Before(le.lifeEnd) || now.Sub(le.lastCall) >= l.cfg.Idle || (le.subID != nil && !now.Before(le.end)) {
 				le.closed = true
 			}
 			if le.closed && le.inflight == 0 {

@@ -102,3 +102,46 @@ func BenchmarkFirstCall(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkReturningCall is the hold of a user's call after their lease's window but within its
+// idle time (a user writing a message every 15 s): one read finds the same terms and the lease
+// admits for another window, where BenchmarkFirstCall takes a lease in a transaction.
+func BenchmarkReturningCall(b *testing.B) {
+	lw := newLeaseWorldWith(b, dbtest.SQLite, 1, billing.LeaseConfig{Calls: 64, Window: 10 * time.Second, Idle: time.Minute, Life: 24 * time.Hour})
+	users := roomyUsers(b, lw, 50)
+	m := lw.meters[0]
+	hold := func(u string) billing.Call {
+		call, err := m.HoldCall(lw.ctx, billing.CallHold{UserID: u, Amounts: callHold})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return call
+	}
+	for _, u := range users {
+		if err := m.SettleCall(lw.ctx, hold(u), callUsage); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		u := users[i%len(users)]
+		if i%len(users) == 0 {
+			b.StopTimer()
+			lw.clock.Advance(15 * time.Second) // past every lease's window, within its idle time
+			if err := m.Flush(lw.ctx); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		call := hold(u)
+		b.StopTimer()
+		if err := m.SettleCall(lw.ctx, call, callUsage); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	if st := m.Stats(); st.TakenByCalls != int64(len(users)*len(callHold)) || st.Extended != int64(b.N*len(callHold)) {
+		b.Fatalf("%+v: want no lease taken after the users' first calls, and every later call extending its leases", st)
+	}
+}

@@ -29,6 +29,12 @@ type leaseWorld struct {
 
 func newLeaseWorld(t testing.TB, b dbtest.Backend, replicas int, calls int64) *leaseWorld {
 	t.Helper()
+	return newLeaseWorldWith(t, b, replicas, billing.LeaseConfig{Calls: calls, Idle: time.Second, Window: 10 * time.Second})
+}
+
+// newLeaseWorldWith is newLeaseWorld with the meters' configuration (FlushInterval aside).
+func newLeaseWorldWith(t testing.TB, b dbtest.Backend, replicas int, cfg billing.LeaseConfig) *leaseWorld {
+	t.Helper()
 	d := dbtest.NewDB(t, b)
 	clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
 	log := audit.New(d, clk.Now)
@@ -43,7 +49,8 @@ func newLeaseWorld(t testing.TB, b dbtest.Backend, replicas int, calls int64) *l
 		}
 		// A flush interval longer than any test: the tests flush by hand, so that what they see
 		// does not depend on timing.
-		m := billing.NewLeases(svc, billing.LeaseConfig{Calls: calls, FlushInterval: time.Hour, Idle: time.Second, Window: 10 * time.Second})
+		cfg.FlushInterval = time.Hour
+		m := billing.NewLeases(svc, cfg)
 		t.Cleanup(m.Close)
 		lw.meters = append(lw.meters, m)
 	}
@@ -211,6 +218,79 @@ func TestLeaseHoldsAreGivenBack(t *testing.T) {
 			if r.Status != quotareservation.StatusSETTLED || r.SettledAmount == nil || *r.SettledAmount != 4 {
 				t.Fatalf("lease %s settled %v, want SETTLED with the 4 its calls used", r.Status, r.SettledAmount)
 			}
+		})
+	}
+}
+
+// A lease past its window whose user calls again within the idle time admits for another window
+// after one read finds the same terms, without a new reservation, until its life ends; a change
+// of the user's plan, or of its quota, is seen at the first call past the window, which takes a
+// new lease under the new terms and gives the old one's rest back.
+func TestLeasePastItsWindowIsExtendedWhileTermsHold(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			lw := newLeaseWorldWith(t, b, 1, billing.LeaseConfig{Calls: 8, Window: 10 * time.Second, Idle: time.Minute, Life: 45 * time.Second})
+			m := lw.meters[0]
+			u := lw.user(t, "bob")
+			planID := lw.subscribe(t, u, billing.Quota{Metric: metric.TokensOutput, Limit: 1000})
+			hold := billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.TokensOutput: 10}}
+			used := int64(0)
+			call := func() {
+				t.Helper()
+				c, err := m.HoldCall(lw.ctx, hold)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := m.SettleCall(lw.ctx, c, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.TokensOutput: 4}}); err != nil {
+					t.Fatal(err)
+				}
+				used += 4
+				lw.flush(t)
+			}
+			leases := func(want int, status quotareservation.Status) {
+				t.Helper()
+				n, err := lw.client.QuotaReservation.Query().Where(quotareservation.StatusEQ(status)).Count(lw.ctx)
+				if err != nil || n != want {
+					t.Fatalf("%d %s leases (%v), want %d", n, status, err, want)
+				}
+			}
+			call()
+			lw.wantCounter(t, u, metric.TokensOutput, 4, 76)
+			// Every 15 s: past the window each time, within the idle time. The lease stays and is
+			// extended, holding what it held.
+			for i := range 2 {
+				lw.clock.Advance(15 * time.Second)
+				lw.flush(t)
+				lw.wantCounter(t, u, metric.TokensOutput, used, 80-used)
+				call()
+				if st := m.Stats(); st.Extended != int64(i+1) || st.TakenByCalls != 1 {
+					t.Fatalf("after call %d: %+v, want %d extended and the first lease only", i+2, st, i+1)
+				}
+				leases(1, quotareservation.StatusACTIVE)
+			}
+			// Past its life (45 s): the next call takes a new lease, the old one settles.
+			lw.clock.Advance(15 * time.Second)
+			call()
+			if st := m.Stats(); st.Extended != 2 || st.TakenByCalls != 2 {
+				t.Fatalf("past the lease's life: %+v, want a new lease", st)
+			}
+			leases(1, quotareservation.StatusACTIVE)
+			leases(1, quotareservation.StatusSETTLED)
+			lw.wantCounter(t, u, metric.TokensOutput, 16, 80-4)
+
+			// The plan's quota changes: the first call past the window reads it and takes a new
+			// lease under the new limit.
+			if _, err := lw.svc.UpdatePlan(lw.ctx, planID, billing.PlanUpdate{Quotas: []billing.Quota{{Metric: metric.TokensOutput, Limit: 2000}}}); err != nil {
+				t.Fatal(err)
+			}
+			lw.clock.Advance(15 * time.Second)
+			call()
+			if st := m.Stats(); st.Extended != 2 || st.TakenByCalls != 3 {
+				t.Fatalf("after the plan changed: %+v, want a new lease", st)
+			}
+			lw.wantCounter(t, u, metric.TokensOutput, 20, 80-4)
+			leases(1, quotareservation.StatusACTIVE)
+			leases(2, quotareservation.StatusSETTLED)
 		})
 	}
 }

@@ -239,13 +239,13 @@ func TestLoadGatewayLeaseIdle(t *testing.T) {
 			return ""
 		}
 	}
-	for env, want := range map[string]time.Duration{"": 10 * time.Second, "200ms": 200 * time.Millisecond, "3s": 3 * time.Second} {
+	for env, want := range map[string]time.Duration{"": 0, "200ms": 200 * time.Millisecond, "3s": 3 * time.Second, "10m": 10 * time.Minute} {
 		c, err := Load(nil, only(env))
 		if err != nil || c.Gateway.LeaseIdle != want {
 			t.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: %s, %v; want %s", env, c.Gateway.LeaseIdle, err, want)
 		}
 	}
-	for _, bad := range []string{"10ms", "soon", "1m"} {
+	for _, bad := range []string{"10ms", "soon", "11m"} {
 		if _, err := Load(nil, only(bad)); err == nil || !strings.Contains(err.Error(), "STEWARD_GATEWAY_LEASE_IDLE") {
 			t.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: err %v, want one naming the variable", bad, err)
 		}

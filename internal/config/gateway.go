@@ -26,9 +26,9 @@ type Gateway struct {
 	// call in the database on its own; see billing.Leases).
 	LeaseCalls int64
 	// LeaseIdle gives a user's lease back after this long without calls
-	// (STEWARD_GATEWAY_LEASE_IDLE, a Go duration from 100ms to 10s, default 10s): a user who
-	// calls again within it is admitted from memory; one who calls after it waits for a new lease
-	// (one write to the database).
+	// (STEWARD_GATEWAY_LEASE_IDLE, a Go duration from 100ms to 10m; zero, the default, means 2m
+	// for a process alone and 10s with REDIS_URL): a user who calls again within it is admitted
+	// from memory; one who calls after it waits for a new lease (one write to the database).
 	LeaseIdle time.Duration
 	// ServerTiming adds a Server-Timing header to the gateway's answers with the time each step
 	// of a call took before its answer started (STEWARD_GATEWAY_SERVER_TIMING=true; off by
@@ -38,7 +38,7 @@ type Gateway struct {
 
 // DefaultGateway is the gateway without configuration.
 func DefaultGateway() Gateway {
-	return Gateway{DefaultMaxTokens: 4096, UnknownUsers: "refuse", MaxBodyBytes: 8 << 20, HoldTTL: 10 * time.Minute, LeaseCalls: 64, LeaseIdle: 10 * time.Second}
+	return Gateway{DefaultMaxTokens: 4096, UnknownUsers: "refuse", MaxBodyBytes: 8 << 20, HoldTTL: 10 * time.Minute, LeaseCalls: 64}
 }
 
 // loadGateway reads STEWARD_GATEWAY_*, reporting every bad value.
@@ -82,8 +82,8 @@ func loadGateway(getenv func(string) string, g *Gateway) []error {
 	}
 	if v := strings.TrimSpace(getenv("STEWARD_GATEWAY_LEASE_IDLE")); v != "" {
 		d, err := time.ParseDuration(v)
-		if err != nil || d < 100*time.Millisecond || d > 10*time.Second {
-			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: want a duration from 100ms to 10s", v))
+		if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
+			problems = append(problems, fmt.Errorf("STEWARD_GATEWAY_LEASE_IDLE=%q: want a duration from 100ms to 10m", v))
 		} else {
 			g.LeaseIdle = d
 		}

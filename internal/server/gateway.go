@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,7 +20,8 @@ import (
 
 // gatewayHandler builds the OpenAI-compatible API served at /v1.
 func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn *sessions.Service, perms authz.Permissions,
-	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer) (*gateway.Gateway, func(), error) {
+	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer,
+	shared bool) (*gateway.Gateway, func(), error) {
 	g := cfg.Gateway
 	register := func(ctx context.Context, name, email string) (string, error) {
 		u, err := userAdmin.RegisterForwarded(authz.As(ctx, authz.Gateway), name, email)
@@ -36,7 +38,7 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 	if err != nil {
 		return nil, nil, err
 	}
-	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, Idle: g.LeaseIdle, HoldTTL: g.HoldTTL, Logger: logger})
+	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, Idle: leaseIdle(g.LeaseIdle, shared), HoldTTL: g.HoldTTL, Logger: logger})
 	gw, err := gateway.New(gateway.Config{
 		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: upstreams, Users: client, Accounts: authn, Preload: configured,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,
@@ -48,4 +50,19 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 		return nil, nil, err
 	}
 	return gw, meter.Close, nil
+}
+
+// leaseIdle is how long a user's budget lease outlives their last call. Unless configured: 2 min
+// for a process alone, where only this process could want an idle lease's rest and it gives the
+// rest back in the transaction that needs it, so that a user who writes a message every minute
+// or so is admitted from memory; 10 s with replicas (Redis), where the rest held idle on one can
+// refuse a call near the limit on another until it returns.
+func leaseIdle(configured time.Duration, shared bool) time.Duration {
+	switch {
+	case configured > 0:
+		return configured
+	case shared:
+		return 10 * time.Second
+	}
+	return 2 * time.Minute
 }

@@ -67,7 +67,7 @@ type Options struct {
 	// off. With Redis (several replicas) the replicas tell each other their writes.
 	QueryCacheTTL time.Duration
 	// CredentialCacheTTL bounds how long an authenticated credential is remembered; zero means
-	// 10 s alone and SharedCacheTTL with Redis, a negative value turns the cache off.
+	// a minute alone and SharedCacheTTL with Redis, a negative value turns the cache off.
 	CredentialCacheTTL time.Duration
 }
 
@@ -300,7 +300,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, ext.header.Wrap(withGraphQLRequests(withRateLimit(limits, gql)))))))
 	ext.mount(mux)
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
-	gw, closeMeter, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry)
+	gw, closeMeter, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry, a.Redis != nil)
 	if err != nil {
 		return err
 	}
@@ -353,9 +353,11 @@ func trustedProxies(cfg config.Config, logger *slog.Logger) []netip.Prefix {
 	return loopbackProxies
 }
 
-// credentialCacheTTL is how long authenticated credentials are remembered: 10 s when this process
-// runs alone, where every revocation goes through it and drops them at once; SharedCacheTTL with
-// Redis, where other replicas' revocations arrive as events and the TTL bounds a lost one.
+// credentialCacheTTL is how long authenticated credentials are remembered: a minute when this
+// process runs alone, where every revocation goes through it and drops them at once, so that the
+// TTL only bounds an edit made by hand in the database (and a gateway user who calls every half
+// minute is not looked up each time); SharedCacheTTL with Redis, where other replicas'
+// revocations arrive as events and the TTL bounds a lost one.
 func credentialCacheTTL(configured time.Duration, shared *redis.Client) time.Duration {
 	switch {
 	case configured != 0:
@@ -363,7 +365,7 @@ func credentialCacheTTL(configured time.Duration, shared *redis.Client) time.Dur
 	case shared != nil:
 		return SharedCacheTTL
 	}
-	return 10 * time.Second
+	return time.Minute
 }
 
 // openWebUIWindow turns the configured migration window into the sessions' one, and says at start
