@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -133,7 +134,20 @@ func (c Config) Validate() error {
 type Limiter struct {
 	cfg    Config
 	schema *ast.Schema
+	// parsed keeps the documents of queries that passed, per kind of caller (their token limits
+	// differ): clients repeat a few queries, and parsing them again was two thirds of the
+	// measure's cost. The walk runs on every request, as the variables may change the pages.
+	parsed *lru.Cache[parsedKey, *ast.QueryDocument]
 }
+
+// parsedKey names a parsed query: its text, and whether it was parsed under the signed-in limits.
+type parsedKey struct {
+	signedIn bool
+	query    string
+}
+
+// parsedQueries bounds the documents a Limiter keeps, as gqlgen's own document cache does.
+const parsedQueries = 1000
 
 var _ interface {
 	graphql.HandlerExtension
@@ -149,7 +163,11 @@ func New(cfg Config) (*Limiter, error) {
 	if cfg.Introspection == nil {
 		cfg.Introspection = func(context.Context) bool { return true }
 	}
-	return &Limiter{cfg: cfg}, nil
+	parsed, err := lru.New[parsedKey, *ast.QueryDocument](parsedQueries)
+	if err != nil {
+		return nil, err
+	}
+	return &Limiter{cfg: cfg, parsed: parsed}, nil
 }
 
 // ExtensionName implements graphql.HandlerExtension.
@@ -183,23 +201,35 @@ func (l *Limiter) MutateOperationParameters(ctx context.Context, p *graphql.RawP
 
 // Check measures query with variables against the limits of the caller of ctx.
 func (l *Limiter) Check(ctx context.Context, query string, vars map[string]any) *errs.Error {
+	signedIn := l.cfg.IsSignedIn(ctx)
 	lim := l.cfg.Anonymous
-	if l.cfg.IsSignedIn(ctx) {
+	if signedIn {
 		lim = l.cfg.SignedIn
 	}
 	if len(query) > lim.QueryBytes {
 		return tooLarge("the query is longer than %d bytes", lim.QueryBytes)
 	}
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, lim.Tokens)
-	if err != nil {
-		var ge *gqlerror.Error
-		if errors.As(err, &ge) && strings.HasPrefix(ge.Message, "exceeded token limit") {
-			return tooLarge("the query has more than %d tokens", lim.Tokens)
+	key := parsedKey{signedIn: signedIn, query: query}
+	doc, known := l.parsed.Get(key)
+	if !known {
+		var err error
+		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, lim.Tokens)
+		if err != nil {
+			var ge *gqlerror.Error
+			if errors.As(err, &ge) && strings.HasPrefix(ge.Message, "exceeded token limit") {
+				return tooLarge("the query has more than %d tokens", lim.Tokens)
+			}
+			return nil
 		}
-		return nil
 	}
 	w := newWalker(l.schema, doc, vars, lim, l.cfg.Pages, l.cfg.Once, l.cfg.Introspection(ctx))
-	return w.measure()
+	if e := w.measure(); e != nil {
+		return e
+	}
+	if !known {
+		l.parsed.Add(key, doc) // only documents that passed: refused ones are not worth the room
+	}
+	return nil
 }
 
 // MutateOperationContext turns introspection on for the callers allowed it (gqlgen starts with it

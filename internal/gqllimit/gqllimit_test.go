@@ -132,6 +132,35 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// A query measured once is measured again on every request, from the document kept: with other
+// variables it may ask for a page too large, and a document parsed under the signed-in limits
+// does not spare an anonymous caller their tighter token limit.
+func TestKeptDocumentsAreMeasuredAgain(t *testing.T) {
+	user := context.WithValue(context.Background(), signedIn{}, true)
+	l := testLimiter(t, nil)
+	page := `query($n: Int) { users(first: $n) { totalCount } }`
+	for i, c := range []struct {
+		n    float64
+		want errs.Code
+	}{{5, ""}, {1e8, errs.CodeBadUserInput}, {5, ""}} {
+		err := l.Check(user, page, map[string]any{"n": c.n})
+		if (err == nil && c.want != "") || (err != nil && err.Code != c.want) {
+			t.Fatalf("request %d (first: %v): %v, want code %q", i+1, c.n, err, c.want)
+		}
+	}
+	var vars strings.Builder
+	for v := 'a'; v <= 'p'; v++ {
+		fmt.Fprintf(&vars, "$%c:Int ", v)
+	}
+	tokens := `query(` + vars.String() + `) { me { id } }` // 16 variables: over the anonymous 60 tokens
+	if err := l.Check(user, tokens, nil); err != nil {
+		t.Fatalf("signed in: %v, want it measured and kept", err)
+	}
+	if err := l.Check(context.Background(), tokens, nil); err == nil || err.Code != errs.CodeQueryTooLarge {
+		t.Fatalf("anonymous: %v, want the token limit", err)
+	}
+}
+
 // TestExponentialFragmentsFinish measures fragments nested far beyond what expansion could ever
 // finish (2^5000 leaves): memoised, the walk is linear in the text.
 func TestExponentialFragmentsFinish(t *testing.T) {
