@@ -27,6 +27,8 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect string
 	writes  *atomic.Uint64
+	// rowsTyped is off while the schema migrates (see typedColumns).
+	rowsTyped *atomic.Bool
 	// stopCheckpoints stops SQLite's background checkpoints (see startCheckpointer).
 	stopCheckpoints func()
 }
@@ -109,12 +111,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if dia == dialect.SQLite {
 		gate = newWriteGate()
 	}
-	drv := newWriteCounter(entsql.OpenDB(dia, sqlDB), writes, gate)
+	rowsTyped := new(atomic.Bool)
+	rowsTyped.Store(true)
+	drv := newWriteCounter(entsql.OpenDB(dia, sqlDB), writes, gate, rowsTyped)
 	opts := []ent.Option{ent.Driver(drv)}
 	if cfg.Debug {
 		opts = append(opts, ent.Debug())
 	}
-	d := &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes, stopCheckpoints: func() {}}
+	d := &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes, rowsTyped: rowsTyped, stopCheckpoints: func() {}}
 	if dia == dialect.SQLite {
 		d.stopCheckpoints = startCheckpointer(sqlDB, gate)
 	}
@@ -159,6 +163,10 @@ func (d *DB) migrate(ctx context.Context, r sqlRunner) error {
 	if err := d.checkNotNewer(ctx, r); err != nil {
 		return err
 	}
+	// Queries return database/sql's own rows until the schema is in place: ent's migration
+	// asserts that they do (see typedColumns).
+	d.rowsTyped.Store(false)
+	defer d.rowsTyped.Store(true)
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return err
 	}

@@ -23,8 +23,8 @@ type writeCounter struct {
 	gate *writeGate
 }
 
-func newWriteCounter(drv *entsql.Driver, writes *atomic.Uint64, gate *writeGate) writeCounter {
-	return writeCounter{countingConn: countingConn{Conn: drv.Conn, writes: writes}, drv: drv, gate: gate}
+func newWriteCounter(drv *entsql.Driver, writes *atomic.Uint64, gate *writeGate, rowsTyped *atomic.Bool) writeCounter {
+	return writeCounter{countingConn: countingConn{Conn: drv.Conn, writes: writes, rowsTyped: rowsTyped}, drv: drv, gate: gate}
 }
 
 func (d writeCounter) Dialect() string                            { return d.drv.Dialect() }
@@ -43,7 +43,7 @@ func (d writeCounter) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dial
 		return nil, err
 	}
 	t := tx.(*entsql.Tx)
-	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes, uncancellable: d.gate != nil}, tx: t, release: release}, nil
+	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes, rowsTyped: d.rowsTyped, uncancellable: d.gate != nil}, tx: t, release: release}, nil
 }
 
 // writeCountingTx is writeCounter for a transaction: its statements, and its commit. It leaves
@@ -73,6 +73,8 @@ type countingConn struct {
 	// uncancellable sends statements without their context's cancellation: set in SQLite
 	// transactions (see statementContext).
 	uncancellable bool
+	// rowsTyped wraps the rows of queries in typedColumns; off while the schema migrates.
+	rowsTyped *atomic.Bool
 }
 
 // statementContext is the context a statement is sent with. go-sqlite3 runs a statement whose
@@ -104,7 +106,39 @@ func (c countingConn) Query(ctx context.Context, query string, args, v any) erro
 	if mayWrite(query) {
 		defer c.writes.Add(1)
 	}
-	return c.Conn.Query(c.statementContext(ctx), query, args, v)
+	if err := c.Conn.Query(c.statementContext(ctx), query, args, v); err != nil {
+		return err
+	}
+	if rows, ok := v.(*entsql.Rows); ok && rows.ColumnScanner != nil && c.rowsTyped.Load() {
+		rows.ColumnScanner = &typedColumns{ColumnScanner: rows.ColumnScanner}
+	}
+	return nil
+}
+
+// typedColumns remembers a result set's column types. ent asks for them once per row and per
+// column it does not know (a count riding on a page's rows, say), and database/sql builds them
+// all again at each call: on the plan subscribers page over PostgreSQL that was 7.5% of
+// steward's CPU.
+type typedColumns struct {
+	entsql.ColumnScanner
+	types []*stdsql.ColumnType
+}
+
+func (t *typedColumns) ColumnTypes() ([]*stdsql.ColumnType, error) {
+	if t.types != nil {
+		return t.types, nil
+	}
+	types, err := t.ColumnScanner.ColumnTypes()
+	if err == nil {
+		t.types = types
+	}
+	return types, err
+}
+
+// NextResultSet forgets the column types: the next result set has its own.
+func (t *typedColumns) NextResultSet() bool {
+	t.types = nil
+	return t.ColumnScanner.NextResultSet()
 }
 
 func (c countingConn) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {

@@ -103,7 +103,11 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		status = s
 	}
 	w.WriteHeader(status)
-	writeBody(w, resp)
+	b, err := marshalResponse(resp)
+	if err != nil {
+		b = []byte(internalErrorBody)
+	}
+	_, _ = w.Write(b)
 }
 
 // readParams reads the operation from the query string (GET) or the JSON body (POST), and
@@ -191,10 +195,13 @@ func writeRequestError(w http.ResponseWriter, status int, list gqlerror.List) {
 	writeBody(w, requestErrorBody{Errors: list})
 }
 
+// internalErrorBody answers a request whose answer could not be written.
+const internalErrorBody = `{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`
+
 func writeBody(w io.Writer, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+		b = []byte(internalErrorBody)
 	}
 	_, _ = w.Write(b)
 }
