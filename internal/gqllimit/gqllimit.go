@@ -108,6 +108,11 @@ type Config struct {
 	// Introspection tells whether the caller of ctx may use __schema and __type; nil means
 	// everyone may.
 	Introspection func(ctx context.Context) bool
+	// Validated tells whether gqlgen holds query parsed and validated (DocumentCache.Has). The
+	// limiter keeps its own parse of a query only then, so that what it keeps is bounded like
+	// gqlgen's cache: made of queries that are valid, not of any text that passes the measure.
+	// Nil keeps nothing.
+	Validated func(ctx context.Context, query string) bool
 }
 
 // Validate reports every problem of the configuration.
@@ -134,8 +139,8 @@ func (c Config) Validate() error {
 type Limiter struct {
 	cfg    Config
 	schema *ast.Schema
-	// parsed keeps the documents of queries that passed, per kind of caller (their token limits
-	// differ): clients repeat a few queries, and parsing them again was two thirds of the
+	// parsed keeps the documents of valid queries that passed, per kind of caller (their token
+	// limits differ): clients repeat a few queries, and parsing them again was two thirds of the
 	// measure's cost. The walk runs on every request, as the variables may change the pages.
 	parsed *lru.Cache[parsedKey, *ast.QueryDocument]
 }
@@ -226,8 +231,8 @@ func (l *Limiter) Check(ctx context.Context, query string, vars map[string]any) 
 	if e := w.measure(); e != nil {
 		return e
 	}
-	if !known {
-		l.parsed.Add(key, doc) // only documents that passed: refused ones are not worth the room
+	if !known && l.cfg.Validated != nil && l.cfg.Validated(ctx, query) {
+		l.parsed.Add(key, doc)
 	}
 	return nil
 }

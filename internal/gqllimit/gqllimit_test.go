@@ -134,10 +134,17 @@ func TestCheck(t *testing.T) {
 
 // A query measured once is measured again on every request, from the document kept: with other
 // variables it may ask for a page too large, and a document parsed under the signed-in limits
-// does not spare an anonymous caller their tighter token limit.
+// does not spare an anonymous caller their tighter token limit. Only the documents of queries
+// gqlgen has validated are kept.
 func TestKeptDocumentsAreMeasuredAgain(t *testing.T) {
 	user := context.WithValue(context.Background(), signedIn{}, true)
-	l := testLimiter(t, nil)
+	invalid := `{ me { notAField } }`
+	l := testLimiter(t, func(c *Config) {
+		c.Validated = func(_ context.Context, query string) bool { return query != invalid }
+	})
+	if err := l.Check(user, invalid, nil); err != nil || l.parsed.Len() != 0 {
+		t.Fatalf("a query gqlgen did not validate: %v, %d kept; want it passed and not kept", err, l.parsed.Len())
+	}
 	page := `query($n: Int) { users(first: $n) { totalCount } }`
 	for i, c := range []struct {
 		n    float64
@@ -158,6 +165,9 @@ func TestKeptDocumentsAreMeasuredAgain(t *testing.T) {
 	}
 	if err := l.Check(context.Background(), tokens, nil); err == nil || err.Code != errs.CodeQueryTooLarge {
 		t.Fatalf("anonymous: %v, want the token limit", err)
+	}
+	if n := l.parsed.Len(); n != 2 {
+		t.Fatalf("%d documents kept, want the page query's and the signed-in one of many tokens", n)
 	}
 }
 

@@ -33,6 +33,12 @@ func (c *DocumentCache) Get(ctx context.Context, key string) (*ast.QueryDocument
 	return c.inner.Get(ctx, key)
 }
 
+// Has reports whether the document of query is kept: gqlgen parsed and validated it.
+func (c *DocumentCache) Has(ctx context.Context, query string) bool {
+	_, ok := c.inner.Get(ctx, query)
+	return ok
+}
+
 // Add implements graphql.Cache: it sets the default pages, then keeps doc.
 func (c *DocumentCache) Add(ctx context.Context, key string, doc *ast.QueryDocument) {
 	for _, op := range doc.Operations {

@@ -96,9 +96,10 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 		return nil, nil, err
 	}
 	mayIntrospect := func(ctx context.Context) bool { return d.introspection || authz.Allowed(ctx, authz.Introspect) }
+	documents := gqllimit.NewDocumentCache(lru.New[*ast.QueryDocument](1000), d.bounds.Pages)
 	limiter, err := gqllimit.New(gqllimit.Config{SignedIn: d.bounds.SignedIn, Anonymous: d.bounds.Anonymous, Pages: d.bounds.Pages,
 		IsSignedIn:    func(ctx context.Context) bool { return authz.Allowed(ctx, authz.UseAccount) },
-		Introspection: mayIntrospect})
+		Introspection: mayIntrospect, Validated: documents.Has})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,7 +121,7 @@ func graphqlHandler(d graphqlDeps) (*handler.Server, *wsgraphql.Server, error) {
 	srv.AddTransport(sseTransport{onSubscription: d.metrics.Subscriptions})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(gqllimit.NewDocumentCache(lru.New[*ast.QueryDocument](1000), d.bounds.Pages))
+	srv.SetQueryCache(documents)
 	// The limiter parses with the caller's token limit first; this bounds gqlgen's own parse too.
 	srv.SetParserTokenLimit(max(d.bounds.SignedIn.Tokens, d.bounds.Anonymous.Tokens))
 	// Order matters: the query text is known once persisted operations are resolved, and is
