@@ -88,9 +88,8 @@ func (ct *callTrace) line(since time.Time) string {
 // step's duration.
 func compactServerTiming(h string, t0 time.Time) string {
 	var out []string
-	for _, part := range strings.Split(h, ",") {
-		part = strings.TrimSpace(part)
-		name, rest, _ := strings.Cut(part, ";")
+	for _, e := range timingEntries(h) {
+		name, rest := e[0], e[1]
 		switch {
 		case name == "start":
 			var ns int64
@@ -103,6 +102,17 @@ func compactServerTiming(h string, t0 time.Time) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// timingEntries splits a Server-Timing header into its entries: each a name and what follows
+// its first ";" (a dur= or desc= parameter).
+func timingEntries(h string) [][2]string {
+	var out [][2]string
+	for _, part := range strings.Split(h, ",") {
+		name, rest, _ := strings.Cut(strings.TrimSpace(part), ";")
+		out = append(out, [2]string{name, rest})
+	}
+	return out
 }
 
 // printSlow lists the slowest traced calls of the measured part.
@@ -130,8 +140,8 @@ func stepQuantiles(calls []*callTrace) string {
 	var names []string
 	durs := map[string][]float64{}
 	for _, ct := range calls {
-		for _, part := range strings.Split(ct.serverTiming, ",") {
-			name, rest, _ := strings.Cut(strings.TrimSpace(part), ";")
+		for _, e := range timingEntries(ct.serverTiming) {
+			name, rest := e[0], e[1]
 			var d float64
 			if _, err := fmt.Sscanf(rest, "dur=%g", &d); err != nil {
 				continue

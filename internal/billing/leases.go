@@ -295,7 +295,7 @@ func (l *Leases) revalidate(ctx context.Context, u *userLeases, in CallHold, sho
 	if !slices.ContainsFunc(short, func(m metric.Metric) bool { return u.leases[m].lapsed(in.Amounts[m], now) }) {
 		return short
 	}
-	exists, sub, err := l.s.loadUserSub(authz.As(ctx, authz.Billing), l.s.client, in.UserID)
+	exists, sub, err := l.s.loadUserSub(ctx, l.s.client, in.UserID)
 	if err != nil || !exists {
 		return short // take reads again, and answers the error or the missing user
 	}

@@ -45,10 +45,7 @@ func keepHeapGoalAbove(floor uint64) {
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return
 	}
-	percent := gcPercentFor(s[0].Value.Uint64(), floor)
-	if old := debug.SetGCPercent(percent); old < 0 {
-		debug.SetGCPercent(old) // turned off meanwhile (debug.SetGCPercent(-1)): leave it so
-	}
+	debug.SetGCPercent(gcPercentFor(s[0].Value.Uint64(), floor))
 }
 
 // gcPercentFor is the target that makes the goal of a live heap of live bytes floor, and at least
