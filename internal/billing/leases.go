@@ -34,7 +34,8 @@ import (
 // is settled, giving back what it did not use, once its last call has settled. A lease past its
 // window whose user calls again within Idle is checked instead of replaced: when one read finds
 // the user's subscription and plan giving the same terms, it admits for another window (up to
-// Life), so that a user who calls every half minute does not wait for a transaction each time.
+// Life), so that a user who calls every half minute does not wait for a transaction each time;
+// without the read when no subscription or plan was written since (LeaseConfig.TermsWrites).
 //
 // Exactness: every lease is taken by bumpCounter within the quota, like a reservation, so the
 // leases of all replicas together never exceed the limit, and calls are admitted in memory only
@@ -117,8 +118,16 @@ type LeaseConfig struct {
 	FlushInterval time.Duration
 	// HoldTTL bounds a call; a lease expires Life + HoldTTL after it was taken (default 10 min).
 	HoldTTL time.Duration
-	Logger  *slog.Logger
+	// TermsWrites counts the writes that may have changed a subscription or a plan
+	// (db.DB.WatchTables(TermsTables...)): a lease past its window is extended without reading
+	// its user's terms again while it has not moved since they were last read. Nil reads them
+	// every time. With replicas it must count theirs too, or be nil.
+	TermsWrites func() uint64
+	Logger      *slog.Logger
 }
+
+// TermsTables are the tables a user's terms (subscription, plan, limits) are read from.
+var TermsTables = []string{"plan_subscriptions", "plans"}
 
 // userLeases are one user's leases, one per metric; mu serializes the user's admissions.
 type userLeases struct {
@@ -157,6 +166,9 @@ type lease struct {
 	admitUntil, lifeEnd, lastCall time.Time
 	// closed leases admit nothing more; finished ones are settled in the database.
 	closed, finished bool
+	// termsAt is LeaseConfig.TermsWrites's count before the terms the lease holds were last
+	// read, when it takes it.
+	termsAt uint64
 }
 
 // leasedCall is a Call admitted against leases.
@@ -295,17 +307,33 @@ func (l *Leases) revalidate(ctx context.Context, u *userLeases, in CallHold, sho
 	if !slices.ContainsFunc(short, func(m metric.Metric) bool { return u.leases[m].lapsed(in.Amounts[m], now) }) {
 		return short
 	}
-	exists, sub, err := l.s.loadUserSub(ctx, l.s.client, in.UserID)
-	if err != nil || !exists {
-		return short // take reads again, and answers the error or the missing user
-	}
+	// Counted before the read, so that a write racing with it moves the count past termsAt.
+	writes, watched := l.termsWrites()
+	var sub *liveSub
+	read := false
 	still := make([]metric.Metric, 0, len(short))
 	for _, m := range short {
 		le := u.leases[m]
-		if !le.lapsed(in.Amounts[m], now) || !le.sameTerms(sub, now) {
+		if !le.lapsed(in.Amounts[m], now) {
 			still = append(still, m)
 			continue
 		}
+		// Unless a subscription or plan was written since the lease's terms were read, they are
+		// the same: what time alone changes (the period's end) lapsed has checked.
+		if !watched || le.termsAt != writes {
+			if !read {
+				exists, s, err := l.s.loadUserSub(ctx, l.s.client, in.UserID)
+				if err != nil || !exists {
+					return short // take reads again, and answers the error or the missing user
+				}
+				sub, read = s, true
+			}
+			if !le.sameTerms(sub, now) {
+				still = append(still, m)
+				continue
+			}
+		}
+		le.termsAt = writes
 		le.admitUntil = now.Add(l.cfg.Window)
 		if le.admitUntil.After(le.lifeEnd) {
 			le.admitUntil = le.lifeEnd
@@ -313,6 +341,14 @@ func (l *Leases) revalidate(ctx context.Context, u *userLeases, in CallHold, sho
 		l.extended.Add(1)
 	}
 	return still
+}
+
+// termsWrites is LeaseConfig.TermsWrites's count, and whether there is one.
+func (l *Leases) termsWrites() (uint64, bool) {
+	if l.cfg.TermsWrites == nil {
+		return 0, false
+	}
+	return l.cfg.TermsWrites(), true
 }
 
 // lapsed reports whether the lease would admit amount now but for its window.
@@ -395,6 +431,7 @@ func (l *Leases) renew(u *userLeases, userID string, due map[metric.Metric]int64
 	now := l.s.now()
 	var taken []*lease
 	l.txMu.Lock()
+	writes, _ := l.termsWrites()
 	err := db.InTx(ctx, l.s.client, func(ctx context.Context, c *ent.Client) error {
 		taken = nil
 		exists, sub, err := l.s.loadUserSub(ctx, c, userID)
@@ -442,6 +479,7 @@ func (l *Leases) renew(u *userLeases, userID string, due map[metric.Metric]int64
 			cur.closed = true
 			u.replaced = append(u.replaced, cur)
 		}
+		le.termsAt = writes
 		u.leases[le.metric] = le
 		l.takenAhead.Add(1)
 	}
@@ -482,6 +520,7 @@ func (l *Leases) take(ctx context.Context, u *userLeases, in CallHold, short []m
 	// in metric order, as flushes (of any replica) lock theirs.
 	l.txMu.Lock()
 	defer l.txMu.Unlock()
+	writes, _ := l.termsWrites()
 	err := db.InTx(ctx, s.client, func(ctx context.Context, c *ent.Client) error {
 		gave, taken = nil, nil
 		exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
@@ -530,6 +569,7 @@ func (l *Leases) take(ctx context.Context, u *userLeases, in CallHold, short []m
 		if old := u.leases[le.metric]; old != nil {
 			u.replaced = append(u.replaced, old)
 		}
+		le.termsAt = writes
 		u.leases[le.metric] = le
 	}
 	l.takenByCalls.Add(int64(len(taken)))

@@ -13,6 +13,7 @@ import (
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/metric"
@@ -35,7 +36,12 @@ func newLeaseWorld(t testing.TB, b dbtest.Backend, replicas int, calls int64) *l
 // newLeaseWorldWith is newLeaseWorld with the meters' configuration (FlushInterval aside).
 func newLeaseWorldWith(t testing.TB, b dbtest.Backend, replicas int, cfg billing.LeaseConfig) *leaseWorld {
 	t.Helper()
-	d := dbtest.NewDB(t, b)
+	return newLeaseWorldOn(t, dbtest.NewDB(t, b), replicas, cfg)
+}
+
+// newLeaseWorldOn is newLeaseWorldWith on a database the test opened.
+func newLeaseWorldOn(t testing.TB, d *db.DB, replicas int, cfg billing.LeaseConfig) *leaseWorld {
+	t.Helper()
 	clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
 	log := audit.New(d, clk.Now)
 	lw := &leaseWorld{}
@@ -228,70 +234,102 @@ func TestLeaseHoldsAreGivenBack(t *testing.T) {
 // new lease under the new terms and gives the old one's rest back.
 func TestLeasePastItsWindowIsExtendedWhileTermsHold(t *testing.T) {
 	for _, b := range dbtest.Backends() {
-		t.Run(string(b), func(t *testing.T) {
-			lw := newLeaseWorldWith(t, b, 1, billing.LeaseConfig{Calls: 8, Window: 10 * time.Second, Idle: time.Minute, Life: 45 * time.Second})
-			m := lw.meters[0]
-			u := lw.user(t, "bob")
-			planID := lw.subscribe(t, u, billing.Quota{Metric: metric.TokensOutput, Limit: 1000})
-			hold := billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.TokensOutput: 10}}
-			used := int64(0)
-			call := func() {
-				t.Helper()
-				c, err := m.HoldCall(lw.ctx, hold)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := m.SettleCall(lw.ctx, c, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.TokensOutput: 4}}); err != nil {
-					t.Fatal(err)
-				}
-				used += 4
-				lw.flush(t)
+		for _, watched := range []bool{false, true} {
+			name := string(b) + "/terms read at every extension"
+			if watched {
+				name = string(b) + "/terms read when written"
 			}
-			leases := func(want int, status quotareservation.Status) {
-				t.Helper()
-				n, err := lw.client.QuotaReservation.Query().Where(quotareservation.StatusEQ(status)).Count(lw.ctx)
-				if err != nil || n != want {
-					t.Fatalf("%d %s leases (%v), want %d", n, status, err, want)
-				}
-			}
-			call()
-			lw.wantCounter(t, u, metric.TokensOutput, 4, 76)
-			// Every 15 s: past the window each time, within the idle time. The lease stays and is
-			// extended, holding what it held.
-			for i := range 2 {
-				lw.clock.Advance(15 * time.Second)
-				lw.flush(t)
-				lw.wantCounter(t, u, metric.TokensOutput, used, 80-used)
-				call()
-				if st := m.Stats(); st.Extended != int64(i+1) || st.TakenByCalls != 1 {
-					t.Fatalf("after call %d: %+v, want %d extended and the first lease only", i+2, st, i+1)
-				}
-				leases(1, quotareservation.StatusACTIVE)
-			}
-			// Past its life (45 s): the next call takes a new lease, the old one settles.
-			lw.clock.Advance(15 * time.Second)
-			call()
-			if st := m.Stats(); st.Extended != 2 || st.TakenByCalls != 2 {
-				t.Fatalf("past the lease's life: %+v, want a new lease", st)
-			}
-			leases(1, quotareservation.StatusACTIVE)
-			leases(1, quotareservation.StatusSETTLED)
-			lw.wantCounter(t, u, metric.TokensOutput, 16, 80-4)
+			t.Run(name, func(t *testing.T) { testLeaseExtension(t, b, watched) })
+		}
+	}
+}
 
-			// The plan's quota changes: the first call past the window reads it and takes a new
-			// lease under the new limit.
-			if _, err := lw.svc.UpdatePlan(lw.ctx, planID, billing.PlanUpdate{Quotas: []billing.Quota{{Metric: metric.TokensOutput, Limit: 2000}}}); err != nil {
-				t.Fatal(err)
-			}
-			lw.clock.Advance(15 * time.Second)
-			call()
-			if st := m.Stats(); st.Extended != 2 || st.TakenByCalls != 3 {
-				t.Fatalf("after the plan changed: %+v, want a new lease", st)
-			}
-			lw.wantCounter(t, u, metric.TokensOutput, 20, 80-4)
-			leases(1, quotareservation.StatusACTIVE)
-			leases(2, quotareservation.StatusSETTLED)
-		})
+// testLeaseExtension is TestLeasePastItsWindowIsExtendedWhileTermsHold, with the terms read at
+// every extension or (watched) only when a subscription or plan was written since.
+func testLeaseExtension(t *testing.T, b dbtest.Backend, watched bool) {
+	d := dbtest.NewDB(t, b)
+	cfg := billing.LeaseConfig{Calls: 8, Window: 10 * time.Second, Idle: time.Minute, Life: 45 * time.Second}
+	if watched {
+		cfg.TermsWrites = d.WatchTables(billing.TermsTables...).Count
+	}
+	lw := newLeaseWorldOn(t, d, 1, cfg)
+	m := lw.meters[0]
+	u := lw.user(t, "bob")
+	planID := lw.subscribe(t, u, billing.Quota{Metric: metric.TokensOutput, Limit: 1000})
+	hold := billing.CallHold{UserID: u, Amounts: map[metric.Metric]int64{metric.TokensOutput: 10}}
+	used := int64(0)
+	call := func() {
+		t.Helper()
+		c, err := m.HoldCall(lw.ctx, hold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.SettleCall(lw.ctx, c, billing.CallUsage{Amounts: map[metric.Metric]int64{metric.TokensOutput: 4}}); err != nil {
+			t.Fatal(err)
+		}
+		used += 4
+		lw.flush(t)
+	}
+	leases := func(want int, status quotareservation.Status) {
+		t.Helper()
+		n, err := lw.client.QuotaReservation.Query().Where(quotareservation.StatusEQ(status)).Count(lw.ctx)
+		if err != nil || n != want {
+			t.Fatalf("%d %s leases (%v), want %d", n, status, err, want)
+		}
+	}
+	call()
+	lw.wantCounter(t, u, metric.TokensOutput, 4, 76)
+	// Every 15 s: past the window each time, within the idle time. The lease stays and is
+	// extended, holding what it held.
+	for i := range 2 {
+		lw.clock.Advance(15 * time.Second)
+		lw.flush(t)
+		lw.wantCounter(t, u, metric.TokensOutput, used, 80-used)
+		call()
+		if st := m.Stats(); st.Extended != int64(i+1) || st.TakenByCalls != 1 {
+			t.Fatalf("after call %d: %+v, want %d extended and the first lease only", i+2, st, i+1)
+		}
+		leases(1, quotareservation.StatusACTIVE)
+	}
+	// Past its life (45 s): the next call takes a new lease, the old one settles.
+	lw.clock.Advance(15 * time.Second)
+	call()
+	if st := m.Stats(); st.Extended != 2 || st.TakenByCalls != 2 {
+		t.Fatalf("past the lease's life: %+v, want a new lease", st)
+	}
+	leases(1, quotareservation.StatusACTIVE)
+	leases(1, quotareservation.StatusSETTLED)
+	lw.wantCounter(t, u, metric.TokensOutput, 16, 80-4)
+
+	// The plan's quota changes: the first call past the window reads it and takes a new
+	// lease under the new limit.
+	if _, err := lw.svc.UpdatePlan(lw.ctx, planID, billing.PlanUpdate{Quotas: []billing.Quota{{Metric: metric.TokensOutput, Limit: 2000}}}); err != nil {
+		t.Fatal(err)
+	}
+	lw.clock.Advance(15 * time.Second)
+	call()
+	if st := m.Stats(); st.Extended != 2 || st.TakenByCalls != 3 {
+		t.Fatalf("after the plan changed: %+v, want a new lease", st)
+	}
+	lw.wantCounter(t, u, metric.TokensOutput, 20, 80-4)
+	leases(1, quotareservation.StatusACTIVE)
+	leases(2, quotareservation.StatusSETTLED)
+
+	// A quota changed behind steward's back (straight through SQL, which no watch counts)
+	// shows which way the lease was extended: read, the change takes a new lease; watched,
+	// nothing of steward's wrote since the terms were read, so the lease is extended
+	// without reading them (the change reaches calls with the next lease, within Life).
+	if _, err := d.SQL.ExecContext(lw.ctx, db.Rebind(d.Dialect, `UPDATE plans SET quotas = ? WHERE id = ?`), `{"tokens_output": 3000}`, planID); err != nil {
+		t.Fatal(err)
+	}
+	lw.clock.Advance(15 * time.Second)
+	call()
+	want := billing.LeaseStats{Extended: 2, TakenByCalls: 4}
+	if watched {
+		want = billing.LeaseStats{Extended: 3, TakenByCalls: 3}
+	}
+	if st := m.Stats(); st.Extended != want.Extended || st.TakenByCalls != want.TakenByCalls {
+		t.Fatalf("after a change no watch saw: %+v, want %+v", st, want)
 	}
 }
 

@@ -27,6 +27,7 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect string
 	writes  *atomic.Uint64
+	watches *watchList
 	// rowsTyped is off while the schema migrates (see typedColumns).
 	rowsTyped *atomic.Bool
 	// stopCheckpoints stops SQLite's background checkpoints (see startCheckpointer).
@@ -113,12 +114,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	rowsTyped := new(atomic.Bool)
 	rowsTyped.Store(true)
-	drv := newWriteCounter(entsql.OpenDB(dia, sqlDB), writes, gate, rowsTyped)
+	watches := newWatchList()
+	drv := newWriteCounter(entsql.OpenDB(dia, sqlDB), writes, watches, gate, rowsTyped)
 	opts := []ent.Option{ent.Driver(drv)}
 	if cfg.Debug {
 		opts = append(opts, ent.Debug())
 	}
-	d := &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes, rowsTyped: rowsTyped, stopCheckpoints: func() {}}
+	d := &DB{Client: ent.NewClient(opts...), SQL: sqlDB, Dialect: dia, writes: writes, watches: watches, rowsTyped: rowsTyped, stopCheckpoints: func() {}}
 	if dia == dialect.SQLite {
 		d.stopCheckpoints = startCheckpointer(sqlDB, gate)
 	}

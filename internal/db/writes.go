@@ -23,8 +23,8 @@ type writeCounter struct {
 	gate *writeGate
 }
 
-func newWriteCounter(drv *entsql.Driver, writes *atomic.Uint64, gate *writeGate, rowsTyped *atomic.Bool) writeCounter {
-	return writeCounter{countingConn: countingConn{Conn: drv.Conn, writes: writes, rowsTyped: rowsTyped}, drv: drv, gate: gate}
+func newWriteCounter(drv *entsql.Driver, writes *atomic.Uint64, watches *watchList, gate *writeGate, rowsTyped *atomic.Bool) writeCounter {
+	return writeCounter{countingConn: countingConn{Conn: drv.Conn, writes: writes, watches: watches, rowsTyped: rowsTyped}, drv: drv, gate: gate}
 }
 
 func (d writeCounter) Dialect() string                            { return d.drv.Dialect() }
@@ -43,7 +43,8 @@ func (d writeCounter) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dial
 		return nil, err
 	}
 	t := tx.(*entsql.Tx)
-	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes, rowsTyped: d.rowsTyped, uncancellable: d.gate != nil}, tx: t, release: release}, nil
+	return writeCountingTx{countingConn: countingConn{Conn: t.Conn, writes: d.writes, watches: d.watches, tx: &txWatches{},
+		rowsTyped: d.rowsTyped, uncancellable: d.gate != nil}, tx: t, release: release}, nil
 }
 
 // writeCountingTx is writeCounter for a transaction: its statements, and its commit. It leaves
@@ -56,6 +57,7 @@ type writeCountingTx struct {
 
 func (t writeCountingTx) Commit() error {
 	defer t.release()
+	defer t.countingConn.tx.committed()
 	defer t.writes.Add(1)
 	return t.tx.Commit()
 }
@@ -70,6 +72,10 @@ func (t writeCountingTx) Rollback() error {
 type countingConn struct {
 	entsql.Conn
 	writes *atomic.Uint64
+	// watches count the writes to some tables (DB.WatchTables); tx collects those a
+	// transaction's statements moved, to move them again at its commit (nil outside one).
+	watches *watchList
+	tx      *txWatches
 	// uncancellable sends statements without their context's cancellation: set in SQLite
 	// transactions (see statementContext).
 	uncancellable bool
@@ -92,19 +98,25 @@ func (c countingConn) statementContext(ctx context.Context) context.Context {
 	return ctx
 }
 
+// wrote counts a statement that may have changed data.
+func (c countingConn) wrote(query string) {
+	c.writes.Add(1)
+	countWatches(c.watches, c.tx, query)
+}
+
 func (c countingConn) Exec(ctx context.Context, query string, args, v any) error {
-	defer c.writes.Add(1)
+	defer c.wrote(query)
 	return c.Conn.Exec(c.statementContext(ctx), query, args, v)
 }
 
 func (c countingConn) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	defer c.writes.Add(1)
+	defer c.wrote(query)
 	return c.Conn.ExecContext(c.statementContext(ctx), query, args...)
 }
 
 func (c countingConn) Query(ctx context.Context, query string, args, v any) error {
 	if mayWrite(query) {
-		defer c.writes.Add(1)
+		defer c.wrote(query)
 	}
 	if err := c.Conn.Query(c.statementContext(ctx), query, args, v); err != nil {
 		return err
@@ -143,7 +155,7 @@ func (t *typedColumns) NextResultSet() bool {
 
 func (c countingConn) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
 	if mayWrite(query) {
-		defer c.writes.Add(1)
+		defer c.wrote(query)
 	}
 	return c.Conn.QueryContext(c.statementContext(ctx), query, args...)
 }

@@ -81,7 +81,7 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, k kind) {
 		g.fail(ctx, w, err)
 		return
 	}
-	prompt := max(req.promptTokens(g.cfg.Counter), 1)
+	prompt := max(req.promptTokens(g.prompts), 1)
 	amounts := map[metric.Metric]int64{metric.Requests: 1, metric.TokensInput: prompt}
 	if k != embeddings {
 		answer := req.maxTokens

@@ -139,6 +139,8 @@ type Gateway struct {
 	now     func() time.Time
 	mux     *http.ServeMux
 	metrics *metrics
+	// prompts counts prompts, remembering what the calls of a conversation send again.
+	prompts *RememberedCounts
 	// settling counts the settlements still running after their responses ended.
 	settling sync.WaitGroup
 }
@@ -146,6 +148,9 @@ type Gateway struct {
 // Close waits for the settlements of calls that have already answered; call it after the HTTP
 // server has stopped and before the database closes.
 func (g *Gateway) Close() { g.settling.Wait() }
+
+// promptCountsKept bounds the prompt texts whose counts are remembered (about 100 bytes each).
+const promptCountsKept = 16384
 
 // New returns a Gateway; its handler serves paths under /v1.
 func New(cfg Config) (*Gateway, error) {
@@ -184,7 +189,8 @@ func New(cfg Config) (*Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gateway metrics: %w", err)
 	}
-	g := &Gateway{cfg: cfg, client: &http.Client{Transport: cfg.Transport}, logger: cfg.Logger, now: cfg.Now, metrics: m}
+	g := &Gateway{cfg: cfg, client: &http.Client{Transport: cfg.Transport}, logger: cfg.Logger, now: cfg.Now, metrics: m,
+		prompts: NewRememberedCounts(cfg.Counter, promptCountsKept)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/models", m.counted("models", g.listModels))
 	mux.HandleFunc("GET /v1/models/{id...}", m.counted("models", g.getModel))

@@ -392,6 +392,68 @@ func TestModelAccessControlHolds(t *testing.T) {
 	})
 }
 
+// The gateway remembers which models a caller may use (models.RouteCache), so every change to
+// access must reach the very next call: grants to the user and to a group, memberships, a group
+// deleted, a model turned off or made public. Calls between the changes make sure that what is
+// remembered is what each change must replace.
+func TestAccessChangesReachTheNextCall(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		w := newWorld(t, b, nil)
+		private := map[string]any{"read": map[string]any{"group_ids": []any{}, "user_ids": []any{}}}
+		w.model(t, map[string]any{"id": "secret-model", "name": "Secret", "accessControl": private})
+		setAccess := func(ac any) {
+			t.Helper()
+			w.s.MustQuery(t, w.admin.Token, `mutation($ac: JSON) { updateModel(id: "secret-model", input: {accessControl: $ac}) { id } }`, "ac", ac)
+		}
+		step := 0
+		want := func(allowed bool, after string) {
+			t.Helper()
+			step++
+			for range 2 { // the second call is answered from what the first one left
+				resp := w.post(t, "/v1/chat/completions", w.userKey, chat(false, "model", "secret-model"))
+				if allowed {
+					if resp.StatusCode != http.StatusOK {
+						t.Fatalf("step %d, after %s: status %d, want 200", step, after, resp.StatusCode)
+					}
+					resp.Body.Close()
+					continue
+				}
+				wantError(t, resp, http.StatusNotFound, "invalid_request_error", "model_not_found")
+			}
+		}
+		want(false, "a private model was created")
+		setAccess(map[string]any{"read": map[string]any{"group_ids": []any{}, "user_ids": []any{w.user.ID}}})
+		want(true, "a grant to the user")
+		setAccess(private)
+		want(false, "the grant was taken back")
+
+		g := st.Get(w.s.MustQuery(t, w.admin.Token, `mutation { createGroup(input: {name: "Readers"}) { id } }`), "createGroup.id").(string)
+		setAccess(map[string]any{"read": map[string]any{"group_ids": []any{g}, "user_ids": []any{}}})
+		want(false, "a grant to a group the user is not in")
+		members := func(op string) {
+			t.Helper()
+			w.s.MustQuery(t, w.admin.Token, `mutation($g: ID!, $u: [ID!]!) { `+op+`(groupId: $g, userIds: $u) { group { id } } }`, "g", g, "u", []any{w.user.ID})
+		}
+		members("addGroupMembers")
+		want(true, "the user joined the group")
+		members("removeGroupMembers")
+		want(false, "the user left the group")
+		members("addGroupMembers")
+		want(true, "the user joined the group again")
+		w.s.MustQuery(t, w.admin.Token, `mutation($g: ID!) { deleteGroup(id: $g) }`, "g", g)
+		want(false, "the group was deleted")
+
+		setAccess(nil)
+		want(true, "the model was made public")
+		w.s.MustQuery(t, w.admin.Token, `mutation { updateModel(id: "secret-model", input: {isActive: false}) { id } }`)
+		want(false, "the model was turned off")
+		w.s.MustQuery(t, w.admin.Token, `mutation { updateModel(id: "secret-model", input: {isActive: true}) { id } }`)
+		want(true, "the model was turned on")
+		w.s.MustQuery(t, w.admin.Token, `mutation { deleteModel(id: "secret-model") }`)
+		want(false, "the model was deleted")
+	})
+}
+
 // forwarded are Open WebUI's user headers naming target.
 func forwarded(target st.Account, chatID string) []string {
 	return []string{gateway.HeaderUserID, target.ID, gateway.HeaderUserEmail, target.Email, gateway.HeaderUserRole, "admin", gateway.HeaderChatID, chatID}

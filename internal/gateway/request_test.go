@@ -169,3 +169,44 @@ func TestUpstreamBodyIsValidJSONWithOnlyWhatItNeeds(t *testing.T) {
 		}
 	}
 }
+
+// countedTexts is a Counter that records what it was asked to count.
+type countedTexts struct{ asked []string }
+
+func (c *countedTexts) Count(model, text string) int {
+	c.asked = append(c.asked, model+":"+text)
+	return len(strings.Fields(text))
+}
+
+// A conversation's next call sends its history again: only the new message is counted, the
+// counts are the same, and the model (whose family decides the encoding) is part of what is
+// remembered.
+func TestRememberedCountsCountTheHistoryOnce(t *testing.T) {
+	inner := &countedTexts{}
+	counts := NewRememberedCounts(inner, 100)
+	first := `{"model":"m","messages":[{"role":"user","content":"a b c"}]}`
+	second := `{"model":"m","messages":[{"role":"user","content":"a b c"},{"role":"assistant","content":"d e"},{"role":"user","content":"f"}]}`
+	for _, c := range []struct {
+		body     string
+		want     int64
+		newTexts []string
+		what     string
+	}{
+		{first, 3 + 3 + 1 + 3, []string{"m:user", "m:a b c"}, "the first call"},
+		{second, 3 + (3 + 1 + 3) + (3 + 1 + 2) + (3 + 1 + 1), []string{"m:assistant", "m:d e", "m:f"}, "the next call"},
+		{strings.Replace(second, `"model":"m"`, `"model":"other"`, 1), 3 + (3 + 1 + 3) + (3 + 1 + 2) + (3 + 1 + 1),
+			[]string{"other:user", "other:a b c", "other:assistant", "other:d e", "other:f"}, "the same messages for another model"},
+	} {
+		inner.asked = nil
+		r, e := parseRequest(chatCompletions, []byte(c.body))
+		if e != nil {
+			t.Fatal(e)
+		}
+		if got := r.promptTokens(counts); got != c.want {
+			t.Errorf("%s: %d tokens, want %d", c.what, got, c.want)
+		}
+		if strings.Join(inner.asked, "|") != strings.Join(c.newTexts, "|") {
+			t.Errorf("%s counted %q, want only %q", c.what, inner.asked, c.newTexts)
+		}
+	}
+}

@@ -1,9 +1,11 @@
 package gateway
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/pkoukk/tiktoken-go"
 	tiktokenloader "github.com/pkoukk/tiktoken-go-loader"
 )
@@ -77,3 +79,45 @@ type ByteEstimate struct{}
 
 // Count returns ceil(len(text)/4).
 func (ByteEstimate) Count(_ string, text string) int { return (len(text) + 3) / 4 }
+
+// RememberedCounts is a Counter that keeps the counts of the texts it was asked for, by a hash
+// of the text: Open WebUI sends a conversation's whole history with every message, so all of a
+// prompt but its newest message was counted before, and tokenizing is the dearest part of
+// reading a call (a regular expression with backtracking splits the text before the BPE). A
+// collision of the 64-bit hash and the length would only misestimate a reservation, which the
+// upstream's reported usage settles.
+type RememberedCounts struct {
+	Counter
+	seed   maphash.Seed
+	counts *lru.Cache[countKey, int]
+}
+
+// countKey names a text for a model (whose family decides the encoding).
+type countKey struct {
+	model string
+	hash  uint64
+	size  int
+}
+
+// NewRememberedCounts keeps the counts of up to size texts counted by c.
+func NewRememberedCounts(c Counter, size int) *RememberedCounts {
+	counts, err := lru.New[countKey, int](size)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &RememberedCounts{Counter: c, seed: maphash.MakeSeed(), counts: counts}
+}
+
+// Count returns c's count of text, remembered.
+func (r *RememberedCounts) Count(model, text string) int {
+	if text == "" {
+		return 0
+	}
+	k := countKey{model: model, hash: maphash.String(r.seed, text), size: len(text)}
+	if n, ok := r.counts.Get(k); ok {
+		return n
+	}
+	n := r.Counter.Count(model, text)
+	r.counts.Add(k, n)
+	return n
+}

@@ -11,7 +11,8 @@ import (
 	"github.com/steward-dev/steward/internal/events"
 )
 
-// WritesTopic carries, between replicas, the notice that one of them wrote to the database.
+// WritesTopic carries, between replicas, the notice that one of them wrote to the database; a
+// count of the writes to some tables only (db.DB.WatchTables) has a topic of its own.
 const WritesTopic = "db.writes"
 
 // DefaultNoticeInterval is how often a replica tells the others that it wrote: what a write on
@@ -24,6 +25,7 @@ const DefaultNoticeInterval = 10 * time.Millisecond
 // moved, so a quiet cluster sends nothing. A lost notice (Redis unreachable) is bounded by the
 // cache's TTL; when the bus reconnects, the count moves as if every other replica had written.
 type SharedWrites struct {
+	topic    string
 	local    func() uint64
 	bus      events.Bus
 	origin   string
@@ -36,14 +38,15 @@ type SharedWrites struct {
 	closeOnce  sync.Once
 }
 
-// NewSharedWrites starts sharing local's writes on bus every interval (DefaultNoticeInterval when
-// zero) and counting the other replicas'. Close stops it.
-func NewSharedWrites(bus events.Bus, local func() uint64, interval time.Duration) (*SharedWrites, error) {
+// NewSharedWrites starts sharing local's writes on bus under topic every interval
+// (DefaultNoticeInterval when zero) and counting the other replicas' under the same topic. Close
+// stops it.
+func NewSharedWrites(bus events.Bus, topic string, local func() uint64, interval time.Duration) (*SharedWrites, error) {
 	if interval <= 0 {
 		interval = DefaultNoticeInterval
 	}
-	s := &SharedWrites{local: local, bus: bus, origin: rand.Text(), interval: interval, done: make(chan struct{})}
-	stop, err := bus.Listen(WritesTopic, "", func(e events.Event) {
+	s := &SharedWrites{topic: topic, local: local, bus: bus, origin: rand.Text(), interval: interval, done: make(chan struct{})}
+	stop, err := bus.Listen(topic, "", func(e events.Event) {
 		if e.Key != s.origin { // this process's own notices come back to it too
 			s.remote.Add(1)
 		}
@@ -82,7 +85,7 @@ func (s *SharedWrites) announce(ctx context.Context) {
 		if n := s.local(); n != last {
 			last = n
 			// Best effort: a notice Redis did not take is bounded by the other caches' TTL.
-			_ = s.bus.Publish(ctx, events.Event{Topic: WritesTopic, Key: s.origin})
+			_ = s.bus.Publish(ctx, events.Event{Topic: s.topic, Key: s.origin})
 		}
 	}
 }

@@ -20,8 +20,8 @@ import (
 
 // gatewayHandler builds the OpenAI-compatible API served at /v1.
 func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn *sessions.Service, perms authz.Permissions,
-	modelService *models.Service, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer,
-	shared bool) (*gateway.Gateway, func(), error) {
+	modelService *models.RouteCache, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer,
+	shared bool, termsWrites func() uint64) (*gateway.Gateway, func(), error) {
 	g := cfg.Gateway
 	register := func(ctx context.Context, name, email string) (string, error) {
 		u, err := userAdmin.RegisterForwarded(authz.As(ctx, authz.Gateway), name, email)
@@ -38,7 +38,14 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 	if err != nil {
 		return nil, nil, err
 	}
-	meter := billing.NewLeases(bill, billing.LeaseConfig{Calls: g.LeaseCalls, Idle: leaseIdle(g.LeaseIdle, shared), HoldTTL: g.HoldTTL, Logger: logger})
+	// Alone, a lease past its window is extended without a read while no subscription or plan
+	// was written; replicas read, as another's write would reach them only by a notice that
+	// could be lost, and a plan change must reach calls within the window.
+	lc := billing.LeaseConfig{Calls: g.LeaseCalls, Idle: leaseIdle(g.LeaseIdle, shared), HoldTTL: g.HoldTTL, Logger: logger}
+	if !shared {
+		lc.TermsWrites = termsWrites
+	}
+	meter := billing.NewLeases(bill, lc)
 	gw, err := gateway.New(gateway.Config{
 		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: upstreams, Users: client, Accounts: authn, Preload: configured,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,

@@ -2,16 +2,19 @@ package server_test
 
 import (
 	"crypto/rand"
-	"github.com/steward-dev/steward/internal/config"
-	"github.com/steward-dev/steward/internal/server"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db/dbtest"
+	"github.com/steward-dev/steward/internal/gateway/fakeupstream"
+	"github.com/steward-dev/steward/internal/server"
 	st "github.com/steward-dev/steward/internal/servertest"
 	"github.com/steward-dev/steward/internal/settings"
 )
@@ -209,5 +212,46 @@ func TestReplicasKeepTheirCachesCoherent(t *testing.T) {
 			a.Signup(t, "Carol")
 			eventually(t, "new account counted on the other replica", func() bool { return count() != before })
 		})
+	})
+}
+
+// TestReplicasShareModelAccessChanges: each replica's gateway remembers which models a caller
+// may use for a minute here, and forgets it as soon as another replica announces a write to the
+// grants, long before that.
+func TestReplicasShareModelAccessChanges(t *testing.T) {
+	st.ForEachBackend(t, func(t *testing.T, b dbtest.Backend) {
+		up := fakeupstream.New()
+		t.Cleanup(up.Close)
+		a, c := replicas(t, b, longCaches, st.WithEnv(map[string]string{"OPENAI_API_BASE_URLS": up.BaseURL(), "ENABLE_API_KEYS": "true"}))
+		admin, bob := a.Signup(t, "Ada"), a.Signup(t, "Bob")
+		a.SetRole(t, bob.ID, "USER")
+		a.MustQuery(t, admin.Token, `mutation { updateDefaultPermissions(permissions: {features: {api_keys: true}}) }`)
+		key := st.Get(a.MustQuery(t, bob.Token, `mutation { createAPIKey(input: {name: "gateway"}) { key } }`), "createAPIKey.key").(string)
+		access := func(userIDs ...any) map[string]any {
+			return map[string]any{"read": map[string]any{"group_ids": []any{}, "user_ids": append([]any{}, userIDs...)}}
+		}
+		a.MustQuery(t, admin.Token, `mutation($ac: JSON) { createModel(input: {id: "secret-model", name: "Secret", accessControl: $ac}) { id } }`, "ac", access())
+		callOnC := func() int {
+			req, _ := http.NewRequest(http.MethodPost, c.URL+"/v1/chat/completions",
+				strings.NewReader(`{"model": "secret-model", "messages": [{"role": "user", "content": "hi"}]}`))
+			req.Header.Set("Authorization", "Bearer "+key)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := c.HTTP.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		for range 2 {
+			if got := callOnC(); got != http.StatusNotFound {
+				t.Fatalf("a call for a private model: status %d, want 404", got)
+			}
+		}
+		a.MustQuery(t, admin.Token, `mutation($ac: JSON) { updateModel(id: "secret-model", input: {accessControl: $ac}) { id } }`, "ac", access(bob.ID))
+		eventually(t, "a grant on one replica admitted by the other", func() bool { return callOnC() == http.StatusOK })
+		a.MustQuery(t, admin.Token, `mutation($ac: JSON) { updateModel(id: "secret-model", input: {accessControl: $ac}) { id } }`, "ac", access())
+		eventually(t, "a grant taken back on one replica refused by the other", func() bool { return callOnC() == http.StatusNotFound })
 	})
 }

@@ -284,7 +284,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		writes := database.Writes
 		if a.Redis != nil {
 			// Replicas tell each other that they wrote, so that no answer outlives another's write.
-			shared, err := querycache.NewSharedWrites(a.Bus, database.Writes, 0)
+			shared, err := querycache.NewSharedWrites(a.Bus, querycache.WritesTopic, database.Writes, 0)
 			if err != nil {
 				return err
 			}
@@ -300,7 +300,12 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		withViewer(sess, cfg.CookieSecure, cfg.AllowedOrigins, logger, ext.header.Wrap(withGraphQLRequests(withRateLimit(limits, gql)))))))
 	ext.mount(mux)
 	mux.Handle("POST /webhooks/yookassa", yookassaWebhook(bill, limits, logger))
-	gw, closeMeter, err := gatewayHandler(cfg, opts, logger, sess, perms, modelService, bill, store, database.Client, userAdmin, registry, a.Redis != nil)
+	routes, err := a.routeCache(database, modelService, credentialCacheTTL(opts.CredentialCacheTTL, a.Redis), opts.Now)
+	if err != nil {
+		return err
+	}
+	gw, closeMeter, err := gatewayHandler(cfg, opts, logger, sess, perms, routes, bill, store, database.Client, userAdmin, registry, a.Redis != nil,
+		database.WatchTables(billing.TermsTables...).Count)
 	if err != nil {
 		return err
 	}
@@ -341,6 +346,27 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 	// Last, so that Close flushes the spans of everything that stops before it.
 	a.closers = append(a.closers, func() { flushTraces(traces, logger) })
 	return nil
+}
+
+// routeWritesTopic carries, between replicas, the notice that one of them wrote to the tables
+// that decide which models a user may call (models.RouteTables).
+const routeWritesTopic = "db.writes.routes"
+
+// routeCache remembers the gateway's model routes per caller until a write to the tables they
+// are read from, on this replica or (through the bus) another, or ttl: the bound for an edit
+// made behind steward's back (a minute alone) or a replica's lost notice (SharedCacheTTL), as
+// for the credentials the same calls are authenticated with.
+func (a *App) routeCache(database *db.DB, s *models.Service, ttl time.Duration, now func() time.Time) (*models.RouteCache, error) {
+	writes := database.WatchTables(models.RouteTables...).Count
+	if a.Redis != nil {
+		shared, err := querycache.NewSharedWrites(a.Bus, routeWritesTopic, writes, 0)
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, shared.Close)
+		writes = shared.Writes
+	}
+	return models.NewRouteCache(s, models.RouteCacheConfig{Writes: writes, TTL: ttl, Now: now})
 }
 
 // trustedProxies are the configured proxies; the deprecated STEWARD_TRUST_PROXY=true, alone,
