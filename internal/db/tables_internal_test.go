@@ -1,6 +1,9 @@
 package db
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestWrittenTable(t *testing.T) {
 	for _, c := range []struct {
@@ -45,6 +48,9 @@ func FuzzWrittenTable(f *testing.F) {
 		table, known := writtenTable(query)
 		if !known && table != "" {
 			t.Fatalf("a table (%q) for a statement not understood", table)
+		}
+		if table != "" && !strings.Contains(strings.ToLower(query), table) {
+			t.Fatalf("table %q is not in %q", table, query)
 		}
 	})
 }
