@@ -166,8 +166,8 @@ type lease struct {
 	admitUntil, lifeEnd, lastCall time.Time
 	// closed leases admit nothing more; finished ones are settled in the database.
 	closed, finished bool
-	// termsAt is LeaseConfig.TermsWrites's count before the terms the lease holds were last
-	// read, when it takes it.
+	// termsAt is LeaseConfig.TermsWrites's count from just before the lease's terms were last
+	// read (when it was taken or extended).
 	termsAt uint64
 }
 

@@ -92,11 +92,11 @@ type RememberedCounts struct {
 	counts *lru.Cache[countKey, int]
 }
 
-// countKey names a text for a model (whose family decides the encoding).
+// countKey names a text for a model (whose family decides the encoding): a hash of both, and
+// the text's length. It keeps no string a request sent.
 type countKey struct {
-	model string
-	hash  uint64
-	size  int
+	hash uint64
+	size int
 }
 
 // NewRememberedCounts keeps the counts of up to size texts counted by c.
@@ -113,7 +113,12 @@ func (r *RememberedCounts) Count(model, text string) int {
 	if text == "" {
 		return 0
 	}
-	k := countKey{model: model, hash: maphash.String(r.seed, text), size: len(text)}
+	var h maphash.Hash
+	h.SetSeed(r.seed)
+	h.WriteString(model)
+	h.WriteByte(0)
+	h.WriteString(text)
+	k := countKey{hash: h.Sum64(), size: len(text)}
 	if n, ok := r.counts.Get(k); ok {
 		return n
 	}

@@ -81,8 +81,10 @@ func (c *RouteCache) Route(ctx context.Context, id string) (Route, error) {
 		return Route{}, err
 	}
 	v := auth.ViewerFrom(ctx)
-	if c.cfg.Writes == nil || c.cfg.TTL <= 0 || authz.ActorFrom(ctx) != nil || db.ClientFrom(ctx, c.client) != c.client {
-		// An actor reads with more than the viewer's rights; a transaction may see its own writes.
+	if c.cfg.Writes == nil || c.cfg.TTL <= 0 || authz.ActorFrom(ctx) != nil || db.ClientFrom(ctx, c.client) != c.client ||
+		len(id) > maxIDLength {
+		// An actor reads with more than the viewer's rights; a transaction may see its own
+		// writes; an id longer than any model's (a request names it) is not worth keeping.
 		return c.Service.Route(ctx, id)
 	}
 	key := routeKey{userID: v.UserID, role: v.Role, bypass: authz.AdminsBypass(ctx), model: id}

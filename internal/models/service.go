@@ -150,6 +150,9 @@ func (s *Service) Route(ctx context.Context, id string) (Route, error) {
 	return r, nil
 }
 
+// maxIDLength bounds a model's id.
+const maxIDLength = 255
+
 // CreateInput is a new model.
 type CreateInput struct {
 	ID, Name      string
@@ -166,7 +169,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Model, error
 	}
 	v := auth.ViewerFrom(ctx)
 	id := strings.TrimSpace(in.ID)
-	if id == "" || len(id) > 255 {
+	if id == "" || len(id) > maxIDLength {
 		return nil, errs.Invalid("id", "must be 1 to 255 characters")
 	}
 	name, err := validateName(in.Name)

@@ -20,7 +20,7 @@ import (
 
 // gatewayHandler builds the OpenAI-compatible API served at /v1.
 func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn *sessions.Service, perms authz.Permissions,
-	modelService *models.RouteCache, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer,
+	routes *models.RouteCache, bill *billing.Service, store *settings.Store, client *ent.Client, userAdmin *users.Admin, registry prometheus.Registerer,
 	shared bool, termsWrites func() uint64) (*gateway.Gateway, func(), error) {
 	g := cfg.Gateway
 	register := func(ctx context.Context, name, email string) (string, error) {
@@ -47,7 +47,7 @@ func gatewayHandler(cfg config.Config, opts Options, logger *slog.Logger, authn 
 	}
 	meter := billing.NewLeases(bill, lc)
 	gw, err := gateway.New(gateway.Config{
-		Authn: authn, Perms: perms, Models: modelService, Meter: meter, Upstreams: upstreams, Users: client, Accounts: authn, Preload: configured,
+		Authn: authn, Perms: perms, Models: routes, Meter: meter, Upstreams: upstreams, Users: client, Accounts: authn, Preload: configured,
 		DefaultMaxTokens: g.DefaultMaxTokens, MaxBodyBytes: g.MaxBodyBytes, HoldTTL: g.HoldTTL,
 		UnknownUsers: gateway.UnknownUserPolicy(g.UnknownUsers), CreatePending: register, Logger: logger, Now: opts.Now,
 		Metrics: registry, ServerTiming: g.ServerTiming,
