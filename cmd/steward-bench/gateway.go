@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,7 +211,7 @@ func runGateway(ctx context.Context, args []string) error {
 			return fmt.Errorf("the users' first calls: %w", err)
 		}
 	}
-	fmt.Printf("gateway: streams of %d chunks %s apart, %d users, %s\n", *chunks, *chunkDelay, len(userIDs), tg.DB.Dialect)
+	fmt.Printf("gateway: streams of %d chunks %s apart, %d users, %s, GOMAXPROCS %d\n", *chunks, *chunkDelay, len(userIDs), tg.DB.Dialect, runtime.GOMAXPROCS(0))
 	for _, c := range conc {
 		l := lf
 		l.clients = c
