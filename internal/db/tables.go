@@ -99,8 +99,31 @@ func countWatches(watches *watchList, tx *txWatches, query string) {
 // cannot tell, and table is "" for statements that change no table's rows (transaction control,
 // pragmas and settings). It reads the statements ent and steward send, such as
 // `INSERT INTO "models" ...`, `UPDATE "users" SET ...`, `DELETE FROM "groups" WHERE ...`;
-// anything else (a WITH, a TRUNCATE, DDL) is unknown.
+// anything else (a WITH, a TRUNCATE, DDL) is unknown, and so are several statements in one that
+// write to more than one table.
 func writtenTable(query string) (table string, known bool) {
+	statements := 0
+	for _, part := range strings.Split(query, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		statements++
+		t, ok := statementTable(part)
+		switch {
+		case !ok:
+			return "", false
+		case t == "":
+		case table == "" || table == t:
+			table = t
+		default:
+			return "", false
+		}
+	}
+	return table, statements > 0
+}
+
+// statementTable is writtenTable for one statement.
+func statementTable(query string) (table string, known bool) {
 	words := sqlWords{rest: query}
 	switch words.next() {
 	case "INSERT":
