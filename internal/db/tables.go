@@ -103,7 +103,9 @@ func countWatches(watches *watchList, tx *txWatches, query string) {
 // write to more than one table.
 func writtenTable(query string) (table string, known bool) {
 	statements := 0
-	for _, part := range strings.Split(query, ";") {
+	for rest, more := query, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ";") // no slice of parts: this runs for every write
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
