@@ -9,6 +9,7 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/gqlexec"
 	"github.com/steward-dev/steward/internal/loaders"
 )
 
@@ -71,6 +72,8 @@ func primeUserGroups(ctx context.Context, conn *ent.UserConnection) (*ent.UserCo
 	if err := loaders.PrimeGroupsOfUsers(ctx, users, shape); err != nil {
 		return nil, err
 	}
+	// Every user's groups now answer from the loader: the page's rows need no goroutine each.
+	gqlexec.MarkReady(ctx, groups.Field)
 	return conn, nil
 }
 
@@ -84,7 +87,8 @@ func primeAuditActors(ctx context.Context, conn *ent.AuditLogConnection) (*ent.A
 	if conn == nil || len(conn.Edges) == 0 {
 		return conn, nil
 	}
-	if _, ok := selected(ctx, auditLogTypes, "edges", "node", "actor"); !ok {
+	actor, ok := selected(ctx, auditLogTypes, "edges", "node", "actor")
+	if !ok {
 		return conn, nil
 	}
 	ids := make([]string, 0, len(conn.Edges))
@@ -96,6 +100,7 @@ func primeAuditActors(ctx context.Context, conn *ent.AuditLogConnection) (*ent.A
 	if err := loaders.PrimeUsers(ctx, ids); err != nil {
 		return nil, err
 	}
+	gqlexec.MarkReady(ctx, actor.Field)
 	return conn, nil
 }
 

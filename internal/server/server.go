@@ -28,6 +28,7 @@ import (
 	"github.com/steward-dev/steward/internal/config"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/events"
+	"github.com/steward-dev/steward/internal/gqlexec"
 	"github.com/steward-dev/steward/internal/groups"
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/metrics"
@@ -277,6 +278,7 @@ func (a *App) build(ctx context.Context, cfg config.Config, opts Options, tokens
 		return err
 	}
 	a.closers = append(a.closers, func() { _ = ws.Close() })
+	gql.AroundResponses(gqlexec.Middleware)
 	gql.AroundResponses(loaders.Middleware(database.Client, loaders.Sources{Analytics: insights, Billing: bill}, opts.LoaderWait))
 	// The audit chain verification exists to notice edits made behind the service's back, and
 	// the gateway's checkQuota must see reservations expire to the second: both always run.

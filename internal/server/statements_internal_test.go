@@ -658,3 +658,48 @@ func TestRecordUsageStatementCount(t *testing.T) {
 		})
 	}
 }
+
+// TestRowsInOrderStillBatchWhatWaits covers the executor's choice to marshal a page's rows in
+// order (internal/gqlexec): the users page loads every user's groups in advance and marks them
+// ready, so a page selecting no other field of a user that waits runs its rows one after the
+// other; each group's member count still waits on a loader and must still be fetched in one
+// batch for the page, not once per row. Every user has a group of their own, so no count is
+// answered from an earlier row's batch.
+func TestRowsInOrderStillBatchWhatWaits(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			post, n, database, token := countingServer(t, b)
+			sys := authz.AsOperator(context.Background())
+			c := database.Client
+			for i := range 60 {
+				g, err := c.Group.Create().SetName(fmt.Sprintf("group %02d", i)).Save(sys)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.User.Create().SetName(fmt.Sprintf("user %02d", i)).SetEmail(fmt.Sprintf("u%02d@example.com", i)).
+					SetRole(user.RoleUSER).AddGroupIDs(g.ID).Save(sys); err != nil {
+					t.Fatal(err)
+				}
+			}
+			page := func(first int) int64 {
+				q := fmt.Sprintf(`{ users(first: %d) { edges { node { id groups { id memberCount } } } } }`, first)
+				post(token, q) // warm up: the first request of a token also records its last use
+				return fewestStatements(func() int64 {
+					before := n.Load()
+					d := post(token, q)
+					edges := d["users"].(map[string]any)["edges"].([]any)
+					groups := edges[first-1].(map[string]any)["node"].(map[string]any)["groups"].([]any)
+					if len(edges) != first || len(groups) != 1 || groups[0].(map[string]any)["memberCount"] != float64(1) {
+						t.Fatalf("page of %d: %d edges, last user's groups %v", first, len(edges), groups)
+					}
+					return n.Load() - before
+				})
+			}
+			small, large := page(5), page(50)
+			t.Logf("statements: page of 5 = %d, page of 50 = %d", small, large)
+			if small != large {
+				t.Fatalf("page of 50 cost %d statements, page of 5 cost %d: member counts are fetched per row", large, small)
+			}
+		})
+	}
+}

@@ -1,0 +1,121 @@
+package gqlexec
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+const schema = `
+type Query { users: [User!]! node: Node }
+interface Node { id: ID! }
+type User implements Node { id: ID! name: String! groups: [Group!]! }
+type Group implements Node { id: ID! name: String! memberCount: Int! }
+`
+
+// types is the table the rewrite would generate for schema: User.groups and Group.memberCount
+// have resolvers.
+var types = Types{
+	"User":  {"id": {}, "name": {}, "groups": {Waits: true, Of: []string{"Group"}}},
+	"Group": {"id": {}, "name": {}, "memberCount": {Waits: true}},
+}
+
+// rootSelection parses and validates query and returns its first root field.
+func rootSelection(t *testing.T, query string) *ast.Field {
+	t.Helper()
+	s := gqlparser.MustLoadSchema(&ast.Source{Input: schema})
+	doc, errs := gqlparser.LoadQuery(s, query)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	return doc.Operations[0].SelectionSet[0].(*ast.Field)
+}
+
+func TestWaits(t *testing.T) {
+	for _, tc := range []struct {
+		name, query string
+		types       []string
+		want        bool
+	}{
+		{"plain fields", `{ users { id name } }`, []string{"User"}, false},
+		{"a resolver", `{ users { id groups { id } } }`, []string{"User"}, true},
+		{"typename", `{ users { __typename id } }`, []string{"User"}, false},
+		{"a resolver under a fragment", `{ users { ...F } } fragment F on User { groups { id } }`, []string{"User"}, true},
+		{"an inline fragment", `{ users { ... on User { name groups { id } } } }`, []string{"User"}, true},
+		{"a fragment on another object type does not apply", `{ node { id ... on Group { memberCount } } }`, []string{"User"}, false},
+		{"an interface's fragment applies", `{ node { ... on Node { id } } }`, []string{"User"}, false},
+		{"any of the types", `{ node { id ... on Group { memberCount } } }`, []string{"User", "Group"}, true},
+		{"an unknown type waits", `{ users { id } }`, []string{"Plan"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := rootSelection(t, tc.query)
+			if got := types.Waits(context.Background(), f.SelectionSet, tc.types...); got != tc.want {
+				t.Fatalf("Waits = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// A field marked ready does not wait, but what is under it still counts.
+func TestMarkReady(t *testing.T) {
+	var ctx context.Context
+	Middleware(context.Background(), func(c context.Context) *graphql.Response { ctx = c; return nil })
+
+	plain := rootSelection(t, `{ users { id groups { id name } } }`)
+	deep := rootSelection(t, `{ users { id groups { id memberCount } } }`)
+	groupsOf := func(f *ast.Field) *ast.Field { return f.SelectionSet[1].(*ast.Field) }
+	if !types.Waits(ctx, plain.SelectionSet, "User") {
+		t.Fatal("groups waits before it is marked")
+	}
+	MarkReady(ctx, groupsOf(plain))
+	MarkReady(ctx, groupsOf(deep))
+	if types.Waits(ctx, plain.SelectionSet, "User") {
+		t.Fatal("groups marked ready still waits")
+	}
+	if !types.Waits(ctx, deep.SelectionSet, "User") {
+		t.Fatal("memberCount under groups marked ready no longer waits")
+	}
+	other := rootSelection(t, `{ users { id groups { id name } } }`) // the same text, another document
+	if !types.Waits(ctx, other.SelectionSet, "User") {
+		t.Fatal("a mark reached a field of another document")
+	}
+	if !types.Waits(context.Background(), plain.SelectionSet, "User") {
+		t.Fatal("a mark reached another operation")
+	}
+}
+
+func TestMarshalSliceInOrder(t *testing.T) {
+	for _, concurrently := range []bool{false, true} {
+		t.Run(strconv.FormatBool(concurrently), func(t *testing.T) {
+			ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+			ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "users"}}})
+			paths := make([]string, 3)
+			ret := MarshalSlice(ctx, concurrently, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+				paths[i] = graphql.GetPath(ctx).String()
+				return graphql.MarshalInt(i)
+			})
+			var b bytes.Buffer
+			ret.MarshalGQL(&b)
+			if b.String() != "[0,1,2]" || paths[2] != "users[2]" {
+				t.Fatalf("list %s, paths %v", b.String(), paths)
+			}
+
+			ret = MarshalSlice(ctx, concurrently, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+				if i == 1 {
+					panic(errors.New("boom"))
+				}
+				return graphql.MarshalInt(i)
+			})
+			errs := graphql.GetErrors(ctx)
+			if ret != nil || len(errs) != 1 || errs[0].Path.String() != "users[1]" {
+				t.Fatalf("a panicking element: list %v, errors %v", ret, errs)
+			}
+		})
+	}
+}
