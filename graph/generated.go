@@ -31291,7 +31291,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var adminContactImplementors = []string{"AdminContact"}
@@ -31336,7 +31336,7 @@ func (ec *executionContext) _AdminContact(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var appConfigImplementors = []string{"AppConfig"}
@@ -31533,7 +31533,7 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var auditChainVerificationImplementors = []string{"AuditChainVerification"}
@@ -31588,7 +31588,7 @@ func (ec *executionContext) _AuditChainVerification(ctx context.Context, sel ast
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var auditLogImplementors = []string{"AuditLog", "Node"}
@@ -31764,7 +31764,7 @@ func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var auditLogConnectionImplementors = []string{"AuditLogConnection"}
@@ -31814,7 +31814,7 @@ func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var auditLogEdgeImplementors = []string{"AuditLogEdge"}
@@ -31859,7 +31859,7 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var authConfigImplementors = []string{"AuthConfig"}
@@ -31962,7 +31962,7 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var authPayloadImplementors = []string{"AuthPayload"}
@@ -32022,7 +32022,7 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var bannerImplementors = []string{"Banner"}
@@ -32087,7 +32087,7 @@ func (ec *executionContext) _Banner(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var billingOverviewImplementors = []string{"BillingOverview"}
@@ -32288,7 +32288,7 @@ func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var changePlanPayloadImplementors = []string{"ChangePlanPayload"}
@@ -32343,7 +32343,7 @@ func (ec *executionContext) _ChangePlanPayload(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var chatDefaultsImplementors = []string{"ChatDefaults"}
@@ -32469,7 +32469,7 @@ func (ec *executionContext) _ChatDefaults(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var codeExecutionConfigImplementors = []string{"CodeExecutionConfig"}
@@ -32539,7 +32539,7 @@ func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var complimentaryLineImplementors = []string{"ComplimentaryLine"}
@@ -32584,7 +32584,7 @@ func (ec *executionContext) _ComplimentaryLine(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var configChangeImplementors = []string{"ConfigChange"}
@@ -32639,7 +32639,7 @@ func (ec *executionContext) _ConfigChange(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var connectionsConfigImplementors = []string{"ConnectionsConfig"}
@@ -32689,7 +32689,7 @@ func (ec *executionContext) _ConnectionsConfig(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
@@ -32734,7 +32734,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var customerCountImplementors = []string{"CustomerCount"}
@@ -32779,7 +32779,7 @@ func (ec *executionContext) _CustomerCount(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var customerMetricsImplementors = []string{"CustomerMetrics"}
@@ -32839,7 +32839,7 @@ func (ec *executionContext) _CustomerMetrics(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var dayUsageImplementors = []string{"DayUsage"}
@@ -32884,7 +32884,7 @@ func (ec *executionContext) _DayUsage(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var deleteUserResultImplementors = []string{"DeleteUserResult"}
@@ -32939,7 +32939,7 @@ func (ec *executionContext) _DeleteUserResult(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var groupImplementors = []string{"Group", "Node"}
@@ -33123,7 +33123,7 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var groupConnectionImplementors = []string{"GroupConnection"}
@@ -33173,7 +33173,7 @@ func (ec *executionContext) _GroupConnection(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var groupEdgeImplementors = []string{"GroupEdge"}
@@ -33218,7 +33218,7 @@ func (ec *executionContext) _GroupEdge(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var groupMembersPayloadImplementors = []string{"GroupMembersPayload"}
@@ -33268,7 +33268,7 @@ func (ec *executionContext) _GroupMembersPayload(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var importConfigResultImplementors = []string{"ImportConfigResult"}
@@ -33318,7 +33318,7 @@ func (ec *executionContext) _ImportConfigResult(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var jupyterConfigImplementors = []string{"JupyterConfig"}
@@ -33378,7 +33378,7 @@ func (ec *executionContext) _JupyterConfig(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var lDAPConfigImplementors = []string{"LDAPConfig"}
@@ -33498,7 +33498,7 @@ func (ec *executionContext) _LDAPConfig(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var modelImplementors = []string{"Model", "Node"}
@@ -33621,7 +33621,7 @@ func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var modelsConfigImplementors = []string{"ModelsConfig"}
@@ -33671,7 +33671,7 @@ func (ec *executionContext) _ModelsConfig(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var moneyImplementors = []string{"Money"}
@@ -33749,7 +33749,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var monthRevenueImplementors = []string{"MonthRevenue"}
@@ -33799,7 +33799,7 @@ func (ec *executionContext) _MonthRevenue(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var moveSubscribersResultImplementors = []string{"MoveSubscribersResult"}
@@ -33859,7 +33859,7 @@ func (ec *executionContext) _MoveSubscribersResult(ctx context.Context, sel ast.
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var mrrMonthImplementors = []string{"MrrMonth"}
@@ -33914,7 +33914,7 @@ func (ec *executionContext) _MrrMonth(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var mrrMovementsImplementors = []string{"MrrMovements"}
@@ -34019,7 +34019,7 @@ func (ec *executionContext) _MrrMovements(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -34555,7 +34555,7 @@ func (ec *executionContext) _OAuthConfig(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var oAuthProviderImplementors = []string{"OAuthProvider"}
@@ -34700,7 +34700,7 @@ func (ec *executionContext) _OAuthProvider(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var openAIConnectionImplementors = []string{"OpenAIConnection"}
@@ -34765,7 +34765,7 @@ func (ec *executionContext) _OpenAIConnection(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -34820,7 +34820,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var paymentMethodImplementors = []string{"PaymentMethod"}
@@ -34875,7 +34875,7 @@ func (ec *executionContext) _PaymentMethod(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var permissionExplanationImplementors = []string{"PermissionExplanation"}
@@ -34935,7 +34935,7 @@ func (ec *executionContext) _PermissionExplanation(ctx context.Context, sel ast.
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var permissionSourceImplementors = []string{"PermissionSource"}
@@ -34990,7 +34990,7 @@ func (ec *executionContext) _PermissionSource(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planImplementors = []string{"Plan", "Node"}
@@ -35318,7 +35318,7 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planChangePreviewImplementors = []string{"PlanChangePreview"}
@@ -35388,7 +35388,7 @@ func (ec *executionContext) _PlanChangePreview(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planQuotaImplementors = []string{"PlanQuota"}
@@ -35433,7 +35433,7 @@ func (ec *executionContext) _PlanQuota(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planStatsImplementors = []string{"PlanStats"}
@@ -35488,7 +35488,7 @@ func (ec *executionContext) _PlanStats(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planSubscriberImplementors = []string{"PlanSubscriber"}
@@ -35538,7 +35538,7 @@ func (ec *executionContext) _PlanSubscriber(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planSubscriberConnectionImplementors = []string{"PlanSubscriberConnection"}
@@ -35588,7 +35588,7 @@ func (ec *executionContext) _PlanSubscriberConnection(ctx context.Context, sel a
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planSubscriberEdgeImplementors = []string{"PlanSubscriberEdge"}
@@ -35633,7 +35633,7 @@ func (ec *executionContext) _PlanSubscriberEdge(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planSubscriptionImplementors = []string{"PlanSubscription", "Node"}
@@ -35834,7 +35834,7 @@ func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planSubscriptionConnectionImplementors = []string{"PlanSubscriptionConnection"}
@@ -35884,7 +35884,7 @@ func (ec *executionContext) _PlanSubscriptionConnection(ctx context.Context, sel
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planSubscriptionEdgeImplementors = []string{"PlanSubscriptionEdge"}
@@ -35929,7 +35929,7 @@ func (ec *executionContext) _PlanSubscriptionEdge(ctx context.Context, sel ast.S
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var planTranslationImplementors = []string{"PlanTranslation"}
@@ -35979,7 +35979,7 @@ func (ec *executionContext) _PlanTranslation(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var promptSuggestionImplementors = []string{"PromptSuggestion"}
@@ -36024,7 +36024,7 @@ func (ec *executionContext) _PromptSuggestion(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var queryImplementors = []string{"Query"}
@@ -37028,7 +37028,7 @@ func (ec *executionContext) _QuotaAlert(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var quotaCheckImplementors = []string{"QuotaCheck"}
@@ -37113,7 +37113,7 @@ func (ec *executionContext) _QuotaCheck(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var quotaConflictImplementors = []string{"QuotaConflict"}
@@ -37163,7 +37163,7 @@ func (ec *executionContext) _QuotaConflict(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var quotaReservationImplementors = []string{"QuotaReservation", "Node"}
@@ -37248,7 +37248,7 @@ func (ec *executionContext) _QuotaReservation(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var rateLimitsConfigImplementors = []string{"RateLimitsConfig"}
@@ -37313,7 +37313,7 @@ func (ec *executionContext) _RateLimitsConfig(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var rateRuleImplementors = []string{"RateRule"}
@@ -37358,7 +37358,7 @@ func (ec *executionContext) _RateRule(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var recordUsagePayloadImplementors = []string{"RecordUsagePayload"}
@@ -37408,7 +37408,7 @@ func (ec *executionContext) _RecordUsagePayload(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var reserveQuotaPayloadImplementors = []string{"ReserveQuotaPayload"}
@@ -37453,7 +37453,7 @@ func (ec *executionContext) _ReserveQuotaPayload(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var revenueRetentionImplementors = []string{"RevenueRetention"}
@@ -37508,7 +37508,7 @@ func (ec *executionContext) _RevenueRetention(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var sessionImplementors = []string{"Session", "Node"}
@@ -37583,7 +37583,7 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var setUserRoleResultImplementors = []string{"SetUserRoleResult"}
@@ -37638,7 +37638,7 @@ func (ec *executionContext) _SetUserRoleResult(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var settleReservationPayloadImplementors = []string{"SettleReservationPayload"}
@@ -37688,7 +37688,7 @@ func (ec *executionContext) _SettleReservationPayload(ctx context.Context, sel a
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var signInMethodsImplementors = []string{"SignInMethods"}
@@ -37743,7 +37743,7 @@ func (ec *executionContext) _SignInMethods(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var signInProviderImplementors = []string{"SignInProvider"}
@@ -37798,7 +37798,7 @@ func (ec *executionContext) _SignInProvider(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var subscribePayloadImplementors = []string{"SubscribePayload"}
@@ -37848,7 +37848,7 @@ func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -38061,7 +38061,7 @@ func (ec *executionContext) _SystemConfig(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var toolServerImplementors = []string{"ToolServer"}
@@ -38174,7 +38174,7 @@ func (ec *executionContext) _ToolServer(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var toolServerVerificationImplementors = []string{"ToolServerVerification"}
@@ -38234,7 +38234,7 @@ func (ec *executionContext) _ToolServerVerification(ctx context.Context, sel ast
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var transactionImplementors = []string{"Transaction", "Node"}
@@ -38463,7 +38463,7 @@ func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var transactionConnectionImplementors = []string{"TransactionConnection"}
@@ -38513,7 +38513,7 @@ func (ec *executionContext) _TransactionConnection(ctx context.Context, sel ast.
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var transactionEdgeImplementors = []string{"TransactionEdge"}
@@ -38558,7 +38558,7 @@ func (ec *executionContext) _TransactionEdge(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var uIConfigImplementors = []string{"UIConfig"}
@@ -38603,7 +38603,7 @@ func (ec *executionContext) _UIConfig(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var usageEventImplementors = []string{"UsageEvent", "Node"}
@@ -38688,7 +38688,7 @@ func (ec *executionContext) _UsageEvent(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var usageEventConnectionImplementors = []string{"UsageEventConnection"}
@@ -38738,7 +38738,7 @@ func (ec *executionContext) _UsageEventConnection(ctx context.Context, sel ast.S
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var usageEventEdgeImplementors = []string{"UsageEventEdge"}
@@ -38783,7 +38783,7 @@ func (ec *executionContext) _UsageEventEdge(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var usageSummaryImplementors = []string{"UsageSummary"}
@@ -38843,7 +38843,7 @@ func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var usageTotalImplementors = []string{"UsageTotal"}
@@ -38888,7 +38888,7 @@ func (ec *executionContext) _UsageTotal(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var usageUpdateImplementors = []string{"UsageUpdate"}
@@ -39016,7 +39016,7 @@ func (ec *executionContext) _UsageUpdate(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -39354,7 +39354,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -39404,7 +39404,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -39449,7 +39449,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -39509,7 +39509,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -39564,7 +39564,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -39629,7 +39629,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -39694,7 +39694,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -39759,7 +39759,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -39849,7 +39849,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

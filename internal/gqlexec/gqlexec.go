@@ -12,6 +12,7 @@ package gqlexec
 
 import (
 	"context"
+	"io"
 	"slices"
 	"sync"
 
@@ -156,4 +157,54 @@ func MarshalSlice(ctx context.Context, concurrently bool, length int, workerLimi
 		return nil
 	}
 	return ret
+}
+
+// maxInlineFields bounds the objects Object writes itself: it finds a repeated alias by comparing
+// each field's with those before it.
+const maxInlineFields = 24
+
+// Object is what an object's marshal function returns once its fields are resolved: it writes
+// them as gqlgen's FieldSet does (the first field of each alias, in order), without the copy of
+// every field and the map of written aliases that FieldSet.MarshalGQL allocates per object. An
+// object of more fields than maxInlineFields is left to the FieldSet.
+func Object(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
+	if len(fields) > maxInlineFields || len(fields) != len(out.Values) {
+		return out
+	}
+	return &object{fields: fields, values: out.Values}
+}
+
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+var (
+	openBrace  = []byte{'{'}
+	closeBrace = []byte{'}'}
+	comma      = []byte{','}
+	quote      = []byte{'"'}
+	colon      = []byte{'"', ':'}
+)
+
+func (o *object) MarshalGQL(w io.Writer) {
+	_, _ = w.Write(openBrace)
+	first := true
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if slices.ContainsFunc(o.fields[:i], func(f graphql.CollectedField) bool { return f.Alias == alias }) {
+			continue
+		}
+		if !first {
+			_, _ = w.Write(comma)
+		}
+		first = false
+		// An alias is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*, checked by the parser): nothing
+		// in it needs escaping.
+		_, _ = w.Write(quote)
+		_, _ = io.WriteString(w, alias)
+		_, _ = w.Write(colon)
+		o.values[i].MarshalGQL(w)
+	}
+	_, _ = w.Write(closeBrace)
 }

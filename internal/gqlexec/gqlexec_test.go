@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -117,5 +118,33 @@ func TestMarshalSliceInOrder(t *testing.T) {
 				t.Fatalf("a panicking element: list %v, errors %v", ret, errs)
 			}
 		})
+	}
+}
+
+// Object writes what gqlgen's FieldSet writes: each alias once, the first, in order.
+func TestObjectWritesAsFieldSet(t *testing.T) {
+	collected := func(aliases ...string) []graphql.CollectedField {
+		out := make([]graphql.CollectedField, len(aliases))
+		for i, a := range aliases {
+			out[i] = graphql.CollectedField{Field: &ast.Field{Alias: a, Name: a}}
+		}
+		return out
+	}
+	for _, fields := range [][]graphql.CollectedField{
+		collected("id", "name", "groups"),
+		collected("id", "name", "id", "other"),
+		collected(),
+		collected(strings.Split("abcdefghijklmnopqrstuvwxyz", "")...), // more than Object writes itself
+	} {
+		out := graphql.NewFieldSet(fields)
+		for i := range out.Values {
+			out.Values[i] = graphql.MarshalInt(i)
+		}
+		var got, want bytes.Buffer
+		Object(fields, out).MarshalGQL(&got)
+		out.MarshalGQL(&want)
+		if got.String() != want.String() {
+			t.Errorf("Object wrote %s, FieldSet %s", got.String(), want.String())
+		}
 	}
 }

@@ -89,7 +89,11 @@ func Rewrite(src []byte, ready []string) ([]byte, Stats, error) {
 		}
 		switch {
 		case r.objects[strings.TrimPrefix(fn.Name.Name, "_")] == fn:
-			if r.skipEmptyDeferred(fn) {
+			deferred, written := r.skipEmptyDeferred(fn), r.writeObject(fn)
+			if deferred != written {
+				return nil, st, fmt.Errorf("%s: unexpected shape", fn.Name.Name)
+			}
+			if deferred {
 				st.Objects++
 			}
 		case strings.HasPrefix(fn.Name.Name, "_"):
@@ -103,7 +107,7 @@ func Rewrite(src []byte, ready []string) ([]byte, Stats, error) {
 			}
 		}
 	}
-	if st.Lists > 0 {
+	if st.Lists > 0 || st.Objects > 0 {
 		imports := file.Decls[0].(*ast.GenDecl) // gqlgen's single import block
 		r.edits = append(r.edits, edit{r.offset(imports.Lparen) + 1, r.offset(imports.Lparen) + 1, "\n\t" + strconv.Quote(importPath)})
 		r.edits = append(r.edits, edit{len(src), len(src), tableSource(table)})
@@ -300,6 +304,17 @@ func (r *rewriter) listInOrder(fn *ast.FuncDecl) bool {
 	r.replace(call, fmt.Sprintf("gqlexec.MarshalSlice(%s, %s.Waits(%s, sel, %s), %s)",
 		r.text(call.Args[0]), tableName, r.text(call.Args[0]), strings.Join(quoted, ", "),
 		string(r.src[r.offset(call.Args[1].Pos()):r.offset(call.Args[4].End())])))
+	return true
+}
+
+// writeObject makes an object's marshal function return gqlexec.Object, which writes the fields
+// without FieldSet's allocations per field.
+func (r *rewriter) writeObject(fn *ast.FuncDecl) bool {
+	last, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ReturnStmt)
+	if !ok || len(last.Results) != 1 || !isIdent(last.Results[0], "out") {
+		return false
+	}
+	r.replace(last.Results[0], "gqlexec.Object(fields, out)")
 	return true
 }
 

@@ -94,6 +94,9 @@ func TestRewrite(t *testing.T) {
 		t.Error("a plain field was accepted as a resolver to run in place")
 	}
 	// The object's deferred group is handed over only when there is one.
+	if !strings.HasSuffix(obj, "return gqlexec.Object(fields, out)\n}") {
+		t.Errorf("_Group does not return gqlexec.Object:\n%s", obj)
+	}
 	if !strings.Contains(obj, "if len(deferLabelToView) > 0 {\n\t\tatomic.AddInt32(&ec.Deferred") {
 		t.Errorf("_Group:\n%s", obj)
 	}
