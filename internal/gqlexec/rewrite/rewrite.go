@@ -200,12 +200,8 @@ func (r *rewriter) fieldTypes(cc *ast.CaseClause) []string {
 		if fn == nil {
 			return true
 		}
-		ret := onlyReturn(fn.Body)
-		if ret == nil || len(ret.Results) != 1 {
-			return true
-		}
-		rc, ok := ret.Results[0].(*ast.CallExpr)
-		if ok && isSelector(rc.Fun, "graphql", "ResolveField") && len(rc.Args) == 9 {
+		rc := returnedCall(fn.Body)
+		if rc != nil && isSelector(rc.Fun, "graphql", "ResolveField") && len(rc.Args) == 9 {
 			if m, ok := calledMethod(rc.Args[6]); ok {
 				r.reach(m, types, map[string]bool{})
 			}
@@ -359,12 +355,8 @@ func (r *rewriter) skipEmptyDeferred(fn *ast.FuncDecl) bool {
 // directBody returns the new body of fn when fn is gqlgen's function for a field that reads a
 // struct field of a scalar type, with no directive at run time, and whose marshalling is known.
 func (r *rewriter) directBody(fn *ast.FuncDecl) (string, bool) {
-	ret := onlyReturn(fn.Body)
-	if ret == nil || len(ret.Results) != 1 {
-		return "", false
-	}
-	call, ok := ret.Results[0].(*ast.CallExpr)
-	if !ok || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
+	call := returnedCall(fn.Body)
+	if call == nil || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
 		return "", false
 	}
 	// Arguments: ctx, oc, field, field context, resolver, directives, marshal, recover, non-null.
@@ -453,12 +445,8 @@ func isScalarFieldContext(fn *ast.FuncDecl) bool {
 	if fn == nil {
 		return false
 	}
-	ret := onlyReturn(fn.Body)
-	if ret == nil || len(ret.Results) != 1 {
-		return false
-	}
-	call, ok := ret.Results[0].(*ast.CallExpr)
-	return ok && isSelector(call.Fun, "graphql", "NewScalarFieldContext")
+	call := returnedCall(fn.Body)
+	return call != nil && isSelector(call.Fun, "graphql", "NewScalarFieldContext")
 }
 
 // structField returns "obj.Field" when the resolver literal is gqlgen's `return obj.Field, nil`.
@@ -484,12 +472,8 @@ func calledMethod(e ast.Expr) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	ret := onlyReturn(lit.Body)
-	if ret == nil || len(ret.Results) != 1 {
-		return "", false
-	}
-	call, ok := ret.Results[0].(*ast.CallExpr)
-	if !ok {
+	call := returnedCall(lit.Body)
+	if call == nil {
 		return "", false
 	}
 	sel, ok := call.Fun.(*ast.SelectorExpr)
@@ -526,6 +510,16 @@ func tableSource(table map[string]map[string]fieldInfo) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// returnedCall returns the call when b is `{ return call(...) }`.
+func returnedCall(b *ast.BlockStmt) *ast.CallExpr {
+	ret := onlyReturn(b)
+	if ret == nil || len(ret.Results) != 1 {
+		return nil
+	}
+	call, _ := ret.Results[0].(*ast.CallExpr)
+	return call
 }
 
 func onlyReturn(b *ast.BlockStmt) *ast.ReturnStmt {
