@@ -1,6 +1,7 @@
 // Package gqlexec holds what steward's generated executor (graph/generated.go, after the rewrite
 // of internal/gqlexec/rewrite) calls besides gqlgen's runtime: marshalling a list's elements one
-// after the other when none of them can wait on anything.
+// after the other when none of them can wait on anything (MarshalSlice, with the table of Types
+// and the fields an operation marks ready), and writing an object's fields (Object).
 //
 // gqlgen marshals every element of a list of objects in a goroutine of its own, so that
 // resolvers that wait on a dataloader batch together. When the selection under the list holds no
@@ -21,8 +22,9 @@ import (
 )
 
 // Field is what the executor knows of one field of an object type: whether it may wait (it has
-// a resolver or a method taking a context, which gqlgen runs concurrently), and otherwise the
-// object types its value may be of (none for scalars and enums).
+// a resolver or a method taking a context, which gqlgen runs concurrently), and the object types
+// its value may be of (none for scalars and enums), which are looked at under a field that does
+// not wait or that the operation marked ready.
 type Field struct {
 	Waits bool
 	Of    []string
