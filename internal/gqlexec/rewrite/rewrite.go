@@ -108,7 +108,11 @@ func Rewrite(src []byte, ready []string) ([]byte, Stats, error) {
 		}
 	}
 	if st.Lists > 0 || st.Objects > 0 {
-		imports := file.Decls[0].(*ast.GenDecl) // gqlgen's single import block
+		i := slices.IndexFunc(file.Decls, func(d ast.Decl) bool { g, ok := d.(*ast.GenDecl); return ok && g.Tok == token.IMPORT })
+		if i < 0 || !file.Decls[i].(*ast.GenDecl).Lparen.IsValid() {
+			return nil, st, fmt.Errorf("no import block to add %s to", importPath)
+		}
+		imports := file.Decls[i].(*ast.GenDecl) // gqlgen's single import block
 		r.edits = append(r.edits, edit{r.offset(imports.Lparen) + 1, r.offset(imports.Lparen) + 1, "\n\t" + strconv.Quote(importPath)})
 		r.edits = append(r.edits, edit{len(src), len(src), tableSource(table)})
 	}
