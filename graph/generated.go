@@ -5440,8 +5440,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 					return nil
 				}
 			}
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
+			buf := gqlexec.Marshal(data)
 			response.Data = buf.Bytes()
 			if atomic.LoadInt32(&ec.Deferred) > 0 {
 				hasNext := atomic.LoadInt32(&ec.PendingDeferred) > 0
@@ -5458,8 +5457,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			first = false
 			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
+			buf := gqlexec.Marshal(data)
 
 			return &graphql.Response{
 				Data: buf.Bytes(),
@@ -31229,8 +31227,8 @@ var aPIKeyImplementors = []string{"APIKey", "Node"}
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31291,7 +31289,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var adminContactImplementors = []string{"AdminContact"}
@@ -31299,8 +31297,8 @@ var adminContactImplementors = []string{"AdminContact"}
 func (ec *executionContext) _AdminContact(ctx context.Context, sel ast.SelectionSet, obj *appconfig.Contact) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, adminContactImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31336,7 +31334,7 @@ func (ec *executionContext) _AdminContact(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var appConfigImplementors = []string{"AppConfig"}
@@ -31344,8 +31342,8 @@ var appConfigImplementors = []string{"AppConfig"}
 func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet, obj *appconfig.AppConfig) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, appConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31533,7 +31531,7 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var auditChainVerificationImplementors = []string{"AuditChainVerification"}
@@ -31541,8 +31539,8 @@ var auditChainVerificationImplementors = []string{"AuditChainVerification"}
 func (ec *executionContext) _AuditChainVerification(ctx context.Context, sel ast.SelectionSet, obj *model.AuditChainVerification) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditChainVerificationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31588,7 +31586,7 @@ func (ec *executionContext) _AuditChainVerification(ctx context.Context, sel ast
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var auditLogImplementors = []string{"AuditLog", "Node"}
@@ -31596,8 +31594,8 @@ var auditLogImplementors = []string{"AuditLog", "Node"}
 func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLog) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31764,7 +31762,7 @@ func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var auditLogConnectionImplementors = []string{"AuditLogConnection"}
@@ -31772,8 +31770,8 @@ var auditLogConnectionImplementors = []string{"AuditLogConnection"}
 func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31814,7 +31812,7 @@ func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var auditLogEdgeImplementors = []string{"AuditLogEdge"}
@@ -31822,8 +31820,8 @@ var auditLogEdgeImplementors = []string{"AuditLogEdge"}
 func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31859,7 +31857,7 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var authConfigImplementors = []string{"AuthConfig"}
@@ -31867,8 +31865,8 @@ var authConfigImplementors = []string{"AuthConfig"}
 func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Auth) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -31962,7 +31960,7 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var authPayloadImplementors = []string{"AuthPayload"}
@@ -31970,8 +31968,8 @@ var authPayloadImplementors = []string{"AuthPayload"}
 func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AuthPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32022,7 +32020,7 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var bannerImplementors = []string{"Banner"}
@@ -32030,8 +32028,8 @@ var bannerImplementors = []string{"Banner"}
 func (ec *executionContext) _Banner(ctx context.Context, sel ast.SelectionSet, obj *settings.Banner) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bannerImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32087,7 +32085,7 @@ func (ec *executionContext) _Banner(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var billingOverviewImplementors = []string{"BillingOverview"}
@@ -32095,8 +32093,8 @@ var billingOverviewImplementors = []string{"BillingOverview"}
 func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.SelectionSet, obj *analytics.Overview) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, billingOverviewImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32288,7 +32286,7 @@ func (ec *executionContext) _BillingOverview(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var changePlanPayloadImplementors = []string{"ChangePlanPayload"}
@@ -32296,8 +32294,8 @@ var changePlanPayloadImplementors = []string{"ChangePlanPayload"}
 func (ec *executionContext) _ChangePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePlanPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changePlanPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32343,7 +32341,7 @@ func (ec *executionContext) _ChangePlanPayload(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var chatDefaultsImplementors = []string{"ChatDefaults"}
@@ -32351,8 +32349,8 @@ var chatDefaultsImplementors = []string{"ChatDefaults"}
 func (ec *executionContext) _ChatDefaults(ctx context.Context, sel ast.SelectionSet, obj *appconfig.Chat) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, chatDefaultsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32469,7 +32467,7 @@ func (ec *executionContext) _ChatDefaults(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var codeExecutionConfigImplementors = []string{"CodeExecutionConfig"}
@@ -32477,8 +32475,8 @@ var codeExecutionConfigImplementors = []string{"CodeExecutionConfig"}
 func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.CodeExecution) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, codeExecutionConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32539,7 +32537,7 @@ func (ec *executionContext) _CodeExecutionConfig(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var complimentaryLineImplementors = []string{"ComplimentaryLine"}
@@ -32547,8 +32545,8 @@ var complimentaryLineImplementors = []string{"ComplimentaryLine"}
 func (ec *executionContext) _ComplimentaryLine(ctx context.Context, sel ast.SelectionSet, obj *analytics.Complimentary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, complimentaryLineImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32584,7 +32582,7 @@ func (ec *executionContext) _ComplimentaryLine(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var configChangeImplementors = []string{"ConfigChange"}
@@ -32592,8 +32590,8 @@ var configChangeImplementors = []string{"ConfigChange"}
 func (ec *executionContext) _ConfigChange(ctx context.Context, sel ast.SelectionSet, obj *settings.Change) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, configChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32639,7 +32637,7 @@ func (ec *executionContext) _ConfigChange(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var connectionsConfigImplementors = []string{"ConnectionsConfig"}
@@ -32647,8 +32645,8 @@ var connectionsConfigImplementors = []string{"ConnectionsConfig"}
 func (ec *executionContext) _ConnectionsConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Connections) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, connectionsConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32689,7 +32687,7 @@ func (ec *executionContext) _ConnectionsConfig(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
@@ -32697,8 +32695,8 @@ var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
 func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32734,7 +32732,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var customerCountImplementors = []string{"CustomerCount"}
@@ -32742,8 +32740,8 @@ var customerCountImplementors = []string{"CustomerCount"}
 func (ec *executionContext) _CustomerCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.CustomerCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32779,7 +32777,7 @@ func (ec *executionContext) _CustomerCount(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var customerMetricsImplementors = []string{"CustomerMetrics"}
@@ -32787,8 +32785,8 @@ var customerMetricsImplementors = []string{"CustomerMetrics"}
 func (ec *executionContext) _CustomerMetrics(ctx context.Context, sel ast.SelectionSet, obj *analytics.CustomerMetrics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerMetricsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32839,7 +32837,7 @@ func (ec *executionContext) _CustomerMetrics(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var dayUsageImplementors = []string{"DayUsage"}
@@ -32847,8 +32845,8 @@ var dayUsageImplementors = []string{"DayUsage"}
 func (ec *executionContext) _DayUsage(ctx context.Context, sel ast.SelectionSet, obj *analytics.DayUsage) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dayUsageImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32884,7 +32882,7 @@ func (ec *executionContext) _DayUsage(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var deleteUserResultImplementors = []string{"DeleteUserResult"}
@@ -32892,8 +32890,8 @@ var deleteUserResultImplementors = []string{"DeleteUserResult"}
 func (ec *executionContext) _DeleteUserResult(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteUserResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteUserResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -32939,7 +32937,7 @@ func (ec *executionContext) _DeleteUserResult(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var groupImplementors = []string{"Group", "Node"}
@@ -32947,8 +32945,8 @@ var groupImplementors = []string{"Group", "Node"}
 func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *ent.Group) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, groupImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33123,7 +33121,7 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var groupConnectionImplementors = []string{"GroupConnection"}
@@ -33131,8 +33129,8 @@ var groupConnectionImplementors = []string{"GroupConnection"}
 func (ec *executionContext) _GroupConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, groupConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33173,7 +33171,7 @@ func (ec *executionContext) _GroupConnection(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var groupEdgeImplementors = []string{"GroupEdge"}
@@ -33181,8 +33179,8 @@ var groupEdgeImplementors = []string{"GroupEdge"}
 func (ec *executionContext) _GroupEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, groupEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33218,7 +33216,7 @@ func (ec *executionContext) _GroupEdge(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var groupMembersPayloadImplementors = []string{"GroupMembersPayload"}
@@ -33226,8 +33224,8 @@ var groupMembersPayloadImplementors = []string{"GroupMembersPayload"}
 func (ec *executionContext) _GroupMembersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.GroupMembersPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, groupMembersPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33268,7 +33266,7 @@ func (ec *executionContext) _GroupMembersPayload(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var importConfigResultImplementors = []string{"ImportConfigResult"}
@@ -33276,8 +33274,8 @@ var importConfigResultImplementors = []string{"ImportConfigResult"}
 func (ec *executionContext) _ImportConfigResult(ctx context.Context, sel ast.SelectionSet, obj *settings.ImportResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, importConfigResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33318,7 +33316,7 @@ func (ec *executionContext) _ImportConfigResult(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var jupyterConfigImplementors = []string{"JupyterConfig"}
@@ -33326,8 +33324,8 @@ var jupyterConfigImplementors = []string{"JupyterConfig"}
 func (ec *executionContext) _JupyterConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Jupyter) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, jupyterConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33378,7 +33376,7 @@ func (ec *executionContext) _JupyterConfig(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var lDAPConfigImplementors = []string{"LDAPConfig"}
@@ -33386,8 +33384,8 @@ var lDAPConfigImplementors = []string{"LDAPConfig"}
 func (ec *executionContext) _LDAPConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.LDAP) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, lDAPConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33498,7 +33496,7 @@ func (ec *executionContext) _LDAPConfig(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var modelImplementors = []string{"Model", "Node"}
@@ -33506,8 +33504,8 @@ var modelImplementors = []string{"Model", "Node"}
 func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, obj *ent.Model) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, modelImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33621,7 +33619,7 @@ func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var modelsConfigImplementors = []string{"ModelsConfig"}
@@ -33629,8 +33627,8 @@ var modelsConfigImplementors = []string{"ModelsConfig"}
 func (ec *executionContext) _ModelsConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.Models) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, modelsConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33671,7 +33669,7 @@ func (ec *executionContext) _ModelsConfig(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var moneyImplementors = []string{"Money"}
@@ -33679,8 +33677,8 @@ var moneyImplementors = []string{"Money"}
 func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *analytics.Money) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33749,7 +33747,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var monthRevenueImplementors = []string{"MonthRevenue"}
@@ -33757,8 +33755,8 @@ var monthRevenueImplementors = []string{"MonthRevenue"}
 func (ec *executionContext) _MonthRevenue(ctx context.Context, sel ast.SelectionSet, obj *analytics.MonthRevenue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, monthRevenueImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33799,7 +33797,7 @@ func (ec *executionContext) _MonthRevenue(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var moveSubscribersResultImplementors = []string{"MoveSubscribersResult"}
@@ -33807,8 +33805,8 @@ var moveSubscribersResultImplementors = []string{"MoveSubscribersResult"}
 func (ec *executionContext) _MoveSubscribersResult(ctx context.Context, sel ast.SelectionSet, obj *model.MoveSubscribersResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, moveSubscribersResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33859,7 +33857,7 @@ func (ec *executionContext) _MoveSubscribersResult(ctx context.Context, sel ast.
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var mrrMonthImplementors = []string{"MrrMonth"}
@@ -33867,8 +33865,8 @@ var mrrMonthImplementors = []string{"MrrMonth"}
 func (ec *executionContext) _MrrMonth(ctx context.Context, sel ast.SelectionSet, obj *analytics.MonthMovements) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mrrMonthImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -33914,7 +33912,7 @@ func (ec *executionContext) _MrrMonth(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var mrrMovementsImplementors = []string{"MrrMovements"}
@@ -33922,8 +33920,8 @@ var mrrMovementsImplementors = []string{"MrrMovements"}
 func (ec *executionContext) _MrrMovements(ctx context.Context, sel ast.SelectionSet, obj *analytics.Movements) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mrrMovementsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34019,7 +34017,7 @@ func (ec *executionContext) _MrrMovements(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -34523,8 +34521,8 @@ var oAuthConfigImplementors = []string{"OAuthConfig"}
 func (ec *executionContext) _OAuthConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.OAuth) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, oAuthConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34555,7 +34553,7 @@ func (ec *executionContext) _OAuthConfig(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var oAuthProviderImplementors = []string{"OAuthProvider"}
@@ -34563,8 +34561,8 @@ var oAuthProviderImplementors = []string{"OAuthProvider"}
 func (ec *executionContext) _OAuthProvider(ctx context.Context, sel ast.SelectionSet, obj *settings.OAuthProvider) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, oAuthProviderImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34700,7 +34698,7 @@ func (ec *executionContext) _OAuthProvider(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var openAIConnectionImplementors = []string{"OpenAIConnection"}
@@ -34708,8 +34706,8 @@ var openAIConnectionImplementors = []string{"OpenAIConnection"}
 func (ec *executionContext) _OpenAIConnection(ctx context.Context, sel ast.SelectionSet, obj *settings.OpenAIConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, openAIConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34765,7 +34763,7 @@ func (ec *executionContext) _OpenAIConnection(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -34773,8 +34771,8 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[string]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34820,7 +34818,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var paymentMethodImplementors = []string{"PaymentMethod"}
@@ -34828,8 +34826,8 @@ var paymentMethodImplementors = []string{"PaymentMethod"}
 func (ec *executionContext) _PaymentMethod(ctx context.Context, sel ast.SelectionSet, obj *ent.PaymentMethod) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, paymentMethodImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34875,7 +34873,7 @@ func (ec *executionContext) _PaymentMethod(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var permissionExplanationImplementors = []string{"PermissionExplanation"}
@@ -34883,8 +34881,8 @@ var permissionExplanationImplementors = []string{"PermissionExplanation"}
 func (ec *executionContext) _PermissionExplanation(ctx context.Context, sel ast.SelectionSet, obj *model.PermissionExplanation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, permissionExplanationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34935,7 +34933,7 @@ func (ec *executionContext) _PermissionExplanation(ctx context.Context, sel ast.
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var permissionSourceImplementors = []string{"PermissionSource"}
@@ -34943,8 +34941,8 @@ var permissionSourceImplementors = []string{"PermissionSource"}
 func (ec *executionContext) _PermissionSource(ctx context.Context, sel ast.SelectionSet, obj *model.PermissionSource) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, permissionSourceImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -34990,7 +34988,7 @@ func (ec *executionContext) _PermissionSource(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planImplementors = []string{"Plan", "Node"}
@@ -34998,8 +34996,8 @@ var planImplementors = []string{"Plan", "Node"}
 func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj *ent.Plan) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35318,7 +35316,7 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planChangePreviewImplementors = []string{"PlanChangePreview"}
@@ -35326,8 +35324,8 @@ var planChangePreviewImplementors = []string{"PlanChangePreview"}
 func (ec *executionContext) _PlanChangePreview(ctx context.Context, sel ast.SelectionSet, obj *model.PlanChangePreview) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planChangePreviewImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35388,7 +35386,7 @@ func (ec *executionContext) _PlanChangePreview(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planQuotaImplementors = []string{"PlanQuota"}
@@ -35396,8 +35394,8 @@ var planQuotaImplementors = []string{"PlanQuota"}
 func (ec *executionContext) _PlanQuota(ctx context.Context, sel ast.SelectionSet, obj *billing.Quota) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planQuotaImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35433,7 +35431,7 @@ func (ec *executionContext) _PlanQuota(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planStatsImplementors = []string{"PlanStats"}
@@ -35441,8 +35439,8 @@ var planStatsImplementors = []string{"PlanStats"}
 func (ec *executionContext) _PlanStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.PlanStats) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planStatsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35488,7 +35486,7 @@ func (ec *executionContext) _PlanStats(ctx context.Context, sel ast.SelectionSet
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planSubscriberImplementors = []string{"PlanSubscriber"}
@@ -35496,8 +35494,8 @@ var planSubscriberImplementors = []string{"PlanSubscriber"}
 func (ec *executionContext) _PlanSubscriber(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSubscriber) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriberImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35538,7 +35536,7 @@ func (ec *executionContext) _PlanSubscriber(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planSubscriberConnectionImplementors = []string{"PlanSubscriberConnection"}
@@ -35546,8 +35544,8 @@ var planSubscriberConnectionImplementors = []string{"PlanSubscriberConnection"}
 func (ec *executionContext) _PlanSubscriberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSubscriberConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriberConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35588,7 +35586,7 @@ func (ec *executionContext) _PlanSubscriberConnection(ctx context.Context, sel a
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planSubscriberEdgeImplementors = []string{"PlanSubscriberEdge"}
@@ -35596,8 +35594,8 @@ var planSubscriberEdgeImplementors = []string{"PlanSubscriberEdge"}
 func (ec *executionContext) _PlanSubscriberEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSubscriberEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriberEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35633,7 +35631,7 @@ func (ec *executionContext) _PlanSubscriberEdge(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planSubscriptionImplementors = []string{"PlanSubscription", "Node"}
@@ -35641,8 +35639,8 @@ var planSubscriptionImplementors = []string{"PlanSubscription", "Node"}
 func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.SelectionSet, obj *ent.PlanSubscription) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriptionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35834,7 +35832,7 @@ func (ec *executionContext) _PlanSubscription(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planSubscriptionConnectionImplementors = []string{"PlanSubscriptionConnection"}
@@ -35842,8 +35840,8 @@ var planSubscriptionConnectionImplementors = []string{"PlanSubscriptionConnectio
 func (ec *executionContext) _PlanSubscriptionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PlanSubscriptionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriptionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35884,7 +35882,7 @@ func (ec *executionContext) _PlanSubscriptionConnection(ctx context.Context, sel
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planSubscriptionEdgeImplementors = []string{"PlanSubscriptionEdge"}
@@ -35892,8 +35890,8 @@ var planSubscriptionEdgeImplementors = []string{"PlanSubscriptionEdge"}
 func (ec *executionContext) _PlanSubscriptionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PlanSubscriptionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planSubscriptionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35929,7 +35927,7 @@ func (ec *executionContext) _PlanSubscriptionEdge(ctx context.Context, sel ast.S
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var planTranslationImplementors = []string{"PlanTranslation"}
@@ -35937,8 +35935,8 @@ var planTranslationImplementors = []string{"PlanTranslation"}
 func (ec *executionContext) _PlanTranslation(ctx context.Context, sel ast.SelectionSet, obj *billing.Translation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planTranslationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -35979,7 +35977,7 @@ func (ec *executionContext) _PlanTranslation(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var promptSuggestionImplementors = []string{"PromptSuggestion"}
@@ -35987,8 +35985,8 @@ var promptSuggestionImplementors = []string{"PromptSuggestion"}
 func (ec *executionContext) _PromptSuggestion(ctx context.Context, sel ast.SelectionSet, obj *settings.PromptSuggestion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, promptSuggestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -36024,7 +36022,7 @@ func (ec *executionContext) _PromptSuggestion(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var queryImplementors = []string{"Query"}
@@ -36923,8 +36921,8 @@ var quotaAlertImplementors = []string{"QuotaAlert"}
 func (ec *executionContext) _QuotaAlert(ctx context.Context, sel ast.SelectionSet, obj *billing.QuotaAlert) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quotaAlertImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37028,7 +37026,7 @@ func (ec *executionContext) _QuotaAlert(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var quotaCheckImplementors = []string{"QuotaCheck"}
@@ -37036,8 +37034,8 @@ var quotaCheckImplementors = []string{"QuotaCheck"}
 func (ec *executionContext) _QuotaCheck(ctx context.Context, sel ast.SelectionSet, obj *billing.QuotaCheck) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quotaCheckImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37113,7 +37111,7 @@ func (ec *executionContext) _QuotaCheck(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var quotaConflictImplementors = []string{"QuotaConflict"}
@@ -37121,8 +37119,8 @@ var quotaConflictImplementors = []string{"QuotaConflict"}
 func (ec *executionContext) _QuotaConflict(ctx context.Context, sel ast.SelectionSet, obj *model.QuotaConflict) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quotaConflictImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37163,7 +37161,7 @@ func (ec *executionContext) _QuotaConflict(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var quotaReservationImplementors = []string{"QuotaReservation", "Node"}
@@ -37171,8 +37169,8 @@ var quotaReservationImplementors = []string{"QuotaReservation", "Node"}
 func (ec *executionContext) _QuotaReservation(ctx context.Context, sel ast.SelectionSet, obj *ent.QuotaReservation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quotaReservationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37248,7 +37246,7 @@ func (ec *executionContext) _QuotaReservation(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var rateLimitsConfigImplementors = []string{"RateLimitsConfig"}
@@ -37256,8 +37254,8 @@ var rateLimitsConfigImplementors = []string{"RateLimitsConfig"}
 func (ec *executionContext) _RateLimitsConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.RateLimits) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitsConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37313,7 +37311,7 @@ func (ec *executionContext) _RateLimitsConfig(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var rateRuleImplementors = []string{"RateRule"}
@@ -37321,8 +37319,8 @@ var rateRuleImplementors = []string{"RateRule"}
 func (ec *executionContext) _RateRule(ctx context.Context, sel ast.SelectionSet, obj *settings.RateRule) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rateRuleImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37358,7 +37356,7 @@ func (ec *executionContext) _RateRule(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var recordUsagePayloadImplementors = []string{"RecordUsagePayload"}
@@ -37366,8 +37364,8 @@ var recordUsagePayloadImplementors = []string{"RecordUsagePayload"}
 func (ec *executionContext) _RecordUsagePayload(ctx context.Context, sel ast.SelectionSet, obj *billing.RecordResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recordUsagePayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37408,7 +37406,7 @@ func (ec *executionContext) _RecordUsagePayload(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var reserveQuotaPayloadImplementors = []string{"ReserveQuotaPayload"}
@@ -37416,8 +37414,8 @@ var reserveQuotaPayloadImplementors = []string{"ReserveQuotaPayload"}
 func (ec *executionContext) _ReserveQuotaPayload(ctx context.Context, sel ast.SelectionSet, obj *billing.ReserveResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reserveQuotaPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37453,7 +37451,7 @@ func (ec *executionContext) _ReserveQuotaPayload(ctx context.Context, sel ast.Se
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var revenueRetentionImplementors = []string{"RevenueRetention"}
@@ -37461,8 +37459,8 @@ var revenueRetentionImplementors = []string{"RevenueRetention"}
 func (ec *executionContext) _RevenueRetention(ctx context.Context, sel ast.SelectionSet, obj *analytics.Retention) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRetentionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37508,7 +37506,7 @@ func (ec *executionContext) _RevenueRetention(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var sessionImplementors = []string{"Session", "Node"}
@@ -37516,8 +37514,8 @@ var sessionImplementors = []string{"Session", "Node"}
 func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, obj *ent.Session) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37583,7 +37581,7 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var setUserRoleResultImplementors = []string{"SetUserRoleResult"}
@@ -37591,8 +37589,8 @@ var setUserRoleResultImplementors = []string{"SetUserRoleResult"}
 func (ec *executionContext) _SetUserRoleResult(ctx context.Context, sel ast.SelectionSet, obj *model.SetUserRoleResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, setUserRoleResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37638,7 +37636,7 @@ func (ec *executionContext) _SetUserRoleResult(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var settleReservationPayloadImplementors = []string{"SettleReservationPayload"}
@@ -37646,8 +37644,8 @@ var settleReservationPayloadImplementors = []string{"SettleReservationPayload"}
 func (ec *executionContext) _SettleReservationPayload(ctx context.Context, sel ast.SelectionSet, obj *billing.SettleResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, settleReservationPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37688,7 +37686,7 @@ func (ec *executionContext) _SettleReservationPayload(ctx context.Context, sel a
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var signInMethodsImplementors = []string{"SignInMethods"}
@@ -37696,8 +37694,8 @@ var signInMethodsImplementors = []string{"SignInMethods"}
 func (ec *executionContext) _SignInMethods(ctx context.Context, sel ast.SelectionSet, obj *externalauth.Methods) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, signInMethodsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37743,7 +37741,7 @@ func (ec *executionContext) _SignInMethods(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var signInProviderImplementors = []string{"SignInProvider"}
@@ -37751,8 +37749,8 @@ var signInProviderImplementors = []string{"SignInProvider"}
 func (ec *executionContext) _SignInProvider(ctx context.Context, sel ast.SelectionSet, obj *externalauth.ProviderMethod) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, signInProviderImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37798,7 +37796,7 @@ func (ec *executionContext) _SignInProvider(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var subscribePayloadImplementors = []string{"SubscribePayload"}
@@ -37806,8 +37804,8 @@ var subscribePayloadImplementors = []string{"SubscribePayload"}
 func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.SelectionSet, obj *billing.SubscribeResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscribePayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -37848,7 +37846,7 @@ func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -37880,8 +37878,8 @@ var systemConfigImplementors = []string{"SystemConfig"}
 func (ec *executionContext) _SystemConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.SystemConfig) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, systemConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38061,7 +38059,7 @@ func (ec *executionContext) _SystemConfig(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var toolServerImplementors = []string{"ToolServer"}
@@ -38069,8 +38067,8 @@ var toolServerImplementors = []string{"ToolServer"}
 func (ec *executionContext) _ToolServer(ctx context.Context, sel ast.SelectionSet, obj *settings.ToolServer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolServerImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38174,7 +38172,7 @@ func (ec *executionContext) _ToolServer(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var toolServerVerificationImplementors = []string{"ToolServerVerification"}
@@ -38182,8 +38180,8 @@ var toolServerVerificationImplementors = []string{"ToolServerVerification"}
 func (ec *executionContext) _ToolServerVerification(ctx context.Context, sel ast.SelectionSet, obj *settings.Verification) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolServerVerificationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38234,7 +38232,7 @@ func (ec *executionContext) _ToolServerVerification(ctx context.Context, sel ast
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var transactionImplementors = []string{"Transaction", "Node"}
@@ -38242,8 +38240,8 @@ var transactionImplementors = []string{"Transaction", "Node"}
 func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionSet, obj *ent.Transaction) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, transactionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38463,7 +38461,7 @@ func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var transactionConnectionImplementors = []string{"TransactionConnection"}
@@ -38471,8 +38469,8 @@ var transactionConnectionImplementors = []string{"TransactionConnection"}
 func (ec *executionContext) _TransactionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TransactionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, transactionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38513,7 +38511,7 @@ func (ec *executionContext) _TransactionConnection(ctx context.Context, sel ast.
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var transactionEdgeImplementors = []string{"TransactionEdge"}
@@ -38521,8 +38519,8 @@ var transactionEdgeImplementors = []string{"TransactionEdge"}
 func (ec *executionContext) _TransactionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TransactionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, transactionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38558,7 +38556,7 @@ func (ec *executionContext) _TransactionEdge(ctx context.Context, sel ast.Select
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var uIConfigImplementors = []string{"UIConfig"}
@@ -38566,8 +38564,8 @@ var uIConfigImplementors = []string{"UIConfig"}
 func (ec *executionContext) _UIConfig(ctx context.Context, sel ast.SelectionSet, obj *settings.UI) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, uIConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38603,7 +38601,7 @@ func (ec *executionContext) _UIConfig(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var usageEventImplementors = []string{"UsageEvent", "Node"}
@@ -38611,8 +38609,8 @@ var usageEventImplementors = []string{"UsageEvent", "Node"}
 func (ec *executionContext) _UsageEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.UsageEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38688,7 +38686,7 @@ func (ec *executionContext) _UsageEvent(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var usageEventConnectionImplementors = []string{"UsageEventConnection"}
@@ -38696,8 +38694,8 @@ var usageEventConnectionImplementors = []string{"UsageEventConnection"}
 func (ec *executionContext) _UsageEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UsageEventConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageEventConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38738,7 +38736,7 @@ func (ec *executionContext) _UsageEventConnection(ctx context.Context, sel ast.S
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var usageEventEdgeImplementors = []string{"UsageEventEdge"}
@@ -38746,8 +38744,8 @@ var usageEventEdgeImplementors = []string{"UsageEventEdge"}
 func (ec *executionContext) _UsageEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UsageEventEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageEventEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38783,7 +38781,7 @@ func (ec *executionContext) _UsageEventEdge(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var usageSummaryImplementors = []string{"UsageSummary"}
@@ -38791,8 +38789,8 @@ var usageSummaryImplementors = []string{"UsageSummary"}
 func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.SelectionSet, obj *billing.UsageSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageSummaryImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38843,7 +38841,7 @@ func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var usageTotalImplementors = []string{"UsageTotal"}
@@ -38851,8 +38849,8 @@ var usageTotalImplementors = []string{"UsageTotal"}
 func (ec *executionContext) _UsageTotal(ctx context.Context, sel ast.SelectionSet, obj *analytics.UsageTotal) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageTotalImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -38888,7 +38886,7 @@ func (ec *executionContext) _UsageTotal(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var usageUpdateImplementors = []string{"UsageUpdate"}
@@ -38896,8 +38894,8 @@ var usageUpdateImplementors = []string{"UsageUpdate"}
 func (ec *executionContext) _UsageUpdate(ctx context.Context, sel ast.SelectionSet, obj *billing.UsageUpdate) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageUpdateImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39016,7 +39014,7 @@ func (ec *executionContext) _UsageUpdate(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -39024,8 +39022,8 @@ var userImplementors = []string{"User", "Node"}
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39354,7 +39352,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -39362,8 +39360,8 @@ var userConnectionImplementors = []string{"UserConnection"}
 func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UserConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39404,7 +39402,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -39412,8 +39410,8 @@ var userEdgeImplementors = []string{"UserEdge"}
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39449,7 +39447,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -39457,8 +39455,8 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39509,7 +39507,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -39517,8 +39515,8 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39564,7 +39562,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -39572,8 +39570,8 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39629,7 +39627,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -39637,8 +39635,8 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39694,7 +39692,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -39702,8 +39700,8 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39759,7 +39757,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -39767,8 +39765,8 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
+	object := gqlexec.NewObject(fields)
+	out, deferredFieldSet := &object.Out, &object.Deferred
 	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
@@ -39849,7 +39847,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return gqlexec.Object(fields, out)
+	return object
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1,7 +1,8 @@
 // Package gqlexec holds what steward's generated executor (graph/generated.go, after the rewrite
 // of internal/gqlexec/rewrite) calls besides gqlgen's runtime: marshalling a list's elements one
 // after the other when none of them can wait on anything (MarshalSlice, with the table of Types
-// and the fields an operation marks ready), and writing an object's fields (Object).
+// and the fields an operation marks ready), one object's fields (Object), and a response's data
+// (Marshal).
 //
 // gqlgen marshals every element of a list of objects in a goroutine of its own, so that
 // resolvers that wait on a dataloader batch together. When the selection under the list holds no
@@ -12,6 +13,7 @@
 package gqlexec
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"slices"
@@ -161,24 +163,37 @@ func MarshalSlice(ctx context.Context, concurrently bool, length int, workerLimi
 	return ret
 }
 
-// maxInlineFields bounds the objects Object writes itself: it finds a repeated alias by comparing
-// each field's with those before it.
-const maxInlineFields = 24
-
-// Object is what an object's marshal function returns once its fields are resolved: it writes
-// them as gqlgen's FieldSet does (the first field of each alias, in order), without the copy of
-// every field and the map of written aliases that FieldSet.MarshalGQL allocates per object. An
-// object of more fields than maxInlineFields is left to the FieldSet.
-func Object(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
-	if len(fields) > maxInlineFields || len(fields) != len(out.Values) {
-		return out
-	}
-	return &object{fields: fields, values: out.Values}
+// Object is one object's fields while its marshal function resolves them and what it returns
+// once they are: gqlgen's FieldSet (Out) that the resolvers fill, the FieldSet of its deferred
+// fields (Deferred, used only under @defer), and the values of up to inlineValues fields, all in
+// one allocation where gqlgen made four (two FieldSets, the values, the written object). It
+// writes the fields as gqlgen's FieldSet does (the first field of each alias, in order), without
+// the copy of every field and the map of written aliases that FieldSet.MarshalGQL allocates.
+type Object struct {
+	Out      graphql.FieldSet
+	Deferred graphql.FieldSet
+	fields   []graphql.CollectedField
+	inline   [inlineValues]graphql.Marshaler
 }
 
-type object struct {
-	fields []graphql.CollectedField
-	values []graphql.Marshaler
+// inlineValues is how many field values an Object holds without a slice of their own: most
+// selections of an object are short (a user's groups as { id name }).
+const inlineValues = 8
+
+// maxScannedFields bounds the objects whose repeated aliases MarshalGQL finds by comparing each
+// field's with those before it; larger ones keep gqlgen's map of written aliases.
+const maxScannedFields = 24
+
+// NewObject returns the Object of one object's collected fields, as graphql.NewFieldSet(fields)
+// and graphql.NewFieldSet(nil) would.
+func NewObject(fields []graphql.CollectedField) *Object {
+	o := &Object{fields: fields}
+	if len(fields) <= inlineValues {
+		o.Out.Values = o.inline[:len(fields):len(fields)]
+	} else {
+		o.Out.Values = make([]graphql.Marshaler, len(fields))
+	}
+	return o
 }
 
 var (
@@ -189,12 +204,22 @@ var (
 	colon      = []byte{'"', ':'}
 )
 
-func (o *object) MarshalGQL(w io.Writer) {
+// MarshalGQL writes the object's fields: Out.Values, named by the collected fields.
+func (o *Object) MarshalGQL(w io.Writer) {
+	var written map[string]bool
+	if len(o.fields) > maxScannedFields {
+		written = make(map[string]bool, len(o.fields))
+	}
 	_, _ = w.Write(openBrace)
 	first := true
 	for i := range o.fields {
 		alias := o.fields[i].Alias
-		if slices.ContainsFunc(o.fields[:i], func(f graphql.CollectedField) bool { return f.Alias == alias }) {
+		if written != nil {
+			if written[alias] {
+				continue
+			}
+			written[alias] = true
+		} else if slices.ContainsFunc(o.fields[:i], func(f graphql.CollectedField) bool { return f.Alias == alias }) {
 			continue
 		}
 		if !first {
@@ -206,7 +231,26 @@ func (o *object) MarshalGQL(w io.Writer) {
 		_, _ = w.Write(quote)
 		_, _ = io.WriteString(w, alias)
 		_, _ = w.Write(colon)
-		o.values[i].MarshalGQL(w)
+		o.Out.Values[i].MarshalGQL(w)
 	}
 	_, _ = w.Write(closeBrace)
+}
+
+// responseBuffers keep the buffers Marshal writes responses in.
+var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledResponse bounds the buffers kept: a rare large response does not hold its memory.
+const maxPooledResponse = 1 << 20
+
+// Marshal writes m to a buffer kept from response to response and returns a copy of exactly its
+// size, which the response keeps. gqlgen grew a new buffer from nothing for each response.
+func Marshal(m graphql.Marshaler) *bytes.Buffer {
+	b := responseBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	m.MarshalGQL(b)
+	out := bytes.NewBuffer(bytes.Clone(b.Bytes()))
+	if b.Cap() <= maxPooledResponse {
+		responseBuffers.Put(b)
+	}
+	return out
 }

@@ -134,17 +134,47 @@ func TestObjectWritesAsFieldSet(t *testing.T) {
 		collected("id", "name", "groups"),
 		collected("id", "name", "id", "other"),
 		collected(),
-		collected(strings.Split("abcdefghijklmnopqrstuvwxyz", "")...), // more than Object writes itself
+		collected(strings.Split("abcdefghijk", "")...), // values of their own
+		collected(append(strings.Split("abcdefghijklmnopqrstuvwxyz", ""), "c")...), // aliases in a map
 	} {
 		out := graphql.NewFieldSet(fields)
+		o := NewObject(fields)
+		if len(o.Out.Values) != len(fields) || len(o.Deferred.Values) != 0 {
+			t.Fatalf("%d fields: %d values, %d deferred", len(fields), len(o.Out.Values), len(o.Deferred.Values))
+		}
 		for i := range out.Values {
 			out.Values[i] = graphql.MarshalInt(i)
+			o.Out.Values[i] = graphql.MarshalInt(i)
 		}
 		var got, want bytes.Buffer
-		Object(fields, out).MarshalGQL(&got)
+		o.MarshalGQL(&got)
 		out.MarshalGQL(&want)
 		if got.String() != want.String() {
 			t.Errorf("Object wrote %s, FieldSet %s", got.String(), want.String())
 		}
+	}
+}
+
+// The deferred fields of an Object are gqlgen's FieldSet of no fields, which @defer adds to.
+func TestObjectDefersAsFieldSet(t *testing.T) {
+	o := NewObject(nil)
+	o.Deferred.AddField(graphql.CollectedField{Field: &ast.Field{Alias: "a", Name: "a"}})
+	o.Deferred.Concurrently(0, func(context.Context) graphql.Marshaler { return graphql.MarshalInt(7) })
+	view := o.Deferred.NewView()
+	view.AddIndices(0)
+	o.Deferred.Dispatch(context.Background())
+	var b bytes.Buffer
+	view.MarshalGQL(&b)
+	if b.String() != `{"a":7}` {
+		t.Fatalf("the deferred group wrote %s", b.String())
+	}
+}
+
+// A response's data is its own: writing the next response, in the buffer kept, leaves it alone.
+func TestMarshalKeepsEachResponse(t *testing.T) {
+	first := Marshal(graphql.MarshalString("first"))
+	second := Marshal(graphql.MarshalString("the second, longer"))
+	if first.String() != `"first"` || second.String() != `"the second, longer"` {
+		t.Fatalf("responses %s and %s", first.String(), second.String())
 	}
 }

@@ -1,4 +1,4 @@
-// Command rewrite is the last code generation step (see generate.go). It rewrites four things in
+// Command rewrite is the last code generation step (see generate.go). It rewrites five things in
 // gqlgen's generated executor that cost steward's pages most and that gqlgen v0.17.95 has no
 // option for (issue 17; profiles of the users page in README):
 //
@@ -16,7 +16,10 @@
 //  4. An object with no @defer under it skips handing gqlgen an empty deferred group, whose path
 //     gqlgen built (a slice per object) before finding nothing to do, and its fields are written
 //     by gqlexec.Object instead of FieldSet.MarshalGQL, which copied every field to the heap and
-//     made a map of the names written, per object.
+//     made a map of the names written, per object. The Object holds both of the object's
+//     FieldSets and the values of up to 8 fields, in one allocation where gqlgen made four.
+//  5. A query's or mutation's data is written by gqlexec.Marshal into a buffer kept from one
+//     response to the next, where gqlgen grew a new one from nothing, and copied out at its size.
 //
 // What keeps (1) exact, field by field:
 //   - @private and every other directive that runs at execution keep gqlgen's path (the
@@ -66,5 +69,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "rewrite:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("rewrite: %s: %d plain fields, %d lists, %d objects\n", path, st.Fields, st.Lists, st.Objects)
+	fmt.Printf("rewrite: %s: %d plain fields, %d lists, %d objects, %d responses\n", path, st.Fields, st.Lists, st.Objects, st.Responses)
 }

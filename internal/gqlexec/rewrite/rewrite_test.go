@@ -43,7 +43,7 @@ func body(t *testing.T, src, name string) string {
 
 func TestRewrite(t *testing.T) {
 	out, st := rewriteTestdata(t)
-	if st != (Stats{Fields: 3, Lists: 1, Objects: 1}) {
+	if st != (Stats{Fields: 3, Lists: 1, Objects: 1, Responses: 2}) {
 		t.Errorf("stats = %+v", st)
 	}
 	for name, want := range map[string]string{
@@ -93,12 +93,21 @@ func TestRewrite(t *testing.T) {
 	if _, _, err := Rewrite(src, []string{"Group.name"}); err == nil {
 		t.Error("a plain field was accepted as a resolver to run in place")
 	}
-	// The object's deferred group is handed over only when there is one.
-	if !strings.HasSuffix(obj, "return gqlexec.Object(fields, out)\n}") {
-		t.Errorf("_Group does not return gqlexec.Object:\n%s", obj)
+	// The object's fields are held and written by a gqlexec.Object.
+	if !strings.Contains(obj, "object := gqlexec.NewObject(fields)\n\tout, deferredFieldSet := &object.Out, &object.Deferred\n") ||
+		strings.Contains(obj, "graphql.NewFieldSet") || !strings.HasSuffix(obj, "return object\n}") {
+		t.Errorf("_Group does not hold its fields in a gqlexec.Object:\n%s", obj)
 	}
+	// The object's deferred group is handed over only when there is one.
 	if !strings.Contains(obj, "if len(deferLabelToView) > 0 {\n\t\tatomic.AddInt32(&ec.Deferred") {
 		t.Errorf("_Group:\n%s", obj)
+	}
+	// Queries' and mutations' data are written by gqlexec.Marshal; a subscription, whose buffer
+	// gqlgen keeps from one event to the next already, is left alone.
+	exec := body(t, out, "Exec")
+	if strings.Count(exec, "buf := gqlexec.Marshal(data)\n") != 2 || strings.Count(exec, "var buf bytes.Buffer") != 1 ||
+		strings.Count(exec, "data.MarshalGQL(&buf)") != 1 {
+		t.Errorf("Exec:\n%s", exec)
 	}
 	// Run again on its own output, it refuses rather than rewriting twice.
 	if _, _, err := Rewrite([]byte(out), nil); err == nil {
