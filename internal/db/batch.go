@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -36,6 +37,12 @@ type TxOpener interface {
 //
 // Batches form by themselves: while one runs, newcomers queue for the next, so an idle service
 // adds no delay and a busy one gets bigger batches.
+//
+// A batch first runs without savepoints: each one is a round trip on PostgreSQL (a third of a
+// recorded usage's) and a subtransaction there, and a statement on SQLite's single writer. When a
+// caller's work fails, the batch is rolled back and run again with them, and the batches after
+// it keep them until one commits with every caller succeeding. Work in a batch must therefore be
+// safe to run again, as it already is for a batch the database aborts (see maxAttempts).
 type Batcher struct {
 	opener     TxOpener
 	max        int
@@ -45,6 +52,10 @@ type Batcher struct {
 	mu      sync.Mutex
 	queue   []*batchItem
 	workers int
+
+	// savepoints is set while batches run with a savepoint per caller: from a caller's failure
+	// until a batch in which every caller succeeds.
+	savepoints atomic.Bool
 }
 
 type batchItem struct {
@@ -138,10 +149,19 @@ func (b *Batcher) runBatch(batch []*batchItem) {
 		b.onBatch(len(batch))
 	}
 	var err error
+	savepoints := b.savepoints.Load()
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		if err = b.runOnce(batch); err == nil || !retryable(err) {
+		err = b.runOnce(batch, savepoints)
+		if errors.Is(err, errCallerFailed) {
+			savepoints = true
+			err = b.runOnce(batch, true)
+		}
+		if err == nil || !retryable(err) {
 			break
 		}
+	}
+	if err == nil {
+		b.savepoints.Store(slices.ContainsFunc(batch, func(it *batchItem) bool { return it.err != nil }))
 	}
 	for _, it := range batch {
 		if err != nil {
@@ -154,8 +174,13 @@ func (b *Batcher) runBatch(batch []*batchItem) {
 	}
 }
 
-// runOnce runs every item of batch in one transaction and commits it.
-func (b *Batcher) runOnce(batch []*batchItem) (err error) {
+// errCallerFailed ends a batch run without savepoints when a caller's work fails: its writes
+// cannot be undone alone, and on PostgreSQL its failed statement aborted the transaction.
+var errCallerFailed = errors.New("db: a batched caller failed without a savepoint")
+
+// runOnce runs every item of batch in one transaction and commits it. Without savepoints it
+// returns errCallerFailed, after rolling back, at the first caller whose work fails.
+func (b *Batcher) runOnce(batch []*batchItem, savepoints bool) (err error) {
 	txCtx, dtx, err := b.opener.OpenTx(context.Background())
 	if err != nil {
 		return fmt.Errorf("starting transaction: %w", err)
@@ -179,18 +204,23 @@ func (b *Batcher) runOnce(batch []*batchItem) (err error) {
 			it.err = err
 			continue
 		}
-		begin := "SAVEPOINT batch_item"
-		if open {
-			begin = "RELEASE SAVEPOINT batch_item; SAVEPOINT batch_item"
+		if savepoints {
+			begin := "SAVEPOINT batch_item"
+			if open {
+				begin = "RELEASE SAVEPOINT batch_item; SAVEPOINT batch_item"
+			}
+			if _, err := client.ExecContext(txCtx, begin); err != nil {
+				return fmt.Errorf("starting savepoint: %w", err)
+			}
+			open = true
 		}
-		if _, err := client.ExecContext(txCtx, begin); err != nil {
-			return fmt.Errorf("starting savepoint: %w", err)
-		}
-		open = true
 		itemCtx := context.WithValue(ent.NewTxContext(ent.NewContext(it.ctx, client), tx), hooksKey{}, &it.hooks)
 		if it.err = runItem(itemCtx, client, it.fn); it.err != nil {
 			if retryable(it.err) {
 				return it.err // the database aborted the whole transaction: run the batch again
+			}
+			if !savepoints {
+				return errCallerFailed
 			}
 			it.hooks = txHooks{afterTx: it.hooks.afterTx}
 			if _, err := client.ExecContext(txCtx, "ROLLBACK TO SAVEPOINT batch_item"); err != nil {

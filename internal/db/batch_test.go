@@ -95,8 +95,9 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 			close(opener.release)
 			wg.Wait()
 
-			// The first caller alone, then the 24 queued ones in batches of 8.
-			if got, want := opener.opened.Load(), int32(1+(callers-1+size-1)/size); got != want {
+			// The first caller alone, then the 24 queued ones in batches of 8. Every batch has
+			// failing callers: the first runs again with savepoints, and so do the next ones.
+			if got, want := opener.opened.Load(), int32(1+(callers-1+size-1)/size+1); got != want {
 				t.Errorf("transactions = %d, want %d", got, want)
 			}
 			names := d.Client.Group.Query().Order(group.ByName()).Select(group.FieldName).StringsX(sys)
@@ -219,8 +220,9 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 	close(opener.release)
 	wg.Wait()
 
-	if got := fmt.Sprint(order); got != "[first a b c d]" {
-		t.Errorf("callers ran in order %s, want the first alone, then the batch by key", got)
+	// d's failure makes the batch run again, with savepoints.
+	if got := fmt.Sprint(order); got != "[first a b c d a b c d]" {
+		t.Errorf("callers ran in order %s, want the first alone, then the batch by key, twice", got)
 	}
 	// c=1, a=2, b=8 succeed (d=4 is refused): one application per key and batch, in key order.
 	for _, k := range []string{"total-a", "total-b"} {
@@ -228,6 +230,65 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 			t.Errorf("%s applied as %s, want [1000 11]", k, got)
 		}
 	}
+}
+
+// A batch runs without savepoints until a caller fails: that batch runs again with them, and so
+// do the batches after it until one in which every caller succeeds. Each run is a transaction.
+func TestBatcherKeepsSavepointsFromAFailureToABatchWithout(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := dbtest.NewDB(t, b)
+			sys := authz.AsOperator(context.Background())
+			opener := &countingOpener{client: d.Client}
+			batcher := db.NewBatcher(opener, 8, 1)
+			seq := 0
+			batch := func(fails bool) int32 {
+				before := opener.opened.Load()
+				seq++
+				err := batcher.Do(sys, "k", func(ctx context.Context, c *ent.Client) error {
+					if err := c.Group.Create().SetName(fmt.Sprintf("g%02d", seq)).Exec(ctx); err != nil {
+						return err
+					}
+					if fails {
+						return errors.New("refused after writing")
+					}
+					return nil
+				})
+				if (err != nil) != fails {
+					t.Fatalf("batch %d: err %v", seq, err)
+				}
+				return opener.opened.Load() - before
+			}
+			for i, step := range []struct {
+				fails bool
+				runs  int32
+			}{
+				{false, 1}, // without savepoints
+				{true, 2},  // without, then again with them
+				{true, 1},  // with savepoints, kept since the failure
+				{false, 1}, // with savepoints, the last: every caller succeeded
+				{true, 2},  // without again, then with
+			} {
+				if got := batch(step.fails); got != step.runs {
+					t.Errorf("batch %d (fails %t): %d transactions, want %d", i+1, step.fails, got, step.runs)
+				}
+			}
+			names := d.Client.Group.Query().Order(group.ByName()).Select(group.FieldName).StringsX(sys)
+			if fmt.Sprint(names) != "[g01 g04]" {
+				t.Errorf("committed groups = %v, want those of the batches that succeeded", names)
+			}
+		})
+	}
+}
+
+type countingOpener struct {
+	client *ent.Client
+	opened atomic.Int32
+}
+
+func (o *countingOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
+	o.opened.Add(1)
+	return o.client.OpenTx(ctx)
 }
 
 func TestAddUpOutsideABatchAppliesAtOnce(t *testing.T) {
