@@ -57,7 +57,8 @@ type Config struct {
 	// Bus receives live usage updates and quota alerts; nil publishes nothing.
 	Bus events.Bus
 	// Batch, when set, groups the transactions of concurrent RecordUsage calls that arrive
-	// outside a transaction (see db.Batcher); nil gives each call a transaction of its own.
+	// outside a transaction (see db.Batcher); nil gives each call a transaction of its own. New
+	// sets its Prefetch, which reads the subscriptions of a batch's users at once.
 	Batch *db.Batcher
 }
 
@@ -115,11 +116,15 @@ func New(cfg Config) (*Service, error) {
 	if cfg.SyncPendingAfter <= 0 {
 		cfg.SyncPendingAfter = DefaultSyncPendingAfter
 	}
-	return &Service{
+	s := &Service{
 		db: cfg.DB, client: cfg.DB.Client, audit: cfg.Audit, perms: cfg.Perms, provider: cfg.Payments,
 		defaultPlanID: cfg.DefaultPlanID, syncAfter: cfg.SyncPendingAfter, recurring: cfg.Recurring, receipts: cfg.Receipts, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
 		batch: cfg.Batch, postgres: cfg.DB.Dialect == dialect.Postgres,
-	}, nil
+	}
+	if cfg.Batch != nil {
+		cfg.Batch.Prefetch(s.prefetchSubs)
+	}
+	return s, nil
 }
 
 // now is the clock in UTC, truncated to microseconds: PostgreSQL keeps no more, and a time must

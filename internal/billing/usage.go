@@ -104,17 +104,27 @@ func (l *liveSub) limit(m metric.Metric) (int64, bool) {
 	return v, ok
 }
 
-// userSubQuery reads a user's live subscription with its plan's interval and quotas. The plan
-// comes through scalar subqueries rather than a join: SQLite plans the join from the plans side
-// and walks every subscription of the plan (measured: 30 µs instead of 5 µs per metered call).
-const userSubQuery = `SELECT s.id, s.plan_id, s.status, s.period_anchor, s.current_period_end, s.cancel_at_period_end,
-(SELECT p.interval FROM plans p WHERE p.id = s.plan_id), (SELECT p.quotas FROM plans p WHERE p.id = s.plan_id)
+// liveSubColumns are the columns of a live subscription with its plan's interval and quotas. The
+// plan comes through scalar subqueries rather than a join: SQLite plans the join from the plans
+// side and walks every subscription of the plan (measured: 30 µs instead of 5 µs per metered
+// call).
+const liveSubColumns = `s.id, s.plan_id, s.status, s.period_anchor, s.current_period_end, s.cancel_at_period_end,
+(SELECT p.interval FROM plans p WHERE p.id = s.plan_id), (SELECT p.quotas FROM plans p WHERE p.id = s.plan_id)`
+
+// userSubQuery reads a user's live subscription.
+const userSubQuery = `SELECT ` + liveSubColumns + `
 FROM plan_subscriptions s
 WHERE s.user_id = ? AND s.status IN ` + liveStatusList
 
 // loadUserSub reads whether the user exists and their live subscription (nil when none); it runs
-// on every metered call.
+// on every metered call. In a usage batch it takes the subscription the batch read for all its
+// users (prefetchSubs) when there was one.
 func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string) (bool, *liveSub, error) {
+	if subs, ok := db.Prefetched(ctx).(prefetchedSubs); ok {
+		if l, ok := subs[userID]; ok {
+			return true, l, nil
+		}
+	}
 	rows, err := c.QueryContext(ctx, s.rebind(userSubQuery), userID)
 	if err != nil {
 		return false, nil, fmt.Errorf("loading subscription: %w", err)
@@ -127,25 +137,78 @@ func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string)
 		exists, err := c.User.Query().Where(user.ID(userID)).Exist(authz.As(ctx, authz.Billing))
 		return exists, nil, err
 	}
+	l, err := scanLiveSub(rows)
+	if err != nil {
+		return false, nil, err
+	}
+	return true, l, rows.Err()
+}
+
+// prefetchedSubs are the live subscriptions of a batch's users, by user id; a user with none, or
+// with more than one, is not in it.
+type prefetchedSubs map[string]*liveSub
+
+// prefetchSubs reads the live subscriptions of a usage batch's users in one statement (see
+// db.Batcher.Prefetch), where each report read its own: a round trip fewer per report on
+// PostgreSQL and a statement fewer in SQLite's single writer. The batch's transaction reads
+// them as its first report would have; reports do not change subscriptions.
+func (s *Service) prefetchSubs(ctx context.Context, c *ent.Client, userIDs []string) (any, error) {
+	if len(userIDs) < 2 {
+		return nil, nil // a report alone reads its own, which also tells an unknown user
+	}
+	args := make([]any, len(userIDs))
+	for i, id := range userIDs {
+		args[i] = id
+	}
+	q := `SELECT s.user_id, ` + liveSubColumns + `
+FROM plan_subscriptions s
+WHERE s.user_id IN (?` + strings.Repeat(",?", len(userIDs)-1) + `) AND s.status IN ` + liveStatusList
+	rows, err := c.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("loading subscriptions: %w", err)
+	}
+	defer rows.Close()
+	subs := make(prefetchedSubs, len(userIDs))
+	seen := make(map[string]bool, len(userIDs))
+	for rows.Next() {
+		var userID string
+		l, err := scanLiveSub(rows, &userID)
+		if err != nil && userID == "" {
+			return nil, err
+		}
+		if err != nil || seen[userID] {
+			// A plan that does not read, or more than one subscription: the report's own read
+			// decides, as before, and fails only that report.
+			delete(subs, userID)
+		} else {
+			subs[userID] = l
+		}
+		seen[userID] = true
+	}
+	return subs, rows.Err()
+}
+
+// scanLiveSub reads a row of liveSubColumns, after the columns of before.
+func scanLiveSub(rows *sql.Rows, before ...any) (*liveSub, error) {
 	var (
 		sid, planID, status, iv, quotas sql.NullString
 		anchor, end                     sql.NullTime
 		cancelAtEnd                     sql.NullBool
 	)
-	if err := rows.Scan(&sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas); err != nil {
-		return false, nil, fmt.Errorf("reading subscription: %w", err)
+	if err := rows.Scan(append(before, &sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas)...); err != nil {
+		return nil, fmt.Errorf("reading subscription: %w", err)
 	}
 	l := &liveSub{ID: sid.String, PlanID: planID.String, Status: status.String, Anchor: anchor.Time.UTC(),
 		PeriodEnd: end.Time.UTC(), CancelAtEnd: cancelAtEnd.Bool, Interval: period.Interval(strings.ToLower(iv.String))}
 	if quotas.Valid && quotas.String != "" && quotas.String != "null" {
 		if err := json.Unmarshal([]byte(quotas.String), &l.Quotas); err != nil {
-			return false, nil, fmt.Errorf("reading quotas of plan %s: %w", planID.String, err)
+			return nil, fmt.Errorf("reading quotas of plan %s: %w", planID.String, err)
 		}
 	}
 	if !l.Interval.Valid() {
-		return false, nil, fmt.Errorf("plan %s has interval %q", planID.String, iv.String)
+		return nil, fmt.Errorf("plan %s has interval %q", planID.String, iv.String)
 	}
-	return true, l, rows.Err()
+	return l, nil
 }
 
 // validateRecord checks a usage report.

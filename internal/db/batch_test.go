@@ -90,7 +90,7 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 				go call(i)
 			}
 			waitFor(t, func() bool {
-				return db.QueueLen(batcher) == callers-1
+				return batcher.Waiting() == callers-1
 			})
 			close(opener.release)
 			wg.Wait()
@@ -215,7 +215,7 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 		go func() { defer wg.Done(); _ = record(sys, key, int64(1)<<i, key == "d") }()
 	}
 	waitFor(t, func() bool {
-		return db.QueueLen(batcher) == 4
+		return batcher.Waiting() == 4
 	})
 	close(opener.release)
 	wg.Wait()
@@ -299,5 +299,56 @@ func TestAddUpOutsideABatchAppliesAtOnce(t *testing.T) {
 	})
 	if err != nil || got != 7 {
 		t.Errorf("AddUp = %v, applied %d; want nil and 7", err, got)
+	}
+}
+
+// Prefetch runs once per run of a batch with the keys of the callers about to run, each once and
+// in order, and every caller's work sees what it returned; work outside a batch sees nothing.
+func TestBatcherPrefetchesForTheBatch(t *testing.T) {
+	d := dbtest.NewDB(t, dbtest.SQLite)
+	sys := authz.AsOperator(context.Background())
+	opener := &heldOpener{client: d.Client, release: make(chan struct{})}
+	var mu sync.Mutex
+	var prefetches []string
+	batcher := db.NewBatcher(opener, 16, 1).Prefetch(func(_ context.Context, _ *ent.Client, keys []string) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		prefetches = append(prefetches, fmt.Sprint(keys))
+		return fmt.Sprint(keys), nil
+	})
+	cancelled, cancel := context.WithCancel(sys)
+	cancel()
+	seen := make([]any, 5)
+	var wg sync.WaitGroup
+	call := func(i int, ctx context.Context, key string) {
+		defer wg.Done()
+		_ = batcher.Do(ctx, key, func(ctx context.Context, c *ent.Client) error {
+			seen[i] = db.Prefetched(ctx)
+			return nil
+		})
+	}
+	wg.Add(1)
+	go call(0, sys, "first") // held open, alone
+	waitFor(t, func() bool { return opener.opened.Load() == 1 })
+	for i, key := range []string{"b", "a", "b", "z"} {
+		ctx := sys
+		if key == "z" {
+			ctx = cancelled
+		}
+		wg.Add(1)
+		go call(i+1, ctx, key)
+	}
+	waitFor(t, func() bool { return batcher.Waiting() == 4 })
+	close(opener.release)
+	wg.Wait()
+
+	if got := fmt.Sprint(prefetches); got != "[[first] [a b]]" {
+		t.Errorf("prefetched for %s, want [first] then the batch's keys once each, the cancelled caller's left out", got)
+	}
+	if fmt.Sprint(seen) != "[[first] [a b] [a b] [a b] <nil>]" {
+		t.Errorf("callers saw %v", seen)
+	}
+	if got := db.Prefetched(sys); got != nil {
+		t.Errorf("outside a batch: %v", got)
 	}
 }

@@ -1,0 +1,103 @@
+package billing_test
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/audit"
+	"github.com/steward-dev/steward/internal/authz"
+	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/db/dbtest"
+	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/internal/permissions"
+	"github.com/steward-dev/steward/internal/settings"
+)
+
+// heldOpener holds the first transaction it opens until release is closed, so that the reports
+// sent meanwhile queue for one batch.
+type heldOpener struct {
+	client  *ent.Client
+	release chan struct{}
+	opened  atomic.Int32
+}
+
+func (o *heldOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
+	if o.opened.Add(1) == 1 {
+		<-o.release
+	}
+	return o.client.OpenTx(ctx)
+}
+
+// Reports batched together meter as each would alone: the batch reads its users' subscriptions
+// at once (billing's Prefetch), and each report still counts against its own user's plan, a user
+// without a subscription is recorded without one, and an unknown user is refused.
+func TestBatchedReportsMeterAsAlone(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := dbtest.NewDB(t, b)
+			clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
+			log := audit.New(d, clk.Now)
+			opener := &heldOpener{client: d.Client, release: make(chan struct{})}
+			batch := db.NewBatcher(opener, 64, 1)
+			svc, err := billing.New(billing.Config{DB: d, Audit: log, Perms: permissions.New(d.Client, settings.NewStore(d.Client), log),
+				Now: clk.Now, Batch: batch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &world{svc: svc, client: d.Client, clock: clk, ctx: authz.AsOperator(context.Background())}
+			three, five, none := w.user(t, "three"), w.user(t, "five"), w.user(t, "none")
+			w.subscribe(t, three, billing.Quota{Metric: metric.Requests, Limit: 3})
+			w.subscribe(t, five, billing.Quota{Metric: metric.Requests, Limit: 5})
+
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() { defer wg.Done(); _ = w.record(none, metric.Requests, 1, true) }() // held open, alone
+			waitUntil(t, func() bool { return opener.opened.Load() == 1 })
+			var accepted [3]atomic.Int32
+			var unknown atomic.Int32
+			for i, u := range []string{three, five, none, "no-such-user"} {
+				for range 7 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						err := w.record(u, metric.Requests, 1, true)
+						switch {
+						case err == nil && i < 3:
+							accepted[i].Add(1)
+						case i == 3 && errs.CodeOf(err) == errs.CodeNotFound:
+							unknown.Add(1)
+						case errs.CodeOf(err) != errs.CodeQuotaExceeded:
+							t.Errorf("report of %s: %v", u, err)
+						}
+					}()
+				}
+			}
+			waitUntil(t, func() bool { return batch.Waiting() == 28 })
+			close(opener.release)
+			wg.Wait()
+			if got := fmt.Sprint(accepted[0].Load(), accepted[1].Load(), accepted[2].Load(), unknown.Load()); got != "3 5 7 7" {
+				t.Errorf("accepted (three, five, none) and unknown refused = %s, want 3 5 7 7", got)
+			}
+			if u := w.check(t, three, metric.Requests); u.Used != 3 || u.Allowed {
+				t.Errorf("three's quota after the batch: %+v", u)
+			}
+		})
+	}
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+	}
+}
