@@ -114,6 +114,18 @@ func subscribersInput(ctx context.Context, planID string, first *int, after *ent
 	in := billing.SubscribersInput{PlanID: planID, First: first, After: after, Live: live}
 	_, in.Count = selected(ctx, planSubscriberTypes, "totalCount")
 	_, in.Usage = selected(ctx, planSubscriberTypes, "edges", "node", "usage")
+	if !in.Usage {
+		// A usage summary carries its subscription, whose fields are not collected here: the
+		// subscriptions are read whole when usage is asked.
+		sub, _ := selected(ctx, planSubscriberTypes, "edges", "node", "subscription")
+		in.Subscriptions = func(q *ent.PlanSubscriptionQuery) error {
+			if sub.Field == nil {
+				return nil // not selected: the page reads only its own columns
+			}
+			_, err := q.CollectFields(graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "PlanSubscriber", Field: sub}), "PlanSubscription")
+			return err
+		}
+	}
 	if u, ok := selected(ctx, planSubscriberTypes, "edges", "node", "user"); ok {
 		in.Users = func(q *ent.UserQuery) error {
 			// The users' columns: entgql's collection seen from a field context whose field is user.

@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
@@ -51,7 +52,14 @@ type SubscribersInput struct {
 	// Users, when set, loads each subscriber's User; it narrows the users' query to what the
 	// caller reads of them (entgql's field collection), or leaves it whole.
 	Users func(*ent.UserQuery) error
+	// Subscriptions, when set, reads of the subscriptions only what it selects (entgql's field
+	// collection) and the columns the page itself reads: their id and creation (the cursor) and
+	// their user. Nil reads them whole.
+	Subscriptions func(*ent.PlanSubscriptionQuery) error
 }
+
+// subscriberColumns are the columns of a subscription the page reads itself.
+var subscriberColumns = []string{plansubscription.FieldID, plansubscription.FieldCreatedAt, plansubscription.FieldUserID}
 
 // totalColumn carries the page's total on each of its rows.
 const totalColumn = "steward_total_count"
@@ -80,6 +88,20 @@ func (s *Service) Subscribers(ctx context.Context, in SubscribersInput) (*Subscr
 		preds = append(preds, plansubscription.StatusIn(liveStatusValues...))
 	}
 	q := c.PlanSubscription.Query().Where(preds...)
+	if in.Subscriptions != nil {
+		if err := in.Subscriptions(q); err != nil {
+			return nil, err
+		}
+		// The collection selects nothing when it meets a field it does not know (the query then
+		// reads every column); the statement's columns tell which happened.
+		q.Modify(func(sel *sql.Selector) {
+			for _, c := range subscriberColumns {
+				if !slices.Contains(sel.UnqualifiedColumns(), c) {
+					sel.AppendSelect(sel.C(c))
+				}
+			}
+		})
+	}
 	if in.Count {
 		// The total rides on the page's statement as a scalar subquery, which both databases
 		// evaluate once; it reads the (plan_id, status, created_at) index only.

@@ -261,6 +261,28 @@ func TestPlanSubscribersPageLean(t *testing.T) {
 				if strings.Contains(s, "usage_counters") {
 					t.Errorf("the page reads usage nobody asked for: %s", s)
 				}
+				// The subscriptions' columns are those selected and those the page reads itself
+				// (id, created_at for the cursor, user_id for the users).
+				if strings.HasPrefix(s, "SELECT") && strings.Contains(s, "plan_subscriptions") && strings.Contains(s, "LIMIT") &&
+					(strings.Contains(s, "price_minor") || strings.Contains(s, "trial_end") || !strings.Contains(s, "current_period_end") || !strings.Contains(s, "user_id")) {
+					t.Errorf("the page reads subscription columns nobody asked for, or misses one: %s", s)
+				}
+			}
+			for i, e := range conn["edges"].([]any) {
+				sub := e.(map[string]any)["node"].(map[string]any)["subscription"].(map[string]any)
+				if sub["status"] != "ACTIVE" || sub["currentPeriodEnd"] != gold[i].CurrentPeriodEnd.Format(time.RFC3339) {
+					t.Fatalf("subscription %d = %v, want ACTIVE until %s", i, sub, gold[i].CurrentPeriodEnd.Format(time.RFC3339))
+				}
+			}
+			// A field read by a resolver (price: currency and amount), and a usage summary, which
+			// carries its subscription: both answered as from a whole row.
+			_, _, d = leanRun(post, n, log, token, `{ plan(id: "gold") { subscribers(first: 1) { edges { node { subscription { price { currency amount } } usage { subscription { id status } periodStart } } } } } }`)
+			node := d["plan"].(map[string]any)["subscribers"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)
+			price := node["subscription"].(map[string]any)["price"].(map[string]any)
+			usage := node["usage"].(map[string]any)
+			if price["currency"] != "USD" || price["amount"] != "10.00" ||
+				usage["subscription"].(map[string]any)["id"] != gold[0].ID || usage["periodStart"] == nil {
+				t.Fatalf("price and usage of the newest subscriber: %v", node)
 			}
 
 			_, _, d = leanRun(post, n, log, token, fmt.Sprintf(q, 50, fmt.Sprintf(", after: %q", end)))
