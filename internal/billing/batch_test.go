@@ -2,14 +2,12 @@ package billing_test
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
@@ -21,21 +19,6 @@ import (
 	"github.com/steward-dev/steward/internal/settings"
 )
 
-// heldOpener holds the first transaction it opens until release is closed, so that the reports
-// sent meanwhile queue for one batch.
-type heldOpener struct {
-	client  *ent.Client
-	release chan struct{}
-	opened  atomic.Int32
-}
-
-func (o *heldOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
-	if o.opened.Add(1) == 1 {
-		<-o.release
-	}
-	return o.client.OpenTx(ctx)
-}
-
 // Reports batched together meter as each would alone: the batch reads its users' subscriptions
 // at once (billing's Prefetch), and each report still counts against its own user's plan, a user
 // without a subscription is recorded without one, and an unknown user is refused.
@@ -45,7 +28,7 @@ func TestBatchedReportsMeterAsAlone(t *testing.T) {
 			d := dbtest.NewDB(t, b)
 			clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
 			log := audit.New(d, clk.Now)
-			opener := &heldOpener{client: d.Client, release: make(chan struct{})}
+			opener := dbtest.NewHeldOpener(d.Client)
 			batch := db.NewBatcher(opener, 64, 1)
 			svc, err := billing.New(billing.Config{DB: d, Audit: log, Perms: permissions.New(d.Client, settings.NewStore(d.Client), log),
 				Now: clk.Now, Batch: batch})
@@ -60,7 +43,7 @@ func TestBatchedReportsMeterAsAlone(t *testing.T) {
 			var wg sync.WaitGroup
 			wg.Add(1)
 			go func() { defer wg.Done(); _ = w.record(none, metric.Requests, 1, true) }() // held open, alone
-			waitUntil(t, func() bool { return opener.opened.Load() == 1 })
+			waitUntil(t, func() bool { return opener.Opened.Load() == 1 })
 			var accepted [3]atomic.Int32
 			var unknown atomic.Int32
 			for i, u := range []string{three, five, none, "no-such-user"} {
@@ -81,7 +64,7 @@ func TestBatchedReportsMeterAsAlone(t *testing.T) {
 				}
 			}
 			waitUntil(t, func() bool { return batch.Waiting() == 28 })
-			close(opener.release)
+			opener.Release()
 			wg.Wait()
 			if got := fmt.Sprint(accepted[0].Load(), accepted[1].Load(), accepted[2].Load(), unknown.Load()); got != "3 5 7 7" {
 				t.Errorf("accepted (three, five, none) and unknown refused = %s, want 3 5 7 7", got)

@@ -20,27 +20,12 @@ import (
 	"github.com/steward-dev/steward/internal/db/dbtest"
 )
 
-// heldOpener counts transactions and holds the first one until release is closed, so a test can
-// line callers up behind it and know how they will be batched.
-type heldOpener struct {
-	client  *ent.Client
-	release chan struct{}
-	opened  atomic.Int32
-}
-
-func (o *heldOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
-	if o.opened.Add(1) == 1 {
-		<-o.release
-	}
-	return o.client.OpenTx(ctx)
-}
-
 func TestBatcherIsolatesCallers(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
 			d := dbtest.NewDB(t, b)
 			sys := authz.AsOperator(context.Background())
-			opener := &heldOpener{client: d.Client, release: make(chan struct{})}
+			opener := dbtest.NewHeldOpener(d.Client)
 			const callers, size = 25, 8
 			batcher := db.NewBatcher(opener, size, 1)
 			errFailed := errors.New("this caller fails after writing")
@@ -84,7 +69,7 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 			}
 			wg.Add(1)
 			go call(0) // takes the first transaction, held open below
-			waitFor(t, func() bool { return opener.opened.Load() == 1 })
+			waitFor(t, func() bool { return opener.Opened.Load() == 1 })
 			for i := 1; i < callers; i++ {
 				wg.Add(1)
 				go call(i)
@@ -92,12 +77,12 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 			waitFor(t, func() bool {
 				return batcher.Waiting() == callers-1
 			})
-			close(opener.release)
+			opener.Release()
 			wg.Wait()
 
 			// The first caller alone, then the 24 queued ones in batches of 8. Every batch has
 			// failing callers: the first runs again with savepoints, and so do the next ones.
-			if got, want := opener.opened.Load(), int32(1+(callers-1+size-1)/size+1); got != want {
+			if got, want := opener.Opened.Load(), int32(1+(callers-1+size-1)/size+1); got != want {
 				t.Errorf("transactions = %d, want %d", got, want)
 			}
 			names := d.Client.Group.Query().Order(group.ByName()).Select(group.FieldName).StringsX(sys)
@@ -178,7 +163,7 @@ func waitFor(t *testing.T, cond func() bool) {
 func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 	d := dbtest.NewDB(t, dbtest.SQLite)
 	sys := authz.AsOperator(context.Background())
-	opener := &heldOpener{client: d.Client, release: make(chan struct{})}
+	opener := dbtest.NewHeldOpener(d.Client)
 	batcher := db.NewBatcher(opener, 16, 1)
 	var (
 		mu      sync.Mutex
@@ -209,7 +194,7 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = record(sys, "first", 1000, false) }() // held open, alone
-	waitFor(t, func() bool { return opener.opened.Load() == 1 })
+	waitFor(t, func() bool { return opener.Opened.Load() == 1 })
 	for i, key := range []string{"c", "a", "d", "b"} {
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = record(sys, key, int64(1)<<i, key == "d") }()
@@ -217,7 +202,7 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 	waitFor(t, func() bool {
 		return batcher.Waiting() == 4
 	})
-	close(opener.release)
+	opener.Release()
 	wg.Wait()
 
 	// d's failure makes the batch run again, with savepoints.
@@ -239,11 +224,12 @@ func TestBatcherKeepsSavepointsFromAFailureToABatchWithout(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			d := dbtest.NewDB(t, b)
 			sys := authz.AsOperator(context.Background())
-			opener := &countingOpener{client: d.Client}
+			opener := dbtest.NewHeldOpener(d.Client)
+			opener.Release() // counts only
 			batcher := db.NewBatcher(opener, 8, 1)
 			seq := 0
 			batch := func(fails bool) int32 {
-				before := opener.opened.Load()
+				before := opener.Opened.Load()
 				seq++
 				err := batcher.Do(sys, "k", func(ctx context.Context, c *ent.Client) error {
 					if err := c.Group.Create().SetName(fmt.Sprintf("g%02d", seq)).Exec(ctx); err != nil {
@@ -257,7 +243,7 @@ func TestBatcherKeepsSavepointsFromAFailureToABatchWithout(t *testing.T) {
 				if (err != nil) != fails {
 					t.Fatalf("batch %d: err %v", seq, err)
 				}
-				return opener.opened.Load() - before
+				return opener.Opened.Load() - before
 			}
 			for i, step := range []struct {
 				fails bool
@@ -281,16 +267,6 @@ func TestBatcherKeepsSavepointsFromAFailureToABatchWithout(t *testing.T) {
 	}
 }
 
-type countingOpener struct {
-	client *ent.Client
-	opened atomic.Int32
-}
-
-func (o *countingOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
-	o.opened.Add(1)
-	return o.client.OpenTx(ctx)
-}
-
 func TestAddUpOutsideABatchAppliesAtOnce(t *testing.T) {
 	var got int64
 	err := db.AddUp(context.Background(), nil, "k", 7, func(_ context.Context, _ *ent.Client, total int64) error {
@@ -307,7 +283,7 @@ func TestAddUpOutsideABatchAppliesAtOnce(t *testing.T) {
 func TestBatcherPrefetchesForTheBatch(t *testing.T) {
 	d := dbtest.NewDB(t, dbtest.SQLite)
 	sys := authz.AsOperator(context.Background())
-	opener := &heldOpener{client: d.Client, release: make(chan struct{})}
+	opener := dbtest.NewHeldOpener(d.Client)
 	var mu sync.Mutex
 	var prefetches []string
 	batcher := db.NewBatcher(opener, 16, 1).Prefetch(func(_ context.Context, _ *ent.Client, keys []string) (any, error) {
@@ -329,7 +305,7 @@ func TestBatcherPrefetchesForTheBatch(t *testing.T) {
 	}
 	wg.Add(1)
 	go call(0, sys, "first") // held open, alone
-	waitFor(t, func() bool { return opener.opened.Load() == 1 })
+	waitFor(t, func() bool { return opener.Opened.Load() == 1 })
 	for i, key := range []string{"b", "a", "b", "z"} {
 		ctx := sys
 		if key == "z" {
@@ -339,7 +315,7 @@ func TestBatcherPrefetchesForTheBatch(t *testing.T) {
 		go call(i+1, ctx, key)
 	}
 	waitFor(t, func() bool { return batcher.Waiting() == 4 })
-	close(opener.release)
+	opener.Release()
 	wg.Wait()
 
 	if got := fmt.Sprint(prefetches); got != "[[first] [a b]]" {

@@ -7,14 +7,18 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
+	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/db"
 )
 
@@ -105,3 +109,29 @@ func newPostgresDatabase(t testing.TB, base string) string {
 	}
 	return fmt.Sprint(u)
 }
+
+// HeldOpener opens transactions with a client for a db.Batcher, counts them (Opened), and holds
+// the first one until Release, so that a test can line callers up behind it and know how they
+// will be batched. Released at once, it only counts.
+type HeldOpener struct {
+	Opened  atomic.Int32
+	client  *ent.Client
+	release chan struct{}
+	once    sync.Once
+}
+
+// NewHeldOpener returns a HeldOpener of c's transactions.
+func NewHeldOpener(c *ent.Client) *HeldOpener {
+	return &HeldOpener{client: c, release: make(chan struct{})}
+}
+
+// OpenTx opens a transaction, once Release was called for the first.
+func (o *HeldOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
+	if o.Opened.Add(1) == 1 {
+		<-o.release
+	}
+	return o.client.OpenTx(ctx)
+}
+
+// Release lets the first transaction open.
+func (o *HeldOpener) Release() { o.once.Do(func() { close(o.release) }) }
