@@ -95,8 +95,9 @@ func (s *Service) Subscribers(ctx context.Context, in SubscribersInput) (*Subscr
 		// The collection selects nothing when it meets a field it does not know (the query then
 		// reads every column); the statement's columns tell which happened.
 		q.Modify(func(sel *sql.Selector) {
+			selected := sel.UnqualifiedColumns()
 			for _, c := range subscriberColumns {
-				if !slices.Contains(sel.UnqualifiedColumns(), c) {
+				if !slices.Contains(selected, c) {
 					sel.AppendSelect(sel.C(c))
 				}
 			}

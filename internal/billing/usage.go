@@ -153,9 +153,6 @@ type prefetchedSubs map[string]*liveSub
 // PostgreSQL and a statement fewer in SQLite's single writer. The batch's transaction reads
 // them as its first report would have; reports do not change subscriptions.
 func (s *Service) prefetchSubs(ctx context.Context, c *ent.Client, userIDs []string) (any, error) {
-	if len(userIDs) < 2 {
-		return nil, nil // a report alone reads its own, which also tells an unknown user
-	}
 	args := make([]any, len(userIDs))
 	for i, id := range userIDs {
 		args[i] = id

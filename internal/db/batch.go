@@ -54,8 +54,9 @@ type Batcher struct {
 	queue   []*batchItem
 	workers int
 
-	// savepoints is set while batches run with a savepoint per caller: from a caller's failure
-	// until a batch in which every caller succeeds.
+	// savepoints is set while batches run with a savepoint per caller: from a batch in which a
+	// caller did not succeed (its work failed, or it had gone) until one in which every caller
+	// succeeds.
 	savepoints atomic.Bool
 }
 
@@ -86,10 +87,11 @@ func (b *Batcher) OnBatch(fn func(size int)) *Batcher {
 	return b
 }
 
-// Prefetch has fn run at the start of every run of a batch, in its transaction, with the keys of
-// the callers about to run (each once, in order), and returns b; call it before the first Do.
-// What fn returns reaches every caller's work through Prefetched: one statement for the batch
-// instead of one per caller (recordUsage's subscription reads). An error of fn fails the batch.
+// Prefetch has fn run at the start of every run of a batch of two callers or more, in its
+// transaction, with the keys of the callers about to run (each once, in order), and returns b;
+// call it before the first Do. What fn returns reaches every caller's work through Prefetched:
+// one statement for the batch instead of one per caller (recordUsage's subscription reads). A
+// caller alone reads its own. An error of fn fails the batch.
 func (b *Batcher) Prefetch(fn func(ctx context.Context, c *ent.Client, keys []string) (any, error)) *Batcher {
 	b.prefetch = fn
 	return b
@@ -108,8 +110,8 @@ func (b *Batcher) Waiting() int {
 	return len(b.queue)
 }
 
-// Do runs fn in a transaction shared with other callers of Do, inside a savepoint of its own,
-// and returns fn's error, or the error that kept the shared transaction from committing. ctx is
+// Do runs fn in a transaction shared with other callers of Do, as if inside a savepoint of its
+// own (see Batcher), and returns fn's error, or the error that kept the shared transaction from committing. ctx is
 // fn's context (with the transaction added), so a caller that goes away fails only its own work.
 // After-commit hooks that fn registers run in the caller's goroutine before Do returns.
 //
@@ -220,14 +222,21 @@ func (b *Batcher) runOnce(batch []*batchItem, savepoints bool) (err error) {
 	client := tx.Client()
 	var prefetched any
 	if b.prefetch != nil {
+		callers := 0
 		var keys []string
 		for _, it := range batch {
-			if it.ctx.Err() == nil && (len(keys) == 0 || keys[len(keys)-1] != it.key) {
+			if it.ctx.Err() != nil {
+				continue
+			}
+			callers++
+			if len(keys) == 0 || keys[len(keys)-1] != it.key {
 				keys = append(keys, it.key)
 			}
 		}
-		if prefetched, err = b.prefetch(txCtx, client, keys); err != nil {
-			return fmt.Errorf("prefetching for the batch: %w", err)
+		if callers > 1 {
+			if prefetched, err = b.prefetch(txCtx, client, keys); err != nil {
+				return fmt.Errorf("prefetching for the batch: %w", err)
+			}
 		}
 	}
 	// open is whether the previous item's savepoint is still to be released: its release and the
