@@ -1,22 +1,16 @@
 package billing_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/steward-dev/steward/internal/audit"
-	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/metric"
-	"github.com/steward-dev/steward/internal/permissions"
-	"github.com/steward-dev/steward/internal/settings"
 )
 
 // Reports batched together meter as each would alone: the batch reads its users' subscriptions
@@ -25,17 +19,13 @@ import (
 func TestBatchedReportsMeterAsAlone(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			d := dbtest.NewDB(t, b)
-			clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
-			log := audit.New(d, clk.Now)
-			opener := dbtest.NewHeldOpener(d.Client)
-			batch := db.NewBatcher(opener, 64, 1)
-			svc, err := billing.New(billing.Config{DB: d, Audit: log, Perms: permissions.New(d.Client, settings.NewStore(d.Client), log),
-				Now: clk.Now, Batch: batch})
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := &world{svc: svc, client: d.Client, clock: clk, ctx: authz.AsOperator(context.Background())}
+			var opener *dbtest.HeldOpener
+			var batch *db.Batcher
+			w := newWorldWith(t, b, func(d *db.DB) *db.Batcher {
+				opener = dbtest.NewHeldOpener(d.Client)
+				batch = db.NewBatcher(opener, 64, 1)
+				return batch
+			})
 			three, five, none := w.user(t, "three"), w.user(t, "five"), w.user(t, "none")
 			w.subscribe(t, three, billing.Quota{Metric: metric.Requests, Limit: 3})
 			w.subscribe(t, five, billing.Quota{Metric: metric.Requests, Limit: 5})
@@ -43,7 +33,7 @@ func TestBatchedReportsMeterAsAlone(t *testing.T) {
 			var wg sync.WaitGroup
 			wg.Add(1)
 			go func() { defer wg.Done(); _ = w.record(none, metric.Requests, 1, true) }() // held open, alone
-			waitUntil(t, func() bool { return opener.Opened.Load() == 1 })
+			dbtest.WaitFor(t, func() bool { return opener.Opened.Load() == 1 })
 			var accepted [3]atomic.Int32
 			var unknown atomic.Int32
 			for i, u := range []string{three, five, none, "no-such-user"} {
@@ -63,7 +53,7 @@ func TestBatchedReportsMeterAsAlone(t *testing.T) {
 					}()
 				}
 			}
-			waitUntil(t, func() bool { return batch.Waiting() == 28 })
+			dbtest.WaitFor(t, func() bool { return batch.Waiting() == 28 })
 			opener.Release()
 			wg.Wait()
 			if got := fmt.Sprint(accepted[0].Load(), accepted[1].Load(), accepted[2].Load(), unknown.Load()); got != "3 5 7 7" {
@@ -73,14 +63,5 @@ func TestBatchedReportsMeterAsAlone(t *testing.T) {
 				t.Errorf("three's quota after the batch: %+v", u)
 			}
 		})
-	}
-}
-
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
 	}
 }

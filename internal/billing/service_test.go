@@ -15,6 +15,7 @@ import (
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/billing"
+	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/metric"
@@ -40,12 +41,20 @@ type world struct {
 	ctx    context.Context
 }
 
-func newWorld(t *testing.T, b dbtest.Backend) *world {
+func newWorld(t *testing.T, b dbtest.Backend) *world { return newWorldWith(t, b, nil) }
+
+// newWorldWith is newWorld whose service groups usage reports with the batcher that batch makes
+// of the database (none when batch is nil).
+func newWorldWith(t *testing.T, b dbtest.Backend, batch func(*db.DB) *db.Batcher) *world {
 	t.Helper()
 	d := dbtest.NewDB(t, b)
 	clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
 	log := audit.New(d, clk.Now)
-	svc, err := billing.New(billing.Config{DB: d, Audit: log, Perms: permissions.New(d.Client, settings.NewStore(d.Client), log), Now: clk.Now})
+	cfg := billing.Config{DB: d, Audit: log, Perms: permissions.New(d.Client, settings.NewStore(d.Client), log), Now: clk.Now}
+	if batch != nil {
+		cfg.Batch = batch(d)
+	}
+	svc, err := billing.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

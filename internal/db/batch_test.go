@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -69,12 +68,12 @@ func TestBatcherIsolatesCallers(t *testing.T) {
 			}
 			wg.Add(1)
 			go call(0) // takes the first transaction, held open below
-			waitFor(t, func() bool { return opener.Opened.Load() == 1 })
+			dbtest.WaitFor(t, func() bool { return opener.Opened.Load() == 1 })
 			for i := 1; i < callers; i++ {
 				wg.Add(1)
 				go call(i)
 			}
-			waitFor(t, func() bool {
+			dbtest.WaitFor(t, func() bool {
 				return batcher.Waiting() == callers-1
 			})
 			opener.Release()
@@ -153,12 +152,6 @@ func TestRetryable(t *testing.T) {
 }
 
 // waitFor polls cond until it holds; the test's own deadline bounds it.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for !cond() {
-		time.Sleep(time.Millisecond)
-	}
-}
 
 func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 	d := dbtest.NewDB(t, dbtest.SQLite)
@@ -194,12 +187,12 @@ func TestBatcherOrdersCallersAndAddsUpSums(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = record(sys, "first", 1000, false) }() // held open, alone
-	waitFor(t, func() bool { return opener.Opened.Load() == 1 })
+	dbtest.WaitFor(t, func() bool { return opener.Opened.Load() == 1 })
 	for i, key := range []string{"c", "a", "d", "b"} {
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = record(sys, key, int64(1)<<i, key == "d") }()
 	}
-	waitFor(t, func() bool {
+	dbtest.WaitFor(t, func() bool {
 		return batcher.Waiting() == 4
 	})
 	opener.Release()
@@ -306,7 +299,7 @@ func TestBatcherPrefetchesForTheBatch(t *testing.T) {
 	}
 	wg.Add(1)
 	go call(0, sys, "first") // held open, alone
-	waitFor(t, func() bool { return opener.Opened.Load() == 1 })
+	dbtest.WaitFor(t, func() bool { return opener.Opened.Load() == 1 })
 	for i, key := range []string{"b", "a", "b", "z"} {
 		ctx := sys
 		if key == "z" {
@@ -315,7 +308,7 @@ func TestBatcherPrefetchesForTheBatch(t *testing.T) {
 		wg.Add(1)
 		go call(i+1, ctx, key)
 	}
-	waitFor(t, func() bool { return batcher.Waiting() == 4 })
+	dbtest.WaitFor(t, func() bool { return batcher.Waiting() == 4 })
 	opener.Release()
 	wg.Wait()
 

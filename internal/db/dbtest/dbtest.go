@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/db"
@@ -135,3 +136,13 @@ func (o *HeldOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, er
 
 // Release lets the first transaction open.
 func (o *HeldOpener) Release() { o.once.Do(func() { close(o.release) }) }
+
+// WaitFor waits until cond holds, and fails the test after 10 seconds without.
+func WaitFor(t testing.TB, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting")
+		}
+	}
+}
