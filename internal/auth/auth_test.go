@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,28 @@ func TestTokens(t *testing.T) {
 	}
 	if _, err := tok.Parse(forever); err != nil {
 		t.Fatalf("non-expiring token refused: %v", err)
+	}
+	// Tokens that verified are remembered, and each use checks their times again: above, the
+	// expiry; here the issue time, once the clock is before it.
+	now = now.Add(-2 * 24 * 365 * time.Hour)
+	if _, err := tok.Parse(forever); err != ErrInvalidToken {
+		t.Fatalf("remembered token used before it was issued: err = %v, want ErrInvalidToken", err)
+	}
+	now = now.Add(2 * 24 * 365 * time.Hour)
+	if tampered := forever[:len(forever)-4] + "AAAA"; tampered != forever {
+		if _, err := tok.Parse(tampered); err != ErrInvalidToken {
+			t.Fatalf("a remembered token with another signature: err = %v, want ErrInvalidToken", err)
+		}
+	}
+	// The memory is bounded: past maxVerifiedTokens it starts over, and tokens still verify.
+	for i := range maxVerifiedTokens + 10 {
+		s, _, _ := tok.Issue("user-1", fmt.Sprint("session-", i), time.Hour)
+		if _, err := tok.Parse(s); err != nil {
+			t.Fatalf("token %d: %v", i, err)
+		}
+	}
+	if n := len(tok.verified); n > maxVerifiedTokens {
+		t.Fatalf("%d tokens remembered; the bound is %d", n, maxVerifiedTokens)
 	}
 }
 

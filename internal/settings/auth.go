@@ -54,9 +54,5 @@ func (a Auth) TokenTTL() time.Duration {
 
 // Auth returns the current authentication settings.
 func (s *Store) Auth(ctx context.Context) (Auth, error) {
-	a := DefaultAuth()
-	if _, err := s.Get(ctx, AuthKey, &a); err != nil {
-		return Auth{}, err
-	}
-	return a, nil
+	return getDecoded(ctx, s, AuthKey, DefaultAuth)
 }

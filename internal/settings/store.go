@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/internal/auth"
@@ -15,12 +16,17 @@ import (
 	"github.com/steward-dev/steward/internal/db"
 )
 
-// Store reads and writes configuration sections, caching decoded values in memory.
+// Store reads and writes configuration sections, caching them in memory: every section's JSON,
+// and the sections read on every request (rate limits, authentication) decoded.
 type Store struct {
 	client *ent.Client
 
 	mu    sync.RWMutex
 	cache map[string]json.RawMessage
+	// gen counts invalidations. A read that started before one stores nothing it read, and a
+	// decoded section remembers the gen it was read at: a change anywhere retires them all.
+	gen     atomic.Uint64
+	decoded sync.Map // key → decodedSection
 
 	// published is called with each key after its change commits, to tell other replicas.
 	published func(key string)
@@ -37,6 +43,7 @@ func (s *Store) Get(ctx context.Context, key string, dst any) (found bool, err e
 	raw, ok := s.cache[key]
 	s.mu.RUnlock()
 	if !ok {
+		gen := s.gen.Load()
 		e, err := s.client.ConfigEntry.Get(authz.As(ctx, authz.Settings), key)
 		if ent.IsNotFound(err) {
 			return false, nil
@@ -46,7 +53,9 @@ func (s *Store) Get(ctx context.Context, key string, dst any) (found bool, err e
 		}
 		raw = e.Value
 		s.mu.Lock()
-		s.cache[key] = raw
+		if s.gen.Load() == gen { // else a change committed while this read ran: it may be older
+			s.cache[key] = raw
+		}
 		s.mu.Unlock()
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
@@ -114,6 +123,7 @@ func (s *Store) Seed(ctx context.Context, key string, value any) error {
 func (s *Store) Invalidate(key string) {
 	s.mu.Lock()
 	delete(s.cache, key)
+	s.gen.Add(1)
 	s.mu.Unlock()
 }
 
@@ -121,14 +131,34 @@ func (s *Store) Invalidate(key string) {
 func (s *Store) InvalidateAll() {
 	s.mu.Lock()
 	clear(s.cache)
+	s.gen.Add(1)
 	s.mu.Unlock()
+}
+
+// decodedSection is a section's value as decoded at generation gen of its Store.
+type decodedSection struct {
+	gen   uint64
+	value any
+}
+
+// getDecoded is Get for the sections read on every request: it decodes key into a T (starting
+// from def, the defaults) once per change instead of at every call. T is returned by value, so
+// it must hold no map, slice or pointer a caller could change under the others.
+func getDecoded[T any](ctx context.Context, s *Store, key string, def func() T) (T, error) {
+	gen := s.gen.Load()
+	if d, ok := s.decoded.Load(key); ok && d.(decodedSection).gen == gen {
+		return d.(decodedSection).value.(T), nil
+	}
+	v := def()
+	if _, err := s.Get(ctx, key, &v); err != nil {
+		var zero T
+		return zero, err
+	}
+	s.decoded.Store(key, decodedSection{gen: gen, value: v})
+	return v, nil
 }
 
 // RateLimits returns the current rate limits.
 func (s *Store) RateLimits(ctx context.Context) (RateLimits, error) {
-	r := DefaultRateLimits()
-	if _, err := s.Get(ctx, RateLimitsKey, &r); err != nil {
-		return RateLimits{}, err
-	}
-	return r, nil
+	return getDecoded(ctx, s, RateLimitsKey, DefaultRateLimits)
 }
