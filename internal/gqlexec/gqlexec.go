@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -254,3 +255,12 @@ func Marshal(m graphql.Marshaler) *bytes.Buffer {
 	}
 	return out
 }
+
+// Unmarshalers is gqlgen's map of input unmarshal functions, by the type each returns
+// (graphql.BuildUnmarshalerMap); graphql.UnmarshalInputFromContext reads it.
+type Unmarshalers = map[reflect.Type]reflect.Value
+
+// ShareUnmarshalers returns a function that gives the map build makes, built at its first call
+// and shared by every operation after it. The rewrite uses it only for unmarshalers that keep no
+// state of an operation (see shareUnmarshalers there).
+func ShareUnmarshalers(build func() Unmarshalers) func() Unmarshalers { return sync.OnceValue(build) }

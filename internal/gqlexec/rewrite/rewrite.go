@@ -14,7 +14,10 @@ import (
 )
 
 // Stats counts what Rewrite changed.
-type Stats struct{ Fields, Lists, Objects, Responses int }
+type Stats struct {
+	Fields, Lists, Objects, Responses int
+	SharedUnmarshalers                bool
+}
 
 // neverNull lists gqlgen's scalar marshalers that never give null, whatever the value.
 var neverNull = map[string]bool{
@@ -31,8 +34,9 @@ var nullWhenZero = map[string]bool{"MarshalTime": true}
 var errorCalls = []string{"AddError", "AddErrorf", "WrapContextMarshaler", "GetFieldContext", "HasFieldError"}
 
 const (
-	importPath = "github.com/steward-dev/steward/internal/gqlexec"
-	tableName  = "executorTypes"
+	importPath     = "github.com/steward-dev/steward/internal/gqlexec"
+	tableName      = "executorTypes"
+	unmarshalersFn = "inputUnmarshalers"
 )
 
 type edit struct {
@@ -46,6 +50,7 @@ type rewriter struct {
 	methods map[string]*ast.FuncDecl
 	objects map[string]*ast.FuncDecl // by GraphQL type name
 	edits   []edit
+	tail    []string // declarations appended to the file
 }
 
 // Rewrite returns src rewritten as the package comment says, and what it changed. ready names
@@ -98,6 +103,7 @@ func Rewrite(src []byte, ready []string) ([]byte, Stats, error) {
 			}
 		case fn.Name.Name == "Exec":
 			st.Responses += r.marshalResponses(fn)
+			st.SharedUnmarshalers = r.shareUnmarshalers(fn)
 		case strings.HasPrefix(fn.Name.Name, "_"):
 			if body, ok := r.directBody(fn); ok {
 				r.replace(fn.Body, body)
@@ -109,14 +115,14 @@ func Rewrite(src []byte, ready []string) ([]byte, Stats, error) {
 			}
 		}
 	}
-	if st.Lists > 0 || st.Objects > 0 || st.Responses > 0 {
+	if st.Lists > 0 || st.Objects > 0 || st.Responses > 0 || st.SharedUnmarshalers {
 		i := slices.IndexFunc(file.Decls, func(d ast.Decl) bool { g, ok := d.(*ast.GenDecl); return ok && g.Tok == token.IMPORT })
 		if i < 0 || !file.Decls[i].(*ast.GenDecl).Lparen.IsValid() {
 			return nil, st, fmt.Errorf("no import block to add %s to", importPath)
 		}
 		imports := file.Decls[i].(*ast.GenDecl) // gqlgen's single import block
 		r.edits = append(r.edits, edit{r.offset(imports.Lparen) + 1, r.offset(imports.Lparen) + 1, "\n\t" + strconv.Quote(importPath)})
-		r.edits = append(r.edits, edit{len(src), len(src), tableSource(table)})
+		r.edits = append(r.edits, edit{len(src), len(src), tableSource(table) + strings.Join(r.tail, "")})
 	}
 	slices.SortFunc(r.edits, func(a, b edit) int { return a.from - b.from })
 	var out bytes.Buffer
@@ -348,6 +354,70 @@ func (r *rewriter) marshalResponses(fn *ast.FuncDecl) int {
 		return true
 	})
 	return n
+}
+
+// shareUnmarshalers makes Exec take gqlgen's map of input unmarshalers from one built at the
+// first operation, where gqlgen built it for every operation: about a hundred method values
+// bound to the operation's executionContext and a map of them, 3% of a small query's CPU, for a
+// map read only when a connection's `where` argument is collected. It does so only when no
+// unmarshal method uses its executionContext for anything but calling other unmarshal methods,
+// so that one bound to a context without an operation or a schema does exactly the same.
+func (r *rewriter) shareUnmarshalers(fn *ast.FuncDecl) bool {
+	for _, stmt := range fn.Body.List {
+		as, ok := stmt.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 || !isIdent(as.Lhs[0], "inputUnmarshalMap") {
+			continue
+		}
+		call, ok := as.Rhs[0].(*ast.CallExpr)
+		if !ok || !isSelector(call.Fun, "graphql", "BuildUnmarshalerMap") {
+			return false
+		}
+		seen := map[string]bool{}
+		for _, arg := range call.Args {
+			sel, ok := arg.(*ast.SelectorExpr)
+			if !ok || !isIdent(sel.X, "ec") || !r.usesOnlyUnmarshalers(sel.Sel.Name, seen) {
+				return false
+			}
+		}
+		r.replace(as.Rhs[0], unmarshalersFn+"()")
+		r.tail = append(r.tail, "\n// "+unmarshalersFn+" is gqlgen's map of input unmarshalers, built once: they use nothing of an\n"+
+			"// operation (checked by internal/gqlexec/rewrite).\n"+
+			"var "+unmarshalersFn+" = gqlexec.ShareUnmarshalers(func() gqlexec.Unmarshalers {\n"+
+			"ec := newExecutionContext(nil, nil, nil)\nreturn "+r.text(call)+"\n})\n")
+		return true
+	}
+	return false
+}
+
+// usesOnlyUnmarshalers reports whether method name, and every method it reaches, is an unmarshal
+// method of the file whose receiver ec is used only to call other unmarshal methods.
+func (r *rewriter) usesOnlyUnmarshalers(name string, seen map[string]bool) bool {
+	if seen[name] {
+		return true
+	}
+	seen[name] = true
+	fn := r.methods[name]
+	if fn == nil || !strings.HasPrefix(name, "unmarshal") || len(fn.Recv.List) != 1 || len(fn.Recv.List[0].Names) != 1 ||
+		fn.Recv.List[0].Names[0].Name != "ec" {
+		return false
+	}
+	ok := true
+	calls := map[*ast.Ident]bool{} // the ec of ec.unmarshal… selectors
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if id, isEC := n.X.(*ast.Ident); isEC && id.Name == "ec" {
+				calls[id] = true
+				ok = ok && r.usesOnlyUnmarshalers(n.Sel.Name, seen)
+			}
+		case *ast.Ident:
+			if n.Name == "ec" && !calls[n] {
+				ok = false // ec passed on, or shadowed: not known to be unused
+			}
+		}
+		return ok
+	})
+	return ok
 }
 
 // objectVar names the gqlexec.Object in a rewritten object function.

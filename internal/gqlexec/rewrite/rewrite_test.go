@@ -43,7 +43,7 @@ func body(t *testing.T, src, name string) string {
 
 func TestRewrite(t *testing.T) {
 	out, st := rewriteTestdata(t)
-	if st != (Stats{Fields: 3, Lists: 1, Objects: 1, Responses: 2}) {
+	if st != (Stats{Fields: 3, Lists: 1, Objects: 1, Responses: 2, SharedUnmarshalers: true}) {
 		t.Errorf("stats = %+v", st)
 	}
 	for name, want := range map[string]string{
@@ -108,6 +108,26 @@ func TestRewrite(t *testing.T) {
 	if strings.Count(exec, "buf := gqlexec.Marshal(data)\n") != 2 || strings.Count(exec, "var buf bytes.Buffer") != 1 ||
 		strings.Count(exec, "data.MarshalGQL(&buf)") != 1 {
 		t.Errorf("Exec:\n%s", exec)
+	}
+	// The input unmarshalers, which use their context only to call each other, are built once.
+	if !strings.Contains(exec, "inputUnmarshalMap := inputUnmarshalers()\n") || strings.Contains(exec, "BuildUnmarshalerMap") {
+		t.Errorf("Exec builds its unmarshalers:\n%s", exec)
+	}
+	if !strings.Contains(out, "var inputUnmarshalers = gqlexec.ShareUnmarshalers(func() gqlexec.Unmarshalers {\n\tec := newExecutionContext(nil, nil, nil)\n\treturn graphql.BuildUnmarshalerMap(\n\t\tec.unmarshalInputAuditLogOrder,\n\t)\n})") {
+		t.Errorf("no shared unmarshalers in:\n%s", out[strings.LastIndex(out, "executorTypes = "):])
+	}
+	// An unmarshaler that uses its context otherwise (a directive, the context passed on) keeps
+	// gqlgen's map built for each operation.
+	src, err = os.ReadFile("testdata/generated.go.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, use := range []string{"_ = ec.Directives.Private", "_ = ec", "ec := ec; _ = ec.unmarshalInputAuditLogOrder"} {
+		changed := strings.Replace(string(src), "\tvar res = new(ent.AuditLogOrderField)\n", "\t"+use+"\n\tvar res = new(ent.AuditLogOrderField)\n", 1)
+		got, st, err := Rewrite([]byte(changed), nil)
+		if err != nil || st.SharedUnmarshalers || !strings.Contains(string(got), "inputUnmarshalMap := graphql.BuildUnmarshalerMap(") {
+			t.Errorf("with %q in an unmarshaler: shared %v, err %v", use, st.SharedUnmarshalers, err)
+		}
 	}
 	// Run again on its own output, it refuses rather than rewriting twice.
 	if _, _, err := Rewrite([]byte(out), nil); err == nil {
