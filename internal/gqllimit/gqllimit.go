@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -141,8 +142,15 @@ type Limiter struct {
 	schema *ast.Schema
 	// parsed keeps the documents of valid queries that passed, per kind of caller (their token
 	// limits differ): clients repeat a few queries, and parsing them again was two thirds of the
-	// measure's cost. The walk runs on every request, as the variables may change the pages.
-	parsed *lru.Cache[parsedKey, *ast.QueryDocument]
+	// measure's cost. The walk runs again on every request whose variables may change the pages.
+	parsed *lru.Cache[parsedKey, *parsedQuery]
+}
+
+// parsedQuery is a kept document, and whether it passed a walk that read no variable, with and
+// without introspection: such a walk gives the same answer every time, so it is not run again.
+type parsedQuery struct {
+	doc  *ast.QueryDocument
+	fits [2]atomic.Bool
 }
 
 // parsedKey names a parsed query: its text, and whether it was parsed under the signed-in limits.
@@ -168,7 +176,7 @@ func New(cfg Config) (*Limiter, error) {
 	if cfg.Introspection == nil {
 		cfg.Introspection = func(context.Context) bool { return true }
 	}
-	parsed, err := lru.New[parsedKey, *ast.QueryDocument](parsedQueries)
+	parsed, err := lru.New[parsedKey, *parsedQuery](parsedQueries)
 	if err != nil {
 		return nil, err
 	}
@@ -215,10 +223,17 @@ func (l *Limiter) Check(ctx context.Context, query string, vars map[string]any) 
 		return tooLarge("the query is longer than %d bytes", lim.QueryBytes)
 	}
 	key := parsedKey{signedIn: signedIn, query: query}
-	doc, known := l.parsed.Get(key)
+	introspection := l.cfg.Introspection(ctx)
+	fits := 0
+	if introspection {
+		fits = 1
+	}
+	pq, known := l.parsed.Get(key)
+	if known && pq.fits[fits].Load() {
+		return nil
+	}
 	if !known {
-		var err error
-		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, lim.Tokens)
+		doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, lim.Tokens)
 		if err != nil {
 			var ge *gqlerror.Error
 			if errors.As(err, &ge) && strings.HasPrefix(ge.Message, "exceeded token limit") {
@@ -226,13 +241,17 @@ func (l *Limiter) Check(ctx context.Context, query string, vars map[string]any) 
 			}
 			return nil
 		}
+		pq = &parsedQuery{doc: doc}
 	}
-	w := newWalker(l.schema, doc, vars, lim, l.cfg.Pages, l.cfg.Once, l.cfg.Introspection(ctx))
+	w := newWalker(l.schema, pq.doc, vars, lim, l.cfg.Pages, l.cfg.Once, introspection)
 	if e := w.measure(); e != nil {
 		return e
 	}
+	if !w.readVariables {
+		pq.fits[fits].Store(true)
+	}
 	if !known && l.cfg.Validated != nil && l.cfg.Validated(ctx, query) {
-		l.parsed.Add(key, doc)
+		l.parsed.Add(key, pq)
 	}
 	return nil
 }

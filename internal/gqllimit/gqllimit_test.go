@@ -171,6 +171,41 @@ func TestKeptDocumentsAreMeasuredAgain(t *testing.T) {
 	}
 }
 
+// TestFixedQueriesAreMeasuredOnce: a kept query whose measure read no variable gives the same
+// answer every time, so it is not walked again; one that read a variable, even inside a list, is.
+func TestFixedQueriesAreMeasuredOnce(t *testing.T) {
+	user := context.WithValue(context.Background(), signedIn{}, true)
+	l := testLimiter(t, func(c *Config) { c.Validated = func(context.Context, string) bool { return true } })
+	for _, c := range []struct {
+		query string
+		vars  map[string]any
+		fixed bool
+	}{
+		{`{ users(first: 5) { totalCount } }`, nil, true},
+		{`query($id: ID!) { nodes(ids: ["a", "b"]) { id } me { name } }`, map[string]any{"id": "x"}, true},
+		{`query($n: Int) { users(first: $n) { totalCount } }`, map[string]any{"n": 5}, false},
+		{`query($a: ID!) { nodes(ids: [$a, "b"]) { id } }`, map[string]any{"a": "x"}, false},
+	} {
+		for range 2 {
+			if err := l.Check(user, c.query, c.vars); err != nil {
+				t.Fatalf("%s: %v", c.query, err)
+			}
+		}
+		pq, ok := l.parsed.Get(parsedKey{signedIn: true, query: c.query})
+		if !ok || pq.fits[1].Load() != c.fixed || pq.fits[0].Load() {
+			t.Errorf("%s: kept %v, measured once with introspection %v (want %v), without %v (want false)",
+				c.query, ok, ok && pq.fits[1].Load(), c.fixed, ok && pq.fits[0].Load())
+		}
+	}
+	// A fixed query that does not pass is refused every time.
+	big := `{ users(first: 100) { edges { node { friends(first: 100) { totalCount } } } } }`
+	for i := range 2 {
+		if err := l.Check(user, big, nil); err == nil || err.Code != errs.CodeQueryTooComplex {
+			t.Fatalf("request %d: %v, want it too complex", i+1, err)
+		}
+	}
+}
+
 // TestExponentialFragmentsFinish measures fragments nested far beyond what expansion could ever
 // finish (2^5000 leaves): memoised, the walk is linear in the text.
 func TestExponentialFragmentsFinish(t *testing.T) {

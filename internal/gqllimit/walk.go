@@ -25,6 +25,9 @@ type walker struct {
 	once          []string
 	introspection bool
 
+	// readVariables is set when the measure read a variable, so that other values could measure
+	// differently.
+	readVariables bool
 	// op is the operation being measured, whose variable defaults apply.
 	op       *ast.OperationDefinition
 	aliases  int
@@ -252,6 +255,9 @@ func (w *walker) value(f *ast.Field, name string) any {
 	if a == nil || a.Value == nil {
 		return nil
 	}
+	if hasVariable(a.Value) {
+		w.readVariables = true
+	}
 	if a.Value.Kind == ast.Variable {
 		if v, ok := w.vars[a.Value.Raw]; ok {
 			return v
@@ -266,6 +272,19 @@ func (w *walker) value(f *ast.Field, name string) any {
 	}
 	v, _ := a.Value.Value(w.vars)
 	return v
+}
+
+// hasVariable reports whether v is a variable or holds one.
+func hasVariable(v *ast.Value) bool {
+	if v.Kind == ast.Variable {
+		return true
+	}
+	for _, c := range v.Children {
+		if c.Value != nil && hasVariable(c.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // intArg reads an integer argument; values of other types are left to validation.
