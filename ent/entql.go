@@ -443,6 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			usagedaily.FieldMetric: {Type: field.TypeEnum, Column: usagedaily.FieldMetric},
 			usagedaily.FieldPlanID: {Type: field.TypeString, Column: usagedaily.FieldPlanID},
 			usagedaily.FieldTotal:  {Type: field.TypeInt64, Column: usagedaily.FieldTotal},
+			usagedaily.FieldShard:  {Type: field.TypeInt, Column: usagedaily.FieldShard},
 		},
 	}
 	graph.Nodes[19] = &sqlgraph.Node{
@@ -2540,6 +2541,11 @@ func (f *UsageDailyFilter) WherePlanID(p entql.StringP) {
 // WhereTotal applies the entql int64 predicate on the total field.
 func (f *UsageDailyFilter) WhereTotal(p entql.Int64P) {
 	f.Where(p.Field(usagedaily.FieldTotal))
+}
+
+// WhereShard applies the entql int predicate on the shard field.
+func (f *UsageDailyFilter) WhereShard(p entql.IntP) {
+	f.Where(p.Field(usagedaily.FieldShard))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -16028,6 +16028,8 @@ type UsageDailyMutation struct {
 	plan_id       *string
 	total         *int64
 	addtotal      *int64
+	shard         *int
+	addshard      *int
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*UsageDaily, error)
@@ -16296,6 +16298,62 @@ func (m *UsageDailyMutation) ResetTotal() {
 	m.addtotal = nil
 }
 
+// SetShard sets the "shard" field.
+func (m *UsageDailyMutation) SetShard(i int) {
+	m.shard = &i
+	m.addshard = nil
+}
+
+// Shard returns the value of the "shard" field in the mutation.
+func (m *UsageDailyMutation) Shard() (r int, exists bool) {
+	v := m.shard
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShard returns the old "shard" field's value of the UsageDaily entity.
+// If the UsageDaily object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UsageDailyMutation) OldShard(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShard is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShard requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShard: %w", err)
+	}
+	return oldValue.Shard, nil
+}
+
+// AddShard adds i to the "shard" field.
+func (m *UsageDailyMutation) AddShard(i int) {
+	if m.addshard != nil {
+		*m.addshard += i
+	} else {
+		m.addshard = &i
+	}
+}
+
+// AddedShard returns the value that was added to the "shard" field in this mutation.
+func (m *UsageDailyMutation) AddedShard() (r int, exists bool) {
+	v := m.addshard
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetShard resets all changes to the "shard" field.
+func (m *UsageDailyMutation) ResetShard() {
+	m.shard = nil
+	m.addshard = nil
+}
+
 // Where appends a list predicates to the UsageDailyMutation builder.
 func (m *UsageDailyMutation) Where(ps ...predicate.UsageDaily) {
 	m.predicates = append(m.predicates, ps...)
@@ -16330,7 +16388,7 @@ func (m *UsageDailyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UsageDailyMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.day != nil {
 		fields = append(fields, usagedaily.FieldDay)
 	}
@@ -16342,6 +16400,9 @@ func (m *UsageDailyMutation) Fields() []string {
 	}
 	if m.total != nil {
 		fields = append(fields, usagedaily.FieldTotal)
+	}
+	if m.shard != nil {
+		fields = append(fields, usagedaily.FieldShard)
 	}
 	return fields
 }
@@ -16359,6 +16420,8 @@ func (m *UsageDailyMutation) Field(name string) (ent.Value, bool) {
 		return m.PlanID()
 	case usagedaily.FieldTotal:
 		return m.Total()
+	case usagedaily.FieldShard:
+		return m.Shard()
 	}
 	return nil, false
 }
@@ -16376,6 +16439,8 @@ func (m *UsageDailyMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldPlanID(ctx)
 	case usagedaily.FieldTotal:
 		return m.OldTotal(ctx)
+	case usagedaily.FieldShard:
+		return m.OldShard(ctx)
 	}
 	return nil, fmt.Errorf("unknown UsageDaily field %s", name)
 }
@@ -16413,6 +16478,13 @@ func (m *UsageDailyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTotal(v)
 		return nil
+	case usagedaily.FieldShard:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShard(v)
+		return nil
 	}
 	return fmt.Errorf("unknown UsageDaily field %s", name)
 }
@@ -16424,6 +16496,9 @@ func (m *UsageDailyMutation) AddedFields() []string {
 	if m.addtotal != nil {
 		fields = append(fields, usagedaily.FieldTotal)
 	}
+	if m.addshard != nil {
+		fields = append(fields, usagedaily.FieldShard)
+	}
 	return fields
 }
 
@@ -16434,6 +16509,8 @@ func (m *UsageDailyMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case usagedaily.FieldTotal:
 		return m.AddedTotal()
+	case usagedaily.FieldShard:
+		return m.AddedShard()
 	}
 	return nil, false
 }
@@ -16449,6 +16526,13 @@ func (m *UsageDailyMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddTotal(v)
+		return nil
+	case usagedaily.FieldShard:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShard(v)
 		return nil
 	}
 	return fmt.Errorf("unknown UsageDaily numeric field %s", name)
@@ -16488,6 +16572,9 @@ func (m *UsageDailyMutation) ResetField(name string) error {
 		return nil
 	case usagedaily.FieldTotal:
 		m.ResetTotal()
+		return nil
+	case usagedaily.FieldShard:
+		m.ResetShard()
 		return nil
 	}
 	return fmt.Errorf("unknown UsageDaily field %s", name)

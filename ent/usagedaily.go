@@ -25,7 +25,9 @@ type UsageDaily struct {
 	// PlanID holds the value of the "plan_id" field.
 	PlanID string `json:"plan_id,omitempty"`
 	// Total holds the value of the "total" field.
-	Total        int64 `json:"total,omitempty"`
+	Total int64 `json:"total,omitempty"`
+	// Shard holds the value of the "shard" field.
+	Shard        int `json:"shard,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -34,7 +36,7 @@ func (*UsageDaily) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case usagedaily.FieldID, usagedaily.FieldTotal:
+		case usagedaily.FieldID, usagedaily.FieldTotal, usagedaily.FieldShard:
 			values[i] = new(sql.NullInt64)
 		case usagedaily.FieldMetric, usagedaily.FieldPlanID:
 			values[i] = new(sql.NullString)
@@ -85,6 +87,12 @@ func (_m *UsageDaily) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Total = value.Int64
 			}
+		case usagedaily.FieldShard:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field shard", values[i])
+			} else if value.Valid {
+				_m.Shard = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -132,6 +140,9 @@ func (_m *UsageDaily) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("total=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Total))
+	builder.WriteString(", ")
+	builder.WriteString("shard=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Shard))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -63,6 +63,20 @@ func (_c *UsageDailyCreate) SetNillableTotal(v *int64) *UsageDailyCreate {
 	return _c
 }
 
+// SetShard sets the "shard" field.
+func (_c *UsageDailyCreate) SetShard(v int) *UsageDailyCreate {
+	_c.mutation.SetShard(v)
+	return _c
+}
+
+// SetNillableShard sets the "shard" field if the given value is not nil.
+func (_c *UsageDailyCreate) SetNillableShard(v *int) *UsageDailyCreate {
+	if v != nil {
+		_c.SetShard(*v)
+	}
+	return _c
+}
+
 // Mutation returns the UsageDailyMutation object of the builder.
 func (_c *UsageDailyCreate) Mutation() *UsageDailyMutation {
 	return _c.mutation
@@ -108,6 +122,10 @@ func (_c *UsageDailyCreate) defaults() error {
 		v := usagedaily.DefaultTotal
 		_c.mutation.SetTotal(v)
 	}
+	if _, ok := _c.mutation.Shard(); !ok {
+		v := usagedaily.DefaultShard
+		_c.mutation.SetShard(v)
+	}
 	return nil
 }
 
@@ -129,6 +147,14 @@ func (_c *UsageDailyCreate) check() error {
 	}
 	if _, ok := _c.mutation.Total(); !ok {
 		return &ValidationError{Name: "total", err: errors.New(`ent: missing required field "UsageDaily.total"`)}
+	}
+	if _, ok := _c.mutation.Shard(); !ok {
+		return &ValidationError{Name: "shard", err: errors.New(`ent: missing required field "UsageDaily.shard"`)}
+	}
+	if v, ok := _c.mutation.Shard(); ok {
+		if err := usagedaily.ShardValidator(v); err != nil {
+			return &ValidationError{Name: "shard", err: fmt.Errorf(`ent: validator failed for field "UsageDaily.shard": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -172,6 +198,10 @@ func (_c *UsageDailyCreate) createSpec() (*UsageDaily, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Total(); ok {
 		_spec.SetField(usagedaily.FieldTotal, field.TypeInt64, value)
 		_node.Total = value
+	}
+	if value, ok := _c.mutation.Shard(); ok {
+		_spec.SetField(usagedaily.FieldShard, field.TypeInt, value)
+		_node.Shard = value
 	}
 	return _node, _spec
 }
@@ -262,6 +292,9 @@ func (u *UsageDailyUpsertOne) UpdateNewValues() *UsageDailyUpsertOne {
 		}
 		if _, exists := u.create.mutation.PlanID(); exists {
 			s.SetIgnore(usagedaily.FieldPlanID)
+		}
+		if _, exists := u.create.mutation.Shard(); exists {
+			s.SetIgnore(usagedaily.FieldShard)
 		}
 	}))
 	return u
@@ -499,6 +532,9 @@ func (u *UsageDailyUpsertBulk) UpdateNewValues() *UsageDailyUpsertBulk {
 			}
 			if _, exists := b.mutation.PlanID(); exists {
 				s.SetIgnore(usagedaily.FieldPlanID)
+			}
+			if _, exists := b.mutation.Shard(); exists {
+				s.SetIgnore(usagedaily.FieldShard)
 			}
 		}
 	}))

@@ -676,6 +676,7 @@ var (
 		{Name: "metric", Type: field.TypeEnum, Enums: []string{"TOKENS_INPUT", "TOKENS_OUTPUT", "REQUESTS", "IMAGES", "AUDIO_MINUTES"}},
 		{Name: "plan_id", Type: field.TypeString, Default: ""},
 		{Name: "total", Type: field.TypeInt64, Default: 0},
+		{Name: "shard", Type: field.TypeInt, Default: 0},
 	}
 	// UsageDailiesTable holds the schema information for the "usage_dailies" table.
 	UsageDailiesTable = &schema.Table{
@@ -684,9 +685,9 @@ var (
 		PrimaryKey: []*schema.Column{UsageDailiesColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "usagedaily_day_metric_plan_id",
+				Name:    "usagedaily_day_metric_plan_id_shard",
 				Unique:  true,
-				Columns: []*schema.Column{UsageDailiesColumns[1], UsageDailiesColumns[2], UsageDailiesColumns[3]},
+				Columns: []*schema.Column{UsageDailiesColumns[1], UsageDailiesColumns[2], UsageDailiesColumns[3], UsageDailiesColumns[5]},
 			},
 			{
 				Name:    "usagedaily_plan_id_day",

@@ -979,6 +979,12 @@ func init() {
 	usagedailyDescTotal := usagedailyFields[3].Descriptor()
 	// usagedaily.DefaultTotal holds the default value on creation for the total field.
 	usagedaily.DefaultTotal = usagedailyDescTotal.Default.(int64)
+	// usagedailyDescShard is the schema descriptor for shard field.
+	usagedailyDescShard := usagedailyFields[4].Descriptor()
+	// usagedaily.DefaultShard holds the default value on creation for the shard field.
+	usagedaily.DefaultShard = usagedailyDescShard.Default.(int)
+	// usagedaily.ShardValidator is a validator for the "shard" field. It is called by the builders before save.
+	usagedaily.ShardValidator = usagedailyDescShard.Validators[0].(func(int) error)
 	usageeventMixin := schema.UsageEvent{}.Mixin()
 	usageevent.Policy = privacy.NewPolicies(schema.UsageEvent{})
 	usageevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {

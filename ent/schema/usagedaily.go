@@ -11,7 +11,8 @@ import (
 
 // UsageDaily is the total of one metric on one UTC day for one plan, kept by a UsageEvent hook in
 // the same transaction as every event, so that usage totals over a year read a few thousand rows
-// instead of scanning a million events. It is derived data: never written by hand.
+// instead of scanning a million events. It is derived data: never written by hand. A day's total
+// may be split over a few rows (shards), which readers add up.
 type UsageDaily struct{ ent.Schema }
 
 // Fields of the UsageDaily.
@@ -25,6 +26,10 @@ func (UsageDaily) Fields() []ent.Field {
 		// (NULLs are distinct), and with it the upsert.
 		field.String("plan_id").Default("").Immutable(),
 		field.Int64("total").Default(0),
+		// shard splits the total over rows that concurrent writers add to apart: every usage
+		// batch writes its worker's row (db.Worker), so that on PostgreSQL the batches running
+		// at once do not wait for each other's commit to update one row. Readers sum the shards.
+		field.Int("shard").Default(0).NonNegative().Immutable(),
 	}
 }
 
@@ -32,7 +37,7 @@ func (UsageDaily) Fields() []ent.Field {
 // leading day column serves the range scans of the analytics.
 func (UsageDaily) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("day", "metric", "plan_id").Unique(),
+		index.Fields("day", "metric", "plan_id", "shard").Unique(),
 		index.Fields("plan_id", "day"),
 	}
 }

@@ -115,7 +115,7 @@ func rollUpUsage(next ent.Mutator) ent.Mutator {
 		day := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
 		err = m.Client().UsageDaily.Create().
 			SetDay(day).SetMetric(met).SetPlanID(planID).SetTotal(amount).
-			OnConflictColumns(usagedaily.FieldDay, usagedaily.FieldMetric, usagedaily.FieldPlanID).
+			OnConflictColumns(usagedaily.FieldDay, usagedaily.FieldMetric, usagedaily.FieldPlanID, usagedaily.FieldShard).
 			AddTotal(amount).
 			Exec(rollupCtx)
 		if err != nil {

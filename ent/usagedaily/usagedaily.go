@@ -24,6 +24,8 @@ const (
 	FieldPlanID = "plan_id"
 	// FieldTotal holds the string denoting the total field in the database.
 	FieldTotal = "total"
+	// FieldShard holds the string denoting the shard field in the database.
+	FieldShard = "shard"
 	// Table holds the table name of the usagedaily in the database.
 	Table = "usage_dailies"
 )
@@ -35,6 +37,7 @@ var Columns = []string{
 	FieldMetric,
 	FieldPlanID,
 	FieldTotal,
+	FieldShard,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -59,6 +62,10 @@ var (
 	DefaultPlanID string
 	// DefaultTotal holds the default value on creation for the "total" field.
 	DefaultTotal int64
+	// DefaultShard holds the default value on creation for the "shard" field.
+	DefaultShard int
+	// ShardValidator is a validator for the "shard" field. It is called by the builders before save.
+	ShardValidator func(int) error
 )
 
 // MetricValidator is a validator for the "metric" field enum values. It is called by the builders before save.
@@ -97,6 +104,11 @@ func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
 // ByTotal orders the results by the total field.
 func ByTotal(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTotal, opts...).ToFunc()
+}
+
+// ByShard orders the results by the shard field.
+func ByShard(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShard, opts...).ToFunc()
 }
 
 var (

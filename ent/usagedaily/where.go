@@ -70,6 +70,11 @@ func Total(v int64) predicate.UsageDaily {
 	return predicate.UsageDaily(sql.FieldEQ(FieldTotal, v))
 }
 
+// Shard applies equality check predicate on the "shard" field. It's identical to ShardEQ.
+func Shard(v int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldEQ(FieldShard, v))
+}
+
 // DayEQ applies the EQ predicate on the "day" field.
 func DayEQ(v time.Time) predicate.UsageDaily {
 	return predicate.UsageDaily(sql.FieldEQ(FieldDay, v))
@@ -243,6 +248,46 @@ func TotalLT(v int64) predicate.UsageDaily {
 // TotalLTE applies the LTE predicate on the "total" field.
 func TotalLTE(v int64) predicate.UsageDaily {
 	return predicate.UsageDaily(sql.FieldLTE(FieldTotal, v))
+}
+
+// ShardEQ applies the EQ predicate on the "shard" field.
+func ShardEQ(v int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldEQ(FieldShard, v))
+}
+
+// ShardNEQ applies the NEQ predicate on the "shard" field.
+func ShardNEQ(v int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldNEQ(FieldShard, v))
+}
+
+// ShardIn applies the In predicate on the "shard" field.
+func ShardIn(vs ...int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldIn(FieldShard, vs...))
+}
+
+// ShardNotIn applies the NotIn predicate on the "shard" field.
+func ShardNotIn(vs ...int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldNotIn(FieldShard, vs...))
+}
+
+// ShardGT applies the GT predicate on the "shard" field.
+func ShardGT(v int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldGT(FieldShard, v))
+}
+
+// ShardGTE applies the GTE predicate on the "shard" field.
+func ShardGTE(v int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldGTE(FieldShard, v))
+}
+
+// ShardLT applies the LT predicate on the "shard" field.
+func ShardLT(v int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldLT(FieldShard, v))
+}
+
+// ShardLTE applies the LTE predicate on the "shard" field.
+func ShardLTE(v int) predicate.UsageDaily {
+	return predicate.UsageDaily(sql.FieldLTE(FieldShard, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -3,8 +3,10 @@ package analytics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,7 +28,7 @@ type rollupKey struct {
 	plan   string
 }
 
-// rollup reads the whole UsageDaily table.
+// rollup reads the whole UsageDaily table, its shards added up.
 func rollup(t *testing.T, c *ent.Client) map[rollupKey]int64 {
 	t.Helper()
 	out := map[rollupKey]int64{}
@@ -34,7 +36,7 @@ func rollup(t *testing.T, c *ent.Client) map[rollupKey]int64 {
 		if h, m, s := r.Day.UTC().Clock(); h+m+s != 0 || r.Day.UTC().Nanosecond() != 0 {
 			t.Errorf("rollup day %v is not a UTC midnight", r.Day)
 		}
-		out[rollupKey{r.Day.UTC().Format(time.DateOnly), r.Metric, r.PlanID}] = r.Total
+		out[rollupKey{r.Day.UTC().Format(time.DateOnly), r.Metric, r.PlanID}] += r.Total // shards add up
 	}
 	return out
 }
@@ -250,6 +252,36 @@ func TestRevenueDailyHook(t *testing.T) {
 			check("bulk update", map[revenueKey]int64{{"2025-01-02", "RUB", "p"}: 500, {"2025-01-02", "USD", "p"}: 700})
 			c.Transaction.Delete().Where(transaction.CurrencyEQ("RUB")).ExecX(sys)
 			check("bulk delete", map[revenueKey]int64{{"2025-01-02", "USD", "p"}: 700})
+		})
+	}
+}
+
+// TestUsageTotalsAddUpShards: a day's total may be kept in several rows, one per usage batch
+// worker (UsageDaily.shard); the overview and the usage by day read their sum.
+func TestUsageTotalsAddUpShards(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := dbtest.NewDB(t, b)
+			sys := authz.AsOperator(context.Background())
+			day := date(2025, 1, 1, 0, 0, 0)
+			for shard, total := range map[int]int64{0: 10, 3: 5, 1: 2} {
+				d.Client.UsageDaily.Create().SetDay(day).SetMetric(metric.TokensInput).SetShard(shard).SetTotal(total).SaveX(sys)
+			}
+			svc, err := New(Config{Client: d.Client, DB: d})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := svc.Overview(sys, day, day.AddDate(0, 0, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(o.Usage); !strings.Contains(got, "{TOKENS_INPUT 17}") {
+				t.Errorf("overview usage = %s, want TOKENS_INPUT 17", got)
+			}
+			days, err := svc.UsageByDay(sys, &o)
+			if err != nil || len(days) != 1 || !strings.Contains(fmt.Sprint(days[0].Totals), "{TOKENS_INPUT 17}") {
+				t.Errorf("usage by day = %+v, %v; want one day with TOKENS_INPUT 17", days, err)
+			}
 		})
 	}
 }

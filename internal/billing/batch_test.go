@@ -65,3 +65,44 @@ func TestBatchedReportsMeterAsAlone(t *testing.T) {
 		})
 	}
 }
+
+// Batches running at once each add to their worker's row of the daily rollup, so that none waits
+// for another's commit to update it: the day's usage is split over the workers' rows and adds up
+// to every report.
+func TestBatchWorkersRollUpApart(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			w := newWorldWith(t, b, func(d *db.DB) *db.Batcher { return db.NewBatcher(d.Client, 8, 4) })
+			var users []string
+			for i := range 12 {
+				users = append(users, w.user(t, fmt.Sprint("u", i))) // no plan: one rollup row for all
+			}
+			var wg sync.WaitGroup
+			want := int64(0)
+			for i, u := range users {
+				for range 5 {
+					want += int64(i + 1)
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						if err := w.record(u, metric.Requests, int64(i+1), true); err != nil {
+							t.Error(err)
+						}
+					}()
+				}
+			}
+			wg.Wait()
+			shards, total := map[int]bool{}, int64(0)
+			for _, r := range w.client.UsageDaily.Query().AllX(w.ctx) {
+				if r.Metric != metric.Requests || r.PlanID != "" {
+					t.Errorf("unexpected rollup row %+v", r)
+				}
+				shards[r.Shard] = true
+				total += r.Total
+			}
+			if total != want || len(shards) < 2 {
+				t.Errorf("rollup rows of %d shards add up to %d; want %d over several shards", len(shards), total, want)
+			}
+		})
+	}
+}

@@ -727,9 +727,10 @@ func (s *Service) rollUpUsage(ctx context.Context, c *ent.Client, at time.Time, 
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	key := "usage_dailies\x00" + day.Format(time.DateOnly) + "\x00" + string(m) + "\x00" + planID
 	return db.AddUp(ctx, c, key, amount, func(ctx context.Context, c *ent.Client, total int64) error {
-		_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, total) VALUES (?, ?, ?, ?)
-ON CONFLICT (day, metric, plan_id) DO UPDATE SET total = CASE WHEN usage_dailies.total > ? - excluded.total THEN ? ELSE usage_dailies.total + excluded.total END`),
-			day, string(m), planID, min(total, metric.MaxTotal), metric.MaxTotal, metric.MaxTotal)
+		// Each batch worker adds to a row of its own (the shard), read as their sum.
+		_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, shard, total) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (day, metric, plan_id, shard) DO UPDATE SET total = CASE WHEN usage_dailies.total > ? - excluded.total THEN ? ELSE usage_dailies.total + excluded.total END`),
+			day, string(m), planID, db.Worker(ctx), min(total, metric.MaxTotal), metric.MaxTotal, metric.MaxTotal)
 		if err != nil {
 			return fmt.Errorf("adding usage to the daily rollup: %w", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"runtime"
 	"slices"
@@ -44,20 +45,25 @@ type TxOpener interface {
 // it keep them until one commits with every caller succeeding. Work in a batch must therefore be
 // safe to run again, as it already is for a batch the database aborts (see maxAttempts).
 type Batcher struct {
-	opener     TxOpener
-	max        int
-	maxWorkers int
-	onBatch    func(size int)
-	prefetch   func(ctx context.Context, c *ent.Client, keys []string) (any, error)
+	opener   TxOpener
+	max      int
+	onBatch  func(size int)
+	prefetch func(ctx context.Context, c *ent.Client, keys []string) (any, error)
 
-	mu      sync.Mutex
-	queue   []*batchItem
-	workers int
+	mu     sync.Mutex
+	shards []batchShard // one per worker; a key always goes to the same one
 
 	// savepoints is set while batches run with a savepoint per caller: from a batch in which a
 	// caller did not succeed (its work failed, or it had gone) until one in which every caller
 	// succeeds.
 	savepoints atomic.Bool
+}
+
+// batchShard is the queue of one worker, and whether its worker is running.
+type batchShard struct {
+	index   int
+	queue   []*batchItem
+	running bool
 }
 
 type batchItem struct {
@@ -74,10 +80,25 @@ type batchItem struct {
 // NewBatcher returns a Batcher that opens its transactions with opener, puts at most size callers
 // in one transaction and commits at most workers transactions at once (both at least 1). One
 // worker suits SQLite, which has a single writer anyway; on PostgreSQL a few let one batch's
-// round trips overlap another's, and the key order of Do and the sums of AddUp keep them from
-// deadlocking on each other's rows.
+// round trips overlap another's. Each key belongs to one worker, so batches running at once
+// never hold rows of the same key (a user's usage counters) and never wait for each other's
+// commit to take them; the sums of AddUp, which all batches write, come last, in key order.
 func NewBatcher(opener TxOpener, size, workers int) *Batcher {
-	return &Batcher{opener: opener, max: max(1, size), maxWorkers: max(1, workers)}
+	b := &Batcher{opener: opener, max: max(1, size), shards: make([]batchShard, max(1, workers))}
+	for i := range b.shards {
+		b.shards[i].index = i
+	}
+	return b
+}
+
+// shard returns the worker queue of key.
+func (b *Batcher) shard(key string) *batchShard {
+	if len(b.shards) == 1 {
+		return &b.shards[0]
+	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	return &b.shards[h.Sum32()%uint32(len(b.shards))]
 }
 
 // OnBatch has fn told the size of each batch before it runs (for metrics) and returns b; call it
@@ -99,6 +120,17 @@ func (b *Batcher) Prefetch(fn func(ctx context.Context, c *ent.Client, keys []st
 
 type prefetchedKey struct{}
 
+type workerKey struct{}
+
+// Worker returns the number of the Batcher worker whose batch ctx's work runs in, from 0, and 0
+// outside a batch. A row that every batch writes (a daily rollup) can be kept as one row per
+// worker, read as their sum: batches running at once then never wait on each other's commit to
+// write it, as they did on PostgreSQL, where a row stays locked until its transaction commits.
+func Worker(ctx context.Context) int {
+	n, _ := ctx.Value(workerKey{}).(int)
+	return n
+}
+
 // Prefetched returns what the batch's Prefetch read for the batch ctx's work runs in, or nil
 // outside a batch.
 func Prefetched(ctx context.Context) any { return ctx.Value(prefetchedKey{}) }
@@ -107,7 +139,11 @@ func Prefetched(ctx context.Context) any { return ctx.Value(prefetchedKey{}) }
 func (b *Batcher) Waiting() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return len(b.queue)
+	n := 0
+	for _, s := range b.shards {
+		n += len(s.queue)
+	}
+	return n
 }
 
 // Do runs fn in a transaction shared with other callers of Do, as if inside a savepoint of its
@@ -120,10 +156,11 @@ func (b *Batcher) Waiting() int {
 func (b *Batcher) Do(ctx context.Context, key string, fn func(ctx context.Context, c *ent.Client) error) error {
 	it := &batchItem{ctx: ctx, key: key, fn: fn, done: make(chan struct{})}
 	b.mu.Lock()
-	b.queue = append(b.queue, it)
-	if b.workers < b.maxWorkers {
-		b.workers++
-		go b.drain()
+	s := b.shard(key)
+	s.queue = append(s.queue, it)
+	if !s.running {
+		s.running = true
+		go b.drain(s)
 	}
 	b.mu.Unlock()
 	<-it.done
@@ -138,29 +175,29 @@ func (b *Batcher) Do(ctx context.Context, key string, fn func(ctx context.Contex
 	return it.err
 }
 
-// drain runs batches until the queue is empty; the goroutine ends with the traffic.
+// drain runs batches of s until its queue is empty; the goroutine ends with the traffic.
 //
 // Before taking a batch it lets every goroutine that is ready run first (runtime.Gosched): when
 // the cores are busy, requests on their way to Do then join this batch instead of the next, and
 // a commit is shared by more callers (recordUsage at 64 clients, both cores busy: batches of 14
 // callers instead of 4 to 5, p99 43-44 against 47-52 ms in interleaved runs, the same
 // throughput). On an idle server nothing else is ready to run and it returns at once.
-func (b *Batcher) drain() {
+func (b *Batcher) drain(s *batchShard) {
 	for {
 		runtime.Gosched()
 		b.mu.Lock()
-		n := min(len(b.queue), b.max)
+		n := min(len(s.queue), b.max)
 		if n == 0 {
-			b.workers--
-			b.queue = nil
+			s.running = false
+			s.queue = nil
 			b.mu.Unlock()
 			return
 		}
-		batch := b.queue[:n:n]
-		b.queue = b.queue[n:]
+		batch := s.queue[:n:n]
+		s.queue = s.queue[n:]
 		b.mu.Unlock()
 		slices.SortStableFunc(batch, func(x, y *batchItem) int { return strings.Compare(x.key, y.key) })
-		b.runBatch(batch)
+		b.runBatch(s.index, batch)
 	}
 }
 
@@ -169,17 +206,17 @@ func (b *Batcher) drain() {
 // of an aborted transaction remains.
 const maxAttempts = 3
 
-func (b *Batcher) runBatch(batch []*batchItem) {
+func (b *Batcher) runBatch(worker int, batch []*batchItem) {
 	if b.onBatch != nil {
 		b.onBatch(len(batch))
 	}
 	var err error
 	savepoints := b.savepoints.Load()
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = b.runOnce(batch, savepoints)
+		err = b.runOnce(worker, batch, savepoints)
 		if errors.Is(err, errCallerFailed) {
 			savepoints = true
-			err = b.runOnce(batch, true)
+			err = b.runOnce(worker, batch, true)
 		}
 		if err == nil || !retryable(err) {
 			break
@@ -205,8 +242,8 @@ var errCallerFailed = errors.New("db: a batched caller failed without a savepoin
 
 // runOnce runs every item of batch in one transaction and commits it. Without savepoints it
 // returns errCallerFailed, after rolling back, at the first caller whose work fails.
-func (b *Batcher) runOnce(batch []*batchItem, savepoints bool) (err error) {
-	txCtx, dtx, err := b.opener.OpenTx(context.Background())
+func (b *Batcher) runOnce(worker int, batch []*batchItem, savepoints bool) (err error) {
+	txCtx, dtx, err := b.opener.OpenTx(context.WithValue(context.Background(), workerKey{}, worker))
 	if err != nil {
 		return fmt.Errorf("starting transaction: %w", err)
 	}
@@ -259,6 +296,7 @@ func (b *Batcher) runOnce(batch []*batchItem, savepoints bool) (err error) {
 			open = true
 		}
 		itemCtx := context.WithValue(ent.NewTxContext(ent.NewContext(it.ctx, client), tx), hooksKey{}, &it.hooks)
+		itemCtx = context.WithValue(itemCtx, workerKey{}, worker)
 		if prefetched != nil {
 			itemCtx = context.WithValue(itemCtx, prefetchedKey{}, prefetched)
 		}
@@ -332,8 +370,9 @@ type sum struct {
 // AddUp adds n to a total that apply writes (an upsert that adds total to a row), with c. In a
 // Batcher, the sums of every caller whose work succeeded are added up per key and each key is
 // applied once, in key order, right before the batch commits: a row that every caller of a batch
-// would update (a daily rollup) is then locked once, last and in one order, so that concurrent
-// batches neither queue on it for their whole length nor deadlock. Elsewhere apply runs at once.
+// would update (a daily rollup) is then written once, last and in one order, so that concurrent
+// batches neither queue on it for their whole length nor deadlock; apply's context tells its
+// Worker, for a row per worker. Elsewhere apply runs at once.
 func AddUp(ctx context.Context, c *ent.Client, key string, n int64, apply func(ctx context.Context, c *ent.Client, total int64) error) error {
 	if h := itemHooks(ctx); h != nil {
 		h.sums = append(h.sums, sum{key: key, n: n, apply: apply})

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -320,5 +321,80 @@ func TestBatcherPrefetchesForTheBatch(t *testing.T) {
 	}
 	if got := db.Prefetched(sys); got != nil {
 		t.Errorf("outside a batch: %v", got)
+	}
+}
+
+// TestBatcherGivesEachKeyOneWorker: with several workers, a key's callers always run in the same
+// worker, so two batches running at once never hold the same key's rows, and Worker tells the
+// work (and AddUp's apply) which worker it runs in.
+func TestBatcherGivesEachKeyOneWorker(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := dbtest.NewDB(t, b)
+			sys := authz.AsOperator(context.Background())
+			batcher := db.NewBatcher(d.Client, 4, 4)
+			var (
+				mu       sync.Mutex
+				workerOf = map[string]int{} // the worker each key ran in
+				holder   = map[string]int{} // key → the worker running it now
+				busy     = map[int]int{}    // worker → its callers running now
+				overlap  bool               // two workers ran callers at once
+				summed   = map[int]bool{}   // workers whose batches applied their sum
+			)
+			var wg sync.WaitGroup
+			for i := range 64 {
+				key := fmt.Sprint("user-", i%16)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					err := batcher.Do(sys, key, func(ctx context.Context, c *ent.Client) error {
+						w := db.Worker(ctx)
+						mu.Lock()
+						if prev, ok := workerOf[key]; ok && prev != w {
+							t.Errorf("%s ran in workers %d and %d", key, prev, w)
+						}
+						workerOf[key] = w
+						if other, ok := holder[key]; ok && other != w {
+							t.Errorf("%s held by workers %d and %d at once", key, other, w)
+						}
+						holder[key] = w
+						busy[w]++
+						overlap = overlap || len(busy) > 1
+						mu.Unlock()
+						time.Sleep(time.Millisecond) // let the other workers' batches run meanwhile
+						mu.Lock()
+						delete(holder, key)
+						if busy[w]--; busy[w] == 0 {
+							delete(busy, w)
+						}
+						mu.Unlock()
+						return db.AddUp(ctx, c, "rollup", 1, func(ctx context.Context, _ *ent.Client, _ int64) error {
+							mu.Lock()
+							defer mu.Unlock()
+							summed[db.Worker(ctx)] = true
+							return nil
+						})
+					})
+					if err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			workers := map[int]bool{}
+			for _, w := range workerOf {
+				workers[w] = true
+				if !summed[w] {
+					t.Errorf("worker %d ran callers but applied no sum in its own name", w)
+				}
+			}
+			// SQLite's transactions queue for its one write lock, so only PostgreSQL's overlap.
+			if len(workers) < 2 || (!overlap && b == dbtest.Postgres) {
+				t.Errorf("16 keys ran in workers %v, two at once: %v; want several workers at once", workers, overlap)
+			}
+			if db.Worker(sys) != 0 {
+				t.Error("Worker outside a batch is not 0")
+			}
+		})
 	}
 }

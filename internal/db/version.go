@@ -24,7 +24,9 @@ import (
 //	8  indexes that cover the analytics' statements: plan_subscriptions' pause counts
 //	   (plansubscription_paused), the partial days of usage_events and transactions
 //	   memberships.user_created_at and its (group_id, user_created_at, user_id) index (members page)
-const SchemaVersion = 8
+//	9  usage_dailies.shard: a day's usage total kept in a row per usage batch worker, read as their
+//	   sum (the unique key becomes day, metric, plan_id, shard)
+const SchemaVersion = 9
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
 // binary would not know its tables and could damage them, so it refuses to serve or change it.
