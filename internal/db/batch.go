@@ -82,7 +82,8 @@ type batchItem struct {
 // worker suits SQLite, which has a single writer anyway; on PostgreSQL a few let one batch's
 // round trips overlap another's. Each key belongs to one worker, so batches running at once
 // never hold rows of the same key (a user's usage counters) and never wait for each other's
-// commit to take them; the sums of AddUp, which all batches write, come last, in key order.
+// commit to take them; the sums of AddUp come last, in key order, into rows of their worker's
+// (see Worker).
 func NewBatcher(opener TxOpener, size, workers int) *Batcher {
 	b := &Batcher{opener: opener, max: max(1, size), shards: make([]batchShard, max(1, workers))}
 	for i := range b.shards {

@@ -1,8 +1,8 @@
 // Package gqlexec holds what steward's generated executor (graph/generated.go, after the rewrite
 // of internal/gqlexec/rewrite) calls besides gqlgen's runtime: marshalling a list's elements one
 // after the other when none of them can wait on anything (MarshalSlice, with the table of Types
-// and the fields an operation marks ready), one object's fields (Object), and a response's data
-// (Marshal).
+// and the fields an operation marks ready), one object's fields (Object), a response's data
+// (Marshal), and the map of input unmarshalers shared by all operations (ShareUnmarshalers).
 //
 // gqlgen marshals every element of a list of objects in a goroutine of its own, so that
 // resolvers that wait on a dataloader batch together. When the selection under the list holds no

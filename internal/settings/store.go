@@ -146,8 +146,10 @@ type decodedSection struct {
 // it must hold no map, slice or pointer a caller could change under the others.
 func getDecoded[T any](ctx context.Context, s *Store, key string, def func() T) (T, error) {
 	gen := s.gen.Load()
-	if d, ok := s.decoded.Load(key); ok && d.(decodedSection).gen == gen {
-		return d.(decodedSection).value.(T), nil
+	if d, ok := s.decoded.Load(key); ok {
+		if d := d.(decodedSection); d.gen == gen {
+			return d.value.(T), nil
+		}
 	}
 	v := def()
 	if _, err := s.Get(ctx, key, &v); err != nil {
