@@ -122,7 +122,7 @@ func New(cfg Config) (*Service, error) {
 		batch: cfg.Batch, postgres: cfg.DB.Dialect == dialect.Postgres,
 	}
 	if cfg.Batch != nil {
-		cfg.Batch.Prefetch(s.prefetchSubs)
+		cfg.Batch.Prefetch(s.prefetchUsage)
 	}
 	return s, nil
 }

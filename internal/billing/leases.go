@@ -866,8 +866,9 @@ func (l *Leases) Flush(ctx context.Context) error {
 	return nil
 }
 
-// eventsPerInsert bounds one multi-row insert of usage events (11 parameters each).
-const eventsPerInsert = 200
+// eventsPerInsert bounds one multi-row insert of usage events on SQLite (11 parameters each); a
+// power of two (see insertEvents).
+const eventsPerInsert = 64
 
 // write records the settled parts: their usage events, then per lease the counter (consumed
 // budget moves from reserved to used), the daily rollup and the live update.
@@ -875,38 +876,22 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, don
 	s := l.s
 	// A call's parts share its metadata: encoded once per call.
 	metas := map[*CallUsage][]byte{}
-	for i := 0; i < len(parts); i += eventsPerInsert {
-		batch := parts[i:min(i+eventsPerInsert, len(parts))]
-		var (
-			q    strings.Builder
-			args []any
-		)
-		q.WriteString(`INSERT INTO usage_events (id, created_at, user_id, subscription_id, metric, amount, idempotency_key, request_hash, model_id, chat_id, metadata) VALUES `)
-		for j, p := range batch {
-			if j > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			meta, ok := metas[p.u]
-			if !ok && p.u.Metadata != nil {
-				meta, _ = json.Marshal(p.u.Metadata) // validated when settled
-				metas[p.u] = meta
-			}
-			args = append(args, newEventID(), p.at, p.l.userID, nullString(p.l.subID), string(p.l.metric), p.amount, p.key, "",
-				nullString(p.u.ModelID), nullString(p.u.ChatID), nullBytes(meta))
+	events := make([]eventRow, len(parts))
+	for i, p := range parts {
+		meta, ok := metas[p.u]
+		if !ok && p.u.Metadata != nil {
+			meta, _ = json.Marshal(p.u.Metadata) // validated when settled
+			metas[p.u] = meta
 		}
-		if _, err := c.ExecContext(ctx, s.rebind(q.String()), args...); err != nil {
-			return fmt.Errorf("recording metered calls: %w", err)
-		}
+		events[i] = eventRow{id: newEventID(), at: p.at, userID: p.l.userID, subID: p.l.subID, metric: p.l.metric, amount: p.amount,
+			key: &p.key, modelID: p.u.ModelID, chatID: p.u.ChatID, meta: meta}
+	}
+	if _, err := s.insertEvents(ctx, c, events, ""); err != nil {
+		return fmt.Errorf("recording metered calls: %w", err)
 	}
 	totals := map[*lease]*leaseTotal{}
 	var order []*lease
-	type rollKey struct {
-		day    time.Time
-		m      metric.Metric
-		planID string
-	}
-	rollups := map[rollKey]int64{}
+	rollups := dailySums{}
 	for _, p := range parts {
 		t := totals[p.l]
 		if t == nil {
@@ -916,8 +901,7 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, don
 		}
 		t.used += p.amount
 		t.covered += p.covered
-		at := p.at.UTC()
-		rollups[rollKey{time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC), p.l.metric, p.l.planID}] += p.amount
+		rollups.add(p.at, p.l.metric, p.l.planID, p.amount)
 	}
 	finishing := make(map[*lease]bool, len(done))
 	for _, le := range done {
@@ -954,19 +938,7 @@ func (l *Leases) write(ctx context.Context, c *ent.Client, parts []usedPart, don
 			return err
 		}
 	}
-	keys := make([]rollKey, 0, len(rollups))
-	for k := range rollups {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b rollKey) int {
-		return strings.Compare(a.day.Format(time.DateOnly)+string(a.m)+a.planID, b.day.Format(time.DateOnly)+string(b.m)+b.planID)
-	})
-	for _, k := range keys {
-		if err := s.rollUpUsage(ctx, c, k.day, k.m, k.planID, rollups[k]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.writeDailySums(ctx, c, rollups)
 }
 
 // leaseTotal is what a lease's calls settled since the last flush: used, and the part of it the

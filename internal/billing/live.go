@@ -71,33 +71,45 @@ func WatchKey(ctx context.Context, userID *string) (string, error) {
 // a counter's alert is a conditional update in the same transaction as the usage, so each alert
 // goes out once per period even with several replicas recording at the same moment.
 func (s *Service) announceUsage(ctx context.Context, c *ent.Client, userID string, subID *string, amount int64, q QuotaCheck) error {
+	var markErr error
+	s.announce(ctx, userID, subID, amount, q, func(i int) bool {
+		if markErr != nil {
+			return false
+		}
+		col := fmt.Sprintf("alerted_%d", alertThresholds[i])
+		res, err := c.ExecContext(ctx, s.rebind("UPDATE usage_counters SET "+col+" = true WHERE subscription_id = ? AND metric = ? AND period_start = ? AND "+col+" = false"),
+			*subID, string(q.Metric), *q.PeriodStart)
+		if err != nil {
+			markErr = fmt.Errorf("marking quota alert: %w", err)
+			return false
+		}
+		n, err := res.RowsAffected()
+		return err == nil && n > 0 // 0: already alerted this period (or the driver cannot tell: stay quiet)
+	})
+	return markErr
+}
+
+// announce publishes the update after commit, and an alert for each of alertThresholds (by
+// index) that the usage reached and mark claims: mark reports whether this usage is the first of
+// the period to reach it.
+func (s *Service) announce(ctx context.Context, userID string, subID *string, amount int64, q QuotaCheck, mark func(threshold int) bool) {
 	if s.bus == nil {
-		return nil
+		return
 	}
 	now := s.now()
 	s.publishAfterCommit(ctx, UsageTopic, userID, UsageUpdate{UserID: userID, Metric: q.Metric, Amount: amount, Used: q.Used,
 		Reserved: q.Reserved, Limit: q.Limit, Remaining: q.Remaining, Percentage: q.Percentage,
 		PeriodStart: q.PeriodStart, PeriodEnd: q.ResetsAt, At: now})
 	if subID == nil || q.Limit == nil || q.PeriodStart == nil || q.ResetsAt == nil {
-		return nil
+		return
 	}
-	for _, th := range alertThresholds {
-		if q.Used*100 < int64(th)**q.Limit {
+	for i, th := range alertThresholds {
+		if q.Used*100 < int64(th)**q.Limit || !mark(i) {
 			continue
-		}
-		col := fmt.Sprintf("alerted_%d", th)
-		res, err := c.ExecContext(ctx, s.rebind("UPDATE usage_counters SET "+col+" = true WHERE subscription_id = ? AND metric = ? AND period_start = ? AND "+col+" = false"),
-			*subID, string(q.Metric), *q.PeriodStart)
-		if err != nil {
-			return fmt.Errorf("marking quota alert: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			continue // already alerted this period (or the driver cannot tell: stay quiet)
 		}
 		s.publishAfterCommit(ctx, QuotaAlertTopic, userID, QuotaAlert{UserID: userID, Metric: q.Metric, Threshold: th,
 			Used: q.Used, Limit: *q.Limit, PeriodStart: *q.PeriodStart, PeriodEnd: *q.ResetsAt, At: now})
 	}
-	return nil
 }
 
 func (s *Service) publishAfterCommit(ctx context.Context, topic, key string, v any) {

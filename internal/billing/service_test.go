@@ -47,13 +47,21 @@ func newWorld(t *testing.T, b dbtest.Backend) *world { return newWorldWith(t, b,
 // of the database (none when batch is nil).
 func newWorldWith(t *testing.T, b dbtest.Backend, batch func(*db.DB) *db.Batcher) *world {
 	t.Helper()
+	return newWorldConfig(t, b, func(cfg *billing.Config, d *db.DB) {
+		if batch != nil {
+			cfg.Batch = batch(d)
+		}
+	})
+}
+
+// newWorldConfig is newWorld whose service configuration configure completes.
+func newWorldConfig(t *testing.T, b dbtest.Backend, configure func(*billing.Config, *db.DB)) *world {
+	t.Helper()
 	d := dbtest.NewDB(t, b)
 	clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
 	log := audit.New(d, clk.Now)
 	cfg := billing.Config{DB: d, Audit: log, Perms: permissions.New(d.Client, settings.NewStore(d.Client), log), Now: clk.Now}
-	if batch != nil {
-		cfg.Batch = batch(d)
-	}
+	configure(&cfg, d)
 	svc, err := billing.New(cfg)
 	if err != nil {
 		t.Fatal(err)

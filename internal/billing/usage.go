@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,8 +122,8 @@ WHERE s.user_id = ? AND s.status IN ` + liveStatusList
 // on every metered call. In a usage batch it takes the subscription the batch read for all its
 // users (prefetchSubs) when there was one.
 func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string) (bool, *liveSub, error) {
-	if subs, ok := db.Prefetched(ctx).(prefetchedSubs); ok {
-		if l, ok := subs[userID]; ok {
+	if b, ok := db.Prefetched(ctx).(*usageBatch); ok {
+		if l, ok := b.subs[userID]; ok {
 			return true, l, nil
 		}
 	}
@@ -142,47 +144,6 @@ func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string)
 		return false, nil, err
 	}
 	return true, l, rows.Err()
-}
-
-// prefetchedSubs are the live subscriptions of a batch's users, by user id; a user with none, or
-// with more than one, is not in it.
-type prefetchedSubs map[string]*liveSub
-
-// prefetchSubs reads the live subscriptions of a usage batch's users in one statement (see
-// db.Batcher.Prefetch), where each report read its own: a round trip fewer per report on
-// PostgreSQL and a statement fewer in SQLite's single writer. The batch's transaction reads
-// them as its first report would have; reports do not change subscriptions.
-func (s *Service) prefetchSubs(ctx context.Context, c *ent.Client, userIDs []string) (any, error) {
-	args := make([]any, len(userIDs))
-	for i, id := range userIDs {
-		args[i] = id
-	}
-	q := `SELECT s.user_id, ` + liveSubColumns + `
-FROM plan_subscriptions s
-WHERE s.user_id IN (?` + strings.Repeat(",?", len(userIDs)-1) + `) AND s.status IN ` + liveStatusList
-	rows, err := c.QueryContext(ctx, s.rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("loading subscriptions: %w", err)
-	}
-	defer rows.Close()
-	subs := make(prefetchedSubs, len(userIDs))
-	seen := make(map[string]bool, len(userIDs))
-	for rows.Next() {
-		var userID string
-		l, err := scanLiveSub(rows, &userID)
-		if err != nil && userID == "" {
-			return nil, err
-		}
-		if err != nil || seen[userID] {
-			// A plan that does not read, or more than one subscription: the report's own read
-			// decides, as before, and fails only that report.
-			delete(subs, userID)
-		} else {
-			subs[userID] = l
-		}
-		seen[userID] = true
-	}
-	return subs, rows.Err()
 }
 
 // scanLiveSub reads a row of liveSubColumns, after the columns of before.
@@ -248,8 +209,9 @@ func requestHash(in RecordInput, metadata string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-const insertEventSQL = `INSERT INTO usage_events (id, created_at, user_id, subscription_id, metric, amount, idempotency_key, request_hash, model_id, chat_id, metadata)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const insertEventsPrefix = `INSERT INTO usage_events (id, created_at, user_id, subscription_id, metric, amount, idempotency_key, request_hash, model_id, chat_id, metadata) VALUES `
+
+const insertEventSQL = insertEventsPrefix + `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // RecordUsage records usage for a user (admins, or callers with billing.usage.write). It is one
 // transaction: the event and the counter change commit together or not at all. Outside a
@@ -285,6 +247,9 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 // record writes one usage report with c, inside the caller's transaction or savepoint.
 func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, meta []byte) (RecordResult, error) {
 	hash := requestHash(in, string(meta))
+	if b, sub, ok := deferredSub(ctx, in.UserID); ok {
+		return s.recordDeferred(ctx, c, b, sub, in, meta, hash)
+	}
 	now := s.now()
 	exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
 	if err != nil {
@@ -524,6 +489,11 @@ func (s *Service) quotaExceeded(ctx context.Context, c *ent.Client, sub *liveSub
 	if err != nil {
 		return err
 	}
+	return quotaExceededError(m, limit, used, reserved, amount, end)
+}
+
+// quotaExceededError is the QUOTA_EXCEEDED error of amount more against a counter.
+func quotaExceededError(m metric.Metric, limit, used, reserved, amount int64, end time.Time) error {
 	return errs.QuotaExceeded(fmt.Sprintf("the %s quota of %d for this period would be exceeded (used %d, reserved %d, requested %d)", m, limit, used, reserved, amount),
 		map[string]any{"metric": string(m), "limit": limit, "used": used, "reserved": reserved, "requested": amount, "resetsAt": end.Format(time.RFC3339)})
 }
@@ -727,13 +697,60 @@ func (s *Service) rollUpUsage(ctx context.Context, c *ent.Client, at time.Time, 
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	key := "usage_dailies\x00" + day.Format(time.DateOnly) + "\x00" + string(m) + "\x00" + planID
 	return db.AddUp(ctx, c, key, amount, func(ctx context.Context, c *ent.Client, total int64) error {
-		// Each batch worker adds to a row of its own (the shard), read as their sum.
-		_, err := c.ExecContext(ctx, s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, shard, total) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (day, metric, plan_id, shard) DO UPDATE SET total = CASE WHEN usage_dailies.total > ? - excluded.total THEN ? ELSE usage_dailies.total + excluded.total END`),
-			day, string(m), planID, db.Worker(ctx), min(total, metric.MaxTotal), metric.MaxTotal, metric.MaxTotal)
+		return s.writeDailySums(ctx, c, dailySums{dayKey{day, m, planID}: total})
+	})
+}
+
+// dayKey is a UsageDaily row: a UTC day, a metric and a plan.
+type dayKey struct {
+	day    time.Time
+	m      metric.Metric
+	planID string
+}
+
+// dailySums are amounts to add to UsageDaily rows.
+type dailySums map[dayKey]int64
+
+// add adds amount used at at.
+func (d dailySums) add(at time.Time, m metric.Metric, planID string, amount int64) {
+	at = at.UTC()
+	d[dayKey{time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC), m, planID}] += amount
+}
+
+// writeDailySums adds sums to their UsageDaily rows, in the rows of ctx's batch worker (the
+// shard: each batch worker adds to a row of its own, read as their sum), in one order, saturating
+// at metric.MaxTotal. One statement of arrays on PostgreSQL; on SQLite, where a statement costs no
+// round trip, one prepared statement per row.
+func (s *Service) writeDailySums(ctx context.Context, c *ent.Client, sums dailySums) error {
+	keys := make([]dayKey, 0, len(sums))
+	for k, n := range sums {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b dayKey) int {
+		return cmp.Or(a.day.Compare(b.day), strings.Compare(string(a.m), string(b.m)), strings.Compare(a.planID, b.planID))
+	})
+	const onConflict = `
+ON CONFLICT (day, metric, plan_id, shard) DO UPDATE SET total = CASE WHEN usage_dailies.total > %[1]d - excluded.total THEN %[1]d ELSE usage_dailies.total + excluded.total END`
+	if s.postgres && len(keys) > 1 {
+		days, metrics, plans, totals := make([]time.Time, len(keys)), make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+		for i, k := range keys {
+			days[i], metrics[i], plans[i], totals[i] = k.day, string(k.m), k.planID, min(sums[k], metric.MaxTotal)
+		}
+		_, err := c.ExecContext(ctx, `INSERT INTO usage_dailies (day, metric, plan_id, shard, total)
+SELECT d, m, p, $4, t FROM unnest($1::timestamptz[], $2::text[], $3::text[], $5::bigint[]) AS v(d, m, p, t)`+fmt.Sprintf(onConflict, metric.MaxTotal),
+			days, metrics, plans, db.Worker(ctx), totals)
 		if err != nil {
 			return fmt.Errorf("adding usage to the daily rollup: %w", err)
 		}
 		return nil
-	})
+	}
+	q := s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, shard, total) VALUES (?, ?, ?, ?, ?)` + fmt.Sprintf(onConflict, metric.MaxTotal))
+	for _, k := range keys {
+		if _, err := c.ExecContext(ctx, q, k.day, string(k.m), k.planID, db.Worker(ctx), min(sums[k], metric.MaxTotal)); err != nil {
+			return fmt.Errorf("adding usage to the daily rollup: %w", err)
+		}
+	}
+	return nil
 }

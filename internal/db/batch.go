@@ -136,6 +136,32 @@ func Worker(ctx context.Context) int {
 // outside a batch.
 func Prefetched(ctx context.Context) any { return ctx.Value(prefetchedKey{}) }
 
+// BatchFinisher is what a Prefetch may return to take writes off its callers' work: in a run of
+// the batch where Deferring is true, the callers' work may leave rows to what Prefetch returned,
+// whose FinishBatch writes them all after the last caller's work (and before AddUp's sums) in as
+// few statements as it can, where each caller's work would have sent its own (recordUsage on
+// PostgreSQL: a round trip per report).
+type BatchFinisher interface {
+	FinishBatch(ctx context.Context, c *ent.Client) error
+}
+
+// ErrRunAgainUndeferred is what a BatchFinisher returns when what its callers decided does not
+// hold in the database (a row it took as missing was there, an idempotency key was taken): the
+// batch is rolled back and run again with Deferring false, each caller's work writing its own.
+var ErrRunAgainUndeferred = errors.New("db: the batch's deferred writes do not apply; running it again")
+
+type deferringKey struct{}
+
+// Deferring reports whether ctx's work runs in a batch that will call its prefetched
+// BatchFinisher: a run without savepoints, in which any caller's failure runs the batch again,
+// so what the work left to the finisher is never written for a caller that failed. It is false
+// outside a batch, for a caller alone (nothing is prefetched then) and in the runs with a
+// savepoint per caller.
+func Deferring(ctx context.Context) bool {
+	d, _ := ctx.Value(deferringKey{}).(bool)
+	return d
+}
+
 // Waiting is how many callers wait for a batch to take them (tests line callers up with it).
 func (b *Batcher) Waiting() int {
 	b.mu.Lock()
@@ -213,11 +239,16 @@ func (b *Batcher) runBatch(worker int, batch []*batchItem) {
 	}
 	var err error
 	savepoints := b.savepoints.Load()
+	deferring := !savepoints
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = b.runOnce(worker, batch, savepoints)
+		err = b.runOnce(worker, batch, savepoints, deferring)
+		if errors.Is(err, ErrRunAgainUndeferred) {
+			deferring = false
+			err = b.runOnce(worker, batch, savepoints, false)
+		}
 		if errors.Is(err, errCallerFailed) {
-			savepoints = true
-			err = b.runOnce(worker, batch, true)
+			savepoints, deferring = true, false
+			err = b.runOnce(worker, batch, true, false)
 		}
 		if err == nil || !retryable(err) {
 			break
@@ -242,9 +273,15 @@ func (b *Batcher) runBatch(worker int, batch []*batchItem) {
 var errCallerFailed = errors.New("db: a batched caller failed without a savepoint")
 
 // runOnce runs every item of batch in one transaction and commits it. Without savepoints it
-// returns errCallerFailed, after rolling back, at the first caller whose work fails.
-func (b *Batcher) runOnce(worker int, batch []*batchItem, savepoints bool) (err error) {
-	txCtx, dtx, err := b.opener.OpenTx(context.WithValue(context.Background(), workerKey{}, worker))
+// returns errCallerFailed, after rolling back, at the first caller whose work fails. With
+// deferring (never together with savepoints), a prefetched BatchFinisher writes what the
+// callers' work left to it.
+func (b *Batcher) runOnce(worker int, batch []*batchItem, savepoints, deferring bool) (err error) {
+	base := context.WithValue(context.Background(), workerKey{}, worker)
+	if deferring {
+		base = context.WithValue(base, deferringKey{}, true)
+	}
+	txCtx, dtx, err := b.opener.OpenTx(base)
 	if err != nil {
 		return fmt.Errorf("starting transaction: %w", err)
 	}
@@ -300,6 +337,9 @@ func (b *Batcher) runOnce(worker int, batch []*batchItem, savepoints bool) (err 
 		itemCtx = context.WithValue(itemCtx, workerKey{}, worker)
 		if prefetched != nil {
 			itemCtx = context.WithValue(itemCtx, prefetchedKey{}, prefetched)
+			if deferring {
+				itemCtx = context.WithValue(itemCtx, deferringKey{}, true)
+			}
 		}
 		if it.err = runItem(itemCtx, client, it.fn); it.err != nil {
 			if retryable(it.err) {
@@ -317,6 +357,11 @@ func (b *Batcher) runOnce(worker int, batch []*batchItem, savepoints bool) (err 
 	if open {
 		if _, err := client.ExecContext(txCtx, "RELEASE SAVEPOINT batch_item"); err != nil {
 			return fmt.Errorf("releasing savepoint: %w", err)
+		}
+	}
+	if f, ok := prefetched.(BatchFinisher); ok && deferring {
+		if err := f.FinishBatch(txCtx, client); err != nil {
+			return err
 		}
 	}
 	if err := applySums(txCtx, client, batch); err != nil {

@@ -398,3 +398,108 @@ func TestBatcherGivesEachKeyOneWorker(t *testing.T) {
 		})
 	}
 }
+
+// finisher is a BatchFinisher that writes one group per name its batch's callers deferred, and
+// can refuse them once.
+type finisher struct {
+	mu      sync.Mutex
+	names   []string
+	refuse  *atomic.Bool
+	applied *atomic.Int32
+}
+
+func (f *finisher) defer_(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.names = append(f.names, name)
+}
+
+func (f *finisher) FinishBatch(ctx context.Context, c *ent.Client) error {
+	if f.refuse.CompareAndSwap(true, false) {
+		return db.ErrRunAgainUndeferred
+	}
+	f.applied.Add(1)
+	for _, n := range f.names {
+		if err := c.Group.Create().SetName(n).Exec(authz.AsOperator(ctx)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestBatcherDefersToTheFinisher: in a batch of callers that runs without savepoints, work may
+// leave its writes to what Prefetch returned, which writes them once, after the last caller and
+// in the batch's transaction; when the finisher finds they do not apply, the batch runs again
+// with each caller writing its own; and runs with savepoints never defer, so a caller that
+// failed leaves nothing behind.
+func TestBatcherDefersToTheFinisher(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			d := dbtest.NewDB(t, b)
+			sys := authz.AsOperator(context.Background())
+			opener := dbtest.NewHeldOpener(d.Client)
+			var refuse atomic.Bool
+			var applied atomic.Int32
+			batcher := db.NewBatcher(opener, 16, 1).Prefetch(func(ctx context.Context, _ *ent.Client, _ []string) (any, error) {
+				return &finisher{refuse: &refuse, applied: &applied}, nil
+			})
+			run := func(prefix string, fail string) (deferred, undeferred int) {
+				t.Helper()
+				opener.HoldNext()
+				var mu sync.Mutex
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_ = batcher.Do(sys, "0", func(ctx context.Context, c *ent.Client) error { return nil }) // held open, alone
+				}()
+				dbtest.WaitFor(t, func() bool { return opener.Opened.Load() == 1 })
+				for _, key := range []string{"a", "b", "c"} {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						err := batcher.Do(sys, key, func(ctx context.Context, c *ent.Client) error {
+							name := prefix + key
+							mu.Lock()
+							if db.Deferring(ctx) {
+								deferred++
+							} else {
+								undeferred++
+							}
+							mu.Unlock()
+							if key == fail {
+								return errors.New("refused")
+							}
+							if db.Deferring(ctx) {
+								db.Prefetched(ctx).(*finisher).defer_(name)
+								return nil
+							}
+							return c.Group.Create().SetName(name).Exec(ctx)
+						})
+						if (err != nil) != (key == fail) {
+							t.Errorf("%s: %v", key, err)
+						}
+					}()
+				}
+				dbtest.WaitFor(t, func() bool { return batcher.Waiting() == 3 })
+				opener.Release()
+				wg.Wait()
+				return deferred, undeferred
+			}
+			if d, u := run("x", ""); d != 3 || u != 0 || applied.Load() != 1 {
+				t.Errorf("a batch that succeeds: %d deferred, %d not, finished %d times; want 3, 0, 1", d, u, applied.Load())
+			}
+			refuse.Store(true)
+			if d, u := run("y", ""); d != 3 || u != 3 || applied.Load() != 1 {
+				t.Errorf("a refused finish: %d deferred, %d not, finished %d times; want 3, 3, still 1", d, u, applied.Load())
+			}
+			if d, u := run("z", "b"); d != 2 || u != 3 || applied.Load() != 1 {
+				t.Errorf("a caller failing: %d deferred, %d not, finished %d times; want 2 (until the failure), 3 with savepoints, still 1", d, u, applied.Load())
+			}
+			names := d.Client.Group.Query().Order(group.ByName()).Select(group.FieldName).StringsX(sys)
+			if fmt.Sprint(names) != "[xa xb xc ya yb yc za zc]" {
+				t.Errorf("committed groups = %v", names)
+			}
+		})
+	}
+}

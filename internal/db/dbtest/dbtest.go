@@ -115,10 +115,11 @@ func newPostgresDatabase(t testing.TB, base string) string {
 // the first one until Release, so that a test can line callers up behind it and know how they
 // will be batched. Released at once, it only counts.
 type HeldOpener struct {
-	Opened  atomic.Int32
-	client  *ent.Client
+	Opened atomic.Int32
+	client *ent.Client
+
+	mu      sync.Mutex
 	release chan struct{}
-	once    sync.Once
 }
 
 // NewHeldOpener returns a HeldOpener of c's transactions.
@@ -128,14 +129,34 @@ func NewHeldOpener(c *ent.Client) *HeldOpener {
 
 // OpenTx opens a transaction, once Release was called for the first.
 func (o *HeldOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
+	o.mu.Lock()
+	release := o.release
+	o.mu.Unlock()
 	if o.Opened.Add(1) == 1 {
-		<-o.release
+		<-release
 	}
 	return o.client.OpenTx(ctx)
 }
 
 // Release lets the first transaction open.
-func (o *HeldOpener) Release() { o.once.Do(func() { close(o.release) }) }
+func (o *HeldOpener) Release() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	select {
+	case <-o.release:
+	default:
+		close(o.release)
+	}
+}
+
+// HoldNext starts over after a Release: the count goes back to 0 and the next transaction is
+// held until Release. Call it while no transaction is being opened.
+func (o *HeldOpener) HoldNext() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.release = make(chan struct{})
+	o.Opened.Store(0)
+}
 
 // WaitFor waits until cond holds, and fails the test after 10 seconds without.
 func WaitFor(t testing.TB, cond func() bool) {

@@ -1,0 +1,442 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/steward-dev/steward/ent"
+	"github.com/steward-dev/steward/internal/db"
+	"github.com/steward-dev/steward/internal/metric"
+)
+
+// usageBatch is what a batch of usage reports reads before they run (db.Batcher.Prefetch): the
+// live subscriptions of its users and, in a run that defers (db.Deferring), the counters of their
+// current periods, which the batch then holds: locked FOR UPDATE on PostgreSQL, and on SQLite
+// the batch's transaction is the only writer. A report of such a run decides its quota in Go
+// against those counters and leaves its event and its counter change to FinishBatch, which writes
+// every event of the batch in one insert and every counter in one upsert, where each report sent
+// two statements of its own (one round trip each on PostgreSQL, the limit of metering there).
+//
+// What the reports decided stays exact: FinishBatch checks that every event went in (an
+// idempotency key used before is answered by the undeferred run, as a replay) and that every
+// counter the database returns holds what the reports computed (a counter the batch found
+// missing may have been created since by another transaction, which FOR UPDATE cannot lock in
+// advance); otherwise the batch runs again with each report writing its own rows.
+type usageBatch struct {
+	s    *Service
+	subs map[string]*liveSub // by user; a user with none, or with more than one, is not in it
+	// now is the time of every deferred report of the batch: their events' time and the period
+	// their counters are in (reports of one batch are one moment).
+	now      time.Time
+	counters map[counterKey]*batchCounter // nil when the run does not defer
+	events   []eventRow
+	days     dailySums // the deferred reports' analytics rollups
+}
+
+// eventColumns is the number of arguments of one usage event's insert.
+const eventColumns = 11
+
+// batchCounter is a counter of the current period as the batch holds it.
+type batchCounter struct {
+	userID     string
+	start, end time.Time
+	// used and reserved are the database's when read, used then growing with the batch's reports.
+	used, reserved int64
+	added          int64
+	alerted        [2]bool // alerted_80, alerted_100 (alertThresholds)
+	alertsChanged  bool
+}
+
+// prefetchUsage reads the live subscriptions of a usage batch's users in one statement, where
+// each report read its own, and in a deferring run their counters of the current period in
+// another. The batch's transaction reads them as its first report would have; reports do not
+// change subscriptions.
+func (s *Service) prefetchUsage(ctx context.Context, c *ent.Client, userIDs []string) (any, error) {
+	b := &usageBatch{s: s, now: s.now(), days: dailySums{}}
+	var err error
+	if b.subs, err = s.readLiveSubs(ctx, c, userIDs); err != nil {
+		return nil, err
+	}
+	if db.Deferring(ctx) {
+		if b.counters, err = b.readCounters(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// readLiveSubs reads the live subscriptions of users by user id. A user whose plan does not read,
+// or with more than one subscription, is left out: the report's own read decides, as before,
+// and fails only that report.
+func (s *Service) readLiveSubs(ctx context.Context, c *ent.Client, userIDs []string) (map[string]*liveSub, error) {
+	in, list := s.oneOf("s.user_id", userIDs)
+	q := `SELECT s.user_id, ` + liveSubColumns + `
+FROM plan_subscriptions s
+WHERE ` + in + ` AND s.status IN ` + liveStatusList
+	rows, err := c.QueryContext(ctx, s.rebind(q), list)
+	if err != nil {
+		return nil, fmt.Errorf("loading subscriptions: %w", err)
+	}
+	defer rows.Close()
+	subs := make(map[string]*liveSub, len(userIDs))
+	seen := make(map[string]bool, len(userIDs))
+	for rows.Next() {
+		var userID string
+		l, err := scanLiveSub(rows, &userID)
+		if err != nil && userID == "" {
+			return nil, err
+		}
+		if err != nil || seen[userID] {
+			delete(subs, userID)
+		} else {
+			subs[userID] = l
+		}
+		seen[userID] = true
+	}
+	return subs, rows.Err()
+}
+
+// readCounters reads (and on PostgreSQL locks, in the order takes, renewals and flushes lock
+// them: by user, then metric) the counters of the batch's subscriptions in their current period.
+func (b *usageBatch) readCounters(ctx context.Context, c *ent.Client) (map[counterKey]*batchCounter, error) {
+	counters := map[counterKey]*batchCounter{}
+	bySub := make(map[string]*liveSub, len(b.subs))
+	ids := make([]string, 0, len(b.subs))
+	for _, l := range b.subs {
+		bySub[l.ID] = l
+		ids = append(ids, l.ID)
+	}
+	if len(ids) == 0 {
+		return counters, nil
+	}
+	in, list := b.s.oneOf("subscription_id", ids)
+	var q strings.Builder
+	q.WriteString(`SELECT user_id, subscription_id, metric, period_start, used, reserved, alerted_80, alerted_100 FROM usage_counters
+WHERE ` + in + ` AND period_end > ?`)
+	if b.s.postgres {
+		q.WriteString(` ORDER BY user_id, CASE metric`)
+		for i, m := range metric.All {
+			fmt.Fprintf(&q, " WHEN '%s' THEN %d", m, i)
+		}
+		q.WriteString(` END, period_start FOR UPDATE`)
+	}
+	rows, err := c.QueryContext(ctx, b.s.rebind(q.String()), list, b.now)
+	if err != nil {
+		return nil, fmt.Errorf("reading usage counters: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			userID, subID, m string
+			start            time.Time
+			bc               batchCounter
+		)
+		if err := rows.Scan(&userID, &subID, &m, &start, &bc.used, &bc.reserved, &bc.alerted[0], &bc.alerted[1]); err != nil {
+			return nil, fmt.Errorf("reading usage counter: %w", err)
+		}
+		l := bySub[subID]
+		cur, end, ok := l.period(b.now)
+		if !ok || !cur.Equal(start.UTC()) {
+			continue // a counter of another period (the anchor moved): not the one reports add to
+		}
+		bc.userID, bc.start, bc.end = userID, cur, end
+		counters[counterKey{subID: subID, metric: metric.Metric(m), start: cur.UnixNano()}] = &bc
+	}
+	return counters, rows.Err()
+}
+
+// oneOf is the condition that column is one of values, and its one parameter: a statement whose
+// text does not depend on how many values there are, so that it is prepared once (an array on
+// PostgreSQL, a JSON array on SQLite).
+func (s *Service) oneOf(column string, values []string) (string, any) {
+	if s.postgres {
+		return column + " = ANY(?)", values
+	}
+	list, _ := json.Marshal(values) // strings always encode
+	return column + " IN (SELECT value FROM json_each(?))", string(list)
+}
+
+// deferredSub returns the live subscription of userID when ctx's report can be left to the
+// batch's FinishBatch.
+func deferredSub(ctx context.Context, userID string) (*usageBatch, *liveSub, bool) {
+	b, ok := db.Prefetched(ctx).(*usageBatch)
+	if !ok || b.counters == nil || !db.Deferring(ctx) {
+		return nil, nil, false
+	}
+	l, ok := b.subs[userID]
+	return b, l, ok
+}
+
+// counter returns the batch's counter of (sub, m) in the period [start, end), zero when the
+// database has none yet.
+func (b *usageBatch) counter(l *liveSub, userID string, m metric.Metric, start, end time.Time) *batchCounter {
+	k := counterKey{subID: l.ID, metric: m, start: start.UnixNano()}
+	bc := b.counters[k]
+	if bc == nil {
+		bc = &batchCounter{userID: userID, start: start, end: end}
+		b.counters[k] = bc
+	}
+	return bc
+}
+
+// recordDeferred is record for a report of a deferring batch whose user has a live subscription:
+// the quota is decided against the batch's counter, and the event and the counter change are
+// left to FinishBatch. A refusal fails the report, which has the batch run again with a savepoint
+// per report, where record decides it again against the database (after freeing the counter's
+// expired reservations, which only that path does).
+func (s *Service) recordDeferred(ctx context.Context, c *ent.Client, b *usageBatch, sub *liveSub, in RecordInput, meta []byte, hash string) (RecordResult, error) {
+	now := b.now
+	var (
+		subID          *string
+		bc             *batchCounter
+		limit          int64
+		limited        bool
+		start, end     time.Time
+		used, reserved int64
+	)
+	if st, en, ok := sub.period(now); ok {
+		subID, start, end = &sub.ID, st, en
+		limit, limited = sub.limit(in.Metric)
+		bc = b.counter(sub, in.UserID, in.Metric, start, end)
+		// used and reserved are each at most metric.MaxTotal, and so is the amount: no overflow.
+		total := bc.used + bc.reserved + in.Amount
+		enforced := limited && in.Enforce && limit <= metric.MaxTotal
+		switch {
+		case enforced && total > limit:
+			return RecordResult{}, quotaExceededError(in.Metric, limit, bc.used, bc.reserved, in.Amount, end)
+		case total > metric.MaxTotal:
+			return RecordResult{}, counterFull(in.Metric, in.Amount)
+		}
+		bc.used += in.Amount
+		bc.added += in.Amount
+		used, reserved = bc.used, bc.reserved
+	}
+	ev := &ent.UsageEvent{ID: newEventID(), CreatedAt: now, UserID: in.UserID, SubscriptionID: subID, Metric: in.Metric,
+		Amount: in.Amount, IdempotencyKey: in.IdempotencyKey, RequestHash: hash, Metadata: in.Metadata}
+	if in.ModelID != nil {
+		ev.ModelID = *in.ModelID
+	}
+	if in.ChatID != nil {
+		ev.ChatID = *in.ChatID
+	}
+	b.events = append(b.events, eventRow{id: ev.ID, at: now, userID: in.UserID, subID: subID, metric: in.Metric, amount: in.Amount,
+		key: in.IdempotencyKey, hash: hash, modelID: in.ModelID, chatID: in.ChatID, meta: meta})
+	planID := "" // a subscription that has run out no longer counts, as in record
+	if subID != nil {
+		planID = sub.PlanID
+	}
+	b.days.add(now, in.Metric, planID, in.Amount)
+	if bc == nil {
+		check := unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)
+		return RecordResult{Event: ev, Quota: check}, s.announceUsage(ctx, c, in.UserID, nil, in.Amount, check)
+	}
+	check := makeCheck(in.Metric, 0, used, reserved, limit, limited, start, end)
+	s.announce(ctx, in.UserID, subID, in.Amount, check, func(i int) bool {
+		if bc.alerted[i] {
+			return false
+		}
+		bc.alerted[i], bc.alertsChanged = true, true
+		return true
+	})
+	return RecordResult{Event: ev, Quota: check}, nil
+}
+
+// FinishBatch writes what the batch's deferred reports left: their events in one insert, their
+// counters in one upsert and their analytics rollups (see usageBatch).
+func (b *usageBatch) FinishBatch(ctx context.Context, c *ent.Client) error {
+	if len(b.events) == 0 {
+		return nil
+	}
+	inserted, err := b.s.insertEvents(ctx, c, b.events, " ON CONFLICT (idempotency_key) DO NOTHING")
+	if err != nil {
+		return err
+	}
+	if inserted != int64(len(b.events)) {
+		return db.ErrRunAgainUndeferred // an idempotency key was used before: its report is a replay
+	}
+	if err := b.writeCounters(ctx, c); err != nil {
+		return err
+	}
+	return b.s.writeDailySums(ctx, c, b.days)
+}
+
+// writeCounters writes the counters the batch's reports changed, and checks them.
+func (b *usageBatch) writeCounters(ctx context.Context, c *ent.Client) error {
+	var keys []counterKey
+	for k, bc := range b.counters {
+		if bc.added != 0 || bc.alertsChanged {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.SortFunc(keys, func(x, y counterKey) int {
+		return strings.Compare(x.subID+"\x00"+string(x.metric), y.subID+"\x00"+string(y.metric))
+	})
+	for len(keys) > 0 {
+		n := len(keys)
+		if !b.s.postgres {
+			n = powerOfTwoAtMost(min(n, eventsPerInsert))
+		}
+		ok, err := b.upsertCounters(ctx, c, keys[:n])
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return db.ErrRunAgainUndeferred
+		}
+		keys = keys[n:]
+	}
+	return nil
+}
+
+// upsertCounters adds what the batch's reports used to the counters of keys, creating those the
+// database did not have, and reports whether every counter now holds what the batch computed.
+func (b *usageBatch) upsertCounters(ctx context.Context, c *ent.Client, keys []counterKey) (bool, error) {
+	var (
+		q    string
+		args []any
+	)
+	const set = `, alerted_80 = usage_counters.alerted_80 OR excluded.alerted_80, alerted_100 = usage_counters.alerted_100 OR excluded.alerted_100
+RETURNING subscription_id, metric, period_start, used, reserved`
+	if b.s.postgres {
+		subs, users, metrics := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+		starts, ends := make([]time.Time, len(keys)), make([]time.Time, len(keys))
+		added, a80, a100 := make([]int64, len(keys)), make([]bool, len(keys)), make([]bool, len(keys))
+		for i, k := range keys {
+			bc := b.counters[k]
+			subs[i], users[i], metrics[i], starts[i], ends[i] = k.subID, bc.userID, string(k.metric), bc.start, bc.end
+			added[i], a80[i], a100[i] = bc.added, bc.alerted[0], bc.alerted[1]
+		}
+		q = counterInsert + `
+SELECT sub, u, m, st, en, a, 0, a80, a100, $9::timestamptz
+FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::bigint[], $7::bool[], $8::bool[]) AS t(sub, u, m, st, en, a, a80, a100)
+` + counterOnConflict + set
+		args = []any{subs, users, metrics, starts, ends, added, a80, a100, b.now}
+	} else {
+		const row = "(?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+		q = counterInsert + " VALUES " + strings.Repeat(row+", ", len(keys)-1) + row + "\n" + counterOnConflict + set
+		args = make([]any, 0, 9*len(keys))
+		for _, k := range keys {
+			bc := b.counters[k]
+			args = append(args, k.subID, bc.userID, string(k.metric), bc.start, bc.end, bc.added, bc.alerted[0], bc.alerted[1], b.now)
+		}
+	}
+	rows, err := c.QueryContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("updating usage counters: %w", err)
+	}
+	defer rows.Close()
+	matched := 0
+	for rows.Next() {
+		var (
+			subID, m       string
+			start          time.Time
+			used, reserved int64
+		)
+		if err := rows.Scan(&subID, &m, &start, &used, &reserved); err != nil {
+			return false, fmt.Errorf("updating usage counters: %w", err)
+		}
+		bc := b.counters[counterKey{subID: subID, metric: metric.Metric(m), start: start.UnixNano()}]
+		if bc == nil || bc.used != used || bc.reserved != reserved {
+			return false, nil // the counter moved since the batch read it
+		}
+		matched++
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("updating usage counters: %w", err)
+	}
+	return matched == len(keys), nil
+}
+
+// eventRow is a usage event to insert with insertEvents.
+type eventRow struct {
+	id, userID      string
+	at              time.Time
+	subID           *string
+	metric          metric.Metric
+	amount          int64
+	key             *string
+	hash            string
+	modelID, chatID *string
+	meta            []byte
+}
+
+// insertEvents inserts usage events and returns how many went in; suffix ends each statement
+// (an ON CONFLICT clause). The statements' text does not depend on how many events there are,
+// so that the drivers' prepared statements serve every batch: on PostgreSQL one statement of
+// arrays, on SQLite (no arrays, no round trips) a statement per power of two of rows.
+func (s *Service) insertEvents(ctx context.Context, c *ent.Client, events []eventRow, suffix string) (int64, error) {
+	if s.postgres {
+		return s.insertEventArrays(ctx, c, events, suffix)
+	}
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	var inserted int64
+	for len(events) > 0 {
+		n := powerOfTwoAtMost(min(len(events), eventsPerInsert))
+		args := make([]any, 0, eventColumns*n)
+		for _, e := range events[:n] {
+			args = append(args, e.id, e.at, e.userID, nullString(e.subID), string(e.metric), e.amount,
+				nullString(e.key), e.hash, nullString(e.modelID), nullString(e.chatID), nullBytes(e.meta))
+		}
+		res, err := c.ExecContext(ctx, insertEventsPrefix+strings.Repeat(row+", ", n-1)+row+suffix, args...)
+		if err != nil {
+			return 0, fmt.Errorf("recording usage events: %w", err)
+		}
+		affected, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("recording usage events: %w", err)
+		}
+		inserted += affected
+		events = events[n:]
+	}
+	return inserted, nil
+}
+
+// insertEventArrays is insertEvents on PostgreSQL: one statement that unnests a column array
+// each.
+func (s *Service) insertEventArrays(ctx context.Context, c *ent.Client, events []eventRow, suffix string) (int64, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	var (
+		ids, users, metrics, hashes      = make([]string, len(events)), make([]string, len(events)), make([]string, len(events)), make([]string, len(events))
+		subs, keys, models, chats, metas = make([]*string, len(events)), make([]*string, len(events)), make([]*string, len(events)), make([]*string, len(events)), make([]*string, len(events))
+		ats                              = make([]time.Time, len(events))
+		amounts                          = make([]int64, len(events))
+	)
+	for i, e := range events {
+		ids[i], ats[i], users[i], subs[i], metrics[i], amounts[i] = e.id, e.at, e.userID, e.subID, string(e.metric), e.amount
+		keys[i], hashes[i], models[i], chats[i] = e.key, e.hash, e.modelID, e.chatID
+		if e.meta != nil {
+			m := string(e.meta)
+			metas[i] = &m
+		}
+	}
+	q := insertEventsPrefix[:len(insertEventsPrefix)-len("VALUES ")] + `SELECT id, at, u, sub, m, amount, k, h, model, chat, meta::jsonb
+FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+AS t(id, at, u, sub, m, amount, k, h, model, chat, meta)` + suffix
+	res, err := c.ExecContext(ctx, q, ids, ats, users, subs, metrics, amounts, keys, hashes, models, chats, metas)
+	if err != nil {
+		return 0, fmt.Errorf("recording usage events: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("recording usage events: %w", err)
+	}
+	return n, nil
+}
+
+// powerOfTwoAtMost returns the largest power of two not above n (n at least 1).
+func powerOfTwoAtMost(n int) int {
+	p := 1
+	for p*2 <= n {
+		p *= 2
+	}
+	return p
+}
