@@ -91,6 +91,9 @@ type Service struct {
 	bus           events.Bus
 	batch         *db.Batcher
 	postgres      bool
+	// deferBatches has usage batches decide quotas in Go and write once (usageBatch); off only
+	// in BenchmarkUsageBatch, which measures what it saves.
+	deferBatches bool
 }
 
 // New returns a Service.
@@ -119,7 +122,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{
 		db: cfg.DB, client: cfg.DB.Client, audit: cfg.Audit, perms: cfg.Perms, provider: cfg.Payments,
 		defaultPlanID: cfg.DefaultPlanID, syncAfter: cfg.SyncPendingAfter, recurring: cfg.Recurring, receipts: cfg.Receipts, clock: cfg.Now, random: cfg.Random, logger: cfg.Logger, bus: cfg.Bus,
-		batch: cfg.Batch, postgres: cfg.DB.Dialect == dialect.Postgres,
+		batch: cfg.Batch, postgres: cfg.DB.Dialect == dialect.Postgres, deferBatches: true,
 	}
 	if cfg.Batch != nil {
 		cfg.Batch.Prefetch(s.prefetchUsage)

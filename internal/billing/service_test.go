@@ -45,7 +45,7 @@ func newWorld(t *testing.T, b dbtest.Backend) *world { return newWorldWith(t, b,
 
 // newWorldWith is newWorld whose service groups usage reports with the batcher that batch makes
 // of the database (none when batch is nil).
-func newWorldWith(t *testing.T, b dbtest.Backend, batch func(*db.DB) *db.Batcher) *world {
+func newWorldWith(t testing.TB, b dbtest.Backend, batch func(*db.DB) *db.Batcher) *world {
 	t.Helper()
 	return newWorldConfig(t, b, func(cfg *billing.Config, d *db.DB) {
 		if batch != nil {
@@ -55,7 +55,7 @@ func newWorldWith(t *testing.T, b dbtest.Backend, batch func(*db.DB) *db.Batcher
 }
 
 // newWorldConfig is newWorld whose service configuration configure completes.
-func newWorldConfig(t *testing.T, b dbtest.Backend, configure func(*billing.Config, *db.DB)) *world {
+func newWorldConfig(t testing.TB, b dbtest.Backend, configure func(*billing.Config, *db.DB)) *world {
 	t.Helper()
 	d := dbtest.NewDB(t, b)
 	clk := &clock{t: time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)}
@@ -70,7 +70,7 @@ func newWorldConfig(t *testing.T, b dbtest.Backend, configure func(*billing.Conf
 }
 
 // user creates an account and returns its id.
-func (w *world) user(t *testing.T, name string) string {
+func (w *world) user(t testing.TB, name string) string {
 	t.Helper()
 	u, err := w.client.User.Create().SetName(name).SetEmail(name + "@example.com").SetRole("USER").Save(w.ctx)
 	if err != nil {

@@ -61,7 +61,7 @@ func (s *Service) prefetchUsage(ctx context.Context, c *ent.Client, userIDs []st
 	if b.subs, err = s.readLiveSubs(ctx, c, userIDs); err != nil {
 		return nil, err
 	}
-	if db.Deferring(ctx) {
+	if db.Deferring(ctx) && s.deferBatches {
 		if b.counters, err = b.readCounters(ctx, c); err != nil {
 			return nil, err
 		}
