@@ -44,6 +44,10 @@ type TxOpener interface {
 // caller's work fails, the batch is rolled back and run again with them, and the batches after
 // it keep them until one commits with every caller succeeding. Work in a batch must therefore be
 // safe to run again, as it already is for a batch the database aborts (see maxAttempts).
+//
+// In a run without savepoints the callers' work may also leave its writes to what Prefetch
+// returned (Deferring, BatchFinisher), which writes those of the whole batch at once before it
+// commits: a statement per batch instead of one per caller.
 type Batcher struct {
 	opener   TxOpener
 	max      int
