@@ -590,24 +590,31 @@ func meteredUser(t *testing.T, sys context.Context, c *ent.Client, name string) 
 func TestCheckQuotaStatementCount(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			post, n, database, token := countingServer(t, b)
+			post, n, database, token, log := loggingServer(t, b)
 			sys := authz.AsOperator(context.Background())
 			c := database.Client
 			u := meteredUser(t, sys, c, "Quota")
 			q := fmt.Sprintf(`{ checkQuota(userId: %q, metric: REQUESTS, amount: 1) { allowed limit } }`, u.ID)
-			post(token, q)
+			post(token, q) // warm up: the first request of a token also records its last use
+			time.Sleep(100 * time.Millisecond)
 			var d map[string]any
+			var texts []string
 			got := fewestStatements(func() int64 {
+				log.take()
 				before := n.Load()
 				d = post(token, q)
-				return n.Load() - before
+				k := n.Load() - before
+				if texts == nil || int64(len(texts)) > k {
+					texts = log.take()
+				}
+				return k
 			})
 			if st := d["checkQuota"].(map[string]any); st["allowed"] != true || st["limit"] != float64(100) {
 				t.Fatalf("checkQuota = %v", st)
 			}
-			t.Logf("checkQuota: %d statements", got)
+			t.Logf("checkQuota: %d statements: %q", got, texts)
 			if got > 2 {
-				t.Fatalf("checkQuota cost %d statements, want at most 2 (one subscription read, one counter read)", got)
+				t.Fatalf("checkQuota cost %d statements, want at most 2 (one subscription read, one counter read): %q", got, texts)
 			}
 		})
 	}
