@@ -726,11 +726,6 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{UsageEventsColumns[1], UsageEventsColumns[4], UsageEventsColumns[5]},
 			},
-			{
-				Name:    "usageevent_subscription_id_metric",
-				Unique:  false,
-				Columns: []*schema.Column{UsageEventsColumns[3], UsageEventsColumns[4]},
-			},
 		},
 	}
 	// UsersColumns holds the columns for the "users" table.

@@ -26,7 +26,8 @@ import (
 //	   memberships.user_created_at and its (group_id, user_created_at, user_id) index (members page)
 //	9  usage_dailies.shard: a day's usage total kept in a row per usage batch worker, read as their
 //	   sum (the unique key becomes day, metric, plan_id, shard)
-const SchemaVersion = 9
+//	10 usage_events loses its (subscription_id, metric) index, which no statement used
+const SchemaVersion = 10
 
 // ErrNewerSchema is returned by Migrate for a database that a newer steward has upgraded: this
 // binary would not know its tables and could damage them, so it refuses to serve or change it.
