@@ -76,11 +76,8 @@ func (s *Service) prefetchUsage(ctx context.Context, c *ent.Client, userIDs []st
 // or with more than one subscription, is left out: the report's own read decides, as before,
 // and fails only that report.
 func (s *Service) readLiveSubs(ctx context.Context, c *ent.Client, userIDs []string) (map[string]*liveSub, error) {
-	in, list := s.oneOf("s.user_id", userIDs)
-	q := `SELECT s.user_id, ` + liveSubColumns + `
-FROM plan_subscriptions s
-WHERE ` + in + ` AND s.status IN ` + liveStatusList
-	rows, err := c.QueryContext(ctx, s.rebind(q), list)
+	q, list := liveSubsQuery(s.postgres, userIDs)
+	rows, err := c.QueryContext(ctx, q, list)
 	if err != nil {
 		return nil, fmt.Errorf("loading subscriptions: %w", err)
 	}
@@ -103,6 +100,22 @@ WHERE ` + in + ` AND s.status IN ` + liveStatusList
 	return subs, rows.Err()
 }
 
+// liveSubsQuery reads the live subscriptions of userIDs, by the index of each user's live
+// subscription. On SQLite the users' JSON array is the outer loop of a CROSS JOIN, which fixes
+// that order: with "user_id IN (SELECT value FROM json_each(?))" SQLite, which cannot tell how
+// long the array is, chose to walk every live subscription (TestLiveSubsQueryUsesTheUserIndex).
+func liveSubsQuery(postgres bool, userIDs []string) (string, any) {
+	if postgres {
+		return `SELECT s.user_id, ` + liveSubColumns + `
+FROM plan_subscriptions s
+WHERE s.user_id = ANY($1) AND s.status IN ` + liveStatusList, userIDs
+	}
+	list, _ := json.Marshal(userIDs) // strings always encode
+	return `SELECT s.user_id, ` + liveSubColumns + `
+FROM json_each(?) AS ids CROSS JOIN plan_subscriptions s ON s.user_id = ids.value
+WHERE s.status IN ` + liveStatusList, string(list)
+}
+
 // readCounters reads (and on PostgreSQL locks, in the order takes, renewals and flushes lock
 // them: by user, then metric) the counters of the batch's subscriptions in their current period.
 func (b *usageBatch) readCounters(ctx context.Context, c *ent.Client) (map[counterKey]*batchCounter, error) {
@@ -116,18 +129,8 @@ func (b *usageBatch) readCounters(ctx context.Context, c *ent.Client) (map[count
 	if len(ids) == 0 {
 		return counters, nil
 	}
-	in, list := b.s.oneOf("subscription_id", ids)
-	var q strings.Builder
-	q.WriteString(`SELECT id, user_id, subscription_id, metric, period_start, used, reserved, alerted_80, alerted_100 FROM usage_counters
-WHERE ` + in + ` AND period_end > ?`)
-	if b.s.postgres {
-		q.WriteString(` ORDER BY user_id, CASE metric`)
-		for i, m := range metric.All {
-			fmt.Fprintf(&q, " WHEN '%s' THEN %d", m, i)
-		}
-		q.WriteString(` END, period_start FOR UPDATE`)
-	}
-	rows, err := c.QueryContext(ctx, b.s.rebind(q.String()), list, b.now)
+	q, list := countersQuery(b.s.postgres, ids)
+	rows, err := c.QueryContext(ctx, q, list, b.now)
 	if err != nil {
 		return nil, fmt.Errorf("reading usage counters: %w", err)
 	}
@@ -152,15 +155,23 @@ WHERE ` + in + ` AND period_end > ?`)
 	return counters, rows.Err()
 }
 
-// oneOf is the condition that column is one of values, and its one parameter: a statement whose
-// text does not depend on how many values there are, so that it is prepared once (an array on
-// PostgreSQL, a JSON array on SQLite).
-func (s *Service) oneOf(column string, values []string) (string, any) {
-	if s.postgres {
-		return column + " = ANY(?)", values
+// countersQuery reads the counters of subIDs whose period ends after its second parameter; on
+// PostgreSQL it locks them, by user, then metric.
+func countersQuery(postgres bool, subIDs []string) (string, any) {
+	const columns = `c.id, c.user_id, c.subscription_id, c.metric, c.period_start, c.used, c.reserved, c.alerted_80, c.alerted_100`
+	if postgres {
+		var q strings.Builder
+		q.WriteString(`SELECT ` + columns + ` FROM usage_counters c WHERE c.subscription_id = ANY($1) AND c.period_end > $2
+ORDER BY c.user_id, CASE c.metric`)
+		for i, m := range metric.All {
+			fmt.Fprintf(&q, " WHEN '%s' THEN %d", m, i)
+		}
+		q.WriteString(` END, c.period_start FOR UPDATE`)
+		return q.String(), subIDs
 	}
-	list, _ := json.Marshal(values) // strings always encode
-	return column + " IN (SELECT value FROM json_each(?))", string(list)
+	// The subscriptions' JSON array leads, as in liveSubsQuery.
+	list, _ := json.Marshal(subIDs) // strings always encode
+	return `SELECT ` + columns + ` FROM json_each(?) AS ids CROSS JOIN usage_counters c ON c.subscription_id = ids.value WHERE c.period_end > ?`, string(list)
 }
 
 // deferredSub returns the live subscription of userID when ctx's report can be left to the
