@@ -191,11 +191,11 @@ func TestBatchedReportsWriteOnce(t *testing.T) {
 				seen[u] = append(seen[u], res.Quota.Used)
 				mu.Unlock()
 			})
-			// The lone report's transaction (three writes) and the batch's: on PostgreSQL one insert
-			// of events, one upsert of counters, the rollup and the commit. On SQLite, where a
+			// The lone report's transaction (three writes) and the batch's: on PostgreSQL one
+			// statement for the events, counters and rollups, and the commit. On SQLite, where a
 			// statement is no round trip, the events go in a power of two at a time (23: 16, 4, 2
-			// and 1) and each user's counter is written by its row (6).
-			want := uint64(3 + 4)
+			// and 1), each user's counter is written by its row (6), then the rollup and the commit.
+			want := uint64(3 + 2)
 			if b == dbtest.SQLite {
 				want = 3 + 4 + 6 + 2
 			}

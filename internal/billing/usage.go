@@ -722,8 +722,27 @@ func (d dailySums) add(at time.Time, m metric.Metric, planID string, amount int6
 // at metric.MaxTotal. One statement of arrays on PostgreSQL; on SQLite, where a statement costs no
 // round trip, one prepared statement per row.
 func (s *Service) writeDailySums(ctx context.Context, c *ent.Client, sums dailySums) error {
-	keys := make([]dayKey, 0, len(sums))
-	for k, n := range sums {
+	keys := sums.keys()
+	if s.postgres && len(keys) > 1 {
+		var a pgArgs
+		if _, err := c.ExecContext(ctx, dailySumsFromArrays(&a, sums, keys, db.Worker(ctx)), a...); err != nil {
+			return fmt.Errorf("adding usage to the daily rollup: %w", err)
+		}
+		return nil
+	}
+	q := s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, shard, total) VALUES (?, ?, ?, ?, ?)` + dailySumsOnConflict)
+	for _, k := range keys {
+		if _, err := c.ExecContext(ctx, q, k.day, string(k.m), k.planID, db.Worker(ctx), min(sums[k], metric.MaxTotal)); err != nil {
+			return fmt.Errorf("adding usage to the daily rollup: %w", err)
+		}
+	}
+	return nil
+}
+
+// keys returns the rows that sums add to, in one order.
+func (d dailySums) keys() []dayKey {
+	keys := make([]dayKey, 0, len(d))
+	for k, n := range d {
 		if n != 0 {
 			keys = append(keys, k)
 		}
@@ -731,26 +750,19 @@ func (s *Service) writeDailySums(ctx context.Context, c *ent.Client, sums dailyS
 	slices.SortFunc(keys, func(a, b dayKey) int {
 		return cmp.Or(a.day.Compare(b.day), strings.Compare(string(a.m), string(b.m)), strings.Compare(a.planID, b.planID))
 	})
-	const onConflict = `
-ON CONFLICT (day, metric, plan_id, shard) DO UPDATE SET total = CASE WHEN usage_dailies.total > %[1]d - excluded.total THEN %[1]d ELSE usage_dailies.total + excluded.total END`
-	if s.postgres && len(keys) > 1 {
-		days, metrics, plans, totals := make([]time.Time, len(keys)), make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
-		for i, k := range keys {
-			days[i], metrics[i], plans[i], totals[i] = k.day, string(k.m), k.planID, min(sums[k], metric.MaxTotal)
-		}
-		_, err := c.ExecContext(ctx, `INSERT INTO usage_dailies (day, metric, plan_id, shard, total)
-SELECT d, m, p, $4, t FROM unnest($1::timestamptz[], $2::text[], $3::text[], $5::bigint[]) AS v(d, m, p, t)`+fmt.Sprintf(onConflict, metric.MaxTotal),
-			days, metrics, plans, db.Worker(ctx), totals)
-		if err != nil {
-			return fmt.Errorf("adding usage to the daily rollup: %w", err)
-		}
-		return nil
+	return keys
+}
+
+// dailySumsOnConflict adds to a UsageDaily row, saturating at metric.MaxTotal.
+var dailySumsOnConflict = fmt.Sprintf(`
+ON CONFLICT (day, metric, plan_id, shard) DO UPDATE SET total = CASE WHEN usage_dailies.total > %[1]d - excluded.total THEN %[1]d ELSE usage_dailies.total + excluded.total END`, metric.MaxTotal)
+
+// dailySumsFromArrays is the upsert of sums' rows of keys into shard, from PostgreSQL arrays.
+func dailySumsFromArrays(a *pgArgs, sums dailySums, keys []dayKey, shard int) string {
+	days, metrics, plans, totals := make([]time.Time, len(keys)), make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		days[i], metrics[i], plans[i], totals[i] = k.day, string(k.m), k.planID, min(sums[k], metric.MaxTotal)
 	}
-	q := s.rebind(`INSERT INTO usage_dailies (day, metric, plan_id, shard, total) VALUES (?, ?, ?, ?, ?)` + fmt.Sprintf(onConflict, metric.MaxTotal))
-	for _, k := range keys {
-		if _, err := c.ExecContext(ctx, q, k.day, string(k.m), k.planID, db.Worker(ctx), min(sums[k], metric.MaxTotal)); err != nil {
-			return fmt.Errorf("adding usage to the daily rollup: %w", err)
-		}
-	}
-	return nil
+	return `INSERT INTO usage_dailies (day, metric, plan_id, shard, total)
+SELECT d, m, p, ` + a.next(shard, "int") + `, t FROM unnest(` + a.list(days, "timestamptz[]", metrics, "text[]", plans, "text[]", totals, "bigint[]") + `) AS v(d, m, p, t)` + dailySumsOnConflict
 }

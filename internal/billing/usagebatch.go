@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -265,6 +266,9 @@ func (b *usageBatch) FinishBatch(ctx context.Context, c *ent.Client) error {
 	if len(b.events) == 0 {
 		return nil
 	}
+	if b.s.postgres {
+		return b.finishAtOnce(ctx, c)
+	}
 	inserted, err := b.s.insertEvents(ctx, c, b.events, " ON CONFLICT (idempotency_key) DO NOTHING")
 	if err != nil {
 		return err
@@ -272,35 +276,74 @@ func (b *usageBatch) FinishBatch(ctx context.Context, c *ent.Client) error {
 	if inserted != int64(len(b.events)) {
 		return db.ErrRunAgainUndeferred // an idempotency key was used before: its report is a replay
 	}
-	if err := b.writeCounters(ctx, c); err != nil {
+	if err := b.writeCountersAlone(ctx, c, b.changedCounters()); err != nil {
 		return err
 	}
 	return b.s.writeDailySums(ctx, c, b.days)
 }
 
-// writeCounters writes the counters the batch's reports changed, and checks them.
-func (b *usageBatch) writeCounters(ctx context.Context, c *ent.Client) error {
+// changedCounters returns the keys of the counters the batch's reports changed, in one order.
+func (b *usageBatch) changedCounters() []counterKey {
 	var keys []counterKey
 	for k, bc := range b.counters {
 		if bc.added != 0 || bc.alertsChanged {
 			keys = append(keys, k)
 		}
 	}
-	if len(keys) == 0 {
-		return nil
-	}
 	slices.SortFunc(keys, func(x, y counterKey) int {
 		return strings.Compare(x.subID+"\x00"+string(x.metric), y.subID+"\x00"+string(y.metric))
 	})
-	if !b.s.postgres {
-		return b.writeCountersAlone(ctx, c, keys)
+	return keys
+}
+
+// finishAtOnce is FinishBatch on PostgreSQL: the events, the counters and the rollups in one
+// statement (data-modifying CTEs), one round trip, which answers how many events went in and what
+// every counter holds now.
+func (b *usageBatch) finishAtOnce(ctx context.Context, c *ent.Client) error {
+	var a pgArgs
+	q := "WITH ev AS (" + eventsFromArrays(&a, b.events) + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)"
+	keys := b.changedCounters()
+	if len(keys) > 0 {
+		q += ",\nc AS (" + b.countersFromArrays(&a, keys) + ")"
 	}
-	ok, err := b.upsertCounters(ctx, c, keys)
+	if days := b.days.keys(); len(days) > 0 {
+		q += ",\nd AS (" + dailySumsFromArrays(&a, b.days, days, db.Worker(ctx)) + ")"
+	}
+	if len(keys) > 0 {
+		q += "\nSELECT (SELECT count(*) FROM ev), c.subscription_id, c.metric, c.period_start, c.used, c.reserved FROM (SELECT 1) AS one LEFT JOIN c ON true"
+	} else {
+		q += "\nSELECT count(*), NULL, NULL, NULL::timestamptz, NULL::bigint, NULL::bigint FROM ev"
+	}
+	rows, err := c.QueryContext(ctx, q, a...)
 	if err != nil {
-		return err
+		return fmt.Errorf("recording usage: %w", err)
 	}
-	if !ok {
-		return db.ErrRunAgainUndeferred
+	defer rows.Close()
+	var inserted int64
+	matched := 0
+	for rows.Next() {
+		var (
+			subID, m       sql.NullString
+			start          sql.NullTime
+			used, reserved sql.NullInt64
+		)
+		if err := rows.Scan(&inserted, &subID, &m, &start, &used, &reserved); err != nil {
+			return fmt.Errorf("recording usage: %w", err)
+		}
+		if !subID.Valid {
+			continue
+		}
+		bc := b.counters[counterKey{subID: subID.String, metric: metric.Metric(m.String), start: start.Time.UnixNano()}]
+		if bc == nil || bc.used != used.Int64 || bc.reserved != reserved.Int64 {
+			return db.ErrRunAgainUndeferred // the counter moved since the batch read it
+		}
+		matched++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("recording usage: %w", err)
+	}
+	if inserted != int64(len(b.events)) || matched != len(keys) {
+		return db.ErrRunAgainUndeferred // an idempotency key was used before (its report is a replay), or a counter is amiss
 	}
 	return nil
 }
@@ -333,12 +376,10 @@ func (b *usageBatch) writeCountersAlone(ctx context.Context, c *ent.Client, keys
 	return nil
 }
 
-// upsertCounters adds what the batch's reports used to the counters of keys, creating those the
-// database did not have, and reports whether every counter now holds what the batch computed
-// (PostgreSQL: one statement of arrays).
-func (b *usageBatch) upsertCounters(ctx context.Context, c *ent.Client, keys []counterKey) (bool, error) {
-	const set = `, alerted_80 = usage_counters.alerted_80 OR excluded.alerted_80, alerted_100 = usage_counters.alerted_100 OR excluded.alerted_100
-RETURNING subscription_id, metric, period_start, used, reserved`
+// countersFromArrays is the upsert that adds what the batch's reports used to the counters of
+// keys, creating those the database did not have, and returns what each holds now (a statement of
+// arrays, for finishAtOnce).
+func (b *usageBatch) countersFromArrays(a *pgArgs, keys []counterKey) string {
 	subs, users, metrics := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
 	starts, ends := make([]time.Time, len(keys)), make([]time.Time, len(keys))
 	added, a80, a100 := make([]int64, len(keys)), make([]bool, len(keys)), make([]bool, len(keys))
@@ -347,36 +388,34 @@ RETURNING subscription_id, metric, period_start, used, reserved`
 		subs[i], users[i], metrics[i], starts[i], ends[i] = k.subID, bc.userID, string(k.metric), bc.start, bc.end
 		added[i], a80[i], a100[i] = bc.added, bc.alerted[0], bc.alerted[1]
 	}
-	q := counterInsert + `
-SELECT sub, u, m, st, en, a, 0, a80, a100, $9::timestamptz
-FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::bigint[], $7::bool[], $8::bool[]) AS t(sub, u, m, st, en, a, a80, a100)
-` + counterOnConflict + set
-	args := []any{subs, users, metrics, starts, ends, added, a80, a100, b.now}
-	rows, err := c.QueryContext(ctx, q, args...)
-	if err != nil {
-		return false, fmt.Errorf("updating usage counters: %w", err)
-	}
-	defer rows.Close()
-	matched := 0
-	for rows.Next() {
-		var (
-			subID, m       string
-			start          time.Time
-			used, reserved int64
-		)
-		if err := rows.Scan(&subID, &m, &start, &used, &reserved); err != nil {
-			return false, fmt.Errorf("updating usage counters: %w", err)
+	return counterInsert + `
+SELECT sub, u, m, st, en, a, 0, a80, a100, ` + a.next(b.now, "timestamptz") + `
+FROM unnest(` + a.list(subs, "text[]", users, "text[]", metrics, "text[]", starts, "timestamptz[]", ends, "timestamptz[]",
+		added, "bigint[]", a80, "bool[]", a100, "bool[]") + `) AS t(sub, u, m, st, en, a, a80, a100)
+` + counterOnConflict + `, alerted_80 = usage_counters.alerted_80 OR excluded.alerted_80, alerted_100 = usage_counters.alerted_100 OR excluded.alerted_100
+RETURNING subscription_id, metric, period_start, used, reserved`
+}
+
+// pgArgs are the parameters of a PostgreSQL statement put together from parts, each part
+// numbering its placeholders after those before it.
+type pgArgs []any
+
+// next adds v and returns its placeholder, cast to typ.
+func (a *pgArgs) next(v any, typ string) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a)) + "::" + typ
+}
+
+// list adds values and types given in pairs and returns their placeholders, comma-separated.
+func (a *pgArgs) list(pairs ...any) string {
+	var out strings.Builder
+	for i := 0; i < len(pairs); i += 2 {
+		if i > 0 {
+			out.WriteString(", ")
 		}
-		bc := b.counters[counterKey{subID: subID, metric: metric.Metric(m), start: start.UnixNano()}]
-		if bc == nil || bc.used != used || bc.reserved != reserved {
-			return false, nil // the counter moved since the batch read it
-		}
-		matched++
+		out.WriteString(a.next(pairs[i], pairs[i+1].(string)))
 	}
-	if err := rows.Err(); err != nil {
-		return false, fmt.Errorf("updating usage counters: %w", err)
-	}
-	return matched == len(keys), nil
+	return out.String()
 }
 
 // eventRow is a usage event to insert with insertEvents.
@@ -429,6 +468,20 @@ func (s *Service) insertEventArrays(ctx context.Context, c *ent.Client, events [
 	if len(events) == 0 {
 		return 0, nil
 	}
+	var a pgArgs
+	res, err := c.ExecContext(ctx, eventsFromArrays(&a, events)+suffix, a...)
+	if err != nil {
+		return 0, fmt.Errorf("recording usage events: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("recording usage events: %w", err)
+	}
+	return n, nil
+}
+
+// eventsFromArrays is the insert of events from a PostgreSQL array per column.
+func eventsFromArrays(a *pgArgs, events []eventRow) string {
 	var (
 		ids, users, metrics, hashes      = make([]string, len(events)), make([]string, len(events)), make([]string, len(events)), make([]string, len(events))
 		subs, keys, models, chats, metas = make([]*string, len(events)), make([]*string, len(events)), make([]*string, len(events)), make([]*string, len(events)), make([]*string, len(events))
@@ -443,18 +496,10 @@ func (s *Service) insertEventArrays(ctx context.Context, c *ent.Client, events [
 			metas[i] = &m
 		}
 	}
-	q := insertEventsPrefix[:len(insertEventsPrefix)-len("VALUES ")] + `SELECT id, at, u, sub, m, amount, k, h, model, chat, meta::jsonb
-FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-AS t(id, at, u, sub, m, amount, k, h, model, chat, meta)` + suffix
-	res, err := c.ExecContext(ctx, q, ids, ats, users, subs, metrics, amounts, keys, hashes, models, chats, metas)
-	if err != nil {
-		return 0, fmt.Errorf("recording usage events: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("recording usage events: %w", err)
-	}
-	return n, nil
+	return insertEventsPrefix[:len(insertEventsPrefix)-len("VALUES ")] + `SELECT id, at, u, sub, m, amount, k, h, model, chat, meta::jsonb
+FROM unnest(` + a.list(ids, "text[]", ats, "timestamptz[]", users, "text[]", subs, "text[]", metrics, "text[]", amounts, "bigint[]",
+		keys, "text[]", hashes, "text[]", models, "text[]", chats, "text[]", metas, "text[]") + `)
+AS t(id, at, u, sub, m, amount, k, h, model, chat, meta)`
 }
 
 // powerOfTwoAtMost returns the largest power of two not above n (n at least 1).
