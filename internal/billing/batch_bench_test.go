@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/steward-dev/steward/internal/billing"
-	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/db/dbtest"
 	"github.com/steward-dev/steward/internal/metric"
 )
@@ -19,16 +18,8 @@ func BenchmarkUsageBatch(b *testing.B) {
 	for _, backend := range dbtest.Backends() {
 		for _, deferred := range []bool{true, false} {
 			b.Run(fmt.Sprintf("%s/deferred=%t", backend, deferred), func(b *testing.B) {
-				var (
-					opener *dbtest.HeldOpener
-					batch  *db.Batcher
-				)
-				w := newWorldWith(b, backend, func(d *db.DB) *db.Batcher {
-					opener = dbtest.NewHeldOpener(d.Client)
-					batch = db.NewBatcher(opener, 64, 1)
-					return batch
-				})
-				opener.Release()
+				w := newHeldWorld(b, backend, nil)
+				opener, batch := w.opener, w.batch
 				w.svc.SetDeferBatches(deferred)
 				plan, err := w.svc.CreatePlan(w.ctx, billing.PlanInput{Name: "Roomy", Price: "10", Currency: "USD",
 					Quotas: []billing.Quota{{Metric: metric.Requests, Limit: 1 << 40}}})

@@ -115,6 +115,31 @@ func TestBatchWorkersRollUpApart(t *testing.T) {
 	}
 }
 
+// heldWorld is a world whose usage reports go through a batcher of one worker whose opener
+// heldBatch can hold; until then reports run alone. configure, when given, completes the
+// service's configuration.
+type heldWorld struct {
+	*world
+	db     *db.DB
+	opener *dbtest.HeldOpener
+	batch  *db.Batcher
+}
+
+func newHeldWorld(t testing.TB, b dbtest.Backend, configure func(*billing.Config)) *heldWorld {
+	t.Helper()
+	h := &heldWorld{}
+	h.world = newWorldConfig(t, b, func(cfg *billing.Config, d *db.DB) {
+		h.db, h.opener = d, dbtest.NewHeldOpener(d.Client)
+		h.batch = db.NewBatcher(h.opener, 64, 1)
+		cfg.Batch = h.batch
+		if configure != nil {
+			configure(cfg)
+		}
+	})
+	h.opener.Release()
+	return h
+}
+
 // heldBatch lines reports up in one batch: a first report holds the batcher's transaction open
 // (alone: nothing is prefetched or deferred for it), the reports of run queue behind it, and the
 // batch then runs them together. It returns once every report has returned, with the opener
@@ -142,18 +167,8 @@ func heldBatch(t *testing.T, opener *dbtest.HeldOpener, batch *db.Batcher, first
 func TestBatchedReportsWriteOnce(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			var (
-				opener *dbtest.HeldOpener
-				batch  *db.Batcher
-				d      *db.DB
-			)
-			w := newWorldWith(t, b, func(database *db.DB) *db.Batcher {
-				d = database
-				opener = dbtest.NewHeldOpener(d.Client)
-				batch = db.NewBatcher(opener, 64, 1)
-				return batch
-			})
-			opener.Release() // reports before the batch run alone
+			w := newHeldWorld(t, b, nil)
+			opener, batch, d := w.opener, w.batch, w.db
 			plan, err := w.svc.CreatePlan(w.ctx, billing.PlanInput{Name: "Shared", Price: "10", Currency: "USD",
 				Quotas: []billing.Quota{{Metric: metric.Requests, Limit: 4}}})
 			if err != nil {
@@ -237,16 +252,8 @@ func TestBatchedReportsWriteOnce(t *testing.T) {
 func TestBatchedReportsRunAgainWhenTheDatabaseDisagrees(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			var (
-				opener *dbtest.HeldOpener
-				batch  *db.Batcher
-			)
-			w := newWorldWith(t, b, func(d *db.DB) *db.Batcher {
-				opener = dbtest.NewHeldOpener(d.Client)
-				batch = db.NewBatcher(opener, 64, 1)
-				return batch
-			})
-			opener.Release() // reports before the batch run alone
+			w := newHeldWorld(t, b, nil)
+			opener, batch := w.opener, w.batch
 			t.Run("a replayed key", func(t *testing.T) {
 				u := w.user(t, "replaying")
 				w.subscribe(t, u, billing.Quota{Metric: metric.Requests, Limit: 10})
@@ -321,20 +328,12 @@ func TestBatchedReportsRunAgainWhenTheDatabaseDisagrees(t *testing.T) {
 func TestBatchedReportsRaiseAlertsOnce(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
-			var (
-				opener *dbtest.HeldOpener
-				batch  *db.Batcher
-			)
 			bus, err := events.NewLocal(events.LocalConfig{Buffer: 64})
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := newWorldConfig(t, b, func(cfg *billing.Config, d *db.DB) {
-				opener = dbtest.NewHeldOpener(d.Client)
-				batch = db.NewBatcher(opener, 64, 1)
-				cfg.Batch, cfg.Bus = batch, bus
-			})
-			opener.Release() // reports before the batch run alone
+			w := newHeldWorld(t, b, func(cfg *billing.Config) { cfg.Bus = bus })
+			opener, batch := w.opener, w.batch
 			alerts, err := bus.Subscribe(w.ctx, billing.QuotaAlertTopic, "")
 			if err != nil {
 				t.Fatal(err)

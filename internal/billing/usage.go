@@ -120,7 +120,7 @@ WHERE s.user_id = ? AND s.status IN ` + liveStatusList
 
 // loadUserSub reads whether the user exists and their live subscription (nil when none); it runs
 // on every metered call. In a usage batch it takes the subscription the batch read for all its
-// users (prefetchSubs) when there was one.
+// users (prefetchUsage) when there was one.
 func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string) (bool, *liveSub, error) {
 	if b, ok := db.Prefetched(ctx).(*usageBatch); ok {
 		if l, ok := b.subs[userID]; ok {

@@ -19,10 +19,10 @@ import (
 // live subscriptions of its users and, in a run that defers (db.Deferring), the counters of their
 // current periods, which the batch then holds: locked FOR UPDATE on PostgreSQL, and on SQLite
 // the batch's transaction is the only writer. A report of such a run decides its quota in Go
-// against those counters and leaves its event and its counter change to FinishBatch, which writes
-// every event of the batch in one insert and every counter in one upsert (on SQLite, one
-// statement per counter), where each report sent two statements of its own (one round trip each
-// on PostgreSQL, the limit of metering there).
+// against those counters and leaves its event, its counter change and its rollup to FinishBatch,
+// which writes those of the whole batch at once: on PostgreSQL in one statement, where each
+// report sent its own (a round trip each, the limit of metering there); on SQLite, where a
+// statement costs no round trip, in a statement per power of two of events and one per counter.
 //
 // What the reports decided stays exact: FinishBatch checks that every event went in (an
 // idempotency key used before is answered by the undeferred run, as a replay) and, on
@@ -104,7 +104,7 @@ func (s *Service) readLiveSubs(ctx context.Context, c *ent.Client, userIDs []str
 // liveSubsQuery reads the live subscriptions of userIDs, by the index of each user's live
 // subscription. On SQLite the users' JSON array is the outer loop of a CROSS JOIN, which fixes
 // that order: with "user_id IN (SELECT value FROM json_each(?))" SQLite, which cannot tell how
-// long the array is, chose to walk every live subscription (TestLiveSubsQueryUsesTheUserIndex).
+// long the array is, chose to walk every live subscription (TestBatchReadsUseTheirIndexes).
 func liveSubsQuery(postgres bool, userIDs []string) (string, any) {
 	if postgres {
 		return `SELECT s.user_id, ` + liveSubColumns + `
