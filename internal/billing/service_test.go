@@ -11,6 +11,7 @@ import (
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/usageevent"
+	"github.com/steward-dev/steward/ent/plansubscription"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
@@ -349,6 +350,37 @@ func TestQuotaResetsWithThePeriod(t *testing.T) {
 				t.Fatalf("the new period's quota: %v", err)
 			}
 			wantCode(t, w.record(u, metric.Requests, 1, true), errs.CodeQuotaExceeded)
+		})
+	}
+}
+
+// TestCheckQuotaReadsItsPeriodsCounter: checkQuota reads the counters of its metric that have
+// not ended along with the subscription, and counts only the current period's, even when a
+// counter of another period has not ended yet (a period that a plan change restarted).
+func TestCheckQuotaReadsItsPeriodsCounter(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			w := newWorld(t, b)
+			u := w.user(t, "gus")
+			w.subscribe(t, u, billing.Quota{Metric: metric.Requests, Limit: 100})
+			if c := w.check(t, u, metric.Requests); c.Used != 0 || !c.Allowed {
+				t.Fatalf("before any usage: %+v", c)
+			}
+			if err := w.record(u, metric.Requests, 3, true); err != nil {
+				t.Fatal(err)
+			}
+			sub := w.client.PlanSubscription.Query().Where(plansubscription.UserID(u)).OnlyX(w.ctx)
+			start := *w.check(t, u, metric.Requests).PeriodStart
+			w.client.UsageCounter.Create().SetSubscriptionID(sub.ID).SetUserID(u).SetMetric(metric.Requests).
+				SetPeriodStart(start.AddDate(0, 0, -1)).SetPeriodEnd(start.AddDate(1, 0, 0)).SetUsed(50).SaveX(w.ctx)
+			if c := w.check(t, u, metric.Requests); c.Used != 3 || c.Reserved != 0 || *c.Remaining != 97 {
+				t.Errorf("with another period's counter not ended: used %d, reserved %d, remaining %d; want 3, 0, 97", c.Used, c.Reserved, *c.Remaining)
+			}
+			if c := w.check(t, u, metric.Images); c.Used != 0 || c.Limit != nil {
+				t.Errorf("a metric without a quota or a counter: %+v", c)
+			}
+			_, err := w.svc.CheckQuota(w.ctx, "no-such-user", metric.Requests, 1)
+			wantCode(t, err, errs.CodeNotFound)
 		})
 	}
 }

@@ -148,12 +148,18 @@ func (s *Service) loadUserSub(ctx context.Context, c *ent.Client, userID string)
 
 // scanLiveSub reads a row of liveSubColumns, after the columns of before.
 func scanLiveSub(rows *sql.Rows, before ...any) (*liveSub, error) {
+	return scanLiveSubWith(rows, before)
+}
+
+// scanLiveSubWith reads a row of liveSubColumns between the columns of before and after.
+func scanLiveSubWith(rows *sql.Rows, before []any, after ...any) (*liveSub, error) {
 	var (
 		sid, planID, status, iv, quotas sql.NullString
 		anchor, end                     sql.NullTime
 		cancelAtEnd                     sql.NullBool
 	)
-	if err := rows.Scan(append(before, &sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas)...); err != nil {
+	dest := append(append(before, &sid, &planID, &status, &anchor, &end, &cancelAtEnd, &iv, &quotas), after...)
+	if err := rows.Scan(dest...); err != nil {
 		return nil, fmt.Errorf("reading subscription: %w", err)
 	}
 	l := &liveSub{ID: sid.String, PlanID: planID.String, Status: status.String, Anchor: anchor.Time.UTC(),
@@ -529,15 +535,75 @@ func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric
 		return QuotaCheck{}, errs.Invalid("amount", err.Error())
 	}
 	c := s.clientFrom(ctx)
-	// One read answers both whether the user exists and what they are subscribed to.
-	exists, sub, err := s.loadUserSub(ctx, c, userID)
+	now := s.now()
+	// One read answers whether the user exists, what they are subscribed to and what the
+	// metric's counter holds.
+	sub, counters, err := s.loadUserQuota(ctx, c, userID, m, now)
 	if err != nil {
 		return QuotaCheck{}, err
 	}
-	if !exists {
-		return QuotaCheck{}, errs.NotFound("user")
+	if sub == nil {
+		exists, err := c.User.Query().Where(user.ID(userID)).Exist(authz.As(ctx, authz.Billing))
+		if err != nil {
+			return QuotaCheck{}, err
+		}
+		if !exists {
+			return QuotaCheck{}, errs.NotFound("user")
+		}
 	}
-	return s.quotaOf(ctx, c, sub, m, amount, s.now())
+	return s.quotaFrom(ctx, c, sub, m, amount, now, func(start time.Time) (int64, int64, error) {
+		for _, r := range counters {
+			if r.start.Equal(start) {
+				return r.used, r.reserved, nil
+			}
+		}
+		return 0, 0, nil // no counter of this period yet
+	})
+}
+
+// userQuotaQuery reads a user's live subscription with the counters of one metric whose period
+// has not ended (normally one: the current period's, if it has been used).
+const userQuotaQuery = `SELECT ` + liveSubColumns + `, c.period_start, c.used, c.reserved
+FROM plan_subscriptions s
+LEFT JOIN usage_counters c ON c.subscription_id = s.id AND c.metric = ? AND c.period_end > ?
+WHERE s.user_id = ? AND s.status IN ` + liveStatusList
+
+// counterRow is a usage counter's period start and budget, as read.
+type counterRow struct {
+	start          time.Time
+	used, reserved int64
+}
+
+// loadUserQuota reads a user's live subscription (nil when none) and the counters of m that
+// have not ended, in one statement (checkQuota's read, where a subscription read and a counter
+// read were two).
+func (s *Service) loadUserQuota(ctx context.Context, c *ent.Client, userID string, m metric.Metric, now time.Time) (*liveSub, []counterRow, error) {
+	rows, err := c.QueryContext(ctx, s.rebind(userQuotaQuery), string(m), now, userID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading subscription: %w", err)
+	}
+	defer rows.Close()
+	var (
+		sub      *liveSub
+		counters []counterRow
+	)
+	for rows.Next() {
+		var (
+			start          sql.NullTime
+			used, reserved sql.NullInt64
+		)
+		l, err := scanLiveSubWith(rows, nil, &start, &used, &reserved)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sub == nil {
+			sub = l
+		}
+		if l.ID == sub.ID && start.Valid {
+			counters = append(counters, counterRow{start: start.Time.UTC(), used: used.Int64, reserved: reserved.Int64})
+		}
+	}
+	return sub, counters, rows.Err()
 }
 
 // checkQuota computes a QuotaCheck. Budget held by reservations that have expired but were not
@@ -552,6 +618,14 @@ func (s *Service) checkQuota(ctx context.Context, c *ent.Client, userID string, 
 
 // quotaOf is checkQuota for a subscription already loaded (nil for none).
 func (s *Service) quotaOf(ctx context.Context, c *ent.Client, sub *liveSub, m metric.Metric, amount int64, now time.Time) (QuotaCheck, error) {
+	return s.quotaFrom(ctx, c, sub, m, amount, now, func(start time.Time) (int64, int64, error) {
+		return s.readCounter(ctx, c, sub.ID, m, start)
+	})
+}
+
+// quotaFrom is quotaOf with the counter of the period that starts at start given by counter.
+func (s *Service) quotaFrom(ctx context.Context, c *ent.Client, sub *liveSub, m metric.Metric, amount int64, now time.Time,
+	counter func(start time.Time) (used, reserved int64, err error)) (QuotaCheck, error) {
 	if sub == nil {
 		return unlimitedCheck(m, amount, 0, 0, nil, nil), nil
 	}
@@ -559,7 +633,7 @@ func (s *Service) quotaOf(ctx context.Context, c *ent.Client, sub *liveSub, m me
 	if !ok {
 		return unlimitedCheck(m, amount, 0, 0, nil, nil), nil
 	}
-	used, reserved, err := s.readCounter(ctx, c, sub.ID, m, start)
+	used, reserved, err := counter(start)
 	if err != nil {
 		return QuotaCheck{}, err
 	}
