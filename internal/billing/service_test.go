@@ -10,8 +10,8 @@ import (
 
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
-	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/plansubscription"
+	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/auth"
 	"github.com/steward-dev/steward/internal/authz"
