@@ -536,8 +536,20 @@ func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric
 	}
 	c := s.clientFrom(ctx)
 	now := s.now()
+	if !s.postgres {
+		// Two statements on SQLite, where they cost no round trip: the one below took 40-50 µs
+		// a check there against 25 µs for the two (plans and results the same; the cause not found).
+		exists, sub, err := s.loadUserSub(ctx, c, userID)
+		if err != nil {
+			return QuotaCheck{}, err
+		}
+		if !exists {
+			return QuotaCheck{}, errs.NotFound("user")
+		}
+		return s.quotaOf(ctx, c, sub, m, amount, now)
+	}
 	// One read answers whether the user exists, what they are subscribed to and what the
-	// metric's counter holds.
+	// metric's counter holds: one round trip instead of two.
 	sub, counters, err := s.loadUserQuota(ctx, c, userID, m, now)
 	if err != nil {
 		return QuotaCheck{}, err
@@ -575,8 +587,8 @@ type counterRow struct {
 }
 
 // loadUserQuota reads a user's live subscription (nil when none) and the counters of m that
-// have not ended, in one statement (checkQuota's read, where a subscription read and a counter
-// read were two).
+// have not ended, in one statement (checkQuota's read on PostgreSQL, where a subscription read
+// and a counter read were two round trips).
 func (s *Service) loadUserQuota(ctx context.Context, c *ent.Client, userID string, m metric.Metric, now time.Time) (*liveSub, []counterRow, error) {
 	rows, err := c.QueryContext(ctx, s.rebind(userQuotaQuery), string(m), now, userID)
 	if err != nil {

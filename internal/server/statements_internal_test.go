@@ -585,8 +585,9 @@ func meteredUser(t *testing.T, sys context.Context, c *ent.Client, name string) 
 	return u
 }
 
-// TestCheckQuotaStatementCount: checkQuota reads the subscription (with its plan, the user's
-// existence and the metric's counter) in one statement, with the credential cached.
+// TestCheckQuotaStatementCount: checkQuota reads the subscription (with its plan and the user's
+// existence) and the metric's counter, with the credential cached: in one statement on
+// PostgreSQL, one round trip; in two on SQLite, where the two cost less than the one.
 func TestCheckQuotaStatementCount(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(string(b), func(t *testing.T) {
@@ -613,8 +614,12 @@ func TestCheckQuotaStatementCount(t *testing.T) {
 				t.Fatalf("checkQuota = %v", st)
 			}
 			t.Logf("checkQuota: %d statements: %q", got, texts)
-			if got > 1 {
-				t.Fatalf("checkQuota cost %d statements, want 1 (the subscription with its counter): %q", got, texts)
+			want := int64(2)
+			if b == dbtest.Postgres {
+				want = 1
+			}
+			if got > want {
+				t.Fatalf("checkQuota cost %d statements, want %d: %q", got, want, texts)
 			}
 		})
 	}
