@@ -254,7 +254,7 @@ func (s *Service) RecordUsage(ctx context.Context, in RecordInput) (RecordResult
 func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, meta []byte) (RecordResult, error) {
 	hash := requestHash(in, string(meta))
 	if b, sub, ok := deferredSub(ctx, in.UserID); ok {
-		return s.recordDeferred(ctx, c, b, sub, in, meta, hash)
+		return s.recordDeferred(ctx, b, sub, in, meta, hash)
 	}
 	now := s.now()
 	exists, sub, err := s.loadUserSub(ctx, c, in.UserID)
@@ -274,15 +274,7 @@ func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, met
 			sub = nil
 		}
 	}
-	ev := &ent.UsageEvent{ID: newEventID(), CreatedAt: now, UserID: in.UserID,
-		SubscriptionID: subID, Metric: in.Metric, Amount: in.Amount, IdempotencyKey: in.IdempotencyKey,
-		RequestHash: hash, Metadata: in.Metadata}
-	if in.ModelID != nil {
-		ev.ModelID = *in.ModelID
-	}
-	if in.ChatID != nil {
-		ev.ChatID = *in.ChatID
-	}
+	ev := newUsageEvent(in, subID, hash, now)
 	// The event goes in first. With a key, ON CONFLICT DO NOTHING makes a concurrent duplicate
 	// wait for the first one's transaction and then insert nothing, instead of failing with a
 	// unique violation that would abort a PostgreSQL transaction.
@@ -346,6 +338,20 @@ func (s *Service) record(ctx context.Context, c *ent.Client, in RecordInput, met
 	}
 	check := makeCheck(in.Metric, 0, used, reserved, limit, limited, pStart, pEnd)
 	return RecordResult{Event: ev, Quota: check}, s.announceUsage(ctx, c, in.UserID, subID, in.Amount, check)
+}
+
+// newUsageEvent is the event that records in, under subID (nil: none), at now.
+func newUsageEvent(in RecordInput, subID *string, hash string, now time.Time) *ent.UsageEvent {
+	ev := &ent.UsageEvent{ID: newEventID(), CreatedAt: now, UserID: in.UserID,
+		SubscriptionID: subID, Metric: in.Metric, Amount: in.Amount, IdempotencyKey: in.IdempotencyKey,
+		RequestHash: hash, Metadata: in.Metadata}
+	if in.ModelID != nil {
+		ev.ModelID = *in.ModelID
+	}
+	if in.ChatID != nil {
+		ev.ChatID = *in.ChatID
+	}
+	return ev
 }
 
 // insertEvent runs the event's insert q and reports whether it inserted a row (false: the
@@ -555,12 +561,8 @@ func (s *Service) CheckQuota(ctx context.Context, userID string, m metric.Metric
 		return QuotaCheck{}, err
 	}
 	if sub == nil {
-		exists, err := c.User.Query().Where(user.ID(userID)).Exist(authz.As(ctx, authz.Billing))
-		if err != nil {
+		if err := s.requireUserExists(ctx, c, userID); err != nil {
 			return QuotaCheck{}, err
-		}
-		if !exists {
-			return QuotaCheck{}, errs.NotFound("user")
 		}
 	}
 	return s.quotaFrom(ctx, c, sub, m, amount, now, func(start time.Time) (int64, int64, error) {

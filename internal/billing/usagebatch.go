@@ -203,65 +203,50 @@ func (b *usageBatch) counter(l *liveSub, userID string, m metric.Metric, start, 
 // left to FinishBatch. A refusal fails the report, which has the batch run again with a savepoint
 // per report, where record decides it again against the database (after freeing the counter's
 // expired reservations, which only that path does).
-func (s *Service) recordDeferred(ctx context.Context, c *ent.Client, b *usageBatch, sub *liveSub, in RecordInput, meta []byte, hash string) (RecordResult, error) {
+func (s *Service) recordDeferred(ctx context.Context, b *usageBatch, sub *liveSub, in RecordInput, meta []byte, hash string) (RecordResult, error) {
 	now := b.now
 	var (
-		subID          *string
-		bc             *batchCounter
-		limit          int64
-		limited        bool
-		start, end     time.Time
-		used, reserved int64
+		subID *string
+		bc    *batchCounter
 	)
-	if st, en, ok := sub.period(now); ok {
-		subID, start, end = &sub.ID, st, en
-		limit, limited = sub.limit(in.Metric)
+	check := unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)
+	planID := "" // a subscription that has run out no longer counts, as in record
+	if start, end, ok := sub.period(now); ok {
+		subID, planID = &sub.ID, sub.PlanID
+		limit, limited := sub.limit(in.Metric)
 		bc = b.counter(sub, in.UserID, in.Metric, start, end)
 		// used and reserved are each at most metric.MaxTotal, and so is the amount: no overflow.
 		total := bc.used + bc.reserved + in.Amount
-		enforced := limited && in.Enforce && limit <= metric.MaxTotal
 		switch {
-		case enforced && total > limit:
+		case limited && in.Enforce && limit <= metric.MaxTotal && total > limit:
 			return RecordResult{}, quotaExceededError(in.Metric, limit, bc.used, bc.reserved, in.Amount, end)
 		case total > metric.MaxTotal:
 			return RecordResult{}, counterFull(in.Metric, in.Amount)
 		}
 		bc.used += in.Amount
 		bc.added += in.Amount
-		used, reserved = bc.used, bc.reserved
+		check = makeCheck(in.Metric, 0, bc.used, bc.reserved, limit, limited, start, end)
 	}
-	ev := &ent.UsageEvent{ID: newEventID(), CreatedAt: now, UserID: in.UserID, SubscriptionID: subID, Metric: in.Metric,
-		Amount: in.Amount, IdempotencyKey: in.IdempotencyKey, RequestHash: hash, Metadata: in.Metadata}
-	if in.ModelID != nil {
-		ev.ModelID = *in.ModelID
-	}
-	if in.ChatID != nil {
-		ev.ChatID = *in.ChatID
-	}
+	ev := newUsageEvent(in, subID, hash, now)
 	b.events = append(b.events, eventRow{id: ev.ID, at: now, userID: in.UserID, subID: subID, metric: in.Metric, amount: in.Amount,
 		key: in.IdempotencyKey, hash: hash, modelID: in.ModelID, chatID: in.ChatID, meta: meta})
-	planID := "" // a subscription that has run out no longer counts, as in record
-	if subID != nil {
-		planID = sub.PlanID
-	}
 	b.days.add(now, in.Metric, planID, in.Amount)
-	if bc == nil {
-		check := unlimitedCheck(in.Metric, 0, 0, 0, nil, nil)
-		return RecordResult{Event: ev, Quota: check}, s.announceUsage(ctx, c, in.UserID, nil, in.Amount, check)
-	}
-	check := makeCheck(in.Metric, 0, used, reserved, limit, limited, start, end)
-	s.announce(ctx, in.UserID, subID, in.Amount, check, func(i int) bool {
-		if bc.alerted[i] {
-			return false
-		}
-		bc.alerted[i], bc.alertsChanged = true, true
-		return true
-	})
+	s.announce(ctx, in.UserID, subID, in.Amount, check, bc.claimAlert) // no alert without a subscription: bc is then unused
 	return RecordResult{Event: ev, Quota: check}, nil
 }
 
-// FinishBatch writes what the batch's deferred reports left: their events in one insert, their
-// counters in one upsert and their analytics rollups (see usageBatch).
+// claimAlert marks the alert of alertThresholds[i] on the counter and reports whether this is
+// the first usage of the period to reach it (announce's mark; FinishBatch writes the mark).
+func (bc *batchCounter) claimAlert(i int) bool {
+	if bc.alerted[i] {
+		return false
+	}
+	bc.alerted[i], bc.alertsChanged = true, true
+	return true
+}
+
+// FinishBatch writes what the batch's deferred reports left: their events, counters and
+// analytics rollups (see usageBatch for how on each database).
 func (b *usageBatch) FinishBatch(ctx context.Context, c *ent.Client) error {
 	if len(b.events) == 0 {
 		return nil
@@ -348,8 +333,8 @@ func (b *usageBatch) finishAtOnce(ctx context.Context, c *ent.Client) error {
 	return nil
 }
 
-// writeCountersAlone is writeCounters on SQLite, where the batch is the only writer, so the
-// counters it read are the database's and need no check: an update by row id for each counter
+// writeCountersAlone writes the counters of keys on SQLite, where the batch is the only writer,
+// so the counters it read are the database's and need no check: an update by row id for each counter
 // that was there, an insert for each that was not, each one prepared statement. An upsert of
 // them all took twice the time (it tries an insert first, which takes a row id, for each).
 func (b *usageBatch) writeCountersAlone(ctx context.Context, c *ent.Client, keys []counterKey) error {
