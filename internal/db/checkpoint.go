@@ -21,11 +21,22 @@ import (
 // against 1.0-1.5 ms above calling the provider directly, interleaved runs on a quiet machine),
 // and an I/O error on a mapped page would stop the process (SIGBUS) instead of failing a
 // statement. The analytics meet their goal without it.
+//
+// Temporary files are kept in memory (PRAGMA temp_store). Every statement that writes several
+// rows inside a transaction (a batch's or a flush's insert of usage events) keeps the pages it
+// changes in a statement journal, to undo just that statement if it fails halfway. SQLite holds
+// a journal in memory up to 64 KiB, and a flush's insert of 30 events into usage_events' five
+// B-trees passes that: it opened, wrote and deleted a file in /var/tmp in every transaction.
+// In memory, 15,000 such events in transactions of 30 cost 0.45-0.49 s of CPU against
+// 0.66-0.68 s (the sqlite3 shell, on a copy of a gateway bench's database). A sort or grouping
+// that no index serves now builds its temporary B-tree in memory too, instead of in a file: the
+// API pages its lists and its analytics group daily rollups, so those stay small.
 const sqliteDriver = "sqlite3_steward"
 
 func init() {
 	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = %d", walResetFrames*walFrameBytes), nil)
+		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = %d; PRAGMA temp_store = MEMORY",
+			walResetFrames*walFrameBytes), nil)
 		return err
 	}})
 }

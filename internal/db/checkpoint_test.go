@@ -111,3 +111,29 @@ func TestCheckpointResetsLongLog(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectionsKeepTemporaryFilesInMemory: every connection of the pool holds statement
+// journals and temporary B-trees in memory (see sqliteDriver), not only the first.
+func TestConnectionsKeepTemporaryFilesInMemory(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, Config{URL: filepath.Join(t.TempDir(), "steward.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for i := range 3 {
+		// Held open, so that each round takes another connection from the pool.
+		c, err := d.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var store int
+		if err := c.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&store); err != nil {
+			t.Fatal(err)
+		}
+		if store != 2 { // 2 is MEMORY
+			t.Errorf("connection %d: temp_store = %d, want 2 (MEMORY)", i, store)
+		}
+	}
+}
