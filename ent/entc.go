@@ -3,7 +3,17 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"log"
+	"os"
+	"path/filepath"
+	"strconv"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -29,13 +39,53 @@ func main() {
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
+	// The entgen tag makes the schema's GraphQL annotations entgql's own (ent/schema/entgql).
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Features: []gen.Feature{
 			gen.FeaturePrivacy, gen.FeatureEntQL, gen.FeatureIntercept, gen.FeatureUpsert,
 			gen.FeatureLock, gen.FeatureExecQuery, gen.FeatureModifier, gen.FeatureNamedEdges,
 		},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex), entc.BuildTags("entgen"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+	// entgql's templates import entgo.io/contrib/entgql, which also holds the generator; its
+	// run-time part is copied in third_party/entgql so that the server does not link the generator.
+	if err := rewriteImport("ent", "entgo.io/contrib/entgql", "github.com/steward-dev/steward/third_party/entgql"); err != nil {
+		log.Fatalf("rewriting the entgql import: %v", err)
+	}
+}
+
+// rewriteImport replaces the import of from by to in the generated Go files under dir (those
+// marked "Code generated"; this file and the schema are not), and formats them again so that
+// the import is sorted where gofmt puts it.
+func rewriteImport(dir, from, to string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".go" {
+			return err
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		if !ast.IsGenerated(f) {
+			return nil
+		}
+		found := false
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); p == from {
+				imp.Path.Value = strconv.Quote(to)
+				found = true
+			}
+		}
+		if !found {
+			return nil
+		}
+		var b bytes.Buffer
+		if err := format.Node(&b, fset, f); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return os.WriteFile(path, b.Bytes(), 0o644)
+	})
 }

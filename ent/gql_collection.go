@@ -5,7 +5,6 @@ package ent
 import (
 	"context"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/steward-dev/steward/ent/apikey"
 	"github.com/steward-dev/steward/ent/auditlog"
@@ -18,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/ent/transaction"
 	"github.com/steward-dev/steward/ent/usageevent"
 	"github.com/steward-dev/steward/ent/user"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.

@@ -9,12 +9,12 @@ import (
 	"context"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/analytics"
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/money"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // Customers is the resolver for the customers field.

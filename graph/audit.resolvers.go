@@ -8,11 +8,11 @@ package graph
 import (
 	"context"
 
-	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/audit"
 	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // Action is the resolver for the action field.

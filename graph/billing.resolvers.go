@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 
-	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/analytics"
@@ -16,6 +15,7 @@ import (
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // CreatePlan is the resolver for the createPlan field.

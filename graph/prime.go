@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/gqlexec"
 	"github.com/steward-dev/steward/internal/loaders"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // userTypes are the type conditions a selection under a user connection may carry.

@@ -8,12 +8,12 @@ package graph
 import (
 	"context"
 
-	"entgo.io/contrib/entgql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/user"
 	"github.com/steward-dev/steward/graph/model"
 	"github.com/steward-dev/steward/internal/loaders"
 	"github.com/steward-dev/steward/internal/users"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // CreateUser is the resolver for the createUser field.

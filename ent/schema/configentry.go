@@ -3,10 +3,10 @@ package schema
 import (
 	"encoding/json"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+	"github.com/steward-dev/steward/ent/schema/entgql"
 )
 
 // ConfigEntry is one persisted configuration section, keyed by its name. Environment variables seed

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/steward-dev/steward/ent/schema/entgql"
 )
 
 // Credential is a user's password hash, kept apart from User so that no query of users can load it

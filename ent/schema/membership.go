@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/steward-dev/steward/ent/schema/entgql"
 
 	gen "github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/hook"

@@ -3,11 +3,11 @@ package schema
 import (
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 	"github.com/google/uuid"
+	"github.com/steward-dev/steward/ent/schema/entgql"
 )
 
 // TimeMixin adds created_at and updated_at, both orderable, both set by the server.

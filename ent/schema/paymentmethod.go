@@ -1,10 +1,10 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+	"github.com/steward-dev/steward/ent/schema/entgql"
 )
 
 // PaymentMethod is a user's payment method saved at the payment provider (YooKassa's

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/steward-dev/steward/ent/schema/entgql"
 
 	gen "github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/hook"

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/steward-dev/steward/ent/schema/entgql"
 )
 
 // SigninFailure counts the failed sign-ins of one account from one client address, so that

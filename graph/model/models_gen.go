@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
@@ -19,6 +18,7 @@ import (
 	"github.com/steward-dev/steward/internal/billing"
 	"github.com/steward-dev/steward/internal/metric"
 	"github.com/steward-dev/steward/internal/money"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // The result of walking the audit chain.

@@ -4,13 +4,12 @@ import (
 	"context"
 	"time"
 
-	"entgo.io/contrib/entgql"
-
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/auditlog"
 	"github.com/steward-dev/steward/ent/predicate"
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // Filter narrows a listing of the log; nil fields do not filter. Every filter is served by one of

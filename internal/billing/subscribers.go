@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/steward-dev/steward/ent"
@@ -17,6 +16,7 @@ import (
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/metric"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // Subscriber is one subscription of a plan with its user and usage so far this period.

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
-
 	"github.com/steward-dev/steward/ent"
 	"github.com/steward-dev/steward/ent/plan"
 	"github.com/steward-dev/steward/ent/plansubscription"
@@ -19,6 +17,7 @@ import (
 	"github.com/steward-dev/steward/internal/billing/period"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // AssignInput puts a user on a plan (admin).

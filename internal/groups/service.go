@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/steward-dev/steward/ent"
@@ -26,6 +25,7 @@ import (
 	"github.com/steward-dev/steward/internal/authz"
 	"github.com/steward-dev/steward/internal/db"
 	"github.com/steward-dev/steward/internal/errs"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // Config wires a Service.

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -24,6 +23,7 @@ import (
 	"github.com/steward-dev/steward/internal/persisted"
 	"github.com/steward-dev/steward/internal/ratelimit"
 	"github.com/steward-dev/steward/internal/wsgraphql"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // safeTx works around entgql.Transactioner (contrib v0.7.0) panicking on requests that fail

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
 
 	"github.com/steward-dev/steward/ent"
@@ -22,6 +21,7 @@ import (
 	"github.com/steward-dev/steward/internal/errs"
 	"github.com/steward-dev/steward/internal/sessions"
 	"github.com/steward-dev/steward/internal/settings"
+	"github.com/steward-dev/steward/third_party/entgql"
 )
 
 // AdminConfig wires an Admin.
