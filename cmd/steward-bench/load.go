@@ -80,6 +80,8 @@ type result struct {
 	// load on a shared machine disturbs far less than requests/s. With an in-process server it
 	// includes the clients' share.
 	CPUPerRequestMs float64 `json:"cpuPerRequestMs"`
+	// Machine is what else the machine did during the measured part (Linux only).
+	Machine *machineShare `json:"machine,omitempty"`
 }
 
 // hammer runs call from l.clients goroutines, first for the warm-up (not measured), then for
@@ -95,10 +97,12 @@ func hammer(ctx context.Context, name string, l loadFlags, call func(ctx context
 		l.measuring()
 	}
 	defer startProfiles(l)()
-	cpu0 := processCPU()
+	cpu0, m0 := processCPU(), readMachine()
 	lat, errs, firstErr, elapsed := runFor(ctx, l.clients, l.duration, call)
 	cpu := processCPU() - cpu0
-	return summarize(name, l.clients, lat, errs, firstErr, elapsed, cpu)
+	r := summarize(name, l.clients, lat, errs, firstErr, elapsed, cpu)
+	r.Machine = m0.shareUntil(readMachine(), cpu)
+	return r
 }
 
 // hammerSteady is hammer with loadFlags.finishCalls: the clients call without a break from the
@@ -112,6 +116,7 @@ func hammerSteady(ctx context.Context, name string, l loadFlags, call func(ctx c
 		firstErr  error
 		wg        sync.WaitGroup
 		cpu0      time.Duration
+		m0        machineTicks
 		stopStart func()
 	)
 	start := time.Now()
@@ -123,7 +128,7 @@ func hammerSteady(ctx context.Context, name string, l loadFlags, call func(ctx c
 			l.measuring()
 		}
 		stopStart = startProfiles(l)
-		cpu0 = processCPU()
+		cpu0, m0 = processCPU(), readMachine()
 	})
 	for i := 0; i < l.clients; i++ {
 		wg.Add(1)
@@ -162,12 +167,14 @@ func hammerSteady(ctx context.Context, name string, l loadFlags, call func(ctx c
 		close(measured) // cancelled before the warm-up ended
 	}
 	<-measured
-	cpu := processCPU() - cpu0
+	cpu, m1 := processCPU()-cpu0, readMachine()
 	if stopStart != nil {
 		stopStart()
 	}
 	// Calls start for l.duration; the last ones run on past it, so the rate is over that time.
-	return summarize(name, l.clients, lat, errs, firstErr, until.Sub(from), cpu)
+	r := summarize(name, l.clients, lat, errs, firstErr, until.Sub(from), cpu)
+	r.Machine = m0.shareUntil(m1, cpu)
+	return r
 }
 
 // startProfiles starts the profiles and traces l asks for and returns the function that writes
@@ -304,6 +311,10 @@ func (r result) report(w io.Writer, asJSON bool) {
 		r.Scenario, r.Clients, r.Seconds, r.Requests, r.Errors, r.PerSecond, r.P50ms, r.P99ms, r.MaxMs, r.CPUPerRequestMs)
 	if r.FirstErr != "" {
 		fmt.Fprintf(w, "  first error: %s\n", r.FirstErr)
+	}
+	if m := r.Machine; m != nil {
+		fmt.Fprintf(w, "  the machine meanwhile: %.0f%% of its %d CPUs busy, %.0f%% outside this process, %.1f%% stolen by the hypervisor\n",
+			m.BusyPct, m.CPUs, m.OthersPct, m.StealPct)
 	}
 }
 
