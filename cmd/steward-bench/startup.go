@@ -27,23 +27,44 @@ type startRun struct {
 	// CPUMs is the CPU time (user+system, all threads) the process used until ready: what a
 	// shared machine disturbs less than the wall time.
 	CPUMs float64 `json:"cpuMs"`
-	// Memory after a sign-up (or sign-in), one users query and the idle wait, from
-	// /proc/<pid>/status: RssAnon is heap, stacks and runtime; RssFile is the binary's (and shared
-	// libraries') pages mapped from the page cache.
+	// Idle is the memory after the idle wait that follows ready, before any request: what a
+	// started server holds while nobody uses it.
+	Idle memoryKiB `json:"idle"`
+	// Visited is the memory after a sign-up (or sign-in), one users query and another idle wait:
+	// what a server holds once it has been used.
+	Visited memoryKiB `json:"afterFirstVisit"`
+}
+
+// memoryKiB is a process's resident memory from /proc/<pid>/status: RssAnon is heap, stacks and
+// runtime; RssFile is the binary's (and shared libraries') pages mapped from the page cache.
+type memoryKiB struct {
 	RSSKiB     int64 `json:"rssKiB"`
 	RSSAnonKiB int64 `json:"rssAnonKiB"`
 	RSSFileKiB int64 `json:"rssFileKiB"`
 }
 
+// readMemory reads pid's resident memory (Linux only).
+func readMemory(pid int) (memoryKiB, error) {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return memoryKiB{}, fmt.Errorf("reading the process's memory (Linux only): %w", err)
+	}
+	return memoryKiB{statusKiB(st, "VmRSS"), statusKiB(st, "RssAnon"), statusKiB(st, "RssFile")}, nil
+}
+
+func (m memoryKiB) String() string {
+	return fmt.Sprintf("RSS %5.1f MB (anon %4.1f, file %4.1f)", mb(m.RSSKiB), mb(m.RSSAnonKiB), mb(m.RSSFileKiB))
+}
+
 // runStartup starts the real binary the way an operator does (steward --db <file> --addr ...),
 // polls /readyz every millisecond and reports the time to ready and the CPU used until then;
-// then it signs up the first account, reads one users page, waits --idle and reads the process's
-// memory. Each run starts once on a fresh database and once more on the database it left.
+// it reads the process's memory after --idle, then signs up the first account, reads one users
+// page, waits --idle again and reads the memory again. Each run starts once on a fresh database and once more on the database it left.
 func runStartup(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("startup", flag.ContinueOnError)
 	bin := fs.String("bin", "./steward", "the steward binary (go build -o steward ./cmd/steward)")
 	runs := fs.Int("runs", 3, "runs (each: a fresh database, then the same database again)")
-	idle := fs.Duration("idle", 5*time.Second, "idle time after the requests, before memory is read")
+	idle := fs.Duration("idle", 5*time.Second, "idle time before each reading of the memory (after ready, and after the first requests)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -69,8 +90,8 @@ func runStartup(ctx context.Context, args []string) error {
 			}
 			all = append(all, r)
 			if !*asJSON {
-				fmt.Printf("%-8s ready %6.1f ms (CPU %5.1f ms)   RSS %6.1f MB: anon %5.1f MB, file %5.1f MB\n",
-					r.Database, r.ReadyMs, r.CPUMs, mb(r.RSSKiB), mb(r.RSSAnonKiB), mb(r.RSSFileKiB))
+				fmt.Printf("%-8s ready %6.1f ms (CPU %5.1f ms)   idle: %v   after a first visit: %v\n",
+					r.Database, r.ReadyMs, r.CPUMs, r.Idle, r.Visited)
 			}
 		}
 		_ = os.RemoveAll(dir)
@@ -130,6 +151,12 @@ func startOnce(ctx context.Context, exe, dir, kind string, idle time.Duration) (
 	}
 	r.ReadyMs = float64(time.Since(t0).Microseconds()) / 1000
 	r.CPUMs = float64(processCPUOf(cmd.Process.Pid)) / 1e6
+	if err := sleepCtx(ctx, idle); err != nil {
+		return r, err
+	}
+	if r.Idle, err = readMemory(cmd.Process.Pid); err != nil {
+		return r, err
+	}
 
 	// A few requests, as a first visit does: the first account signs up (or signs in again).
 	tg := &target{URL: base, HTTP: client}
@@ -151,16 +178,12 @@ func startOnce(ctx context.Context, exe, dir, kind string, idle time.Duration) (
 	if err := tg.graphql(ctx, token, `{ users(first: 20) { totalCount edges { node { id name email role groups { id name } } } } }`, nil, nil); err != nil {
 		return r, err
 	}
-	select {
-	case <-time.After(idle):
-	case <-ctx.Done():
-		return r, ctx.Err()
+	if err := sleepCtx(ctx, idle); err != nil {
+		return r, err
 	}
-	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-	if err != nil {
-		return r, fmt.Errorf("reading the process's memory (Linux only): %w", err)
+	if r.Visited, err = readMemory(cmd.Process.Pid); err != nil {
+		return r, err
 	}
-	r.RSSKiB, r.RSSAnonKiB, r.RSSFileKiB = statusKiB(st, "VmRSS"), statusKiB(st, "RssAnon"), statusKiB(st, "RssFile")
 
 	_ = cmd.Process.Signal(os.Interrupt)
 	select {
@@ -236,4 +259,14 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// sleepCtx waits d, or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
