@@ -59,7 +59,8 @@ func (m memoryKiB) String() string {
 // runStartup starts the real binary the way an operator does (steward --db <file> --addr ...),
 // polls /readyz every millisecond and reports the time to ready and the CPU used until then;
 // it reads the process's memory after --idle, then signs up the first account, reads one users
-// page, waits --idle again and reads the memory again. Each run starts once on a fresh database and once more on the database it left.
+// page, waits --idle again and reads the memory again. Each run starts once on a fresh database
+// and once more on the database it left.
 func runStartup(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("startup", flag.ContinueOnError)
 	bin := fs.String("bin", "./steward", "the steward binary (go build -o steward ./cmd/steward)")
