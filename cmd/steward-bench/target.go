@@ -57,13 +57,18 @@ type target struct {
 // Close stops an in-process server and releases the database.
 func (t *target) Close() { t.close() }
 
+// newLoadClient is the HTTP client of a load of clients concurrent clients: a kept-alive
+// connection each.
+func newLoadClient(clients int) *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2, IdleConnTimeout: time.Minute,
+	}}
+}
+
 // open starts or connects to the target and signs the admin in (signing up on an empty database,
 // where the first account becomes admin).
 func (t *targetFlags) open(ctx context.Context, clients int) (*target, error) {
-	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2, IdleConnTimeout: time.Minute,
-	}}
-	tg := &target{HTTP: httpClient, close: func() {}}
+	tg := &target{HTTP: newLoadClient(clients), close: func() {}}
 	if t.url != "" {
 		if t.dbURL == "" {
 			return nil, errors.New("--url needs --db (the server's database) to seed it")
@@ -152,24 +157,7 @@ func (t *targetFlags) signIn(ctx context.Context, tg *target) (string, error) {
 
 // graphql posts one operation and decodes its data into out; GraphQL errors become an error.
 func (tg *target) graphql(ctx context.Context, token, query string, vars map[string]any, out any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tg.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := tg.HTTP.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	status, raw, err := tg.post(ctx, token, query, vars)
 	if err != nil {
 		return err
 	}
@@ -180,7 +168,7 @@ func (tg *target) graphql(ctx context.Context, token, query string, vars map[str
 		} `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &res); err != nil {
-		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, raw)
+		return fmt.Errorf("HTTP %d: %.200s", status, raw)
 	}
 	if len(res.Errors) > 0 {
 		return fmt.Errorf("graphql: %s", res.Errors[0].Message)
@@ -189,4 +177,27 @@ func (tg *target) graphql(ctx context.Context, token, query string, vars map[str
 		return json.Unmarshal(res.Data, out)
 	}
 	return nil
+}
+
+// post posts one operation and returns the HTTP status and the body as received.
+func (tg *target) post(ctx context.Context, token, query string, vars map[string]any) (int, []byte, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return 0, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tg.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := tg.HTTP.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw, err
 }
