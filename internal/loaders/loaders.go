@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -35,24 +36,20 @@ const DefaultWait = 2 * time.Millisecond
 // ErrMissing is returned when a resolver runs without loaders in its context (a wiring bug).
 var ErrMissing = errors.New("loaders: none in context")
 
-// Loaders are the batched lookups of one operation.
+// Loaders are the batched lookups of one operation. Each is built when the operation first uses
+// it: most operations (a quota check, a mutation) use none, and building all six cost every
+// request 18 allocations.
 type Loaders struct {
-	// GroupsByUserID loads each user's groups, by name. The viewer's privacy rules apply, so
-	// callers check that the viewer may see the user's groups first.
-	GroupsByUserID *dataloader.Loader[string, []*ent.Group]
-	// MemberCountByGroupID counts each group's members.
-	MemberCountByGroupID *dataloader.Loader[string, int]
-	// UserByID loads users; an unknown id is a NOT_FOUND error for that key.
-	UserByID *dataloader.Loader[string, *ent.User]
-	// PlanByID loads plans under the viewer's privacy rules; a plan the viewer may not see is a
-	// NOT_FOUND error for that key.
-	PlanByID *dataloader.Loader[string, *ent.Plan]
-	// PlanStatsByPlanID loads each plan's subscription statistics (one statement per batch).
-	PlanStatsByPlanID *dataloader.Loader[string, analytics.PlanStats]
-	// CurrentSubscriptionByUserID loads each user's current subscription, nil for none.
-	CurrentSubscriptionByUserID *dataloader.Loader[string, *ent.PlanSubscription]
+	client *ent.Client // also for priming
+	src    Sources
+	wait   time.Duration
 
-	client *ent.Client // for priming
+	groupsByUserID              lazy[string, []*ent.Group]
+	memberCountByGroupID        lazy[string, int]
+	userByID                    lazy[string, *ent.User]
+	planByID                    lazy[string, *ent.Plan]
+	planStatsByPlanID           lazy[string, analytics.PlanStats]
+	currentSubscriptionByUserID lazy[string, *ent.PlanSubscription]
 }
 
 // Sources are the domain services some loaders batch through.
@@ -66,16 +63,53 @@ func New(client *ent.Client, src Sources, wait time.Duration) *Loaders {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
-	return &Loaders{
-		client:               client,
-		GroupsByUserID:       dataloader.NewBatchedLoader(groupsByUserID(client), dataloader.WithWait[string, []*ent.Group](wait)),
-		MemberCountByGroupID: dataloader.NewBatchedLoader(memberCountByGroupID(client), dataloader.WithWait[string, int](wait)),
-		UserByID:             dataloader.NewBatchedLoader(userByID(client), dataloader.WithWait[string, *ent.User](wait)),
-		PlanByID:             dataloader.NewBatchedLoader(planByID(client), dataloader.WithWait[string, *ent.Plan](wait)),
-		PlanStatsByPlanID:    dataloader.NewBatchedLoader(planStatsByPlanID(src.Analytics), dataloader.WithWait[string, analytics.PlanStats](wait)),
-		CurrentSubscriptionByUserID: dataloader.NewBatchedLoader(currentSubscriptionByUserID(src.Billing),
-			dataloader.WithWait[string, *ent.PlanSubscription](wait)),
-	}
+	return &Loaders{client: client, src: src, wait: wait}
+}
+
+// lazy is a loader built on first use; resolvers may ask for it concurrently.
+type lazy[K comparable, V any] struct {
+	once   sync.Once
+	loader *dataloader.Loader[K, V]
+}
+
+// get returns the loader, built from batch and wait the first time.
+func (z *lazy[K, V]) get(batch func() dataloader.BatchFunc[K, V], wait time.Duration) *dataloader.Loader[K, V] {
+	z.once.Do(func() { z.loader = dataloader.NewBatchedLoader(batch(), dataloader.WithWait[K, V](wait)) })
+	return z.loader
+}
+
+// groups loads each user's groups, by name. The viewer's privacy rules apply, so callers check
+// that the viewer may see the user's groups first.
+func (l *Loaders) groups() *dataloader.Loader[string, []*ent.Group] {
+	return l.groupsByUserID.get(func() dataloader.BatchFunc[string, []*ent.Group] { return groupsByUserID(l.client) }, l.wait)
+}
+
+// memberCounts counts each group's members.
+func (l *Loaders) memberCounts() *dataloader.Loader[string, int] {
+	return l.memberCountByGroupID.get(func() dataloader.BatchFunc[string, int] { return memberCountByGroupID(l.client) }, l.wait)
+}
+
+// users loads users; an unknown id is a NOT_FOUND error for that key.
+func (l *Loaders) users() *dataloader.Loader[string, *ent.User] {
+	return l.userByID.get(func() dataloader.BatchFunc[string, *ent.User] { return userByID(l.client) }, l.wait)
+}
+
+// plans loads plans under the viewer's privacy rules; a plan the viewer may not see is a
+// NOT_FOUND error for that key.
+func (l *Loaders) plans() *dataloader.Loader[string, *ent.Plan] {
+	return l.planByID.get(func() dataloader.BatchFunc[string, *ent.Plan] { return planByID(l.client) }, l.wait)
+}
+
+// planStats loads each plan's subscription statistics (one statement per batch).
+func (l *Loaders) planStats() *dataloader.Loader[string, analytics.PlanStats] {
+	return l.planStatsByPlanID.get(func() dataloader.BatchFunc[string, analytics.PlanStats] { return planStatsByPlanID(l.src.Analytics) }, l.wait)
+}
+
+// currentSubscriptions loads each user's current subscription, nil for none.
+func (l *Loaders) currentSubscriptions() *dataloader.Loader[string, *ent.PlanSubscription] {
+	return l.currentSubscriptionByUserID.get(func() dataloader.BatchFunc[string, *ent.PlanSubscription] {
+		return currentSubscriptionByUserID(l.src.Billing)
+	}, l.wait)
 }
 
 type ctxKey struct{}
@@ -107,7 +141,7 @@ func Plan(ctx context.Context, id string) (*ent.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.PlanByID.Load(ctx, id)()
+	p, err := l.plans().Load(ctx, id)()
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, nil
 	}
@@ -120,7 +154,7 @@ func PlanStats(ctx context.Context, planID string) (analytics.PlanStats, error) 
 	if err != nil {
 		return analytics.PlanStats{}, err
 	}
-	return l.PlanStatsByPlanID.Load(ctx, planID)()
+	return l.planStats().Load(ctx, planID)()
 }
 
 // CurrentSubscription loads a user's current subscription through the operation's loader; nil
@@ -130,7 +164,7 @@ func CurrentSubscription(ctx context.Context, userID string) (*ent.PlanSubscript
 	if err != nil {
 		return nil, err
 	}
-	return l.CurrentSubscriptionByUserID.Load(ctx, userID)()
+	return l.currentSubscriptions().Load(ctx, userID)()
 }
 
 // GroupsOfUser loads a user's groups through the operation's loader.
@@ -139,7 +173,7 @@ func GroupsOfUser(ctx context.Context, userID string) ([]*ent.Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.GroupsByUserID.Load(ctx, userID)()
+	return l.groups().Load(ctx, userID)()
 }
 
 // MemberCount loads a group's member count through the operation's loader.
@@ -148,7 +182,7 @@ func MemberCount(ctx context.Context, groupID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return l.MemberCountByGroupID.Load(ctx, groupID)()
+	return l.memberCounts().Load(ctx, groupID)()
 }
 
 // User loads a user through the operation's loader; (nil, nil) when there is no such user.
@@ -157,7 +191,7 @@ func User(ctx context.Context, id string) (*ent.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := l.UserByID.Load(ctx, id)()
+	u, err := l.users().Load(ctx, id)()
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, nil
 	}
@@ -279,7 +313,7 @@ func PrimeGroupsOfUsers(ctx context.Context, users []*ent.User, shape func(*ent.
 		if gs == nil {
 			gs = []*ent.Group{}
 		}
-		l.GroupsByUserID.Prime(ctx, id, gs)
+		l.groups().Prime(ctx, id, gs)
 	}
 	return nil
 }
@@ -353,9 +387,9 @@ func PrimeUsers(ctx context.Context, ids []string) error {
 	for i, r := range userByID(l.client)(ctx, keys) {
 		switch {
 		case r.Error == nil:
-			l.UserByID.Prime(ctx, keys[i], r.Data)
+			l.users().Prime(ctx, keys[i], r.Data)
 		case errors.Is(r.Error, errs.ErrNotFound):
-			l.UserByID.Prime(ctx, keys[i], nil)
+			l.users().Prime(ctx, keys[i], nil)
 		default:
 			return r.Error
 		}
