@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/steward-dev/steward/internal/db/dbtest"
@@ -25,19 +23,10 @@ func BenchmarkCheckQuota(b *testing.B) {
 		"u", user.ID, "p", st.Get(plan, "createPlan.id"))
 	s.MustQuery(b, admin.Token, `mutation($in: RecordUsageInput!) { recordUsage(input: $in) { replayed } }`, "in", map[string]any{
 		"userId": user.ID, "metric": "TOKENS_INPUT", "amount": 5, "idempotencyKey": "bench-1", "enforce": true})
-	body, _ := json.Marshal(map[string]any{
+	do := poster(s.App.Handler(), admin.Token, map[string]any{
 		"query":     `query($u: ID!, $m: UsageMetric!) { checkQuota(userId: $u, metric: $m, amount: 1) { allowed used reserved limit remaining resetsAt } }`,
 		"variables": map[string]any{"u": user.ID, "m": "TOKENS_INPUT"},
 	})
-	h := s.App.Handler()
-	do := func() *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+admin.Token)
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		return w
-	}
 	if w := do(); w.Code != http.StatusOK || !bytes.Contains(w.Body.Bytes(), []byte(`"allowed":true`)) {
 		b.Fatalf("checkQuota: %d %s", w.Code, w.Body)
 	}
