@@ -81,12 +81,16 @@ func (z *lazy[K, V]) get(batch func() dataloader.BatchFunc[K, V], wait time.Dura
 // groups loads each user's groups, by name. The viewer's privacy rules apply, so callers check
 // that the viewer may see the user's groups first.
 func (l *Loaders) groups() *dataloader.Loader[string, []*ent.Group] {
-	return l.groupsByUserID.get(func() dataloader.BatchFunc[string, []*ent.Group] { return groupsByUserID(l.client) }, l.wait)
+	return l.groupsByUserID.get(func() dataloader.BatchFunc[string, []*ent.Group] {
+		return groupsByUserID(l.client)
+	}, l.wait)
 }
 
 // memberCounts counts each group's members.
 func (l *Loaders) memberCounts() *dataloader.Loader[string, int] {
-	return l.memberCountByGroupID.get(func() dataloader.BatchFunc[string, int] { return memberCountByGroupID(l.client) }, l.wait)
+	return l.memberCountByGroupID.get(func() dataloader.BatchFunc[string, int] {
+		return memberCountByGroupID(l.client)
+	}, l.wait)
 }
 
 // users loads users; an unknown id is a NOT_FOUND error for that key.
@@ -102,7 +106,9 @@ func (l *Loaders) plans() *dataloader.Loader[string, *ent.Plan] {
 
 // planStats loads each plan's subscription statistics (one statement per batch).
 func (l *Loaders) planStats() *dataloader.Loader[string, analytics.PlanStats] {
-	return l.planStatsByPlanID.get(func() dataloader.BatchFunc[string, analytics.PlanStats] { return planStatsByPlanID(l.src.Analytics) }, l.wait)
+	return l.planStatsByPlanID.get(func() dataloader.BatchFunc[string, analytics.PlanStats] {
+		return planStatsByPlanID(l.src.Analytics)
+	}, l.wait)
 }
 
 // currentSubscriptions loads each user's current subscription, nil for none.
