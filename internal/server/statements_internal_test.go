@@ -225,7 +225,9 @@ func loggingServer(t *testing.T, b dbtest.Backend) (post func(token, query strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := auth.NewTokens([]byte("test-secret-key-0123456789abcdef0123456789"), nil)
+	// Given, so that no key file is generated in the package's folder.
+	cfg.SecretKey = "test-secret-key-0123456789abcdef0123456789"
+	tokens, err := auth.NewTokens([]byte(cfg.SecretKey), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
