@@ -13,6 +13,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -39,6 +40,11 @@ func main() {
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
+	// ent formats its files concurrently with goimports, which resolves a name such as stdsql
+	// from the imports of the package's other files, read from disk while ent may be rewriting
+	// them: now and then a file lost its stdsql import (seen once, under load, as tx.go not
+	// compiling). One file at a time, every sibling is whole when it is read.
+	runtime.GOMAXPROCS(1)
 	// The entgen tag makes the schema's GraphQL annotations entgql's own (ent/schema/entgql).
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Features: []gen.Feature{
