@@ -85,11 +85,11 @@ func runQuota(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ft, stop, err := startFloor(answer, lf.clients)
+	ft, err := startFloor(answer, lf.clients)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer ft.Close()
 	ft.Token = tg.Token
 	r = hammer(ctx, "checkQuota's floor (a stored answer, no work)", lf, check(ft))
 	r.report(os.Stdout, lf.json)
@@ -98,13 +98,13 @@ func runQuota(ctx context.Context, args []string) error {
 
 // startFloor starts an HTTP server in this process that answers every POST with answer (the bytes
 // of a real checkQuota answer) after reading the request, and returns a target of it with the
-// load's own client. Loaded like steward, it measures what the machine, Go's scheduler and
-// net/http, and the load generator cost on their own: a latency no server of this process can
-// go below.
-func startFloor(answer []byte, clients int) (*target, func(), error) {
+// load's own client; the target's Close stops the server. Loaded like steward, it measures what
+// the machine, Go's scheduler and net/http, and the load generator cost on their own: a latency
+// no server of this process can go below.
+func startFloor(answer []byte, clients int) (*target, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -112,5 +112,5 @@ func startFloor(answer []byte, clients int) (*target, func(), error) {
 		_, _ = w.Write(answer)
 	})}
 	go func() { _ = srv.Serve(ln) }()
-	return &target{URL: "http://" + ln.Addr().String(), HTTP: newLoadClient(clients)}, func() { _ = srv.Close() }, nil
+	return &target{URL: "http://" + ln.Addr().String(), HTTP: newLoadClient(clients), close: func() { _ = srv.Close() }}, nil
 }

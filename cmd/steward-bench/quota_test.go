@@ -9,11 +9,11 @@ import (
 // decoded the same way.
 func TestFloorAnswersWithTheStoredAnswer(t *testing.T) {
 	answer := []byte(`{"data":{"checkQuota":{"allowed":true,"used":"5","remaining":"1099511627771"}}}`)
-	ft, stop, err := startFloor(answer, 2)
+	ft, err := startFloor(answer, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	defer ft.Close()
 	status, raw, err := ft.post(context.Background(), "token", `query { checkQuota(userId: "u", metric: REQUESTS) { allowed } }`, map[string]any{"u": "x"})
 	if err != nil || status != 200 || string(raw) != string(answer) {
 		t.Fatalf("post: %d %q %v", status, raw, err)
